@@ -1,0 +1,454 @@
+"""The FAQ as data: the schema, and loading a YAML file into it with full validation.
+
+Loading never half-succeeds: it returns a complete `KnowledgeBase` or raises
+`KnowledgeError` listing every problem as `file:line: message`. This module imports
+nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_FILE_BYTES = 1_000_000
+"""An FAQ about one article is a few tens of kilobytes; anything this big is a mistake."""
+
+ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+_UNIT_EN_SCALE = {"万亩": 10_000}
+"""Chinese units that carry a power of ten, spelled out in English figures."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number the article gives, such as `875 个 党小组`."""
+
+    value: str
+    unit: str
+    what: str
+    en: str
+    plus: bool = False
+
+    @property
+    def zh(self) -> str:
+        """The figure as the article writes it, e.g. `3100余名`."""
+        return f"{self.value}{'余' if self.plus else ''}{self.unit}"
+
+    @property
+    def en_number(self) -> str:
+        """The figure as an English number, e.g. `365,000` for 36.5万亩."""
+        scaled = Decimal(self.value) * _UNIT_EN_SCALE.get(self.unit, 1)
+        text = f"{scaled.normalize():,f}"
+        return text + ("+" if self.plus else "")
+
+
+@dataclass(frozen=True)
+class English:
+    """The English side of an entry."""
+
+    title: str
+    answer: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer of the FAQ: a measure, a line of work, the overview or the article."""
+
+    id: str
+    title: str
+    answer: str
+    questions: tuple[str, ...]
+    en: English
+    line: str | None = None
+    figures: tuple[Figure, ...] = ()
+    keywords: tuple[str, ...] = ()
+    source_line: int = 0
+
+
+@dataclass(frozen=True)
+class LineOfWork:
+    """One of the article's four lines of work, in both languages."""
+
+    id: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A validated FAQ."""
+
+    entries: tuple[Entry, ...]
+    lines: Mapping[str, LineOfWork]
+    generic_zh: tuple[str, ...] = ()
+    generic_en: tuple[str, ...] = ()
+    synonyms_zh: Mapping[str, str] = field(default_factory=dict)
+    synonyms_en: Mapping[str, str] = field(default_factory=dict)
+    path: str = ""
+    by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {entry.id: entry for entry in self.entries})
+
+    def measures_of(self, line: str) -> tuple[Entry, ...]:
+        """The entries that belong to a line of work, apart from the line's own entry."""
+        return tuple(e for e in self.entries if e.line == line and e.id != line)
+
+
+class KnowledgeError(Exception):
+    """An FAQ file that cannot be used; `problems` holds one `file:line: message` each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Problems:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.items: list[str] = []
+
+    def add(self, node: Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.items.append(f"{self.path}:{line}: {message}")
+
+
+def load_knowledge(path: str | Path) -> KnowledgeBase:
+    """Read and validate an FAQ file; raise `KnowledgeError` with every problem found."""
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise KnowledgeError([f"{shown}:1: cannot read the file: {error.strerror}"]) from None
+    return parse_knowledge(raw, shown)
+
+
+def parse_knowledge(raw: bytes, path: str = "<faq>") -> KnowledgeBase:
+    """Validate FAQ bytes as read from `path` (used in messages only)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise KnowledgeError([f"{path}:1: the file is {len(raw):,} bytes; an FAQ may be at most {MAX_FILE_BYTES:,}"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise KnowledgeError([f"{path}:{line}: the file is not UTF-8 text; save it as UTF-8"]) from None
+    root = _compose(text, path)
+    problems = _Problems(path)
+    knowledge = _read_root(root, problems, path)
+    if problems.items or knowledge is None:
+        raise KnowledgeError(problems.items or [f"{path}:1: the file holds no FAQ"])
+    return knowledge
+
+
+def _compose(text: str, path: str) -> Node | None:
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else 1
+                raise KnowledgeError(
+                    [f"{path}:{line}: YAML anchors and aliases (&name, *name) are not allowed; write the text out"]
+                )
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = error.problem or error.context or "invalid YAML"
+        raise KnowledgeError([f"{path}:{line}: YAML syntax error: {reason}"]) from None
+    except yaml.YAMLError as error:
+        raise KnowledgeError([f"{path}:1: YAML error: {error}"]) from None
+
+
+def _pairs(node: MappingNode, problems: _Problems, allowed: Mapping[str, bool], what: str) -> dict[str, Node]:
+    """The keys of a mapping, after checking for unknown, duplicate and missing keys.
+
+    `allowed` maps each known key to whether it is required.
+    """
+    found: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if key is None or key not in allowed:
+            known = ", ".join(allowed)
+            problems.add(key_node, f"unknown key {key!r} in {what}; known keys: {known}")
+        elif key in found:
+            problems.add(key_node, f"duplicate key {key!r} in {what}")
+        else:
+            found[key] = value_node
+    for key, required in allowed.items():
+        if required and key not in found:
+            problems.add(node, f"{what} has no {key!r}")
+    return found
+
+
+def _text(node: Node | None, problems: _Problems, what: str) -> str | None:
+    if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+        if isinstance(node, ScalarNode) and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            return str(node.value).strip()
+        problems.add(node, f"{what} must be text")
+        return None
+    raw = str(node.value)
+    value = " ".join(raw.split()) if "\n" in raw else raw.strip()
+    if not value:
+        problems.add(node, f"{what} is empty")
+        return None
+    return value
+
+
+def _texts(node: Node | None, problems: _Problems, what: str, *, required: bool) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, SequenceNode):
+        problems.add(node, f"{what} must be a list")
+        return ()
+    if required and not node.value:
+        problems.add(node, f"{what} is an empty list; give at least one")
+    items = (_text(item, problems, f"an item of {what}") for item in node.value)
+    return tuple(item for item in items if item is not None)
+
+
+def _mapping(node: Node | None, problems: _Problems, what: str) -> MappingNode | None:
+    if not isinstance(node, MappingNode):
+        problems.add(node, f"{what} must be a mapping of `key: value` lines")
+        return None
+    return node
+
+
+def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBase | None:
+    if root is None:
+        problems.add(None, "the file is empty")
+        return None
+    top = _mapping(root, problems, "the file")
+    if top is None:
+        return None
+    keys = _pairs(top, problems, {"generic": False, "synonyms": False, "lines": True, "entries": True}, "the file")
+    generic_zh: tuple[str, ...] = ()
+    generic_en: tuple[str, ...] = ()
+    if "generic" in keys and (generic := _mapping(keys["generic"], problems, "generic")):
+        parts = _pairs(generic, problems, {"zh": False, "en": False}, "generic")
+        generic_zh = _texts(parts.get("zh"), problems, "generic.zh", required=False)
+        generic_en = _texts(parts.get("en"), problems, "generic.en", required=False)
+    synonyms_zh: dict[str, str] = {}
+    synonyms_en: dict[str, str] = {}
+    if "synonyms" in keys and (synonyms := _mapping(keys["synonyms"], problems, "synonyms")):
+        parts = _pairs(synonyms, problems, {"zh": False, "en": False}, "synonyms")
+        synonyms_zh = _read_synonyms(parts.get("zh"), problems, "synonyms.zh")
+        synonyms_en = _read_synonyms(parts.get("en"), problems, "synonyms.en")
+    lines = _read_lines(keys.get("lines"), problems)
+    entries = _read_entries(keys.get("entries"), problems, lines)
+    if problems.items:
+        return None
+    return KnowledgeBase(
+        entries=tuple(entries),
+        lines=lines,
+        generic_zh=generic_zh,
+        generic_en=generic_en,
+        synonyms_zh=synonyms_zh,
+        synonyms_en=synonyms_en,
+        path=path,
+    )
+
+
+def _read_synonyms(node: Node | None, problems: _Problems, what: str) -> dict[str, str]:
+    """`word: [variant, ...]` lines, turned into variant -> word."""
+    variants: dict[str, str] = {}
+    if node is None or (body := _mapping(node, problems, what)) is None:
+        return variants
+    for key_node, value_node in body.value:
+        word = _text(key_node, problems, f"a word of {what}")
+        for variant in _texts(value_node, problems, f"the variants of {word!r} in {what}", required=True):
+            if variant in variants and variants[variant] != word:
+                problems.add(value_node, f"{variant!r} is a variant of both {variants[variant]!r} and {word!r}")
+            elif word is not None:
+                variants[variant] = word
+    return variants
+
+
+def _read_lines(node: Node | None, problems: _Problems) -> dict[str, LineOfWork]:
+    lines: dict[str, LineOfWork] = {}
+    if node is None or (top := _mapping(node, problems, "lines")) is None:
+        return lines
+    for key_node, value_node in top.value:
+        key = _text(key_node, problems, "a line id")
+        if key is None:
+            continue
+        if not ENTRY_ID.match(key):
+            problems.add(key_node, f"line id {key!r} must be lower-case letters, digits and '-'")
+        if key in lines:
+            problems.add(key_node, f"duplicate line id {key!r}")
+        if (body := _mapping(value_node, problems, f"line {key!r}")) is None:
+            continue
+        parts = _pairs(body, problems, {"zh": True, "en": True}, f"line {key!r}")
+        zh = _text(parts.get("zh"), problems, f"line {key!r} zh") if "zh" in parts else None
+        en = _text(parts.get("en"), problems, f"line {key!r} en") if "en" in parts else None
+        if zh and en:
+            lines[key] = LineOfWork(id=key, zh=zh, en=en)
+    return lines
+
+
+_ENTRY_KEYS = {
+    "id": True,
+    "line": False,
+    "title": True,
+    "answer": True,
+    "figures": False,
+    "ask": True,
+    "keywords": False,
+    "en": True,
+}
+_EN_KEYS = {"title": True, "answer": True, "ask": True, "keywords": False}
+_FIGURE_KEYS = {"value": True, "unit": True, "what": True, "en": True, "plus": False}
+
+
+def _read_entries(node: Node | None, problems: _Problems, lines: Mapping[str, LineOfWork]) -> list[Entry]:
+    if node is None:
+        return []
+    if not isinstance(node, SequenceNode):
+        problems.add(node, "entries must be a list, each item starting with '- id:'")
+        return []
+    if not node.value:
+        problems.add(node, "entries is an empty list; the FAQ needs at least one entry")
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
+    for item in node.value:
+        entry = _read_entry(item, problems, lines)
+        if entry is None:
+            continue
+        if entry.id in seen:
+            problems.add(item, f"duplicate id {entry.id!r}; first used at line {seen[entry.id]}")
+            continue
+        seen[entry.id] = entry.source_line
+        entries.append(entry)
+    return entries
+
+
+def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]) -> Entry | None:
+    body = _mapping(node, problems, "an entry")
+    if body is None:
+        return None
+    before = len(problems.items)
+    keys = _pairs(body, problems, _ENTRY_KEYS, "an entry")
+    entry_id = _text(keys.get("id"), problems, "id") if "id" in keys else None
+    name = f"entry {entry_id!r}" if entry_id else "an entry"
+    if entry_id is not None and not ENTRY_ID.match(entry_id):
+        problems.add(keys["id"], f"id {entry_id!r} must be lower-case letters, digits and '-', at most 40")
+    line = None
+    if "line" in keys:
+        line = _text(keys["line"], problems, f"line of {name}")
+        if line is not None and line not in lines:
+            known = ", ".join(lines) or "none defined"
+            problems.add(keys["line"], f"{name} names line {line!r}, which is not under `lines:` ({known})")
+
+    def field_text(key: str) -> str:
+        return (_text(keys[key], problems, f"{key} of {name}") or "") if key in keys else ""
+
+    title, answer = field_text("title"), field_text("answer")
+    questions = _texts(keys.get("ask"), problems, f"ask of {name}", required=True)
+    keywords = _texts(keys.get("keywords"), problems, f"keywords of {name}", required=False)
+    figures = _read_figures(keys.get("figures"), problems, name)
+    english = _read_english(keys.get("en"), problems, name)
+    if len(problems.items) > before or entry_id is None or english is None:
+        return None
+    return Entry(
+        id=entry_id,
+        line=line,
+        title=title,
+        answer=answer,
+        figures=figures,
+        questions=questions,
+        keywords=keywords,
+        en=english,
+        source_line=node.start_mark.line + 1,
+    )
+
+
+def _read_english(node: Node | None, problems: _Problems, name: str) -> English | None:
+    if node is None or (body := _mapping(node, problems, f"en of {name}")) is None:
+        return None
+    keys = _pairs(body, problems, _EN_KEYS, f"en of {name}")
+    title = _text(keys.get("title"), problems, f"en title of {name}") if "title" in keys else None
+    answer = _text(keys.get("answer"), problems, f"en answer of {name}") if "answer" in keys else None
+    questions = _texts(keys.get("ask"), problems, f"en ask of {name}", required=True)
+    keywords = _texts(keys.get("keywords"), problems, f"en keywords of {name}", required=False)
+    if title is None or answer is None:
+        return None
+    return English(title=title, answer=answer, questions=questions, keywords=keywords)
+
+
+def _read_figures(node: Node | None, problems: _Problems, name: str) -> tuple[Figure, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, SequenceNode):
+        problems.add(node, f"figures of {name} must be a list")
+        return ()
+    figures = []
+    for item in node.value:
+        if (body := _mapping(item, problems, f"a figure of {name}")) is None:
+            continue
+        keys = _pairs(body, problems, _FIGURE_KEYS, f"a figure of {name}")
+        figure = _read_figure(keys, problems, name)
+        if figure is not None:
+            figures.append(figure)
+    return tuple(figures)
+
+
+def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Figure | None:
+    value_node = keys.get("value")
+    value = None
+    if isinstance(value_node, ScalarNode):
+        if NUMBER.match(value_node.value.strip()):
+            try:
+                value = str(Decimal(value_node.value.strip()))
+            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+                value = None
+        if value is None:
+            problems.add(
+                value_node, f"figure value {value_node.value!r} of {name} must be a number such as 875 or 36.5"
+            )
+    elif value_node is not None:
+        problems.add(value_node, f"figure value of {name} must be a number such as 875 or 36.5")
+    texts: dict[str, str | None] = {
+        key: _text(keys[key], problems, f"figure {key} of {name}") for key in ("unit", "what", "en") if key in keys
+    }
+    plus = False
+    if "plus" in keys:
+        flag = keys["plus"]
+        if not isinstance(flag, ScalarNode) or flag.tag != "tag:yaml.org,2002:bool":
+            problems.add(flag, f"figure plus of {name} must be true or false")
+        else:
+            plus = flag.value.lower() in ("true", "yes", "on")
+    unit, what, en = texts.get("unit"), texts.get("what"), texts.get("en")
+    if value is None or unit is None or what is None or en is None:
+        return None
+    return Figure(value=value, unit=unit, what=what, en=en, plus=plus)
+
+
+def iter_texts(entry: Entry) -> Iterator[tuple[str, str]]:
+    """Every text of an entry with its kind, for indexing: (kind, text)."""
+    yield "title", entry.title
+    for question in entry.questions:
+        yield "question", question
+    for keyword in entry.keywords:
+        yield "keyword", keyword
+    yield "answer", entry.answer
+    for figure in entry.figures:
+        yield "figure", figure.what
+
+
+def iter_texts_en(entry: Entry) -> Iterator[tuple[str, str]]:
+    """The English texts of an entry with their kind, for indexing."""
+    yield "title", entry.en.title
+    for question in entry.en.questions:
+        yield "question", question
+    for keyword in entry.en.keywords:
+        yield "keyword", keyword
+    yield "answer", entry.en.answer
+    for figure in entry.figures:
+        yield "figure", figure.en

@@ -1,0 +1,471 @@
+"""Finding the FAQ entry a question asks for, and deciding whether to answer.
+
+How a question is scored against an entry:
+
+1. The question is cut into units (see `normalise`). Every term the FAQ knows (keywords,
+   titles, figures, and the words of its questions and answers, cut by jieba) is looked
+   for among those units three ways: the same characters, the same sounds (a homophone
+   typo), or, for terms of four units or more, the same sounds but one (a slip).
+   A match that cuts across the question's own words (jieba) counts half.
+2. The units that carry meaning are those some term explains plus those nothing
+   explains; question words and the FAQ's generic words (孝昌县) are set aside. Each
+   weighs by how telling it is: a known unit by the rarity of its term across entries,
+   an unknown one by a fixed weight, more for a whole unknown word (工资) than for a
+   stray character.
+3. An entry's score is the share of that weight its own terms explain, each counted by
+   where the entry holds it (a curated keyword more than a word of some answer). A
+   rapidfuzz comparison with the entry's example questions, on sounds, catches
+   questions phrased like the examples.
+4. The decision: answer when the best entry is strong and clearly ahead; ask back when
+   a few entries are close; decline when nothing explains the question. The weights
+   and cut-offs come from the evaluation (`bot.evaluation.sweep`).
+
+This module imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import jieba
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Entry, Figure, KnowledgeBase, iter_texts, iter_texts_en
+from bot.normalise import (
+    STOP_EN_STEMS,
+    Lang,
+    Unit,
+    detect_language,
+    fold,
+    pleasantry,
+    prepare,
+    query_units,
+    stop_spans,
+    units,
+)
+
+Outcome = Literal["answer", "ask", "none"]
+
+KIND_WEIGHT = {
+    "keyword": 1.0,
+    "title": 1.0,
+    "figure": 1.0,
+    "value": 1.0,
+    "title-word": 0.8,
+    "figure-word": 0.8,
+    "question": 0.7,
+    "answer": 0.45,
+}
+"""How much a term says about its entry, by where the entry holds it."""
+
+EXACT, SOUND, SLIP = 1.0, 0.9, 0.7
+"""How much a match counts: the same characters, a homophone, one unit off."""
+
+SIMILAR = 80
+"""rapidfuzz ratio from which a question counts as phrased like one of an entry's examples."""
+
+CROSSING = 0.5
+"""A Chinese match that cuts across the question's words (共建 in 一共|建) counts half."""
+
+SLIP_MIN_UNITS = 4
+MAX_QUERY_UNITS = 120
+"""Longer messages are cut: nobody asks an FAQ question in more words than this."""
+
+_HAN_ONLY = re.compile(r"[\u3400-\u9fff]+")
+_QUANTITY = re.compile(r"多少|几|数量|数目|规模|面积|how many|how much|number of|\bcount\b")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The scoring weights and the decision's cut-offs (0-100); all chosen on the tuning questions.
+
+    `unknown_word`: how much a word of the question that no term explains weighs against
+    every entry (工资 in a question about pay: a topic the article never mentions);
+    `unknown_char`: the same for a stray character outside any such word (种, 地).
+    `min_evidence`: how much telling content a question needs to score in full, so that
+    one word found everywhere (党员) cannot pick an entry on its own.
+    """
+
+    answer: float = 45.0
+    margin: float = 5.0
+    ask: float = 45.0
+    spread: float = 25.0
+    unknown_word: float = 1.0
+    unknown_char: float = 0.2
+    min_evidence: float = 1.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry with its score for one question."""
+
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a question: answer it, ask back, or say the article does not tell."""
+
+    question: str
+    lang: Lang
+    outcome: Outcome
+    candidates: tuple[Candidate, ...]
+    figure: Figure | None = None
+
+    @property
+    def best(self) -> Candidate | None:
+        """The top candidate, if any entry scored at all."""
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass
+class _Term:
+    text: tuple[str, ...]
+    sound: tuple[str, ...]
+    generic: bool = False
+    idf: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.owners: dict[int, float] = {}
+        self.figures: dict[int, set[int]] = defaultdict(set)
+
+
+@dataclass(frozen=True)
+class _Match:
+    term: int
+    start: int
+    end: int
+    quality: float
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _is_stop_zh(word: str) -> bool:
+    pieces = units(word)
+    return len(stop_spans(pieces, "zh")) == len(pieces)
+
+
+def _learn_words(vocabulary: Iterable[str]) -> None:
+    """Teach jieba the FAQ's own terms so that it keeps them whole (the tokenizer is shared)."""
+    tokenizer = _tokenizer()
+    for word in vocabulary:
+        tokenizer.add_word(word)
+
+
+def _words_zh(text: str) -> list[str]:
+    return [w for w in _tokenizer().lcut(fold(text)) if len(w.strip()) >= 2 and not _is_stop_zh(w.strip())]
+
+
+def _words_en(text: str) -> list[str]:
+    return [u.text for u in units(fold(text)) if u.text not in STOP_EN_STEMS and (len(u.text) >= 3 or u.text.isdigit())]
+
+
+class _Index:
+    """The terms of one language, with their lookup tables."""
+
+    def __init__(self, knowledge: KnowledgeBase, lang: Lang) -> None:
+        self.lang = lang
+        self.terms: list[_Term] = []
+        self._by_text: dict[tuple[str, ...], int] = {}
+        self.exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.sound: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.slip: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.question_owner: list[int] = []
+        self._question_texts: list[str] = []
+        self.figure_size: dict[tuple[int, int], int] = {}
+        if lang == "zh":
+            _learn_words([kw for e in knowledge.entries for kw in e.keywords] + [e.title for e in knowledge.entries])
+        for position, entry in enumerate(knowledge.entries):
+            self._add_entry(position, entry)
+        for word in knowledge.generic_zh if lang == "zh" else knowledge.generic_en:
+            term = self._term(word)
+            if term is not None:
+                term.generic = True
+        self._weigh(knowledge)
+        self._add_synonyms(knowledge.synonyms_zh if lang == "zh" else knowledge.synonyms_en)
+        for number, term in enumerate(self.terms):
+            self.exact[term.text].append(number)
+            if len(term.sound) >= 2:
+                self.sound[term.sound].append(number)
+            if len(term.sound) >= SLIP_MIN_UNITS:
+                for j in range(len(term.sound)):
+                    self.slip[(*term.sound[:j], "*", *term.sound[j + 1 :])].append(number)
+        self.longest = max((len(t.text) for t in self.terms), default=1)
+        self.questions = [self.content_sounds(query_units(q, lang)) for q in self._question_texts]
+
+    def content(self, query: Sequence[Unit], matches: Sequence[_Match]) -> set[int]:
+        """Positions that carry meaning: explained by a term, or unexplained and not a question word."""
+        meaningful: set[int] = set()
+        generic: set[int] = set()
+        for match in matches:
+            (generic if self.terms[match.term].generic else meaningful).update(range(match.start, match.end))
+        return meaningful | (set(range(len(query))) - stop_spans(query, self.lang) - generic)
+
+    def content_sounds(self, query: Sequence[Unit]) -> str:
+        """The sounds of the meaningful part of a question, for fuzzy comparison."""
+        keep = self.content(query, self.spot(query))
+        return " ".join(unit.sound for position, unit in enumerate(query) if position in keep)
+
+    def _weigh(self, knowledge: KnowledgeBase) -> None:
+        """Rarity of each term: in how many entries' whole text it stands, not only where indexed."""
+        documents = []
+        for entry in knowledge.entries:
+            texts = iter_texts(entry) if self.lang == "zh" else iter_texts_en(entry)
+            documents.append(" " + " ".join(" ".join(u.text for u in units(fold(t))) for _, t in texts) + " ")
+        count = len(documents)
+        for term in self.terms:
+            if not term.owners:
+                continue
+            needle = " ".join(term.text)
+            if self.lang == "en" or not _HAN_ONLY.fullmatch("".join(term.text)):
+                needle = f" {needle} "
+            spread = sum(needle in document for document in documents)
+            frequency = max(spread, len(term.owners))
+            term.idf = max(0.05, math.log(count / frequency) / math.log(count)) if count > 1 else 1.0
+
+    def _add_synonyms(self, synonyms: Mapping[str, str]) -> None:
+        """A variant stands for its word wherever the word stands, and counts as much."""
+        for variant, word in synonyms.items():
+            original = self._term(word)
+            term = self._term(variant)
+            if original is None or term is None or term is original:
+                continue
+            for owner, weight in original.owners.items():
+                term.owners[owner] = max(term.owners.get(owner, 0.0), weight)
+            for owner, numbers in original.figures.items():
+                term.figures[owner].update(numbers)
+            term.idf = max(term.idf, original.idf)
+            term.generic = term.generic or original.generic
+
+    def _term(self, text: str) -> _Term | None:
+        pieces = units(fold(text))
+        if not pieces:
+            return None
+        key = tuple(u.text for u in pieces)
+        if key not in self._by_text:
+            self._by_text[key] = len(self.terms)
+            self.terms.append(_Term(key, tuple(u.sound for u in pieces)))
+        return self.terms[self._by_text[key]]
+
+    def _own(self, text: str, entry: int, kind: str, figure: int | None = None) -> None:
+        term = self._term(text)
+        if term is None:
+            return
+        term.owners[entry] = max(term.owners.get(entry, 0.0), KIND_WEIGHT[kind])
+        if figure is not None:
+            term.figures[entry].add(figure)
+
+    def _words(self, text: str) -> list[str]:
+        return _words_zh(text) if self.lang == "zh" else _words_en(text)
+
+    def _add_entry(self, position: int, entry: Entry) -> None:
+        texts = iter_texts(entry) if self.lang == "zh" else iter_texts_en(entry)
+        for kind, text in texts:
+            if kind in ("keyword", "title"):
+                self._own(text, position, kind)
+            if kind == "question":
+                self._question_texts.append(text)
+                self.question_owner.append(position)
+            if kind not in ("keyword", "figure"):
+                weight_kind = "title-word" if kind == "title" else kind
+                for word in self._words(text):
+                    self._own(word, position, weight_kind)
+        for number, figure in enumerate(entry.figures):
+            label = figure.what if self.lang == "zh" else figure.en
+            self.figure_size[position, number] = max(1, len(units(fold(label))))
+            self._own(label, position, "figure", number)
+            for word in self._words(label):
+                self._own(word, position, "figure-word", number)
+            self._own(figure.value, position, "value", number)
+            if self.lang == "zh":
+                self._own(figure.zh, position, "value", number)
+                self._own(figure.value + figure.unit, position, "value", number)
+            else:
+                self._own(figure.en_number.rstrip("+").replace(",", ""), position, "value", number)
+
+    def spot(self, query: Sequence[Unit]) -> list[_Match]:
+        """Every occurrence of a known term in the query, best quality per place."""
+        texts = tuple(u.text for u in query)
+        sounds = tuple(u.sound for u in query)
+        best: dict[tuple[int, int, int], float] = {}
+        size = len(query)
+        for start in range(size):
+            for end in range(start + 1, min(size, start + self.longest) + 1):
+                found = [(t, EXACT) for t in self.exact.get(texts[start:end], ())]
+                window = sounds[start:end]
+                if end - start >= 2:
+                    found += [(t, SOUND) for t in self.sound.get(window, ())]
+                if end - start >= SLIP_MIN_UNITS:
+                    for j in range(end - start):
+                        found += [(t, SLIP) for t in self.slip.get((*window[:j], "*", *window[j + 1 :]), ())]
+                for term, quality in found:
+                    key = (term, start, end)
+                    if quality > best.get(key, 0.0):
+                        best[key] = quality
+        found_all = [_Match(t, s, e, q) for (t, s, e), q in best.items()]
+        return [m for m in found_all if m.quality == EXACT or not _inside_longer(m, found_all)]
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    """Character spans of the words jieba finds in the question."""
+    spans = []
+    offset = 0
+    for word in _tokenizer().lcut(text):
+        spans.append((offset, offset + len(word)))
+        offset += len(word)
+    return spans
+
+
+def _unknown_words(query: Sequence[Unit], unknown: set[int], words: list[tuple[int, int]]) -> set[int]:
+    """Unknown positions that make up a whole word of two or more characters (工资, 贷款)."""
+    by_start = {unit.start: position for position, unit in enumerate(query)}
+    found: set[int] = set()
+    for word_start, word_end in words:
+        if word_end - word_start < 2 or word_start not in by_start:
+            continue
+        first = by_start[word_start]
+        span = [p for p in range(first, len(query)) if query[p].start < word_end]
+        if span and all(p in unknown for p in span):
+            found.update(span)
+    return found
+
+
+def _straddles(start: int, end: int, words: list[tuple[int, int]]) -> bool:
+    """True when the span takes part of a word and reaches beyond it (共建 in 一共|建)."""
+    for word_start, word_end in words:
+        inside = start <= word_start and word_end <= end
+        apart = word_end <= start or end <= word_start
+        within = word_start <= start and end <= word_end
+        if not (inside or apart or within):
+            return True
+    return False
+
+
+def _align(matches: list[_Match], query: Sequence[Unit], words: list[tuple[int, int]]) -> list[_Match]:
+    """Matches that cut across the words of the question count less."""
+    aligned = []
+    for match in matches:
+        if _straddles(query[match.start].start, query[match.end - 1].end, words):
+            aligned.append(_Match(match.term, match.start, match.end, match.quality * CROSSING))
+        else:
+            aligned.append(match)
+    return aligned
+
+
+def _inside_longer(match: _Match, matches: Sequence[_Match]) -> bool:
+    """A sound-alike is no evidence where a longer term already claims those units."""
+    return any(
+        other.start <= match.start and match.end <= other.end and other.end - other.start > match.end - match.start
+        for other in matches
+    )
+
+
+class Matcher:
+    """Scores questions against one knowledge base and decides what to do with them."""
+
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.knowledge = knowledge
+        self.thresholds = thresholds or Thresholds()
+        self._indices = {"zh": _Index(knowledge, "zh"), "en": _Index(knowledge, "en")}
+
+    def rank(self, question: str, lang: Lang | None = None) -> tuple[Lang, list[Candidate], dict[int, float]]:
+        """All entries that explain part of the question, best first, and the top one's figures hit."""
+        lang = lang or detect_language(question)
+        index = self._indices[lang]
+        text = prepare(question, lang)
+        query = units(text)[:MAX_QUERY_UNITS]
+        words = _words(text) if lang == "zh" else []
+        matches = _align(index.spot(query), query, words) if words else index.spot(query)
+        content = index.content(query, matches)
+        if not content:
+            return lang, [], {}
+        evidence: dict[int, dict[int, float]] = defaultdict(dict)
+        telling: dict[int, float] = {}
+        figure_hits: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        for match in matches:
+            term = index.terms[match.term]
+            if term.generic:
+                continue
+            span = [p for p in range(match.start, match.end) if p in content]
+            for position in span:
+                telling[position] = max(telling.get(position, 0.0), term.idf)
+            for owner, kind_weight in term.owners.items():
+                held = match.quality * kind_weight * term.idf
+                mine = evidence[owner]
+                for position in span:
+                    mine[position] = max(mine.get(position, 0.0), held)
+                for number in term.figures.get(owner, ()):
+                    figure_hits[owner][number] += (match.end - match.start) / index.figure_size[owner, number]
+        unknown = content - telling.keys()
+        in_words = _unknown_words(query, unknown, words) if words else unknown
+        for position in unknown:
+            telling[position] = self.thresholds.unknown_word if position in in_words else self.thresholds.unknown_char
+        total = max(sum(telling.values()), self.thresholds.min_evidence)
+        similar = self._similarity(index, " ".join(u.sound for i, u in enumerate(query) if i in content))
+        scores = {
+            owner: round(max(100 * sum(held.values()) / total, similar.get(owner, 0.0)), 1)
+            for owner, held in evidence.items()
+        }
+        order = sorted(scores, key=lambda owner: (-scores[owner], owner))
+        ranked = [Candidate(self.knowledge.entries[owner], scores[owner]) for owner in order]
+        return lang, ranked, dict(figure_hits.get(order[0], {})) if order else {}
+
+    def _similarity(self, index: _Index, sounds: str) -> dict[int, float]:
+        """Per entry, the best rapidfuzz ratio between the question and an example, on sounds."""
+        if not sounds:
+            return {}
+        cutoff = SIMILAR if sounds.count(" ") >= 3 else 95
+        found: dict[int, float] = {}
+        for _, score, number in process.extract(
+            sounds, index.questions, scorer=fuzz.ratio, limit=5, score_cutoff=cutoff
+        ):
+            owner = index.question_owner[number]
+            found[owner] = max(found.get(owner, 0.0), float(score))
+        return found
+
+    def decide(self, question: str, lang: Lang | None = None) -> Decision:
+        """Answer, ask back or decline, with the candidates that led there."""
+        lang = lang or detect_language(question)
+        if pleasantry(question):
+            return Decision(question, lang, "none", ())
+        lang, ranked, figure_hits = self.rank(question, lang)
+        return choose(question, lang, ranked, figure_hits, self.thresholds)
+
+
+def choose(
+    question: str, lang: Lang, ranked: list[Candidate], figure_hits: dict[int, float], limits: Thresholds
+) -> Decision:
+    """The decision for ranked candidates under the given cut-offs."""
+    if not ranked or ranked[0].score < limits.ask:
+        return Decision(question, lang, "none", tuple(ranked[:3]))
+    best = ranked[0]
+    close = [c for c in ranked if c.score >= limits.ask and c.score >= best.score - limits.spread][:3]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if best.score >= limits.answer and best.score - runner_up >= limits.margin:
+        figure = _asked_figure(best.entry, question, figure_hits)
+        return Decision(question, lang, "answer", tuple(ranked[:3]), figure)
+    return Decision(question, lang, "ask", tuple(close))
+
+
+def _asked_figure(entry: Entry, question: str, hits: dict[int, float]) -> Figure | None:
+    """The figure a question asks for: it names the number, or asks how many of something."""
+    if not hits:
+        return None
+    number, _ = max(hits.items(), key=lambda item: item[1])
+    figure = entry.figures[number]
+    folded = fold(question)
+    if figure.value in folded or _QUANTITY.search(folded):
+        return figure
+    return None

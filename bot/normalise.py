@@ -1,0 +1,205 @@
+"""Turning what people type into units the matcher can compare.
+
+Chinese is compared character by character, each character carrying a "loose" pinyin
+syllable so that homophone typos from pinyin input (党小租 for 党小组) and the usual
+confusions (zh/z, ing/in, l/n) still line up. English is compared word by word after
+case folding and light stemming. This module imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+Lang = Literal["zh", "en"]
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_UNIT = re.compile(rf"[{_HAN}]|\d+(?:\.\d+)?|[a-z]+")
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+FILLERS_ZH = (
+    "请问一下", "请问", "请告诉我", "告诉我", "我想知道", "想知道", "我想问问", "我想问", "想问一下",
+    "想问", "问一下", "麻烦你", "麻烦", "能不能说说", "能不能", "能否", "可不可以", "帮我查查",
+    "帮我查", "帮我", "说一下", "讲一下", "介绍一下", "一下", "谢谢", "你好", "您好", "小助手",
+    "机器人", "呢", "吗", "嘛", "呀", "啊", "吧", "哦", "喔", "哈", "呗", "啦",
+)  # fmt: skip
+"""Politeness and particles: dropped before matching, they say nothing about the topic."""
+
+STOP_ZH = (
+    "什么时候", "什么样", "什么", "啥子", "啥", "怎么样", "怎么", "怎样", "如何", "哪些", "哪个",
+    "哪里", "哪儿", "哪", "多少", "几个", "几家", "几", "为什么", "为啥", "是不是", "有没有", "谁",
+    "是", "的", "了", "有", "在", "和", "与", "及", "跟", "都", "也", "就", "还", "又", "被", "把",
+    "给", "对", "为", "从", "这个", "这些", "这", "那个", "那", "其", "该", "些", "么", "个",
+    "做", "搞", "干", "回事", "意思", "指", "叫", "说", "讲", "请", "我", "你", "他", "她", "它",
+    "们", "吗", "地", "得", "着", "过", "要", "会", "能", "可以", "一", "上", "中", "里", "到", "等",
+    "多", "余", "名", "位", "人", "家", "次", "项", "条", "所", "具体", "主要", "情况", "关于",
+    "内容", "一些", "方面", "知道", "问", "下",
+)  # fmt: skip
+"""Question words and function words: matched when part of a known term, else ignored."""
+
+STOP_EN = frozenset((
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "done", "for", "from", "get", "got", "had",
+    "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "just", "know", "let", "like", "many",
+    "me", "more", "most", "much", "my", "no", "not", "of", "on", "or", "our", "please", "s", "so", "some",
+    "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
+    "us", "want", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with",
+    "would", "you", "your", "t", "number", "give", "show", "explain", "mean", "means", "meant", "say", "said",
+))  # fmt: skip
+"""English words that carry no topic."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One comparable piece of text: a Chinese character, a number or an English word."""
+
+    text: str
+    sound: str
+    start: int = 0
+    end: int = 0
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """Width, script and case folding: full-width to half-width, traditional to simplified."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    if _HAN_CHAR.search(text):
+        text = _converter().convert(text)
+    return text.lower()
+
+
+def detect_language(text: str) -> Lang:
+    """`zh` when the text holds any Chinese character, `en` when it holds Latin words only."""
+    folded = fold(text)
+    if _HAN_CHAR.search(folded):
+        return "zh"
+    if re.search(r"[a-z]", folded):
+        return "en"
+    return "zh"
+
+
+def strip_fillers(text: str) -> str:
+    """Remove politeness words and particles from folded Chinese text."""
+    for filler in FILLERS_ZH:
+        text = text.replace(filler, " ")
+    return text
+
+
+@lru_cache(maxsize=8192)
+def loose_syllable(char: str) -> str:
+    """A character's toneless pinyin with the usual input confusions merged."""
+    syllable = lazy_pinyin(char, style=Style.NORMAL, errors="default")[0]
+    return loosen(syllable)
+
+
+def loosen(syllable: str) -> str:
+    """Merge zh/z, ch/c, sh/s, l/n, and the -ng/-n finals that pinyin typists confuse."""
+    for hard, soft in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if syllable.startswith(hard):
+            syllable = soft + syllable[len(hard) :]
+            break
+    if syllable.startswith("l"):
+        syllable = "n" + syllable[1:]
+    if syllable.endswith("ng") and len(syllable) > 2 and syllable[-3] in "aeio":
+        syllable = syllable[:-1]
+    return syllable
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plural and verb endings, British and American spelling."""
+    word = word.replace("ization", "isation").replace("izing", "ising").replace("ize", "ise")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    return word
+
+
+def units(text: str) -> tuple[Unit, ...]:
+    """Split folded text into units; English words are stemmed wherever they appear."""
+    found = []
+    for match in _UNIT.finditer(text):
+        piece, start, end = match.group(), match.start(), match.end()
+        if _HAN_CHAR.fullmatch(piece):
+            found.append(Unit(piece, loose_syllable(piece), start, end))
+        elif piece[0].isdigit():
+            found.append(Unit(piece, piece, start, end))
+        else:
+            word = stem(piece)
+            found.append(Unit(word, word, start, end))
+    return tuple(found)
+
+
+def prepare(text: str, lang: Lang) -> str:
+    """A question folded, with Chinese particles dropped and digit-group commas removed."""
+    folded = _DIGIT_GROUP.sub("", fold(text))
+    return strip_fillers(folded) if lang == "zh" else folded
+
+
+def query_units(text: str, lang: Lang) -> tuple[Unit, ...]:
+    """The units of a question: folded, particles dropped, split."""
+    return units(prepare(text, lang))
+
+
+def stop_spans(sequence: Sequence[Unit], lang: Lang) -> set[int]:
+    """Positions in `sequence` that belong to a question or function word."""
+    if lang == "en":
+        return {i for i, unit in enumerate(sequence) if unit.text in STOP_EN_STEMS}
+    text = "".join(unit.text if len(unit.text) == 1 else "\0" for unit in sequence)
+    stopped: set[int] = set()
+    for phrase in STOP_ZH:
+        start = text.find(phrase)
+        while start != -1:
+            span = range(start, start + len(phrase))
+            if not stopped.intersection(span):
+                stopped.update(span)
+            start = text.find(phrase, start + 1)
+    return stopped
+
+
+STOP_EN_STEMS = frozenset(stem(word) for word in STOP_EN)
+"""The stop words as `units` leaves them, to compare with stemmed words."""
+
+
+PLEASANTRIES = {
+    "hello": (
+        "你好", "您好", "嗨", "哈喽", "早上好", "上午好", "中午好", "下午好", "晚上好", "早安", "晚安", "在吗",
+        "在不在", "hello", "hi", "hey", "hiya", "good morning", "good afternoon", "good evening", "good night",
+        "morning",
+    ),
+    "thanks": (
+        "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "非常感谢", "thanks", "thank you", "thanks a lot", "thx", "ty",
+    ),
+    "bye": ("再见", "拜拜", "回头见", "bye", "goodbye", "bye bye", "see you", "cheers"),
+}  # fmt: skip
+"""Whole messages that are greetings, thanks or goodbyes, not questions."""
+
+_PLEASANTRY_OF = {phrase: kind for kind, phrases in PLEASANTRIES.items() for phrase in phrases}
+
+
+def pleasantry(text: str) -> str | None:
+    """`hello`, `thanks` or `bye` when the whole message is one of those, else None."""
+    folded = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+    for suffix in ("啊", "呀", "哈", "哦", "呢", "了", "!", "~"):
+        folded = folded.removesuffix(suffix)
+    return _PLEASANTRY_OF.get(folded.strip())
