@@ -21,6 +21,9 @@ MAX_FILE_BYTES = 1_000_000
 
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) +|[ ](?=[{_CJK}])")
+"""Spaces next to Chinese text, left where a long YAML line was folded: Chinese has none."""
 
 _UNIT_EN_SCALE = {"万亩": 10_000}
 """Chinese units that carry a power of ten, spelled out in English figures."""
@@ -194,8 +197,7 @@ def _text(node: Node | None, problems: _Problems, what: str) -> str | None:
             return str(node.value).strip()
         problems.add(node, f"{what} must be text")
         return None
-    raw = str(node.value)
-    value = " ".join(raw.split()) if "\n" in raw else raw.strip()
+    value = _CJK_GAP.sub("", " ".join(str(node.value).split()))
     if not value:
         problems.add(node, f"{what} is empty")
         return None
@@ -334,9 +336,11 @@ def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]
     if body is None:
         return None
     before = len(problems.items)
-    keys = _pairs(body, problems, _ENTRY_KEYS, "an entry")
+    named = next((v for k, v in body.value if isinstance(k, ScalarNode) and k.value == "id"), None)
+    shown_id = named.value if isinstance(named, ScalarNode) and named.value else None
+    name = f"entry {shown_id!r}" if shown_id else "an entry"
+    keys = _pairs(body, problems, _ENTRY_KEYS, name)
     entry_id = _text(keys.get("id"), problems, "id") if "id" in keys else None
-    name = f"entry {entry_id!r}" if entry_id else "an entry"
     if entry_id is not None and not ENTRY_ID.match(entry_id):
         problems.add(keys["id"], f"id {entry_id!r} must be lower-case letters, digits and '-', at most 40")
     line = None

@@ -25,6 +25,7 @@ This module imports nothing from `telegram`.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import defaultdict
@@ -73,6 +74,9 @@ SIMILAR = 80
 CROSSING = 0.5
 """A Chinese match that cuts across the question's words (共建 in 一共|建) counts half."""
 
+FIGURE_TIE = 0.15
+"""Figures whose share of label matched is within this of the best are asked for together."""
+
 SLIP_MIN_UNITS = 4
 MAX_QUERY_UNITS = 120
 """Longer messages are cut: nobody asks an FAQ question in more words than this."""
@@ -117,7 +121,8 @@ class Decision:
     lang: Lang
     outcome: Outcome
     candidates: tuple[Candidate, ...]
-    figure: Figure | None = None
+    figures: tuple[Figure, ...] = ()
+    """The figures the question asks for, to lead the reply with."""
 
     @property
     def best(self) -> Candidate | None:
@@ -147,6 +152,7 @@ class _Match:
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)  # its start-up notes are not the bot's to print
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     return tokenizer
@@ -454,18 +460,22 @@ def choose(
     close = [c for c in ranked if c.score >= limits.ask and c.score >= best.score - limits.spread][:3]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     if best.score >= limits.answer and best.score - runner_up >= limits.margin:
-        figure = _asked_figure(best.entry, question, figure_hits)
-        return Decision(question, lang, "answer", tuple(ranked[:3]), figure)
+        figures = _asked_figures(best.entry, question, figure_hits)
+        return Decision(question, lang, "answer", tuple(ranked[:3]), figures)
     return Decision(question, lang, "ask", tuple(close))
 
 
-def _asked_figure(entry: Entry, question: str, hits: dict[int, float]) -> Figure | None:
-    """The figure a question asks for: it names the number, or asks how many of something."""
+def _asked_figures(entry: Entry, question: str, hits: dict[int, float]) -> tuple[Figure, ...]:
+    """The figures a question asks for: it names the number, or asks how many of something.
+
+    Figures whose labels the question matches about equally well (星创天地: national and
+    provincial) are all given, rather than one picked at random.
+    """
     if not hits:
-        return None
-    number, _ = max(hits.items(), key=lambda item: item[1])
-    figure = entry.figures[number]
+        return ()
     folded = fold(question)
-    if figure.value in folded or _QUANTITY.search(folded):
-        return figure
-    return None
+    top = max(hits.values())
+    asked = [entry.figures[n] for n, hit in sorted(hits.items()) if hit >= top - FIGURE_TIE]
+    if any(f.value in folded for f in asked) or _QUANTITY.search(folded):
+        return tuple(asked)
+    return ()

@@ -60,14 +60,14 @@ def title_of(entry: Entry, lang: Lang) -> str:
 
 
 def figure_text(figure: Figure, lang: Lang) -> str:
-    """A figure as a short phrase: `党小组：875个` or `875 Party groups`."""
+    """A figure as a short phrase: `党小组 875个` or `875 Party groups`."""
     if lang == "zh":
-        return f"{figure.what}：{figure.zh}"
+        return f"{figure.what} {figure.zh}"
     return f"{figure.en_number} {figure.en}"
 
 
-def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, figure: Figure | None = None) -> Reply:
-    """The reply for one entry, leading with the asked figure when there is one."""
+def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, asked: tuple[Figure, ...] = ()) -> Reply:
+    """The reply for one entry, leading with the asked figures when there are any."""
     line = knowledge.lines.get(entry.line or "")
     line_name = (line.zh if lang == "zh" else line.en) if line and line.id != entry.id else ""
     return Reply(
@@ -76,7 +76,7 @@ def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, figure: Fig
         text=entry.answer if lang == "zh" else entry.en.answer,
         title=title_of(entry, lang),
         line=line_name,
-        lead=figure_text(figure, lang) if figure else "",
+        lead=("；" if lang == "zh" else "; ").join(figure_text(f, lang) for f in asked),
         figures=tuple(figure_text(f, lang) for f in entry.figures),
         entry_id=entry.id,
     )
@@ -98,7 +98,7 @@ def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
     """The reply to a decision: the answer, the question back, or an honest no."""
     lang = decision.lang
     if decision.outcome == "answer" and decision.best is not None:
-        return answer_reply(knowledge, decision.best.entry, lang, decision.figure)
+        return answer_reply(knowledge, decision.best.entry, lang, decision.figures)
     if decision.outcome == "ask":
         options = tuple(Option(c.entry.id, title_of(c.entry, lang)) for c in decision.candidates)
         return Reply(kind="ask", lang=lang, text=ASK_BACK[lang], options=options)

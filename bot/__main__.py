@@ -1,0 +1,67 @@
+"""The command line: `python -m bot chat|ask|validate|eval` (also installed as `faqbot`).
+
+Only parses arguments, reads settings and hands over; the work is done elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.console import ask_command, chat_command, eval_command, validate_command
+from bot.settings import Settings, SettingsError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faqbot",
+        description="Answers questions about one article on Xiaochang County's grassroots Party building.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("chat", help="ask questions in the terminal, as on Telegram")
+    ask = commands.add_parser("ask", help="answer the questions given, or one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line per question")
+    ask.add_argument("questions", nargs="*", metavar="QUESTION")
+    validate = commands.add_parser("validate", help="check an FAQ file; exit 1 and list every problem if bad")
+    validate.add_argument("path", nargs="?", type=Path, help="the FAQ file (default: FAQ_FILE or knowledge/faq.yaml)")
+    evaluate = commands.add_parser("eval", help="accuracy on the written question sets")
+    evaluate.add_argument("--tuning", type=Path, default=Path("tests/eval/tuning.yaml"))
+    evaluate.add_argument("--heldout", type=Path, default=Path("tests/eval/heldout.yaml"))
+    evaluate.add_argument("--misses", action="store_true", help="list every tuning question not handled right")
+    evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = _parser().parse_args(argv)
+    command = args.command or "chat"
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return 2
+    if command == "chat":
+        return chat_command(settings)
+    if command == "ask":
+        return ask_command(settings, args.questions, as_json=args.json)
+    if command == "validate":
+        return validate_command(args.path or settings.faq_file)
+    return eval_command(settings, args.tuning, args.heldout, misses=args.misses, sweep_thresholds=args.sweep)
+
+
+def entry_point() -> int:
+    """`faqbot` and `python -m bot`: main(), quiet when the reader of our output goes away."""
+    try:
+        return main()
+    except BrokenPipeError:
+        # `faqbot ask ... | head`: the pipe closed; stop without a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(entry_point())

@@ -1,0 +1,141 @@
+"""The terminal side: an interactive chat, batch answers, FAQ validation and evaluation.
+
+Imports nothing from `telegram`, so the bot is useful with no token at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.answering import Brain
+from bot.evaluation import evaluate, format_report, load_questions, sweep
+from bot.knowledge import KnowledgeError
+from bot.matching import Decision
+from bot.normalise import detect_language
+from bot.reply import Reply, render_plain
+from bot.settings import Settings
+
+GREETING = (
+    "孝昌县基层党建问答 · Ask about Xiaochang County's grassroots Party building\n"
+    "例如 e.g.: 孝昌县有多少个党小组？ / Who is Shen Teng?  (Ctrl-D or /quit to leave)"
+)
+
+
+def _brain(path: Path) -> Brain | None:
+    try:
+        return Brain.load(path)
+    except KnowledgeError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return None
+
+
+def chat_command(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Answer questions typed at a prompt until end of input."""
+    source, out = stdin or sys.stdin, stdout or sys.stdout
+    brain = _brain(settings.faq_file)
+    if brain is None:
+        return 1
+    interactive = source.isatty()
+    print(GREETING, file=out)
+    offered: Sequence[str] = ()
+    while True:
+        if interactive:
+            print("> ", end="", file=out, flush=True)
+        try:
+            line = source.readline()
+        except KeyboardInterrupt:
+            break
+        if not line:
+            break
+        question = line.strip()
+        if question in ("/quit", "/exit"):
+            break
+        if not question:
+            continue
+        if question.isdigit() and 0 < int(question) <= len(offered):
+            reply = brain.entry_reply(offered[int(question) - 1], detect_language(question))
+            offered = ()
+        else:
+            _, reply = brain.respond(question)
+            offered = [option.id for option in reply.options]
+        if reply is not None:
+            print(render_plain(reply) + "\n", file=out, flush=True)
+    return 0
+
+
+def _as_json(decision: Decision, reply: Reply) -> str:
+    best = decision.best
+    return json.dumps(
+        {
+            "question": decision.question,
+            "matched": decision.outcome == "answer",
+            "answer": render_plain(reply),
+            "id": best.entry.id if decision.outcome == "answer" and best else None,
+            "title": reply.title or None,
+            "score": best.score if best else 0.0,
+            "lang": decision.lang,
+            "suggestions": [
+                {
+                    "id": c.entry.id,
+                    "title": c.entry.title if decision.lang == "zh" else c.entry.en.title,
+                    "score": c.score,
+                }
+                for c in decision.candidates
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def ask_command(settings: Settings, questions: Iterable[str], *, as_json: bool, stdin: TextIO | None = None) -> int:
+    """Answer each question given, or each line of standard input when none are."""
+    brain = _brain(settings.faq_file)
+    if brain is None:
+        return 1
+    asked = list(questions) or [line.rstrip("\n") for line in (stdin or sys.stdin)]
+    for question in asked:
+        if not question.strip():
+            continue
+        decision, reply = brain.respond(question)
+        print(_as_json(decision, reply) if as_json else f"? {question}\n{render_plain(reply)}\n", flush=True)
+    return 0
+
+
+def validate_command(path: Path) -> int:
+    """Check one FAQ file: a summary line and exit 0, or every problem and exit 1."""
+    brain = _brain(path)
+    if brain is None:
+        return 1
+    knowledge = brain.knowledge
+    figures = sum(len(e.figures) for e in knowledge.entries)
+    questions = sum(len(e.questions) + len(e.en.questions) for e in knowledge.entries)
+    print(
+        f"{path}: ok: {len(knowledge.entries)} entries, {len(knowledge.lines)} lines of work, "
+        f"{figures} figures, {questions} example questions"
+    )
+    return 0
+
+
+def eval_command(settings: Settings, tuning: Path, heldout: Path, *, misses: bool, sweep_thresholds: bool) -> int:
+    """Print accuracy on the tuning and held-out question sets."""
+    brain = _brain(settings.faq_file)
+    if brain is None:
+        return 1
+    matcher = brain.matcher
+    print(f"thresholds: {matcher.thresholds}")
+    for name, path in (("tuning", tuning), ("held-out", heldout)):
+        questions = load_questions(path)
+        report = evaluate(matcher, questions)
+        # the held-out part is never looked at question by question: only its figures are shown
+        shown = misses and name == "tuning"
+        print(format_report(f"{name} ({path}, {len(questions)} questions)", report, show_misses=shown))
+    if sweep_thresholds:
+        best, report = sweep(matcher, load_questions(tuning))
+        print(f"best thresholds on the tuning part: {best}")
+        print(format_report("tuning, with those thresholds", report))
+    return 0

@@ -1,0 +1,89 @@
+"""Configuration, read from the environment once, in `main()`, into a frozen object.
+
+Every variable is documented in `.env.example` and the README. A bad value raises
+`SettingsError` with one line that says which variable and how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_FAQ = Path(__file__).resolve().parent.parent / "knowledge" / "faq.yaml"
+TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class SettingsError(Exception):
+    """A configuration value that cannot be used; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    faq_file: Path
+    token: str | None = None
+    api_url: str = "https://api.telegram.org"
+    admin_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+    data_dir: Path = Path("data")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and check the settings; raise `SettingsError` on the first bad value."""
+        env = os.environ if environ is None else environ
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+        if token is not None and not TOKEN_SHAPE.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30+ letters); "
+                "copy it again from @BotFather"
+            )
+        api_url = env.get("TELEGRAM_API_URL", "").strip().rstrip("/") or "https://api.telegram.org"
+        if not re.match(r"^https?://[^/\s]+(/\S*)?$", api_url):
+            raise SettingsError(f"TELEGRAM_API_URL {api_url!r} is not an http(s) URL such as https://api.telegram.org")
+        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL {level!r} is not one of {', '.join(LOG_LEVELS)}")
+        port_text = env.get("WEBHOOK_PORT", "8443").strip() or "8443"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise SettingsError(f"WEBHOOK_PORT {port_text!r} is not a port number between 1 and 65535")
+        return cls(
+            faq_file=_faq_file(env),
+            token=token,
+            api_url=api_url,
+            admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
+            log_level=level,
+            webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
+            webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+            webhook_port=int(port_text),
+            webhook_secret=env.get("WEBHOOK_SECRET", "").strip() or None,
+            data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
+        )
+
+
+def _faq_file(env: Mapping[str, str]) -> Path:
+    configured = env.get("FAQ_FILE", "").strip()
+    if configured:
+        return Path(configured)
+    here = Path("knowledge/faq.yaml")
+    return here if here.exists() else PACKAGE_FAQ
+
+
+def _admin_ids(text: str) -> frozenset[int]:
+    ids = set()
+    for raw in text.replace(";", ",").split(","):
+        piece = raw.strip()
+        if not piece:
+            continue
+        if not piece.lstrip("-").isdigit():
+            raise SettingsError(f"ADMIN_IDS item {piece!r} is not a numeric Telegram user id; separate ids with commas")
+        ids.add(int(piece))
+    return frozenset(ids)

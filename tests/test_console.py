@@ -1,0 +1,94 @@
+"""The command line, run as a user runs it: `python -m bot ...` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FAQ, ROOT
+
+BROKEN = Path(__file__).parent / "broken"
+
+
+def _run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "FAQ_FILE": str(FAQ), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+class TestAsk:
+    def test_json_lines_have_the_documented_fields(self) -> None:
+        """`ask --json` prints one object per question with the documented keys."""
+        result = _run("ask", "--json", "党小组有多少个", "孝昌县GDP是多少", "Fengshan")
+        assert result.returncode == 0, result.stderr
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [set(row) for row in rows] == [
+            {"question", "matched", "answer", "id", "title", "score", "lang", "suggestions"}
+        ] * 3
+        answered, declined, asked = rows
+        assert answered["matched"] is True
+        assert answered["id"] == "system-vertical"
+        assert "875" in answered["answer"]
+        assert declined["matched"] is False
+        assert declined["id"] is None
+        assert asked["matched"] is False
+        assert asked["lang"] == "en"
+        assert {s["id"] for s in asked["suggestions"]} == {"lead-three-four", "act-everyone"}
+
+    def test_questions_from_stdin_one_per_line(self) -> None:
+        """With no arguments, `ask` reads one question per line and skips blank lines."""
+        result = _run("ask", "--json", stdin="沈腾\n\nWho is Shen Teng?\n")
+        ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+        assert ids == ["act-returnees", "act-returnees"]
+
+
+class TestValidate:
+    def test_good_file_exits_zero_with_a_summary(self) -> None:
+        """A valid FAQ gives one summary line and exit status 0."""
+        result = _run("validate", str(FAQ))
+        assert result.returncode == 0
+        assert result.stdout.strip().endswith("example questions")
+        assert "18 entries" in result.stdout
+
+    def test_broken_file_exits_one_with_file_line_messages(self) -> None:
+        """A broken FAQ lists its problems as file:line: message and exits 1, with no traceback."""
+        path = BROKEN / "unknown_key.yaml"
+        result = _run("validate", str(path))
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"{path}:8: unknown key 'colour'")
+        assert "Traceback" not in result.stderr
+
+    def test_faq_file_variable_is_honoured(self) -> None:
+        """FAQ_FILE points every command at another file."""
+        result = _run("ask", "党小组", env={"FAQ_FILE": str(BROKEN / "empty_file.yaml")})
+        assert result.returncode == 1
+        assert "the file is empty" in result.stderr
+
+
+class TestChat:
+    def test_chat_answers_and_follows_a_numbered_choice(self) -> None:
+        """The console answers like the bot, and a number picks an offered option."""
+        result = _run("chat", stdin="Fengshan\n2\n党小组有多少个\n/quit\n")
+        assert result.returncode == 0
+        out = result.stdout
+        assert "Which of these did you mean?" in out
+        assert "Mobilising everyone" in out.split("Which of these did you mean?")[1]
+        assert "▶ 党小组 875个" in out
+
+    def test_bad_setting_is_one_line(self) -> None:
+        """A malformed environment value is reported in one line, with exit status 2."""
+        result = _run("chat", env={"TELEGRAM_BOT_TOKEN": "not-a-token"})
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1
+        assert "TELEGRAM_BOT_TOKEN" in result.stderr

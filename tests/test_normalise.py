@@ -1,0 +1,83 @@
+"""Normalisation: what people type becomes comparable units."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.normalise import detect_language, fold, loosen, pleasantry, query_units, stem, stop_spans
+
+
+class TestFold:
+    def test_traditional_becomes_simplified(self) -> None:
+        """Traditional characters read as simplified ones."""
+        assert fold("孝昌縣有多少個黨小組") == "孝昌县有多少个党小组"
+
+    def test_full_width_becomes_half_width(self) -> None:
+        """Full-width digits and letters read as ordinary ones."""
+        assert fold("８７５ＡＢＣ") == "875abc"
+
+    def test_invisible_characters_are_dropped(self) -> None:
+        """Zero-width and direction marks do not split a word."""
+        assert fold("党\u200b小\u202e组") == "党小组"
+
+
+class TestQueryUnits:
+    def test_fillers_and_punctuation_are_dropped(self) -> None:
+        """Politeness words and particles say nothing about the topic."""
+        assert [u.text for u in query_units("请问一下，党小组呢？", "zh")] == ["党", "小", "组"]
+
+    def test_numbers_stay_whole(self) -> None:
+        """36.5 is one unit, and digit-group commas are removed."""
+        assert [u.text for u in query_units("36.5万亩", "zh")][:1] == ["36.5"]
+        assert [u.text for u in query_units("365,000 mu", "en")] == ["365000", "mu"]
+
+    def test_homophone_typo_sounds_the_same(self) -> None:
+        """党小租 (a pinyin-input typo) sounds like 党小组."""
+        typo = [u.sound for u in query_units("党小租", "zh")]
+        right = [u.sound for u in query_units("党小组", "zh")]
+        assert typo == right
+
+
+class TestLoosen:
+    @pytest.mark.parametrize(
+        ("one", "other"), [("xin", "xing"), ("zhu", "zu"), ("shan", "san"), ("nong", "long"), ("chen", "ceng")]
+    )
+    def test_common_pinyin_confusions_merge(self, one: str, other: str) -> None:
+        """Front and back nasals, retroflex and flat initials, n and l sound alike."""
+        assert loosen(one) == loosen(other)
+
+    def test_different_syllables_stay_apart(self) -> None:
+        """Merging stops short of making unrelated syllables equal."""
+        assert loosen("dang") != loosen("dong")
+
+
+class TestEnglish:
+    @pytest.mark.parametrize(("word", "stemmed"), [("companies", "company"), ("groups", "group"), ("trained", "train")])
+    def test_stem(self, word: str, stemmed: str) -> None:
+        """Plural and past forms meet their base form."""
+        assert stem(word) == stemmed
+
+    def test_stop_words_are_found_after_stemming(self) -> None:
+        """'does' and 'this' are stop words even though the stemmer changes them."""
+        sequence = query_units("What does this article say", "en")
+        assert {sequence[i].text for i in stop_spans(sequence, "en")} == {"what", stem("does"), stem("this"), "say"}
+
+
+class TestLanguage:
+    @pytest.mark.parametrize(
+        ("text", "lang"), [("党小组", "zh"), ("How many Party groups?", "en"), ("875", "zh"), ("what is 党小组", "zh")]
+    )
+    def test_detect(self, text: str, lang: str) -> None:
+        """Any Chinese character makes a question Chinese; Latin words alone make it English."""
+        assert detect_language(text) == lang
+
+
+class TestPleasantry:
+    @pytest.mark.parametrize(("text", "kind"), [("你好", "hello"), ("Good morning!", "hello"), ("谢谢啊", "thanks")])
+    def test_whole_message_pleasantries(self, text: str, kind: str) -> None:
+        """Greetings and thanks are recognised as such."""
+        assert pleasantry(text) == kind
+
+    def test_pleasantry_inside_a_question_is_not_one(self) -> None:
+        """'你好，党小组有多少个' is a question, not a greeting."""
+        assert pleasantry("你好，党小组有多少个") is None
