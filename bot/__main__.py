@@ -1,4 +1,4 @@
-"""The command line: `python -m bot chat|ask|validate|eval` (also installed as `faqbot`).
+"""The command line: `python -m bot chat|ask|validate|eval|run` (also installed as `faqbot`).
 
 Only parses arguments, reads settings and hands over; the work is done elsewhere.
 """
@@ -32,25 +32,31 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--heldout", type=Path, default=Path("tests/eval/heldout.yaml"))
     evaluate.add_argument("--misses", action="store_true", help="list every tuning question not handled right")
     evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
+    commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = _parser().parse_args(argv)
-    command = args.command or "chat"
     try:
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"faqbot: {error}", file=sys.stderr)
         return 2
+    # with no command: the bot when there is a token, else the console
+    command = args.command or ("run" if settings.token else "chat")
     if command == "chat":
         return chat_command(settings)
     if command == "ask":
         return ask_command(settings, args.questions, as_json=args.json)
     if command == "validate":
         return validate_command(args.path or settings.faq_file)
-    return eval_command(settings, args.tuning, args.heldout, misses=args.misses, sweep_thresholds=args.sweep)
+    if command == "eval":
+        return eval_command(settings, args.tuning, args.heldout, misses=args.misses, sweep_thresholds=args.sweep)
+    from bot.service import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
+
+    return run_command(settings)
 
 
 def entry_point() -> int:

@@ -35,6 +35,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None
     data_dir: Path = Path("data")
+    rate_limit: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,8 +56,16 @@ class Settings:
         port_text = env.get("WEBHOOK_PORT", "8443").strip() or "8443"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise SettingsError(f"WEBHOOK_PORT {port_text!r} is not a port number between 1 and 65535")
+        rate_text = env.get("TELEGRAM_RATE_LIMIT", "30").strip() or "30"
+        try:
+            rate_limit = float(rate_text)
+        except ValueError:
+            rate_limit = 0.0
+        if not rate_limit > 0:
+            raise SettingsError(f"TELEGRAM_RATE_LIMIT {rate_text!r} is not a positive number of messages per second")
         return cls(
             faq_file=_faq_file(env),
+            rate_limit=rate_limit,
             token=token,
             api_url=api_url,
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),

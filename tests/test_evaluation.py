@@ -11,8 +11,18 @@ from bot.answering import Brain
 from bot.evaluation import Report, evaluate, load_questions
 
 EVAL = Path(__file__).parent / "eval"
-CATEGORIES = {"words", "paraphrase", "keyword", "typo", "traditional", "figure", "name", "english", "unanswerable",
-              "offtopic"}  # fmt: skip
+CATEGORIES = {
+    "words",
+    "paraphrase",
+    "keyword",
+    "typo",
+    "traditional",
+    "figure",
+    "name",
+    "english",
+    "unanswerable",
+    "offtopic",
+}
 
 
 @pytest.fixture(scope="module")

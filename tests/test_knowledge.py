@@ -14,9 +14,19 @@ BROKEN = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
 FIGURE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)(余?)(万亩|个|名|人|家|分钟|年)")
 
 MEASURES = {
-    "外学拓思路", "内学强素质", "领学聚思想", "纵向深化", "横向扩面", "自我提质", "“十分钟服务承诺”联户联心",
-    "“三进四代”善为善治", "“四事工作法”民事民办", "能人回乡带动", "村企互助联动", "群众全员发动",
-}  # fmt: skip
+    "外学拓思路",
+    "内学强素质",
+    "领学聚思想",
+    "纵向深化",
+    "横向扩面",
+    "自我提质",
+    "“十分钟服务承诺”联户联心",
+    "“三进四代”善为善治",
+    "“四事工作法”民事民办",
+    "能人回乡带动",
+    "村企互助联动",
+    "群众全员发动",
+}
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +122,11 @@ class TestValidation:
 
     def test_every_problem_is_reported_not_only_the_first(self) -> None:
         """Validation goes on after the first problem so an admin fixes them all at once."""
-        text = (FAQ.read_text(encoding="utf-8")
-                .replace("  - id: learn-outside\n", "  - id: learn-outside\n    colour: red\n", 1)
-                .replace("  - id: act-everyone\n", "  - id: act\n", 1))  # fmt: skip
+        text = (
+            FAQ.read_text(encoding="utf-8")
+            .replace("  - id: learn-outside\n", "  - id: learn-outside\n    colour: red\n", 1)
+            .replace("  - id: act-everyone\n", "  - id: act\n", 1)
+        )
         with pytest.raises(KnowledgeError) as caught:
             parse_knowledge(text.encode(), "faq.yaml")
         problems = caught.value.problems

@@ -1,0 +1,79 @@
+"""An in-process stand-in for the Bot API: records every call, answers like Telegram, never touches a network.
+
+A method it does not know fails the test, so a handler cannot call something untested.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT = {"id": 4242, "is_bot": True, "first_name": "孝昌问答", "username": "XiaochangFaqBot"}
+
+
+class RecordingBotApi(BaseRequest):
+    """A `BaseRequest` that answers Bot API calls from memory and keeps them for assertions."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._ids = itertools.count(1000)
+        self.fail_next: dict[str, int] = {}
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = None,
+        write_timeout: object = None,
+        connect_timeout: object = None,
+        pool_timeout: object = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append((name, params))
+        if self.fail_next.get(name, 0) > 0:
+            self.fail_next[name] -= 1
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: test"}).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return BOT
+        if name in ("sendMessage", "editMessageText"):
+            chat_id = int(params["chat_id"])
+            message = {
+                "message_id": int(params.get("message_id") or next(self._ids)),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT,
+                "text": params["text"],
+            }
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if name in ("answerCallbackQuery", "answerInlineQuery", "setMyCommands", "editMessageReplyMarkup"):
+            return True
+        raise AssertionError(f"the bot called {name}, which the tests do not expect")
+
+    def sent(self, name: str = "sendMessage") -> list[dict[str, Any]]:
+        """The parameters of every call to one method, oldest first."""
+        return [params for called, params in self.calls if called == name]
+
+    def texts(self) -> list[str]:
+        """The text of every message sent."""
+        return [str(params["text"]) for params in self.sent()]

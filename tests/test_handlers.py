@@ -1,0 +1,302 @@
+"""The Telegram handlers, offline: real Update objects through `application.process_update`.
+
+The Bot API is `RecordingBotApi`, which answers from memory; nothing touches a network.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.answering import Brain
+from bot.application import BotApplication, build_application, register_commands
+from bot.feedback import FeedbackStore
+from bot.settings import Settings
+from tests.bot_api import BOT, RecordingBotApi
+from tests.conftest import FAQ
+
+TOKEN = "123456:" + "A" * 35
+ZH_USER = {"id": 7, "is_bot": False, "first_name": "王", "language_code": "zh-hans"}
+EN_USER = {"id": 8, "is_bot": False, "first_name": "Ann", "language_code": "en"}
+GROUP = -100123
+_ids = itertools.count(1)
+
+
+class Harness:
+    """An application over the recording Bot API, and ways to play a user."""
+
+    def __init__(self, application: BotApplication, api: RecordingBotApi, feedback: FeedbackStore) -> None:
+        self.app = application
+        self.api = api
+        self.feedback = feedback
+
+    async def send(self, data: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json({"update_id": next(_ids), **data}, self.app.bot))
+
+    async def text(
+        self,
+        text: str,
+        *,
+        user: dict[str, Any] = ZH_USER,
+        chat_id: int | None = None,
+        reply_to: dict[str, Any] | None = None,
+    ) -> None:
+        chat = chat_id or user["id"]
+        message: dict[str, Any] = {
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"},
+            "from": user,
+            "text": text,
+        }
+        entities = []
+        if text.startswith("/"):
+            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split(maxsplit=1)[0])})
+        entities += [
+            {"type": "mention", "offset": m.start(), "length": m.end() - m.start()} for m in re.finditer(r"@\w+", text)
+        ]
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        await self.send({"message": message})
+
+    async def press(self, data: str, on: dict[str, Any], *, user: dict[str, Any] = ZH_USER) -> None:
+        message = {
+            "message_id": on["message_id"],
+            "date": int(time.time()),
+            "chat": on["chat"],
+            "from": BOT,
+            "text": on["text"],
+            "reply_markup": on.get("reply_markup"),
+        }
+        await self.send(
+            {
+                "callback_query": {
+                    "id": str(next(_ids)),
+                    "from": user,
+                    "chat_instance": "c",
+                    "data": data,
+                    "message": message,
+                }
+            }
+        )
+
+    def last_message(self) -> dict[str, Any]:
+        params = self.api.sent()[-1]
+        return {"message_id": 999, "chat": {"id": int(params["chat_id"]), "type": "private"}, **params}
+
+
+def _buttons(params: dict[str, Any]) -> list[str]:
+    return [b["callback_data"] for row in params["reply_markup"]["inline_keyboard"] for b in row]
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
+    api = RecordingBotApi()
+    feedback = FeedbackStore(tmp_path)
+    settings = Settings(faq_file=FAQ, token=TOKEN, api_url="http://bot-api.invalid")
+    application = build_application(settings, Brain.load(FAQ), feedback=feedback, request=api)
+    async with application:
+        yield Harness(application, api, feedback)
+    feedback.close()
+
+
+class TestCommands:
+    async def test_start_greets_in_the_users_language_with_three_examples(self, bot: Harness) -> None:
+        """/start answers in Chinese for a zh user and in English for an en user, with three example buttons."""
+        await bot.text("/start")
+        await bot.text("/start", user=EN_USER)
+        zh, en = bot.api.sent()
+        assert "孝昌县基层党建问答" in zh["text"]
+        assert en["text"].startswith("Hello!")
+        assert len(_buttons(zh)) == 3
+        assert all(data.startswith("e|") for data in _buttons(en))
+
+    async def test_help_and_about(self, bot: Harness) -> None:
+        """/help lists the commands; /about gives title, date and source and says it knows only this article."""
+        await bot.text("/help")
+        await bot.text("/about", user=EN_USER)
+        help_text, about_text = bot.api.texts()
+        assert "/topics" in help_text
+        assert "/ask" in help_text
+        assert "16 November 2022" in about_text
+        assert "only know" in about_text
+
+    async def test_command_list_is_registered_in_both_languages(self, bot: Harness) -> None:
+        """The command list goes to setMyCommands once in English and once for language code zh."""
+        await register_commands(bot.app)
+        calls = bot.api.sent("setMyCommands")
+        assert [c.get("language_code") for c in calls] == [None, "zh"]
+        assert {c["command"] for c in calls[1]["commands"]} >= {"topics", "ask", "about", "help"}
+
+
+class TestQuestions:
+    async def test_answer_leads_with_figure_and_offers_related_and_votes(self, bot: Harness) -> None:
+        """A question gets the measure, its line, the asked figure first, related measures and 👍/👎."""
+        await bot.text("孝昌县有多少个党小组？")
+        reply = bot.api.sent()[-1]
+        assert reply["parse_mode"] == "HTML"
+        assert reply["text"].startswith("<b>纵向深化</b> · <i>优化体系，一体推进</i>\n\n▶ <b>党小组 875个</b>")
+        buttons = _buttons(reply)
+        assert {"e|system-horizontal|zh", "e|system-quality|zh", "v|+|system-vertical", "v|-|system-vertical"} <= set(
+            buttons
+        )
+
+    async def test_english_question_gets_english(self, bot: Harness) -> None:
+        """An English question is answered in English, whatever the user's language setting."""
+        await bot.text("Who is Shen Teng?", user=ZH_USER)
+        assert bot.api.texts()[-1].startswith("<b>Capable people come home and lead</b>")
+
+    async def test_no_answer_says_so_offers_topics_and_is_recorded(self, bot: Harness) -> None:
+        """An unanswerable question is declined plainly, with suggestions, and logged for the admins."""
+        await bot.text("孝昌县GDP是多少")
+        reply = bot.api.sent()[-1]
+        assert reply["text"].startswith("抱歉，文章里没有讲到这个")
+        assert "t|zh" in _buttons(reply)
+        events = bot.feedback.events("unanswered")
+        assert [e["question"] for e in events] == ["孝昌县GDP是多少"]
+        assert events[0]["user"] != "7"
+
+    async def test_did_you_mean_turns_into_the_chosen_answer(self, bot: Harness) -> None:
+        """Asking back offers buttons; pressing one edits that message into the answer."""
+        await bot.text("Fengshan", user=EN_USER)
+        asked = bot.last_message()
+        assert set(_buttons(asked)) == {"d|lead-three-four|en", "d|act-everyone|en"}
+        await bot.press("d|act-everyone|en", asked, user=EN_USER)
+        edit = bot.api.sent("editMessageText")[-1]
+        assert edit["text"].startswith("<b>Mobilising everyone</b>")
+        assert bot.feedback.events("asked_back")[0]["question"] == "Fengshan"
+
+    async def test_greetings_get_a_greeting(self, bot: Harness) -> None:
+        """'你好' is answered as a greeting, not matched against the FAQ."""
+        await bot.text("你好")
+        assert bot.api.texts()[-1].startswith("你好！请问想了解")
+
+    async def test_long_message_gets_a_polite_reply(self, bot: Harness) -> None:
+        """A message far longer than a question is not matched; the user is asked to be brief."""
+        await bot.text("党小组" * 800)
+        assert bot.api.texts()[-1] == "问题太长了，请用一两句话提问。"
+
+    async def test_html_lookalikes_are_escaped(self, bot: Harness) -> None:
+        """Text that looks like HTML never reaches Telegram as markup."""
+        await bot.text("<b>党小组</b> & <script>")
+        text = bot.api.texts()[-1]
+        assert "<script>" not in text
+        assert set(re.findall(r"</?(\w+)", text)) <= {"b", "i"}
+
+
+class TestTopics:
+    async def test_menu_opens_line_then_measure_then_goes_back(self, bot: Harness) -> None:
+        """/topics shows the four lines; a line shows its measures; a measure shows the answer with a way back."""
+        await bot.text("/topics")
+        menu = bot.last_message()
+        assert [d for d in _buttons(menu) if d.startswith("l|")] == [
+            "l|learn|zh",
+            "l|system|zh",
+            "l|lead|zh",
+            "l|act|zh",
+        ]
+        await bot.press("l|system|zh", menu)
+        line = bot.api.sent("editMessageText")[-1]
+        assert _buttons(line) == [
+            "m|system|zh",
+            "m|system-vertical|zh",
+            "m|system-horizontal|zh",
+            "m|system-quality|zh",
+            "t|zh",
+        ]
+        await bot.press("m|system-vertical|zh", {**menu, **line})
+        page = bot.api.sent("editMessageText")[-1]
+        assert page["text"].startswith("<b>纵向深化</b>")
+        assert "l|system|zh" in _buttons(page)
+        await bot.press("t|zh", {**menu, **page})
+        assert bot.api.sent("editMessageText")[-1]["text"] == menu["text"]
+        assert len(bot.api.sent()) == 1
+
+
+class TestVotes:
+    async def test_vote_is_recorded_with_question_and_buttons_removed(self, bot: Harness) -> None:
+        """👍 under an answer records question, entry and vote, thanks the user, and removes the vote row."""
+        await bot.text("沈腾是谁")
+        answer = bot.api.sent()[-1]
+        message = {"message_id": 1000, "chat": {"id": 7, "type": "private"}, **answer}
+        await bot.press("v|+|act-returnees", message)
+        votes = bot.feedback.events("vote")
+        assert [(v["question"], v["entry_id"], v["vote"]) for v in votes] == [("沈腾是谁", "act-returnees", 1)]
+        assert bot.api.sent("answerCallbackQuery")[-1]["text"] == "谢谢您的反馈！"
+        kept = _buttons(bot.api.sent("editMessageReplyMarkup")[-1])
+        assert not any(data.startswith("v|") for data in kept)
+
+
+class TestGroups:
+    async def test_quiet_unless_addressed(self, bot: Harness) -> None:
+        """In a group the bot ignores chatter, and answers a mention, a reply to it, or /ask."""
+        await bot.text("党小组有多少个", chat_id=GROUP)
+        assert bot.api.sent() == []
+        await bot.text("@XiaochangFaqBot 党小组有多少个", chat_id=GROUP)
+        mine = {"message_id": 5, "date": 0, "from": BOT, "chat": {"id": GROUP, "type": "supergroup"}, "text": "…"}
+        await bot.text("沈腾是谁", chat_id=GROUP, reply_to=mine)
+        await bot.text("/ask 龙泉村", chat_id=GROUP)
+        texts = bot.api.texts()
+        assert [t.split("</b>")[0] for t in texts] == ["<b>纵向深化", "<b>能人回乡带动", "<b>“四事工作法”民事民办"]
+
+    async def test_mention_of_someone_else_is_ignored(self, bot: Harness) -> None:
+        """A message mentioning another account is not for the bot."""
+        await bot.text("@someone 党小组有多少个", chat_id=GROUP)
+        assert bot.api.sent() == []
+
+    async def test_sticker_in_group_is_ignored_and_in_private_answered(self, bot: Harness) -> None:
+        """Non-text messages get a short reply in private and nothing in groups."""
+        sticker = {
+            "file_id": "x",
+            "file_unique_id": "y",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+        for chat in (GROUP, 7):
+            await bot.send(
+                {
+                    "message": {
+                        "message_id": next(_ids),
+                        "date": int(time.time()),
+                        "from": ZH_USER,
+                        "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"},
+                        "sticker": sticker,
+                    }
+                }
+            )
+        assert bot.api.texts() == ["我只能读文字问题。请用文字提问，例如：孝昌县有多少个党小组？"]
+
+
+class TestInline:
+    async def test_inline_query_returns_matching_measures(self, bot: Harness) -> None:
+        """@bot query returns the best matching measures as articles to send."""
+        await bot.send({"inline_query": {"id": "iq", "from": EN_USER, "query": "党小组", "offset": ""}})
+        (answer,) = bot.api.sent("answerInlineQuery")
+        ids = [result["id"] for result in answer["results"]]
+        assert ids[0] == "system-vertical"
+        assert answer["results"][0]["input_message_content"]["parse_mode"] == "HTML"
+
+
+class TestErrors:
+    async def test_failed_send_is_logged_and_the_bot_keeps_going(
+        self, bot: Harness, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """When Telegram refuses a reply, the error is logged, the user told, and later updates still work."""
+        bot.api.fail_next["sendMessage"] = 1
+        await bot.text("党小组")
+        await bot.text("沈腾")
+        assert "error while handling an update" in caplog.text
+        assert bot.api.texts()[-2] == "抱歉，出了点问题，请再试一次。"
+        assert bot.api.texts()[-1].startswith("<b>能人回乡带动</b>")
