@@ -1,0 +1,142 @@
+"""Playing a Telegram user against the emulator's client API, and starting the pieces of a run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def start_emulator(port: int) -> subprocess.Popen[bytes]:
+    """Start telegram-test-api on 127.0.0.1:port; `.ci/run` installs it with npm."""
+    if not (HERE / "node_modules" / "telegram-test-api").is_dir():
+        raise RuntimeError("the Bot API emulator is not installed: run `npm ci --prefix tests/e2e` (done by .ci/run)")
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not installed; the end-to-end tests need Node.js 20 (installed by .ci/run)")
+    process = subprocess.Popen([node, str(HERE / "emulator.js"), str(port)], cwd=HERE, stdout=subprocess.DEVNULL)
+
+    def listening() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    wait_for(listening, 15, "the emulator to listen")
+    return process
+
+
+def start_bot(api_url: str, token: str, data_dir: Path, **extra: str) -> subprocess.Popen[str]:
+    """The real bot process, `python -m bot run`, pointed at the given Bot API root."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_URL": api_url,
+        "DATA_DIR": str(data_dir),
+        "FAQ_FILE": str(ROOT / "knowledge" / "faq.yaml"),
+        "LOG_LEVEL": "INFO",
+        **extra,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+class TelegramUser:
+    """One person in one chat, talking to the bot through the emulator."""
+
+    def __init__(self, emulator: str, token: str, user_id: int, *, language: str = "zh-hans") -> None:
+        self.http = httpx.Client(base_url=emulator, timeout=10)
+        self.token = token
+        self.user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": language}
+        self.chat = {"id": user_id, "type": "private", "first_name": f"user{user_id}"}
+
+    def _post(self, path: str, body: dict[str, Any]) -> Any:
+        response = self.http.post(path, json=body)
+        response.raise_for_status()
+        return response.json().get("result")
+
+    def _message(self, text: str) -> dict[str, Any]:
+        return {"botToken": self.token, "from": self.user, "chat": self.chat, "date": int(time.time()), "text": text}
+
+    def say(self, text: str) -> None:
+        self._post("/sendMessage", self._message(text))
+
+    def command(self, text: str) -> None:
+        entity = {"offset": 0, "length": len(text.split(maxsplit=1)[0]), "type": "bot_command"}
+        self._post("/sendCommand", {**self._message(text), "entities": [entity]})
+
+    def press(self, data: str, on: dict[str, Any]) -> None:
+        message = {
+            "message_id": on["message_id"],
+            "date": int(time.time()),
+            "text": on["text"],
+            "chat": self.chat,
+            "from": {"id": 1, "is_bot": True, "first_name": "bot"},
+        }
+        self._post("/sendCallback", {"botToken": self.token, "from": self.user, "message": message, "data": data})
+
+    def replies(self) -> list[dict[str, Any]]:
+        """Bot messages in this chat not read yet, each with its message_id."""
+        unread = self._post("/getUpdates", {"token": self.token, "chatId": self.user["id"]}) or []
+        return [{**item["message"], "message_id": item["messageId"]} for item in unread]
+
+    def wait_replies(self, count: int = 1, timeout: float = 15) -> list[dict[str, Any]]:
+        got: list[dict[str, Any]] = []
+
+        def enough() -> bool:
+            got.extend(self.replies())
+            return len(got) >= count
+
+        wait_for(enough, timeout, f"{count} replies")
+        return got
+
+    def message(self, message_id: int) -> dict[str, Any]:
+        """A bot message as it stands now, edits included."""
+        history = self._post("/getUpdatesHistory", {"token": self.token}) or []
+        for item in history:
+            if item.get("messageId") == message_id and "chat_id" in item.get("message", {}):
+                return {**item["message"], "message_id": message_id}
+        raise AssertionError(f"message {message_id} not found")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """The message's inline buttons, text to callback data."""
+    markup = message.get("reply_markup") or {}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}

@@ -1,0 +1,132 @@
+"""End to end: the real `python -m bot run` process against the Bot API emulator, played as a user.
+
+The emulator (npm `telegram-test-api`) runs on 127.0.0.1; a translating proxy in
+`tests/e2e/proxy.py` makes its answers look like Telegram's. Nothing reaches Telegram.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.proxy import BotApiProxy
+from tests.e2e.user import TelegramUser, buttons, free_port, start_bot, start_emulator, wait_for
+
+TOKEN = "777000:" + "E" * 35
+
+
+class Rig:
+    def __init__(self, emulator: str, proxy: BotApiProxy, bot: subprocess.Popen[str], data_dir: Path) -> None:
+        self.emulator = emulator
+        self.proxy = proxy
+        self.bot = bot
+        self.data_dir = data_dir
+
+    def user(self, user_id: int, language: str = "zh-hans") -> TelegramUser:
+        return TelegramUser(self.emulator, TOKEN, user_id, language=language)
+
+
+@pytest.fixture(scope="module")
+def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    port = free_port()
+    emulator = start_emulator(port)
+    proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
+    data_dir = tmp_path_factory.mktemp("data")
+    bot = start_bot(proxy.url, TOKEN, data_dir)
+    try:
+        wait_for(lambda: proxy.called("getUpdates") or bot.poll() is not None, 30, "the bot to start polling")
+        assert bot.poll() is None, bot.stdout.read() if bot.stdout else ""
+        yield Rig(f"http://127.0.0.1:{port}", proxy, bot, data_dir)
+    finally:
+        if bot.poll() is None:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=15)
+        proxy.stop()
+        emulator.terminate()
+        emulator.wait(timeout=10)
+
+
+def test_a_conversation(rig: Rig) -> None:
+    """A person starts the bot, asks in Chinese and English, with a typo, something it cannot answer,
+    browses /topics, picks a "did you mean" option and votes 👍; every reply says the right thing."""
+    user = rig.user(501)
+
+    user.command("/start")
+    (hello,) = user.wait_replies()
+    assert "孝昌县基层党建问答" in hello["text"]
+    assert len(buttons(hello)) == 3
+
+    user.say("孝昌县有多少个党小组？")
+    (answer,) = user.wait_replies()
+    assert answer["text"].startswith("<b>纵向深化</b>")
+    assert "▶ <b>党小组 875个</b>" in answer["text"]
+
+    user.say("How many mu of tea does the county grow?")
+    (english,) = user.wait_replies()
+    assert english["text"].startswith("<b>Mobilising everyone</b>")
+    assert "139,000 mu of tea" in english["text"]
+
+    user.say("孝昌县的GDP是多少")
+    (declined,) = user.wait_replies()
+    assert declined["text"].startswith("抱歉，文章里没有讲到这个")
+
+    user.say("新创天地有几家")
+    (typo,) = user.wait_replies()
+    assert "国家级“星创天地” 1家；省级“星创天地” 18家" in typo["text"]
+
+    user.command("/topics")
+    (menu,) = user.wait_replies()
+    user.press(buttons(menu)["强化引领，发挥作用"], menu)
+    wait_for(lambda: "三进四代" in str(user.message(menu["message_id"]).get("reply_markup")), 15, "the line's menu")
+    page_buttons = buttons(user.message(menu["message_id"]))
+    user.press(page_buttons["“三进四代”善为善治"], {**menu, "text": "x"})
+    wait_for(lambda: "冯山社区" in user.message(menu["message_id"])["text"], 15, "the measure in place")
+
+    user.say("Fengshan")
+    (asked,) = user.wait_replies()
+    assert asked["text"].startswith("Which of these did you mean?")
+    user.press(buttons(asked)["Mobilising everyone"], asked)
+    wait_for(lambda: "Zhouxiang" in user.message(asked["message_id"])["text"], 15, "the chosen answer in place")
+
+    user.press(buttons(answer)["👍"], answer)
+    with sqlite3.connect(rig.data_dir / "feedback.sqlite3") as db:
+        votes = wait_for(
+            lambda: db.execute("SELECT question, entry_id, vote FROM events WHERE kind = 'vote'").fetchall(),
+            15,
+            "the vote to be recorded",
+        )
+    assert votes == [("孝昌县有多少个党小组？", "system-vertical", 1)]
+    assert [c.get("language_code") for c in rig.proxy.called("setMyCommands")] == [None, "zh"]
+    user.close()
+
+
+def test_users_do_not_see_each_others_replies(rig: Rig) -> None:
+    """Two people asking at once each get their own answer in their own chat."""
+    first, second = rig.user(601), rig.user(602, "en")
+    first.say("龙泉村")
+    second.say("Who is Shen Teng?")
+    (one,) = first.wait_replies()
+    (two,) = second.wait_replies()
+    assert one["text"].startswith("<b>“四事工作法”民事民办</b>")
+    assert two["text"].startswith("<b>Capable people come home and lead</b>")
+    time.sleep(0.3)
+    assert first.replies() == []
+    assert second.replies() == []
+    first.close()
+    second.close()
+
+
+def test_token_never_appears_in_the_log(rig: Rig) -> None:
+    """The bot's log, written while it served the conversations above, never contains the token."""
+    rig.bot.send_signal(signal.SIGTERM)
+    output, _ = rig.bot.communicate(timeout=15)
+    assert rig.bot.returncode == 0
+    assert "question answered outcome=answer" in output
+    assert TOKEN not in output
+    assert TOKEN.split(":")[1] not in output
