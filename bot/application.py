@@ -14,7 +14,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -30,6 +29,7 @@ from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.answering import Brain
+from bot.delivery import PatientRateLimiter
 from bot.feedback import FeedbackStore
 from bot.handlers import BotServices
 from bot.settings import Settings
@@ -85,7 +85,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(True)
         .post_init(register_commands)
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3))
+        .rate_limiter(PatientRateLimiter(overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

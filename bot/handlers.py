@@ -6,6 +6,7 @@ No matching logic lives here. Long-lived services are in `context.bot_data`, a t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -67,10 +68,10 @@ class BotServices:
         while len(self.asked) > REMEMBERED_ANSWERS:
             self.asked.popitem(last=False)
 
-    def record(self, event: Event) -> None:
-        """Store a feedback event if a store is configured."""
+    async def record(self, event: Event) -> None:
+        """Store a feedback event if a store is configured, off the event loop (a write may wait on the disk)."""
         if self.feedback is not None:
-            self.feedback.record(event)
+            await asyncio.to_thread(self.feedback.record, event)
 
 
 Context = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotServices]
@@ -256,7 +257,7 @@ async def answer_question(update: Update, context: Context, message: Message, qu
     if decision.outcome == "answer":
         services.remember(sent.chat_id, sent.message_id, Asked(question, decision.lang))
     else:
-        services.record(_event(decision, update, chat_type))
+        await services.record(_event(decision, update, chat_type))
 
 
 def _event(decision: Decision, update: Update, chat_type: str) -> Event:
@@ -329,7 +330,7 @@ async def _vote(update: Update, context: Context, rest: str) -> None:
     message = query.message if isinstance(query.message, Message) else None
     asked = context.bot_data.asked.get((message.chat_id, message.message_id)) if message else None
     lang = asked.lang if asked else user_lang(update)
-    context.bot_data.record(
+    await context.bot_data.record(
         Event(
             kind="vote",
             chat_type=message.chat.type if message else ChatType.PRIVATE,

@@ -10,6 +10,7 @@ import json
 import time
 from typing import Any
 
+from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
 BOT = {"id": 4242, "is_bot": True, "first_name": "孝昌问答", "username": "XiaochangFaqBot"}
@@ -22,6 +23,7 @@ class RecordingBotApi(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._ids = itertools.count(1000)
         self.fail_next: dict[str, int] = {}
+        self.drop_next: dict[str, int] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -46,6 +48,9 @@ class RecordingBotApi(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append((name, params))
+        if self.drop_next.get(name, 0) > 0:
+            self.drop_next[name] -= 1
+            raise NetworkError("httpx.ConnectError: connection dropped (test)")
         if self.fail_next.get(name, 0) > 0:
             self.fail_next[name] -= 1
             return 400, json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: test"}).encode()

@@ -289,6 +289,16 @@ class TestInline:
         assert answer["results"][0]["input_message_content"]["parse_mode"] == "HTML"
 
 
+class TestDelivery:
+    async def test_a_dropped_connection_is_retried(self, bot: Harness) -> None:
+        """A reply whose connection failed is sent again, once, and the user gets one answer."""
+        bot.api.drop_next["sendMessage"] = 2
+        await bot.text("党小组")
+        attempts = bot.api.sent()
+        assert len(attempts) == 3
+        assert bot.api.texts()[-1].startswith("<b>纵向深化</b>")
+
+
 class TestErrors:
     async def test_failed_send_is_logged_and_the_bot_keeps_going(
         self, bot: Harness, caplog: pytest.LogCaptureFixture
