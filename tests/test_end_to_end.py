@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.proxy import BotApiProxy
@@ -47,6 +48,8 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
         if bot.poll() is None:
             bot.send_signal(signal.SIGTERM)
             bot.wait(timeout=15)
+        if bot.stdout is not None:
+            bot.stdout.close()
         proxy.stop()
         emulator.terminate()
         emulator.wait(timeout=10)
@@ -130,3 +133,56 @@ def test_token_never_appears_in_the_log(rig: Rig) -> None:
     assert "question answered outcome=answer" in output
     assert TOKEN not in output
     assert TOKEN.split(":")[1] not in output
+
+
+@pytest.fixture(scope="module")
+def webhook_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Rig, str]]:
+    port = free_port()
+    emulator = start_emulator(port)
+    proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
+    hook_port = free_port()
+    hook_url = f"http://127.0.0.1:{hook_port}/telegram-hook"
+    bot = start_bot(
+        proxy.url,
+        TOKEN,
+        tmp_path_factory.mktemp("hook-data"),
+        WEBHOOK_URL=hook_url,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(hook_port),
+        WEBHOOK_SECRET="s3cret-Token_1",
+    )
+    try:
+        wait_for(lambda: proxy.webhooks or bot.poll() is not None, 30, "the bot to set its webhook")
+        assert bot.poll() is None, bot.stdout.read() if bot.stdout else ""
+        yield Rig(f"http://127.0.0.1:{port}", proxy, bot, Path()), hook_url
+    finally:
+        if bot.poll() is None:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=15)
+        if bot.stdout is not None:
+            bot.stdout.close()
+        proxy.stop()
+        emulator.terminate()
+        emulator.wait(timeout=10)
+
+
+class TestWebhook:
+    def test_webhook_mode_answers_and_checks_the_secret(self, webhook_rig: tuple[Rig, str]) -> None:
+        """With WEBHOOK_URL set the bot registers its webhook with the secret, answers what Telegram
+        delivers there, and refuses a delivery without the secret."""
+        rig, hook_url = webhook_rig
+        assert rig.proxy.webhooks[TOKEN] == (hook_url, "s3cret-Token_1")
+        assert rig.proxy.called("getUpdates") == []
+        user = rig.user(701)
+        user.say("龙泉村是什么试点")
+        (reply,) = user.wait_replies()
+        assert reply["text"].startswith("<b>“四事工作法”民事民办</b>")
+        forged = httpx.post(
+            hook_url,
+            json={
+                "update_id": 1,
+                "message": {"message_id": 1, "date": 0, "text": "x", "chat": {"id": 1, "type": "private"}},
+            },
+        )
+        assert forged.status_code == 403
+        user.close()

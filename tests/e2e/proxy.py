@@ -6,6 +6,10 @@ on callback queries, errors as HTTP 500 with `message`, several methods missing,
 getUpdates that ignores `timeout`. This proxy rewrites those answers into Telegram's
 shapes; the bot's own request path is exactly the one it uses against Telegram.
 It also records each method the bot called, for assertions.
+
+Webhooks go through it too, as through Telegram: the bot's `setWebhook` (URL and
+secret) is kept here, the emulator is told to deliver to the proxy, and each update is
+passed on to the bot's URL with the `X-Telegram-Bot-Api-Secret-Token` header.
 """
 
 from __future__ import annotations
@@ -63,11 +67,11 @@ class BotApiProxy:
 
     def __init__(self, emulator: str, port: int = 0) -> None:
         self.emulator = emulator.rstrip("/")
-        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.calls: list[tuple[str, bytes, str]] = []
         self.lock = threading.Lock()
         self.fault: Callable[[str], tuple[int, dict[str, Any]] | None] | None = None
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self.server.daemon_threads = True
+        self.webhooks: dict[str, tuple[str, str | None]] = {}
+        self.server = _Server(("127.0.0.1", port), self._handler())
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -87,7 +91,8 @@ class BotApiProxy:
     def called(self, method: str) -> list[dict[str, Any]]:
         """The parameters of every call the bot made to one method."""
         with self.lock:
-            return [params for name, params in self.calls if name == method]
+            raw = [(body, kind) for name, body, kind in self.calls if name == method]
+        return [_params(body, kind) for body, kind in raw]
 
     def _forward(self, path: str, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
         request = urllib.request.Request(
@@ -99,20 +104,25 @@ class BotApiProxy:
         except urllib.error.HTTPError as error:
             with error:
                 return error.code, json.loads(error.read() or b"{}")
+        except OSError as error:  # the emulator is gone (stopping, or a fault test)
+            return 502, {"ok": False, "description": f"emulator unreachable: {error}"}
 
     def answer(self, path: str, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
         """What Telegram would have answered to this call."""
         method = path.rsplit("/", 1)[-1]
-        params = _params(body, content_type)
         with self.lock:
-            self.calls.append((method, params))
+            self.calls.append((method, body, content_type))
         if self.fault is not None and (injected := self.fault(method)) is not None:
             return injected
         if method in ANSWERED_HERE:
             return 200, {"ok": True, "result": True}
+        if method == "setWebhook":
+            return self._set_webhook(path, _params(body, content_type))
+        if method == "deleteWebhook":
+            self.webhooks.pop(_token(path), None)
         status, payload = self._forward(path, body, content_type)
         if method == "getUpdates":
-            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 5.0)
+            deadline = time.monotonic() + min(float(_params(body, content_type).get("timeout") or 0), 5.0)
             while status == 200 and not payload.get("result") and time.monotonic() < deadline:
                 time.sleep(0.02)
                 status, payload = self._forward(path, body, content_type)
@@ -126,30 +136,63 @@ class BotApiProxy:
                 "can_join_groups": True,
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": True,
-                **result,
+                **(result or {}),
             }
         elif method == "getUpdates":
             result = [_update(u) for u in result or []]
-        elif method in ("sendMessage",):
+        elif method == "sendMessage" and isinstance(result, dict):
             result = _message(result)
         elif method in ("editMessageText", "editMessageReplyMarkup") or method in TRUE_RESULTS:
             result = True if result is None else result
         return 200, {"ok": True, "result": result}
 
+    def _set_webhook(self, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        token = _token(path)
+        self.webhooks[token] = (str(params["url"]), params.get("secret_token"))
+        body = json.dumps({"url": f"{self.url}/hook/{token}"}).encode()
+        status, _ = self._forward(path, body, "application/json")
+        if status != 200:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: webhook not set"}
+        return 200, {"ok": True, "result": True, "description": "Webhook was set"}
+
+    def deliver(self, token: str, body: bytes) -> int:
+        """Pass an update from the emulator to the bot's webhook, as Telegram would."""
+        url, secret = self.webhooks[token]
+        update = json.dumps(_update(json.loads(body))).encode()
+        headers = {"Content-Type": "application/json"}
+        if secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(secret)
+        request = urllib.request.Request(url, data=update, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            with error:
+                return int(error.code)
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the bot's HTTP client expects
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                status, payload = proxy.answer(self.path, body, self.headers.get("Content-Type", ""))
+                payload: dict[str, Any] = {}
+                if self.path.startswith("/hook/"):
+                    status = proxy.deliver(self.path.removeprefix("/hook/"), body)
+                else:
+                    status, payload = proxy.answer(self.path, body, self.headers.get("Content-Type", ""))
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the bot stopped while its long poll was held here
 
             do_GET = do_POST
 
@@ -157,6 +200,15 @@ class BotApiProxy:
                 return None
 
         return Handler
+
+
+def _token(path: str) -> str:
+    return path.split("/")[1].removeprefix("bot")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # the default backlog of 5 resets connections under a burst
 
 
 def _params(body: bytes, content_type: str) -> dict[str, Any]:

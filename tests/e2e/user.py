@@ -54,8 +54,14 @@ def start_emulator(port: int) -> subprocess.Popen[bytes]:
     return process
 
 
-def start_bot(api_url: str, token: str, data_dir: Path, **extra: str) -> subprocess.Popen[str]:
-    """The real bot process, `python -m bot run`, pointed at the given Bot API root."""
+def start_bot(
+    api_url: str, token: str, data_dir: Path, *, log: Path | None = None, **extra: str
+) -> subprocess.Popen[str]:
+    """The real bot process, `python -m bot run`, pointed at the given Bot API root.
+
+    Its output goes to `log` when given (for long runs: a pipe nobody reads would fill
+    and block it), else to a pipe for the caller to read.
+    """
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": token,
@@ -65,14 +71,11 @@ def start_bot(api_url: str, token: str, data_dir: Path, **extra: str) -> subproc
         "LOG_LEVEL": "INFO",
         **extra,
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    command = [sys.executable, "-m", "bot", "run"]
+    if log is None:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with log.open("w") as output:  # the child keeps its own copy of the file
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
 
 
 class TelegramUser:
