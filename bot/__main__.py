@@ -1,4 +1,4 @@
-"""The command line: `python -m bot chat|ask|validate|eval|run` (also installed as `faqbot`).
+"""The command line: `python -m bot chat|ask|validate|eval|run|health` (also installed as `faqbot`).
 
 Only parses arguments, reads settings and hands over; the work is done elsewhere.
 """
@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.console import ask_command, chat_command, eval_command, validate_command
+from bot.health import check as check_health
 from bot.settings import Settings, SettingsError
 
 
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--misses", action="store_true", help="list every tuning question not handled right")
     evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("health", help="exit 0 when the running bot is alive, has its FAQ and reached the Bot API")
     return parser
 
 
@@ -46,14 +48,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # with no command: the bot when there is a token, else the console
     command = args.command or ("run" if settings.token else "chat")
-    if command == "chat":
-        return chat_command(settings)
-    if command == "ask":
-        return ask_command(settings, args.questions, as_json=args.json)
-    if command == "validate":
-        return validate_command(args.path or settings.faq_file)
-    if command == "eval":
-        return eval_command(settings, args.tuning, args.heldout, misses=args.misses, sweep_thresholds=args.sweep)
+    commands: dict[str, Callable[[], int]] = {
+        "chat": lambda: chat_command(settings),
+        "ask": lambda: ask_command(settings, args.questions, as_json=args.json),
+        "validate": lambda: validate_command(args.path or settings.faq_file),
+        "eval": lambda: eval_command(
+            settings, args.tuning, args.heldout, misses=args.misses, sweep_thresholds=args.sweep
+        ),
+        "health": lambda: health_command(settings),
+        "run": lambda: _run(settings),
+    }
+    return commands[command]()
+
+
+def health_command(settings: Settings) -> int:
+    """Exit 0 and say so when the running bot is healthy, else exit 1 and say why."""
+    healthy, reason = check_health(settings.data_dir)
+    print(reason, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
+
+
+def _run(settings: Settings) -> int:
     from bot.service import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
 
     return run_command(settings)

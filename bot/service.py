@@ -1,47 +1,38 @@
-"""`python -m bot run`: start the Telegram bot, by polling or by webhook, until a signal stops it.
+"""`python -m bot run`: the bot as a service, by polling or by webhook, until a signal stops it.
 
-Start-up problems (no token, a broken FAQ, an unreachable Bot API, a port in use) are
-reported in one line with a non-zero exit, not a traceback.
+SIGTERM and SIGINT stop it cleanly (updates in hand are finished, the database closed,
+exit 0); SIGHUP reloads the FAQ, keeping the old one if the new one is bad. Start-up
+problems (no token, a broken FAQ, an unreachable Bot API, a port in use) end in one line
+and a non-zero exit, not a traceback.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import signal
 import sys
+import time
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.answering import Brain
-from bot.application import ALLOWED_UPDATES, build_application
+from bot.application import ALLOWED_UPDATES, BotApplication, build_application, register_commands
 from bot.feedback import FeedbackStore
+from bot.handlers import Context
+from bot.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
+from bot.health import check as check_health
 from bot.knowledge import KnowledgeError
+from bot.logs import configure_logging
 from bot.settings import Settings
+from bot.webhook import webhook_server
 
 log = logging.getLogger("bot")
 
 POLL_TIMEOUT = 10
 """Seconds a getUpdates call waits for news (long polling)."""
-
-
-class _StartupFailure(logging.Filter):
-    """Drops PTB's traceback for a failed start-up: `run_command` reports it in one line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Network Retry Loop (Bootstrap")
-
-
-def configure_logging(level: str) -> None:
-    """One line per event on standard error."""
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
-    # the HTTP client logs every request URL at INFO, and the URL holds the token
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("telegram.ext").addFilter(_StartupFailure())
 
 
 class StartupError(Exception):
@@ -56,7 +47,7 @@ class StartupError(Exception):
 def run_command(settings: Settings) -> int:
     """Run the bot until SIGINT or SIGTERM; return the exit status."""
     try:
-        serve(settings)
+        asyncio.run(serve(settings))
     except StartupError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
@@ -65,15 +56,13 @@ def run_command(settings: Settings) -> int:
     return 0
 
 
-def serve(settings: Settings) -> None:
-    """Load everything, then poll or serve the webhook until stopped; raise `StartupError` on a bad start."""
+def _load(settings: Settings) -> tuple[Brain, FeedbackStore]:
     if settings.token is None:
         raise StartupError(
             "faqbot: TELEGRAM_BOT_TOKEN is not set; get one from @BotFather, "
             "or try the bot without one with `python -m bot chat`",
             status=2,
         )
-    configure_logging(settings.log_level)
     try:
         brain = Brain.load(settings.faq_file)
     except KnowledgeError as error:
@@ -82,28 +71,102 @@ def serve(settings: Settings) -> None:
         feedback = FeedbackStore(settings.data_dir)
     except OSError as error:
         raise StartupError(f"faqbot: cannot use DATA_DIR {settings.data_dir}: {error.strerror or error}") from None
+    return brain, feedback
+
+
+async def serve(settings: Settings) -> None:
+    """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start."""
+    configure_logging(settings.log_level, settings.log_format, secrets=[settings.token or ""])
+    brain, feedback = _load(settings)
     application = build_application(settings, brain, feedback=feedback)
-    log.info("FAQ loaded: %d entries from %s", len(brain.knowledge.entries), settings.faq_file)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(reload_faq(application, settings)))
+    server = None
+    if settings.webhook_url:
+        path = urlsplit(settings.webhook_url).path
+        server = webhook_server(application, path, settings.webhook_secret, lambda: check_health(settings.data_dir))
+        try:
+            server.listen(settings.webhook_port, settings.webhook_listen)
+        except OSError as error:
+            where = f"{settings.webhook_listen}:{settings.webhook_port}"
+            raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror}") from None
     try:
-        if settings.webhook_url:
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT, poll_interval=0.0)
+        await _run(application, settings, stop)
     except InvalidToken:
         raise StartupError("faqbot: the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
     except NetworkError as error:
         raise StartupError(f"faqbot: cannot reach the Bot API at {settings.api_url}: {error.message}") from None
     except TelegramError as error:
         raise StartupError(f"faqbot: the Bot API answered with an error at start-up: {error.message}") from None
-    except OSError as error:
-        where = f"{settings.webhook_listen}:{settings.webhook_port}"
-        raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror or error}") from None
     finally:
+        if server is not None:
+            server.stop()
         feedback.close()
+
+
+async def _run(application: BotApplication, settings: Settings, stop: asyncio.Event) -> None:
+    async with application:  # initialize: reaches the Bot API (getMe) or raises
+        await register_commands(application)
+        _beat(application, settings)
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                heartbeat, interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS, data=settings
+            )
+        await application.start()
+        updater = application.updater
+        if settings.webhook_url:
+            await application.bot.set_webhook(
+                url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("serving the webhook at %s", settings.webhook_url)
+        elif updater is not None:
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT, poll_interval=0.0)
+            log.info("polling %s", settings.api_url)
+        await stop.wait()
+        log.info("stopping")
+        if updater is not None and updater.running:
+            await updater.stop()
+        await application.stop()
+
+
+def _beat(application: BotApplication, settings: Settings) -> None:
+    brain = application.bot_data.current()
+    beat = Heartbeat(
+        pid=os.getpid(),
+        started=time.time(),
+        faq_file=str(settings.faq_file),
+        faq_entries=len(brain.knowledge.entries),
+        api_ok_at=time.time(),
+    )
+    try:
+        write_heartbeat(settings.data_dir, beat)
+    except OSError as error:
+        log.warning("heartbeat not written: %s", error)
+
+
+async def heartbeat(context: Context) -> None:
+    """Check that the Bot API answers; if it does, say so in the heartbeat file."""
+    try:
+        await context.bot.get_me()
+    except TelegramError as error:
+        log.warning("Bot API not reached: %s", error)
+        return
+    if context.job is not None and isinstance(context.job.data, Settings):
+        _beat(context.application, context.job.data)
+
+
+async def reload_faq(application: BotApplication, settings: Settings) -> bool:
+    """Load the FAQ file again; swap it in whole if it validates, else keep the current one."""
+    try:
+        brain = await asyncio.to_thread(Brain.load, settings.faq_file)
+    except KnowledgeError as error:
+        log.error("FAQ not reloaded, still serving the previous one; %d problem(s):", len(error.problems))
+        for problem in error.problems:
+            log.error("%s", problem)
+        return False
+    application.bot_data.brain = brain
+    log.info("FAQ reloaded: %d entries from %s", len(brain.knowledge.entries), settings.faq_file)
+    return True

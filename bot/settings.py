@@ -30,6 +30,7 @@ class Settings:
     api_url: str = "https://api.telegram.org"
     admin_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    log_format: str = "text"
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
@@ -53,6 +54,9 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in LOG_LEVELS:
             raise SettingsError(f"LOG_LEVEL {level!r} is not one of {', '.join(LOG_LEVELS)}")
+        log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            raise SettingsError(f"LOG_FORMAT {log_format!r} is not 'text' or 'json'")
         port_text = env.get("WEBHOOK_PORT", "8443").strip() or "8443"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise SettingsError(f"WEBHOOK_PORT {port_text!r} is not a port number between 1 and 65535")
@@ -70,6 +74,7 @@ class Settings:
             api_url=api_url,
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
             log_level=level,
+            log_format=log_format,
             webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
             webhook_port=int(port_text),

@@ -71,6 +71,8 @@ class BotApiProxy:
         self.lock = threading.Lock()
         self.fault: Callable[[str], tuple[int, dict[str, Any]] | None] | None = None
         self.webhooks: dict[str, tuple[str, str | None]] = {}
+        self.delivered: dict[str, int] = {}
+        """Updates handed to each bot (by token) in getUpdates answers."""
         self.server = _Server(("127.0.0.1", port), self._handler())
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -140,6 +142,8 @@ class BotApiProxy:
             }
         elif method == "getUpdates":
             result = [_update(u) for u in result or []]
+            with self.lock:
+                self.delivered[_token(path)] = self.delivered.get(_token(path), 0) + len(result)
         elif method == "sendMessage" and isinstance(result, dict):
             result = _message(result)
         elif method in ("editMessageText", "editMessageReplyMarkup") or method in TRUE_RESULTS:

@@ -82,7 +82,8 @@ class TelegramUser:
     """One person in one chat, talking to the bot through the emulator."""
 
     def __init__(self, emulator: str, token: str, user_id: int, *, language: str = "zh-hans") -> None:
-        self.http = httpx.Client(base_url=emulator, timeout=10)
+        # no keep-alive: the emulator closes idle connections after 5 s, leaving stale ones in a pool
+        self.http = httpx.Client(base_url=emulator, timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
         self.token = token
         self.user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": language}
         self.chat = {"id": user_id, "type": "private", "first_name": f"user{user_id}"}

@@ -1,0 +1,244 @@
+"""The bot as a service: the real `python -m bot run` process, its signals, health, logs and start-up.
+
+Runs against the Bot API emulator through the translating proxy (see test_end_to_end).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import FAQ, ROOT
+from tests.e2e.proxy import BotApiProxy
+from tests.e2e.user import TelegramUser, free_port, start_bot, start_emulator, wait_for
+
+TOKEN = "424242:" + "S" * 35
+_tokens = iter(range(500000, 600000))
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[tuple[str, BotApiProxy]]:
+    port = free_port()
+    emulator = start_emulator(port)
+    proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
+    try:
+        yield f"http://127.0.0.1:{port}", proxy
+    finally:
+        proxy.stop()
+        emulator.terminate()
+        emulator.wait(timeout=10)
+
+
+Launch = Callable[..., tuple[subprocess.Popen[str], str]]
+
+
+@pytest.fixture
+def launch(api: tuple[str, BotApiProxy], tmp_path: Path) -> Iterator[Launch]:
+    """Start `python -m bot run` with its own token (so no other test's bot can take its updates);
+    any bot a test leaves running is stopped afterwards."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(**env: str) -> tuple[subprocess.Popen[str], str]:
+        token = f"{next(_tokens)}:" + "T" * 35
+        bot = start_bot(api[1].url, token, tmp_path, log=tmp_path / "bot.log", **env)
+        started.append(bot)
+        _started(bot, tmp_path / "bot.log")
+        return bot, token
+
+    yield start
+    for bot in started:
+        if bot.poll() is None:
+            bot.kill()
+            bot.wait(timeout=10)
+
+
+def _faqbot(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _started(bot: subprocess.Popen[str], log: Path) -> None:
+    wait_for(lambda: "polling" in log.read_text() or "webhook at" in log.read_text() or bot.poll() is not None,
+             30, "the bot to start")  # fmt: skip
+    assert bot.poll() is None, log.read_text()
+
+
+def _stop(bot: subprocess.Popen[str], sig: signal.Signals = signal.SIGTERM) -> float:
+    began = time.monotonic()
+    bot.send_signal(sig)
+    bot.wait(timeout=30)
+    return time.monotonic() - began
+
+
+class TestShutdown:
+    @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+    def test_signal_stops_the_bot_cleanly_within_five_seconds(
+        self, launch: Launch, tmp_path: Path, sig: signal.Signals
+    ) -> None:
+        """SIGTERM and SIGINT stop polling and exit 0 within five seconds, database closed."""
+        log = tmp_path / "bot.log"
+        bot, _ = launch()
+        assert _stop(bot, sig) < 5
+        assert bot.returncode == 0, log.read_text()
+        assert "stopped" in log.read_text()
+        assert (
+            not (tmp_path / "feedback.sqlite3-wal").exists() or (tmp_path / "feedback.sqlite3-wal").stat().st_size == 0
+        )
+
+    def test_updates_in_hand_are_finished_before_exit(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
+        """Questions the bot has taken are all answered even when SIGTERM comes right after."""
+        bot, token = launch()
+        user = TelegramUser(api[0], token, 8101)
+        questions = ("党小组", "沈腾", "龙泉村", "太子米", "Fengshan", "孝昌县GDP是多少")
+        for question in questions:
+            user.say(question)
+        wait_for(lambda: api[1].delivered.get(token, 0) >= len(questions), 15, "the bot to take every question")
+        time.sleep(0.05)  # the last getUpdates answer is on its way to the bot
+        assert _stop(bot) < 5
+        assert bot.returncode == 0
+        assert len(user.replies()) == len(questions)
+        user.close()
+
+
+class TestHealth:
+    def test_health_follows_the_running_bot(self, launch: Launch, tmp_path: Path) -> None:
+        """`python -m bot health` exits 0 while the bot runs and 1, saying why, once it has stopped."""
+        bot, _ = launch()
+        healthy = _faqbot("health", DATA_DIR=str(tmp_path))
+        assert healthy.returncode == 0, healthy.stderr
+        assert healthy.stdout.startswith("ok: pid")
+        _stop(bot)
+        gone = _faqbot("health", DATA_DIR=str(tmp_path))
+        assert gone.returncode == 1
+        assert "not running" in gone.stderr
+
+    def test_health_without_a_bot(self, tmp_path: Path) -> None:
+        """With no heartbeat at all, health fails with one line."""
+        result = _faqbot("health", DATA_DIR=str(tmp_path))
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1
+
+    def test_healthz_on_the_webhook_server(self, launch: Launch) -> None:
+        """In webhook mode, GET /healthz on the webhook's port says healthy with 200."""
+        port = free_port()
+        bot, _ = launch(WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_PORT=str(port))
+        response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        assert response.status_code == 200
+        assert response.json()["healthy"] is True
+        _stop(bot)
+        assert bot.returncode == 0
+
+
+class TestLogs:
+    def test_json_lines_and_no_token_even_in_debug(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """With LOG_FORMAT=json every line is a JSON object, and the token never appears, even at DEBUG."""
+        log = tmp_path / "bot.log"
+        bot, token = launch(LOG_FORMAT="json", LOG_LEVEL="DEBUG")
+        user = TelegramUser(api[0], token, 8201)
+        user.say("党小组有多少个")
+        user.wait_replies()
+        user.close()
+        _stop(bot)
+        lines = log.read_text().splitlines()
+        entries = [json.loads(line) for line in lines]
+        assert {"time", "level", "logger", "message"} <= set(entries[0])
+        answered = [e["message"] for e in entries if e["message"].startswith("question answered")]
+        assert len(answered) == 1
+        assert "outcome=answer" in answered[0]
+        assert "took_ms=" in answered[0]
+        assert token.split(":")[1] not in log.read_text()
+
+
+class TestReload:
+    def test_sighup_swaps_a_good_faq_and_keeps_serving_after_a_bad_one(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """SIGHUP loads the edited FAQ; a broken file is refused with file:line and the last good one serves."""
+        faq = tmp_path / "faq.yaml"
+        shutil.copy(FAQ, faq)
+        log = tmp_path / "bot.log"
+        bot, token = launch(FAQ_FILE=str(faq))
+        user = TelegramUser(api[0], token, 8301)
+        edited = faq.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（已更新）")
+        faq.write_text(edited, encoding="utf-8")
+        bot.send_signal(signal.SIGHUP)
+        wait_for(lambda: "FAQ reloaded" in log.read_text(), 15, "the reload")
+        user.say("党小组")
+        (updated,) = user.wait_replies()
+        assert "（已更新）" in updated["text"]
+        faq.write_text("entries: [\n", encoding="utf-8")
+        bot.send_signal(signal.SIGHUP)
+        wait_for(lambda: "FAQ not reloaded" in log.read_text(), 15, "the refusal")
+        assert f"{faq}:2: YAML syntax error" in log.read_text()
+        user.say("党小组")
+        (still,) = user.wait_replies()
+        assert "（已更新）" in still["text"]
+        user.close()
+        _stop(bot)
+        assert bot.returncode == 0
+
+
+class TestStartup:
+    def _one_line(self, result: subprocess.CompletedProcess[str]) -> str:
+        assert result.returncode != 0
+        assert "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.startswith("faqbot:")]
+        assert len(lines) == 1, result.stderr
+        return lines[0]
+
+    def test_missing_token(self, tmp_path: Path) -> None:
+        """No token: one line saying how to get one, exit 2."""
+        result = _faqbot("run", TELEGRAM_BOT_TOKEN="", DATA_DIR=str(tmp_path))
+        assert result.returncode == 2
+        assert "TELEGRAM_BOT_TOKEN is not set" in self._one_line(result)
+
+    def test_malformed_token(self, tmp_path: Path) -> None:
+        """A token of the wrong shape: one line, exit 2."""
+        result = _faqbot("run", TELEGRAM_BOT_TOKEN="12345", DATA_DIR=str(tmp_path))
+        assert "does not look like a bot token" in self._one_line(result)
+
+    def test_unreadable_faq(self, tmp_path: Path) -> None:
+        """An FAQ that cannot be read: one line naming the file, exit 1."""
+        result = _faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, FAQ_FILE=str(tmp_path / "missing.yaml"),
+                         DATA_DIR=str(tmp_path))  # fmt: skip
+        assert result.returncode == 1
+        assert (
+            result.stderr.strip() == f"{tmp_path / 'missing.yaml'}:1: cannot read the file: No such file or directory"
+        )
+
+    def test_unreachable_bot_api(self, tmp_path: Path) -> None:
+        """A Bot API that does not answer: one line naming it, exit 1."""
+        dead = f"http://127.0.0.1:{free_port()}"
+        result = _faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=dead, DATA_DIR=str(tmp_path))
+        assert f"cannot reach the Bot API at {dead}" in self._one_line(result)
+
+    def test_port_in_use(self, api: tuple[str, BotApiProxy], tmp_path: Path) -> None:
+        """A webhook port already taken: one line naming it, exit 1."""
+        _, proxy = api
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = _faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=proxy.url, DATA_DIR=str(tmp_path),
+                             WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_PORT=str(port))  # fmt: skip
+        assert f"cannot listen on 127.0.0.1:{port}" in self._one_line(result)
