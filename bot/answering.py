@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError, parse_knowledge, read_faq
 from bot.matching import Decision, Matcher
 from bot.normalise import Lang
 from bot.reply import Reply, answer_reply, decision_reply
@@ -27,9 +27,42 @@ class Brain:
 
     @classmethod
     def load(cls, path: str | Path) -> Brain:
-        """Load, validate and index an FAQ file; raises `KnowledgeError` when it is bad."""
-        knowledge = load_knowledge(path)
-        return cls(knowledge, Matcher(knowledge))
+        """Load, validate, index and self-check an FAQ file; raises `KnowledgeError` when it is bad."""
+        return cls.parse(read_faq(path), str(path))
+
+    @classmethod
+    def parse(cls, raw: bytes, path: str) -> Brain:
+        """The same, for the bytes of a file already read from `path`."""
+        knowledge = parse_knowledge(raw, path)
+        brain = cls(knowledge, Matcher(knowledge))
+        problems = brain.self_check()
+        if problems:
+            raise KnowledgeError(problems)
+        return brain
+
+    def self_check(self) -> list[str]:
+        """Every example question must be answered by its own entry; one line per one that is not."""
+        problems = []
+        for entry in self.knowledge.entries:
+            sides: tuple[tuple[Lang, tuple[str, ...]], ...] = (("zh", entry.questions), ("en", entry.en.questions))
+            for lang, questions in sides:
+                for question in questions:
+                    # judged on its words, not on being listed: listed, it would always match itself
+                    decision = self.matcher.decide(question, lang, examples=False)
+                    best = decision.best.entry.id if decision.best else None
+                    if decision.outcome == "answer" and best == entry.id:
+                        continue
+                    if best not in (None, entry.id):
+                        why = (
+                            f"is answered by entry {best!r}"
+                            if decision.outcome == "answer"
+                            else (f"matches entry {best!r} better")
+                        )
+                    else:
+                        why = "is not answered with confidence; add keywords or reword it"
+                    where = f"{self.knowledge.path}:{entry.source_line}"
+                    problems.append(f"{where}: example {question!r} of entry {entry.id!r} {why}")
+        return problems
 
     def decide(self, question: str, lang: Lang | None = None) -> Decision:
         """The decision for a question."""

@@ -125,14 +125,17 @@ class _Problems:
         self.items.append(f"{self.path}:{line}: {message}")
 
 
+def read_faq(path: str | Path) -> bytes:
+    """The bytes of an FAQ file; a file that cannot be read raises `KnowledgeError`."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise KnowledgeError([f"{path}:1: cannot read the file: {error.strerror}"]) from None
+
+
 def load_knowledge(path: str | Path) -> KnowledgeBase:
     """Read and validate an FAQ file; raise `KnowledgeError` with every problem found."""
-    shown = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise KnowledgeError([f"{shown}:1: cannot read the file: {error.strerror}"]) from None
-    return parse_knowledge(raw, shown)
+    return parse_knowledge(read_faq(path), str(path))
 
 
 def parse_knowledge(raw: bytes, path: str = "<faq>") -> KnowledgeBase:

@@ -205,11 +205,16 @@ class _Index:
             self.exact[term.text].append(number)
             if len(term.sound) >= 2:
                 self.sound[term.sound].append(number)
-            if len(term.sound) >= SLIP_MIN_UNITS:
+            if len(term.sound) >= SLIP_MIN_UNITS and not self._mostly_question_words(term):
                 for j in range(len(term.sound)):
                     self.slip[(*term.sound[:j], "*", *term.sound[j + 1 :])].append(number)
         self.longest = max((len(t.text) for t in self.terms), default=1)
         self.questions = [self.content_sounds(query_units(q, lang)) for q in self._question_texts]
+
+    def _mostly_question_words(self, term: _Term) -> bool:
+        """A term such as 讲了什么: one character off, it would match any question (做了什么)."""
+        pieces = tuple(Unit(text, sound) for text, sound in zip(term.text, term.sound, strict=True))
+        return 2 * len(stop_spans(pieces, self.lang)) >= len(pieces)
 
     def content(self, query: Sequence[Unit], matches: Sequence[_Match]) -> set[int]:
         """Positions that carry meaning: explained by a term, or unexplained and not a question word."""
@@ -386,8 +391,14 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         self._indices = {"zh": _Index(knowledge, "zh"), "en": _Index(knowledge, "en")}
 
-    def rank(self, question: str, lang: Lang | None = None) -> tuple[Lang, list[Candidate], dict[int, float]]:
-        """All entries that explain part of the question, best first, and the top one's figures hit."""
+    def rank(
+        self, question: str, lang: Lang | None = None, *, examples: bool = True
+    ) -> tuple[Lang, list[Candidate], dict[int, float]]:
+        """All entries that explain part of the question, best first, and the top one's figures hit.
+
+        `examples=False` leaves out the comparison with the entries' example questions, so
+        that an example can be judged on its words alone (the FAQ's self-check).
+        """
         lang = lang or detect_language(question)
         index = self._indices[lang]
         text = prepare(question, lang)
@@ -419,7 +430,8 @@ class Matcher:
         for position in unknown:
             telling[position] = self.thresholds.unknown_word if position in in_words else self.thresholds.unknown_char
         total = max(sum(telling.values()), self.thresholds.min_evidence)
-        similar = self._similarity(index, " ".join(u.sound for i, u in enumerate(query) if i in content))
+        sounds = " ".join(u.sound for i, u in enumerate(query) if i in content)
+        similar = self._similarity(index, sounds) if examples else {}
         scores = {
             owner: round(max(100 * sum(held.values()) / total, similar.get(owner, 0.0)), 1)
             for owner, held in evidence.items()
@@ -441,12 +453,12 @@ class Matcher:
             found[owner] = max(found.get(owner, 0.0), float(score))
         return found
 
-    def decide(self, question: str, lang: Lang | None = None) -> Decision:
+    def decide(self, question: str, lang: Lang | None = None, *, examples: bool = True) -> Decision:
         """Answer, ask back or decline, with the candidates that led there."""
         lang = lang or detect_language(question)
         if pleasantry(question):
             return Decision(question, lang, "none", ())
-        lang, ranked, figure_hits = self.rank(question, lang)
+        lang, ranked, figure_hits = self.rank(question, lang, examples=examples)
         return choose(question, lang, ranked, figure_hits, self.thresholds)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,16 @@ from bot.answering import Brain
 ROOT = Path(__file__).resolve().parent.parent
 FAQ = ROOT / "knowledge" / "faq.yaml"
 ARTICLE = ROOT / "knowledge" / "article.txt"
+BROKEN = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
+"""FAQ files that must be refused; each starts with `# expect: line N: message`."""
+
+
+def broken_expectation(path: Path) -> tuple[int, str]:
+    """The line and message a broken FAQ file says it must be refused with."""
+    header = path.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    match = re.match(r"# expect: line (\d+): (.+)$", header)
+    assert match, f"{path.name} must start with '# expect: line N: message'"
+    return int(match.group(1)), match.group(2)
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering import Brain
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, parse_knowledge
-from tests.conftest import ARTICLE, FAQ
+from tests.conftest import ARTICLE, BROKEN, FAQ, broken_expectation
 
-BROKEN = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
 FIGURE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)(余?)(万亩|个|名|人|家|分钟|年)")
 
 MEASURES = {
@@ -102,20 +102,13 @@ class TestFigure:
         assert households.en_number == "3,100+"
 
 
-def _expected(path: Path) -> tuple[int, str]:
-    header = path.read_text(encoding="utf-8", errors="replace").splitlines()[0]
-    match = re.match(r"# expect: line (\d+): (.+)$", header)
-    assert match, f"{path.name} must start with '# expect: line N: message'"
-    return int(match.group(1)), match.group(2)
-
-
 class TestValidation:
     @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
     def test_broken_file_is_refused_with_line_and_message(self, path: Path) -> None:
-        """Each broken file fails with `file:line: message` naming the right line and problem."""
-        line, message = _expected(path)
+        """Each broken file fails (schema or self-check) with `file:line: message` naming the line and problem."""
+        line, message = broken_expectation(path)
         with pytest.raises(KnowledgeError) as caught:
-            load_knowledge(path)
+            Brain.load(path)
         assert any(p.startswith(f"{path}:{line}: ") and message in p for p in caught.value.problems), (
             caught.value.problems
         )
