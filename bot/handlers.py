@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -32,6 +33,7 @@ from bot.feedback import Event, FeedbackStore
 from bot.markup import entry_page, line_menu, render, reply_html, topics_menu
 from bot.matching import Decision
 from bot.normalise import Lang, detect_language, pleasantry
+from bot.reloading import ReloadResult
 from bot.reply import ARTICLE_TITLE, answer_reply, title_of
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,15 @@ class BotServices:
         self.brain: Brain | None = None
         self.feedback: FeedbackStore | None = None
         self.asked: OrderedDict[tuple[int, int], Asked] = OrderedDict()
+        self.admins: frozenset[int] = frozenset()
+        self.reload: Callable[[str], Awaitable[ReloadResult]] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def background(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run `work` on its own, keeping a reference until it ends (asyncio keeps only weak ones)."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def current(self) -> Brain:
         """The FAQ answering now (replaced whole on reload)."""
@@ -132,6 +143,15 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "thanks": {"zh": "不客气！还有问题随时问我。", "en": "You're welcome! Ask me anything else about the article."},
     "bye": {"zh": "再见！", "en": "Goodbye!"},
     "voted": {"zh": "谢谢您的反馈！", "en": "Thanks for the feedback!"},
+    "admins_only": {
+        "zh": "抱歉，这个命令只供管理员使用。",
+        "en": "Sorry, that command is for the bot's admins.",
+    },
+    "reloaded": {"zh": "问答库已重新加载：{entries} 条。", "en": "FAQ reloaded: {entries} entries."},
+    "not_reloaded": {
+        "zh": "问答库有错误，未加载，仍在使用原来的版本：",
+        "en": "The FAQ file has problems and was not loaded; the previous version still answers:",
+    },
     "gone": {"zh": "这个选项已失效，请重新提问。", "en": "That option is no longer available; please ask again."},
     "error": {"zh": "抱歉，出了点问题，请再试一次。", "en": "Sorry, something went wrong. Please try again."},
 }
@@ -269,6 +289,24 @@ def _event(decision: Decision, update: Update, chat_type: str) -> Event:
         user_id=update.effective_user.id if update.effective_user else None,
         candidates=tuple((c.entry.id, c.score) for c in decision.candidates),
     )
+
+
+async def reload_command(update: Update, context: Context) -> None:
+    """/reload (admins only): load the FAQ file again and say what happened."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    lang = user_lang(update)
+    services = context.bot_data
+    if user is None or user.id not in services.admins or services.reload is None:
+        await message.reply_text(TEXTS["admins_only"][lang])
+        return
+    result = await services.reload(f"/reload by admin {user.id}")
+    if result.ok:
+        await message.reply_text(TEXTS["reloaded"][lang].format(entries=result.entries))
+        return
+    problems = "\n".join(result.problems[:20])
+    await message.reply_text(f"{escape(TEXTS['not_reloaded'][lang])}\n<pre>{escape(problems)[:3500]}</pre>")
 
 
 async def not_text(update: Update, context: Context) -> None:

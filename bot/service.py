@@ -1,7 +1,8 @@
 """`python -m bot run`: the bot as a service, by polling or by webhook, until a signal stops it.
 
 SIGTERM and SIGINT stop it cleanly (updates in hand are finished, the database closed,
-exit 0); SIGHUP reloads the FAQ, keeping the old one if the new one is bad. Start-up
+exit 0). The FAQ is reloaded when its file changes, on SIGHUP and on /reload, keeping
+the old one if the new one is bad (see `bot.reloading`). Start-up
 problems (no token, a broken FAQ, an unreachable Bot API, a port in use) end in one line
 and a non-zero exit, not a traceback.
 """
@@ -14,6 +15,7 @@ import os
 import signal
 import sys
 import time
+from functools import partial
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -24,8 +26,9 @@ from bot.feedback import FeedbackStore
 from bot.handlers import Context
 from bot.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.health import check as check_health
-from bot.knowledge import KnowledgeError
+from bot.knowledge import KnowledgeError, read_faq
 from bot.logs import configure_logging
+from bot.reloading import FaqReloader
 from bot.settings import Settings
 from bot.webhook import webhook_server
 
@@ -56,7 +59,7 @@ def run_command(settings: Settings) -> int:
     return 0
 
 
-def _load(settings: Settings) -> tuple[Brain, FeedbackStore]:
+def _load(settings: Settings) -> tuple[Brain, bytes, FeedbackStore]:
     if settings.token is None:
         raise StartupError(
             "faqbot: TELEGRAM_BOT_TOKEN is not set; get one from @BotFather, "
@@ -64,26 +67,36 @@ def _load(settings: Settings) -> tuple[Brain, FeedbackStore]:
             status=2,
         )
     try:
-        brain = Brain.load(settings.faq_file)
+        raw = read_faq(settings.faq_file)
+        brain = Brain.parse(raw, str(settings.faq_file))
     except KnowledgeError as error:
         raise StartupError(*error.problems) from None
     try:
         feedback = FeedbackStore(settings.data_dir)
     except OSError as error:
         raise StartupError(f"faqbot: cannot use DATA_DIR {settings.data_dir}: {error.strerror or error}") from None
-    return brain, feedback
+    return brain, raw, feedback
 
 
 async def serve(settings: Settings) -> None:
     """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start."""
     configure_logging(settings.log_level, settings.log_format, secrets=[settings.token or ""])
-    brain, feedback = _load(settings)
+    brain, raw, feedback = _load(settings)
     application = build_application(settings, brain, feedback=feedback)
+    services = application.bot_data
+
+    def install(new: Brain) -> None:
+        services.brain = new
+
+    reloader = FaqReloader(settings.faq_file, settings.data_dir, install, partial(tell_admins, application, settings))
+    reloader.keep(raw)
+    services.reload = reloader.reload
+    services.admins = settings.admin_ids
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(reload_faq(application, settings)))
+    loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload("SIGHUP")))
     server = None
     if settings.webhook_url:
         path = urlsplit(settings.webhook_url).path
@@ -93,6 +106,7 @@ async def serve(settings: Settings) -> None:
         except OSError as error:
             where = f"{settings.webhook_listen}:{settings.webhook_port}"
             raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror}") from None
+    watcher = asyncio.create_task(reloader.watch(stop), name="faq watcher")
     try:
         await _run(application, settings, stop)
     except InvalidToken:
@@ -102,6 +116,8 @@ async def serve(settings: Settings) -> None:
     except TelegramError as error:
         raise StartupError(f"faqbot: the Bot API answered with an error at start-up: {error.message}") from None
     finally:
+        stop.set()
+        await watcher
         if server is not None:
             server.stop()
         feedback.close()
@@ -158,15 +174,10 @@ async def heartbeat(context: Context) -> None:
         _beat(context.application, context.job.data)
 
 
-async def reload_faq(application: BotApplication, settings: Settings) -> bool:
-    """Load the FAQ file again; swap it in whole if it validates, else keep the current one."""
-    try:
-        brain = await asyncio.to_thread(Brain.load, settings.faq_file)
-    except KnowledgeError as error:
-        log.error("FAQ not reloaded, still serving the previous one; %d problem(s):", len(error.problems))
-        for problem in error.problems:
-            log.error("%s", problem)
-        return False
-    application.bot_data.brain = brain
-    log.info("FAQ reloaded: %d entries from %s", len(brain.knowledge.entries), settings.faq_file)
-    return True
+async def tell_admins(application: BotApplication, settings: Settings, text: str) -> None:
+    """Send a plain-text notice to every admin; one who cannot be reached is logged and skipped."""
+    for admin in sorted(settings.admin_ids):
+        try:
+            await application.bot.send_message(admin, text[:4000], parse_mode=None)
+        except TelegramError as error:
+            log.warning("admin %s not told: %s", admin, error)

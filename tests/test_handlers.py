@@ -18,9 +18,10 @@ from telegram import Update
 from bot.answering import Brain
 from bot.application import BotApplication, build_application, register_commands
 from bot.feedback import FeedbackStore
+from bot.reloading import FaqReloader
 from bot.settings import Settings
 from tests.bot_api import BOT, RecordingBotApi
-from tests.conftest import FAQ
+from tests.conftest import BROKEN, FAQ, broken_expectation
 
 TOKEN = "123456:" + "A" * 35
 ZH_USER = {"id": 7, "is_bot": False, "first_name": "王", "language_code": "zh-hans"}
@@ -310,3 +311,84 @@ class TestErrors:
         assert "error while handling an update" in caplog.text
         assert bot.api.texts()[-2] == "抱歉，出了点问题，请再试一次。"
         assert bot.api.texts()[-1].startswith("<b>能人回乡带动</b>")
+
+
+ADMIN_ID = 9001
+ADMIN = {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员", "language_code": "zh-hans"}
+
+
+class AdminHarness(Harness):
+    """The harness with a reloadable copy of the FAQ, one admin, and the notices admins got."""
+
+    def __init__(self, bot: Harness, faq: Path) -> None:
+        super().__init__(bot.app, bot.api, bot.feedback)
+        self.faq = faq
+        self.told: list[str] = []
+        self.reloader = FaqReloader(faq, faq.parent, self._install, self._tell)
+        bot.app.bot_data.reload = self.reloader.reload
+        bot.app.bot_data.admins = frozenset({ADMIN_ID})
+
+    def _install(self, brain: Brain) -> None:
+        self.app.bot_data.brain = brain
+
+    async def _tell(self, text: str) -> None:
+        self.told.append(text)
+
+
+@pytest.fixture
+async def admin_bot(bot: Harness, tmp_path: Path) -> AdminHarness:
+    faq = tmp_path / "faq.yaml"
+    faq.write_bytes(FAQ.read_bytes())
+    return AdminHarness(bot, faq)
+
+
+class TestReload:
+    async def test_reload_is_refused_to_non_admins(self, admin_bot: AdminHarness) -> None:
+        """/reload from someone not in ADMIN_IDS gets a polite refusal and reloads nothing."""
+        await admin_bot.text("/reload")
+        assert admin_bot.api.texts() == ["抱歉，这个命令只供管理员使用。"]
+
+    async def test_admin_reload_swaps_in_the_edited_faq(self, admin_bot: AdminHarness) -> None:
+        """An admin's /reload loads the edited file; the next answer comes from it."""
+        faq = admin_bot.faq
+        faq.write_text(faq.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（新版）"), "utf-8")
+        await admin_bot.text("/reload", user=ADMIN)
+        await admin_bot.text("党小组")
+        reloaded, answer = admin_bot.api.texts()
+        assert reloaded == "问答库已重新加载：18 条。"
+        assert "（新版）" in answer
+
+    @pytest.mark.parametrize("broken", BROKEN, ids=[p.stem for p in BROKEN])
+    async def test_broken_file_is_refused_and_the_old_faq_still_answers(
+        self, admin_bot: AdminHarness, broken: Path
+    ) -> None:
+        """Each broken file is refused with its line and message, admins are told, and answers go on."""
+        line, expected = broken_expectation(broken)
+        faq = admin_bot.faq
+        faq.write_bytes(broken.read_bytes())
+        result = await admin_bot.reloader.reload("test")
+        assert not result.ok
+        assert any(p.startswith(f"{faq}:{line}: ") and expected in p for p in result.problems), result.problems
+        assert expected in admin_bot.told[-1]
+        await admin_bot.text("孝昌县有多少个党小组")
+        assert "▶ <b>党小组 875个</b>" in admin_bot.api.texts()[-1]
+
+    async def test_admin_reload_of_a_broken_file_lists_the_problems(self, admin_bot: AdminHarness) -> None:
+        """An admin's /reload of a bad file answers with the problems, escaped, and the old FAQ stays."""
+        faq = admin_bot.faq
+        faq.write_text("entries: [<b>\n", encoding="utf-8")
+        await admin_bot.text("/reload", user=ADMIN)
+        text = admin_bot.api.texts()[-1]
+        assert text.startswith("问答库有错误，未加载，仍在使用原来的版本：")
+        assert f"{faq}:2: YAML syntax error" in text
+        assert set(re.findall(r"</?(\w+)", text)) == {"pre"}
+
+    async def test_last_good_version_is_kept_on_disk(self, admin_bot: AdminHarness, tmp_path: Path) -> None:
+        """A good reload keeps a copy of the file it loaded; a bad one leaves that copy alone."""
+        faq = admin_bot.faq
+        assert (await admin_bot.reloader.reload("test")).ok
+        kept = (tmp_path / "faq.last-good.yaml").read_bytes()
+        assert kept == FAQ.read_bytes()
+        faq.write_text("entries: [\n", encoding="utf-8")
+        assert not (await admin_bot.reloader.reload("test")).ok
+        assert (tmp_path / "faq.last-good.yaml").read_bytes() == kept

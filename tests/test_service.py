@@ -242,3 +242,38 @@ class TestStartup:
             result = _faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=proxy.url, DATA_DIR=str(tmp_path),
                              WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_PORT=str(port))  # fmt: skip
         assert f"cannot listen on 127.0.0.1:{port}" in self._one_line(result)
+
+
+class TestLiveReload:
+    def test_file_change_is_picked_up_and_a_bad_one_reported_to_admins(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """An edited FAQ is served within two seconds, with no signal; a broken edit is refused, the
+        admins get the problems in Telegram, the last good answers go on and stay on disk."""
+        faq = tmp_path / "faq.yaml"
+        shutil.copy(FAQ, faq)
+        log = tmp_path / "bot.log"
+        bot, token = launch(FAQ_FILE=str(faq), ADMIN_IDS="9401")
+        user, admin = TelegramUser(api[0], token, 8401), TelegramUser(api[0], token, 9401)
+        time.sleep(0.5)  # the watcher starts with the bot
+        faq.write_text(faq.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（改）"), "utf-8")
+        changed = time.monotonic()
+        wait_for(lambda: "FAQ reloaded (the file changed)" in log.read_text(), 10, "the reload")
+        assert time.monotonic() - changed < 2
+        user.say("党小组")
+        (updated,) = user.wait_replies()
+        assert "（改）" in updated["text"]
+        kept = (tmp_path / "faq.last-good.yaml").read_text(encoding="utf-8")
+        assert "（改）" in kept
+        faq.write_text(kept.replace("  - id: learn-outside\n", "  - id: learn-outside\n    colour: red\n"), "utf-8")
+        (notice,) = admin.wait_replies()
+        assert "was not loaded" in notice["text"]
+        assert "unknown key 'colour'" in notice["text"]
+        user.say("党小组")
+        (still,) = user.wait_replies()
+        assert "（改）" in still["text"]
+        assert (tmp_path / "faq.last-good.yaml").read_text(encoding="utf-8") == kept
+        user.close()
+        admin.close()
+        _stop(bot)
+        assert bot.returncode == 0
