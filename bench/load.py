@@ -33,7 +33,7 @@ import httpx
 import yaml
 
 from tests.e2e.proxy import BotApiProxy
-from tests.e2e.user import ROOT, free_port, start_bot, start_emulator, wait_for
+from tests.e2e.user import ROOT, bot_api, start_bot, wait_for
 
 
 @dataclass(frozen=True)
@@ -170,15 +170,8 @@ def main() -> int:
         # a fresh emulator for each bot: it scans its whole store on every call, so a second
         # bot on the same emulator would be slowed by the first one's messages
         for name, command in bots if number % 2 == 0 else bots[::-1]:
-            port = free_port()
-            emulator = start_emulator(port)
-            proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
-            try:
-                r = measure(name, command, f"http://127.0.0.1:{port}", proxy, args)
-            finally:
-                proxy.stop()
-                emulator.terminate()
-                emulator.wait(timeout=10)
+            with bot_api() as (emulator, proxy):
+                r = measure(name, command, emulator, proxy, args)
             results.append(r)
             print(
                 f"{number + 1:<7}{r.name:<8}{r.answered:>6}/{r.sent:<4}{r.twice:>6}{r.rate:>11.1f}{r.p50_ms:>9.0f}"

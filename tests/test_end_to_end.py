@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.e2e.proxy import BotApiProxy
-from tests.e2e.user import TelegramUser, buttons, free_port, start_bot, start_emulator, wait_for
+from tests.e2e.user import TelegramUser, bot_api, buttons, free_port, start_bot, stop_bot, wait_for
 
 TOKEN = "777000:" + "E" * 35
 
@@ -35,24 +35,15 @@ class Rig:
 
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
-    port = free_port()
-    emulator = start_emulator(port)
-    proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
-    data_dir = tmp_path_factory.mktemp("data")
-    bot = start_bot(proxy.url, TOKEN, data_dir)
-    try:
-        wait_for(lambda: proxy.called("getUpdates") or bot.poll() is not None, 30, "the bot to start polling")
-        assert bot.poll() is None, bot.stdout.read() if bot.stdout else ""
-        yield Rig(f"http://127.0.0.1:{port}", proxy, bot, data_dir)
-    finally:
-        if bot.poll() is None:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(timeout=15)
-        if bot.stdout is not None:
-            bot.stdout.close()
-        proxy.stop()
-        emulator.terminate()
-        emulator.wait(timeout=10)
+    with bot_api() as (emulator, proxy):
+        data_dir = tmp_path_factory.mktemp("data")
+        bot = start_bot(proxy.url, TOKEN, data_dir)
+        try:
+            wait_for(lambda: proxy.called("getUpdates") or bot.poll() is not None, 30, "the bot to start polling")
+            assert bot.poll() is None, bot.stdout.read() if bot.stdout else ""
+            yield Rig(emulator, proxy, bot, data_dir)
+        finally:
+            stop_bot(bot)
 
 
 def test_a_conversation(rig: Rig) -> None:
@@ -137,33 +128,24 @@ def test_token_never_appears_in_the_log(rig: Rig) -> None:
 
 @pytest.fixture(scope="module")
 def webhook_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Rig, str]]:
-    port = free_port()
-    emulator = start_emulator(port)
-    proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
-    hook_port = free_port()
-    hook_url = f"http://127.0.0.1:{hook_port}/telegram-hook"
-    bot = start_bot(
-        proxy.url,
-        TOKEN,
-        tmp_path_factory.mktemp("hook-data"),
-        WEBHOOK_URL=hook_url,
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(hook_port),
-        WEBHOOK_SECRET="s3cret-Token_1",
-    )
-    try:
-        wait_for(lambda: proxy.webhooks or bot.poll() is not None, 30, "the bot to set its webhook")
-        assert bot.poll() is None, bot.stdout.read() if bot.stdout else ""
-        yield Rig(f"http://127.0.0.1:{port}", proxy, bot, Path()), hook_url
-    finally:
-        if bot.poll() is None:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(timeout=15)
-        if bot.stdout is not None:
-            bot.stdout.close()
-        proxy.stop()
-        emulator.terminate()
-        emulator.wait(timeout=10)
+    with bot_api() as (emulator, proxy):
+        hook_port = free_port()
+        hook_url = f"http://127.0.0.1:{hook_port}/telegram-hook"
+        bot = start_bot(
+            proxy.url,
+            TOKEN,
+            tmp_path_factory.mktemp("hook-data"),
+            WEBHOOK_URL=hook_url,
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(hook_port),
+            WEBHOOK_SECRET="s3cret-Token_1",
+        )
+        try:
+            wait_for(lambda: proxy.webhooks or bot.poll() is not None, 30, "the bot to set its webhook")
+            assert bot.poll() is None, bot.stdout.read() if bot.stdout else ""
+            yield Rig(emulator, proxy, bot, Path()), hook_url
+        finally:
+            stop_bot(bot)
 
 
 class TestWebhook:

@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import FAQ, ROOT
 from tests.e2e.proxy import BotApiProxy
-from tests.e2e.user import TelegramUser, free_port, start_bot, start_emulator, wait_for
+from tests.e2e.user import TelegramUser, bot_api, free_port, start_bot, wait_for
 
 TOKEN = "424242:" + "S" * 35
 _tokens = iter(range(500000, 600000))
@@ -29,15 +29,8 @@ _tokens = iter(range(500000, 600000))
 
 @pytest.fixture(scope="module")
 def api() -> Iterator[tuple[str, BotApiProxy]]:
-    port = free_port()
-    emulator = start_emulator(port)
-    proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
-    try:
-        yield f"http://127.0.0.1:{port}", proxy
-    finally:
-        proxy.stop()
-        emulator.terminate()
-        emulator.wait(timeout=10)
+    with bot_api() as running:
+        yield running
 
 
 Launch = Callable[..., tuple[subprocess.Popen[str], str]]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.e2e.proxy import BotApiProxy
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -52,6 +56,29 @@ def start_emulator(port: int) -> subprocess.Popen[bytes]:
 
     wait_for(listening, 15, "the emulator to listen")
     return process
+
+
+@contextmanager
+def bot_api() -> Iterator[tuple[str, BotApiProxy]]:
+    """A fresh emulator on 127.0.0.1 and the proxy in front of it: (emulator URL, proxy)."""
+    port = free_port()
+    emulator = start_emulator(port)
+    proxy = BotApiProxy(f"http://127.0.0.1:{port}").start()
+    try:
+        yield f"http://127.0.0.1:{port}", proxy
+    finally:
+        proxy.stop()
+        emulator.terminate()
+        emulator.wait(timeout=10)
+
+
+def stop_bot(bot: subprocess.Popen[str]) -> None:
+    """SIGTERM a bot still running, wait for it, and close its output pipe."""
+    if bot.poll() is None:
+        bot.send_signal(signal.SIGTERM)
+        bot.wait(timeout=15)
+    if bot.stdout is not None:
+        bot.stdout.close()
 
 
 def start_bot(
