@@ -16,7 +16,7 @@ from bot.evaluation import evaluate, format_report, load_questions, sweep
 from bot.knowledge import KnowledgeError
 from bot.matching import Decision
 from bot.normalise import detect_language
-from bot.reply import Reply, render_plain
+from bot.reply import Reply, render_plain, title_of
 from bot.settings import Settings
 
 GREETING = (
@@ -82,7 +82,7 @@ def _as_json(decision: Decision, reply: Reply) -> str:
             "suggestions": [
                 {
                     "id": c.entry.id,
-                    "title": c.entry.title if decision.lang == "zh" else c.entry.en.title,
+                    "title": title_of(c.entry, decision.lang),
                     "score": c.score,
                 }
                 for c in decision.candidates

@@ -437,25 +437,14 @@ def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Fi
     return Figure(value=value, unit=unit, what=what, en=en, plus=plus)
 
 
-def iter_texts(entry: Entry) -> Iterator[tuple[str, str]]:
-    """Every text of an entry with its kind, for indexing: (kind, text)."""
-    yield "title", entry.title
-    for question in entry.questions:
+def iter_texts(entry: Entry, lang: str) -> Iterator[tuple[str, str]]:
+    """Every text of an entry in one language (`zh` or `en`) with its kind, for indexing."""
+    english = lang == "en"
+    yield "title", entry.en.title if english else entry.title
+    for question in entry.en.questions if english else entry.questions:
         yield "question", question
-    for keyword in entry.keywords:
+    for keyword in entry.en.keywords if english else entry.keywords:
         yield "keyword", keyword
-    yield "answer", entry.answer
+    yield "answer", entry.en.answer if english else entry.answer
     for figure in entry.figures:
-        yield "figure", figure.what
-
-
-def iter_texts_en(entry: Entry) -> Iterator[tuple[str, str]]:
-    """The English texts of an entry with their kind, for indexing."""
-    yield "title", entry.en.title
-    for question in entry.en.questions:
-        yield "question", question
-    for keyword in entry.en.keywords:
-        yield "keyword", keyword
-    yield "answer", entry.en.answer
-    for figure in entry.figures:
-        yield "figure", figure.en
+        yield "figure", figure.en if english else figure.what

@@ -77,15 +77,19 @@ def option_rows(options: tuple[Option, ...], lang: Lang) -> list[list[InlineKeyb
     return [[_button(option.title, f"d|{option.id}|{lang}")] for option in options]
 
 
-def answer_keyboard(knowledge: KnowledgeBase, reply: Reply) -> InlineKeyboardMarkup:
-    """Under an answer: the related measures, the topic menu, and 👍/👎."""
+def answer_keyboard(knowledge: KnowledgeBase, reply: Reply, *, in_menu: bool = False) -> InlineKeyboardMarkup:
+    """Under an answer: the related measures, the topic menu (or, inside it, the way back), and 👍/👎."""
     lang = reply.lang
     entry = knowledge.by_id.get(reply.entry_id or "")
     rows: list[list[InlineKeyboardButton]] = []
     if entry is not None and entry.line:
         related = [e for e in knowledge.measures_of(entry.line) if e.id != entry.id][:2]
         rows += [[_button(title_of(e, lang), f"e|{e.id}|{lang}")] for e in related]
-    rows.append([_button(ALL_TOPICS[lang], f"t|{lang}")])
+    if in_menu:
+        back = f"l|{entry.line}|{lang}" if entry is not None and entry.line else f"t|{lang}"
+        rows.append([_button(BACK[lang], back)])
+    else:
+        rows.append([_button(ALL_TOPICS[lang], f"t|{lang}")])
     rows.append([_button(VOTE_UP, f"v|+|{reply.entry_id}"), _button(VOTE_DOWN, f"v|-|{reply.entry_id}")])
     return InlineKeyboardMarkup(rows)
 
@@ -124,10 +128,4 @@ def line_menu(knowledge: KnowledgeBase, line_id: str, lang: Lang) -> Rendered | 
 
 def entry_page(knowledge: KnowledgeBase, reply: Reply) -> Rendered:
     """An answer opened from the topic menu: edited in place, with a way back to its line."""
-    entry = knowledge.by_id.get(reply.entry_id or "")
-    back = f"l|{entry.line}|{reply.lang}" if entry is not None and entry.line else f"t|{reply.lang}"
-    keyboard = answer_keyboard(knowledge, reply).inline_keyboard
-    rows = [list(row) for row in keyboard[:-2]]
-    rows.append([_button(BACK[reply.lang], back)])
-    rows.append(list(keyboard[-1]))
-    return Rendered(reply_html(reply), InlineKeyboardMarkup(rows))
+    return Rendered(reply_html(reply), answer_keyboard(knowledge, reply, in_menu=True))

@@ -37,7 +37,7 @@ from typing import Literal
 import jieba
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import Entry, Figure, KnowledgeBase, iter_texts, iter_texts_en
+from bot.knowledge import Entry, Figure, KnowledgeBase, iter_texts
 from bot.normalise import (
     STOP_EN_STEMS,
     Lang,
@@ -233,7 +233,7 @@ class _Index:
         """Rarity of each term: in how many entries' whole text it stands, not only where indexed."""
         documents = []
         for entry in knowledge.entries:
-            texts = iter_texts(entry) if self.lang == "zh" else iter_texts_en(entry)
+            texts = iter_texts(entry, self.lang)
             documents.append(" " + " ".join(" ".join(u.text for u in units(fold(t))) for _, t in texts) + " ")
         count = len(documents)
         for term in self.terms:
@@ -282,7 +282,7 @@ class _Index:
         return _words_zh(text) if self.lang == "zh" else _words_en(text)
 
     def _add_entry(self, position: int, entry: Entry) -> None:
-        texts = iter_texts(entry) if self.lang == "zh" else iter_texts_en(entry)
+        texts = iter_texts(entry, self.lang)
         for kind, text in texts:
             if kind in ("keyword", "title"):
                 self._own(text, position, kind)
