@@ -1,4 +1,4 @@
-"""The command line: `python -m bot chat|ask|validate|eval|run|health` (also installed as `faqbot`).
+"""The command line: `python -m bot chat|ask|validate|eval|run|health|report` (also installed as `faqbot`).
 
 Only parses arguments, reads settings and hands over; the work is done elsewhere.
 """
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.console import ask_command, chat_command, eval_command, validate_command
+from bot.console import ask_command, chat_command, eval_command, report_command, validate_command
 from bot.health import check as check_health
 from bot.settings import Settings, SettingsError
 
@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--misses", action="store_true", help="list every tuning question not handled right")
     evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    report = commands.add_parser("report", help="statistics and unanswered questions from DATA_DIR")
+    report.add_argument("--days", type=int, default=7, help="how far back to look (default 7)")
+    report.add_argument("--csv", action="store_true", help="one CSV table instead of text")
     commands.add_parser("health", help="exit 0 when the running bot is alive, has its FAQ and reached the Bot API")
     return parser
 
@@ -56,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings, args.tuning, args.heldout, misses=args.misses, sweep_thresholds=args.sweep
         ),
         "health": lambda: health_command(settings),
+        "report": lambda: report_command(settings, days=args.days, as_csv=args.csv),
         "run": lambda: _run(settings),
     }
     return commands[command]()

@@ -119,6 +119,8 @@ def add_handlers(application: BotApplication) -> None:
             CommandHandler("topics", handlers.topics),
             CommandHandler("ask", handlers.ask),
             CommandHandler("reload", handlers.reload_command),
+            CommandHandler("stats", handlers.stats_command),
+            CommandHandler("unanswered", handlers.unanswered_command),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
             MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, handlers.group_text),
             MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),

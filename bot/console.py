@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.answering import Brain
 from bot.evaluation import evaluate, format_report, load_questions, sweep
+from bot.feedback import FeedbackStore
 from bot.knowledge import KnowledgeError
 from bot.matching import Decision
 from bot.normalise import detect_language
 from bot.reply import Reply, render_plain, title_of
+from bot.reporting import render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.settings import Settings
 
 GREETING = (
@@ -138,4 +141,24 @@ def eval_command(settings: Settings, tuning: Path, heldout: Path, *, misses: boo
         best, report = sweep(matcher, load_questions(tuning))
         print(f"best thresholds on the tuning part: {best}")
         print(format_report("tuning, with those thresholds", report))
+    return 0
+
+
+def report_command(settings: Settings, *, days: int, as_csv: bool) -> int:
+    """Print what /stats and /unanswered show, for the last `days` days, as text or CSV."""
+    since = datetime.now(UTC) - timedelta(days=days)
+    store = FeedbackStore(settings.data_dir)
+    try:
+        rows = store.events(since=since)
+    finally:
+        store.close()
+    titles: dict[str, str] = {}
+    brain = _brain(settings.faq_file)
+    if brain is not None:
+        titles = {e.id: e.title for e in brain.knowledge.entries}
+    summary, groups = stats(rows, since), unanswered(rows)
+    if as_csv:
+        sys.stdout.write(to_csv(summary, groups))
+    else:
+        print(render_stats(summary, titles) + "\n\n" + render_unanswered(groups, titles))
     return 0

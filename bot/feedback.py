@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,11 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,            -- UTC, ISO 8601
-    kind TEXT NOT NULL,          -- 'vote', 'unanswered' or 'asked_back'
+    kind TEXT NOT NULL,          -- 'answered', 'asked_back', 'unanswered' or 'vote'
     chat_type TEXT NOT NULL,     -- private, group, supergroup, channel, console
     lang TEXT NOT NULL,
     question TEXT NOT NULL,
-    entry_id TEXT,               -- the entry voted on
+    entry_id TEXT,               -- the entry answered or voted on
     vote INTEGER,                -- +1 or -1 for votes
     candidates TEXT NOT NULL,    -- JSON list of [entry id, score]
     user TEXT NOT NULL           -- keyed hash of the user id, never the id itself
@@ -103,13 +104,20 @@ class FeedbackStore:
             return False
         return True
 
-    def events(self, kind: str | None = None) -> list[sqlite3.Row]:
-        """Every stored event, oldest first, optionally of one kind."""
+    def events(self, kind: str | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Stored events, oldest first, optionally of one kind and from a time on."""
+        clauses, args = [], []
+        if kind:
+            clauses.append("kind = ?")
+            args.append(kind)
+        if since is not None:
+            clauses.append("at >= ?")
+            args.append(since.astimezone(UTC).isoformat(timespec="seconds"))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         with self._lock:
             self._db.row_factory = sqlite3.Row
             try:
-                query = "SELECT * FROM events" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
-                return list(self._db.execute(query, (kind,) if kind else ()))
+                return [dict(row) for row in self._db.execute(f"SELECT * FROM events{where} ORDER BY id", args)]
             finally:
                 self._db.row_factory = None
 

@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 
@@ -35,6 +36,7 @@ from bot.matching import Decision
 from bot.normalise import Lang, detect_language, pleasantry
 from bot.reloading import ReloadResult
 from bot.reply import ARTICLE_TITLE, answer_reply, title_of
+from bot.reporting import render_stats, render_unanswered, stats, unanswered
 
 log = logging.getLogger(__name__)
 
@@ -273,35 +275,75 @@ async def answer_question(update: Update, context: Context, message: Message, qu
         decision.lang,
         (time.perf_counter() - started) * 1000,
     )
-    chat_type = message.chat.type
     if decision.outcome == "answer":
         services.remember(sent.chat_id, sent.message_id, Asked(question, decision.lang))
-    else:
-        await services.record(_event(decision, update, chat_type))
+    await services.record(_event(decision, update, message.chat.type))
+
+
+OUTCOME_EVENT = {"answer": "answered", "ask": "asked_back", "none": "unanswered"}
 
 
 def _event(decision: Decision, update: Update, chat_type: str) -> Event:
+    answered = decision.outcome == "answer" and decision.best is not None
     return Event(
-        kind="unanswered" if decision.outcome == "none" else "asked_back",
+        kind=OUTCOME_EVENT[decision.outcome],
         chat_type=chat_type,
         lang=decision.lang,
         question=decision.question,
         user_id=update.effective_user.id if update.effective_user else None,
+        entry_id=decision.best.entry.id if answered and decision.best else None,
         candidates=tuple((c.entry.id, c.score) for c in decision.candidates),
     )
 
 
-async def reload_command(update: Update, context: Context) -> None:
-    """/reload (admins only): load the FAQ file again and say what happened."""
+async def _admin_message(update: Update, context: Context) -> Message | None:
+    """The message of an admin's command; anyone else is told it is for admins, and gets None."""
     message, user = update.effective_message, update.effective_user
     if message is None:
+        return None
+    if user is None or user.id not in context.bot_data.admins:
+        await message.reply_text(TEXTS["admins_only"][user_lang(update)])
+        return None
+    return message
+
+
+def _since(context: Context) -> datetime:
+    days = 1 if (context.args or [""])[0].lower() in ("day", "today", "天", "今天") else 7
+    return datetime.now(UTC) - timedelta(days=days)
+
+
+async def stats_command(update: Update, context: Context) -> None:
+    """/stats [day|week] (admins only): questions, answer and ask-back rates, top measures, votes."""
+    message = await _admin_message(update, context)
+    feedback = context.bot_data.feedback
+    if message is None or feedback is None:
+        return
+    since = _since(context)
+    rows = await asyncio.to_thread(feedback.events, None, since)
+    titles = {e.id: e.title for e in context.bot_data.current().knowledge.entries}
+    await message.reply_text(f"<pre>{escape(render_stats(stats(rows, since), titles))}</pre>")
+
+
+async def unanswered_command(update: Update, context: Context) -> None:
+    """/unanswered [day|week] (admins only): the most frequent questions the bot could not answer."""
+    message = await _admin_message(update, context)
+    feedback = context.bot_data.feedback
+    if message is None or feedback is None:
+        return
+    rows = await asyncio.to_thread(feedback.events, None, _since(context))
+    titles = {e.id: e.title for e in context.bot_data.current().knowledge.entries}
+    await message.reply_text(f"<pre>{escape(render_unanswered(unanswered(rows), titles))[:3900]}</pre>")
+
+
+async def reload_command(update: Update, context: Context) -> None:
+    """/reload (admins only): load the FAQ file again and say what happened."""
+    message = await _admin_message(update, context)
+    services = context.bot_data
+    if message is None or services.reload is None:
         return
     lang = user_lang(update)
-    services = context.bot_data
-    if user is None or user.id not in services.admins or services.reload is None:
-        await message.reply_text(TEXTS["admins_only"][lang])
-        return
-    result = await services.reload(f"/reload by admin {user.id}")
+    user_id = update.effective_user.id if update.effective_user else 0
+    result = await services.reload(f"/reload by admin {user_id}")
     if result.ok:
         await message.reply_text(TEXTS["reloaded"][lang].format(entries=result.entries))
         return

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.feedback import Event, FeedbackStore
 from tests.conftest import FAQ, ROOT
 
 BROKEN = Path(__file__).parent / "broken"
@@ -92,3 +93,19 @@ class TestChat:
         assert result.returncode == 2
         assert result.stderr.count("\n") == 1
         assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+class TestReport:
+    def test_report_prints_stats_and_csv(self, tmp_path: Path) -> None:
+        """`report` prints what /stats and /unanswered show; `--csv` gives one table."""
+        store = FeedbackStore(tmp_path)
+        store.record(Event("answered", "private", "zh", "党小组", 7, entry_id="system-vertical"))
+        store.record(Event("unanswered", "private", "zh", "孝昌县GDP是多少", 7))
+        store.close()
+        text = _run("report", env={"DATA_DIR": str(tmp_path)})
+        assert text.returncode == 0, text.stderr
+        assert ": 2 questions" in text.stdout
+        assert "1× 孝昌县GDP是多少" in text.stdout
+        table = _run("report", "--csv", env={"DATA_DIR": str(tmp_path)})
+        assert table.stdout.splitlines()[0] == "section,key,count,detail"
+        assert "unanswered,孝昌县GDP是多少,1," in table.stdout

@@ -5,8 +5,10 @@ The Bot API is `RecordingBotApi`, which answers from memory; nothing touches a n
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -392,3 +394,75 @@ class TestReload:
         faq.write_text("entries: [\n", encoding="utf-8")
         assert not (await admin_bot.reloader.reload("test")).ok
         assert (tmp_path / "faq.last-good.yaml").read_bytes() == kept
+
+
+class TestAdminReports:
+    async def test_stats_and_unanswered_are_for_admins(self, admin_bot: AdminHarness) -> None:
+        """/stats and /unanswered are refused to others; admins get counts and grouped questions."""
+        for question in ("党小组", "孝昌县GDP是多少", "孝昌县的GDP是多少？", "Fengshan"):
+            await admin_bot.text(question)
+        await admin_bot.text("/stats")
+        await admin_bot.text("/stats week", user=ADMIN)
+        await admin_bot.text("/unanswered", user=ADMIN)
+        refused, report, missing = admin_bot.api.texts()[-3:]
+        assert refused == "抱歉，这个命令只供管理员使用。"
+        assert report.startswith("<pre>Since ")
+        assert ": 4 questions" in report
+        assert "纵向深化" in report
+        assert "   2× 孝昌县GDP是多少" in missing
+
+
+class TestFeedbackFailures:
+    async def test_a_locked_database_does_not_stop_answers(
+        self, bot: Harness, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """While another process holds the database, the write is logged and skipped; the answer is sent."""
+        holder = sqlite3.connect(bot.feedback.path, timeout=0)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            await bot.text("孝昌县GDP是多少")
+        finally:
+            holder.rollback()
+            holder.close()
+        assert bot.api.texts()[-1].startswith("抱歉，文章里没有讲到这个")
+        assert "feedback not recorded (unanswered)" in caplog.text
+
+
+class TestReloadUnderLoad:
+    async def test_questions_during_reloads_get_whole_answers_from_one_version(
+        self, admin_bot: AdminHarness, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """While the file is rewritten and reloaded again and again, every question gets an answer whose
+        title and text come from the same version, and nothing fails."""
+        original = admin_bot.faq.read_text(encoding="utf-8")
+
+        def version(mark: str) -> str:
+            return original.replace("    title: 纵向深化\n", f"    title: 纵向深化{mark}\n").replace(
+                "设立875个党小组；", f"设立875个党小组{mark}；"
+            )
+
+        done = asyncio.Event()
+
+        async def rewrite() -> None:
+            for turn in range(6):
+                admin_bot.faq.write_text(version("（甲）" if turn % 2 else "（乙）"), encoding="utf-8")
+                assert (await admin_bot.reloader.reload("test")).ok
+            done.set()
+
+        async def ask() -> None:
+            while not done.is_set():
+                await admin_bot.text("党小组")
+                await asyncio.sleep(0.005)
+
+        await asyncio.gather(rewrite(), ask(), ask())
+        answers = [t for t in admin_bot.api.texts() if "党小组" in t]
+        seen = {m for t in answers for m in ("（甲）", "（乙）") if m in t}
+        assert len(answers) > 50
+        assert seen == {"（甲）", "（乙）"}
+        for text in answers:
+            title, _, body = text.partition("</b>")
+            in_title = {m for m in ("（甲）", "（乙）") if m in title}
+            in_body = {m for m in ("（甲）", "（乙）") if m in body}
+            assert in_title == in_body, text[:80]
+            assert len(in_title) <= 1
+        assert "error while handling an update" not in caplog.text

@@ -270,3 +270,20 @@ class TestLiveReload:
         admin.close()
         _stop(bot)
         assert bot.returncode == 0
+
+
+class TestAdminCommands:
+    def test_admin_commands_through_the_emulator(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
+        """Through the emulator: /stats is refused to a user and answered for an admin, after real traffic."""
+        _, token = launch(ADMIN_IDS="9501")
+        user, admin = TelegramUser(api[0], token, 8501), TelegramUser(api[0], token, 9501)
+        user.say("孝昌县GDP是多少")
+        user.wait_replies()
+        user.command("/stats")
+        (refused,) = user.wait_replies()
+        assert refused["text"] == "抱歉，这个命令只供管理员使用。"
+        admin.command("/unanswered")
+        (report,) = admin.wait_replies()
+        assert "1× 孝昌县GDP是多少" in report["text"]
+        user.close()
+        admin.close()
