@@ -21,6 +21,8 @@ MAX_FILE_BYTES = 1_000_000
 
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader where PyYAML was built with it: the same answers, several times faster."""
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) +|[ ](?=[{_CJK}])")
 """Spaces next to Chinese text, left where a long YAML line was folded: Chinese has none."""
@@ -157,13 +159,13 @@ def parse_knowledge(raw: bytes, path: str = "<faq>") -> KnowledgeBase:
 
 def _compose(text: str, path: str) -> Node | None:
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 1 if event.start_mark else 1
                 raise KnowledgeError(
                     [f"{path}:{line}: YAML anchors and aliases (&name, *name) are not allowed; write the text out"]
                 )
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
