@@ -48,6 +48,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     cpu_s: float
+    peak_mb: float
 
     @property
     def rate(self) -> float:
@@ -123,6 +124,7 @@ def measure(
             time.sleep(1.0)  # any second reply to a question would come now
             everything = history(emulator, token)
             cpu = cpu_seconds(bot.pid)
+            peak = peak_rss_mb(bot.pid)
         finally:
             bot.send_signal(signal.SIGTERM)
             bot.wait(timeout=20)
@@ -143,7 +145,16 @@ def measure(
         p50_ms=statistics.median(latencies),
         p99_ms=latencies[int(0.99 * (len(latencies) - 1))],
         cpu_s=cpu,
+        peak_mb=peak,
     )
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The most resident memory a process has used so far (Linux /proc, VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -164,7 +175,8 @@ def main() -> int:
     bots: list[tuple[str, list[str] | None]] = [("echo", [sys.executable, "-m", "bench.echo_bot"]), ("faqbot", None)]
     results: list[Result] = []
     print(f"{args.users} users, {args.questions} questions in a burst, rate limit {args.rate_limit:g}/s")
-    columns = ("answered", 10), ("twice", 7), ("replies/s", 11), ("p50 ms", 9), ("p99 ms", 9), ("bot CPU s", 11)
+    columns = (("answered", 10), ("twice", 7), ("replies/s", 11), ("p50 ms", 9), ("p99 ms", 9),
+               ("bot CPU s", 11), ("peak MB", 9))  # fmt: skip
     print(f"{'round':<7}{'bot':<8}" + "".join(f"{title:>{width}}" for title, width in columns))
     for number in range(args.rounds):
         # a fresh emulator for each bot: it scans its whole store on every call, so a second
@@ -175,7 +187,7 @@ def main() -> int:
             results.append(r)
             print(
                 f"{number + 1:<7}{r.name:<8}{r.answered:>6}/{r.sent:<4}{r.twice:>6}{r.rate:>11.1f}{r.p50_ms:>9.0f}"
-                f"{r.p99_ms:>9.0f}{r.cpu_s:>11.1f}",
+                f"{r.p99_ms:>9.0f}{r.cpu_s:>11.1f}{r.peak_mb:>9.0f}",
                 flush=True,
             )
     summary = {}

@@ -81,7 +81,6 @@ SLIP_MIN_UNITS = 4
 MAX_QUERY_UNITS = 120
 """Longer messages are cut: nobody asks an FAQ question in more words than this."""
 
-_HAN_ONLY = re.compile(r"[\u3400-\u9fff]+")
 _QUANTITY = re.compile(r"多少|几|数量|数目|规模|面积|how many|how much|number of|\bcount\b")
 
 
@@ -230,21 +229,31 @@ class _Index:
         return " ".join(unit.sound for position, unit in enumerate(query) if position in keep)
 
     def _weigh(self, knowledge: KnowledgeBase) -> None:
-        """Rarity of each term: in how many entries' whole text it stands, not only where indexed."""
-        documents = []
+        """Rarity of each term: in how many entries' whole text it stands, not only where indexed.
+
+        Each entry's texts are scanned once for every known term (n-grams up to the longest
+        term), so the cost grows with the FAQ's length, not with terms times entries.
+        """
+        lengths = sorted({len(term.text) for term in self.terms})
+        spread = [0] * len(self.terms)
         for entry in knowledge.entries:
-            texts = iter_texts(entry, self.lang)
-            documents.append(" " + " ".join(" ".join(u.text for u in units(fold(t))) for _, t in texts) + " ")
-        count = len(documents)
-        for term in self.terms:
-            if not term.owners:
-                continue
-            needle = " ".join(term.text)
-            if self.lang == "en" or not _HAN_ONLY.fullmatch("".join(term.text)):
-                needle = f" {needle} "
-            spread = sum(needle in document for document in documents)
-            frequency = max(spread, len(term.owners))
-            term.idf = max(0.05, math.log(count / frequency) / math.log(count)) if count > 1 else 1.0
+            found: set[int] = set()
+            for _, text in iter_texts(entry, self.lang):
+                sequence = tuple(unit.text for unit in units(fold(text)))
+                for start in range(len(sequence)):
+                    for length in lengths:
+                        if start + length > len(sequence):
+                            break
+                        number = self._by_text.get(sequence[start : start + length])
+                        if number is not None:
+                            found.add(number)
+            for number in found:
+                spread[number] += 1
+        count = len(knowledge.entries)
+        for number, term in enumerate(self.terms):
+            if term.owners:
+                frequency = max(spread[number], len(term.owners))
+                term.idf = max(0.05, math.log(count / frequency) / math.log(count)) if count > 1 else 1.0
 
     def _add_synonyms(self, synonyms: Mapping[str, str]) -> None:
         """A variant stands for its word wherever the word stands, and counts as much."""

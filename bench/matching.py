@@ -1,0 +1,109 @@
+"""How fast the matcher is, and how that grows with the size of the FAQ.
+
+    python -m bench.matching [--sizes 1000 10000] [--repeat 3]
+
+For the article's FAQ and for generated FAQs of the given sizes (the article's entries
+plus made-up ones whose words come from the article's own characters), prints the time
+to build the index and, over the evaluation questions, p50 and p99 time per question
+and questions per second. Then the time from start-up to a first answer
+(`python -m bot ask` in a fresh process) and the time to reload the FAQ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+
+from bot.answering import Brain
+from bot.evaluation import load_questions
+from bot.knowledge import English, Entry, Figure, KnowledgeBase, load_knowledge
+from bot.matching import Matcher
+from tests.e2e.user import ROOT
+
+FAQ = ROOT / "knowledge" / "faq.yaml"
+
+
+def generated(base: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
+    """The article's entries plus made-up ones, up to `size` entries in all."""
+    rng = random.Random(seed)
+    article = (ROOT / "knowledge" / "article.txt").read_text(encoding="utf-8")
+    chars = sorted({c for c in article if "\u4e00" <= c <= "\u9fff"})
+    english = sorted({w.lower() for e in base.entries for w in e.en.answer.split() if w.isalpha()})
+
+    def word(low: int, high: int) -> str:
+        return "".join(rng.choices(chars, k=rng.randint(low, high)))
+
+    def phrase(count: int) -> str:
+        return " ".join(rng.choices(english, k=count))
+
+    entries = list(base.entries)
+    for number in range(size - len(entries)):
+        entries.append(
+            Entry(
+                id=f"gen-{number}",
+                line=None,
+                title=word(4, 6),
+                answer="，".join(word(4, 8) for _ in range(8)),
+                questions=tuple(word(6, 10) for _ in range(4)),
+                keywords=tuple(word(2, 4) for _ in range(6)),
+                figures=(Figure(value=str(rng.randint(2, 9999)), unit="个", what=word(2, 4), en=phrase(2)),),
+                en=English(title=phrase(3), answer=phrase(30), questions=(phrase(6), phrase(5)), keywords=(phrase(2),)),
+            )
+        )
+    return replace(base, entries=tuple(entries))
+
+
+def timing(matcher: Matcher, questions: list[str], repeat: int) -> tuple[float, float, float]:
+    """p50 and p99 milliseconds per question, and questions per second."""
+    for question in questions:
+        matcher.decide(question)
+    times = []
+    for _ in range(repeat):
+        for question in questions:
+            started = time.perf_counter()
+            matcher.decide(question)
+            times.append(time.perf_counter() - started)
+    times.sort()
+    return 1000 * statistics.median(times), 1000 * times[int(0.99 * (len(times) - 1))], len(times) / sum(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    questions = [
+        q.text for name in ("tuning", "heldout") for q in load_questions(ROOT / "tests" / "eval" / f"{name}.yaml")
+    ]
+    base = load_knowledge(FAQ)
+    print(f"{len(questions)} questions x {args.repeat}")
+    print(f"{'entries':>8}{'build s':>10}{'p50 ms':>9}{'p99 ms':>9}{'questions/s':>13}")
+    for knowledge in [base, *(generated(base, size) for size in args.sizes)]:
+        started = time.perf_counter()
+        matcher = Matcher(knowledge)
+        built = time.perf_counter() - started
+        p50, p99, rate = timing(matcher, questions, args.repeat)
+        print(f"{len(knowledge.entries):>8}{built:>10.2f}{p50:>9.3f}{p99:>9.3f}{rate:>13.0f}", flush=True)
+    starts = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot", "ask", "党小组"], cwd=ROOT, capture_output=True, check=True)
+        starts.append(time.perf_counter() - started)
+    Brain.load(FAQ)
+    reloads = []
+    for _ in range(5):
+        started = time.perf_counter()
+        Brain.load(FAQ)
+        reloads.append(time.perf_counter() - started)
+    print(f"start-up to first answer (fresh process, median of 3): {statistics.median(starts):.2f} s")
+    print(f"FAQ reload, validation and self-check included (median of 5): {1000 * statistics.median(reloads):.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
