@@ -1,9 +1,11 @@
 """Sending within Telegram's limits, and again after a dropped connection.
 
 `PatientRateLimiter` is python-telegram-bot's `AIORateLimiter` (overall and per-group
-limits, `RetryAfter` honoured) that also retries a request whose connection failed
-before an answer came. A timeout is not retried: Telegram may have delivered the
-message already, and a retry would send it twice.
+limits, `RetryAfter` honoured) that also retries a request whose connection failed or
+that the Bot API answered with a server error, with pauses doubling up to 30 s, for
+about a minute in all: long enough that answers in hand survive a short outage. A
+timeout is not retried: Telegram may have delivered the message already, and a retry
+would send it twice.
 """
 
 from __future__ import annotations
@@ -20,14 +22,21 @@ log = logging.getLogger(__name__)
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 
+NOT_RETRIED = frozenset({"getUpdates", "getMe"})
+"""getUpdates is retried by the polling loop itself; getMe is a probe (start-up, heartbeat) that
+should fail fast so that an unreachable Bot API is reported at once."""
+
 
 class PatientRateLimiter(AIORateLimiter):
-    """`AIORateLimiter`, plus a few retries with growing pauses after a failed connection."""
+    """`AIORateLimiter`, plus retries with growing pauses after a failed connection or a server error."""
 
-    def __init__(self, *, network_retries: int = 3, first_pause: float = 0.5, **limits: Any) -> None:
+    def __init__(
+        self, *, network_retries: int = 7, first_pause: float = 0.5, longest_pause: float = 30.0, **limits: Any
+    ) -> None:
         super().__init__(**limits)
         self.network_retries = network_retries
         self.first_pause = first_pause
+        self.longest_pause = longest_pause
 
     async def process_request(  # noqa: PLR0917 - the signature is BaseRateLimiter's
         self,
@@ -45,9 +54,9 @@ class PatientRateLimiter(AIORateLimiter):
             except NetworkError as error:
                 # BadRequest is a NetworkError in PTB, but Telegram did answer: sending again will not help
                 dropped = not isinstance(error, (BadRequest, TimedOut))
-                if not dropped or attempt == self.network_retries or endpoint == "getUpdates":
+                if not dropped or attempt == self.network_retries or endpoint in NOT_RETRIED:
                     raise
                 log.warning("%s failed (%s); retrying in %.1f s", endpoint, error.message, pause)
                 await asyncio.sleep(pause)
-                pause *= 2
+                pause = min(2 * pause, self.longest_pause)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises

@@ -287,3 +287,78 @@ class TestAdminCommands:
         assert "1× 孝昌县GDP是多少" in report["text"]
         user.close()
         admin.close()
+
+
+Answer = tuple[int, dict[str, object]]
+
+
+class TestFaults:
+    """The Bot API misbehaving: the bot keeps running and every question gets one answer."""
+
+    @pytest.mark.parametrize(
+        "refusal",
+        [
+            (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                   "parameters": {"retry_after": 1}}),
+            (500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}),
+        ],
+        ids=["429-retry-after", "500"],
+    )  # fmt: skip
+    def test_refused_replies_are_sent_again(
+        self, api: tuple[str, BotApiProxy], launch: Launch, refusal: Answer
+    ) -> None:
+        """The first two attempts to send an answer are refused; the third goes through, once."""
+        emulator, proxy = api
+        _, token = launch()
+        attempts: list[float] = []
+
+        def fault(method: str, called: str) -> Answer | None:
+            if called != token or method != "sendMessage":
+                return None
+            attempts.append(time.monotonic())
+            return refusal if len(attempts) <= 2 else None
+
+        proxy.fault = fault
+        try:
+            user = TelegramUser(emulator, token, 8601)
+            user.say("党小组")
+            (reply,) = user.wait_replies(timeout=20)
+        finally:
+            proxy.fault = None
+        assert reply["text"].startswith("<b>纵向深化</b>")
+        assert len(attempts) == 3
+        if refusal[0] == 429:
+            assert attempts[1] - attempts[0] >= 1  # retry_after honoured
+        time.sleep(0.5)
+        assert user.replies() == []
+        user.close()
+
+    def test_questions_sent_while_the_api_is_away_are_answered_when_it_returns(
+        self, api: tuple[str, BotApiProxy], launch: Launch
+    ) -> None:
+        """For ten seconds every call fails; the bot keeps running and then answers what was asked."""
+        emulator, proxy = api
+        bot, token = launch()
+        back_at = time.monotonic() + 10
+
+        def fault(_method: str, called: str) -> Answer | None:
+            if called == token and time.monotonic() < back_at:
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+            return None
+
+        proxy.fault = fault
+        try:
+            user = TelegramUser(emulator, token, 8701)
+            time.sleep(1)
+            for question in ("党小组", "沈腾", "Who is Shen Teng?"):
+                user.say(question)
+            time.sleep(max(0.0, back_at - time.monotonic()))
+            assert bot.poll() is None
+            replies = user.wait_replies(3, timeout=40)
+        finally:
+            proxy.fault = None
+        assert len(replies) == 3
+        time.sleep(0.5)
+        assert user.replies() == []
+        assert bot.poll() is None
+        user.close()

@@ -69,7 +69,8 @@ class BotApiProxy:
         self.emulator = emulator.rstrip("/")
         self.calls: list[tuple[str, bytes, str]] = []
         self.lock = threading.Lock()
-        self.fault: Callable[[str], tuple[int, dict[str, Any]] | None] | None = None
+        self.fault: Callable[[str, str], tuple[int, dict[str, Any]] | None] | None = None
+        """Fault injection: given (method, token), an answer to give instead of the emulator's."""
         self.webhooks: dict[str, tuple[str, str | None]] = {}
         self.delivered: dict[str, int] = {}
         """Updates handed to each bot (by token) in getUpdates answers."""
@@ -114,7 +115,7 @@ class BotApiProxy:
         method = path.rsplit("/", 1)[-1]
         with self.lock:
             self.calls.append((method, body, content_type))
-        if self.fault is not None and (injected := self.fault(method)) is not None:
+        if self.fault is not None and (injected := self.fault(method, _token(path))) is not None:
             return injected
         if method in ANSWERED_HERE:
             return 200, {"ok": True, "result": True}
