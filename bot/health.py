@@ -29,6 +29,8 @@ class Heartbeat:
     faq_file: str
     faq_entries: int
     api_ok_at: float
+    tasks: int = 0
+    """asyncio tasks alive when written: a number that should not grow over a long run."""
 
 
 def heartbeat_path(data_dir: Path) -> Path:

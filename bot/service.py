@@ -156,6 +156,7 @@ def _beat(application: BotApplication, settings: Settings) -> None:
         faq_file=str(settings.faq_file),
         faq_entries=len(brain.knowledge.entries),
         api_ok_at=time.time(),
+        tasks=len(asyncio.all_tasks()),
     )
     try:
         write_heartbeat(settings.data_dir, beat)
