@@ -157,6 +157,13 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
+@lru_cache(maxsize=65536)
+def _pieces(text: str) -> tuple[Unit, ...]:
+    """The units of an FAQ text; the same words recur across entries and reloads."""
+    return units(fold(text))
+
+
+@lru_cache(maxsize=65536)
 def _is_stop_zh(word: str) -> bool:
     pieces = units(word)
     return len(stop_spans(pieces, "zh")) == len(pieces)
@@ -174,7 +181,7 @@ def _words_zh(text: str) -> list[str]:
 
 
 def _words_en(text: str) -> list[str]:
-    return [u.text for u in units(fold(text)) if u.text not in STOP_EN_STEMS and (len(u.text) >= 3 or u.text.isdigit())]
+    return [u.text for u in _pieces(text) if u.text not in STOP_EN_STEMS and (len(u.text) >= 3 or u.text.isdigit())]
 
 
 class _Index:
@@ -239,7 +246,7 @@ class _Index:
         for entry in knowledge.entries:
             found: set[int] = set()
             for _, text in iter_texts(entry, self.lang):
-                sequence = tuple(unit.text for unit in units(fold(text)))
+                sequence = tuple(unit.text for unit in _pieces(text))
                 for start in range(len(sequence)):
                     for length in lengths:
                         if start + length > len(sequence):
@@ -270,7 +277,7 @@ class _Index:
             term.generic = term.generic or original.generic
 
     def _term(self, text: str) -> _Term | None:
-        pieces = units(fold(text))
+        pieces = _pieces(text)
         if not pieces:
             return None
         key = tuple(u.text for u in pieces)
@@ -304,7 +311,7 @@ class _Index:
                     self._own(word, position, weight_kind)
         for number, figure in enumerate(entry.figures):
             label = figure.what if self.lang == "zh" else figure.en
-            self.figure_size[position, number] = max(1, len(units(fold(label))))
+            self.figure_size[position, number] = max(1, len(_pieces(label)))
             self._own(label, position, "figure", number)
             for word in self._words(label):
                 self._own(word, position, "figure-word", number)
