@@ -52,14 +52,12 @@ class Brain:
                     best = decision.best.entry.id if decision.best else None
                     if decision.outcome == "answer" and best == entry.id:
                         continue
-                    if best not in (None, entry.id):
-                        why = (
-                            f"is answered by entry {best!r}"
-                            if decision.outcome == "answer"
-                            else (f"matches entry {best!r} better")
-                        )
-                    else:
+                    if best in (None, entry.id):
                         why = "is not answered with confidence; add keywords or reword it"
+                    elif decision.outcome == "answer":
+                        why = f"is answered by entry {best!r}"
+                    else:
+                        why = f"matches entry {best!r} better"
                     where = f"{self.knowledge.path}:{entry.source_line}"
                     problems.append(f"{where}: example {question!r} of entry {entry.id!r} {why}")
         return problems

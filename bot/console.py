@@ -19,7 +19,7 @@ from bot.knowledge import KnowledgeError
 from bot.matching import Decision
 from bot.normalise import detect_language
 from bot.reply import Reply, render_plain, title_of
-from bot.reporting import render_stats, render_unanswered, stats, to_csv, unanswered
+from bot.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.settings import Settings
 
 GREETING = (
@@ -155,7 +155,7 @@ def report_command(settings: Settings, *, days: int, as_csv: bool) -> int:
     titles: dict[str, str] = {}
     brain = _brain(settings.faq_file)
     if brain is not None:
-        titles = {e.id: e.title for e in brain.knowledge.entries}
+        titles = entry_titles(brain.knowledge)
     summary, groups = stats(rows, since), unanswered(rows)
     if as_csv:
         sys.stdout.write(to_csv(summary, groups))

@@ -36,7 +36,7 @@ from bot.matching import Decision
 from bot.normalise import Lang, detect_language, pleasantry
 from bot.reloading import ReloadResult
 from bot.reply import ARTICLE_TITLE, answer_reply, title_of
-from bot.reporting import render_stats, render_unanswered, stats, unanswered
+from bot.reporting import entry_titles, render_stats, render_unanswered, stats, unanswered
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +320,7 @@ async def stats_command(update: Update, context: Context) -> None:
         return
     since = _since(context)
     rows = await asyncio.to_thread(feedback.events, None, since)
-    titles = {e.id: e.title for e in context.bot_data.current().knowledge.entries}
+    titles = entry_titles(context.bot_data.current().knowledge)
     await message.reply_text(f"<pre>{escape(render_stats(stats(rows, since), titles))}</pre>")
 
 
@@ -331,7 +331,7 @@ async def unanswered_command(update: Update, context: Context) -> None:
     if message is None or feedback is None:
         return
     rows = await asyncio.to_thread(feedback.events, None, _since(context))
-    titles = {e.id: e.title for e in context.bot_data.current().knowledge.entries}
+    titles = entry_titles(context.bot_data.current().knowledge)
     await message.reply_text(f"<pre>{escape(render_unanswered(unanswered(rows), titles))[:3900]}</pre>")
 
 

@@ -232,8 +232,7 @@ class _Index:
 
     def content_sounds(self, query: Sequence[Unit]) -> str:
         """The sounds of the meaningful part of a question, for fuzzy comparison."""
-        keep = self.content(query, self.spot(query))
-        return " ".join(unit.sound for position, unit in enumerate(query) if position in keep)
+        return _sounds(query, self.content(query, self.spot(query)))
 
     def _weigh(self, knowledge: KnowledgeBase) -> None:
         """Rarity of each term: in how many entries' whole text it stands, not only where indexed.
@@ -345,7 +344,7 @@ class _Index:
         return [m for m in found_all if m.quality == EXACT or not _inside_longer(m, found_all)]
 
 
-def _words(text: str) -> list[tuple[int, int]]:
+def _word_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the words jieba finds in the question."""
     spans = []
     offset = 0
@@ -391,6 +390,11 @@ def _align(matches: list[_Match], query: Sequence[Unit], words: list[tuple[int, 
     return aligned
 
 
+def _sounds(query: Sequence[Unit], keep: set[int]) -> str:
+    """The sounds of the kept units of a question, space-separated, as the examples are stored."""
+    return " ".join(unit.sound for position, unit in enumerate(query) if position in keep)
+
+
 def _inside_longer(match: _Match, matches: Sequence[_Match]) -> bool:
     """A sound-alike is no evidence where a longer term already claims those units."""
     return any(
@@ -419,7 +423,7 @@ class Matcher:
         index = self._indices[lang]
         text = prepare(question, lang)
         query = units(text)[:MAX_QUERY_UNITS]
-        words = _words(text) if lang == "zh" else []
+        words = _word_spans(text) if lang == "zh" else []
         matches = _align(index.spot(query), query, words) if words else index.spot(query)
         content = index.content(query, matches)
         if not content:
@@ -446,8 +450,7 @@ class Matcher:
         for position in unknown:
             telling[position] = self.thresholds.unknown_word if position in in_words else self.thresholds.unknown_char
         total = max(sum(telling.values()), self.thresholds.min_evidence)
-        sounds = " ".join(u.sound for i, u in enumerate(query) if i in content)
-        similar = self._similarity(index, sounds) if examples else {}
+        similar = self._similarity(index, _sounds(query, content)) if examples else {}
         scores = {
             owner: round(max(100 * sum(held.values()) / total, similar.get(owner, 0.0)), 1)
             for owner, held in evidence.items()

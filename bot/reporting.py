@@ -18,6 +18,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.knowledge import KnowledgeBase
 from bot.normalise import detect_language, query_units
 
 SAME_QUESTION = 85
@@ -61,6 +62,11 @@ class Group:
     asked_back: int = 0
     variants: list[str] = field(default_factory=list)
     candidates: Counter[str] = field(default_factory=Counter)
+
+
+def entry_titles(knowledge: KnowledgeBase) -> dict[str, str]:
+    """Entry id to title, for showing entries by name in the reports."""
+    return {entry.id: entry.title for entry in knowledge.entries}
 
 
 def stats(rows: Sequence[Row], since: datetime, top: int = 5) -> Stats:
