@@ -8,6 +8,7 @@ case folding and light stemming. This module imports nothing from `telegram`.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -16,7 +17,13 @@ from functools import lru_cache
 from typing import Literal
 
 import opencc
-from pypinyin import Style, lazy_pinyin
+
+# Only single characters are ever looked up (see loose_syllable), and pypinyin gives every
+# single character the same reading with or without its phrase dictionary; skipping that
+# dictionary, and pypinyin's private copy of its tables, saves about 45 MB in every process.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+from pypinyin import Style, lazy_pinyin  # reads the two settings above when first imported
 
 Lang = Literal["zh", "en"]
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from bot.normalise import detect_language, fold, loosen, pleasantry, query_units, stem, stop_spans
@@ -49,6 +53,29 @@ class TestLoosen:
     def test_different_syllables_stay_apart(self) -> None:
         """Merging stops short of making unrelated syllables equal."""
         assert loosen("dang") != loosen("dong")
+
+
+_SOUNDS_OF_ALL_CHARACTERS = """
+import hashlib
+from bot.normalise import loose_syllable
+sounds = "|".join(loose_syllable(chr(code)) for code in range(0x3400, 0xA000))
+print(hashlib.sha256(sounds.encode()).hexdigest())
+"""
+
+
+def test_skipping_the_phrase_dictionary_changes_no_reading() -> None:
+    """pypinyin loads without its phrase dictionary (45 MB) because every character reads the same.
+
+    An empty PYPINYIN_NO_PHRASES is set but false, so the second run loads the dictionary.
+    """
+    readings = []
+    for setting in ("1", ""):
+        env = {**os.environ, "PYPINYIN_NO_PHRASES": setting}
+        run = subprocess.run(
+            [sys.executable, "-c", _SOUNDS_OF_ALL_CHARACTERS], env=env, capture_output=True, text=True, check=True
+        )
+        readings.append(run.stdout)
+    assert readings[0] == readings[1]
 
 
 class TestEnglish:
