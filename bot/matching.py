@@ -25,10 +25,11 @@ This module imports nothing from `telegram`.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +79,8 @@ FIGURE_TIE = 0.15
 """Figures whose share of label matched is within this of the best are asked for together."""
 
 SLIP_MIN_UNITS = 4
+RANKED = 10
+"""How many candidates a ranking keeps: the decision looks at three, /ask lists five."""
 MAX_QUERY_UNITS = 120
 """Longer messages are cut: nobody asks an FAQ question in more words than this."""
 
@@ -341,7 +344,8 @@ class _Index:
                     if quality > best.get(key, 0.0):
                         best[key] = quality
         found_all = [_Match(t, s, e, q) for (t, s, e), q in best.items()]
-        return [m for m in found_all if m.quality == EXACT or not _inside_longer(m, found_all)]
+        spans = {(m.start, m.end) for m in found_all}
+        return [m for m in found_all if m.quality == EXACT or not _inside_longer(m, spans)]
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
@@ -390,16 +394,41 @@ def _align(matches: list[_Match], query: Sequence[Unit], words: list[tuple[int, 
     return aligned
 
 
+def _explain(index: _Index, live: Sequence[_Match], covering: Mapping[int, list[int]], into: dict[int, float]) -> None:
+    """Add to each entry the weight of the question positions its terms explain, the best term per position.
+
+    Positions under the same matches weigh the same for every entry, so each such group
+    is counted once, times its size: a word that thousands of entries hold costs one pass.
+    """
+    for numbers, width in Counter(tuple(numbers) for numbers in covering.values()).items():
+        best: dict[int, float] = {}
+        for number in numbers:
+            match = live[number]
+            term = index.terms[match.term]
+            factor = match.quality * term.idf
+            if len(numbers) == 1:
+                best = {owner: factor * weight for owner, weight in term.owners.items()}
+                break
+            for owner, weight in term.owners.items():
+                held = factor * weight
+                if held > best.get(owner, 0.0):
+                    best[owner] = held
+        for owner, held in best.items():
+            into[owner] = into.get(owner, 0.0) + held * width
+
+
 def _sounds(query: Sequence[Unit], keep: set[int]) -> str:
     """The sounds of the kept units of a question, space-separated, as the examples are stored."""
     return " ".join(unit.sound for position, unit in enumerate(query) if position in keep)
 
 
-def _inside_longer(match: _Match, matches: Sequence[_Match]) -> bool:
-    """A sound-alike is no evidence where a longer term already claims those units."""
+def _inside_longer(match: _Match, spans: set[tuple[int, int]]) -> bool:
+    """A sound-alike is no evidence where a longer term already claims those units.
+
+    `spans` are the places of all matches: many terms share one place, so this is short.
+    """
     return any(
-        other.start <= match.start and match.end <= other.end and other.end - other.start > match.end - match.start
-        for other in matches
+        start <= match.start and match.end <= end and end - start > match.end - match.start for start, end in spans
     )
 
 
@@ -428,23 +457,24 @@ class Matcher:
         content = index.content(query, matches)
         if not content:
             return lang, [], {}
-        evidence: dict[int, dict[int, float]] = defaultdict(dict)
+        live = [match for match in matches if not index.terms[match.term].generic]
         telling: dict[int, float] = {}
+        covering: dict[int, list[int]] = defaultdict(list)
+        explained: dict[int, float] = {}
         figure_hits: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        for match in matches:
+        for number, match in enumerate(live):
             term = index.terms[match.term]
-            if term.generic:
-                continue
             span = [p for p in range(match.start, match.end) if p in content]
             for position in span:
                 telling[position] = max(telling.get(position, 0.0), term.idf)
-            for owner, kind_weight in term.owners.items():
-                held = match.quality * kind_weight * term.idf
-                mine = evidence[owner]
-                for position in span:
-                    mine[position] = max(mine.get(position, 0.0), held)
-                for number in term.figures.get(owner, ()):
-                    figure_hits[owner][number] += (match.end - match.start) / index.figure_size[owner, number]
+                covering[position].append(number)
+            if not span:
+                for owner in term.owners:
+                    explained.setdefault(owner, 0.0)
+            for owner, figures in term.figures.items():
+                for figure in figures:
+                    figure_hits[owner][figure] += (match.end - match.start) / index.figure_size[owner, figure]
+        _explain(index, live, covering, explained)
         unknown = content - telling.keys()
         in_words = _unknown_words(query, unknown, words) if words else unknown
         for position in unknown:
@@ -452,10 +482,9 @@ class Matcher:
         total = max(sum(telling.values()), self.thresholds.min_evidence)
         similar = self._similarity(index, _sounds(query, content)) if examples else {}
         scores = {
-            owner: round(max(100 * sum(held.values()) / total, similar.get(owner, 0.0)), 1)
-            for owner, held in evidence.items()
+            owner: round(max(100 * held / total, similar.get(owner, 0.0)), 1) for owner, held in explained.items()
         }
-        order = sorted(scores, key=lambda owner: (-scores[owner], owner))
+        order = heapq.nsmallest(RANKED, scores, key=lambda owner: (-scores[owner], owner))
         ranked = [Candidate(self.knowledge.entries[owner], scores[owner]) for owner in order]
         return lang, ranked, dict(figure_hits.get(order[0], {})) if order else {}
 
