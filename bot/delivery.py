@@ -4,8 +4,10 @@
 limits, `RetryAfter` honoured) that also retries a request whose connection failed or
 that the Bot API answered with a server error, with pauses doubling up to 30 s, for
 about a minute in all: long enough that answers in hand survive a short outage. A
-timeout is not retried: Telegram may have delivered the message already, and a retry
-would send it twice.
+request that timed out is retried only when it never reached the Bot API whole (no
+connection could be made or was free, or the request could not be written out); one
+that timed out waiting for the answer is not: Telegram may have delivered the message
+already, and a retry would send it twice.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import httpx
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
@@ -52,11 +55,24 @@ class PatientRateLimiter(AIORateLimiter):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except NetworkError as error:
-                # BadRequest is a NetworkError in PTB, but Telegram did answer: sending again will not help
-                dropped = not isinstance(error, (BadRequest, TimedOut))
-                if not dropped or attempt == self.network_retries or endpoint in NOT_RETRIED:
+                if not never_arrived(error) or attempt == self.network_retries or endpoint in NOT_RETRIED:
                     raise
                 log.warning("%s failed (%s); retrying in %.1f s", endpoint, error.message, pause)
                 await asyncio.sleep(pause)
                 pause = min(2 * pause, self.longest_pause)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def never_arrived(error: NetworkError) -> bool:
+    """True when the failed request cannot have been acted on, so that sending it again is safe.
+
+    A BadRequest is a NetworkError in python-telegram-bot, but Telegram did answer: sending
+    again will not help. A timeout is safe only if the request was never written out whole
+    (python-telegram-bot keeps httpx's own error as the cause); a dropped connection or a
+    server error is retried.
+    """
+    if isinstance(error, BadRequest):
+        return False
+    if isinstance(error, TimedOut):
+        return isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteTimeout))
+    return True

@@ -1,0 +1,91 @@
+"""Which failed Bot API calls are sent again, and which are not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from telegram.error import BadRequest, NetworkError, TimedOut
+
+from bot.delivery import PatientRateLimiter, never_arrived
+
+
+def _timed_out(cause: Exception) -> TimedOut:
+    """A TimedOut as python-telegram-bot raises it: httpx's error kept as the cause."""
+    try:
+        raise TimedOut from cause
+    except TimedOut as error:
+        return error
+
+
+class _Flaky:
+    """A Bot API call that fails with the given errors, then succeeds."""
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    async def __call__(self, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return {"message_id": 1}
+
+
+async def _send(call: _Flaky, endpoint: str = "sendMessage") -> Any:
+    limiter = PatientRateLimiter(first_pause=0.01, network_retries=3)
+    return await limiter.process_request(call, (), {}, endpoint, {"chat_id": 1}, None)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        _timed_out(httpx.ConnectTimeout("connect")),
+        _timed_out(httpx.PoolTimeout("pool")),
+        _timed_out(httpx.WriteTimeout("write")),
+        NetworkError("httpx.ConnectError: connection refused"),
+        NetworkError("Bad Gateway"),
+    ],
+    ids=["connect-timeout", "pool-timeout", "write-timeout", "refused", "server-error"],
+)
+async def test_a_request_that_never_arrived_is_sent_again(error: Exception) -> None:
+    """No connection, none free, a request not written out, a server error: the reply goes out next try."""
+    call = _Flaky(error)
+    assert await _send(call) == {"message_id": 1}
+    assert call.calls == 2
+
+
+@pytest.mark.parametrize(
+    "error",
+    [_timed_out(httpx.ReadTimeout("read")), BadRequest("chat not found")],
+    ids=["read-timeout", "bad-request"],
+)
+async def test_a_request_that_may_have_arrived_is_not_sent_twice(error: Exception) -> None:
+    """Telegram may have delivered it (a timeout waiting for the answer) or refused it for good."""
+    call = _Flaky(error)
+    with pytest.raises(type(error)):
+        await _send(call)
+    assert call.calls == 1
+
+
+async def test_probes_and_polling_fail_fast() -> None:
+    """getMe and getUpdates are not retried here: their callers have their own rhythm."""
+    for endpoint in ("getMe", "getUpdates"):
+        call = _Flaky(NetworkError("Bad Gateway"))
+        with pytest.raises(NetworkError):
+            await _send(call, endpoint)
+        assert call.calls == 1
+
+
+async def test_retries_give_up_after_the_last_pause() -> None:
+    """A long outage ends in the error after the set number of retries, not in an endless loop."""
+    call = _Flaky(*[NetworkError("Bad Gateway")] * 10)
+    with pytest.raises(NetworkError):
+        await _send(call)
+    assert call.calls == 4
+
+
+def test_a_timeout_without_a_known_cause_counts_as_possibly_delivered() -> None:
+    """When it is unknown how far a timed-out request got, it is not sent again."""
+    assert not never_arrived(TimedOut())
