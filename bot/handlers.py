@@ -26,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.answering import MAX_QUESTION_CHARS, Brain
@@ -459,8 +459,18 @@ async def inline_query(update: Update, context: Context) -> None:
 
 
 async def error_handler(update: object, context: Context) -> None:
-    """Log any error with its update and keep going; tell a private chat something went wrong."""
-    log.error("error while handling an update: %s", context.error, exc_info=context.error)
+    """Log any error with its update and keep going; tell a private chat something went wrong.
+
+    A reply lost to the network (timed out, or still failing after the retries) is only
+    logged: a timed-out reply may well have arrived, and an apology after it would confuse;
+    if it did not, the apology would most likely be lost the same way.
+    """
+    error = context.error
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        log.warning("a reply to chat %s may not have arrived: %s", chat, error)
+        return
+    log.error("error while handling an update: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message and update.effective_chat:
         if update.effective_chat.type != ChatType.PRIVATE:
             return

@@ -10,7 +10,8 @@ import json
 import time
 from typing import Any
 
-from telegram.error import NetworkError
+import httpx
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT = {"id": 4242, "is_bot": True, "first_name": "孝昌问答", "username": "XiaochangFaqBot"}
@@ -24,6 +25,8 @@ class RecordingBotApi(BaseRequest):
         self._ids = itertools.count(1000)
         self.fail_next: dict[str, int] = {}
         self.drop_next: dict[str, int] = {}
+        self.time_out_next: dict[str, int] = {}
+        """Calls that time out waiting for Telegram's answer (after Telegram took them: they are recorded)."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -51,6 +54,9 @@ class RecordingBotApi(BaseRequest):
         if self.drop_next.get(name, 0) > 0:
             self.drop_next[name] -= 1
             raise NetworkError("httpx.ConnectError: connection dropped (test)")
+        if self.time_out_next.get(name, 0) > 0:
+            self.time_out_next[name] -= 1
+            raise TimedOut from httpx.ReadTimeout("no answer (test)")
         if self.fail_next.get(name, 0) > 0:
             self.fail_next[name] -= 1
             return 400, json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: test"}).encode()

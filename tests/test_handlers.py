@@ -314,6 +314,18 @@ class TestErrors:
         assert bot.api.texts()[-2] == "抱歉，出了点问题，请再试一次。"
         assert bot.api.texts()[-1].startswith("<b>能人回乡带动</b>")
 
+    async def test_a_reply_that_timed_out_is_logged_not_apologised_for(
+        self, bot: Harness, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Telegram may have delivered it: no apology after it, no second copy, a warning in the log."""
+        bot.api.time_out_next["sendMessage"] = 1
+        await bot.text("党小组")
+        assert len(bot.api.sent()) == 1
+        assert "a reply to chat" in caplog.text
+        assert "may not have arrived" in caplog.text
+        await bot.text("沈腾")
+        assert bot.api.texts()[-1].startswith("<b>能人回乡带动</b>")
+
 
 ADMIN_ID = 9001
 ADMIN = {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员", "language_code": "zh-hans"}

@@ -362,3 +362,74 @@ class TestFaults:
         assert user.replies() == []
         assert bot.poll() is None
         user.close()
+
+    def test_questions_sent_while_the_api_is_silent_are_answered_when_it_returns(
+        self, api: tuple[str, BotApiProxy], launch: Launch
+    ) -> None:
+        """For ten seconds no call is ever answered: the bot's calls time out, it keeps asking, then answers."""
+        emulator, proxy = api
+        bot, token = launch()
+        back_at = time.monotonic() + 10
+        hold = 20.0  # longer than any of the bot's waits (15 s for a long poll): the bot gives up first
+        held: list[tuple[str, float]] = []
+
+        def fault(method: str, called: str) -> Answer | None:
+            if called != token or time.monotonic() >= back_at:
+                return None
+            held.append((method, time.monotonic()))
+            time.sleep(hold)
+            return 504, {"ok": False, "error_code": 504, "description": "Gateway Timeout"}
+
+        proxy.fault = fault
+        try:
+            user = TelegramUser(emulator, token, 8801)
+            time.sleep(1)
+            for question in ("党小组", "Who is Shen Teng?"):
+                user.say(question)
+            time.sleep(max(0.0, back_at - time.monotonic()))
+            assert bot.poll() is None
+            replies = user.wait_replies(2, timeout=40)
+            answered = time.monotonic()
+        finally:
+            proxy.fault = None
+        assert held[0][0] == "getUpdates"
+        assert answered < held[0][1] + hold  # it stopped waiting for the silent call and polled again
+        titles = sorted(r["text"].split(" · ")[0] for r in replies)
+        assert titles == ["<b>Capable people come home and lead</b>", "<b>纵向深化</b>"]
+        time.sleep(0.5)
+        assert user.replies() == []
+        assert bot.poll() is None
+        user.close()
+
+    def test_a_reply_answered_too_late_is_not_sent_twice(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
+        """Telegram delivers a message but answers after the bot stopped waiting: the user sees it once.
+
+        The bot cannot tell a late answer from a lost request, and a second copy would be the
+        worse mistake for an FAQ; the next question is answered as usual.
+        """
+        emulator, proxy = api
+        bot, token = launch()
+        slowed: list[float] = []
+
+        def lag(method: str, called: str) -> float:
+            if called == token and method == "sendMessage" and not slowed:
+                slowed.append(time.monotonic())
+                return 7.0  # past the bot's five-second wait for an answer
+            return 0.0
+
+        proxy.lag = lag
+        try:
+            user = TelegramUser(emulator, token, 8802)
+            user.say("党小组")
+            (first,) = user.wait_replies()
+            time.sleep(max(0.0, slowed[0] + 8 - time.monotonic()))
+            assert user.replies() == []
+            user.say("沈腾")
+            (second,) = user.wait_replies()
+        finally:
+            proxy.lag = None
+        assert first["text"].startswith("<b>纵向深化</b>")
+        assert "沈腾" in second["text"]
+        assert len(proxy.called("sendMessage")) >= 2
+        assert bot.poll() is None
+        user.close()

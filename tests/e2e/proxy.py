@@ -71,6 +71,8 @@ class BotApiProxy:
         self.lock = threading.Lock()
         self.fault: Callable[[str, str], tuple[int, dict[str, Any]] | None] | None = None
         """Fault injection: given (method, token), an answer to give instead of the emulator's."""
+        self.lag: Callable[[str, str], float] | None = None
+        """A slow Bot API: given (method, token), seconds to hold the emulator's answer back."""
         self.webhooks: dict[str, tuple[str, str | None]] = {}
         self.delivered: dict[str, int] = {}
         """Updates handed to each bot (by token) in getUpdates answers."""
@@ -115,7 +117,7 @@ class BotApiProxy:
         method = path.rsplit("/", 1)[-1]
         with self.lock:
             self.calls.append((method, body, content_type))
-        if self.fault is not None and (injected := self.fault(method, _token(path))) is not None:
+        if (injected := self._injected(method, path)) is not None:
             return injected
         if method in ANSWERED_HERE:
             return 200, {"ok": True, "result": True}
@@ -123,33 +125,60 @@ class BotApiProxy:
             return self._set_webhook(path, _params(body, content_type))
         if method == "deleteWebhook":
             self.webhooks.pop(_token(path), None)
-        status, payload = self._forward(path, body, content_type)
         if method == "getUpdates":
-            deadline = time.monotonic() + min(float(_params(body, content_type).get("timeout") or 0), 5.0)
-            while status == 200 and not payload.get("result") and time.monotonic() < deadline:
-                time.sleep(0.02)
-                status, payload = self._forward(path, body, content_type)
+            status, payload, injected = self._long_poll(path, body, content_type)
+            if injected is not None:
+                return injected
+        else:
+            status, payload = self._forward(path, body, content_type)
         if status >= 300 or payload.get("ok") is False:
             description = payload.get("description") or payload.get("message") or "Bad Request"
             return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
-        result = payload.get("result")
+        result = self._rewrite(method, path, payload.get("result"))
+        if self.lag is not None:
+            time.sleep(self.lag(method, _token(path)))
+        return 200, {"ok": True, "result": result}
+
+    def _injected(self, method: str, path: str) -> tuple[int, dict[str, Any]] | None:
+        return self.fault(method, _token(path)) if self.fault is not None else None
+
+    def _long_poll(
+        self, path: str, body: bytes, content_type: str
+    ) -> tuple[int, dict[str, Any], tuple[int, dict[str, Any]] | None]:
+        """getUpdates held open until there is news or its timeout (at most 5 s) passes.
+
+        A fault that begins during a long poll reaches it too, as a real outage would: its
+        answer comes third, to be given as it is.
+        """
+        status, payload = self._forward(path, body, content_type)
+        deadline = time.monotonic() + min(float(_params(body, content_type).get("timeout") or 0), 5.0)
+        while status == 200 and not payload.get("result") and time.monotonic() < deadline:
+            time.sleep(0.02)
+            if (injected := self._injected("getUpdates", path)) is not None:
+                return status, payload, injected
+            status, payload = self._forward(path, body, content_type)
+        return status, payload, None
+
+    def _rewrite(self, method: str, path: str, result: Any) -> Any:
+        """The emulator's result with the fields real Telegram gives and python-telegram-bot expects."""
         if method == "getMe":
-            result = {
+            return {
                 "is_bot": True,
                 "can_join_groups": True,
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": True,
                 **(result or {}),
             }
-        elif method == "getUpdates":
-            result = [_update(u) for u in result or []]
+        if method == "getUpdates":
+            updates = [_update(u) for u in result or []]
             with self.lock:
-                self.delivered[_token(path)] = self.delivered.get(_token(path), 0) + len(result)
-        elif method == "sendMessage" and isinstance(result, dict):
-            result = _message(result)
-        elif method in ("editMessageText", "editMessageReplyMarkup") or method in TRUE_RESULTS:
-            result = True if result is None else result
-        return 200, {"ok": True, "result": result}
+                self.delivered[_token(path)] = self.delivered.get(_token(path), 0) + len(updates)
+            return updates
+        if method == "sendMessage" and isinstance(result, dict):
+            return _message(result)
+        if method in ("editMessageText", "editMessageReplyMarkup") or method in TRUE_RESULTS:
+            return True if result is None else result
+        return result
 
     def _set_webhook(self, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         token = _token(path)
