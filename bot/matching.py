@@ -401,14 +401,18 @@ def _explain(index: _Index, live: Sequence[_Match], covering: Mapping[int, list[
     is counted once, times its size: a word that thousands of entries hold costs one pass.
     """
     for numbers, width in Counter(tuple(numbers) for numbers in covering.values()).items():
+        if len(numbers) == 1:  # the usual case: one term over these positions, no maximum to take
+            match = live[numbers[0]]
+            term = index.terms[match.term]
+            factor = match.quality * term.idf
+            for owner, weight in term.owners.items():
+                into[owner] = into.get(owner, 0.0) + factor * weight * width
+            continue
         best: dict[int, float] = {}
         for number in numbers:
             match = live[number]
             term = index.terms[match.term]
             factor = match.quality * term.idf
-            if len(numbers) == 1:
-                best = {owner: factor * weight for owner, weight in term.owners.items()}
-                break
             for owner, weight in term.owners.items():
                 held = factor * weight
                 if held > best.get(owner, 0.0):
