@@ -171,7 +171,7 @@ def sweep(matcher: Matcher, questions: list[Question], max_wrong: float = TARGET
                     decision = (
                         Decision(question.text, lang, "none", ())
                         if polite
-                        else choose(question.text, lang, candidates, hits, limits)
+                        else matcher.withhold(choose(question.text, lang, candidates, hits, limits))
                     )
                     tally = tally.add(question, decision)
                 if tally.confident_wrong > max_wrong * tally.total:

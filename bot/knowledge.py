@@ -89,6 +89,27 @@ class LineOfWork:
 
 
 @dataclass(frozen=True)
+class Detail:
+    """A kind of detail people ask about that an entry may not give: a price, a phone number.
+
+    A question that uses one of the `ask` words asks for it; an entry whose text holds one
+    of the `told` words gives it. Both in each language, matched as written after folding.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    ask_zh: tuple[str, ...]
+    ask_en: tuple[str, ...]
+    told_zh: tuple[str, ...]
+    told_en: tuple[str, ...]
+
+    def name(self, lang: str) -> str:
+        """The detail's name for a reply: 价格, a price."""
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """A validated FAQ."""
 
@@ -98,6 +119,7 @@ class KnowledgeBase:
     generic_en: tuple[str, ...] = ()
     synonyms_zh: Mapping[str, str] = field(default_factory=dict)
     synonyms_en: Mapping[str, str] = field(default_factory=dict)
+    details: tuple[Detail, ...] = ()
     path: str = ""
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
@@ -235,7 +257,8 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
     top = _mapping(root, problems, "the file")
     if top is None:
         return None
-    keys = _pairs(top, problems, {"generic": False, "synonyms": False, "lines": True, "entries": True}, "the file")
+    allowed = {"generic": False, "synonyms": False, "details": False, "lines": True, "entries": True}
+    keys = _pairs(top, problems, allowed, "the file")
     generic_zh: tuple[str, ...] = ()
     generic_en: tuple[str, ...] = ()
     if "generic" in keys and (generic := _mapping(keys["generic"], problems, "generic")):
@@ -248,6 +271,7 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
         parts = _pairs(synonyms, problems, {"zh": False, "en": False}, "synonyms")
         synonyms_zh = _read_synonyms(parts.get("zh"), problems, "synonyms.zh")
         synonyms_en = _read_synonyms(parts.get("en"), problems, "synonyms.en")
+    details = _read_details(keys.get("details"), problems)
     lines = _read_lines(keys.get("lines"), problems)
     entries = _read_entries(keys.get("entries"), problems, lines)
     if problems.items:
@@ -259,8 +283,47 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
         generic_en=generic_en,
         synonyms_zh=synonyms_zh,
         synonyms_en=synonyms_en,
+        details=details,
         path=path,
     )
+
+
+def _read_details(node: Node | None, problems: _Problems) -> tuple[Detail, ...]:
+    """`id: {name: {zh, en}, ask: {zh, en}, told: {zh, en}}` lines, each part a list but `name`."""
+    details: list[Detail] = []
+    if node is None or (top := _mapping(node, problems, "details")) is None:
+        return ()
+    seen: set[str] = set()
+    for key_node, value_node in top.value:
+        key = _text(key_node, problems, "a detail id")
+        if key is None:
+            continue
+        if not ENTRY_ID.match(key):
+            problems.add(key_node, f"detail id {key!r} must be lower-case letters, digits and '-'")
+        if key in seen:
+            problems.add(key_node, f"duplicate detail id {key!r}")
+        seen.add(key)
+        if (body := _mapping(value_node, problems, f"detail {key!r}")) is None:
+            continue
+        parts = _pairs(body, problems, {"name": True, "ask": True, "told": True}, f"detail {key!r}")
+        read: dict[str, dict[str, Node]] = {}
+        for part in ("name", "ask", "told"):
+            if part in parts and (both := _mapping(parts[part], problems, f"{part} of detail {key!r}")):
+                read[part] = _pairs(both, problems, {"zh": True, "en": True}, f"{part} of detail {key!r}")
+        if len(read) < 3:
+            continue
+        names = [_text(read["name"].get(lang), problems, f"the {lang} name of detail {key!r}") for lang in ("zh", "en")]
+        words = {
+            (part, lang): _texts(read[part].get(lang), problems, f"{part}.{lang} of detail {key!r}", required=True)
+            for part in ("ask", "told")
+            for lang in ("zh", "en")
+        }
+        if names[0] and names[1]:
+            details.append(
+                Detail(key, names[0], names[1], words["ask", "zh"], words["ask", "en"], words["told", "zh"],
+                       words["told", "en"])
+            )  # fmt: skip
+    return tuple(details)
 
 
 def _read_synonyms(node: Node | None, problems: _Problems, what: str) -> dict[str, str]:

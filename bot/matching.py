@@ -38,7 +38,7 @@ from typing import Literal
 import jieba
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import Entry, Figure, KnowledgeBase, iter_texts
+from bot.knowledge import Detail, Entry, Figure, KnowledgeBase, iter_texts
 from bot.normalise import (
     STOP_EN_STEMS,
     Lang,
@@ -125,6 +125,8 @@ class Decision:
     candidates: tuple[Candidate, ...]
     figures: tuple[Figure, ...] = ()
     """The figures the question asks for, to lead the reply with."""
+    missing: Detail | None = None
+    """For "none": the detail the question asks for that its best entry does not give."""
 
     @property
     def best(self) -> Candidate | None:
@@ -443,6 +445,7 @@ class Matcher:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         self._indices = {"zh": _Index(knowledge, "zh"), "en": _Index(knowledge, "en")}
+        self._details = {lang: _DetailCheck(knowledge, lang) for lang in ("zh", "en")}
 
     def rank(
         self, question: str, lang: Lang | None = None, *, examples: bool = True
@@ -511,7 +514,57 @@ class Matcher:
         if pleasantry(question):
             return Decision(question, lang, "none", ())
         lang, ranked, figure_hits = self.rank(question, lang, examples=examples)
-        return choose(question, lang, ranked, figure_hits, self.thresholds)
+        return self.withhold(choose(question, lang, ranked, figure_hits, self.thresholds))
+
+    def withhold(self, decision: Decision) -> Decision:
+        """An honest no, offering the entry, when the question asks for a detail the entry does not give.
+
+        (太子米多少钱一斤: the article tells how much 太子米 is grown, not what it costs.)
+        With several entries offered, only when none of them gives it.
+        """
+        if decision.outcome == "none" or not decision.candidates:
+            return decision
+        check = self._details[decision.lang]
+        offered = decision.candidates[:1] if decision.outcome == "answer" else decision.candidates
+        for detail in check.asked(decision.question):
+            if not any(check.gives(candidate.entry, detail) for candidate in offered):
+                return Decision(decision.question, decision.lang, "none", decision.candidates, missing=detail)
+        return decision
+
+
+class _DetailCheck:
+    """Which details a question asks for, and which entries give them, in one language."""
+
+    def __init__(self, knowledge: KnowledgeBase, lang: Lang) -> None:
+        self.lang = lang
+        self._asks: list[tuple[Detail, re.Pattern[str]]] = []
+        self._tells: dict[str, re.Pattern[str]] = {}
+        for detail in knowledge.details:
+            ask, told = (detail.ask_zh, detail.told_zh) if lang == "zh" else (detail.ask_en, detail.told_en)
+            self._asks.append((detail, self._pattern(ask)))
+            self._tells[detail.id] = self._pattern(told)
+        self._texts = {entry.id: fold(" ".join(self._shown(entry))) for entry in knowledge.entries}
+
+    def _pattern(self, words: Sequence[str]) -> re.Pattern[str]:
+        """Any of the words; English ones only as whole words (pay, not payment)."""
+        folded = sorted({fold(word) for word in words}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(word) for word in folded)
+        return re.compile(f"(?:{alternatives})" if self.lang == "zh" else rf"\b(?:{alternatives})\b")
+
+    def _shown(self, entry: Entry) -> list[str]:
+        """What a reply with the entry shows: its title, answer and figures (not its example questions)."""
+        if self.lang == "zh":
+            return [entry.title, entry.answer, *(f"{f.what} {f.zh}" for f in entry.figures)]
+        return [entry.en.title, entry.en.answer, *(f"{f.en_number} {f.en}" for f in entry.figures)]
+
+    def asked(self, question: str) -> list[Detail]:
+        """The details the question asks for."""
+        folded = fold(question)
+        return [detail for detail, pattern in self._asks if pattern.search(folded)]
+
+    def gives(self, entry: Entry, detail: Detail) -> bool:
+        """Whether the entry's reply speaks of the detail."""
+        return bool(self._tells[detail.id].search(self._texts[entry.id]))
 
 
 def choose(

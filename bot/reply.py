@@ -21,6 +21,10 @@ NO_ANSWER = {
     "zh": "抱歉，文章里没有讲到这个。我只了解{title}这一篇报道（2022年11月16日）。",
     "en": "Sorry, the article does not say. I only know one report: {title} (16 November 2022).",
 }
+NOT_GIVEN = {
+    "zh": "文章讲到了「{title}」，但没有提到{detail}。",
+    "en": "The article does not give {detail} for that. What it does cover: {title}.",
+}
 ASK_BACK = {"zh": "您想问的是哪一项？", "en": "Which of these did you mean?"}
 ASK_HINT = {"zh": "回复序号，或换个说法再问。", "en": "Reply with a number, or ask another way."}
 TRY = {"zh": "可以试试问：", "en": "You could ask:"}
@@ -104,6 +108,9 @@ def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
         return Reply(kind="ask", lang=lang, text=ASK_BACK[lang], options=options)
     if not decision.question.strip():
         return Reply(kind="none", lang=lang, text=EMPTY[lang])
+    if decision.missing is not None and decision.best is not None:
+        text = NOT_GIVEN[lang].format(title=title_of(decision.best.entry, lang), detail=decision.missing.name(lang))
+        return Reply(kind="none", lang=lang, text=text, options=suggestions(knowledge, decision))
     return Reply(
         kind="none",
         lang=lang,

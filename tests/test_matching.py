@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.answering import Brain
@@ -91,6 +93,50 @@ class TestDeclines:
         decision = brain.decide("good morning")
         assert decision.outcome == "none"
         assert decision.candidates == ()
+
+
+class TestDetailsNotGiven:
+    @pytest.mark.parametrize(
+        ("question", "entry", "detail"),
+        [
+            ("太子米卖多少钱一斤", "act-everyone", "price"),
+            ("党员中心户每个月有补贴吗", "system-vertical", "pay"),
+            ("星创天地去哪里申请", "act-returnees", "apply"),
+            ("What is the price of Taizi rice?", "act-everyone", "price"),
+            ("phone number for the Happiness Canteen", "lead-ten-minutes", "contact"),
+        ],
+    )
+    def test_a_detail_the_entry_does_not_give_is_declined_with_the_entry_offered(
+        self, brain: Brain, question: str, entry: str, detail: str
+    ) -> None:
+        """The article speaks of the thing but not of its price, pay, address...: say so, offer the entry."""
+        decision = brain.decide(question)
+        assert decision.outcome == "none"
+        assert decision.missing is not None
+        assert decision.missing.id == detail
+        assert decision.best is not None
+        assert decision.best.entry.id == entry
+
+    def test_the_same_thing_without_the_detail_is_answered(self, brain: Brain) -> None:
+        """How much 太子米 is grown the article does tell."""
+        decision = brain.decide("太子米种了多少亩")
+        assert decision.outcome == "answer"
+        assert decision.missing is None
+
+    def test_an_entry_that_gives_the_detail_answers(self, brain: Brain) -> None:
+        """Once the FAQ says what a meal costs, the same question is answered with that entry."""
+        knowledge = brain.knowledge
+        entries = tuple(
+            replace(e, answer=e.answer + "老年人在幸福食堂吃饭每餐只收3块钱。") if e.id == "lead-ten-minutes" else e
+            for e in knowledge.entries
+        )
+        matcher = Matcher(replace(knowledge, entries=entries))
+        question = "幸福食堂吃一顿饭多少钱"
+        assert brain.decide(question).outcome == "none"
+        decision = matcher.decide(question)
+        assert decision.outcome == "answer"
+        assert decision.best is not None
+        assert decision.best.entry.id == "lead-ten-minutes"
 
 
 class TestAskBack:

@@ -41,6 +41,18 @@ class TestOtherReplies:
         assert text.startswith("抱歉，文章里没有讲到这个")
         assert len(reply.options) == 3
 
+    def test_a_detail_not_given_is_named_and_the_entry_offered_first(self, brain: Brain) -> None:
+        """The reply says what the article covers and which detail it leaves out, in the question's language."""
+        _, reply = brain.respond("太子米卖多少钱一斤")
+        assert reply.kind == "none"
+        assert reply.text == "文章讲到了「群众全员发动」，但没有提到价格或费用。"
+        assert reply.options[0].id == "act-everyone"
+        _, reply = brain.respond("What is the price of Taizi rice?")
+        assert reply.text == (
+            "The article does not give a price or cost for that. What it does cover: Mobilising everyone."
+        )
+        assert reply.options[0].id == "act-everyone"
+
     def test_ask_back_lists_numbered_options(self, brain: Brain) -> None:
         """Asking back offers numbered candidates and says how to pick one."""
         _, reply = brain.respond("Fengshan")
