@@ -19,6 +19,9 @@ How a question is scored against an entry:
 4. The decision: answer when the best entry is strong and clearly ahead; ask back when
    a few entries are close; decline when nothing explains the question. The weights
    and cut-offs come from the evaluation (`bot.evaluation.sweep`).
+5. A question that asks for a detail (a price, a phone number: the FAQ's `details`)
+   that the chosen entry never gives is declined, naming the detail and offering the
+   entry: the entry is about the right thing but does not answer the question.
 
 This module imports nothing from `telegram`.
 """
