@@ -76,3 +76,14 @@ def test_normalisation_is_total_and_stable(text: str) -> None:
     lang = detect_language(text)
     pieces = query_units(text, lang)
     assert stop_spans(pieces, lang) <= set(range(len(pieces)))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages)
+def test_rankings_are_ordered_bounded_and_distinct(text: str) -> None:
+    """Any text ranks entries best first, each once, with scores between 0 and 100."""
+    _, ranked, _ = BRAIN.matcher.rank(text)
+    scores = [candidate.score for candidate in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 100 for score in scores)
+    assert len({candidate.entry.id for candidate in ranked}) == len(ranked)
