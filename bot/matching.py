@@ -189,7 +189,9 @@ def _words_zh(text: str) -> list[str]:
 
 
 def _words_en(text: str) -> list[str]:
-    return [u.text for u in _pieces(text) if u.text not in STOP_EN_STEMS and (len(u.text) >= 3 or u.text.isdigit())]
+    """English words worth a term: three letters or more, or a number of two digits or more (not a bare 2)."""
+    pieces = _pieces(text)
+    return [u.text for u in pieces if u.text not in STOP_EN_STEMS and len(u.text) >= (2 if u.text.isdigit() else 3)]
 
 
 class _Index:
@@ -231,12 +233,22 @@ class _Index:
         return 2 * len(stop_spans(pieces, self.lang)) >= len(pieces)
 
     def content(self, query: Sequence[Unit], matches: Sequence[_Match]) -> set[int]:
-        """Positions that carry meaning: explained by a term, or unexplained and not a question word."""
+        """Positions that carry meaning: explained by a term, or unexplained and not a question word.
+
+        A term found wholly inside the question's own question words explains nothing
+        (没有, a word of one answer, inside 有没有), unless the FAQ lists it as a keyword,
+        title or figure (什么时候, a keyword of the entry about the article).
+        """
         meaningful: set[int] = set()
         generic: set[int] = set()
+        stops = stop_spans(query, self.lang)
         for match in matches:
-            (generic if self.terms[match.term].generic else meaningful).update(range(match.start, match.end))
-        return meaningful | (set(range(len(query))) - stop_spans(query, self.lang) - generic)
+            span = range(match.start, match.end)
+            term = self.terms[match.term]
+            if all(position in stops for position in span) and max(term.owners.values(), default=1.0) < 1.0:
+                continue
+            (generic if term.generic else meaningful).update(span)
+        return meaningful | (set(range(len(query))) - stops - generic)
 
     def content_sounds(self, query: Sequence[Unit]) -> str:
         """The sounds of the meaningful part of a question, for fuzzy comparison."""
@@ -322,6 +334,8 @@ class _Index:
             self._own(label, position, "figure", number)
             for word in self._words(label):
                 self._own(word, position, "figure-word", number)
+            if len(figure.value.replace(".", "")) < 2:
+                continue  # a bare 2 or 2个 says too little ("what's 2+2", 我有2个问题): the label must match
             self._own(figure.value, position, "value", number)
             if self.lang == "zh":
                 self._own(figure.zh, position, "value", number)
@@ -478,9 +492,6 @@ class Matcher:
             for position in span:
                 telling[position] = max(telling.get(position, 0.0), term.idf)
                 covering[position].append(number)
-            if not span:
-                for owner in term.owners:
-                    explained.setdefault(owner, 0.0)
             for owner, figures in term.figures.items():
                 for figure in figures:
                     figure_hits[owner][figure] += (match.end - match.start) / index.figure_size[owner, figure]

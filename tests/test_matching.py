@@ -104,6 +104,11 @@ class TestDetailsNotGiven:
             ("星创天地去哪里申请", "act-returnees", "apply"),
             ("What is the price of Taizi rice?", "act-everyone", "price"),
             ("phone number for the Happiness Canteen", "lead-ten-minutes", "contact"),
+            ("幸福食堂早上几点开门", "lead-ten-minutes", "hours"),
+            ("议事协商会一年开几次会", "system-horizontal", "frequency"),
+            ("哪家龙头企业最大", "act-everyone", "ranking"),
+            ("乡镇党校的校长是谁", "learn-inside", "person"),
+            ("导师帮带一般持续多久", "learn-inside", "duration"),
         ],
     )
     def test_a_detail_the_entry_does_not_give_is_declined_with_the_entry_offered(
@@ -137,6 +142,25 @@ class TestDetailsNotGiven:
         assert decision.outcome == "answer"
         assert decision.best is not None
         assert decision.best.entry.id == "lead-ten-minutes"
+
+
+class TestWeakEvidence:
+    @pytest.mark.parametrize("question", ["what's 2+2", "2个", "1", "4家"])
+    def test_a_one_digit_number_alone_points_nowhere(self, brain: Brain, question: str) -> None:
+        """Figures of one digit (2个党建联盟) need their label: a bare 2 turns up in any message."""
+        assert brain.decide(question).outcome == "none"
+
+    def test_a_larger_number_alone_still_finds_its_figure(self, brain: Brain) -> None:
+        """875 is distinctive enough to stand for the Party groups."""
+        decision = brain.decide("875")
+        assert decision.outcome == "answer"
+        assert decision.best is not None
+        assert decision.best.entry.id == "system-vertical"
+
+    def test_a_word_inside_the_question_words_explains_nothing(self, brain: Brain) -> None:
+        """没有 (a word of one answer) inside 有没有 does not make a question about that entry."""
+        _, ranked, _ = brain.matcher.rank("有没有")
+        assert ranked == []
 
 
 class TestAskBack:
