@@ -101,13 +101,13 @@ class Thresholds:
     one word found everywhere (党员) cannot pick an entry on its own.
     """
 
-    answer: float = 45.0
+    answer: float = 35.0
     margin: float = 5.0
-    ask: float = 45.0
+    ask: float = 35.0
     spread: float = 25.0
-    unknown_word: float = 1.0
-    unknown_char: float = 0.2
-    min_evidence: float = 1.5
+    unknown_word: float = 1.5
+    unknown_char: float = 0.5
+    min_evidence: float = 2.0
 
 
 @dataclass(frozen=True)
