@@ -3,7 +3,8 @@
 `PatientRateLimiter` is python-telegram-bot's `AIORateLimiter` (overall and per-group
 limits, `RetryAfter` honoured) that also retries a request whose connection failed or
 that the Bot API answered with a server error, with pauses doubling up to 30 s, for
-about a minute in all: long enough that answers in hand survive a short outage. A
+about a minute in all: long enough that answers in hand survive a short outage (a stop
+ends the retries at once: `stop_retrying`). A
 request that timed out is retried only when it never reached the Bot API whole (no
 connection could be made or was free, or the request could not be written out); one
 that timed out waiting for the answer is not: Telegram may have delivered the message
@@ -40,6 +41,23 @@ class PatientRateLimiter(AIORateLimiter):
         self.network_retries = network_retries
         self.first_pause = first_pause
         self.longest_pause = longest_pause
+        self._stopping = asyncio.Event()
+
+    def stop_retrying(self) -> None:
+        """From now on a failed request fails at once, and pauses end: the bot is stopping.
+
+        Otherwise a stop during an outage would wait out a minute of retries for the answers
+        in hand; Telegram hands unconfirmed updates out again after the restart.
+        """
+        self._stopping.set()
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait before the next try; True if the bot began stopping meanwhile."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     async def process_request(  # noqa: PLR0917 - the signature is BaseRateLimiter's
         self,
@@ -55,10 +73,12 @@ class PatientRateLimiter(AIORateLimiter):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except NetworkError as error:
-                if not never_arrived(error) or attempt == self.network_retries or endpoint in NOT_RETRIED:
+                last = attempt == self.network_retries or self._stopping.is_set()
+                if last or not never_arrived(error) or endpoint in NOT_RETRIED:
                     raise
                 log.warning("%s failed (%s); retrying in %.1f s", endpoint, error.message, pause)
-                await asyncio.sleep(pause)
+                if await self._pause(pause):
+                    raise
                 pause = min(2 * pause, self.longest_pause)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 

@@ -22,6 +22,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.answering import Brain
 from bot.application import ALLOWED_UPDATES, BotApplication, build_application, register_commands
+from bot.delivery import PatientRateLimiter
 from bot.feedback import FeedbackStore
 from bot.handlers import Context
 from bot.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
@@ -143,6 +144,8 @@ async def _run(application: BotApplication, settings: Settings, stop: asyncio.Ev
             log.info("polling %s", settings.api_url)
         await stop.wait()
         log.info("stopping")
+        if isinstance(limiter := application.bot.rate_limiter, PatientRateLimiter):
+            limiter.stop_retrying()
         if updater is not None and updater.running:
             await updater.stop()
         await application.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -89,3 +90,20 @@ async def test_retries_give_up_after_the_last_pause() -> None:
 def test_a_timeout_without_a_known_cause_counts_as_possibly_delivered() -> None:
     """When it is unknown how far a timed-out request got, it is not sent again."""
     assert not never_arrived(TimedOut())
+
+
+async def test_stopping_ends_the_pauses_and_the_retries() -> None:
+    """A bot told to stop gives up a reply that is waiting out an outage, at once, with the error."""
+    limiter = PatientRateLimiter(first_pause=30.0, network_retries=3)
+    call = _Flaky(*[NetworkError("Bad Gateway")] * 10)
+    sending = asyncio.create_task(limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 1}, None))
+    await asyncio.sleep(0.05)
+    assert call.calls == 1  # now in the first 30-second pause
+    limiter.stop_retrying()
+    with pytest.raises(NetworkError):
+        await asyncio.wait_for(sending, 1.0)
+    assert call.calls == 1
+    later = _Flaky(NetworkError("Bad Gateway"))
+    with pytest.raises(NetworkError):
+        await limiter.process_request(later, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert later.calls == 1

@@ -110,6 +110,28 @@ class TestShutdown:
         assert len(user.replies()) == len(questions)
         user.close()
 
+    def test_a_stop_during_an_outage_does_not_wait_out_the_retries(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """An answer is waiting out an outage (a minute of retries); SIGTERM still ends the bot within five seconds."""
+        emulator, proxy = api
+        bot, token = launch()
+        proxy.fault = lambda method, called: (
+            (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+            if called == token and method == "sendMessage"
+            else None
+        )
+        try:
+            user = TelegramUser(emulator, token, 8102)
+            user.say("党小组")
+            wait_for(lambda: len(proxy.called("sendMessage")) >= 2, 15, "the answer to be retried")
+            assert _stop(bot) < 5
+        finally:
+            proxy.fault = None
+        assert bot.returncode == 0
+        assert "may not have arrived" in (tmp_path / "bot.log").read_text()
+        user.close()
+
 
 class TestHealth:
     def test_health_follows_the_running_bot(self, launch: Launch, tmp_path: Path) -> None:
