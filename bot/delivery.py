@@ -4,11 +4,10 @@
 limits, `RetryAfter` honoured) that also retries a request whose connection failed or
 that the Bot API answered with a server error, with pauses doubling up to 30 s, for
 about a minute in all: long enough that answers in hand survive a short outage (a stop
-ends the retries at once: `stop_retrying`). A
-request that timed out is retried only when it never reached the Bot API whole (no
-connection could be made or was free, or the request could not be written out); one
-that timed out waiting for the answer is not: Telegram may have delivered the message
-already, and a retry would send it twice.
+ends the retries at once: `stop_retrying`). A request that timed out is retried only
+when it never reached the Bot API whole (no connection could be made or was free, or
+the request could not be written out); one that timed out waiting for the answer is
+not: Telegram may have delivered the message already, and a retry would send it twice.
 """
 
 from __future__ import annotations
