@@ -561,7 +561,9 @@ class _DetailCheck:
 
     def _pattern(self, words: Sequence[str]) -> re.Pattern[str]:
         """Any of the words; English ones only as whole words (pay, not payment)."""
-        folded = sorted({fold(word) for word in words}, key=len, reverse=True)
+        folded = sorted({fold(word) for word in words} - {""}, key=len, reverse=True)
+        if not folded:
+            return re.compile(r"(?!)")  # no words: matches nothing (the loader refuses empty lists)
         alternatives = "|".join(re.escape(word) for word in folded)
         return re.compile(f"(?:{alternatives})" if self.lang == "zh" else rf"\b(?:{alternatives})\b")
 
