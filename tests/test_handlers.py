@@ -168,6 +168,14 @@ class TestQuestions:
         assert [e["question"] for e in events] == ["孝昌县GDP是多少"]
         assert events[0]["user"] != "7"
 
+    async def test_a_detail_the_article_does_not_give_is_named_with_the_entry_one_tap_away(self, bot: Harness) -> None:
+        """太子米's price is not in the article: the reply says so and offers the 太子米 entry as a button."""
+        await bot.text("太子米卖多少钱一斤")
+        reply = bot.api.sent()[-1]
+        assert reply["text"].startswith("文章讲到了「群众全员发动」，但没有提到价格或费用。")
+        assert _buttons(reply)[0] == "d|act-everyone|zh"
+        assert [e["question"] for e in bot.feedback.events("unanswered")] == ["太子米卖多少钱一斤"]
+
     async def test_did_you_mean_turns_into_the_chosen_answer(self, bot: Harness) -> None:
         """Asking back offers buttons; pressing one edits that message into the answer."""
         await bot.text("Fengshan", user=EN_USER)
