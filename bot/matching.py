@@ -203,7 +203,8 @@ class _Index:
         self._by_text: dict[tuple[str, ...], int] = {}
         self.exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self.sound: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        self.slip: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.slip: dict[tuple[int, int, tuple[str, ...]], list[int]] = defaultdict(list)
+        """Terms that may be found one unit off, by (length, 0, first half) and (length, 1, second half)."""
         self.question_owner: list[int] = []
         self._question_texts: list[str] = []
         self.figure_size: dict[tuple[int, int], int] = {}
@@ -222,8 +223,10 @@ class _Index:
             if len(term.sound) >= 2:
                 self.sound[term.sound].append(number)
             if len(term.sound) >= SLIP_MIN_UNITS and not self._mostly_question_words(term):
-                for j in range(len(term.sound)):
-                    self.slip[(*term.sound[:j], "*", *term.sound[j + 1 :])].append(number)
+                # one unit off leaves one half whole: look a window up by its halves, then compare
+                half = len(term.sound) // 2
+                self.slip[len(term.sound), 0, term.sound[:half]].append(number)
+                self.slip[len(term.sound), 1, term.sound[half:]].append(number)
         self.longest = max((len(t.text) for t in self.terms), default=1)
         self.questions = [self.content_sounds(query_units(q, lang)) for q in self._question_texts]
 
@@ -343,6 +346,12 @@ class _Index:
             else:
                 self._own(figure.en_number.rstrip("+").replace(",", ""), position, "value", number)
 
+    def _one_off(self, window: tuple[str, ...]) -> set[int]:
+        """Slip terms whose sounds differ from the window's in at most one place."""
+        size, half = len(window), len(window) // 2
+        near = {*self.slip.get((size, 0, window[:half]), ()), *self.slip.get((size, 1, window[half:]), ())}
+        return {t for t in near if sum(a != b for a, b in zip(self.terms[t].sound, window, strict=True)) <= 1}
+
     def spot(self, query: Sequence[Unit]) -> list[_Match]:
         """Every occurrence of a known term in the query, best quality per place."""
         texts = tuple(u.text for u in query)
@@ -356,8 +365,7 @@ class _Index:
                 if end - start >= 2:
                     found += [(t, SOUND) for t in self.sound.get(window, ())]
                 if end - start >= SLIP_MIN_UNITS:
-                    for j in range(end - start):
-                        found += [(t, SLIP) for t in self.slip.get((*window[:j], "*", *window[j + 1 :]), ())]
+                    found += [(t, SLIP) for t in self._one_off(window)]
                 for term, quality in found:
                     key = (term, start, end)
                     if quality > best.get(key, 0.0):
