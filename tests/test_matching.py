@@ -122,6 +122,17 @@ class TestDetailsNotGiven:
         assert decision.best is not None
         assert decision.best.entry.id == entry
 
+    @pytest.mark.parametrize(
+        ("question", "entry"),
+        [("How do villagers join in village affairs?", "lead-four-matters"), ("每年培训几次", "learn-inside")],
+    )
+    def test_everyday_words_near_a_detail_are_not_asking_for_it(self, brain: Brain, question: str, entry: str) -> None:
+        """'join in' is taking part, not applying; 每年 is said in the answer, so how often is given."""
+        decision = brain.decide(question)
+        assert decision.outcome == "answer"
+        assert decision.best is not None
+        assert decision.best.entry.id == entry
+
     def test_the_same_thing_without_the_detail_is_answered(self, brain: Brain) -> None:
         """How much 太子米 is grown the article does tell."""
         decision = brain.decide("太子米种了多少亩")
