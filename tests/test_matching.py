@@ -124,10 +124,10 @@ class TestDetailsNotGiven:
 
     @pytest.mark.parametrize(
         ("question", "entry"),
-        [("How do villagers join in village affairs?", "lead-four-matters"), ("每年培训几次", "learn-inside")],
+        [("How do villagers join in village affairs?", "lead-four-matters"), ("村干部培训的频率", "learn-inside")],
     )
-    def test_everyday_words_near_a_detail_are_not_asking_for_it(self, brain: Brain, question: str, entry: str) -> None:
-        """'join in' is taking part, not applying; 每年 is said in the answer, so how often is given."""
+    def test_a_detail_not_asked_or_one_given_keeps_the_answer(self, brain: Brain, question: str, entry: str) -> None:
+        """'join in' is taking part, not applying; how often cadres train the entry does say (每年)."""
         decision = brain.decide(question)
         assert decision.outcome == "answer"
         assert decision.best is not None
