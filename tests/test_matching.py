@@ -124,7 +124,7 @@ class TestDetailsNotGiven:
 
     @pytest.mark.parametrize(
         ("question", "entry"),
-        [("How do villagers join in village affairs?", "lead-four-matters"), ("村干部培训的频率", "learn-inside")],
+        [("Can villagers join in the village councils?", "system-horizontal"), ("村干部培训的频率", "learn-inside")],
     )
     def test_a_detail_not_asked_or_one_given_keeps_the_answer(self, brain: Brain, question: str, entry: str) -> None:
         """'join in' is taking part, not applying; how often cadres train the entry does say (每年)."""
