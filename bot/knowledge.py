@@ -288,18 +288,24 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
     )
 
 
-def _read_details(node: Node | None, problems: _Problems) -> tuple[Detail, ...]:
-    """`id: {name: {zh, en}, ask: {zh, en}, told: {zh, en}}` lines, each part a list but `name`."""
-    details: list[Detail] = []
-    if node is None or (top := _mapping(node, problems, "details")) is None:
-        return ()
-    seen: set[str] = set()
+def _named(node: Node | None, problems: _Problems, section: str, kind: str) -> Iterator[tuple[Node, str, Node]]:
+    """The `id: ...` items of a section (`lines`, `details`), each id checked: (id node, id, value node)."""
+    if node is None or (top := _mapping(node, problems, section)) is None:
+        return
     for key_node, value_node in top.value:
-        key = _text(key_node, problems, "a detail id")
+        key = _text(key_node, problems, f"a {kind} id")
         if key is None:
             continue
         if not ENTRY_ID.match(key):
-            problems.add(key_node, f"detail id {key!r} must be lower-case letters, digits and '-'")
+            problems.add(key_node, f"{kind} id {key!r} must be lower-case letters, digits and '-'")
+        yield key_node, key, value_node
+
+
+def _read_details(node: Node | None, problems: _Problems) -> tuple[Detail, ...]:
+    """`id: {name: {zh, en}, ask: {zh, en}, told: {zh, en}}` lines, each part a list but `name`."""
+    details: list[Detail] = []
+    seen: set[str] = set()
+    for key_node, key, value_node in _named(node, problems, "details", "detail"):
         if key in seen:
             problems.add(key_node, f"duplicate detail id {key!r}")
         seen.add(key)
@@ -343,14 +349,7 @@ def _read_synonyms(node: Node | None, problems: _Problems, what: str) -> dict[st
 
 def _read_lines(node: Node | None, problems: _Problems) -> dict[str, LineOfWork]:
     lines: dict[str, LineOfWork] = {}
-    if node is None or (top := _mapping(node, problems, "lines")) is None:
-        return lines
-    for key_node, value_node in top.value:
-        key = _text(key_node, problems, "a line id")
-        if key is None:
-            continue
-        if not ENTRY_ID.match(key):
-            problems.add(key_node, f"line id {key!r} must be lower-case letters, digits and '-'")
+    for key_node, key, value_node in _named(node, problems, "lines", "line"):
         if key in lines:
             problems.add(key_node, f"duplicate line id {key!r}")
         if (body := _mapping(value_node, problems, f"line {key!r}")) is None:
