@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--heldout", type=Path, default=Path("tests/eval/heldout.yaml"))
     evaluate.add_argument("--misses", action="store_true", help="list every tuning question not handled right")
     evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
+    evaluate.add_argument(
+        "--heldout-figures", action="store_true", help="also print the held-out part's figures (never its questions)"
+    )
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     report = commands.add_parser("report", help="statistics and unanswered questions from DATA_DIR")
     report.add_argument("--days", type=int, default=7, help="how far back to look (default 7)")
@@ -56,7 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": lambda: ask_command(settings, args.questions, as_json=args.json),
         "validate": lambda: validate_command(args.path or settings.faq_file),
         "eval": lambda: eval_command(
-            settings, args.tuning, args.heldout, misses=args.misses, sweep_thresholds=args.sweep
+            settings,
+            args.tuning,
+            args.heldout,
+            misses=args.misses,
+            sweep_thresholds=args.sweep,
+            show_heldout=args.heldout_figures,
         ),
         "health": lambda: health_command(settings),
         "report": lambda: report_command(settings, days=args.days, as_csv=args.csv),

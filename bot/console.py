@@ -16,16 +16,12 @@ from bot.answering import Brain
 from bot.evaluation import evaluate, format_report, load_questions, sweep
 from bot.feedback import FeedbackStore
 from bot.knowledge import KnowledgeError
+from bot.language import Lang
 from bot.matching import Decision
-from bot.normalise import detect_language
-from bot.reply import Reply, render_plain, title_of
+from bot.reply import Reply, render_plain
 from bot.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.settings import Settings
-
-GREETING = (
-    "孝昌县基层党建问答 · Ask about Xiaochang County's grassroots Party building\n"
-    "例如 e.g.: 孝昌县有多少个党小组？ / Who is Shen Teng?  (Ctrl-D or /quit to leave)"
-)
+from bot.texts import say
 
 
 def _brain(path: Path) -> Brain | None:
@@ -38,14 +34,19 @@ def _brain(path: Path) -> Brain | None:
 
 
 def chat_command(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """Answer questions typed at a prompt until end of input."""
+    """Answer questions typed at a prompt until end of input; a number picks an offered option."""
     source, out = stdin or sys.stdin, stdout or sys.stdout
     brain = _brain(settings.faq_file)
     if brain is None:
         return 1
+    last: str | None = None
     interactive = source.isatty()
-    print(GREETING, file=out)
+    article = brain.knowledge.article
+    for lang in ("zh", "en"):
+        print(say("console_greeting", lang, bot=article.bot.of(lang), title=article.title.of(lang),
+                  example=article.examples(lang)[0]), file=out)  # fmt: skip
     offered: Sequence[str] = ()
+    lang_of_offer: Lang = "zh"
     while True:
         if interactive:
             print("> ", end="", file=out, flush=True)
@@ -60,34 +61,44 @@ def chat_command(settings: Settings, stdin: TextIO | None = None, stdout: TextIO
             break
         if not question:
             continue
-        if question.isdigit() and 0 < int(question) <= len(offered):
-            reply = brain.entry_reply(offered[int(question) - 1], detect_language(question))
+        reply: Reply | None
+        if question == "/full" and last is not None:
+            reply = brain.full_reply(last, lang_of_offer)
+        elif question.isdigit() and 0 < int(question) <= len(offered):
+            reply = brain.entry_reply(offered[int(question) - 1], lang_of_offer)
             offered = ()
         else:
-            _, reply = brain.respond(question)
+            _, reply = brain.respond(question, lang_of_offer)
             offered = [option.id for option in reply.options]
+            lang_of_offer = reply.lang
         if reply is not None:
-            print(render_plain(reply) + "\n", file=out, flush=True)
+            last = reply.entry_id or last
+            hint = "\n(/full)" if reply.more else ""
+            print(render_plain(reply) + hint + "\n", file=out, flush=True)
     return 0
 
 
 def _as_json(decision: Decision, reply: Reply) -> str:
     best = decision.best
+    gap = decision.gap
+    missing = None
+    if gap is not None:
+        missing = (
+            gap.term.name(decision.lang) if gap.term else gap.detail.name(decision.lang) if gap.detail else "number"
+        )
     return json.dumps(
         {
             "question": decision.question,
-            "matched": decision.outcome == "answer",
+            "kind": decision.kind,
+            "matched": decision.kind == "answer",
             "answer": render_plain(reply),
-            "id": best.entry.id if decision.outcome == "answer" and best else None,
+            "id": decision.answered.id if decision.answered else None,
             "title": reply.title or None,
             "score": best.score if best else 0.0,
             "lang": decision.lang,
+            "missing": missing,
             "suggestions": [
-                {
-                    "id": c.entry.id,
-                    "title": title_of(c.entry, decision.lang),
-                    "score": c.score,
-                }
+                {"id": c.entry.id, "title": c.entry.title_in(decision.lang), "score": c.score}
                 for c in decision.candidates
             ],
         },
@@ -124,23 +135,29 @@ def validate_command(path: Path) -> int:
     return 0
 
 
-def eval_command(settings: Settings, tuning: Path, heldout: Path, *, misses: bool, sweep_thresholds: bool) -> int:
-    """Print accuracy on the tuning and held-out question sets."""
+def eval_command(
+    settings: Settings, tuning: Path, heldout: Path, *, misses: bool, sweep_thresholds: bool, show_heldout: bool
+) -> int:
+    """Print accuracy on the tuning set, and on the held-out set only when asked for."""
     brain = _brain(settings.faq_file)
     if brain is None:
         return 1
-    matcher = brain.matcher
-    print(f"thresholds: {matcher.thresholds}")
-    for name, path in (("tuning", tuning), ("held-out", heldout)):
+    print(f"tuning: {brain.matcher.tuning}")
+    parts = [("tuning", tuning)] + ([("held-out", heldout)] if show_heldout else [])
+    for name, path in parts:
         questions = load_questions(path)
-        report = evaluate(matcher, questions)
+        report = evaluate(brain, questions)
         # the held-out part is never looked at question by question: only its figures are shown
         shown = misses and name == "tuning"
         print(format_report(f"{name} ({path}, {len(questions)} questions)", report, show_misses=shown))
     if sweep_thresholds:
-        best, report = sweep(matcher, load_questions(tuning))
-        print(f"best thresholds on the tuning part: {best}")
-        print(format_report("tuning, with those thresholds", report))
+        best, tally = sweep(brain.matcher, load_questions(tuning))
+        print(
+            f"best cut-offs on the tuning part: answer={best.answer} margin={best.margin} ask={best.ask} "
+            f"unknown_word={best.unknown_word} unknown_char={best.unknown_char} min_evidence={best.min_evidence}"
+        )
+        print(f"  right {tally.correct}/{tally.answerable}, handled {tally.handled}/{tally.rest}, "
+              f"confident wrong {tally.confident_wrong}/{tally.total}")  # fmt: skip
     return 0
 
 

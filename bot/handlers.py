@@ -31,12 +31,14 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.answering import MAX_QUESTION_CHARS, Brain
 from bot.feedback import Event, FeedbackStore
+from bot.language import Lang, as_lang
 from bot.markup import entry_page, line_menu, render, reply_html, topics_menu
 from bot.matching import Decision
-from bot.normalise import Lang, detect_language, pleasantry
+from bot.normalise import detect_language
 from bot.reloading import ReloadResult
-from bot.reply import ARTICLE_TITLE, answer_reply, title_of
+from bot.reply import answer_reply, title_of
 from bot.reporting import entry_titles, render_stats, render_unanswered, stats, unanswered
+from bot.texts import day
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +119,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
         ),
     },
     "about": {
-        "zh": (
-            "<b>{title}</b>\n2022年11月16日 · 来源：孝感党建、中共孝昌县委组织部\n"
-            "编辑：彭扬　责编：陈腊梅　终审：李健初\n\n我只知道这一篇文章的内容，其他问题无法回答。"
-        ),
-        "en": (
-            "<b>{title}</b>\n16 November 2022 · Source: Xiaogan Party Building; Organisation Department of the "
-            "CPC Xiaochang County Committee\n\nI only know what this one article says."
-        ),
+        "zh": ("<b>{title}</b>\n{date} · 来源：{source}\n\n我只知道这一篇文章的内容，其他问题无法回答。"),
+        "en": ("<b>{title}</b>\n{date} · Source: {source}\n\nI only know what this one article says."),
     },
     "ask_usage": {
         "zh": "用法：/ask 问题，例如 /ask 党小组有多少个",
@@ -138,12 +134,6 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "zh": "问题太长了，请用一两句话提问。",
         "en": "That is a long message; please ask in a sentence or two.",
     },
-    "hello": {
-        "zh": "你好！请问想了解孝昌县基层党建的哪方面？可以直接提问，或发 /topics 浏览目录。",
-        "en": "Hello! What would you like to know about Xiaochang's Party building? Ask away, or send /topics.",
-    },
-    "thanks": {"zh": "不客气！还有问题随时问我。", "en": "You're welcome! Ask me anything else about the article."},
-    "bye": {"zh": "再见！", "en": "Goodbye!"},
     "voted": {"zh": "谢谢您的反馈！", "en": "Thanks for the feedback!"},
     "admins_only": {
         "zh": "抱歉，这个命令只供管理员使用。",
@@ -161,13 +151,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
 
 def user_lang(update: Update, fallback_text: str = "") -> Lang:
     """The user's language: what they wrote if it says, else Telegram's language_code, else Chinese."""
-    if fallback_text and any(char.isalpha() for char in fallback_text):
-        return detect_language(fallback_text)
+    written = detect_language(fallback_text) if fallback_text else None
+    return written or _code_lang(update) or "zh"
+
+
+def _code_lang(update: Update) -> Lang | None:
+    """The language of the user's Telegram app, if the bot speaks it."""
     user = update.effective_user
-    code = (user.language_code or "") if user else ""
-    if code and not code.lower().startswith("zh"):
-        return "en"
-    return "zh"
+    return as_lang(user.language_code) if user else None
 
 
 def _examples(brain: Brain, lang: Lang) -> list[list[InlineKeyboardButton]]:
@@ -190,7 +181,7 @@ async def start(update: Update, context: Context) -> None:
     lang = user_lang(update)
     brain = context.bot_data.current()
     await message.reply_text(
-        TEXTS["start"][lang].format(title=escape(ARTICLE_TITLE[lang])),
+        TEXTS["start"][lang].format(title=escape(brain.knowledge.article.title.of(lang))),
         reply_markup=InlineKeyboardMarkup(_examples(brain, lang)),
     )
 
@@ -205,7 +196,14 @@ async def about(update: Update, context: Context) -> None:
     """/about: the article's title, date and source, and that the bot knows only it."""
     if update.effective_message:
         lang = user_lang(update)
-        await update.effective_message.reply_text(TEXTS["about"][lang].format(title=escape(ARTICLE_TITLE[lang])))
+        article = context.bot_data.current().knowledge.article
+        await update.effective_message.reply_text(
+            TEXTS["about"][lang].format(
+                title=escape(article.title.of(lang)),
+                date=day(article.published, lang),
+                source=escape(article.source.of(lang)),
+            )
+        )
 
 
 async def topics(update: Update, context: Context) -> None:
@@ -259,39 +257,42 @@ async def answer_question(update: Update, context: Context, message: Message, qu
     if len(question) > MAX_QUESTION_CHARS:
         await message.reply_text(TEXTS["too_long"][lang])
         return
-    kind = pleasantry(question)
-    if kind is not None:
-        await message.reply_text(TEXTS[kind][lang])
-        return
     started = time.perf_counter()
     brain = services.current()
-    decision, reply = brain.respond(question)
+    decision, reply = brain.respond(question, _code_lang(update))
     rendered = render(brain.knowledge, reply)
     sent = await message.reply_text(rendered.text, reply_markup=rendered.keyboard)
+    answered = decision.answered
     log.info(
         "question answered outcome=%s entry=%s lang=%s took_ms=%.1f",
-        decision.outcome,
-        decision.best.entry.id if decision.outcome == "answer" and decision.best else "-",
+        decision.kind,
+        answered.id if answered else "-",
         decision.lang,
         (time.perf_counter() - started) * 1000,
     )
-    if decision.outcome == "answer":
+    if answered is not None:
         services.remember(sent.chat_id, sent.message_id, Asked(question, decision.lang))
     await services.record(_event(decision, update, message.chat.type))
 
 
-OUTCOME_EVENT = {"answer": "answered", "ask": "asked_back", "none": "unanswered"}
+OUTCOME_EVENT = {
+    "answer": "answered",
+    "ask-back": "asked_back",
+    "decline": "unanswered",
+    "unexplained": "unanswered",
+    "small-talk": "small_talk",
+}
 
 
 def _event(decision: Decision, update: Update, chat_type: str) -> Event:
-    answered = decision.outcome == "answer" and decision.best is not None
+    answered = decision.answered
     return Event(
-        kind=OUTCOME_EVENT[decision.outcome],
+        kind=OUTCOME_EVENT[decision.kind],
         chat_type=chat_type,
         lang=decision.lang,
         question=decision.question,
         user_id=update.effective_user.id if update.effective_user else None,
-        entry_id=decision.best.entry.id if answered and decision.best else None,
+        entry_id=answered.id if answered else None,
         candidates=tuple((c.entry.id, c.score) for c in decision.candidates),
     )
 
@@ -388,6 +389,11 @@ async def button(update: Update, context: Context) -> None:
     if kind == "m":
         page = entry_page(knowledge, reply)
         await query.edit_message_text(page.text, reply_markup=page.keyboard)
+    elif kind == "f":
+        full = brain.full_reply(key, lang)
+        if full is not None:
+            rendered = render(knowledge, full)
+            await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
     elif kind == "d" and target is not None:
         rendered = render(knowledge, reply)
         await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
@@ -438,10 +444,10 @@ async def inline_query(update: Update, context: Context) -> None:
         return
     brain = context.bot_data.current()
     text = query.query[:256]
-    lang = detect_language(text) if text.strip() else user_lang(update)
+    lang = detect_language(text) or user_lang(update)
     if text.strip():
-        _, ranked, _ = brain.matcher.rank(text)
-        entries = [c.entry for c in ranked if c.score >= brain.matcher.thresholds.ask][:5]
+        ranking = brain.matcher.rank(text, lang)
+        entries = [c.entry for c in ranking.candidates if c.score >= brain.matcher.tuning.ask][:5]
     else:
         entries = [brain.knowledge.by_id[i] for i in ("overview", *brain.knowledge.lines) if i in brain.knowledge.by_id]
     results = []

@@ -1,8 +1,9 @@
 """The FAQ as data: the schema, and loading a YAML file into it with full validation.
 
 Loading never half-succeeds: it returns a complete `KnowledgeBase` or raises
-`KnowledgeError` listing every problem as `file:line: message`. This module imports
-nothing from `telegram`.
+`KnowledgeError` listing every problem as `file:line: message`. Every text has an upper
+bound, so that any reply built from a valid file fits one Telegram message. This module
+imports nothing from `telegram`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.language import Lang
 
 MAX_FILE_BYTES = 1_000_000
 """An FAQ about one article is a few tens of kilobytes; anything this big is a mistake."""
@@ -26,9 +30,72 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) +|[ ](?=[{_CJK}])")
 """Spaces next to Chinese text, left where a long YAML line was folded: Chinese has none."""
+_QUOTES = re.compile("[\"'“”‘’「」]")
 
 _UNIT_EN_SCALE = {"万亩": 10_000}
 """Chinese units that carry a power of ten, spelled out in English figures."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The longest a kind of text may be, in characters, in Chinese and in English."""
+
+    zh: int
+    en: int
+
+    def of(self, lang: Lang) -> int:
+        """The bound for one language."""
+        return self.zh if lang == "zh" else self.en
+
+
+LIMITS = {
+    "title": Limit(60, 100),
+    "line": Limit(30, 60),
+    "summary": Limit(200, 450),
+    "answer": Limit(1200, 2800),
+    "question": Limit(100, 200),
+    "keyword": Limit(40, 60),
+    "figure": Limit(60, 140),
+    "list name": Limit(30, 80),
+    "list item": Limit(40, 100),
+    "term": Limit(30, 80),
+    "article": Limit(100, 200),
+}
+"""Bounds on every text of the file. A reply is built from at most a title, a line of work and
+an answer (the full text), so with these no reply comes near Telegram's 4,096 characters; a
+default reply (title, line, summary) stays within a phone-sized 300 (Chinese) or 600 (English)."""
+
+MAX_LIST_ITEMS = 20
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A short text in both languages."""
+
+    zh: str
+    en: str
+
+    def of(self, lang: Lang) -> str:
+        """The text in one language."""
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the FAQ is about: the article's title, date and source, and the bot's own name."""
+
+    title: Bilingual
+    published: date
+    source: Bilingual
+    bot: Bilingual
+    scope: Bilingual
+    """What the article covers, as a phrase: "how the county strengthened ..."."""
+    examples_zh: tuple[str, ...]
+    examples_en: tuple[str, ...]
+
+    def examples(self, lang: Lang) -> tuple[str, ...]:
+        """Example questions to offer a new user."""
+        return self.examples_zh if lang == "zh" else self.examples_en
 
 
 @dataclass(frozen=True)
@@ -53,6 +120,56 @@ class Figure:
         text = f"{scaled.normalize():,f}"
         return text + ("+" if self.plus else "")
 
+    def label(self, lang: Lang) -> str:
+        """What the figure counts, in one language."""
+        return self.what if lang == "zh" else self.en
+
+    def phrase(self, lang: Lang) -> str:
+        """The figure as a short phrase: `党小组 875个` or `875 Party groups`."""
+        return f"{self.what} {self.zh}" if lang == "zh" else f"{self.en_number} {self.en}"
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A list the article gives, such as the five ways farmers share in the gains.
+
+    `partial` when the article ends it with 等 ("and others"): the reply says so.
+    """
+
+    name: str
+    items: tuple[str, ...]
+    en_name: str
+    en_items: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    en_keywords: tuple[str, ...] = ()
+    partial: bool = False
+
+    def name_in(self, lang: Lang) -> str:
+        """The list's name in one language."""
+        return self.name if lang == "zh" else self.en_name
+
+    def items_in(self, lang: Lang) -> tuple[str, ...]:
+        """The items in one language."""
+        return self.items if lang == "zh" else self.en_items
+
+    def keywords_in(self, lang: Lang) -> tuple[str, ...]:
+        """Other words that ask for this list."""
+        return self.keywords if lang == "zh" else self.en_keywords
+
+
+@dataclass(frozen=True)
+class Unexplained:
+    """Something the article names without explaining it (the 五问), in both languages."""
+
+    zh: str
+    en: str
+    keywords: tuple[str, ...] = ()
+    """Other ways of writing it, in either language."""
+
+    def name(self, lang: Lang) -> str:
+        """The term in one language."""
+        return self.zh if lang == "zh" else self.en
+
 
 @dataclass(frozen=True)
 class English:
@@ -62,6 +179,7 @@ class English:
     answer: str
     questions: tuple[str, ...]
     keywords: tuple[str, ...] = ()
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +194,31 @@ class Entry:
     line: str | None = None
     figures: tuple[Figure, ...] = ()
     keywords: tuple[str, ...] = ()
+    summary: str = ""
+    lists: tuple[ItemList, ...] = ()
+    unexplained: tuple[Unexplained, ...] = ()
     source_line: int = 0
+
+    def title_in(self, lang: Lang) -> str:
+        """The title in one language."""
+        return self.title if lang == "zh" else self.en.title
+
+    def text(self, lang: Lang) -> str:
+        """The full text in one language: for a measure, the article's own paragraph."""
+        return self.answer if lang == "zh" else self.en.answer
+
+    def short(self, lang: Lang) -> str:
+        """The summary in one language, or the full text where it is short enough to need none."""
+        summary = self.summary if lang == "zh" else self.en.summary
+        return summary or self.text(lang)
+
+    def questions_in(self, lang: Lang) -> tuple[str, ...]:
+        """The example questions in one language."""
+        return self.questions if lang == "zh" else self.en.questions
+
+    def keywords_in(self, lang: Lang) -> tuple[str, ...]:
+        """The keywords in one language."""
+        return self.keywords if lang == "zh" else self.en.keywords
 
 
 @dataclass(frozen=True)
@@ -86,6 +228,10 @@ class LineOfWork:
     id: str
     zh: str
     en: str
+
+    def name(self, lang: Lang) -> str:
+        """The line's name in one language."""
+        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -104,7 +250,7 @@ class Detail:
     told_zh: tuple[str, ...]
     told_en: tuple[str, ...]
 
-    def name(self, lang: str) -> str:
+    def name(self, lang: Lang) -> str:
         """The detail's name for a reply: 价格, a price."""
         return self.name_zh if lang == "zh" else self.name_en
 
@@ -113,6 +259,7 @@ class Detail:
 class KnowledgeBase:
     """A validated FAQ."""
 
+    article: Article
     entries: tuple[Entry, ...]
     lines: Mapping[str, LineOfWork]
     generic_zh: tuple[str, ...] = ()
@@ -129,6 +276,19 @@ class KnowledgeBase:
     def measures_of(self, line: str) -> tuple[Entry, ...]:
         """The entries that belong to a line of work, apart from the line's own entry."""
         return tuple(e for e in self.entries if e.line == line and e.id != line)
+
+    def line_name(self, entry: Entry, lang: Lang) -> str:
+        """The name of the line of work an entry belongs to; empty for a line's own entry and the overview."""
+        line = self.lines.get(entry.line or "")
+        return line.name(lang) if line is not None and line.id != entry.id else ""
+
+    def generic(self, lang: Lang) -> tuple[str, ...]:
+        """The words naming the whole article, in one language."""
+        return self.generic_zh if lang == "zh" else self.generic_en
+
+    def synonyms(self, lang: Lang) -> Mapping[str, str]:
+        """Variant to the article's word, in one language."""
+        return self.synonyms_zh if lang == "zh" else self.synonyms_en
 
 
 class KnowledgeError(Exception):
@@ -218,9 +378,12 @@ def _pairs(node: MappingNode, problems: _Problems, allowed: Mapping[str, bool], 
     return found
 
 
-def _text(node: Node | None, problems: _Problems, what: str) -> str | None:
+_SCALAR_TEXT = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
+
+
+def _text(node: Node | None, problems: _Problems, what: str, limit: int | None = None) -> str | None:
     if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-        if isinstance(node, ScalarNode) and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        if isinstance(node, ScalarNode) and node.tag in _SCALAR_TEXT:
             return str(node.value).strip()
         problems.add(node, f"{what} must be text")
         return None
@@ -228,10 +391,15 @@ def _text(node: Node | None, problems: _Problems, what: str) -> str | None:
     if not value:
         problems.add(node, f"{what} is empty")
         return None
+    if limit is not None and len(value) > limit:
+        problems.add(node, f"{what} is {len(value)} characters long; keep it within {limit}")
+        return None
     return value
 
 
-def _texts(node: Node | None, problems: _Problems, what: str, *, required: bool) -> tuple[str, ...]:
+def _texts(
+    node: Node | None, problems: _Problems, what: str, *, required: bool, limit: int | None = None
+) -> tuple[str, ...]:
     if node is None:
         return ()
     if not isinstance(node, SequenceNode):
@@ -239,7 +407,7 @@ def _texts(node: Node | None, problems: _Problems, what: str, *, required: bool)
         return ()
     if required and not node.value:
         problems.add(node, f"{what} is an empty list; give at least one")
-    items = (_text(item, problems, f"an item of {what}") for item in node.value)
+    items = (_text(item, problems, f"an item of {what}", limit) for item in node.value)
     return tuple(item for item in items if item is not None)
 
 
@@ -250,6 +418,25 @@ def _mapping(node: Node | None, problems: _Problems, what: str) -> MappingNode |
     return node
 
 
+def _flag(node: Node | None, problems: _Problems, what: str) -> bool:
+    if node is None:
+        return False
+    if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
+        problems.add(node, f"{what} must be true or false")
+        return False
+    return str(node.value).lower() in ("true", "yes", "on")
+
+
+def _bilingual(node: Node | None, problems: _Problems, what: str, kind: str) -> Bilingual | None:
+    """A `{zh: ..., en: ...}` pair, each within the bounds of its kind of text."""
+    if (body := _mapping(node, problems, what)) is None:
+        return None
+    parts = _pairs(body, problems, {"zh": True, "en": True}, what)
+    zh = _text(parts.get("zh"), problems, f"{what} zh", LIMITS[kind].zh) if "zh" in parts else None
+    en = _text(parts.get("en"), problems, f"{what} en", LIMITS[kind].en) if "en" in parts else None
+    return Bilingual(zh, en) if zh and en else None
+
+
 def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBase | None:
     if root is None:
         problems.add(None, "the file is empty")
@@ -257,8 +444,9 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
     top = _mapping(root, problems, "the file")
     if top is None:
         return None
-    allowed = {"generic": False, "synonyms": False, "details": False, "lines": True, "entries": True}
+    allowed = {"article": True, "generic": False, "synonyms": False, "details": False, "lines": True, "entries": True}
     keys = _pairs(top, problems, allowed, "the file")
+    article = _read_article(keys["article"], problems) if "article" in keys else None
     generic_zh: tuple[str, ...] = ()
     generic_en: tuple[str, ...] = ()
     if "generic" in keys and (generic := _mapping(keys["generic"], problems, "generic")):
@@ -274,9 +462,10 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
     details = _read_details(keys.get("details"), problems)
     lines = _read_lines(keys.get("lines"), problems)
     entries = _read_entries(keys.get("entries"), problems, lines)
-    if problems.items:
+    if problems.items or article is None:
         return None
     return KnowledgeBase(
+        article=article,
         entries=tuple(entries),
         lines=lines,
         generic_zh=generic_zh,
@@ -286,6 +475,39 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
         details=details,
         path=path,
     )
+
+
+_ARTICLE_KEYS = {"title": True, "date": True, "source": True, "bot": True, "scope": True, "examples": True}
+
+
+def _read_article(node: Node, problems: _Problems) -> Article | None:
+    """`article: {title, date, source, bot, scope: {zh, en}, examples: {zh: [...], en: [...]}}`."""
+    if (body := _mapping(node, problems, "article")) is None:
+        return None
+    keys = _pairs(body, problems, _ARTICLE_KEYS, "article")
+    texts = {
+        key: _bilingual(keys[key], problems, f"article {key}", "article")
+        for key in ("title", "source", "bot", "scope")
+        if key in keys
+    }
+    published = None
+    if "date" in keys:
+        raw = _text(keys["date"], problems, "article date")
+        try:
+            published = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            problems.add(keys["date"], f"article date {raw!r} must be a date written as YYYY-MM-DD")
+    examples: dict[str, tuple[str, ...]] = {}
+    if "examples" in keys and (both := _mapping(keys["examples"], problems, "article examples")):
+        parts = _pairs(both, problems, {"zh": True, "en": True}, "article examples")
+        for lang in ("zh", "en"):
+            examples[lang] = _texts(
+                parts.get(lang), problems, f"article examples {lang}", required=True, limit=LIMITS["question"].en
+            )
+    title, source, bot, scope = (texts.get(key) for key in ("title", "source", "bot", "scope"))
+    if title and source and bot and scope and published and examples.get("zh") and examples.get("en"):
+        return Article(title, published, source, bot, scope, examples["zh"], examples["en"])
+    return None
 
 
 def _named(node: Node | None, problems: _Problems, section: str, kind: str) -> Iterator[tuple[Node, str, Node]]:
@@ -352,13 +574,9 @@ def _read_lines(node: Node | None, problems: _Problems) -> dict[str, LineOfWork]
     for key_node, key, value_node in _named(node, problems, "lines", "line"):
         if key in lines:
             problems.add(key_node, f"duplicate line id {key!r}")
-        if (body := _mapping(value_node, problems, f"line {key!r}")) is None:
-            continue
-        parts = _pairs(body, problems, {"zh": True, "en": True}, f"line {key!r}")
-        zh = _text(parts.get("zh"), problems, f"line {key!r} zh") if "zh" in parts else None
-        en = _text(parts.get("en"), problems, f"line {key!r} en") if "en" in parts else None
-        if zh and en:
-            lines[key] = LineOfWork(id=key, zh=zh, en=en)
+        names = _bilingual(value_node, problems, f"line {key!r}", "line")
+        if names is not None:
+            lines[key] = LineOfWork(id=key, zh=names.zh, en=names.en)
     return lines
 
 
@@ -366,14 +584,20 @@ _ENTRY_KEYS = {
     "id": True,
     "line": False,
     "title": True,
+    "summary": False,
     "answer": True,
     "figures": False,
+    "lists": False,
+    "unexplained": False,
     "ask": True,
     "keywords": False,
     "en": True,
 }
-_EN_KEYS = {"title": True, "answer": True, "ask": True, "keywords": False}
+_EN_KEYS = {"title": True, "summary": False, "answer": True, "ask": True, "keywords": False}
 _FIGURE_KEYS = {"value": True, "unit": True, "what": True, "en": True, "plus": False}
+_LIST_KEYS = {"name": True, "items": True, "partial": False, "keywords": False, "en": True}
+_LIST_EN_KEYS = {"name": True, "items": True, "keywords": False}
+_TERM_KEYS = {"term": True, "en": True, "keywords": False}
 
 
 def _read_entries(node: Node | None, problems: _Problems, lines: Mapping[str, LineOfWork]) -> list[Entry]:
@@ -398,6 +622,11 @@ def _read_entries(node: Node | None, problems: _Problems, lines: Mapping[str, Li
     return entries
 
 
+def plain(text: str) -> str:
+    """Text as compared for "does it stand in the answer": quotes dropped, case folded."""
+    return _QUOTES.sub("", text).lower()
+
+
 def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]) -> Entry | None:
     body = _mapping(node, problems, "an entry")
     if body is None:
@@ -417,22 +646,36 @@ def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]
             known = ", ".join(lines) or "none defined"
             problems.add(keys["line"], f"{name} names line {line!r}, which is not under `lines:` ({known})")
 
-    def field_text(key: str) -> str:
-        return (_text(keys[key], problems, f"{key} of {name}") or "") if key in keys else ""
+    def field_text(key: str, kind: str) -> str:
+        return (_text(keys[key], problems, f"{key} of {name}", LIMITS[kind].zh) or "") if key in keys else ""
 
-    title, answer = field_text("title"), field_text("answer")
-    questions = _texts(keys.get("ask"), problems, f"ask of {name}", required=True)
-    keywords = _texts(keys.get("keywords"), problems, f"keywords of {name}", required=False)
-    figures = _read_figures(keys.get("figures"), problems, name)
+    title, summary, answer = (
+        field_text("title", "title"),
+        field_text("summary", "summary"),
+        field_text("answer", "answer"),
+    )
+    if answer and not summary and len(answer) > LIMITS["summary"].zh:
+        problems.add(
+            keys["answer"], f"the answer of {name} is long; give it a `summary` of at most {LIMITS['summary'].zh}"
+        )
+    questions = _texts(keys.get("ask"), problems, f"ask of {name}", required=True, limit=LIMITS["question"].zh)
+    keywords = _texts(keys.get("keywords"), problems, f"keywords of {name}", required=False, limit=LIMITS["keyword"].zh)
+    figures = _read_figures(keys.get("figures"), problems, name, answer)
     english = _read_english(keys.get("en"), problems, name)
+    en_answer = english.answer if english else ""
+    lists = _read_lists(keys.get("lists"), problems, name, answer, en_answer)
+    unexplained = _read_terms(keys.get("unexplained"), problems, name, answer, en_answer)
     if len(problems.items) > before or entry_id is None or english is None:
         return None
     return Entry(
         id=entry_id,
         line=line,
         title=title,
+        summary=summary,
         answer=answer,
         figures=figures,
+        lists=lists,
+        unexplained=unexplained,
         questions=questions,
         keywords=keywords,
         en=english,
@@ -444,16 +687,132 @@ def _read_english(node: Node | None, problems: _Problems, name: str) -> English 
     if node is None or (body := _mapping(node, problems, f"en of {name}")) is None:
         return None
     keys = _pairs(body, problems, _EN_KEYS, f"en of {name}")
-    title = _text(keys.get("title"), problems, f"en title of {name}") if "title" in keys else None
-    answer = _text(keys.get("answer"), problems, f"en answer of {name}") if "answer" in keys else None
-    questions = _texts(keys.get("ask"), problems, f"en ask of {name}", required=True)
-    keywords = _texts(keys.get("keywords"), problems, f"en keywords of {name}", required=False)
+
+    def field_text(key: str, kind: str) -> str | None:
+        return _text(keys[key], problems, f"en {key} of {name}", LIMITS[kind].en) if key in keys else None
+
+    title, summary, answer = (
+        field_text("title", "title"),
+        field_text("summary", "summary"),
+        field_text("answer", "answer"),
+    )
+    if answer and not summary and len(answer) > LIMITS["summary"].en:
+        problems.add(
+            keys["answer"], f"the en answer of {name} is long; give it a `summary` of at most {LIMITS['summary'].en}"
+        )
+    questions = _texts(keys.get("ask"), problems, f"en ask of {name}", required=True, limit=LIMITS["question"].en)
+    keywords = _texts(
+        keys.get("keywords"), problems, f"en keywords of {name}", required=False, limit=LIMITS["keyword"].en
+    )
     if title is None or answer is None:
         return None
-    return English(title=title, answer=answer, questions=questions, keywords=keywords)
+    return English(title=title, answer=answer, questions=questions, keywords=keywords, summary=summary or "")
 
 
-def _read_figures(node: Node | None, problems: _Problems, name: str) -> tuple[Figure, ...]:
+def _read_lists(node: Node | None, problems: _Problems, name: str, answer: str, en_answer: str) -> tuple[ItemList, ...]:
+    """`lists: [{name, items, partial, keywords, en: {name, items, keywords}}]`; every item stands in the answer."""
+    if node is None:
+        return ()
+    if not isinstance(node, SequenceNode):
+        problems.add(node, f"lists of {name} must be a list, each item starting with '- name:'")
+        return ()
+    found = []
+    for item in node.value:
+        if (body := _mapping(item, problems, f"a list of {name}")) is None:
+            continue
+        keys = _pairs(body, problems, _LIST_KEYS, f"a list of {name}")
+        title = (
+            _text(keys.get("name"), problems, f"the name of a list of {name}", LIMITS["list name"].zh)
+            if "name" in keys
+            else None
+        )
+        items = _list_items(keys.get("items"), problems, f"the items of list {title!r} of {name}", answer, "zh")
+        keywords = _texts(
+            keys.get("keywords"),
+            problems,
+            f"the keywords of list {title!r}",
+            required=False,
+            limit=LIMITS["keyword"].zh,
+        )
+        partial = _flag(keys.get("partial"), problems, f"partial of list {title!r}")
+        en = _mapping(keys["en"], problems, f"en of list {title!r}") if "en" in keys else None
+        if en is None or title is None:
+            continue
+        en_keys = _pairs(en, problems, _LIST_EN_KEYS, f"en of list {title!r}")
+        en_title = (
+            _text(en_keys.get("name"), problems, f"the en name of list {title!r}", LIMITS["list name"].en)
+            if "name" in en_keys
+            else None
+        )
+        en_items = _list_items(
+            en_keys.get("items"), problems, f"the en items of list {title!r} of {name}", en_answer, "en"
+        )
+        en_keywords = _texts(
+            en_keys.get("keywords"),
+            problems,
+            f"the en keywords of list {title!r}",
+            required=False,
+            limit=LIMITS["keyword"].en,
+        )
+        if items and en_items and len(items) != len(en_items):
+            problems.add(
+                en_keys.get("items"),
+                f"list {title!r} of {name} has {len(items)} items in Chinese and {len(en_items)} in English",
+            )
+        if en_title and items and en_items:
+            found.append(ItemList(title, items, en_title, en_items, keywords, en_keywords, partial))
+    return tuple(found)
+
+
+def _list_items(node: Node | None, problems: _Problems, what: str, answer: str, lang: Lang) -> tuple[str, ...]:
+    items = _texts(node, problems, what, required=True, limit=LIMITS["list item"].of(lang))
+    if node is not None and len(items) > MAX_LIST_ITEMS:
+        problems.add(node, f"{what} has {len(items)} items; a list may have at most {MAX_LIST_ITEMS}")
+    if node is not None and len(items) == 1:
+        problems.add(node, f"{what} has one item; a list needs at least two")
+    for item in items:
+        if answer and plain(item) not in plain(answer):
+            problems.add(node, f"{what}: {item!r} does not stand in the answer; a list repeats the answer's words")
+    return items
+
+
+def _read_terms(
+    node: Node | None, problems: _Problems, name: str, answer: str, en_answer: str
+) -> tuple[Unexplained, ...]:
+    """`unexplained: [{term, en, keywords}]`: things the answer names without explaining."""
+    if node is None:
+        return ()
+    if not isinstance(node, SequenceNode):
+        problems.add(
+            node, f"unexplained of {name} must be a list, each item starting with '- term:' or '{{term: ...}}'"
+        )
+        return ()
+    terms = []
+    for item in node.value:
+        if (body := _mapping(item, problems, f"an unexplained term of {name}")) is None:
+            continue
+        keys = _pairs(body, problems, _TERM_KEYS, f"an unexplained term of {name}")
+        zh = (
+            _text(keys.get("term"), problems, f"an unexplained term of {name}", LIMITS["term"].zh)
+            if "term" in keys
+            else None
+        )
+        en = _text(keys.get("en"), problems, f"the en of term {zh!r}", LIMITS["term"].en) if "en" in keys else None
+        keywords = _texts(
+            keys.get("keywords"), problems, f"the keywords of term {zh!r}", required=False, limit=LIMITS["keyword"].en
+        )
+        if zh and answer and plain(zh) not in plain(answer):
+            problems.add(
+                keys["term"], f"term {zh!r} of {name} does not stand in its answer; name what the answer names"
+            )
+        if en and en_answer and plain(en) not in plain(en_answer):
+            problems.add(keys["en"], f"term {en!r} of {name} does not stand in its en answer")
+        if zh and en:
+            terms.append(Unexplained(zh, en, keywords))
+    return tuple(terms)
+
+
+def _read_figures(node: Node | None, problems: _Problems, name: str, answer: str) -> tuple[Figure, ...]:
     if node is None:
         return ()
     if not isinstance(node, SequenceNode):
@@ -465,8 +824,11 @@ def _read_figures(node: Node | None, problems: _Problems, name: str) -> tuple[Fi
             continue
         keys = _pairs(body, problems, _FIGURE_KEYS, f"a figure of {name}")
         figure = _read_figure(keys, problems, name)
-        if figure is not None:
-            figures.append(figure)
+        if figure is None:
+            continue
+        if answer and figure.zh not in answer:
+            problems.add(item, f"figure {figure.zh} of {name} does not stand in its answer; figures repeat the answer")
+        figures.append(figure)
     return tuple(figures)
 
 
@@ -486,29 +848,37 @@ def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Fi
     elif value_node is not None:
         problems.add(value_node, f"figure value of {name} must be a number such as 875 or 36.5")
     texts: dict[str, str | None] = {
-        key: _text(keys[key], problems, f"figure {key} of {name}") for key in ("unit", "what", "en") if key in keys
+        key: _text(keys[key], problems, f"figure {key} of {name}", LIMITS["figure"].of("en" if key == "en" else "zh"))
+        for key in ("unit", "what", "en")
+        if key in keys
     }
-    plus = False
-    if "plus" in keys:
-        flag = keys["plus"]
-        if not isinstance(flag, ScalarNode) or flag.tag != "tag:yaml.org,2002:bool":
-            problems.add(flag, f"figure plus of {name} must be true or false")
-        else:
-            plus = flag.value.lower() in ("true", "yes", "on")
+    plus = _flag(keys.get("plus"), problems, f"figure plus of {name}")
     unit, what, en = texts.get("unit"), texts.get("what"), texts.get("en")
     if value is None or unit is None or what is None or en is None:
         return None
     return Figure(value=value, unit=unit, what=what, en=en, plus=plus)
 
 
-def iter_texts(entry: Entry, lang: str) -> Iterator[tuple[str, str]]:
-    """Every text of an entry in one language (`zh` or `en`) with its kind, for indexing."""
-    english = lang == "en"
-    yield "title", entry.en.title if english else entry.title
-    for question in entry.en.questions if english else entry.questions:
+def iter_texts(entry: Entry, lang: Lang) -> Iterator[tuple[str, str]]:
+    """Every text of an entry in one language with its kind, for indexing."""
+    yield "title", entry.title_in(lang)
+    for question in entry.questions_in(lang):
         yield "question", question
-    for keyword in entry.en.keywords if english else entry.keywords:
+    for keyword in entry.keywords_in(lang):
         yield "keyword", keyword
-    yield "answer", entry.en.answer if english else entry.answer
+    for listed in entry.lists:
+        yield "keyword", listed.name_in(lang)
+        for keyword in listed.keywords_in(lang):
+            yield "keyword", keyword
+        for item in listed.items_in(lang):
+            yield "item", item
+    for term in entry.unexplained:
+        yield "keyword", term.name(lang)
+        for keyword in term.keywords:
+            yield "keyword", keyword
+    summary = entry.summary if lang == "zh" else entry.en.summary
+    if summary:
+        yield "answer", summary
+    yield "answer", entry.text(lang)
     for figure in entry.figures:
-        yield "figure", figure.en if english else figure.what
+        yield "figure", figure.label(lang)

@@ -1,9 +1,10 @@
 """Rendering replies for Telegram: HTML text with every piece escaped, and inline keyboards.
 
 Callback data stays under Telegram's 64 bytes: `e|<entry>|<lang>` sends an entry as a new
-message, `d|<entry>|<lang>` turns a "did you mean" message into that answer, `m|<entry>|<lang>`
-opens an entry inside the topic menu, `l|<line>|<lang>` a line of work, `t|<lang>` the topic
-menu, and `v|<+ or ->|<entry>` is a vote.
+message, `d|<entry>|<lang>` turns a "did you mean" message into that answer, `f|<entry>|<lang>`
+expands an answer into the entry's full text, `m|<entry>|<lang>` opens an entry inside the
+topic menu, `l|<line>|<lang>` a line of work, `t|<lang>` the topic menu, and
+`v|<+ or ->|<entry>` is a vote.
 No matching happens here.
 """
 
@@ -15,8 +16,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.knowledge import KnowledgeBase
-from bot.normalise import Lang
-from bot.reply import ASK_HINT, FIGURES, TRY, Option, Reply, title_of
+from bot.language import Lang
+from bot.reply import Option, Reply, title_of
 
 MAX_MESSAGE = 4096
 MAX_BUTTON_TEXT = 60
@@ -26,6 +27,7 @@ TOPICS_TEXT = {
     "en": "<b>Topics</b>: Xiaochang's four lines of work and twelve measures. Pick one:",
 }
 BACK = {"zh": "« 返回", "en": "« Back"}
+FULL_TEXT = {"zh": "📄 全文", "en": "📄 Full text"}
 ALL_TOPICS = {"zh": "📚 全部话题", "en": "📚 All topics"}
 OVERVIEW = {"zh": "概述", "en": "Overview"}
 VOTE_UP, VOTE_DOWN = "👍", "👎"
@@ -51,24 +53,23 @@ def _fit(text: str) -> str:
 
 def reply_html(reply: Reply) -> str:
     """A reply as Telegram HTML."""
-    zh = reply.lang == "zh"
     if reply.kind == "answer":
         heading = f"<b>{escape(reply.title)}</b>"
         if reply.line:
             heading += f" · <i>{escape(reply.line)}</i>"
         parts = [heading]
-        if reply.lead:
-            parts.append(f"▶ <b>{escape(reply.lead)}</b>")
-        parts.append(escape(reply.text))
-        if reply.figures:
-            joined = ("；" if zh else "; ").join(reply.figures)
-            parts.append(f"<i>{escape(FIGURES[reply.lang])}{'：' if zh else ': '}{escape(joined)}</i>")
+        parts += [f"▶ <b>{escape(lead)}</b>" for lead in reply.lead]
+        if reply.text:
+            parts.append(escape(reply.text))
         return _fit("\n\n".join(parts))
     lines = [escape(reply.text)]
-    if reply.kind == "none" and reply.options:
-        lines.append(escape(TRY[reply.lang]))
-    if reply.kind == "ask":
-        lines.append(escape(ASK_HINT[reply.lang]))
+    if reply.quote:
+        lines.append(f"<i>{escape(reply.quote)}</i>")
+    if reply.kind == "decline" and reply.options:
+        lines.append(escape(reply.prompt))
+    if reply.kind == "ask-back":
+        lines.append(escape(reply.prompt))
+    lines += [f"· {escape(example)}" for example in reply.examples]
     return _fit("\n".join(lines))
 
 
@@ -82,6 +83,8 @@ def answer_keyboard(knowledge: KnowledgeBase, reply: Reply, *, in_menu: bool = F
     lang = reply.lang
     entry = knowledge.by_id.get(reply.entry_id or "")
     rows: list[list[InlineKeyboardButton]] = []
+    if reply.more and entry is not None:
+        rows.append([_button(FULL_TEXT[lang], f"f|{entry.id}|{lang}")])
     if entry is not None and entry.line:
         related = [e for e in knowledge.measures_of(entry.line) if e.id != entry.id][:2]
         rows += [[_button(title_of(e, lang), f"e|{e.id}|{lang}")] for e in related]
@@ -99,9 +102,9 @@ def render(knowledge: KnowledgeBase, reply: Reply) -> Rendered:
     if reply.kind == "answer":
         return Rendered(reply_html(reply), answer_keyboard(knowledge, reply))
     rows = option_rows(reply.options, reply.lang)
-    if reply.kind == "none":
+    if reply.kind in ("decline", "unexplained"):
         rows.append([_button(ALL_TOPICS[reply.lang], f"t|{reply.lang}")])
-    return Rendered(reply_html(reply), InlineKeyboardMarkup(rows))
+    return Rendered(reply_html(reply), InlineKeyboardMarkup(rows) if rows else None)
 
 
 def topics_menu(knowledge: KnowledgeBase, lang: Lang) -> Rendered:

@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 import opencc
 
@@ -23,9 +22,9 @@ import opencc
 # dictionary, and pypinyin's private copy of its tables, saves about 45 MB in every process.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
-from pypinyin import Style, lazy_pinyin  # reads the two settings above when first imported
+from pypinyin import Style, lazy_pinyin
 
-Lang = Literal["zh", "en"]
+from bot.language import Lang
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_CHAR = re.compile(f"[{_HAN}]")
@@ -49,7 +48,8 @@ STOP_ZH = (
     "做", "搞", "干", "回事", "意思", "指", "叫", "说", "讲", "请", "我", "你", "他", "她", "它",
     "们", "吗", "地", "得", "着", "过", "要", "会", "能", "可以", "一", "上", "中", "里", "到", "等",
     "多", "余", "名", "位", "人", "家", "次", "项", "条", "所", "具体", "主要", "情况", "关于",
-    "内容", "一些", "方面", "知道", "问", "下",
+    "内容", "一些", "方面", "知道", "问", "下", "事情", "事", "到底", "究竟", "一般", "通常", "平时", "最后",
+    "大概", "大约", "总共", "一共",
 )  # fmt: skip
 """Question words and function words: matched when part of a known term, else ignored."""
 
@@ -61,6 +61,7 @@ STOP_EN = frozenset((
     "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
     "us", "want", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with",
     "would", "you", "your", "t", "number", "give", "show", "explain", "mean", "means", "meant", "say", "said",
+    "happen", "happens", "happened", "ask", "asked", "asking",
 ))  # fmt: skip
 """English words that carry no topic."""
 
@@ -80,23 +81,49 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+_NUMERAL = re.compile(
+    r"(?<![一二两三四五六七八九十百千万哪这那每第某任])([一二两三四五六七八九十百千]{1,5})(?=(?:个|名|人|家|年|分钟|万亩|亩))"
+)
+_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_POWER = {"十": 10, "百": 100, "千": 1000}
+
+
+def _chinese_number(numeral: str) -> str:
+    """十 as 10, 一百二十 as 120: the way the article writes a count."""
+    total, digit = 0, None
+    for char in numeral:
+        if char in _DIGIT:
+            digit = _DIGIT[char]
+        else:
+            total += (digit if digit is not None else 1) * _POWER[char]
+            digit = None
+    return str(total + (digit or 0))
+
+
 def fold(text: str) -> str:
-    """Width, script and case folding: full-width to half-width, traditional to simplified."""
+    """Width, script and case folding: full-width to half-width, traditional to simplified, and a
+    count written in characters as digits where a unit follows (十年 as 10年, the article's way)."""
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     if _HAN_CHAR.search(text):
-        text = _converter().convert(text)
+        text = _NUMERAL.sub(lambda match: _chinese_number(match.group(1)), _converter().convert(text))
     return text.lower()
 
 
-def detect_language(text: str) -> Lang:
-    """`zh` when the text holds any Chinese character, `en` when it holds Latin words only."""
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+UNIVERSAL = frozenset({"ok", "okay", "kk", "lol", "hmm", "hm", "haha", "hahaha", "xd", "omg", "wow"})
+"""Latin words typed the same way in any language: on their own they say nothing of the writer's."""
+
+
+def detect_language(text: str) -> Lang | None:
+    """`zh` when the text holds Chinese, `en` when it holds English words, None when it has no
+    language of its own (digits, emoji, "ok")."""
     folded = fold(text)
     if _HAN_CHAR.search(folded):
         return "zh"
-    if re.search(r"[a-z]", folded):
+    if any(word not in UNIVERSAL for word in _LATIN_WORD.findall(folded)):
         return "en"
-    return "zh"
+    return None
 
 
 def strip_fillers(text: str) -> str:
@@ -127,18 +154,26 @@ def loosen(syllable: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light English stemmer: plural and verb endings, British and American spelling."""
+    """A light English stemmer: plural and verb endings, British and American spelling.
+
+    Both sides go through it, so it needs to be consistent, not correct: guide and guiding
+    meet at guid, village and villages at villag.
+    """
     word = word.replace("ization", "isation").replace("izing", "ising").replace("ize", "ise")
     if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("ied"):
         return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
     if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 3 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]
     return word
 
 
@@ -174,7 +209,7 @@ def stop_spans(sequence: Sequence[Unit], lang: Lang) -> set[int]:
         return {i for i, unit in enumerate(sequence) if unit.text in STOP_EN_STEMS}
     text = "".join(unit.text if len(unit.text) == 1 else "\0" for unit in sequence)
     stopped: set[int] = set()
-    for phrase in STOP_ZH:
+    for phrase in _STOP_ZH_LONGEST_FIRST:
         start = text.find(phrase)
         while start != -1:
             span = range(start, start + len(phrase))
@@ -185,28 +220,6 @@ def stop_spans(sequence: Sequence[Unit], lang: Lang) -> set[int]:
 
 
 STOP_EN_STEMS = frozenset(stem(word) for word in STOP_EN)
+_STOP_ZH_LONGEST_FIRST = sorted(STOP_ZH, key=len, reverse=True)
+"""一般 before 一, so that a longer question word is found whole."""
 """The stop words as `units` leaves them, to compare with stemmed words."""
-
-
-PLEASANTRIES = {
-    "hello": (
-        "你好", "您好", "嗨", "哈喽", "早上好", "上午好", "中午好", "下午好", "晚上好", "早安", "晚安", "在吗",
-        "在不在", "hello", "hi", "hey", "hiya", "good morning", "good afternoon", "good evening", "good night",
-        "morning",
-    ),
-    "thanks": (
-        "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "非常感谢", "thanks", "thank you", "thanks a lot", "thx", "ty",
-    ),
-    "bye": ("再见", "拜拜", "回头见", "bye", "goodbye", "bye bye", "see you", "cheers"),
-}  # fmt: skip
-"""Whole messages that are greetings, thanks or goodbyes, not questions."""
-
-_PLEASANTRY_OF = {phrase: kind for kind, phrases in PLEASANTRIES.items() for phrase in phrases}
-
-
-def pleasantry(text: str) -> str | None:
-    """`hello`, `thanks` or `bye` when the whole message is one of those, else None."""
-    folded = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
-    for suffix in ("啊", "呀", "哈", "哦", "呢", "了", "!", "~"):
-        folded = folded.removesuffix(suffix)
-    return _PLEASANTRY_OF.get(folded.strip())

@@ -1,38 +1,26 @@
 """What the bot says back, as structured parts, and as plain text for the console.
 
-The Telegram side renders the same `Reply` as HTML; both stay short: one measure, not the
-article. This module imports nothing from `telegram`.
+Every answer has the same shape: a title line (the measure and its line of work), then
+what answers the question asked (a list, the figures, the sentences that hold it, or the
+summary), and nothing else; the whole entry is one tap away (`more`). The Telegram side
+renders the same `Reply` as HTML. This module imports nothing from `telegram`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.knowledge import Entry, Figure, KnowledgeBase
-from bot.matching import Decision
-from bot.normalise import Lang
+from bot.focus import Focus
+from bot.knowledge import Entry, ItemList, KnowledgeBase
+from bot.language import Lang
+from bot.matching import Decision, Kind
+from bot.texts import day, say
 
-ARTICLE_TITLE = {
-    "zh": "《孝昌县：坚持“四化”并举，全力推动基层党建向纵深发展》",
-    "en": '"Xiaochang County: pursuing the four -isations together to push grassroots Party building deeper"',
-}
+BUDGET = {"zh": 300, "en": 600}
+"""The most characters a reply may take on a phone screen, unless a whole list or the full text was asked for."""
 
-NO_ANSWER = {
-    "zh": "抱歉，文章里没有讲到这个。我只了解{title}这一篇报道（2022年11月16日）。",
-    "en": "Sorry, the article does not say. I only know one report: {title} (16 November 2022).",
-}
-NOT_GIVEN = {
-    "zh": "文章讲到了「{title}」，但没有提到{detail}。",
-    "en": "The article does not give {detail} for that. What it does cover: {title}.",
-}
-ASK_BACK = {"zh": "您想问的是哪一项？", "en": "Which of these did you mean?"}
-ASK_HINT = {"zh": "回复序号，或换个说法再问。", "en": "Reply with a number, or ask another way."}
-TRY = {"zh": "可以试试问：", "en": "You could ask:"}
-FIGURES = {"zh": "数据", "en": "Figures"}
-EMPTY = {
-    "zh": "请用一句话提问，例如：孝昌县有多少个党小组？",
-    "en": "Please ask a question in words, for example: How many Party groups are there?",
-}
+FACT_WINDOW = 90
+"""The asked fact should stand within this many characters of a reply's start (checked by `bot eval`)."""
 
 
 @dataclass(frozen=True)
@@ -47,43 +35,83 @@ class Option:
 class Reply:
     """A reply in parts, ready to render as plain text or HTML."""
 
-    kind: str
+    kind: Kind
     lang: Lang
-    text: str
+    text: str = ""
+    """The body: the sentences or summary that answer, or the message itself."""
     title: str = ""
     line: str = ""
-    lead: str = ""
-    figures: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    """What the reply leads with: the figures asked for (`党小组 875个`) or whole lists (`三进：…`)."""
+    quote: str = ""
+    """For "unexplained": the article's sentence that mentions the thing."""
     options: tuple[Option, ...] = ()
+    prompt: str = ""
+    """The line before or after the options: "可以试试问：", "回复序号……"."""
+    examples: tuple[str, ...] = ()
+    """Example questions to offer (greeting, help, an empty message)."""
     entry_id: str | None = None
+    more: bool = False
+    """The entry holds more than this reply shows: offer its full text."""
+    whole: bool = False
+    """A whole list or the full text was asked for: the length budget does not apply."""
 
 
 def title_of(entry: Entry, lang: Lang) -> str:
     """An entry's title in a language."""
-    return entry.title if lang == "zh" else entry.en.title
+    return entry.title_in(lang)
 
 
-def figure_text(figure: Figure, lang: Lang) -> str:
-    """A figure as a short phrase: `党小组 875个` or `875 Party groups`."""
+def list_line(listed: ItemList, lang: Lang) -> str:
+    """A list, whole and compact: `四大产业：太子米、果茶、苗木花卉、生态养殖`."""
+    items = listed.items_in(lang)
     if lang == "zh":
-        return f"{figure.what} {figure.zh}"
-    return f"{figure.en_number} {figure.en}"
+        tail = say("partial", lang) if listed.partial else ""
+        return f"{listed.name}：{'、'.join(items)}{tail}"
+    tail = f", {say('partial', lang)}" if listed.partial else ""
+    name = listed.en_name[:1].upper() + listed.en_name[1:]
+    return f"{name}: {'; '.join(items)}{tail}"
 
 
-def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, asked: tuple[Figure, ...] = ()) -> Reply:
-    """The reply for one entry, leading with the asked figures when there are any."""
-    line = knowledge.lines.get(entry.line or "")
-    line_name = (line.zh if lang == "zh" else line.en) if line and line.id != entry.id else ""
+def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, focus: Focus | None = None) -> Reply:
+    """The reply for one entry, leading with what the question asked for (the summary if nothing particular)."""
+    focus = focus or Focus()
+    if focus.lists:
+        lead = tuple(list_line(listed, lang) for listed in focus.lists)
+        body = ""
+    else:
+        separator = "；" if lang == "zh" else "; "
+        lead = (separator.join(figure.phrase(lang) for figure in focus.figures),) if focus.figures else ()
+        body = (" " if lang == "en" else "").join(focus.sentences) or entry.short(lang)
+    shown = body or "".join(lead)
     return Reply(
         kind="answer",
         lang=lang,
-        text=entry.answer if lang == "zh" else entry.en.answer,
-        title=title_of(entry, lang),
-        line=line_name,
-        lead=("；" if lang == "zh" else "; ").join(figure_text(f, lang) for f in asked),
-        figures=tuple(figure_text(f, lang) for f in entry.figures),
+        text=body,
+        title=entry.title_in(lang),
+        line=knowledge.line_name(entry, lang),
+        lead=lead,
         entry_id=entry.id,
+        more=shown != entry.text(lang),
+        whole=bool(focus.lists),
     )
+
+
+def full_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang) -> Reply:
+    """The whole entry: its full text (for a measure, the article's own paragraph)."""
+    return Reply(
+        kind="answer",
+        lang=lang,
+        text=entry.text(lang),
+        title=entry.title_in(lang),
+        line=knowledge.line_name(entry, lang),
+        entry_id=entry.id,
+        whole=True,
+    )
+
+
+def _options(entries: list[Entry], lang: Lang) -> tuple[Option, ...]:
+    return tuple(Option(e.id, e.title_in(lang)) for e in entries)
 
 
 def suggestions(knowledge: KnowledgeBase, decision: Decision, count: int = 3) -> tuple[Option, ...]:
@@ -95,50 +123,89 @@ def suggestions(knowledge: KnowledgeBase, decision: Decision, count: int = 3) ->
         entry = knowledge.by_id.get(line_id)
         if entry is not None and entry not in picked:
             picked.append(entry)
-    return tuple(Option(e.id, title_of(e, decision.lang)) for e in picked[:count])
+    return _options(picked[:count], decision.lang)
 
 
 def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
-    """The reply to a decision: the answer, the question back, or an honest no."""
+    """The reply to a decision: the answer, a question back, an honest no, or small talk."""
     lang = decision.lang
-    if decision.outcome == "answer" and decision.best is not None:
-        return answer_reply(knowledge, decision.best.entry, lang, decision.figures)
-    if decision.outcome == "ask":
-        options = tuple(Option(c.entry.id, title_of(c.entry, lang)) for c in decision.candidates)
-        return Reply(kind="ask", lang=lang, text=ASK_BACK[lang], options=options)
-    if not decision.question.strip():
-        return Reply(kind="none", lang=lang, text=EMPTY[lang])
-    if decision.missing is not None and decision.best is not None:
-        text = NOT_GIVEN[lang].format(title=title_of(decision.best.entry, lang), detail=decision.missing.name(lang))
-        return Reply(kind="none", lang=lang, text=text, options=suggestions(knowledge, decision))
+    article = knowledge.article
+    facts = {
+        "title": article.title.of(lang),
+        "date": day(article.published, lang),
+        "source": article.source.of(lang),
+        "bot": article.bot.of(lang),
+        "scope": article.scope.of(lang),
+        "example": article.examples(lang)[0],
+    }
+    if decision.kind == "small-talk" and decision.talk is not None:
+        examples = article.examples(lang) if decision.talk in ("hello", "help", "who") else ()
+        return Reply(kind="small-talk", lang=lang, text=say(f"talk_{decision.talk}", lang, **facts), examples=examples)
+    if decision.kind == "answer" and decision.best is not None:
+        return answer_reply(knowledge, decision.best.entry, lang, decision.focus)
+    if decision.kind == "ask-back":
+        return Reply(
+            kind="ask-back",
+            lang=lang,
+            text=say("ask_broad" if decision.broad else "ask_back", lang),
+            options=_options([c.entry for c in decision.candidates], lang),
+            prompt=say("ask_hint", lang),
+        )
+    if decision.kind == "unexplained" and decision.gap is not None:
+        gap = decision.gap
+        title = gap.entry.title_in(lang)
+        if gap.term is not None:
+            text = say("unexplained_term", lang, term=gap.term.name(lang), title=title)
+        else:
+            detail = gap.detail.name(lang) if gap.detail is not None else say("the_number", lang)
+            text = say("unexplained_detail", lang, detail=detail, title=title)
+        others = [c.entry for c in decision.candidates if c.entry.id != gap.entry.id]
+        return Reply(
+            kind="unexplained",
+            lang=lang,
+            text=text,
+            quote=gap.sentence,
+            options=_options([gap.entry, *others][:1], lang),
+            entry_id=gap.entry.id,
+        )
+    if not decision.question.strip() or not any(ch.isalnum() for ch in decision.question):
+        return Reply(kind="decline", lang=lang, text=say("empty", lang, **facts), examples=article.examples(lang))
     return Reply(
-        kind="none",
+        kind="decline",
         lang=lang,
-        text=NO_ANSWER[lang].format(title=ARTICLE_TITLE[lang]),
+        text=say("decline", lang, **facts),
         options=suggestions(knowledge, decision),
+        prompt=say("try", lang),
     )
+
+
+def heading(reply: Reply) -> str:
+    """The title line of an answer: `【纵向深化】（优化体系，一体推进）`, or in English the title alone."""
+    if reply.lang == "zh":
+        return f"【{reply.title}】" + (f"（{reply.line}）" if reply.line else "")
+    return reply.title  # English lines of work are long: on a phone they would push the answer down
 
 
 def render_plain(reply: Reply) -> str:
     """The reply as plain text, for the console and the JSON output."""
     if reply.kind == "answer":
-        heading = f"【{reply.title}】" if reply.lang == "zh" else reply.title
-        if reply.line:
-            heading += f"（{reply.line}）" if reply.lang == "zh" else f" ({reply.line})"
-        parts = [heading]
-        if reply.lead:
-            parts.append(f"▶ {reply.lead}")
-        parts.append(reply.text)
-        if reply.figures:
-            separator = "；" if reply.lang == "zh" else "; "
-            colon = "：" if reply.lang == "zh" else ": "
-            parts.append(f"{FIGURES[reply.lang]}{colon}{separator.join(reply.figures)}")
+        parts = [heading(reply)]
+        parts += [f"▶ {lead}" for lead in reply.lead]
+        if reply.text:
+            parts.append(reply.text)
         return "\n".join(parts)
     lines = [reply.text]
-    if reply.options:
-        if reply.kind == "none":
-            lines.append(TRY[reply.lang])
-        lines += [f"{number}. {option.title}" for number, option in enumerate(reply.options, 1)]
-        if reply.kind == "ask":
-            lines.append(ASK_HINT[reply.lang])
-    return "\n".join(lines)
+    if reply.quote:
+        lines.append(reply.quote)
+    if reply.options and reply.kind == "decline":
+        lines.append(reply.prompt)
+    lines += [f"{number}. {option.title}" for number, option in enumerate(reply.options, 1)]
+    if reply.options and reply.kind == "ask-back":
+        lines.append(reply.prompt)
+    lines += [f"· {example}" for example in reply.examples]
+    return "\n".join(line for line in lines if line)
+
+
+def within_budget(reply: Reply) -> bool:
+    """Whether a reply fits a phone screen: 300 characters in Chinese, 600 in English, unless asked whole."""
+    return reply.whole or len(render_plain(reply)) <= BUDGET[reply.lang]

@@ -88,7 +88,7 @@ def stats(rows: Sequence[Row], since: datetime, top: int = 5) -> Stats:
 
 
 def _key(question: str) -> str:
-    return "".join(unit.text for unit in query_units(question, detect_language(question)))
+    return "".join(unit.text for unit in query_units(question, detect_language(question) or "zh"))
 
 
 def unanswered(rows: Sequence[Row], limit: int = 10) -> list[Group]:

@@ -35,9 +35,10 @@ class TestAsk:
         assert result.returncode == 0, result.stderr
         rows = [json.loads(line) for line in result.stdout.splitlines()]
         assert [set(row) for row in rows] == [
-            {"question", "matched", "answer", "id", "title", "score", "lang", "suggestions"}
+            {"question", "kind", "matched", "answer", "id", "title", "score", "lang", "missing", "suggestions"}
         ] * 3
         answered, declined, asked = rows
+        assert [row["kind"] for row in rows] == ["answer", "decline", "ask-back"]
         assert answered["matched"] is True
         assert answered["id"] == "system-vertical"
         assert "875" in answered["answer"]
@@ -46,6 +47,15 @@ class TestAsk:
         assert asked["matched"] is False
         assert asked["lang"] == "en"
         assert {s["id"] for s in asked["suggestions"]} == {"lead-three-four", "act-everyone"}
+
+    def test_small_talk_and_unexplained_terms_have_their_own_kind(self) -> None:
+        """`ask --json` says when a message was small talk, or named a term the article leaves unexplained."""
+        result = _run("ask", "--json", "你好", "五问是什么", "太子米多少钱一斤")
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [row["kind"] for row in rows] == ["small-talk", "unexplained", "unexplained"]
+        assert [row["matched"] for row in rows] == [False, False, False]
+        assert [row["missing"] for row in rows] == [None, "五问", "价格或费用"]
+        assert rows[1]["suggestions"][0]["id"] == "system-quality"
 
     def test_questions_from_stdin_one_per_line(self) -> None:
         """With no arguments, `ask` reads one question per line and skips blank lines."""
@@ -67,7 +77,7 @@ class TestValidate:
         path = BROKEN / "unknown_key.yaml"
         result = _run("validate", str(path))
         assert result.returncode == 1
-        assert result.stderr.startswith(f"{path}:8: unknown key 'colour'")
+        assert f"{path}:8: unknown key 'colour'" in result.stderr.splitlines()[1]
         assert "Traceback" not in result.stderr
 
     def test_faq_file_variable_is_honoured(self) -> None:

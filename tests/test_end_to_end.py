@@ -68,7 +68,7 @@ def test_a_conversation(rig: Rig) -> None:
 
     user.say("孝昌县的GDP是多少")
     (declined,) = user.wait_replies()
-    assert declined["text"].startswith("抱歉，文章里没有讲到这个")
+    assert declined["text"].startswith("抱歉，这篇报道里没有讲到这个")
 
     user.say("新创天地有几家")
     (typo,) = user.wait_replies()
@@ -80,13 +80,13 @@ def test_a_conversation(rig: Rig) -> None:
     wait_for(lambda: "三进四代" in str(user.message(menu["message_id"]).get("reply_markup")), 15, "the line's menu")
     page_buttons = buttons(user.message(menu["message_id"]))
     user.press(page_buttons["“三进四代”善为善治"], {**menu, "text": "x"})
-    wait_for(lambda: "冯山社区" in user.message(menu["message_id"])["text"], 15, "the measure in place")
+    wait_for(lambda: "小事不出村" in user.message(menu["message_id"])["text"], 15, "the measure in place")
 
     user.say("Fengshan")
     (asked,) = user.wait_replies()
     assert asked["text"].startswith("Which of these did you mean?")
     user.press(buttons(asked)["Mobilising everyone"], asked)
-    wait_for(lambda: "Zhouxiang" in user.message(asked["message_id"])["text"], 15, "the chosen answer in place")
+    wait_for(lambda: "Taizi rice" in user.message(asked["message_id"])["text"], 15, "the chosen answer in place")
 
     user.press(buttons(answer)["👍"], answer)
     with sqlite3.connect(rig.data_dir / "feedback.sqlite3") as db:

@@ -162,7 +162,7 @@ class TestQuestions:
         """An unanswerable question is declined plainly, with suggestions, and logged for the admins."""
         await bot.text("孝昌县GDP是多少")
         reply = bot.api.sent()[-1]
-        assert reply["text"].startswith("抱歉，文章里没有讲到这个")
+        assert reply["text"].startswith("抱歉，这篇报道里没有讲到这个")
         assert "t|zh" in _buttons(reply)
         events = bot.feedback.events("unanswered")
         assert [e["question"] for e in events] == ["孝昌县GDP是多少"]
@@ -172,7 +172,7 @@ class TestQuestions:
         """太子米's price is not in the article: the reply says so and offers the 太子米 entry as a button."""
         await bot.text("太子米卖多少钱一斤")
         reply = bot.api.sent()[-1]
-        assert reply["text"].startswith("文章讲到了「群众全员发动」，但没有提到价格或费用。")
+        assert reply["text"].startswith("文章没有提到价格或费用。相关原文（群众全员发动）：")
         assert _buttons(reply)[0] == "d|act-everyone|zh"
         assert [e["question"] for e in bot.feedback.events("unanswered")] == ["太子米卖多少钱一斤"]
 
@@ -189,7 +189,7 @@ class TestQuestions:
     async def test_greetings_get_a_greeting(self, bot: Harness) -> None:
         """'你好' is answered as a greeting, not matched against the FAQ."""
         await bot.text("你好")
-        assert bot.api.texts()[-1].startswith("你好！请问想了解")
+        assert bot.api.texts()[-1].startswith("你好！我是孝昌县基层党建问答")
 
     async def test_long_message_gets_a_polite_reply(self, bot: Harness) -> None:
         """A message far longer than a question is not matched; the user is asked to be brief."""
@@ -444,7 +444,7 @@ class TestFeedbackFailures:
         finally:
             holder.rollback()
             holder.close()
-        assert bot.api.texts()[-1].startswith("抱歉，文章里没有讲到这个")
+        assert bot.api.texts()[-1].startswith("抱歉，这篇报道里没有讲到这个")
         assert "feedback not recorded (unanswered)" in caplog.text
 
 

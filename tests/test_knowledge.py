@@ -80,11 +80,31 @@ class TestShippedFaq:
             assert entry.en.answer
             assert entry.en.questions
 
-    def test_answers_are_short(self, knowledge: KnowledgeBase) -> None:
-        """A reply is one measure, not the article: answers stay well under Telegram's 4096 limit."""
+    def test_each_measure_answers_with_the_articles_own_paragraph(self, knowledge: KnowledgeBase) -> None:
+        """A measure's full text is its paragraph in the article, word for word: nothing added, nothing left out."""
+        paragraphs = {
+            line.split("。", 1)[0]: line.split("。", 1)[1] for line in _article_body().splitlines() if "。" in line
+        }
+        for title in MEASURES:
+            entry = next(e for e in knowledge.entries if e.title == title)
+            assert entry.answer == paragraphs[title], title
+
+    def test_every_list_item_and_unexplained_term_stands_in_its_answer(self, knowledge: KnowledgeBase) -> None:
+        """Lists repeat the answer's words and unexplained terms are named by it, in both languages."""
         for entry in knowledge.entries:
-            assert len(entry.answer) < 400, entry.id
-            assert len(entry.en.answer) < 900, entry.id
+            for listed in entry.lists:
+                assert len(listed.items) == len(listed.en_items) >= 2
+            for named in entry.unexplained:
+                assert named.zh in entry.answer
+                assert named.en.lower() in entry.en.answer.lower()
+
+    def test_the_article_block_says_what_the_bot_is_about(self, knowledge: KnowledgeBase) -> None:
+        """Title, date, source and the bot's name come from the FAQ, not from the code."""
+        article = knowledge.article
+        assert article.title.zh == ARTICLE.read_text(encoding="utf-8").splitlines()[0]
+        assert article.published.isoformat() == "2022-11-16"
+        assert article.examples("zh")
+        assert article.examples("en")
 
     def test_folded_chinese_has_no_spaces(self, knowledge: KnowledgeBase) -> None:
         """Long answers folded over several YAML lines do not gain spaces between Chinese characters."""

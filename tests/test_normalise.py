@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.normalise import detect_language, fold, loosen, pleasantry, query_units, stem, stop_spans
+from bot.normalise import detect_language, fold, loosen, query_units, stem, stop_spans
 
 
 class TestFold:
@@ -79,10 +79,18 @@ def test_skipping_the_phrase_dictionary_changes_no_reading() -> None:
 
 
 class TestEnglish:
-    @pytest.mark.parametrize(("word", "stemmed"), [("companies", "company"), ("groups", "group"), ("trained", "train")])
+    @pytest.mark.parametrize(
+        ("word", "stemmed"),
+        [("companies", "company"), ("groups", "group"), ("trained", "train"), ("rectified", "rectify")],
+    )
     def test_stem(self, word: str, stemmed: str) -> None:
         """Plural and past forms meet their base form."""
         assert stem(word) == stemmed
+
+    @pytest.mark.parametrize(("one", "other"), [("guide", "guiding"), ("village", "villages"), ("services", "service")])
+    def test_forms_of_one_word_meet(self, one: str, other: str) -> None:
+        """The stemmer need not be right, only consistent: both forms give the same stem."""
+        assert stem(one) == stem(other)
 
     def test_stop_words_are_found_after_stemming(self) -> None:
         """'does' and 'this' are stop words even though the stemmer changes them."""
@@ -92,19 +100,27 @@ class TestEnglish:
 
 class TestLanguage:
     @pytest.mark.parametrize(
-        ("text", "lang"), [("党小组", "zh"), ("How many Party groups?", "en"), ("875", "zh"), ("what is 党小组", "zh")]
-    )
-    def test_detect(self, text: str, lang: str) -> None:
-        """Any Chinese character makes a question Chinese; Latin words alone make it English."""
+        ("text", "lang"),
+        [("党小组", "zh"), ("How many Party groups?", "en"), ("what is 党小组", "zh"), ("875", None), ("👍", None),
+         ("ok", None), ("OK 875", None)],
+    )  # fmt: skip
+    def test_detect(self, text: str, lang: str | None) -> None:
+        """Any Chinese character makes a question Chinese, English words make it English; digits,
+        emoji and words typed alike in any language ("ok") have no language of their own."""
         assert detect_language(text) == lang
 
 
-class TestPleasantry:
-    @pytest.mark.parametrize(("text", "kind"), [("你好", "hello"), ("Good morning!", "hello"), ("谢谢啊", "thanks")])
-    def test_whole_message_pleasantries(self, text: str, kind: str) -> None:
-        """Greetings and thanks are recognised as such."""
-        assert pleasantry(text) == kind
-
-    def test_pleasantry_inside_a_question_is_not_one(self) -> None:
-        """'你好，党小组有多少个' is a question, not a greeting."""
-        assert pleasantry("你好，党小组有多少个") is None
+class TestNumbers:
+    @pytest.mark.parametrize(
+        ("text", "folded"),
+        [
+            ("十年", "10年"),
+            ("七十一家", "71家"),
+            ("一百二十名", "120名"),
+            ("三进四代", "三进四代"),
+            ("哪一个", "哪一个"),
+        ],
+    )
+    def test_a_count_in_characters_reads_as_the_articles_digits(self, text: str, folded: str) -> None:
+        """十年 is the article's 10年; numbers that are not counts (三进四代, 哪一个) stay as they are."""
+        assert fold(text) == folded

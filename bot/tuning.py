@@ -1,0 +1,116 @@
+"""Every number that shapes matching and deciding, in one place, each with where it comes from.
+
+"Swept" means `python -m bot eval --sweep` chooses it on the tuning questions (never the
+held-out ones) and the value here is the one it chose; "by hand" says why it is fixed.
+A sweep passes a `Tuning` to the matcher rather than changing one in place. Imports
+nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+_KIND_WEIGHT = MappingProxyType(
+    {
+        "keyword": 1.0,
+        "title": 1.0,
+        "figure": 1.0,
+        "value": 1.0,
+        "title-word": 0.8,
+        "figure-word": 0.8,
+        "item": 0.8,
+        "question": 0.7,
+        "answer": 0.45,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The matcher's weights and the decision's cut-offs (scores are 0-100)."""
+
+    # -- the decision: swept
+    answer: float = 50.0
+    """Swept. The least score that answers."""
+    margin: float = 5.0
+    """Swept. How far the best entry must lead the next to be answered rather than asked about."""
+    ask: float = 50.0
+    """Swept. The least score for an entry to be offered in a question back."""
+    spread: float = 25.0
+    """By hand. Entries within this of the best are offered together when asking back; wide
+    enough for two or three options, the most a phone shows without scrolling."""
+
+    # -- weighing the question: swept
+    unknown_word: float = 0.7
+    """Swept. Weight against every entry of a question word no FAQ term explains (工资): a topic the
+    article never mentions."""
+    unknown_char: float = 0.5
+    """Swept. The same for a stray character outside any such word (种, 地)."""
+    min_evidence: float = 1.0
+    """Swept. How much telling content a question needs to score in full, so that one word found
+    everywhere (党员) cannot pick an entry on its own."""
+
+    # -- how much a match counts: by hand
+    kind_weight: Mapping[str, float] = field(default_factory=lambda: _KIND_WEIGHT)
+    """By hand: how much a term says about its entry by where the entry holds it. A curated keyword,
+    title or figure is the entry's own word (1); words of the title, of a figure's label or list
+    items nearly so; words of example questions less, words anywhere in the answer least."""
+    curated: float = 1.0
+    """By hand: the kind weight from which a term counts as written for its entry (keyword, title,
+    figure) rather than picked up from running text."""
+    exact: float = 1.0
+    sound: float = 0.9
+    """By hand: a homophone (党小租) counts a little less than the same characters."""
+    slip: float = 0.7
+    """By hand: a term one syllable off (星创天弟) counts less again; only terms of `slip_min_units` or more."""
+    slip_min_units: int = 4
+    """By hand: shorter terms one unit off match too much by chance (two of three characters)."""
+    crossing: float = 0.5
+    """By hand: a Chinese match cutting across the question's words (共建 in 一共|建) counts half."""
+    idf_floor: float = 0.05
+    """By hand: a term found in every entry still says a little."""
+
+    # -- the examples signal: by hand
+    similar: float = 80.0
+    """By hand: rapidfuzz ratio (on sounds) from which a question counts as phrased like an example."""
+    similar_short: float = 95.0
+    """By hand: the same for questions of three units or fewer, where a ratio of 80 is one unit."""
+    similar_short_units: int = 3
+    similar_candidates: int = 5
+    """By hand: examples compared per question; more never changed a ranking on the tuning set."""
+
+    # -- reading the answer: by hand
+    figure_tie: float = 0.15
+    """By hand: figures whose share of label matched is within this of the best are given together."""
+    figure_bonus: float = 10.0
+    """By hand: what an entry gains in a "how many" question when it has a figure of what is named;
+    two margins, enough to settle a near tie between the entry with the figure and one without."""
+    figure_match: float = 0.25
+    """By hand: the share of a figure's label a question must name for the figure to be the one asked
+    about: 党员 alone (two of the nine characters of 活跃在一线的青年党员) is not asking for it, 培训班
+    (three of 浙江大学培训班学员) is."""
+    unexplained_share: float = 0.5
+    """By hand: a question counts as asking what a named-but-unexplained term is when that term
+    explains at least this share of its telling content (五问是什么: all; 对照五问开展支部巡整: a third)."""
+    broad_entries: int = 3
+    """By hand: a question of broad topic words only (党员, villages) offers this many entries to choose from."""
+    broad_share: float = 0.15
+    """By hand: an entry is offered for a broad word only if it holds at least this share of the
+    weight the best one holds, so that a word two entries use is not answered with five."""
+
+    # -- sizes: by hand
+    ranked: int = 10
+    """How many candidates a ranking keeps: the decision looks at three, /ask lists five."""
+    offered: int = 3
+    """Options in a question back or a refusal: three fit a phone screen."""
+    max_query_units: int = 120
+    """Longer messages are cut: nobody asks an FAQ question in more words than this."""
+
+    def weight(self, kind: str) -> float:
+        """How much a term of this kind says about its entry."""
+        return self.kind_weight[kind]
+
+
+DEFAULT = Tuning()
