@@ -247,7 +247,11 @@ def _merit(tally: Tally) -> tuple[bool, float]:
     )
 
 
-SCORING_GRID = {"unknown_word": (0.5, 0.7, 1.0, 1.5), "unknown_char": (0.2, 0.3, 0.5), "min_evidence": (1.0, 1.5, 2.0)}
+SCORING_GRID = {
+    "unknown_word": (0.3, 0.5, 0.7, 1.0, 1.5),
+    "unknown_char": (0.1, 0.2, 0.3, 0.5),
+    "min_evidence": (0.5, 1.0, 1.5, 2.0),
+}
 CUT_OFF_GRID = {"answer": range(30, 81, 5), "margin": range(5, 31, 5), "ask": range(20, 51, 5)}
 
 
@@ -255,9 +259,11 @@ def sweep(matcher: Matcher, questions: list[Question], max_wrong: float = TARGET
     """The weights and cut-offs that do best on `questions`, with at most `max_wrong` confident wrong.
 
     Each question is ranked once per scoring setting; the cut-offs are then tried on the
-    cached rankings, and each distinct choice's conclusion is worked out once.
+    cached rankings, and each distinct choice's conclusion is worked out once. Of settings
+    that do equally well, the most cautious wins (unknown words weighing most, the highest
+    bar to answer).
     """
-    best: tuple[tuple[bool, float], Tuning, Tally] | None = None
+    best: tuple[tuple[bool, float, float, float, float, float], Tuning, Tally] | None = None
     base = matcher.tuning
     for word, char, floor in itertools.product(*SCORING_GRID.values()):
         scoring = replace(base, unknown_word=word, unknown_char=char, min_evidence=floor)
@@ -283,7 +289,8 @@ def sweep(matcher: Matcher, questions: list[Question], max_wrong: float = TARGET
                 tally = tally.add(question, decision)
             if tally.confident_wrong > max_wrong * tally.total:
                 continue
-            merit = _merit(tally)
+            # of settings doing equally well, the most cautious: it is likelier to hold on new questions
+            merit = (*_merit(tally), limits.unknown_word, limits.unknown_char, limits.min_evidence, limits.answer)
             if best is None or merit > best[0]:
                 best = (merit, limits, tally)
     if best is None:

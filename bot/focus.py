@@ -15,7 +15,7 @@ from functools import lru_cache
 from bot.index import Index, Reading
 from bot.knowledge import Entry, Figure, ItemList
 from bot.language import Lang
-from bot.normalise import STOP_EN_STEMS, fold, units
+from bot.normalise import fold, units
 from bot.tuning import Tuning
 
 LIST_CUE = {
@@ -44,7 +44,7 @@ QUANTITY = re.compile(
 
 _SENTENCE_END = {
     "zh": re.compile(r"(?<=[。；！？])"),
-    "en": re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])"),
+    "en": re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+"),
 }
 
 
@@ -75,20 +75,20 @@ def _unit_text(text: str) -> str:
 
 def find_focus(entry: Entry, position: int, reading: Reading, index: Index, tuning: Tuning) -> Focus:
     """The part of `entry` that answers the question read in `reading`."""
-    lists = _asked_lists(entry, position, reading, index)
+    lists = _asked_lists(entry, position, reading, index, tuning)
     if lists:
         return Focus(lists=lists)
-    figures = asked_figures(entry, reading, index, tuning)
-    chosen = _answering_sentences(entry, reading, index)
+    figures = asked_figures(entry, position, reading, index, tuning)
+    chosen = _answering_sentences(entry, reading, index, tuning)
     if figures:
         lang = reading.lang
         held = [s for s in sentences(entry.text(lang), lang) if _holds_figure(s, figures[0], lang)]
-        around = tuple(_clauses(s, reading, index) for s in held[:1])
+        around = tuple(_clauses(s, reading, index, tuning) for s in held[:1])
         return Focus(figures=figures, sentences=around or chosen[:1])
     return Focus(sentences=chosen)
 
 
-def _asked_lists(entry: Entry, position: int, reading: Reading, index: Index) -> tuple[ItemList, ...]:
+def _asked_lists(entry: Entry, position: int, reading: Reading, index: Index, tuning: Tuning) -> tuple[ItemList, ...]:
     """The entry's lists the question asks for: named (三进) with a word asking what it is or for a
     list, or named alone; named by the words inside its name (服务网络……组成, one of them not
     a word of the entry's own topic) with a word asking for a list; or two of its items named
@@ -102,19 +102,55 @@ def _asked_lists(entry: Entry, position: int, reading: Reading, index: Index) ->
         named = reading.covered(index.term_sets["list", position, number])
         parts = reading.covered(index.term_sets["list part", position, number])
         items = {m.term for m in reading.matches if m.term in index.term_sets["item", position, number]}
-        if named > 0 and (asks or named >= 0.8 * reading.total):
+        if named > 0 and (asks or named >= tuning.list_alone * reading.total):
             strength[number] = named
-        elif cue and parts >= 0.5 * reading.total and reading.covered(index.term_sets["list mark", position, number]):
+        elif (
+            cue
+            and parts >= tuning.list_parts * reading.total
+            and reading.covered(index.term_sets["list mark", position, number])
+        ):
             strength[number] = parts
         elif len(items) >= 2:
             strength[number] = reading.covered(items)
     if not strength:
         return ()
     top = max(strength.values())
-    return tuple(entry.lists[n] for n in sorted(strength) if strength[n] >= 0.5 * top)
+    return tuple(entry.lists[n] for n in sorted(strength) if strength[n] >= tuning.list_rival * top)
 
 
-def asked_figures(entry: Entry, reading: Reading, index: Index, tuning: Tuning) -> tuple[Figure, ...]:
+def figure_shares(entry: Entry, position: int, reading: Reading, index: Index) -> dict[int, float]:
+    """For each figure of the entry, how well the question names it (1 when it writes the number)."""
+    lang = reading.lang
+    asked_words = {reading.units[p].text for p in reading.content}
+    for match in reading.matches:  # a typo (党小租) or a synonym (水稻) names the label it stands for
+        term = index.terms[match.term]
+        asked_words.update(term.text)
+        for original in term.stands_for:
+            asked_words.update(original)
+    folded = fold(reading.text)
+    hits: dict[int, float] = {}
+    for number, figure in enumerate(entry.figures):
+        if len(figure.value.replace(".", "")) >= 2 and _number_in(figure, folded, lang):
+            # 10年 names the ten years, not the ten minutes, though both are 10
+            written = (figure.zh, f"{figure.value}{figure.unit}")
+            hits[number] = 1.0 if lang == "en" or any(form in folded for form in written) else 0.8
+            continue
+        parts = index.figure_parts.get((position, number), ())
+        shares = [len(part & asked_words) / len(part) for part in parts]
+        hits[number] = max(shares, default=0.0)
+    return hits
+
+
+def label_cover(reading: Reading, index: Index, position: int, number: int) -> float:
+    """The share of the question's weight standing on words of the figure's label."""
+    if reading.total <= 0:
+        return 0.0
+    words = frozenset().union(*index.figure_parts.get((position, number), ()))
+    held = sum(weight for p, weight in reading.telling.items() if reading.units[p].text in words)
+    return held / reading.total
+
+
+def asked_figures(entry: Entry, position: int, reading: Reading, index: Index, tuning: Tuning) -> tuple[Figure, ...]:
     """The figures a question asks for: it names the number, or asks how many of what a figure counts.
 
     A figure counts as named by the share of its label (or of one part of a label that lists
@@ -124,43 +160,15 @@ def asked_figures(entry: Entry, reading: Reading, index: Index, tuning: Tuning) 
     """
     if not entry.figures:
         return ()
-    lang = reading.lang
-    asked_words = {reading.units[p].text for p in reading.content}
-    for match in reading.matches:  # a typo (党小租) still names the label it stands for
-        asked_words.update(index.terms[match.term].text)
-    folded = fold(reading.text)
-    hits: dict[int, float] = {}
-    for number, figure in enumerate(entry.figures):
-        if len(figure.value.replace(".", "")) >= 2 and _number_in(figure, folded, lang):
-            # 10年 names the ten years, not the ten minutes, though both are 10
-            written = (figure.zh, f"{figure.value}{figure.unit}")
-            hits[number] = 1.0 if lang == "en" or any(form in folded for form in written) else 0.8
-            continue
-        parts = [_label_units(part, index) for part in _LABEL_PARTS[lang].split(fold(figure.label(lang)))]
-        shares = [len(set(part) & asked_words) / len(set(part)) for part in parts if part]
-        hits[number] = max(shares, default=0.0)
+    hits = figure_shares(entry, position, reading, index)
     top = max(hits.values())
     if top < tuning.figure_match:
         return ()
     asked = [entry.figures[n] for n, hit in sorted(hits.items()) if hit >= top - tuning.figure_tie]
-    if top >= 1.0 and any(_number_in(f, folded, lang) for f in asked):
+    folded = fold(reading.text)
+    if top >= 1.0 and any(_number_in(f, folded, reading.lang) for f in asked):
         return tuple(asked)
     return tuple(asked) if asks_number(reading) else ()
-
-
-_LABEL_PARTS = {"zh": re.compile(r"[、，,（）()]|和"), "en": re.compile(r",|\band\b|\(|\)")}
-
-
-def _label_units(text: str, index: Index) -> tuple[str, ...]:
-    """The units of (part of) a figure's label worth naming: not function words, not 全县."""
-    for word in index.generic_words:
-        text = text.replace(fold(word), " ")
-    pieces = units(text)
-    return (
-        tuple(u.text for u in pieces if u.text not in STOP_EN_STEMS)
-        if index.lang == "en"
-        else tuple(u.text for u in pieces if u.text not in "的之")
-    )
 
 
 def _number_in(figure: Figure, folded: str, lang: Lang) -> bool:
@@ -181,7 +189,7 @@ def _holds_figure(sentence: str, figure: Figure, lang: Lang) -> bool:
     return figure.en_number.rstrip("+") in sentence
 
 
-def _answering_sentences(entry: Entry, reading: Reading, index: Index) -> tuple[str, ...]:
+def _answering_sentences(entry: Entry, reading: Reading, index: Index, tuning: Tuning) -> tuple[str, ...]:
     """The sentence of the full text that holds what was asked, cut to the clauses that hold it.
 
     Each question position counts for a text when a term found there stands in it, weighed
@@ -191,27 +199,24 @@ def _answering_sentences(entry: Entry, reading: Reading, index: Index) -> tuple[
     answers as well.
     """
     lang = reading.lang
-    texts = sentences(entry.text(lang), lang)
+    texts = _with_context(sentences(entry.text(lang), lang), lang)
     if reading.total <= 0 or not texts:
         return ()
     credit = [_held(text, reading, index) for text in texts]
     best = max(range(len(texts)), key=lambda n: credit[n])
-    if credit[best] < SENTENCE_SHARE * reading.total or credit[best] < _held(entry.short(lang), reading, index):
+    if credit[best] < tuning.sentence_share * reading.total or credit[best] < _held(entry.short(lang), reading, index):
         return ()
-    chosen = _clauses(texts[best], reading, index)
-    if _BACK_REFERENCE[lang].match(chosen) and best > 0 and chosen == texts[best]:
-        chosen = texts[best - 1] + (" " if lang == "en" else "") + chosen
-    return (chosen,)
+    return (_clauses(texts[best], reading, index, tuning),)
 
 
-SENTENCE_SHARE = 0.5
-"""By hand: a sentence answers when it holds at least half the weight of the question, else the summary does."""
+def _with_context(texts: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
+    """Each sentence, with the one before when it begins by pointing back to it (该镇龙泉村……)."""
+    joiner = " " if lang == "en" else ""
+    return tuple(
+        texts[n - 1] + joiner + text if n > 0 and _BACK_REFERENCE[lang].match(text) else text
+        for n, text in enumerate(texts)
+    )
 
-LONG_SENTENCE = {"zh": 60, "en": 200}
-"""By hand: sentences longer than this are cut to the clauses that hold the question's terms."""
-CLAUSE_SHARE = 0.3
-"""By hand: a clause of a long sentence is kept when it holds at least this share of what the best
-clause holds, so that a broad word (发展) in a far clause does not pull the whole sentence in."""
 
 _CLAUSE_END = {"zh": re.compile(r"(?<=，)"), "en": re.compile(r"(?<=,) (?=and )|(?<=;) ")}
 _BACK_REFERENCE = {
@@ -220,14 +225,14 @@ _BACK_REFERENCE = {
 }
 
 
-def _clauses(sentence: str, reading: Reading, index: Index) -> str:
+def _clauses(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> str:
     """A long sentence cut to the run of clauses holding the question's terms."""
     lang = reading.lang
-    if len(sentence) <= LONG_SENTENCE[lang]:
+    if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en):
         return sentence
     parts = [part for part in _CLAUSE_END[lang].split(sentence) if part]
     credit = [_held(part, reading, index) for part in parts]
-    holding = [n for n, held in enumerate(credit) if held > 0 and held >= CLAUSE_SHARE * max(credit)]
+    holding = [n for n, held in enumerate(credit) if held > 0 and held >= tuning.clause_share * max(credit)]
     if not holding or len(parts) < 2:
         return sentence
     first, last = holding[0], holding[-1]

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.focus import Focus, asks_number, sentences
-from bot.index import Index
+from bot.index import Index, Reading
 from bot.knowledge import Detail, Entry, KnowledgeBase, Unexplained, plain
 from bot.language import LANGS, Lang
 from bot.normalise import fold
@@ -38,6 +38,8 @@ class Gap:
     detail: Detail | None = None
     number: bool = False
     """The question asks how many of something the entry gives no figure for."""
+    attribute: str = ""
+    """A word of the question the article never uses, asked of something it names (冯山社区的“人口”)."""
 
 
 class Gaps:
@@ -74,18 +76,18 @@ class Gaps:
 
         Nothing is missing when the question asks for a list the entry gives. A detail counts
         when no entry offered gives it (the one answered with, or all those offered in a
-        question back); a number, when the question asks how many and the entry it is answered
-        with has no figure of what it names. A term counts when the question is mostly about it
-        and asks for no figure the entry does give.
+        question back); so does a word the FAQ never uses, asked of something the article names
+        (冯山社区的人口). A number counts when the question asks how many and the entry it is
+        answered with has no figure of what it names. A term counts when the question is mostly
+        about it and asks for no figure the entry does give.
         """
         if focus.lists or not choice.candidates:
             return None
         lang = ranking.lang
         best = choice.candidates[0].entry
-        offered = choice.candidates[:1] if choice.kind == "answer" else choice.candidates
-        for detail in self.asked(choice.question, lang):
-            if not any(self.gives(c.entry, detail, lang) for c in offered):
-                return Gap(best, _mentioning(best, focus, lang), detail=detail)
+        missing = self._missing(choice, ranking)
+        if missing is not None:
+            return Gap(best, _mentioning(best, focus, lang), **missing)
         reading = ranking.reading
         if focus.figures or reading.total <= 0:
             return None
@@ -97,6 +99,41 @@ class Gaps:
             if share >= tuning.unexplained_share:
                 return Gap(best, _naming(best, named, lang), term=named)
         return None
+
+    def _missing(self, choice: Decision, ranking: Ranking) -> dict[str, Any] | None:
+        """A detail or a word the question asks for that no entry offered speaks of."""
+        lang = ranking.lang
+        offered = choice.candidates[:1] if choice.kind == "answer" else choice.candidates
+        for detail in self.asked(choice.question, lang):
+            if not any(self.gives(c.entry, detail, lang) for c in offered):
+                return {"detail": detail}
+        attribute = asked_attribute(ranking.reading)
+        if attribute and not any(plain(attribute) in self._texts[lang, c.entry.id] for c in offered):
+            return {"attribute": attribute}
+        return None
+
+
+_BEFORE_ATTRIBUTE = {
+    "zh": re.compile(r"(?:的|多少|几[个名家所位户座条项种]?)$"),
+    "en": re.compile(r"\b(?:how many|how much|the)$"),
+}
+_AFTER_ATTRIBUTE = {"zh": re.compile(r"^(?:是多少|有多少|多少|是几)"), "en": re.compile(r"^of\b")}
+
+
+def asked_attribute(reading: Reading) -> str:
+    """The word a question asks about something by, when the FAQ never uses it: a word right after
+    的 or 多少 (冯山社区的人口, 有多少人口), right before 多少 (产量多少), or "how many X", "the X of";
+    empty when there is none. Such a word is what is asked, and the article does not give it."""
+    lang = reading.lang
+    for start, end in reading.unknown_words:
+        word = reading.text[reading.units[start].start : reading.units[end - 1].end]
+        before = reading.text[: reading.units[start].start].rstrip()
+        after = reading.text[reading.units[end - 1].end :].lstrip()
+        if len(word) < 2 or (lang == "en" and len(word) < 4):
+            continue
+        if _BEFORE_ATTRIBUTE[lang].search(before) or _AFTER_ATTRIBUTE[lang].search(after):
+            return word
+    return ""
 
 
 def _pattern(words: Sequence[str], lang: Lang) -> re.Pattern[str]:

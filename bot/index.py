@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.knowledge import Entry, KnowledgeBase, iter_texts
+from bot.labels import label_parts
 from bot.language import Lang
 from bot.normalise import STOP_EN_STEMS, Unit, fold, prepare, query_units, stop_spans, units
 from bot.segmenter import Segmenter
@@ -81,6 +82,8 @@ class Reading:
     """How much each content position weighs (unknown positions included)."""
     unknown: frozenset[int]
     """Content positions no term explains."""
+    unknown_words: tuple[tuple[int, int], ...] = ()
+    """Positions [start, end) of the question's whole words no term explains (人口 in 冯山社区有多少人口)."""
 
     @property
     def total(self) -> float:
@@ -154,6 +157,8 @@ class Index:
         self.example_owner: list[int] = []
         self.example_sounds: list[str] = []
         self.generic_words: tuple[str, ...] = ()
+        self.figure_parts: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
+        """Per (entry, figure), the units of each part of its label, to see how well a question names it."""
         self.term_sets: dict[tuple[str, int, int], set[int]] = defaultdict(set)
         """The terms standing for a part of an entry: ("list", entry, n) for a list's name and keywords,
         ("list part", entry, n) for the words inside them, ("list mark", entry, n) for those of them
@@ -224,6 +229,9 @@ class Index:
                 weight_kind = {"title": "title-word", "item": "answer"}.get(kind, kind)
                 for word in self.words(text):
                     self._own(word, position, weight_kind)
+            if kind == "answer":  # and the words jieba alone finds (线上 in 线上线下)
+                for word in self.words(text, own=False):
+                    self._own(word, position, "answer")
         self._add_parts(position, entry)
         self._add_figures(position, entry)
         return examples
@@ -240,7 +248,7 @@ class Index:
                 if (term := self._own(text, position, "keyword")) is not None:
                     self.term_sets["list", position, number].add(term)
                 for word in self.words(text, own=False):  # 服务网络 and 组成 name 服务网络的组成 too
-                    if (term := self._own(word, position, "question")) is not None:
+                    if (term := self._own(word, position, "answer")) is not None:
                         self.term_sets["list part", position, number].add(term)
                         if word not in topic:  # 组成, not 服务网络, which the whole entry is about
                             self.term_sets["list mark", position, number].add(term)
@@ -255,6 +263,7 @@ class Index:
     def _add_figures(self, position: int, entry: Entry) -> None:
         for number, figure in enumerate(entry.figures):
             label = figure.label(self.lang)
+            self.figure_parts[position, number] = label_parts(label, self.lang, self.generic_words)
             self._own(label, position, "figure", number)
             for word in self.words(label):
                 self._own(word, position, "figure-word", number)
@@ -359,7 +368,16 @@ class Index:
         live, in_words = self._partly_known(query, words, live, unknown=unknown, in_words=in_words, tuning=tuning)
         for position in unknown:
             telling[position] = tuning.unknown_word if position in in_words else tuning.unknown_char
-        return Reading(self.lang, text, query, live, frozenset(content), telling, frozenset(unknown))
+        return Reading(
+            self.lang,
+            text,
+            query,
+            live,
+            frozenset(content),
+            telling,
+            frozenset(unknown),
+            _spans(in_words, words, query),
+        )
 
     def _partly_known(
         self,
@@ -451,12 +469,15 @@ class Index:
     def _align(
         self, matches: list[Match], query: Sequence[Unit], words: Sequence[tuple[int, int]], tuning: Tuning
     ) -> list[Match]:
-        """Matches that cut across the words of the question count less."""
+        """Matches that cut across the words of the question count less; a two-character sound-alike
+        that does is no typo at all (是试 in 村是|试点 is not 四事)."""
         if not words:
             return matches
         aligned = []
         for match in matches:
             if _straddles(query[match.start].start, query[match.end - 1].end, words):
+                if match.quality < tuning.exact and match.end - match.start == 2:
+                    continue
                 aligned.append(Match(match.term, match.start, match.end, match.quality * tuning.crossing))
             else:
                 aligned.append(match)
@@ -493,6 +514,18 @@ class Index:
     def sounds_of(self, reading: Reading) -> str:
         """The sounds of a read question's meaningful part."""
         return " ".join(unit.sound for position, unit in enumerate(reading.units) if position in reading.content)
+
+
+def _spans(positions: set[int], words: Sequence[tuple[int, int]], query: Sequence[Unit]) -> tuple[tuple[int, int], ...]:
+    """Runs of unknown positions that are whole words: by the question's words in Chinese, one unit each in English."""
+    if not words:
+        return tuple((p, p + 1) for p in sorted(positions))
+    found = []
+    for word_start, word_end in words:
+        span = [p for p, unit in enumerate(query) if word_start <= unit.start and unit.end <= word_end]
+        if len(span) >= 2 and all(p in positions for p in span):
+            found.append((span[0], span[-1] + 1))
+    return tuple(found)
 
 
 @lru_cache(maxsize=1)

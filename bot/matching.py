@@ -11,11 +11,11 @@ How a question is scored against an entry (see `bot.index` for how terms are fou
    `terms`, the share of the question's weight that the entry's own terms explain (each
    counted by where the entry holds it: a curated keyword more than a word of some
    answer); and `examples`, a rapidfuzz comparison with the entry's example questions on
-   sounds, which catches questions phrased like the examples. A third, `figures`, adds to
-   the leading entries that have a figure of what a "how many" question names (a question
-   about the area of nursery stock is about the entry with that figure, not the one that
-   lists nursery stock as an industry). Each can be switched off by name (the FAQ's
-   self-check judges examples on their words alone).
+   sounds, which catches questions phrased like the examples. A third, `figures`, lifts
+   the entries that have a figure of what a "how many" question names (a question about
+   the area of nursery stock is about the entry with that figure, not the one that lists
+   nursery stock as an industry). Each can be switched off by name (the FAQ's self-check
+   judges examples on their words alone).
 3. The decision: small talk is answered as such before any matching; then answer when
    the best entry is strong and clearly ahead, ask back when a few are close or when the
    question is only a broad topic word (党员), decline when nothing explains it.
@@ -38,7 +38,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.focus import Focus, asked_figures, asks_number, find_focus
+from bot.focus import Focus, asks_number, figure_shares, find_focus, label_cover
 from bot.gaps import Gap, Gaps
 from bot.index import Index, Reading
 from bot.knowledge import Entry, KnowledgeBase
@@ -139,10 +139,7 @@ class Matcher:
                 if owner in scores:
                     scores[owner] = max(scores[owner], score)
         if "figures" in signals and scores and asks_number(reading):
-            leaders = heapq.nsmallest(tuning.offered, scores, key=lambda owner: (-scores[owner], owner))
-            for owner in leaders:
-                if asked_figures(self.knowledge.entries[owner], reading, index, tuning):
-                    scores[owner] = min(100.0, scores[owner] + tuning.figure_bonus)
+            self._figures(scores, reading, index, tuning)
         order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
         entries = self.knowledge.entries
         return Ranking(
@@ -151,6 +148,24 @@ class Matcher:
             tuple(Candidate(entries[owner], round(scores[owner], 1)) for owner in order),
             {entries[owner].id: held for owner, held in explained.items()},
         )
+
+    def _figures(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
+        """In a "how many" question, the entries with a figure of what it names gain: a little when
+        the question names part of the figure's label, enough to answer when it names most of it
+        and is mostly about it (How many villages are there: the figure of the county's 219
+        villages; not How much money do villages earn)."""
+        for owner in list(scores):
+            entry = self.knowledge.entries[owner]
+            if not entry.figures:
+                continue
+            shares = figure_shares(entry, owner, reading, index)
+            best = max(shares, key=lambda number: shares[number])
+            share = shares[best]
+            if share >= tuning.figure_match:
+                named = (
+                    100.0 * share * label_cover(reading, index, owner, best) if share >= tuning.figure_answer else 0.0
+                )
+                scores[owner] = min(100.0, max(scores[owner] + tuning.figure_bonus, named))
 
     def _similarity(self, index: Index, sounds: str, tuning: Tuning) -> dict[int, float]:
         """Per entry, the best rapidfuzz ratio between the question and an example, on sounds."""

@@ -157,7 +157,12 @@ def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
         if gap.term is not None:
             text = say("unexplained_term", lang, term=gap.term.name(lang), title=title)
         else:
-            detail = gap.detail.name(lang) if gap.detail is not None else say("the_number", lang)
+            if gap.detail is not None:
+                detail = gap.detail.name(lang)
+            elif gap.attribute:
+                detail = say("the_word", lang, word=gap.attribute)
+            else:
+                detail = say("the_number", lang)
             text = say("unexplained_detail", lang, detail=detail, title=title)
         others = [c.entry for c in decision.candidates if c.entry.id != gap.entry.id]
         return Reply(

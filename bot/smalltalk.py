@@ -24,16 +24,18 @@ PHRASES: dict[Talk, tuple[str, ...]] = {
     ),
     "thanks": (
         "谢谢", "谢了", "谢啦", "多谢", "感谢", "非常感谢", "太感谢了", "辛苦了", "辛苦", "thanks", "thank you",
-        "thank u", "thx", "ty", "many thanks", "much appreciated", "appreciate it", "cheers",
+        "thank u", "thx", "ty", "many thanks", "much appreciated", "appreciate it", "cheers", "that helps",
+        "very helpful", "helpful",
     ),
     "bye": (
         "再见", "拜拜", "拜", "回头见", "下次见", "晚安", "bye", "goodbye", "bye bye", "see you", "see ya",
-        "good night", "later",
+        "good night", "later", "bye for now", "see you later", "talk later", "talk to you later",
     ),
     "who": (
         "你是谁", "您是谁", "你是什么", "你是机器人吗", "你是机器人", "你是人工智能吗", "你是ai吗", "你是真人吗",
         "你是人吗", "你叫什么", "你叫什么名字", "你的名字", "你是哪位", "who are you", "what are you",
         "are you a bot", "are you a robot", "are you human", "are you real", "are you ai", "what is your name",
+        "who am i talking to", "who is this", "你是真人还是机器人", "真人还是机器人",
         "what's your name", "your name",
     ),
     "help": (

@@ -41,6 +41,7 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "en": "The article does not give {detail}. What it says ({title}):",
     },
     "the_number": {"zh": "这个数字", "en": "that number"},
+    "the_word": {"zh": "“{word}”", "en": '"{word}"'},
     "partial": {"zh": "等", "en": "among others"},
     "list_count": {"zh": "（{count}项）", "en": " ({count})"},
     # -- small talk

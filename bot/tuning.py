@@ -32,11 +32,11 @@ class Tuning:
     """The matcher's weights and the decision's cut-offs (scores are 0-100)."""
 
     # -- the decision: swept
-    answer: float = 50.0
+    answer: float = 45.0
     """Swept. The least score that answers."""
     margin: float = 5.0
     """Swept. How far the best entry must lead the next to be answered rather than asked about."""
-    ask: float = 50.0
+    ask: float = 45.0
     """Swept. The least score for an entry to be offered in a question back."""
     spread: float = 25.0
     """By hand. Entries within this of the best are offered together when asking back; wide
@@ -87,10 +87,27 @@ class Tuning:
     figure_bonus: float = 10.0
     """By hand: what an entry gains in a "how many" question when it has a figure of what is named;
     two margins, enough to settle a near tie between the entry with the figure and one without."""
+    figure_answer: float = 0.5
+    """By hand: a "how many" question naming at least this share of a figure's label scores that share
+    for the figure's entry, even where its words alone are too common to tell (villages)."""
     figure_match: float = 0.25
     """By hand: the share of a figure's label a question must name for the figure to be the one asked
     about: 党员 alone (two of the nine characters of 活跃在一线的青年党员) is not asking for it, 培训班
     (three of 浙江大学培训班学员) is."""
+    list_alone: float = 0.8
+    """By hand: a list's name making up this share of a question asks for the list on its own (三进)."""
+    list_parts: float = 0.5
+    """By hand: the words inside a list's name must make up this share of a question to ask for it."""
+    list_rival: float = 0.5
+    """By hand: lists named at least this share as strongly as the best are given together (三进四代)."""
+    sentence_share: float = 0.5
+    """By hand: a sentence answers when it holds at least this share of the question's weight, else the summary does."""
+    long_sentence_zh: int = 60
+    long_sentence_en: int = 200
+    """By hand: sentences longer than these are cut to the clauses that hold the question's terms."""
+    clause_share: float = 0.3
+    """By hand: a clause of a long sentence is kept when it holds at least this share of what the best
+    clause holds, so that a broad word (发展) in a far clause does not pull the whole sentence in."""
     unexplained_share: float = 0.5
     """By hand: a question counts as asking what a named-but-unexplained term is when that term
     explains at least this share of its telling content (五问是什么: all; 对照五问开展支部巡整: a third)."""

@@ -182,6 +182,21 @@ class TestWhatTheArticleLeavesOut:
         assert decision.answered is None
         assert decision.kind in ("unexplained", "decline")
 
+    @pytest.mark.parametrize(
+        ("question", "word"),
+        [("新岗村的村长", "村长"), ("龙泉村有多少耕地", ""), ("How many employees does the canteen have?", "employees")],
+    )
+    def test_a_word_the_faq_never_uses_asked_of_a_named_thing_is_what_is_missing(
+        self, brain: Brain, question: str, word: str
+    ) -> None:
+        """A word right after 的 or 多少, or after "how many", that the FAQ never uses is what is asked, and
+        the article does not give it: declined, naming it (or the number), with the thing's entry offered."""
+        decision = brain.decide(question)
+        assert decision.kind == "unexplained"
+        assert decision.gap is not None
+        assert decision.gap.attribute == word
+        assert decision.gap.number == (not word)
+
     def test_the_same_thing_without_the_detail_is_answered(self, brain: Brain) -> None:
         """How much 太子米 is grown the article does tell."""
         decision = brain.decide("太子米种了多少亩")
