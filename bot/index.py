@@ -102,6 +102,13 @@ def _pieces(text: str) -> tuple[Unit, ...]:
     return units(fold(text))
 
 
+@lru_cache(maxsize=65536)
+def _keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An FAQ text's units and their sounds, as the index keys terms by."""
+    pieces = _pieces(text)
+    return tuple(u.text for u in pieces), tuple(u.sound for u in pieces)
+
+
 def _words_en(text: str) -> list[str]:
     """English words worth a term: three letters or more, or a number of two digits or more (not a bare 2)."""
     pieces = _pieces(text)
@@ -156,6 +163,7 @@ class Index:
         self.longest = 1
         self.example_owner: list[int] = []
         self.example_sounds: list[str] = []
+        self.examples_of: dict[int, list[int]] = {}
         self.generic_words: tuple[str, ...] = ()
         self.figure_parts: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
         """Per (entry, figure), the units of each part of its label, to see how well a question names it."""
@@ -169,7 +177,7 @@ class Index:
     @classmethod
     def build(cls, knowledge: KnowledgeBase, lang: Lang, tuning: Tuning) -> Index:
         """Index every entry of `knowledge` in `lang`."""
-        segmenter = Segmenter(_vocabulary(knowledge)) if lang == "zh" else None
+        segmenter = _segmenter(frozenset(_vocabulary(knowledge))) if lang == "zh" else None
         index = cls(lang, tuning, segmenter)
         index.generic_words = knowledge.generic(lang)
         examples: list[str] = []
@@ -183,6 +191,8 @@ class Index:
         index._add_synonyms(knowledge.synonyms(lang))
         index._lay_out()
         index.example_sounds = [index.content_sounds(query_units(q, lang)) for q in examples]
+        for number, owner in enumerate(index.example_owner):
+            index.examples_of.setdefault(owner, []).append(number)
         return index
 
     def words(self, text: str, *, own: bool = True) -> list[str]:
@@ -194,14 +204,14 @@ class Index:
         return [w for w in segmenter.cut(fold(text)) if len(w.strip()) >= 2 and not _is_stop_zh(w.strip())]
 
     def _term(self, text: str) -> Term | None:
-        pieces = _pieces(text)
-        if not pieces:
+        key, sound = _keys(text)
+        if not key:
             return None
-        key = tuple(u.text for u in pieces)
-        if key not in self.by_text:
-            self.by_text[key] = len(self.terms)
-            self.terms.append(Term(key, tuple(u.sound for u in pieces)))
-        return self.terms[self.by_text[key]]
+        number = self.by_text.get(key)
+        if number is None:
+            number = self.by_text[key] = len(self.terms)
+            self.terms.append(Term(key, sound))
+        return self.terms[number]
 
     def _own(self, text: str, entry: int, kind: str, figure: int | None = None) -> int | None:
         term = self._term(text)
@@ -287,7 +297,7 @@ class Index:
         for entry in knowledge.entries:
             found: set[int] = set()
             for _, text in iter_texts(entry, self.lang):
-                sequence = tuple(unit.text for unit in _pieces(text))
+                sequence = _keys(text)[0]
                 for start in range(len(sequence)):
                     for length in lengths:
                         if start + length > len(sequence):
@@ -526,6 +536,12 @@ def _spans(positions: set[int], words: Sequence[tuple[int, int]], query: Sequenc
         if len(span) >= 2 and all(p in positions for p in span):
             found.append((span[0], span[-1] + 1))
     return tuple(found)
+
+
+@lru_cache(maxsize=2)
+def _segmenter(vocabulary: frozenset[str]) -> Segmenter:
+    """The segmenter for a vocabulary; a reload with the same words reuses it, and what it has cut."""
+    return Segmenter(vocabulary)
 
 
 @lru_cache(maxsize=1)

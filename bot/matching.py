@@ -134,19 +134,20 @@ class Matcher:
         if "terms" in signals and explained:
             total = max(reading.total, tuning.min_evidence)
             scores = {owner: 100 * held / total for owner, held in explained.items()}
-        if "examples" in signals:
-            for owner, score in self._similarity(index, index.sounds_of(reading), tuning).items():
-                if owner in scores:
-                    scores[owner] = max(scores[owner], score)
+        if "examples" in signals and scores:
+            pool = heapq.nlargest(tuning.similar_pool, scores, key=lambda owner: scores[owner])
+            for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
+                scores[owner] = max(scores[owner], score)
         if "figures" in signals and scores and asks_number(reading):
             self._figures(scores, reading, index, tuning)
         order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
         entries = self.knowledge.entries
+        most = heapq.nlargest(tuning.ranked, explained, key=lambda owner: explained[owner])
         return Ranking(
             lang,
             reading,
             tuple(Candidate(entries[owner], round(scores[owner], 1)) for owner in order),
-            {entries[owner].id: held for owner, held in explained.items()},
+            {entries[owner].id: explained[owner] for owner in most},
         )
 
     def _figures(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
@@ -154,30 +155,31 @@ class Matcher:
         the question names part of the figure's label, enough to answer when it names most of it
         and is mostly about it (How many villages are there: the figure of the county's 219
         villages; not How much money do villages earn)."""
-        for owner in list(scores):
+        # only entries with a figure whose label or value holds a term the question has
+        holders = {owner for match in reading.matches for owner in index.terms[match.term].figures}
+        for owner in holders & scores.keys():
             entry = self.knowledge.entries[owner]
-            if not entry.figures:
-                continue
             shares = figure_shares(entry, owner, reading, index)
             best = max(shares, key=lambda number: shares[number])
             share = shares[best]
             if share >= tuning.figure_match:
-                named = (
-                    100.0 * share * label_cover(reading, index, owner, best) if share >= tuning.figure_answer else 0.0
-                )
+                cover = label_cover(reading, index, owner, best)
+                named = 100.0 * share * cover if share >= tuning.figure_answer else 0.0
                 scores[owner] = min(100.0, max(scores[owner] + tuning.figure_bonus, named))
 
-    def _similarity(self, index: Index, sounds: str, tuning: Tuning) -> dict[int, float]:
-        """Per entry, the best rapidfuzz ratio between the question and an example, on sounds."""
+    def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:
+        """Per entry of `pool`, the best rapidfuzz ratio between the question and an example, on sounds."""
         if not sounds:
             return {}
         short = sounds.count(" ") < tuning.similar_short_units
         cutoff = tuning.similar_short if short else tuning.similar
+        numbers = [number for owner in pool for number in index.examples_of.get(owner, ())]
+        choices = [index.example_sounds[number] for number in numbers]
         found: dict[int, float] = {}
-        for _, score, number in process.extract(
-            sounds, index.example_sounds, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
+        for _, score, place in process.extract(
+            sounds, choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
         ):
-            owner = index.example_owner[number]
+            owner = index.example_owner[numbers[place]]
             found[owner] = max(found.get(owner, 0.0), float(score))
         return found
 

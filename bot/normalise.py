@@ -100,6 +100,7 @@ def _chinese_number(numeral: str) -> str:
     return str(total + (digit or 0))
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Width, script and case folding: full-width to half-width, traditional to simplified, and a
     count written in characters as digits where a unit follows (十年 as 10年, the article's way)."""

@@ -75,6 +75,8 @@ class Segmenter:
             self._tokenizer.FREQ = base.FREQ
             self._tokenizer.total = base.total
         self._tokenizer.initialized = True
+        # the FAQ's texts are cut again at every reload, and the same questions recur
+        self._cut = lru_cache(maxsize=8192)(self._cut_once)
 
     def known(self, word: str) -> bool:
         """Whether jieba's own dictionary has the word (成绩): such a word in a question is no typo."""
@@ -82,4 +84,7 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """The words of a text, in order; joined they give the text back."""
-        return list(self._tokenizer.lcut(text))
+        return list(self._cut(text))
+
+    def _cut_once(self, text: str) -> tuple[str, ...]:
+        return tuple(self._tokenizer.lcut(text))

@@ -82,13 +82,18 @@ def _phrases() -> dict[tuple[str, ...], Talk]:
     return {_tokens(phrase): kind for kind, phrases in PHRASES.items() for phrase in phrases}
 
 
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    return max(len(phrase) for phrase in _phrases())
+
+
 def small_talk(text: str) -> Talk | None:
     """The kind of small talk a whole message is, or None when it is (or holds) a question."""
     tokens = _tokens(text)
     if not tokens or len(tokens) > 16:
         return None
     phrases = _phrases()
-    longest = max(len(p) for p in phrases)
+    longest = _longest()
     # best[i]: the reading of tokens[:i] as phrases and fillers with the fewest fillers, then the
     # fewest (so longest) phrases, as (fillers, phrases, kinds); None if there is none.
     # 你好 is a greeting, not 你 and 好; 你好厉害 is praise, not 你好 and 厉害.

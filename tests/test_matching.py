@@ -184,7 +184,11 @@ class TestWhatTheArticleLeavesOut:
 
     @pytest.mark.parametrize(
         ("question", "word"),
-        [("新岗村的村长", "村长"), ("龙泉村有多少耕地", ""), ("How many employees does the canteen have?", "employees")],
+        [
+            ("新岗村的村长", "村长"),
+            ("龙泉村有多少耕地", ""),
+            ("How many employees does the canteen have?", "employees"),
+        ],
     )
     def test_a_word_the_faq_never_uses_asked_of_a_named_thing_is_what_is_missing(
         self, brain: Brain, question: str, word: str
