@@ -1,0 +1,245 @@
+"""The store: every part, against every implementation (the same tests for each)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from bot.sqlite_store import SqliteStore
+from bot.storage import Answered, Choice, Event, Lifetimes, Store, StoreError, open_store
+from tests.conftest import FAQ
+
+START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def move(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+StoreMaker = Callable[[Clock], SqliteStore]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(params=["sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
+    """A started store of each kind, on a clock the test moves."""
+    del request
+    started = SqliteStore(tmp_path / "data", clock=clock, lifetimes=Lifetimes())
+    await started.start()
+    yield started
+    await started.close()
+
+
+class TestEvents:
+    async def test_events_come_back_in_order_with_times_and_without_user_ids(self, store: Store, clock: Clock) -> None:
+        """The usage log keeps each event with its time; a user id is stored only as a keyed hash."""
+        await store.events.record(Event("answered", "private", "zh", "党小组", 7, "system-vertical", (("a", 1.0),)))
+        clock.move(minutes=1)
+        await store.events.record(Event("unanswered", "group", "en", "GDP?", 8))
+        await _settle(store)
+        rows = await store.events.since(START - timedelta(days=1))
+        assert [(r.kind, r.question, r.at) for r in rows] == [
+            ("answered", "党小组", START),
+            ("unanswered", "GDP?", START + timedelta(minutes=1)),
+        ]
+        assert rows[0].candidates == (("a", 1.0),)
+        assert rows[0].user == store.user_hash(7) != "7"
+        assert [r.kind for r in await store.events.since(START, kinds=("unanswered",))] == ["unanswered"]
+
+
+class TestVotes:
+    async def test_one_vote_per_person_per_answer_the_latest_counting(self, store: Store) -> None:
+        """Pressing 👎 many times and then 👍 leaves one vote, 👍; another person's vote is separate."""
+        await store.conversations.answered(Answered(7, 100, "党小组", "zh", "answer", "system-vertical", 7))
+        for _ in range(5):
+            assert await store.votes.cast(7, 100, 7, -1)
+        assert await store.votes.cast(7, 100, 7, 1)
+        assert await store.votes.cast(7, 100, 9, -1)
+        votes = await store.votes.since(START - timedelta(days=1))
+        assert sorted((v.user == store.user_hash(7), v.vote, v.entry_id) for v in votes) == [
+            (False, -1, "system-vertical"),
+            (True, 1, "system-vertical"),
+        ]
+
+    async def test_a_vote_on_an_answer_that_was_never_sent_is_refused(self, store: Store) -> None:
+        """Votes for message ids the bot never answered with are not stored."""
+        assert not await store.votes.cast(7, 4242, 7, 1)
+        await store.conversations.answered(Answered(7, 101, "x", "zh", "decline"))
+        assert not await store.votes.cast(7, 101, 7, 1)
+        assert await store.votes.since(START - timedelta(days=1)) == []
+
+
+class TestConversations:
+    async def test_a_pending_choice_lasts_until_it_expires_or_is_settled(self, store: Store, clock: Clock) -> None:
+        """A "did you mean" waits for its asker in its chat for a while, then is forgotten."""
+        choice = Choice(7, 7, 55, ("a", "b"), "en", "Fengshan", START + store.lifetimes.choice)
+        await store.conversations.offer(choice)
+        assert await store.conversations.pending(7, 7) == choice
+        assert await store.conversations.pending(7, 8) is None
+        clock.move(minutes=11)
+        assert await store.conversations.pending(7, 7) is None
+        await store.conversations.offer(Choice(7, 7, 56, ("c",), "zh", "x", clock.now + timedelta(minutes=10)))
+        await store.conversations.settle(7, 7)
+        assert await store.conversations.pending(7, 7) is None
+
+    async def test_the_question_behind_a_reply_is_found_by_either_message(self, store: Store) -> None:
+        """A reply is found by its own message id (for votes, full text) and by the question's (for edits)."""
+        reply = Answered(-100, 501, "党小组", "zh", "answer", "system-vertical", 7, 500, START)
+        await store.conversations.answered(reply)
+        assert await store.conversations.reply(-100, 501) == reply
+        assert await store.conversations.reply_to(-100, 500) == reply
+        assert await store.conversations.reply(-100, 500) is None
+
+    async def test_a_users_language_is_remembered(self, store: Store) -> None:
+        """The language a user last wrote in is there for their next command."""
+        assert await store.conversations.language(7) is None
+        await store.conversations.remember_language(7, "en")
+        assert await store.conversations.language(7) == "en"
+
+
+class TestDeliveries:
+    async def test_an_update_is_received_once_and_handled_once(self, store: Store) -> None:
+        """A re-delivered update is known; once done it is neither unhandled nor claimable again."""
+        assert await store.deliveries.receive(1, '{"update_id": 1}')
+        assert not await store.deliveries.receive(1, '{"update_id": 1}')
+        assert [u.update_id for u in await store.deliveries.unhandled("me")] == [1]
+        assert await store.deliveries.claim(1, "me")
+        await store.deliveries.done(1)
+        assert await store.deliveries.unhandled("me") == []
+        assert not await store.deliveries.claim(1, "me")
+
+    async def test_a_claim_holds_until_it_expires(self, store: Store, clock: Clock) -> None:
+        """Another holder cannot take an update while its claim lasts, and can once it expires."""
+        await store.deliveries.receive(2, "{}")
+        assert await store.deliveries.claim(2, "one")
+        assert not await store.deliveries.claim(2, "two")
+        clock.move(seconds=31)
+        assert await store.deliveries.claim(2, "two")
+
+    async def test_an_update_claimed_without_being_received_is_handled_once(self, store: Store) -> None:
+        """A claim is itself the record: the same id claimed again after done is refused."""
+        assert await store.deliveries.claim(3, "me")
+        await store.deliveries.done(3)
+        assert not await store.deliveries.claim(3, "other")
+
+
+class TestVersions:
+    async def test_versions_are_numbered_and_keep_their_bytes(self, store: Store) -> None:
+        """Each version gets the next number, with its author, summary and exact bytes."""
+        first = await store.versions.add(b"one", "file", "first")
+        second = await store.versions.add(b"two", "admin 9", "second")
+        assert (first.number, second.number) == (1, 2)
+        assert [v.number for v in await store.versions.latest()] == [2, 1]
+        found = await store.versions.get(1)
+        assert found is not None
+        assert found[1] == b"one"
+        assert found[0].author == "file"
+        assert await store.versions.get(3) is None
+
+
+class TestSqliteFiles:
+    async def test_data_dir_and_files_are_owner_only(self, tmp_path: Path) -> None:
+        """DATA_DIR is created 0700 and the database and key 0600."""
+        store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path / "data"))
+        await store.close()
+        assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+        for name in ("bot.sqlite3", "user-key"):
+            assert stat.S_IMODE((tmp_path / "data" / name).stat().st_mode) == 0o600
+
+    async def test_a_short_user_key_is_refused(self, tmp_path: Path) -> None:
+        """A key left empty or short (a full disk at first start) stops the bot with one line."""
+        data = tmp_path / "data"
+        data.mkdir()
+        (data / "user-key").write_bytes(b"")
+        with pytest.raises(StoreError, match=r"user key .* is 0 bytes"):
+            await open_store(Settings(faq_file=FAQ, data_dir=data))
+
+    async def test_a_damaged_database_is_moved_aside_and_a_fresh_one_started(self, tmp_path: Path) -> None:
+        """A file that is not a database any more is kept aside, and the bot starts on a new one."""
+        data = tmp_path / "data"
+        data.mkdir()
+        (data / "bot.sqlite3").write_bytes(b"this is not a database" * 100)
+        store = await open_store(Settings(faq_file=FAQ, data_dir=data))
+        await store.close()
+        assert [p.name.startswith("bot.sqlite3.corrupt-") for p in data.iterdir()].count(True) == 1
+
+    async def test_a_read_only_data_dir_is_one_line(self, tmp_path: Path) -> None:
+        """DATA_DIR that cannot be written gives one line naming it."""
+        if os.geteuid() == 0:
+            pytest.skip("root writes to read-only directories; the service test covers this as a user")
+        data = tmp_path / "data"
+        data.mkdir()
+        data.chmod(0o500)
+        try:
+            with pytest.raises(StoreError, match=str(data)):
+                await open_store(Settings(faq_file=FAQ, data_dir=data))
+        finally:
+            data.chmod(0o700)
+
+    async def test_migrations_are_recorded_and_not_applied_twice(self, tmp_path: Path) -> None:
+        """The schema's version is kept in the file; opening it again applies nothing."""
+        for _ in range(2):
+            store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+            await store.close()
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
+
+    async def test_the_old_usage_log_is_copied_in_once(self, tmp_path: Path) -> None:
+        """A DATA_DIR from before this store keeps its history: questions asked are copied over."""
+        with sqlite3.connect(tmp_path / "feedback.sqlite3") as old:
+            old.execute(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, at TEXT, kind TEXT, chat_type TEXT, lang TEXT,"
+                " question TEXT, entry_id TEXT, vote INTEGER, candidates TEXT, user TEXT)"
+            )
+            old.execute(
+                "INSERT INTO events VALUES (1, '2026-11-01T10:00:00+00:00', 'answered', 'private', 'zh', '党小组',"
+                " 'system-vertical', NULL, '[]', 'abc')"
+            )
+        store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+        rows = await store.events.since(datetime(2026, 1, 1, tzinfo=UTC))
+        await store.close()
+        assert [(r.question, r.at.day) for r in rows] == [("党小组", 1)]
+
+    async def test_recording_never_waits_on_a_held_database(self, tmp_path: Path) -> None:
+        """With the file held by another process, recording returns at once and the event waits its turn."""
+        store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            started = asyncio.get_running_loop().time()
+            for number in range(50):
+                await store.events.record(Event("answered", "private", "zh", f"q{number}", 7))
+            assert asyncio.get_running_loop().time() - started < 0.1
+        finally:
+            holder.rollback()
+            holder.close()
+        await _settle(store)
+        await store.close()
+
+
+async def _settle(store: Store) -> None:
+    """Wait until the queued usage events are written."""
+    queue = getattr(store, "_queue", None)
+    if queue is not None:
+        await asyncio.wait_for(queue.join(), 10)
