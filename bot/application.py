@@ -1,13 +1,14 @@
 """Building the Telegram application: one way in, used by `run` and by the tests.
 
-`build_application(settings, brain)` wires the handlers, the defaults, the rate limiter
-and the Bot API address; it starts nothing. The caller decides between polling and a
-webhook.
+`build_application(settings, brain, store)` fills the services every handler shares, wires
+the handlers (one per command, one per kind of button), the defaults, the rate limiter and
+the Bot API address; it starts nothing. The caller decides between polling and a webhook.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -27,12 +28,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import admin, buttons, handlers
 from bot.answering import Brain
+from bot.callbacks import Kind, pattern
 from bot.delivery import PatientRateLimiter
-from bot.feedback import FeedbackStore
-from bot.handlers import BotServices
+from bot.handlers import Context
+from bot.services import BotServices, Command, Reload
 from bot.settings import Settings
+from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -45,29 +48,48 @@ the waiting. (An earlier machine with a slower emulator put 8 first, at 95, and 
 
 BotApplication = Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any], BotServices, Any]
 
-COMMANDS = {
-    "zh": [
-        ("topics", "按目录浏览文章"),
-        ("ask", "提问（群聊中使用）"),
-        ("about", "关于这篇文章"),
-        ("help", "使用说明"),
-        ("start", "开始"),
-    ],
-    "en": [
-        ("topics", "Browse the article"),
-        ("ask", "Ask a question (in groups)"),
-        ("about", "About the article"),
-        ("help", "How to use the bot"),
-        ("start", "Start"),
-    ],
+COMMANDS = (
+    Command("start", "开始", "Start"),
+    Command("help", "使用说明", "How to use the bot"),
+    Command("topics", "按目录浏览文章", "Browse the article"),
+    Command("ask", "提问（群聊中使用）", "Ask a question (in groups)"),
+    Command("about", "关于这篇文章", "About the article"),
+    Command("stats", "使用统计 [day|week]", "Usage statistics [day|week]", admin=True),
+    Command("unanswered", "没答上的问题 [day|week]", "Questions not answered [day|week]", admin=True),
+    Command("reload", "重新加载问答库", "Load the FAQ file again", admin=True),
+)
+"""Every command, in the order /help and Telegram's menu list them."""
+
+COMMAND_HANDLERS: dict[str, Callable[[Update, Context], Coroutine[Any, Any, None]]] = {
+    "start": handlers.start,
+    "help": handlers.help_command,
+    "topics": handlers.topics,
+    "ask": handlers.ask,
+    "about": handlers.about,
+    "stats": admin.stats_command,
+    "unanswered": admin.unanswered_command,
+    "reload": admin.reload_command,
+}
+
+BUTTON_HANDLERS: dict[Kind, Callable[[Update, Context], Coroutine[Any, Any, None]]] = {
+    Kind.CHOICE: buttons.choice,
+    Kind.FULL: buttons.full_text,
+    Kind.ENTRY: buttons.entry,
+    Kind.MENU_ENTRY: buttons.menu,
+    Kind.LINE: buttons.menu,
+    Kind.TOPICS: buttons.menu,
+    Kind.NONE: buttons.menu,
+    Kind.EXAMPLE: buttons.example,
+    Kind.VOTE: buttons.vote,
 }
 
 
 async def register_commands(application: BotApplication) -> None:
-    """Register the command list in Chinese and English; a refusal is logged, not fatal."""
+    """Register the users' command list in Chinese and English; a refusal is logged, not fatal."""
+    public = [c for c in application.bot_data.commands if not c.admin]
     try:
-        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS["en"]])
-        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS["zh"]], language_code="zh")
+        await application.bot.set_my_commands([BotCommand(c.name, c.en) for c in public])
+        await application.bot.set_my_commands([BotCommand(c.name, c.zh) for c in public], language_code="zh")
     except TelegramError as error:
         log.warning("command list not registered: %s", error)
 
@@ -75,11 +97,12 @@ async def register_commands(application: BotApplication) -> None:
 def build_application(
     settings: Settings,
     brain: Brain,
+    store: Store,
     *,
-    feedback: FeedbackStore | None = None,
+    reload: Reload | None = None,
     request: BaseRequest | None = None,
 ) -> BotApplication:
-    """The bot, ready to start: handlers, HTML defaults, rate limiter, Bot API address."""
+    """The bot, ready to start: its services, handlers, HTML defaults, rate limiter, Bot API address."""
     if settings.token is None:
         raise ValueError("a token is needed to build the Telegram application")
     context_types = ContextTypes(bot_data=BotServices)
@@ -104,8 +127,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: BotApplication = builder.build()
-    application.bot_data.brain = brain
-    application.bot_data.feedback = feedback
+    application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, reload=reload)
     add_handlers(application)
     return application
 
@@ -113,24 +135,26 @@ def build_application(
 def add_handlers(application: BotApplication) -> None:
     """Every handler of the bot, in the order they are tried."""
     private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    new = filters.UpdateType.MESSAGE
+    application.add_handlers([CommandHandler(name, handler) for name, handler in COMMAND_HANDLERS.items()])
     application.add_handlers(
         [
-            CommandHandler("start", handlers.start),
-            CommandHandler("help", handlers.help_command),
-            CommandHandler("about", handlers.about),
-            CommandHandler("topics", handlers.topics),
-            CommandHandler("ask", handlers.ask),
-            CommandHandler("reload", handlers.reload_command),
-            CommandHandler("stats", handlers.stats_command),
-            CommandHandler("unanswered", handlers.unanswered_command),
-            MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
-            MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, handlers.group_text),
-            MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),
-            CallbackQueryHandler(handlers.button),
+            MessageHandler(
+                new & filters.COMMAND & (private | filters.Regex(_ADDRESSED_COMMAND)), handlers.unknown_command
+            ),
+            MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
+            MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, handlers.group_text),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND, handlers.edited),
+            MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),
+            *(CallbackQueryHandler(handler, pattern=pattern(kind)) for kind, handler in BUTTON_HANDLERS.items()),
             InlineQueryHandler(handlers.inline_query),
         ]
     )
     application.add_error_handler(handlers.error_handler)
 
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+_ADDRESSED_COMMAND = r"^/\w+@\w+"
+"""A command naming a bot (/foo@XiaochangFaqBot): in a group, only those are for this bot to answer."""
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]

@@ -5,22 +5,24 @@ Imports nothing from `telegram`, so the bot is useful with no token at all.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.answering import Brain
 from bot.evaluation import evaluate, format_report, load_questions, sweep
-from bot.feedback import FeedbackStore
 from bot.knowledge import KnowledgeError
 from bot.language import Lang
 from bot.matching import Decision
 from bot.reply import Reply, render_plain
 from bot.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.settings import Settings
+from bot.sqlite_store import DATABASE, LEGACY
+from bot.storage import StoreError, open_store
 from bot.texts import say
 
 
@@ -163,17 +165,37 @@ def eval_command(
 
 def report_command(settings: Settings, *, days: int, as_csv: bool) -> int:
     """Print what /stats and /unanswered show, for the last `days` days, as text or CSV."""
-    since = datetime.now(UTC) - timedelta(days=days)
-    store = FeedbackStore(settings.data_dir)
+    if days < 1:
+        print(f"faqbot: --days {days}: give a number of days of 1 or more", file=sys.stderr)
+        return 2
+    database = settings.data_dir / DATABASE
+    if not database.exists() and not (settings.data_dir / LEGACY).exists():
+        print(
+            f"faqbot: no database at {database}: DATA_DIR chooses where the bot keeps it; "
+            "point DATA_DIR at the running bot's data directory",
+            file=sys.stderr,
+        )
+        return 1
+    return asyncio.run(_report(settings, days=days, as_csv=as_csv))
+
+
+async def _report(settings: Settings, *, days: int, as_csv: bool) -> int:
     try:
-        rows = store.events(since=since)
+        store = await open_store(settings)
+    except StoreError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return 1
+    try:
+        since = store.clock() - timedelta(days=days)
+        events = await store.events.since(since)
+        votes = await store.votes.since(since)
     finally:
-        store.close()
+        await store.close()
     titles: dict[str, str] = {}
     brain = _brain(settings.faq_file)
     if brain is not None:
         titles = entry_titles(brain.knowledge)
-    summary, groups = stats(rows, since), unanswered(rows)
+    summary, groups = stats(events, votes, since), unanswered(events)
     if as_csv:
         sys.stdout.write(to_csv(summary, groups))
     else:

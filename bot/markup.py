@@ -1,35 +1,32 @@
 """Rendering replies for Telegram: HTML text with every piece escaped, and inline keyboards.
 
-Callback data stays under Telegram's 64 bytes: `e|<entry>|<lang>` sends an entry as a new
-message, `d|<entry>|<lang>` turns a "did you mean" message into that answer, `f|<entry>|<lang>`
-expands an answer into the entry's full text, `m|<entry>|<lang>` opens an entry inside the
-topic menu, `l|<line>|<lang>` a line of work, `t|<lang>` the topic menu, and
-`v|<+ or ->|<entry>` is a vote.
-No matching happens here.
+Every button's data comes from `bot.callbacks`; every word from `bot.texts`. No matching
+happens here. Telegram's own limits are named here once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import Callback, Kind
 from bot.knowledge import KnowledgeBase
 from bot.language import Lang
-from bot.reply import Option, Reply, title_of
+from bot.reply import Option, Reply
+from bot.texts import say
 
 MAX_MESSAGE = 4096
+"""Telegram's limit on a message's text."""
+MAX_CAPTION = 1024
+"""Telegram's limit on a photo's or document's caption."""
+MAX_INLINE_QUERY = 256
+"""Telegram passes on only this many characters of an inline query."""
 MAX_BUTTON_TEXT = 60
-
-TOPICS_TEXT = {
-    "zh": "<b>文章目录</b>：孝昌县“四化”并举抓基层党建，四个方面、十二项举措。请选择：",
-    "en": "<b>Topics</b>: Xiaochang's four lines of work and twelve measures. Pick one:",
-}
-BACK = {"zh": "« 返回", "en": "« Back"}
-FULL_TEXT = {"zh": "📄 全文", "en": "📄 Full text"}
-ALL_TOPICS = {"zh": "📚 全部话题", "en": "📚 All topics"}
-OVERVIEW = {"zh": "概述", "en": "Overview"}
+"""Longer button labels are cut: a phone shows about this much."""
+RELATED = 2
+"""Related measures offered under an answer."""
 VOTE_UP, VOTE_DOWN = "👍", "👎"
 
 
@@ -41,92 +38,117 @@ class Rendered:
     keyboard: InlineKeyboardMarkup | None
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
+def button(text: str, callback: Callback) -> InlineKeyboardButton:
+    """A button with a label cut to fit a phone."""
     short = text if len(text) <= MAX_BUTTON_TEXT else text[: MAX_BUTTON_TEXT - 1] + "…"
-    return InlineKeyboardButton(short, callback_data=data)
-
-
-def _fit(text: str) -> str:
-    """Telegram refuses messages over 4096 characters; no reply should come near, but never exceed it."""
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+    return InlineKeyboardButton(short, callback_data=callback.encode())
 
 
 def reply_html(reply: Reply) -> str:
-    """A reply as Telegram HTML."""
+    """A reply as Telegram HTML, its text cut (never a tag) to Telegram's limit.
+
+    The FAQ's bounds keep every reply well under it; this is the last guard.
+    """
+    html = _html(reply)
+    text = reply.text
+    while len(html) > MAX_MESSAGE and text:
+        text = text[: max(0, len(text) - (len(html) - MAX_MESSAGE) - 1)]
+        html = _html(replace(reply, text=text + "…"))
+    return html
+
+
+def _html(reply: Reply) -> str:
     if reply.kind == "answer":
-        heading = f"<b>{escape(reply.title)}</b>"
+        title = f"<b>{escape(reply.title)}</b>"
         if reply.line:
-            heading += f" · <i>{escape(reply.line)}</i>"
-        parts = [heading]
+            title += f" · <i>{escape(reply.line)}</i>"
+        parts = [title]
         parts += [f"▶ <b>{escape(lead)}</b>" for lead in reply.lead]
         if reply.text:
             parts.append(escape(reply.text))
-        return _fit("\n\n".join(parts))
+        return "\n\n".join(parts)
     lines = [escape(reply.text)]
     if reply.quote:
         lines.append(f"<i>{escape(reply.quote)}</i>")
-    if reply.kind == "decline" and reply.options:
+    if reply.prompt and (reply.kind == "ask-back" or (reply.kind == "decline" and reply.options)):
         lines.append(escape(reply.prompt))
-    if reply.kind == "ask-back":
-        lines.append(escape(reply.prompt))
-    lines += [f"· {escape(example)}" for example in reply.examples]
-    return _fit("\n".join(lines))
+    return "\n".join(lines)
 
 
-def option_rows(options: tuple[Option, ...], lang: Lang) -> list[list[InlineKeyboardButton]]:
-    """One button per offered entry; pressing one turns the message into that answer."""
-    return [[_button(option.title, f"d|{option.id}|{lang}")] for option in options]
+def numbered(options: tuple[Option, ...], kind: Kind, lang: Lang) -> list[list[InlineKeyboardButton]]:
+    """One numbered button per offered entry: `1. 纵向深化`."""
+    return [[button(f"{n}. {option.title}", Callback(kind, option.id, lang))] for n, option in enumerate(options, 1)]
 
 
 def answer_keyboard(knowledge: KnowledgeBase, reply: Reply, *, in_menu: bool = False) -> InlineKeyboardMarkup:
-    """Under an answer: the related measures, the topic menu (or, inside it, the way back), and 👍/👎."""
+    """Under an answer: its full text, the related measures, the topic menu (or, inside it, the way back), 👍/👎."""
     lang = reply.lang
     entry = knowledge.by_id.get(reply.entry_id or "")
     rows: list[list[InlineKeyboardButton]] = []
-    if reply.more and entry is not None:
-        rows.append([_button(FULL_TEXT[lang], f"f|{entry.id}|{lang}")])
+    if entry is not None and reply.more:
+        rows.append([button(say("full_text", lang), Callback(Kind.FULL, entry.id, lang))])
     if entry is not None and entry.line:
-        related = [e for e in knowledge.measures_of(entry.line) if e.id != entry.id][:2]
-        rows += [[_button(title_of(e, lang), f"e|{e.id}|{lang}")] for e in related]
+        related = [e for e in knowledge.measures_of(entry.line) if e.id != entry.id][:RELATED]
+        rows += [[button(e.title_in(lang), Callback(Kind.ENTRY, e.id, lang))] for e in related]
     if in_menu:
-        back = f"l|{entry.line}|{lang}" if entry is not None and entry.line else f"t|{lang}"
-        rows.append([_button(BACK[lang], back)])
+        back = (
+            Callback(Kind.LINE, entry.line, lang)
+            if entry is not None and entry.line
+            else Callback(Kind.TOPICS, "", lang)
+        )
+        rows.append([button(say("back", lang), back)])
     else:
-        rows.append([_button(ALL_TOPICS[lang], f"t|{lang}")])
-    rows.append([_button(VOTE_UP, f"v|+|{reply.entry_id}"), _button(VOTE_DOWN, f"v|-|{reply.entry_id}")])
+        rows.append([button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))])
+    rows.append([button(VOTE_UP, Callback(Kind.VOTE, "+", lang)), button(VOTE_DOWN, Callback(Kind.VOTE, "-", lang))])
     return InlineKeyboardMarkup(rows)
 
 
 def render(knowledge: KnowledgeBase, reply: Reply) -> Rendered:
     """Text and keyboard for any reply of the core."""
+    lang = reply.lang
     if reply.kind == "answer":
         return Rendered(reply_html(reply), answer_keyboard(knowledge, reply))
-    rows = option_rows(reply.options, reply.lang)
-    if reply.kind in ("decline", "unexplained"):
-        rows.append([_button(ALL_TOPICS[reply.lang], f"t|{reply.lang}")])
+    rows: list[list[InlineKeyboardButton]] = []
+    if reply.kind == "ask-back":
+        rows = numbered(reply.options, Kind.CHOICE, lang)
+        rows.append([button(say("none_of_these", lang), Callback(Kind.NONE, "", lang))])
+    elif reply.kind in ("decline", "unexplained"):
+        rows = numbered(reply.options, Kind.CHOICE, lang)
+        rows.append([button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))])
+    examples = knowledge.article.examples(lang)
+    for example in reply.examples:
+        if example in examples:
+            rows.append([button(example, Callback(Kind.EXAMPLE, str(examples.index(example)), lang))])
     return Rendered(reply_html(reply), InlineKeyboardMarkup(rows) if rows else None)
 
 
+def examples_keyboard(knowledge: KnowledgeBase, lang: Lang) -> InlineKeyboardMarkup:
+    """The article's example questions, each a button that asks it."""
+    examples = knowledge.article.examples(lang)
+    return InlineKeyboardMarkup(
+        [[button(example, Callback(Kind.EXAMPLE, str(number), lang))] for number, example in enumerate(examples)]
+    )
+
+
 def topics_menu(knowledge: KnowledgeBase, lang: Lang) -> Rendered:
-    """The top of the topic menu: the four lines of work."""
-    rows = [[_button(line.zh if lang == "zh" else line.en, f"l|{line.id}|{lang}")] for line in knowledge.lines.values()]
-    extra = [e for e in (knowledge.by_id.get("overview"), knowledge.by_id.get("about")) if e is not None]
-    rows += [[_button(title_of(e, lang), f"m|{e.id}|{lang}")] for e in extra]
-    return Rendered(TOPICS_TEXT[lang], InlineKeyboardMarkup(rows))
+    """The top of the topic menu: the lines of work, the overview and the article."""
+    rows = [[button(line.name(lang), Callback(Kind.LINE, line.id, lang))] for line in knowledge.lines.values()]
+    extra = [e for e in knowledge.entries if e.line is None]
+    rows += [[button(e.title_in(lang), Callback(Kind.MENU_ENTRY, e.id, lang))] for e in extra]
+    return Rendered(say("topics", lang), InlineKeyboardMarkup(rows))
 
 
 def line_menu(knowledge: KnowledgeBase, line_id: str, lang: Lang) -> Rendered | None:
-    """One line of work: its own summary and its three measures, and the way back."""
+    """One line of work: its own summary and its measures, and the way back."""
     line = knowledge.lines.get(line_id)
     if line is None:
         return None
     rows = []
     if line_id in knowledge.by_id:
-        rows.append([_button(OVERVIEW[lang], f"m|{line_id}|{lang}")])
-    rows += [[_button(title_of(e, lang), f"m|{e.id}|{lang}")] for e in knowledge.measures_of(line_id)]
-    rows.append([_button(BACK[lang], f"t|{lang}")])
-    name = line.zh if lang == "zh" else line.en
-    return Rendered(f"<b>{escape(name)}</b>", InlineKeyboardMarkup(rows))
+        rows.append([button(say("overview", lang), Callback(Kind.MENU_ENTRY, line_id, lang))])
+    rows += [[button(e.title_in(lang), Callback(Kind.MENU_ENTRY, e.id, lang))] for e in knowledge.measures_of(line_id)]
+    rows.append([button(say("back", lang), Callback(Kind.TOPICS, "", lang))])
+    return Rendered(f"<b>{escape(line.name(lang))}</b>", InlineKeyboardMarkup(rows))
 
 
 def entry_page(knowledge: KnowledgeBase, reply: Reply) -> Rendered:

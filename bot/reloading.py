@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from watchfiles import awatch
@@ -23,6 +24,18 @@ from bot.knowledge import KnowledgeError, read_faq
 log = logging.getLogger(__name__)
 
 LAST_GOOD = "faq.last-good.yaml"
+
+
+class Trigger(Enum):
+    """Why a reload was done; the value is how the log says it, admins read it in their language."""
+
+    FILE = "the file changed"
+    SIGNAL = "SIGHUP"
+    COMMAND = "/reload"
+
+
+Notify = Callable[["ReloadResult", Trigger, "int | None"], Awaitable[None]]
+"""Tell the admins about a reload: (what happened, why it was done, an admin not to tell)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,7 @@ class FaqReloader:
         path: Path,
         data_dir: Path,
         install: Callable[[Brain], None],
-        tell_admins: Callable[[str], Awaitable[None]] | None = None,
+        tell_admins: Notify | None = None,
     ) -> None:
         self.path = path
         self.data_dir = data_dir
@@ -63,8 +76,13 @@ class FaqReloader:
         raw = read_faq(self.path)
         return Brain.parse(raw, str(self.path)), raw
 
-    async def reload(self, reason: str) -> ReloadResult:
-        """Load the file again; swap it in if it validates, else keep serving the current FAQ."""
+    async def reload(self, trigger: Trigger, quiet_for: int | None = None) -> ReloadResult:
+        """Load the file again; swap it in if it validates, else keep serving the current FAQ.
+
+        The admins are told when a file is refused, except `quiet_for`, the admin who asked
+        (their command's reply already says it).
+        """
+        reason = trigger.value if quiet_for is None else f"{trigger.value} by admin {quiet_for}"
         async with self._lock:
             try:
                 brain, raw = await asyncio.to_thread(self._load)
@@ -73,9 +91,10 @@ class FaqReloader:
                           len(error.problems))  # fmt: skip
                 for problem in error.problems:
                     log.error("%s", problem)
+                result = ReloadResult(False, 0, tuple(error.problems))
                 if self.tell_admins is not None:
-                    await self.tell_admins(_report(self.path, error.problems))
-                return ReloadResult(False, 0, tuple(error.problems))
+                    await self.tell_admins(result, trigger, quiet_for)
+                return result
             self.install(brain)
             await asyncio.to_thread(self.keep, raw)
             entries = len(brain.knowledge.entries)
@@ -88,10 +107,4 @@ class FaqReloader:
         target = self.path.resolve()
         async for changes in awatch(folder, stop_event=stop, debounce=300, step=100, recursive=False):
             if any(Path(changed).resolve() == target for _, changed in changes):
-                await self.reload("the file changed")
-
-
-def _report(path: Path, problems: list[str]) -> str:
-    shown = problems[:20]
-    more = f"\n… and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-    return f"FAQ {path} was not loaded; the bot still answers from the previous version.\n" + "\n".join(shown) + more
+                await self.reload(Trigger.FILE)

@@ -1,32 +1,39 @@
 """What the admins learn from use: statistics, and the questions the bot could not answer.
 
-Works on the rows of `bot.feedback` and returns plain text (for Telegram inside
-`<pre>`, and for the terminal) or CSV. Near-duplicate questions are grouped, so that
-"孝昌县GDP是多少" and "孝昌县的GDP是多少？" count as one. Imports nothing from `telegram`.
+Works on the store's rows and returns plain text in the admin's language (for Telegram
+inside `<pre>`, and for the terminal) or CSV. Near-duplicate questions are grouped, so that
+"孝昌县GDP是多少" and "孝昌县的GDP是多少？" count as one. Votes count people: one vote per
+person per answer, the latest. Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
 from rapidfuzz import fuzz
 
 from bot.knowledge import KnowledgeBase
+from bot.language import Lang
 from bot.normalise import detect_language, query_units
+from bot.storage import EventRow, VoteRow
+from bot.texts import say
 
 SAME_QUESTION = 85
 """rapidfuzz ratio from which two questions count as the same one."""
 
 BAR_WIDTH = 20
+TOP = 5
+"""Measures listed as the most asked."""
+GROUPS = 10
+"""Unanswered questions listed."""
 
-Row = Mapping[str, Any]
+QUESTION_KINDS = ("answered", "asked_back", "unanswered")
+"""The usage log's kinds that are questions (small talk is not)."""
 
 
 @dataclass(frozen=True)
@@ -40,11 +47,12 @@ class Stats:
     votes_up: int
     votes_down: int
     top: tuple[tuple[str, int], ...]
-    per_day: tuple[tuple[str, int], ...]
+    per_day: tuple[tuple[date, Counter[str]], ...]
+    """Each day with questions: its counts by outcome."""
 
     @property
     def questions(self) -> int:
-        """Questions matched in the period."""
+        """Questions in the period."""
         return self.answered + self.asked_back + self.unanswered
 
     def rate(self, part: int) -> str:
@@ -64,24 +72,26 @@ class Group:
     candidates: Counter[str] = field(default_factory=Counter)
 
 
-def entry_titles(knowledge: KnowledgeBase) -> dict[str, str]:
+def entry_titles(knowledge: KnowledgeBase, lang: Lang = "zh") -> dict[str, str]:
     """Entry id to title, for showing entries by name in the reports."""
-    return {entry.id: entry.title for entry in knowledge.entries}
+    return {entry.id: entry.title_in(lang) for entry in knowledge.entries}
 
 
-def stats(rows: Sequence[Row], since: datetime, top: int = 5) -> Stats:
-    """Count outcomes, top measures, votes and questions per day."""
-    kinds = Counter(row["kind"] for row in rows)
-    entries = Counter(row["entry_id"] for row in rows if row["kind"] == "answered" and row["entry_id"])
-    days = Counter(str(row["at"])[:10] for row in rows if row["kind"] != "vote")
-    votes = Counter(row["vote"] for row in rows if row["kind"] == "vote")
+def stats(events: Sequence[EventRow], votes: Sequence[VoteRow], since: datetime, top: int = TOP) -> Stats:
+    """Count outcomes, top measures, people's votes and questions per day."""
+    asked = [row for row in events if row.kind in QUESTION_KINDS]
+    kinds = Counter(row.kind for row in asked)
+    entries = Counter(row.entry_id for row in asked if row.kind == "answered" and row.entry_id)
+    days: dict[date, Counter[str]] = {}
+    for row in asked:
+        days.setdefault(row.at.date(), Counter())[row.kind] += 1
     return Stats(
         since=since,
         answered=kinds["answered"],
         asked_back=kinds["asked_back"],
         unanswered=kinds["unanswered"],
-        votes_up=votes[1],
-        votes_down=votes[-1],
+        votes_up=sum(1 for vote in votes if vote.vote > 0),
+        votes_down=sum(1 for vote in votes if vote.vote < 0),
         top=tuple(entries.most_common(top)),
         per_day=tuple(sorted(days.items())),
     )
@@ -91,12 +101,13 @@ def _key(question: str) -> str:
     return "".join(unit.text for unit in query_units(question, detect_language(question) or "zh"))
 
 
-def unanswered(rows: Sequence[Row], limit: int = 10) -> list[Group]:
+def unanswered(events: Sequence[EventRow], limit: int = GROUPS) -> list[Group]:
     """Questions declined or asked back about, near duplicates grouped, most frequent first."""
+    rows = [row for row in events if row.kind in ("unanswered", "asked_back")]
+    asked = Counter(row.question for row in rows)
+    kinds = {row.question: row.kind for row in rows}
+    best = {row.question: row.candidates for row in rows}
     groups: list[Group] = []
-    asked = Counter(row["question"] for row in rows if row["kind"] in ("unanswered", "asked_back"))
-    kinds = {row["question"]: row["kind"] for row in rows}
-    best = {row["question"]: json.loads(row["candidates"] or "[]") for row in rows}
     for question, count in asked.most_common():
         key = _key(question) or question
         group = next((g for g in groups if fuzz.ratio(key, g.key) >= SAME_QUESTION), None)
@@ -113,40 +124,41 @@ def unanswered(rows: Sequence[Row], limit: int = 10) -> list[Group]:
     return groups[:limit]
 
 
-def render_stats(report: Stats, titles: Mapping[str, str]) -> str:
+def render_stats(report: Stats, titles: Mapping[str, str], lang: Lang = "zh") -> str:
     """The statistics as plain text, with a bar per day."""
     lines = [
-        f"Since {report.since:%Y-%m-%d %H:%M} UTC: {report.questions} questions",
-        f"  answered    {report.answered:>5}  {report.rate(report.answered):>4}",
-        f"  asked back  {report.asked_back:>5}  {report.rate(report.asked_back):>4}",
-        f"  declined    {report.unanswered:>5}  {report.rate(report.unanswered):>4}",
-        f"  votes       {report.votes_up:>5} 👍  {report.votes_down} 👎",
+        say("stats_head", lang, since=f"{report.since:%Y-%m-%d %H:%M}", questions=report.questions),
+        f"  {say('stats_answered', lang):<10} {report.answered:>5}  {report.rate(report.answered):>4}",
+        f"  {say('stats_asked_back', lang):<10} {report.asked_back:>5}  {report.rate(report.asked_back):>4}",
+        f"  {say('stats_declined', lang):<10} {report.unanswered:>5}  {report.rate(report.unanswered):>4}",
+        f"  {say('stats_votes', lang):<10} {say('stats_votes_line', lang, up=report.votes_up, down=report.votes_down)}",
     ]
     if report.top:
-        lines.append("Most asked:")
+        lines.append(say("stats_top", lang))
         lines += [f"  {count:>5}  {titles.get(entry, entry)}" for entry, count in report.top]
     if report.per_day:
-        lines.append("Per day:")
-        most = max(count for _, count in report.per_day)
-        for day, count in report.per_day:
-            bar = "▇" * max(1, round(BAR_WIDTH * count / most))
-            lines.append(f"  {day[5:]} {bar} {count}")
+        lines.append(say("stats_days", lang))
+        most = max(sum(counts.values()) for _, counts in report.per_day)
+        for day, counts in report.per_day:
+            total = sum(counts.values())
+            bar = "▇" * max(1, round(BAR_WIDTH * total / most))
+            lines.append(f"  {day:%m-%d} {bar} {total}")
     return "\n".join(lines)
 
 
-def render_unanswered(groups: Sequence[Group], titles: Mapping[str, str]) -> str:
+def render_unanswered(groups: Sequence[Group], titles: Mapping[str, str], lang: Lang = "zh") -> str:
     """The grouped questions as plain text: count, question, how else it was typed, nearest entry."""
     if not groups:
-        return "No unanswered questions in this period."
+        return say("unanswered_none", lang)
     lines = []
     for group in groups:
-        note = f" ({group.asked_back} asked back)" if group.asked_back else ""
+        note = say("unanswered_asked_back", lang, count=group.asked_back) if group.asked_back else ""
         lines.append(f"{group.count:>4}× {group.question}{note}")
         if group.variants:
-            lines.append(f"      also: {' / '.join(group.variants[:3])}")
+            lines.append(f"      {say('unanswered_also', lang)}{' / '.join(group.variants[:3])}")
         if group.candidates:
             nearest = group.candidates.most_common(1)[0][0]
-            lines.append(f"      nearest: {titles.get(nearest, nearest)}")
+            lines.append(f"      {say('unanswered_nearest', lang)}{titles.get(nearest, nearest)}")
     return "\n".join(lines)
 
 
@@ -162,8 +174,8 @@ def to_csv(report: Stats, groups: Sequence[Group]) -> str:
     writer.writerow(["stats", "votes_down", report.votes_down, ""])
     for entry, count in report.top:
         writer.writerow(["top", entry, count, ""])
-    for day, count in report.per_day:
-        writer.writerow(["day", day, count, ""])
+    for day, counts in report.per_day:
+        writer.writerow(["day", day.isoformat(), sum(counts.values()), ""])
     for group in groups:
         writer.writerow(["unanswered", group.question, group.count, " / ".join(group.variants)])
     return out.getvalue()

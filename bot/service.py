@@ -15,22 +15,23 @@ import os
 import signal
 import sys
 import time
-from functools import partial
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+from bot.admin import MAX_SHOWN, problems_text
 from bot.answering import Brain
 from bot.application import ALLOWED_UPDATES, BotApplication, build_application, register_commands
 from bot.delivery import PatientRateLimiter
-from bot.feedback import FeedbackStore
 from bot.handlers import Context
 from bot.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.health import check as check_health
 from bot.knowledge import KnowledgeError, read_faq
 from bot.logs import configure_logging
-from bot.reloading import FaqReloader
+from bot.reloading import FaqReloader, ReloadResult, Trigger
 from bot.settings import Settings
+from bot.storage import Store, StoreError, open_store
+from bot.texts import say
 from bot.webhook import webhook_server
 
 log = logging.getLogger("bot")
@@ -60,7 +61,7 @@ def run_command(settings: Settings) -> int:
     return 0
 
 
-def _load(settings: Settings) -> tuple[Brain, bytes, FeedbackStore]:
+def _load(settings: Settings) -> tuple[Brain, bytes]:
     if settings.token is None:
         raise StartupError(
             "faqbot: TELEGRAM_BOT_TOKEN is not set; get one from @BotFather, "
@@ -72,32 +73,42 @@ def _load(settings: Settings) -> tuple[Brain, bytes, FeedbackStore]:
         brain = Brain.parse(raw, str(settings.faq_file))
     except KnowledgeError as error:
         raise StartupError(*error.problems) from None
-    try:
-        feedback = FeedbackStore(settings.data_dir)
-    except OSError as error:
-        raise StartupError(f"faqbot: cannot use DATA_DIR {settings.data_dir}: {error.strerror or error}") from None
-    return brain, raw, feedback
+    return brain, raw
 
 
 async def serve(settings: Settings) -> None:
     """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start."""
     configure_logging(settings.log_level, settings.log_format, secrets=[settings.token or ""])
-    brain, raw, feedback = _load(settings)
-    application = build_application(settings, brain, feedback=feedback)
-    services = application.bot_data
+    brain, raw = _load(settings)
+    try:
+        store = await open_store(settings)
+    except StoreError as error:
+        raise StartupError(f"faqbot: {error}") from None
+    try:
+        await _serve(settings, brain, raw, store)
+    finally:
+        await store.close()
+
+
+async def _serve(settings: Settings, brain: Brain, raw: bytes, store: Store) -> None:
+    holder: list[BotApplication] = []
 
     def install(new: Brain) -> None:
-        services.brain = new
+        holder[0].bot_data.brain = new
 
-    reloader = FaqReloader(settings.faq_file, settings.data_dir, install, partial(tell_admins, application, settings))
+    async def notify(result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
+        await tell_admins(holder[0], settings, result, trigger, quiet_for)
+
+    reloader = FaqReloader(settings.faq_file, settings.data_dir, install, notify)
     reloader.keep(raw)
-    services.reload = reloader.reload
-    services.admins = settings.admin_ids
+    application = build_application(settings, brain, store, reload=reloader.reload)
+    holder.append(application)
+    services = application.bot_data
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload("SIGHUP")))
+    loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL)))
     server = None
     if settings.webhook_url:
         path = urlsplit(settings.webhook_url).path
@@ -121,7 +132,6 @@ async def serve(settings: Settings) -> None:
         await watcher
         if server is not None:
             server.stop()
-        feedback.close()
 
 
 async def _run(application: BotApplication, settings: Settings, stop: asyncio.Event) -> None:
@@ -178,10 +188,17 @@ async def heartbeat(context: Context) -> None:
         _beat(context.application, context.job.data)
 
 
-async def tell_admins(application: BotApplication, settings: Settings, text: str) -> None:
-    """Send a plain-text notice to every admin; one who cannot be reached is logged and skipped."""
-    for admin in sorted(settings.admin_ids):
+async def tell_admins(
+    application: BotApplication, settings: Settings, result: ReloadResult, trigger: Trigger, quiet_for: int | None
+) -> None:
+    """Tell every admin (but `quiet_for`) in their own language that an FAQ file was refused, once each."""
+    services = application.bot_data
+    for admin_id in sorted(settings.admin_ids - ({quiet_for} if quiet_for is not None else set())):
+        lang = await services.language(admin_id) or "zh"
+        reason = say(f"reload_trigger_{trigger.name.lower()}", lang)
+        head = say("not_reloaded_notice", lang, path=settings.faq_file, reason=reason)
+        text = f"{head}\n{problems_text(result.problems, lang)}"
         try:
-            await application.bot.send_message(admin, text[:4000], parse_mode=None)
+            await application.bot.send_message(admin_id, text[:MAX_SHOWN], parse_mode=None)
         except TelegramError as error:
-            log.warning("admin %s not told: %s", admin, error)
+            log.warning("admin %s not told: %s", admin_id, error)

@@ -67,6 +67,138 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "talk_praise": {"zh": "谢谢夸奖！还想了解什么？", "en": "Thank you! What else would you like to know?"},
     "talk_ack": {"zh": "好的。还有问题随时问我。", "en": "OK. Ask me anything else about the article."},
     "talk_laugh": {"zh": "😄 还想了解什么？", "en": "😄 Anything else you would like to know?"},
+    # -- Telegram: commands
+    "start": {
+        "zh": (
+            "你好！我是<b>{bot}</b>。我只了解一篇报道：《{title}》（{date}），讲{scope}。\n\n"
+            "直接发问题给我就行，比如下面这些；/topics 浏览目录，/help 看用法。"
+        ),
+        "en": (
+            'Hello! I\'m the <b>{bot}</b>. I know one report: "{title}" ({date}), on {scope}.\n\n'
+            "Just send me a question, such as the ones below; /topics browses the article, /help explains more."
+        ),
+    },
+    "start_group": {
+        "zh": "大家好！我是<b>{bot}</b>，回答关于《{title}》的问题。在群里请 @我 提问、回复我的消息，或用 /ask 问题。",
+        "en": (
+            'Hello everyone! I\'m the <b>{bot}</b>: I answer questions about "{title}". In this group, mention '
+            "me, reply to one of my messages, or use /ask followed by your question."
+        ),
+    },
+    "help": {
+        "zh": (
+            "<b>怎么问</b>：用自己的话提问，中文英文都行，例如“党小组有多少个”“沈腾是谁”“875是什么”。"
+            "打错字、繁体字也没关系。我不确定时会给出几个带序号的选项，点选或回复序号都可以。\n\n<b>命令</b>\n{commands}"
+        ),
+        "en": (
+            '<b>How to ask</b>: in your own words, in Chinese or English, e.g. "How many Party groups are there?", '
+            '"Who is Shen Teng?", "What is 875?". When unsure I offer numbered options: tap one or reply with '
+            "its number.\n\n<b>Commands</b>\n{commands}"
+        ),
+    },
+    "help_group": {
+        "zh": "\n\n在群里：@我、回复我的消息，或用 /ask 问题 提问。",
+        "en": "\n\nIn a group: mention me, reply to one of my messages, or use /ask followed by your question.",
+    },
+    "help_admin": {"zh": "\n\n<b>管理员</b>\n{commands}", "en": "\n\n<b>Admins</b>\n{commands}"},
+    "about": {
+        "zh": "<b>{title}</b>\n{date} · 来源：{source}\n\n我只知道这一篇文章的内容，其他问题无法回答。",
+        "en": "<b>{title}</b>\n{date} · Source: {source}\n\nI only know what this one article says.",
+    },
+    "ask_usage": {
+        "zh": "用法：/ask 问题，例如 /ask 党小组有多少个",
+        "en": "Usage: /ask question, e.g. /ask How many Party groups?",
+    },
+    "unknown_command": {
+        "zh": "没有 {command} 这个命令。发 /help 看看能做什么，或者直接提问。",
+        "en": "There is no {command} command. Send /help to see what I can do, or just ask a question.",
+    },
+    "not_text": {
+        "zh": "我只能读文字问题。请用文字提问，例如：{example}",
+        "en": "I can only read text. Please type your question, e.g. {example}",
+    },
+    "too_long": {
+        "zh": "问题太长了，请用一两句话提问。",
+        "en": "That is a long message; please ask in a sentence or two.",
+    },
+    "error": {"zh": "抱歉，出了点问题，请再试一次。", "en": "Sorry, something went wrong. Please try again."},
+    # -- Telegram: buttons and menus
+    "topics": {
+        "zh": "<b>文章目录</b>：四个方面、十二项举措。请选择：",
+        "en": "<b>Topics</b>: four lines of work and twelve measures. Pick one:",
+    },
+    "back": {"zh": "« 返回", "en": "« Back"},
+    "all_topics": {"zh": "📚 全部话题", "en": "📚 All topics"},
+    "none_of_these": {"zh": "都不是，看目录", "en": "None of these: all topics"},
+    "overview": {"zh": "概述", "en": "Overview"},
+    "full_text": {"zh": "📄 全文", "en": "📄 Full text"},
+    "voted": {"zh": "谢谢您的反馈！", "en": "Thanks for the feedback!"},
+    "voted_down": {
+        "zh": "抱歉没答好。您可能想问的是下面这些，也可以换个说法再问：",
+        "en": "Sorry that did not help. You may have meant one of these, or ask another way:",
+    },
+    "vote_gone": {
+        "zh": "这条回答已经过期，无法评价了。",
+        "en": "That answer is too old to vote on.",
+    },
+    "gone": {"zh": "这个选项已失效，请重新提问。", "en": "That option is no longer available; please ask again."},
+    "sent_privately": {"zh": "已私信发给您。", "en": "Sent to you in a private chat."},
+    "start_private": {
+        "zh": "请先私聊我（点我的头像，发 /start），我再把结果发给您。",
+        "en": "Start a private chat with me first (tap my name, send /start), then I can send it to you.",
+    },
+    "inline_none": {"zh": "没有找到相关内容", "en": "Nothing found"},
+    "inline_none_hint": {
+        "zh": "换个说法，或私聊我提问",
+        "en": "Try other words, or ask me in a private chat",
+    },
+    "inline_open": {"zh": "私聊提问", "en": "Ask in a private chat"},
+    # -- Telegram: admins
+    "admins_only": {
+        "zh": "抱歉，这个命令只供管理员使用。",
+        "en": "Sorry, that command is for the bot's admins.",
+    },
+    "admin_in_group": {
+        "zh": "管理命令的结果只在私聊里发送，已私信发给您。",
+        "en": "Admin results are only sent in a private chat: sent to you there.",
+    },
+    "admin_in_group_refused": {
+        "zh": "管理命令请在私聊中使用（先私聊我发 /start）。",
+        "en": "Please use admin commands in a private chat with me (send me /start first).",
+    },
+    "period_usage": {
+        "zh": "用法：{command} [day|week]，即最近一天或一周（默认一周）。",
+        "en": "Usage: {command} [day|week]: the last day or week (a week if left out).",
+    },
+    "reloaded": {"zh": "问答库已重新加载：{entries} 条。", "en": "FAQ reloaded: {entries} entries."},
+    "not_reloaded": {
+        "zh": "问答库有错误，未加载，仍在使用原来的版本：",
+        "en": "The FAQ file has problems and was not loaded; the previous version still answers:",
+    },
+    "not_reloaded_notice": {
+        "zh": "问答库文件 {path} 有错误，未加载（{reason}），仍在使用原来的版本：",
+        "en": "The FAQ file {path} has problems and was not loaded ({reason}); the previous version still answers:",
+    },
+    "reload_trigger_file": {"zh": "文件有改动", "en": "the file changed"},
+    "reload_trigger_signal": {"zh": "收到 SIGHUP 信号", "en": "SIGHUP"},
+    "reload_trigger_command": {"zh": "管理员发了 /reload", "en": "an admin sent /reload"},
+    "more_problems": {"zh": "……还有 {count} 处", "en": "… and {count} more"},
+    # -- reports
+    "stats_head": {
+        "zh": "自 {since}（UTC）起：{questions} 个问题",
+        "en": "Since {since} UTC: {questions} questions",
+    },
+    "stats_answered": {"zh": "已回答", "en": "answered"},
+    "stats_asked_back": {"zh": "反问", "en": "asked back"},
+    "stats_declined": {"zh": "未回答", "en": "declined"},
+    "stats_votes": {"zh": "评价", "en": "votes"},
+    "stats_votes_line": {"zh": "{up} 人 👍  {down} 人 👎", "en": "{up} people 👍  {down} people 👎"},
+    "stats_top": {"zh": "问得最多：", "en": "Most asked:"},
+    "stats_days": {"zh": "每天：", "en": "Per day:"},
+    "unanswered_none": {"zh": "这段时间没有未回答的问题。", "en": "No unanswered questions in this period."},
+    "unanswered_asked_back": {"zh": "（其中 {count} 次反问）", "en": " ({count} asked back)"},
+    "unanswered_also": {"zh": "又问：", "en": "also: "},
+    "unanswered_nearest": {"zh": "最接近：", "en": "nearest: "},
     # -- the console
     "console_greeting": {
         "zh": "{bot}：有关《{title}》的问题请直接输入（/quit 或 Ctrl-D 退出）。例如：{example}",

@@ -27,6 +27,10 @@ class RecordingBotApi(BaseRequest):
         self.drop_next: dict[str, int] = {}
         self.time_out_next: dict[str, int] = {}
         """Calls that time out waiting for Telegram's answer (after Telegram took them: they are recorded)."""
+        self.sent_ids: list[int] = []
+        """The message id given to each message sent, in order."""
+        self.forbidden_chats: set[int] = set()
+        """Users who never started a private chat with the bot: sending to them is refused with 403."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -57,6 +61,9 @@ class RecordingBotApi(BaseRequest):
         if self.time_out_next.get(name, 0) > 0:
             self.time_out_next[name] -= 1
             raise TimedOut from httpx.ReadTimeout("no answer (test)")
+        if name == "sendMessage" and int(str(params.get("chat_id", 0))) in self.forbidden_chats:
+            forbidden = {"ok": False, "error_code": 403, "description": "Forbidden: bot can't initiate conversation"}
+            return 403, json.dumps(forbidden).encode()
         if self.fail_next.get(name, 0) > 0:
             self.fail_next[name] -= 1
             return 400, json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: test"}).encode()
@@ -76,6 +83,8 @@ class RecordingBotApi(BaseRequest):
             }
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
+            if name == "sendMessage":
+                self.sent_ids.append(int(message["message_id"]))
             return message
         if name in ("answerCallbackQuery", "answerInlineQuery", "setMyCommands", "editMessageReplyMarkup"):
             return True

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.feedback import Event, FeedbackStore
+from bot.settings import Settings
+from bot.storage import Event, open_store
 from tests.conftest import FAQ, ROOT
 
 BROKEN = Path(__file__).parent / "broken"
@@ -108,14 +110,32 @@ class TestChat:
 class TestReport:
     def test_report_prints_stats_and_csv(self, tmp_path: Path) -> None:
         """`report` prints what /stats and /unanswered show; `--csv` gives one table."""
-        store = FeedbackStore(tmp_path)
-        store.record(Event("answered", "private", "zh", "党小组", 7, entry_id="system-vertical"))
-        store.record(Event("unanswered", "private", "zh", "孝昌县GDP是多少", 7))
-        store.close()
+
+        async def fill() -> None:
+            store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+            await store.events.record(Event("answered", "private", "zh", "党小组", 7, entry_id="system-vertical"))
+            await store.events.record(Event("unanswered", "private", "zh", "孝昌县GDP是多少", 7))
+            await store.close()
+
+        asyncio.run(fill())
         text = _run("report", env={"DATA_DIR": str(tmp_path)})
         assert text.returncode == 0, text.stderr
-        assert ": 2 questions" in text.stdout
+        assert "2 个问题" in text.stdout
         assert "1× 孝昌县GDP是多少" in text.stdout
         table = _run("report", "--csv", env={"DATA_DIR": str(tmp_path)})
         assert table.stdout.splitlines()[0] == "section,key,count,detail"
         assert "unanswered,孝昌县GDP是多少,1," in table.stdout
+
+    def test_report_refuses_a_data_dir_without_a_database(self, tmp_path: Path) -> None:
+        """In a fresh checkout `report` does not make an empty database: it says where it looked and why."""
+        result = _run("report", env={"DATA_DIR": str(tmp_path / "nowhere")})
+        assert result.returncode == 1
+        assert str(tmp_path / "nowhere") in result.stderr
+        assert "DATA_DIR" in result.stderr
+        assert not (tmp_path / "nowhere").exists()
+
+    def test_report_refuses_a_negative_period(self, tmp_path: Path) -> None:
+        """`--days -3` is refused, not turned into a date in the future."""
+        result = _run("report", "--days", "-3", env={"DATA_DIR": str(tmp_path)})
+        assert result.returncode == 2
+        assert "--days -3" in result.stderr

@@ -85,13 +85,16 @@ def test_a_conversation(rig: Rig) -> None:
     user.say("Fengshan")
     (asked,) = user.wait_replies()
     assert asked["text"].startswith("Which of these did you mean?")
-    user.press(buttons(asked)["Mobilising everyone"], asked)
+    (option,) = [label for label in buttons(asked) if label.endswith("Mobilising everyone")]
+    user.press(buttons(asked)[option], asked)
     wait_for(lambda: "Taizi rice" in user.message(asked["message_id"])["text"], 15, "the chosen answer in place")
 
     user.press(buttons(answer)["👍"], answer)
-    with sqlite3.connect(rig.data_dir / "feedback.sqlite3") as db:
+    with sqlite3.connect(rig.data_dir / "bot.sqlite3") as db:
         votes = wait_for(
-            lambda: db.execute("SELECT question, entry_id, vote FROM events WHERE kind = 'vote'").fetchall(),
+            lambda: db.execute(
+                "SELECT a.question, a.entry_id, v.vote FROM votes v JOIN answers a USING (chat_id, message_id)"
+            ).fetchall(),
             15,
             "the vote to be recorded",
         )

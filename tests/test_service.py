@@ -95,9 +95,7 @@ class TestShutdown:
         assert _stop(bot, sig) < 5
         assert bot.returncode == 0, log.read_text()
         assert "stopped" in log.read_text()
-        assert (
-            not (tmp_path / "feedback.sqlite3-wal").exists() or (tmp_path / "feedback.sqlite3-wal").stat().st_size == 0
-        )
+        assert not (tmp_path / "bot.sqlite3-wal").exists() or (tmp_path / "bot.sqlite3-wal").stat().st_size == 0
 
     def test_updates_in_hand_are_finished_before_exit(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
         """Questions the bot has taken are all answered even when SIGTERM comes right after."""
@@ -289,7 +287,7 @@ class TestLiveReload:
         assert "（改）" in kept
         faq.write_text(kept.replace("  - id: learn-outside\n", "  - id: learn-outside\n    colour: red\n"), "utf-8")
         (notice,) = admin.wait_replies()
-        assert "was not loaded" in notice["text"]
+        assert notice["text"].startswith(f"问答库文件 {faq} 有错误，未加载（文件有改动）")
         assert "unknown key 'colour'" in notice["text"]
         user.say("党小组")
         (still,) = user.wait_replies()
