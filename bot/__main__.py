@@ -19,7 +19,7 @@ from bot.settings import Settings, SettingsError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="faqbot",
-        description="Answers questions about one article on Xiaochang County's grassroots Party building.",
+        description="Answers questions about one article from a hand-written FAQ, on Telegram or in the terminal.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("chat", help="ask questions in the terminal, as on Telegram")

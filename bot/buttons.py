@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
 from bot.callbacks import Callback, Kind, decode
 from bot.handlers import Context, answer_question, in_group
 from bot.language import Lang
-from bot.markup import Rendered, entry_page, line_menu, numbered, render, topics_menu
+from bot.markup import Rendered, button, entry_page, line_menu, numbered, render, topics_menu
 from bot.reply import Option
 from bot.storage import Answered, StoreError
 from bot.texts import say
@@ -239,9 +239,7 @@ async def _follow_up(update: Update, context: Context, message: Message, lang: L
     await message.reply_text(rendered.text, reply_markup=rendered.keyboard)
 
 
-def _topics_button(lang: Lang) -> Any:
-    from bot.markup import button  # noqa: PLC0415 - one small helper of the renderer
-
+def _topics_button(lang: Lang) -> InlineKeyboardButton:
     return button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))
 
 

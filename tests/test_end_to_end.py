@@ -19,7 +19,11 @@ import pytest
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.user import TelegramUser, bot_api, buttons, free_port, start_bot, stop_bot, wait_for
 
+pytestmark = pytest.mark.e2e
+
 TOKEN = "777000:" + "E" * 35
+ADMIN = 990
+GROUP = -100777
 
 
 class Rig:
@@ -29,15 +33,15 @@ class Rig:
         self.bot = bot
         self.data_dir = data_dir
 
-    def user(self, user_id: int, language: str = "zh-hans") -> TelegramUser:
-        return TelegramUser(self.emulator, TOKEN, user_id, language=language)
+    def user(self, user_id: int, language: str = "zh-hans", group: int | None = None) -> TelegramUser:
+        return TelegramUser(self.emulator, TOKEN, user_id, language=language, group=group)
 
 
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     with bot_api() as (emulator, proxy):
         data_dir = tmp_path_factory.mktemp("data")
-        bot = start_bot(proxy.url, TOKEN, data_dir)
+        bot = start_bot(proxy.url, TOKEN, data_dir, ADMIN_IDS=str(ADMIN))
         try:
             wait_for(lambda: proxy.called("getUpdates") or bot.poll() is not None, 30, "the bot to start polling")
             assert bot.poll() is None, bot.stdout.read() if bot.stdout else ""
@@ -99,7 +103,7 @@ def test_a_conversation(rig: Rig) -> None:
             "the vote to be recorded",
         )
     assert votes == [("孝昌县有多少个党小组？", "system-vertical", 1)]
-    assert [c.get("language_code") for c in rig.proxy.called("setMyCommands")] == [None, "zh"]
+    assert [c.get("language_code") for c in rig.proxy.called("setMyCommands")][:2] == [None, "zh"]
     user.close()
 
 
@@ -117,6 +121,127 @@ def test_users_do_not_see_each_others_replies(rig: Rig) -> None:
     assert second.replies() == []
     first.close()
     second.close()
+
+
+def _option(message: dict[str, object], number: int) -> str:
+    """The title behind a numbered option button ("2. Title")."""
+    labels = [label for label in buttons(message) if label.startswith(f"{number}. ")]
+    assert labels, buttons(message)
+    return labels[0].removeprefix(f"{number}. ")
+
+
+def test_a_number_reply_picks_that_option(rig: Rig) -> None:
+    """After "did you mean", replying 2 answers with option 2, whose title the button showed."""
+    user = rig.user(511, "en")
+    user.say("Fengshan")
+    (asked,) = user.wait_replies()
+    assert asked["text"].startswith("Which of these did you mean?")
+    user.say("2")
+    (picked,) = user.wait_replies()
+    assert picked["text"].startswith(f"<b>{_option(asked, 2)}</b>")
+    user.close()
+
+
+def test_an_english_users_bare_figure_is_answered_in_english(rig: Rig) -> None:
+    """A message with no language of its own (a figure) follows the user's language_code."""
+    user = rig.user(512, "en")
+    user.say("875")
+    (reply,) = user.wait_replies()
+    assert "875 Party groups" in reply["text"]
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in reply["text"].split("\n")[0])
+    user.close()
+
+
+def test_an_unknown_command_gets_a_hint(rig: Rig) -> None:
+    """/foo is not silence: one line pointing at /help, in the user's language."""
+    user = rig.user(513, "en")
+    user.command("/foo")
+    (hint,) = user.wait_replies()
+    assert hint["text"] == "There is no /foo command. Send /help to see what I can do, or just ask a question."
+    user.close()
+
+
+def test_an_edited_question_edits_its_answer(rig: Rig) -> None:
+    """Correcting a sent question makes the bot rewrite its reply to it, not send another."""
+    user = rig.user(514)
+    question = user.said("孝昌县有多少个党小组？")
+    (reply,) = user.wait_replies()
+    assert "875个" in reply["text"]
+    user.edit(rig.proxy, question, "孝昌县种了多少亩茶叶？")
+    wait_for(lambda: "13.9万亩" in user.message(reply["message_id"])["text"], 15, "the reply to be edited")
+    assert user.replies() == []
+    user.close()
+
+
+def test_another_member_tapping_every_button_leaves_the_askers_answer_alone(rig: Rig) -> None:
+    """In a group, a second member's taps go to that member privately; the asker's message and its
+    buttons stay as they were for everyone."""
+    asker, other = rig.user(521, group=GROUP), rig.user(522, group=GROUP)
+    asker.command("/ask 孝昌县有多少个党小组")
+    (answer,) = asker.wait_replies()
+    before = asker.message(answer["message_id"])
+    taps = buttons(answer)
+    assert len(taps) >= 3
+    answered = len(rig.proxy.called("answerCallbackQuery"))
+    for data in taps.values():
+        other.press(data, answer)
+    wait_for(lambda: len(rig.proxy.called("answerCallbackQuery")) >= answered + len(taps), 15, "every tap handled")
+    after = asker.message(answer["message_id"])
+    assert (after["text"], after.get("reply_markup")) == (before["text"], before.get("reply_markup"))
+    assert asker.replies() == []
+    privately = rig.user(522)
+    assert privately.wait_replies(), "the presser heard back privately"
+    for person in (asker, other, privately):
+        person.close()
+
+
+def test_an_admin_command_in_a_group_posts_nothing_there(rig: Rig) -> None:
+    """/unanswered in a group answers the admin in a private chat; the group gets at most a pointer
+    there, never a user's question."""
+    member, admin = rig.user(531, group=GROUP), rig.user(ADMIN, group=GROUP)
+    member.command("/ask 孝昌县的人均收入是多少")
+    member.wait_replies()
+    admin.command("/unanswered")
+    private = rig.user(ADMIN)
+    (report,) = private.wait_replies()
+    assert "孝昌县的人均收入是多少" in report["text"]
+    time.sleep(0.5)
+    in_group = [m["text"] for m in admin.replies()]
+    assert in_group == ["管理命令的结果只在私聊里发送，已私信发给您。"]
+    for person in (member, admin, private):
+        person.close()
+
+
+def test_a_restart_between_the_question_and_the_number_loses_nothing(tmp_path: Path) -> None:
+    """The pending choice lives in the store: after SIGTERM and a new start, 2 still picks option 2,
+    and a 👍 on an answer given before the restart is still counted."""
+    with bot_api() as (emulator, proxy):
+
+        def run() -> subprocess.Popen[str]:
+            bot = start_bot(proxy.url, TOKEN, tmp_path, log=tmp_path / f"bot-{time.monotonic()}.log")
+            polls = len(proxy.called("getUpdates"))
+            wait_for(lambda: len(proxy.called("getUpdates")) > polls or bot.poll() is not None, 30, "polling")
+            return bot
+
+        user = TelegramUser(emulator, TOKEN, 541, language="en")
+        bot = run()
+        user.say("How many Party groups are there?")
+        (answer,) = user.wait_replies()
+        user.say("Fengshan")
+        (asked,) = user.wait_replies()
+        stop_bot(bot)
+        bot = run()
+        try:
+            user.say("2")
+            (picked,) = user.wait_replies()
+            assert picked["text"].startswith(f"<b>{_option(asked, 2)}</b>")
+            user.press(buttons(answer)["👍"], answer)
+            wait_for(lambda: proxy.called("answerCallbackQuery"), 15, "the vote to be acknowledged")
+        finally:
+            stop_bot(bot)
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            assert db.execute("SELECT vote FROM votes").fetchall() == [(1,)]
+        user.close()
 
 
 def test_token_never_appears_in_the_log(rig: Rig) -> None:

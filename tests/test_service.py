@@ -23,6 +23,8 @@ from tests.conftest import FAQ, ROOT
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.user import TelegramUser, bot_api, free_port, start_bot, wait_for
 
+pytestmark = pytest.mark.e2e
+
 TOKEN = "424242:" + "S" * 35
 _tokens = iter(range(500000, 600000))
 

@@ -187,7 +187,7 @@ class TestSqliteFiles:
     async def test_a_read_only_data_dir_is_one_line(self, tmp_path: Path) -> None:
         """DATA_DIR that cannot be written gives one line naming it."""
         if os.geteuid() == 0:
-            pytest.skip("root writes to read-only directories; the service test covers this as a user")
+            pytest.skip("root ignores directory permissions; the tests of a file in DATA_DIR's way cover root")
         data = tmp_path / "data"
         data.mkdir()
         data.chmod(0o500)
@@ -196,6 +196,15 @@ class TestSqliteFiles:
                 await open_store(Settings(faq_file=FAQ, data_dir=data))
         finally:
             data.chmod(0o700)
+
+    @pytest.mark.parametrize("where", ["data", "parent/data"])
+    async def test_a_file_in_the_way_of_data_dir_is_one_line(self, tmp_path: Path, where: str) -> None:
+        """DATA_DIR that is a file, or lies under one, gives one line naming it (as any user)."""
+        (tmp_path / where.split("/")[0]).write_text("not a directory")
+        data = tmp_path / where
+        with pytest.raises(StoreError, match=str(data)) as refused:
+            await open_store(Settings(faq_file=FAQ, data_dir=data))
+        assert "\n" not in str(refused.value)
 
     async def test_migrations_are_recorded_and_not_applied_twice(self, tmp_path: Path) -> None:
         """The schema's version is kept in the file; opening it again applies nothing."""

@@ -3,9 +3,14 @@
 telegram-test-api answers differently from Telegram (see the notes in `shared/notes`):
 no `is_bot` in getMe, dates in milliseconds, `null` results for edits, no `chat_instance`
 on callback queries, errors as HTTP 500 with `message`, several methods missing, and a
-getUpdates that ignores `timeout`. This proxy rewrites those answers into Telegram's
-shapes; the bot's own request path is exactly the one it uses against Telegram.
+getUpdates that ignores `timeout` and `offset`. This proxy rewrites those answers into
+Telegram's shapes; the bot's own request path is exactly the one it uses against Telegram.
 It also records each method the bot called, for assertions.
+
+Like Telegram, it keeps every update it has handed out pending until a later getUpdates
+confirms it with its `offset`, and hands pending updates out again until then: an update
+taken by a bot that died before confirming it reaches the next bot. It numbers updates
+itself, so that updates the emulator cannot make (edited messages) fit in the sequence.
 
 Webhooks go through it too, as through Telegram: the bot's `setWebhook` (URL and
 secret) is kept here, the emulator is told to deliver to the proxy, and each update is
@@ -51,8 +56,9 @@ def _message(message: dict[str, Any]) -> dict[str, Any]:
 
 def _update(update: dict[str, Any]) -> dict[str, Any]:
     update = dict(update)
-    if "message" in update:
-        update["message"] = _message(update["message"])
+    for kind in ("message", "edited_message"):
+        if kind in update:
+            update[kind] = _message(update[kind])
     if "callback_query" in update:
         query = dict(update["callback_query"])
         query.setdefault("chat_instance", str(query.get("from", {}).get("id", "0")))
@@ -76,6 +82,9 @@ class BotApiProxy:
         self.webhooks: dict[str, tuple[str, str | None]] = {}
         self.delivered: dict[str, int] = {}
         """Updates handed to each bot (by token) in getUpdates answers."""
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+        """Updates handed out (or injected) and not yet confirmed by an offset, per token."""
+        self._update_ids = iter(range(1, 10**9))
         self.server = _Server(("127.0.0.1", port), self._handler())
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -98,6 +107,25 @@ class BotApiProxy:
         with self.lock:
             raw = [(body, kind) for name, body, kind in self.calls if name == method]
         return [_params(body, kind) for body, kind in raw]
+
+    def inject(self, token: str, kind: str, payload: dict[str, Any]) -> None:
+        """Queue an update of a kind the emulator's user side cannot send, e.g. `edited_message`."""
+        with self.lock:
+            self.pending.setdefault(token, []).append({"update_id": next(self._update_ids), kind: payload})
+
+    def _pending(self, token: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Forget the updates the offset confirms; the ones still pending, oldest first."""
+        offset = int(params.get("offset") or 0)
+        with self.lock:
+            kept = [u for u in self.pending.get(token, []) if u["update_id"] >= offset]
+            self.pending[token] = kept
+            return list(kept[: int(params.get("limit") or 100)])
+
+    def _take(self, token: str, fresh: list[dict[str, Any]]) -> None:
+        """Keep new updates from the emulator pending, renumbered into this proxy's sequence."""
+        with self.lock:
+            self.pending.setdefault(token, []).extend({**u, "update_id": next(self._update_ids)} for u in fresh)
+            self.delivered[token] = self.delivered.get(token, 0) + len(fresh)
 
     def _forward(self, path: str, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
         request = urllib.request.Request(
@@ -126,9 +154,16 @@ class BotApiProxy:
         if method == "deleteWebhook":
             self.webhooks.pop(_token(path), None)
         if method == "getUpdates":
-            status, payload, injected = self._long_poll(path, body, content_type)
-            if injected is not None:
-                return injected
+            params = _params(body, content_type)
+            if not self._pending(_token(path), params):
+                status, payload, injected = self._long_poll(path, body, content_type)
+                if injected is not None:
+                    return injected
+                if status < 300 and payload.get("ok") is not False:
+                    self._take(_token(path), payload.get("result") or [])
+                    payload = {"ok": True, "result": self._pending(_token(path), params)}
+            else:
+                status, payload = 200, {"ok": True, "result": self._pending(_token(path), params)}
         else:
             status, payload = self._forward(path, body, content_type)
         if status >= 300 or payload.get("ok") is False:
@@ -152,7 +187,10 @@ class BotApiProxy:
         """
         status, payload = self._forward(path, body, content_type)
         deadline = time.monotonic() + min(float(_params(body, content_type).get("timeout") or 0), 5.0)
+        token = _token(path)
         while status == 200 and not payload.get("result") and time.monotonic() < deadline:
+            if self.pending.get(token):  # an update was injected meanwhile
+                break
             time.sleep(0.02)
             if (injected := self._injected("getUpdates", path)) is not None:
                 return status, payload, injected
@@ -170,10 +208,7 @@ class BotApiProxy:
                 **(result or {}),
             }
         if method == "getUpdates":
-            updates = [_update(u) for u in result or []]
-            with self.lock:
-                self.delivered[_token(path)] = self.delivered.get(_token(path), 0) + len(updates)
-            return updates
+            return [_update(u) for u in result or []]
         if method == "sendMessage" and isinstance(result, dict):
             return _message(result)
         if method in ("editMessageText", "editMessageReplyMarkup") or method in TRUE_RESULTS:

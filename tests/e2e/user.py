@@ -108,12 +108,17 @@ def start_bot(
 class TelegramUser:
     """One person in one chat, talking to the bot through the emulator."""
 
-    def __init__(self, emulator: str, token: str, user_id: int, *, language: str = "zh-hans") -> None:
+    def __init__(
+        self, emulator: str, token: str, user_id: int, *, language: str = "zh-hans", group: int | None = None
+    ) -> None:
         # no keep-alive: the emulator closes idle connections after 5 s, leaving stale ones in a pool
         self.http = httpx.Client(base_url=emulator, timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
         self.token = token
         self.user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": language}
-        self.chat = {"id": user_id, "type": "private", "first_name": f"user{user_id}"}
+        if group is None:
+            self.chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": f"user{user_id}"}
+        else:
+            self.chat = {"id": group, "type": "supergroup", "title": f"group{group}"}
 
     def _post(self, path: str, body: dict[str, Any]) -> Any:
         response = self.http.post(path, json=body)
@@ -125,6 +130,23 @@ class TelegramUser:
 
     def say(self, text: str) -> None:
         self._post("/sendMessage", self._message(text))
+
+    def said(self, text: str) -> dict[str, Any]:
+        """Send a text message and return it as the bot receives it, message_id included (polling only)."""
+        self.say(text)
+        history = self._post("/getUpdatesHistory", {"token": self.token}) or []
+        mine = [
+            {**item["message"], "message_id": item["messageId"]}
+            for item in history
+            if item.get("message", {}).get("from", {}).get("id") == self.user["id"]
+            and item["message"].get("text") == text
+        ]
+        return mine[-1]
+
+    def edit(self, proxy: BotApiProxy, message: dict[str, Any], text: str) -> None:
+        """Edit a message sent earlier; the emulator cannot, so the proxy delivers the edit."""
+        edited = {key: message[key] for key in ("message_id", "from", "chat", "date")}
+        proxy.inject(self.token, "edited_message", {**edited, "text": text, "edit_date": int(time.time())})
 
     def command(self, text: str) -> None:
         entity = {"offset": 0, "length": len(text.split(maxsplit=1)[0]), "type": "bot_command"}
@@ -142,7 +164,7 @@ class TelegramUser:
 
     def replies(self) -> list[dict[str, Any]]:
         """Bot messages in this chat not read yet, each with its message_id."""
-        unread = self._post("/getUpdates", {"token": self.token, "chatId": self.user["id"]}) or []
+        unread = self._post("/getUpdates", {"token": self.token, "chatId": self.chat["id"]}) or []
         return [{**item["message"], "message_id": item["messageId"]} for item in unread]
 
     def wait_replies(self, count: int = 1, timeout: float = 15) -> list[dict[str, Any]]:
