@@ -200,7 +200,7 @@ class TestSqliteFiles:
     @pytest.mark.parametrize("where", ["data", "parent/data"])
     async def test_a_file_in_the_way_of_data_dir_is_one_line(self, tmp_path: Path, where: str) -> None:
         """DATA_DIR that is a file, or lies under one, gives one line naming it (as any user)."""
-        (tmp_path / where.split("/")[0]).write_text("not a directory")
+        (tmp_path / where.split("/", maxsplit=1)[0]).write_text("not a directory")
         data = tmp_path / where
         with pytest.raises(StoreError, match=str(data)) as refused:
             await open_store(Settings(faq_file=FAQ, data_dir=data))
