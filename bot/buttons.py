@@ -19,7 +19,7 @@ from bot.handlers import Context, answer_question, in_group
 from bot.language import Lang
 from bot.markup import Rendered, button, entry_page, line_menu, numbered, render, topics_menu
 from bot.reply import Option
-from bot.storage import Answered, StoreError
+from bot.storage import Answered, StoreBusy, StoreError
 from bot.texts import say
 
 log = logging.getLogger(__name__)
@@ -198,6 +198,8 @@ async def vote(update: Update, context: Context) -> None:
     sign = 1 if callback.key == "+" else -1
     try:
         stored = await context.bot_data.store.votes.cast(message.chat_id, message.message_id, user.id, sign)
+    except StoreBusy:
+        stored = True  # queued: stored once the database is free, if the answer is known
     except StoreError as error:
         log.warning("vote not stored: %s", error)
         stored = True  # the vote is lost, not refused: thank the person all the same

@@ -17,7 +17,7 @@ from typing import Any
 from bot.answering import Brain
 from bot.language import Lang
 from bot.reloading import Trigger
-from bot.storage import Answered, Choice, Event, Store, StoreError
+from bot.storage import Answered, Choice, Event, Store, StoreBusy, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,8 @@ class BotServices:
         """Keep the question behind a reply; a failure is logged, the conversation goes on without it."""
         try:
             await self.store.conversations.answered(reply)
+        except StoreBusy:
+            pass  # queued: written once the database is free (the store says so once)
         except StoreError as error:
             log.warning("reply %s/%s not remembered: %s", reply.chat_id, reply.message_id, error)
 
@@ -106,6 +108,8 @@ class BotServices:
         """Keep a pending "did you mean"; without it, a number reply is read as a question."""
         try:
             await self.store.conversations.offer(choice)
+        except StoreBusy:
+            pass  # queued: written once the database is free (the store says so once)
         except StoreError as error:
             log.warning("choice in chat %s not kept: %s", choice.chat_id, error)
 
@@ -113,6 +117,8 @@ class BotServices:
         """Forget a pending choice."""
         try:
             await self.store.conversations.settle(chat_id, user_id)
+        except StoreBusy:
+            pass  # queued: written once the database is free (the store says so once)
         except StoreError as error:
             log.warning("choice in chat %s not settled: %s", chat_id, error)
 
@@ -156,5 +162,7 @@ class BotServices:
             return
         try:
             await self.store.conversations.remember_language(user_id, lang)
+        except StoreBusy:
+            pass  # queued: written once the database is free (the store says so once)
         except StoreError as error:
             log.warning("language of a user not kept: %s", error)

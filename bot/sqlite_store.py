@@ -1,18 +1,21 @@
 """The store in one SQLite file under `DATA_DIR`: the default, for one process.
 
-Writes go through one thread, in order; reads use a second connection, so a write waiting
-on a busy database never holds a read. The usage log goes through a bounded queue drained
-by that writer: recording never holds a handler, and when the queue is full what is
-dropped is counted and logged once a minute. Writes that decide behaviour (a pending
-choice, a claim on an update, a version) are awaited, but for at most `WRITE_WAIT`: a
-handler then goes on without them. Everything under `DATA_DIR` is owner-only. A database
-file that is not a database any more is moved aside and a fresh one started.
+Writes go through one thread, in order; reads use a second connection (in WAL mode a
+writer never blocks them). The usage log goes through a bounded queue drained by that
+writer: recording never holds a handler, and when the queue is full what is dropped is
+counted and logged once a minute. Other writes (a pending choice, an update in the inbox)
+are awaited for at most `WRITE_WAIT`. When another process holds the database, the writer
+keeps retrying in order and nothing is lost; meanwhile the store is *behind*: writes are
+queued without waiting for them, so a locked database never slows an answer, and the
+backlog is bounded by `MAX_BACKLOG`. Everything under `DATA_DIR` is owner-only. A
+database file that is not a database any more is moved aside and a fresh one started.
 Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import json
@@ -37,6 +40,7 @@ from bot.storage import (
     EventRow,
     Inbound,
     Lifetimes,
+    StoreBusy,
     StoreError,
     Version,
     VoteRow,
@@ -50,9 +54,15 @@ DATABASE = "bot.sqlite3"
 LEGACY = "feedback.sqlite3"
 """The usage log of versions before this store; its events are copied in once."""
 BUSY_WAIT = 1.0
-"""Seconds a statement waits on a database another process holds before giving up."""
-WRITE_WAIT = 2.0
-"""Seconds a handler waits for a write that decides behaviour before going on without it."""
+"""Seconds a write waits on a database another process holds before the writer tries it again."""
+READ_WAIT = 0.25
+"""Seconds a read waits on a busy database before the handler goes on without it."""
+WRITE_WAIT = 0.5
+"""Seconds a handler waits for a write before going on without it (the write still happens)."""
+MAX_BACKLOG = 5000
+"""Writes waiting for the writer at most; beyond it (a database locked for long) new ones are refused."""
+CLOSE_WAIT = 2.0
+"""Seconds closing waits for queued usage events; then writes still blocked by another process are given up."""
 QUEUE_SIZE = 2000
 """Usage-log events waiting to be written; beyond it new ones are dropped and counted."""
 PRUNE_EVERY = 3600.0
@@ -78,6 +88,8 @@ class SqliteStore:
         self.clock = clock
         self.lifetimes = lifetimes or Lifetimes()
         self.description = f"sqlite:{self.path}"
+        self.shared = False
+        """One process per SQLite store: updates need no claims."""
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._reader_lock = threading.Lock()
         self._write_db: sqlite3.Connection | None = None
@@ -89,6 +101,12 @@ class SqliteStore:
         self._dropped_told = 0.0
         self._last_prune = 0.0
         self._closed = False
+        self._closing = threading.Event()
+        """Set when closing: a write blocked by another process is then given up, not retried."""
+        self._backlog = 0
+        self._behind_since: float | None = None
+        """When a write last took longer than WRITE_WAIT; None once the writer has caught up."""
+        self.refused = 0
         self.events = _Events(self)
         self.votes = _Votes(self)
         self.conversations = _Conversations(self)
@@ -125,19 +143,19 @@ class SqliteStore:
         try:
             self._migrate(self._write_db)
             if fresh:
-                self._import_legacy(self._write_db)
+                _transaction(self._write_db, self._import_legacy)
         except sqlite3.OperationalError as error:
             raise StoreError(f"cannot use the database {self.path}: {error}") from None
-        self._read_db = self._connect()
+        self._read_db = self._connect(READ_WAIT)
         for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm"):
             path = self.data_dir / name
             if path.exists():
                 path.chmod(0o600)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, busy_wait: float = BUSY_WAIT) -> sqlite3.Connection:
         old_mask = os.umask(0o077)
         try:
-            db = sqlite3.connect(self.path, timeout=BUSY_WAIT, check_same_thread=False, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=busy_wait, check_same_thread=False, isolation_level=None)
         finally:
             os.umask(old_mask)
         db.execute("PRAGMA journal_mode=WAL")
@@ -196,25 +214,38 @@ class SqliteStore:
         except sqlite3.Error as error:
             log.warning("the old usage log %s could not be read (%s); starting without it", legacy, error)
             return
-        with db:
-            db.executemany(
-                "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(_epoch(datetime.fromisoformat(row[0])), *row[1:]) for row in rows],
-            )
+        db.executemany(
+            "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(_epoch(datetime.fromisoformat(row[0])), *row[1:]) for row in rows],
+        )
         log.info("copied %d events from the old usage log %s", len(rows), legacy)
 
     async def close(self) -> None:
-        """Write what is queued, then close the database (a second close does nothing)."""
+        """Write what is queued, then close the database (a second close does nothing).
+
+        Bounded in time: when another process holds the database, what cannot be written
+        within `CLOSE_WAIT` (plus one `BUSY_WAIT`) is given up and counted in the log.
+        """
         if self._closed:
             return
         self._closed = True
         if self._queue is not None and self._drain is not None:
-            await self._queue.join()
+            try:
+                await asyncio.wait_for(self._queue.join(), CLOSE_WAIT)
+            except TimeoutError:
+                log.warning(
+                    "closing: %d usage events still waiting; the database is held elsewhere", self._queue.qsize()
+                )
+            self._closing.set()
             self._drain.cancel()
+        self._closing.set()
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._writer, self._close)
         self._writer.shutdown(wait=True)
+        if self.dropped or self.refused:
+            log.warning("store closed; %d usage events dropped, %d writes refused while the database was held",
+                        self.dropped, self.refused)  # fmt: skip
 
     def _close(self) -> None:
         for db in (self._write_db, self._read_db):
@@ -228,8 +259,18 @@ class SqliteStore:
             await self.read(lambda db: db.execute("SELECT 1").fetchone())
         except StoreError as error:
             return False, f"database {self.path} does not answer: {error}"
-        note = f"; {self.dropped} usage events dropped" if self.dropped else ""
+        notes = []
+        if self._behind_since is not None:
+            notes.append(f"{self._backlog} writes waiting for {time.monotonic() - self._behind_since:.0f} s")
+        if self.dropped:
+            notes.append(f"{self.dropped} usage events dropped")
+        note = f" ({'; '.join(notes)})" if notes else ""
         return True, f"database {self.path} answers{note}"
+
+    @property
+    def behind(self) -> bool:
+        """Whether writes are waiting on a database another process holds."""
+        return self._behind_since is not None
 
     def user_hash(self, user_id: int | None) -> str:
         """A stable pseudonym for a user id."""
@@ -242,23 +283,60 @@ class SqliteStore:
     # ------------------------------------------------------------------ doing
 
     async def write(self, work: Callable[[sqlite3.Connection], T], *, wait: float | None = WRITE_WAIT) -> T:
-        """Run `work` on the writer connection, in order with every other write; raises `StoreError`
-        when the database fails or (with `wait`) does not answer in time."""
+        """Run `work` on the writer connection, in order with every other write.
+
+        With `wait`, the caller waits at most that long, and not at all while the store is
+        behind: it then gets `StoreBusy`, and the write still happens once the database is
+        free. Raises `StoreError` when the database fails.
+        """
+        if self._backlog >= MAX_BACKLOG:
+            self.refused += 1
+            raise StoreBusy(f"the database {self.path} is held elsewhere; {self._backlog} writes are waiting")
         try:
             future = asyncio.get_running_loop().run_in_executor(self._writer, self._on_writer, work)
         except RuntimeError:  # the writer has shut down
             raise StoreError("the store is closed") from None
+        self._backlog += 1
+        future.add_done_callback(self._written)
         try:
-            return await (future if wait is None else asyncio.wait_for(asyncio.shield(future), wait))
+            if wait is None:
+                return await future
+            if self._behind_since is not None:
+                raise StoreBusy(f"the database {self.path} is held elsewhere; the write is queued")
+            return await asyncio.wait_for(asyncio.shield(future), wait)
         except TimeoutError:
-            raise StoreError(f"the database {self.path} did not answer within {wait:.0f} s") from None
+            if self._behind_since is None:
+                self._behind_since = time.monotonic()
+                log.warning("the database %s is held by another process; writes are queued until it is free", self.path)
+            raise StoreBusy(f"the database {self.path} did not answer within {wait} s; the write is queued") from None
         except sqlite3.Error as error:
             raise StoreError(f"the database {self.path} failed: {error}") from None
 
+    async def flush(self) -> None:
+        """Wait (at most WRITE_WAIT) for queued usage events to be written, so a report includes them."""
+        if self._queue is not None and not self._closed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queue.join(), WRITE_WAIT)
+
+    def _written(self, future: asyncio.Future[Any]) -> None:
+        self._backlog -= 1
+        error = None if future.cancelled() else future.exception()
+        if error is not None and not isinstance(error, StoreError):
+            log.debug("a write failed: %s", error)
+        if self._backlog == 0 and self._behind_since is not None:
+            log.info("the database %s is free again after %.0f s", self.path, time.monotonic() - self._behind_since)
+            self._behind_since = None
+
     def _on_writer(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        if self._write_db is None:
-            raise StoreError("the store is closed")
-        return work(self._write_db)
+        """Run one write; while another process holds the database, try again (each try waits BUSY_WAIT)."""
+        while True:
+            if self._write_db is None:
+                raise StoreError("the store is closed")
+            try:
+                return _transaction(self._write_db, work)
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or self._closing.is_set():
+                    raise
 
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` on the reader connection, off the event loop; raises `StoreError` if the database fails."""
@@ -324,25 +402,41 @@ class SqliteStore:
     def _prune(self, db: sqlite3.Connection) -> None:
         now = self.now()
         life = self.lifetimes
-        with db:
-            db.execute("DELETE FROM choices WHERE expires < ?", (now,))
-            db.execute("DELETE FROM answers WHERE at < ?", (now - life.answer.total_seconds(),))
-            db.execute("DELETE FROM languages WHERE at < ?", (now - life.language.total_seconds(),))
-            db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
+        db.execute("DELETE FROM choices WHERE expires < ?", (now,))
+        db.execute("DELETE FROM answers WHERE at < ?", (now - life.answer.total_seconds(),))
+        db.execute("DELETE FROM languages WHERE at < ?", (now - life.language.total_seconds(),))
+        db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
 
 
 def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-    with db:
-        db.executemany(
-            "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+    db.executemany(
+        "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def _statements(script: str) -> list[str]:
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
     return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` in one transaction that takes the write lock first, so it is all or nothing."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(db)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
 
 
 def _looks_corrupt(error: sqlite3.Error) -> bool:
@@ -358,6 +452,7 @@ class _Events:
         self.store.queue_event(event)
 
     async def since(self, since: datetime, kinds: Sequence[str] = ()) -> list[EventRow]:
+        await self.store.flush()
         clause = f" AND kind IN ({','.join('?' * len(kinds))})" if kinds else ""
         rows = await self.store.read(
             lambda db: db.execute(
@@ -391,19 +486,18 @@ class _Votes:
         now = self.store.now()
 
         def work(db: sqlite3.Connection) -> bool:
-            with db:
-                known = db.execute(
-                    "SELECT 1 FROM answers WHERE chat_id = ? AND message_id = ? AND kind = 'answer'",
-                    (chat_id, message_id),
-                ).fetchone()
-                if known is None:
-                    return False
-                db.execute(
-                    "INSERT INTO votes (chat_id, message_id, user, vote, at) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT (chat_id, message_id, user) DO UPDATE SET vote = excluded.vote, at = excluded.at",
-                    (chat_id, message_id, user, 1 if vote > 0 else -1, now),
-                )
-                return True
+            known = db.execute(
+                "SELECT 1 FROM answers WHERE chat_id = ? AND message_id = ? AND kind = 'answer'",
+                (chat_id, message_id),
+            ).fetchone()
+            if known is None:
+                return False
+            db.execute(
+                "INSERT INTO votes (chat_id, message_id, user, vote, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (chat_id, message_id, user) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+                (chat_id, message_id, user, 1 if vote > 0 else -1, now),
+            )
+            return True
 
         return await self.store.write(work)
 
@@ -428,12 +522,11 @@ class _Conversations:
                choice.question, _epoch(choice.expires))  # fmt: skip
 
         def work(db: sqlite3.Connection) -> None:
-            with db:
-                db.execute(
-                    "INSERT OR REPLACE INTO choices (chat_id, user_id, message_id, options, lang, question, expires)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    row,
-                )
+            db.execute(
+                "INSERT OR REPLACE INTO choices (chat_id, user_id, message_id, options, lang, question, expires)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
 
         await self.store.write(work)
 
@@ -452,8 +545,7 @@ class _Conversations:
 
     async def settle(self, chat_id: int, user_id: int) -> None:
         def work(db: sqlite3.Connection) -> None:
-            with db:
-                db.execute("DELETE FROM choices WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
+            db.execute("DELETE FROM choices WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
 
         await self.store.write(work)
 
@@ -462,12 +554,11 @@ class _Conversations:
                reply.user_id, reply.question_message_id, _epoch(reply.at))  # fmt: skip
 
         def work(db: sqlite3.Connection) -> None:
-            with db:
-                db.execute(
-                    "INSERT OR REPLACE INTO answers (chat_id, message_id, question, lang, kind, entry_id, user_id,"
-                    " question_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    row,
-                )
+            db.execute(
+                "INSERT OR REPLACE INTO answers (chat_id, message_id, question, lang, kind, entry_id, user_id,"
+                " question_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
 
         await self.store.write(work)
 
@@ -495,10 +586,7 @@ class _Conversations:
         now = self.store.now()
 
         def work(db: sqlite3.Connection) -> None:
-            with db:
-                db.execute(
-                    "INSERT OR REPLACE INTO languages (user_id, lang, at) VALUES (?, ?, ?)", (user_id, lang, now)
-                )
+            db.execute("INSERT OR REPLACE INTO languages (user_id, lang, at) VALUES (?, ?, ?)", (user_id, lang, now))
 
         await self.store.write(work)
 
@@ -526,12 +614,11 @@ class _Deliveries:
         now = self.store.now()
 
         def work(db: sqlite3.Connection) -> bool:
-            with db:
-                cursor = db.execute(
-                    "INSERT OR IGNORE INTO inbox (update_id, payload, received) VALUES (?, ?, ?)",
-                    (update_id, payload, now),
-                )
-                return cursor.rowcount == 1
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received) VALUES (?, ?, ?)",
+                (update_id, payload, now),
+            )
+            return cursor.rowcount == 1
 
         return await self.store.write(work)
 
@@ -540,22 +627,21 @@ class _Deliveries:
         until = now + self.store.lifetimes.claim.total_seconds()
 
         def work(db: sqlite3.Connection) -> bool:
-            with db:
-                cursor = db.execute(
-                    "UPDATE inbox SET holder = ?, until = ? WHERE update_id = ? AND done IS NULL"
-                    " AND (holder IS NULL OR holder = ? OR until < ?)",
-                    (holder, until, update_id, holder, now),
-                )
-                if cursor.rowcount == 1:
-                    return True
-                exists = db.execute("SELECT 1 FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
-                if exists is not None:
-                    return False
-                db.execute(
-                    "INSERT INTO inbox (update_id, payload, received, holder, until) VALUES (?, NULL, ?, ?, ?)",
-                    (update_id, now, holder, until),
-                )
+            cursor = db.execute(
+                "UPDATE inbox SET holder = ?, until = ? WHERE update_id = ? AND done IS NULL"
+                " AND (holder IS NULL OR holder = ? OR until < ?)",
+                (holder, until, update_id, holder, now),
+            )
+            if cursor.rowcount == 1:
                 return True
+            exists = db.execute("SELECT 1 FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
+            if exists is not None:
+                return False
+            db.execute(
+                "INSERT INTO inbox (update_id, payload, received, holder, until) VALUES (?, NULL, ?, ?, ?)",
+                (update_id, now, holder, until),
+            )
+            return True
 
         return await self.store.write(work)
 
@@ -563,8 +649,7 @@ class _Deliveries:
         now = self.store.now()
 
         def work(db: sqlite3.Connection) -> None:
-            with db:
-                db.execute("UPDATE inbox SET done = ?, payload = NULL WHERE update_id = ?", (now, update_id))
+            db.execute("UPDATE inbox SET done = ?, payload = NULL WHERE update_id = ?", (now, update_id))
 
         await self.store.write(work)
 
@@ -589,12 +674,11 @@ class _Versions:
         digest = hashlib.sha256(raw).hexdigest()
 
         def work(db: sqlite3.Connection) -> Version:
-            with db:
-                number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions").fetchone()[0]
-                db.execute(
-                    "INSERT INTO versions (number, at, author, summary, sha256, body) VALUES (?, ?, ?, ?, ?, ?)",
-                    (number, now, author, summary, digest, raw),
-                )
+            number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions").fetchone()[0]
+            db.execute(
+                "INSERT INTO versions (number, at, author, summary, sha256, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (number, now, author, summary, digest, raw),
+            )
             return Version(number, _moment(now), author, summary, digest, len(raw))
 
         return await self.store.write(work, wait=None)

@@ -250,6 +250,10 @@ class Store(Protocol):
     def description(self) -> str:
         """Where it is, for logs and health: `sqlite:data/bot.sqlite3`."""
 
+    @property
+    def shared(self) -> bool:
+        """Whether several processes use this store at once (each update is then claimed before handling)."""
+
     async def start(self) -> None:
         """Open the database, apply migrations, start the background writer."""
 
@@ -265,6 +269,10 @@ class Store(Protocol):
 
 class StoreError(Exception):
     """A store that cannot be used: the message is one line for the operator."""
+
+
+class StoreBusy(StoreError):
+    """The database is held elsewhere: the write was queued, not waited for (or refused when too many wait)."""
 
 
 async def open_store(settings: Settings, clock: Clock = utc_now, lifetimes: Lifetimes | None = None) -> Store:

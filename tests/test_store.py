@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.sqlite_store import SqliteStore
-from bot.storage import Answered, Choice, Event, Lifetimes, Store, StoreError, open_store
+from bot.sqlite_store import BUSY_WAIT, CLOSE_WAIT, WRITE_WAIT, SqliteStore
+from bot.storage import Answered, Choice, Event, Lifetimes, Store, StoreBusy, StoreError, open_store
 from tests.conftest import FAQ
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -245,6 +245,48 @@ class TestSqliteFiles:
             holder.close()
         await _settle(store)
         await store.close()
+
+    async def test_writes_to_a_held_database_are_queued_not_waited_for_and_not_lost(self, tmp_path: Path) -> None:
+        """While another process holds the write lock, the first write gives up waiting after WRITE_WAIT
+        and later ones at once (StoreBusy); when the lock is released every one of them is written."""
+        store = SqliteStore(tmp_path)
+        await store.start()
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        loop = asyncio.get_running_loop()
+        took = []
+        for user in range(5):
+            started = loop.time()
+            with pytest.raises(StoreBusy):
+                await store.conversations.remember_language(user, "en")
+            took.append(loop.time() - started)
+        assert took[0] < WRITE_WAIT + 0.3
+        assert max(took[1:]) < 0.05
+        assert store.behind
+        holder.execute("ROLLBACK")
+        holder.close()
+        for _ in range(100):
+            if not store.behind:
+                break
+            await asyncio.sleep(0.1)
+        assert [await store.conversations.language(user) for user in range(5)] == ["en"] * 5
+        await store.close()
+
+    async def test_closing_gives_up_on_a_database_held_for_good(self, tmp_path: Path) -> None:
+        """A close with writes stuck behind another process's lock ends within a few seconds."""
+        store = SqliteStore(tmp_path)
+        await store.start()
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        for number in range(20):
+            await store.events.record(Event("answered", "private", "zh", f"q{number}", 7))
+        with pytest.raises(StoreBusy):
+            await store.conversations.remember_language(1, "en")
+        started = asyncio.get_running_loop().time()
+        await store.close()
+        assert asyncio.get_running_loop().time() - started < CLOSE_WAIT + 2 * BUSY_WAIT + 0.5
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 async def _settle(store: Store) -> None:
