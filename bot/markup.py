@@ -45,16 +45,39 @@ def button(text: str, callback: Callback) -> InlineKeyboardButton:
 
 
 def reply_html(reply: Reply) -> str:
-    """A reply as Telegram HTML, its text cut (never a tag) to Telegram's limit.
+    """A reply as Telegram HTML within Telegram's limit, cut (if it must be) between tags, never in one.
 
-    The FAQ's bounds keep every reply well under it; this is the last guard.
+    The FAQ's bounds keep ordinary replies well under the limit; text full of characters
+    that escaping lengthens (`&` becomes `&amp;`), or an entry with many long lists, may not
+    be: then the body is cut first, then the leads from the last, then the rest.
     """
     html = _html(reply)
-    text = reply.text
-    while len(html) > MAX_MESSAGE and text:
-        text = text[: max(0, len(text) - (len(html) - MAX_MESSAGE) - 1)]
-        html = _html(replace(reply, text=text + "…"))
+    while len(html) > MAX_MESSAGE:
+        reply = _shorter(reply, len(html) - MAX_MESSAGE)
+        html = _html(reply)
     return html
+
+
+def _shorter(reply: Reply, over: int) -> Reply:
+    """The reply with one of its parts cut by `over` characters or emptied: each call shortens it."""
+    if reply.text:
+        return replace(reply, text=_cut(reply.text, over))
+    if reply.lead:
+        last = _cut(reply.lead[-1], over)
+        return replace(reply, lead=reply.lead[:-1] + ((last,) if last else ()))
+    if reply.quote:
+        return replace(reply, quote=_cut(reply.quote, over))
+    if reply.prompt:
+        return replace(reply, prompt=_cut(reply.prompt, over))
+    if reply.line:
+        return replace(reply, line=_cut(reply.line, over))
+    return replace(reply, title=_cut(reply.title, over))
+
+
+def _cut(text: str, over: int) -> str:
+    """`text` shortened by at least `over` characters, marked with an ellipsis; empty if nothing is left."""
+    keep = len(text) - over - 1
+    return text[:keep] + "…" if keep > 0 else ""
 
 
 def _html(reply: Reply) -> str:

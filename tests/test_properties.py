@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answering import Brain
-from bot.markup import MAX_MESSAGE, render
+from bot.focus import Focus
+from bot.knowledge import LIMITS, MAX_LIST_ITEMS, English, Entry, Figure, ItemList, Unexplained
+from bot.language import LANGS, Lang
+from bot.markup import MAX_MESSAGE, entry_page, render
 from bot.normalise import detect_language, fold, query_units, stop_spans
-from bot.reply import render_plain
+from bot.reply import answer_reply, full_reply, render_plain
 from tests.conftest import FAQ
 
 BRAIN = Brain.load(FAQ)
@@ -87,3 +91,73 @@ def test_rankings_are_ordered_bounded_and_distinct(text: str) -> None:
     assert scores == sorted(scores, reverse=True)
     assert all(0 <= score <= 100 for score in scores)
     assert len({candidate.entry.id for candidate in ranked}) == len(ranked)
+
+
+def _bounded(kind: str, lang: str, min_size: int = 1) -> st.SearchStrategy[str]:
+    """Text up to the FAQ's bound for one kind of field, heavy in what escaping lengthens."""
+    limit = LIMITS[kind].zh if lang == "zh" else LIMITS[kind].en
+    letters = st.one_of(
+        st.sampled_from("<>&\"'党小组875…；、 \n"), st.characters(codec="utf-8", exclude_categories=["Cs"])
+    )
+    # a short piece repeated to the bound: long fields without a long draw
+    at_limit = st.text(alphabet=letters, min_size=1, max_size=8).map(lambda piece: (piece * limit)[:limit])
+    return st.one_of(st.text(alphabet=letters, min_size=min_size, max_size=limit), at_limit)
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> Entry:
+    """Any entry the validator's bounds allow: every field up to its limit, many figures and full lists."""
+
+    def item_list() -> ItemList:
+        count = draw(st.one_of(st.just(MAX_LIST_ITEMS), st.integers(1, MAX_LIST_ITEMS)))  # the bound, often
+        return ItemList(
+            name=draw(_bounded("list name", "zh")),
+            items=tuple(draw(_bounded("list item", "zh")) for _ in range(count)),
+            en_name=draw(_bounded("list name", "en")),
+            en_items=tuple(draw(_bounded("list item", "en")) for _ in range(count)),
+            partial=draw(st.booleans()),
+        )
+
+    figures = tuple(
+        Figure(value=str(draw(st.integers(0, 10**9))), unit=draw(st.sampled_from(["个", "万亩", "名", "%"])),
+               what=draw(_bounded("figure", "zh")), en=draw(_bounded("figure", "en")), plus=draw(st.booleans()))
+        for _ in range(draw(st.integers(0, 8)))
+    )  # fmt: skip
+    line = draw(st.sampled_from(sorted(BRAIN.knowledge.lines)))
+    return Entry(
+        id="generated",
+        title=draw(_bounded("title", "zh")),
+        answer=draw(_bounded("answer", "zh")),
+        questions=("问题",),
+        en=English(
+            title=draw(_bounded("title", "en")),
+            answer=draw(_bounded("answer", "en")),
+            questions=("question",),
+            summary=draw(_bounded("summary", "en", 0)),
+        ),
+        line=line,
+        figures=figures,
+        summary=draw(_bounded("summary", "zh", 0)),
+        lists=tuple(item_list() for _ in range(draw(st.one_of(st.just(4), st.integers(0, 4))))),
+        unexplained=(Unexplained(zh=draw(_bounded("term", "zh")), en=draw(_bounded("term", "en"))),),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(entries(), st.sampled_from(LANGS))
+def test_every_reply_of_any_valid_entry_is_whole_html_within_the_limit(entry: Entry, lang: Lang) -> None:
+    """For any entry within the FAQ's bounds, however long its fields and however full of `<` and `&`,
+    every reply about it (summary, each focus, whole lists, full text, menu page) is valid Telegram
+    HTML of at most 4,096 characters: a cut never falls inside a tag or an entity."""
+    knowledge = replace(BRAIN.knowledge, entries=(*BRAIN.knowledge.entries, entry))
+    focuses = [
+        Focus(),
+        Focus(figures=entry.figures),
+        Focus(lists=entry.lists),
+        Focus(sentences=(entry.text(lang),)),
+    ]
+    replies = [answer_reply(knowledge, entry, lang, focus) for focus in focuses]
+    replies.append(full_reply(knowledge, entry, lang))
+    for reply in replies:
+        _valid_telegram_html(render(knowledge, reply).text)
+        _valid_telegram_html(entry_page(knowledge, reply).text)
