@@ -109,7 +109,10 @@ async def reload_command(update: Update, context: Context, lang: Lang) -> str | 
         return None
     result = await services.reload(Trigger.COMMAND, user.id if user else None)
     if result.ok:
-        return escape(say("reloaded", lang, entries=result.entries))
+        changes = result.changes.lines(lang) if result.changes is not None else []
+        return escape(
+            "\n".join([say("reloaded", lang, entries=result.entries), *(changes or [say("diff_none", lang)])])
+        )
     return f"{escape(say('not_reloaded', lang))}\n<pre>{escape(problems_text(result.problems, lang))[:MAX_SHOWN]}</pre>"
 
 

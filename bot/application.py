@@ -33,6 +33,7 @@ from bot.answering import Brain
 from bot.callbacks import Kind, pattern
 from bot.delivery import PatientRateLimiter
 from bot.handlers import Context
+from bot.inbox import Inbox, InboxQueue
 from bot.services import BotServices, Command, Reload
 from bot.settings import Settings
 from bot.storage import Store
@@ -46,7 +47,29 @@ medians): 8 gave 130 replies/s, 16 gave 228, 32 gave 184, 64 gave 157 and PTB's 
 the Bot API's answers; with more, the HTTP connection pool's bookkeeping costs more CPU than
 the waiting. (An earlier machine with a slower emulator put 8 first, at 95, and 16 second.)"""
 
-BotApplication = Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any], BotServices, Any]
+
+class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any], BotServices, Any]):
+    """python-telegram-bot's Application, with the durable inbox around each update: the update is
+    claimed (when several processes share the store), and marked handled when its reply goes
+    out or, if it sends none, when its handling ends, errors included (see `bot.inbox`)."""
+
+    def __init__(self, *, inbox: Inbox, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.inbox = inbox
+
+    async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        if not await self.inbox.claim(update):
+            log.debug("update %s is being handled by another process", update.update_id)
+            return
+        handling = self.inbox.begin(update)
+        try:
+            await super().process_update(update)
+        finally:
+            self.inbox.finish(handling)
+
 
 COMMANDS = (
     Command("start", "开始", "Start"),
@@ -106,8 +129,14 @@ def build_application(
     if settings.token is None:
         raise ValueError("a token is needed to build the Telegram application")
     context_types = ContextTypes(bot_data=BotServices)
+    inbox = Inbox(store)
+    limiter = PatientRateLimiter(
+        overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3, on_success=inbox.replied
+    )
     builder = (
         ApplicationBuilder()
+        .application_class(BotApplication, {"inbox": inbox})
+        .update_queue(InboxQueue(inbox))
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
@@ -121,12 +150,12 @@ def build_application(
             )
         )
         .concurrent_updates(CONCURRENT_UPDATES)
-        .post_init(register_commands)
-        .rate_limiter(PatientRateLimiter(overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3))
+        .rate_limiter(limiter)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    application: BotApplication = builder.build()
+    application = builder.build()
+    assert isinstance(application, BotApplication)
     application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, reload=reload)
     add_handlers(application)
     return application

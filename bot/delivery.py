@@ -34,12 +34,20 @@ class PatientRateLimiter(AIORateLimiter):
     """`AIORateLimiter`, plus retries with growing pauses after a failed connection or a server error."""
 
     def __init__(
-        self, *, network_retries: int = 7, first_pause: float = 0.5, longest_pause: float = 30.0, **limits: Any
+        self,
+        *,
+        network_retries: int = 7,
+        first_pause: float = 0.5,
+        longest_pause: float = 30.0,
+        on_success: Callable[[str], None] | None = None,
+        **limits: Any,
     ) -> None:
         super().__init__(**limits)
         self.network_retries = network_retries
         self.first_pause = first_pause
         self.longest_pause = longest_pause
+        self.on_success = on_success
+        """Told the method name of each request the Bot API accepted (the inbox marks replies with it)."""
         self._stopping = asyncio.Event()
 
     def stop_retrying(self) -> None:
@@ -70,7 +78,7 @@ class PatientRateLimiter(AIORateLimiter):
         pause = self.first_pause
         for attempt in range(self.network_retries + 1):
             try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                result = await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except NetworkError as error:
                 last = attempt == self.network_retries or self._stopping.is_set()
                 if last or not never_arrived(error) or endpoint in NOT_RETRIED:
@@ -79,6 +87,10 @@ class PatientRateLimiter(AIORateLimiter):
                 if await self._pause(pause):
                     raise
                 pause = min(2 * pause, self.longest_pause)
+            else:
+                if self.on_success is not None:
+                    self.on_success(endpoint)
+                return result
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 

@@ -8,7 +8,9 @@ imports nothing from `telegram`.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -310,11 +312,32 @@ class _Problems:
 
 
 def read_faq(path: str | Path) -> bytes:
-    """The bytes of an FAQ file; a file that cannot be read raises `KnowledgeError`."""
+    """The bytes of an FAQ file; a file that cannot be read raises `KnowledgeError`.
+
+    Only a regular file is read (a symlink is followed to one), opened without blocking
+    (a FIFO in its place would wait forever for a writer) and read to at most the size cap
+    plus one byte (a symlink to /dev/zero never ends), so reading always returns at once.
+    """
     try:
-        return Path(path).read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise KnowledgeError([f"{path}:1: cannot read the file: {error.strerror}"]) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise KnowledgeError([f"{path}:1: not a regular file; the FAQ must be a plain YAML file"])
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(descriptor, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise KnowledgeError([f"{path}:1: cannot read the file: {error.strerror}"]) from None
+    finally:
+        os.close(descriptor)
 
 
 def load_knowledge(path: str | Path) -> KnowledgeBase:

@@ -55,3 +55,5 @@ def configure_logging(level: str, fmt: str = "text", secrets: Iterable[str] = ()
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # the HTTP client logs each request URL at INFO, and Bot API URLs hold the token
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # the file watcher logs every change it sees at INFO: the bot says what it did about them itself
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)

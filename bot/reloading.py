@@ -3,27 +3,49 @@
 A reload builds the new FAQ aside, validates it completely (schema and self-check), and
 only then swaps it in with one assignment: no question is answered from a half-loaded
 file. A bad file is refused: the bot keeps serving the last good version, logs every
-problem as `file:line: message` and sends them to the admins. The last good version is
-also kept on disk, in `DATA_DIR/faq.last-good.yaml`.
+problem as `file:line: message` and sends them to the admins. A good one is swapped in
+and the admins are told what changed (entries and figures added, removed, changed); a
+file whose bytes did not change is not reloaded. The last good version is also kept on
+disk, in `DATA_DIR/faq.last-good.yaml`, to start from when the file is broken at start.
+
+The file is reloaded only once it has stopped changing for `QUIET` seconds, so an editor
+that writes in steps is not caught half-way. It is read only if it is a regular file
+(see `read_faq`), in a thread of its own that a stop does not wait for. The watcher
+watches the folder of the configured path and that of the file it points to, and
+follows the path when it is made to point elsewhere.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+import os
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 from watchfiles import awatch
 
 from bot.answering import Brain
-from bot.knowledge import KnowledgeError, read_faq
+from bot.faqdiff import FaqDiff, diff
+from bot.knowledge import KnowledgeBase, KnowledgeError, read_faq
 
 log = logging.getLogger(__name__)
 
 LAST_GOOD = "faq.last-good.yaml"
+QUIET = 0.8
+"""Seconds the file must stay unchanged (size, time, inode) before a change is loaded."""
+READ_WAIT = 20.0
+"""Seconds a reload waits for the file to be read and checked before giving up."""
+
+T = TypeVar("T")
 
 
 class Trigger(Enum):
@@ -32,6 +54,7 @@ class Trigger(Enum):
     FILE = "the file changed"
     SIGNAL = "SIGHUP"
     COMMAND = "/reload"
+    START = "start-up"
 
 
 Notify = Callable[["ReloadResult", Trigger, "int | None"], Awaitable[None]]
@@ -40,11 +63,13 @@ Notify = Callable[["ReloadResult", Trigger, "int | None"], Awaitable[None]]
 
 @dataclass(frozen=True)
 class ReloadResult:
-    """What a reload did: swapped in a new FAQ, or refused the file and why."""
+    """What a reload did: swapped in a new FAQ (and what changed), found nothing new, or refused the file."""
 
     ok: bool
     entries: int
     problems: tuple[str, ...] = ()
+    changes: FaqDiff | None = None
+    """What changed against the FAQ served before; None when nothing was swapped in."""
 
 
 class FaqReloader:
@@ -62,6 +87,20 @@ class FaqReloader:
         self.install = install
         self.tell_admins = tell_admins
         self._lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
+        self._knowledge: KnowledgeBase | None = None
+        self._digest = ""
+
+    def serving(self, brain: Brain, raw: bytes, *, keep: bool = True) -> None:
+        """Say which FAQ is being served (at start); `keep` it as the last good version on disk."""
+        self._knowledge = brain.knowledge
+        self._digest = hashlib.sha256(raw).hexdigest()
+        if keep:
+            self.keep(raw)
+
+    def stop(self) -> None:
+        """The bot is stopping: a reload still reading gives up at once."""
+        self._stopping.set()
 
     def keep(self, raw: bytes) -> None:
         """Store the bytes of an FAQ that validated as the last good version."""
@@ -79,13 +118,13 @@ class FaqReloader:
     async def reload(self, trigger: Trigger, quiet_for: int | None = None) -> ReloadResult:
         """Load the file again; swap it in if it validates, else keep serving the current FAQ.
 
-        The admins are told when a file is refused, except `quiet_for`, the admin who asked
-        (their command's reply already says it).
+        The admins are told when a file is refused or swapped in, except `quiet_for`, the
+        admin who asked (their command's reply already says it).
         """
         reason = trigger.value if quiet_for is None else f"{trigger.value} by admin {quiet_for}"
         async with self._lock:
             try:
-                brain, raw = await asyncio.to_thread(self._load)
+                brain, raw = await self._in_own_thread(self._load)
             except KnowledgeError as error:
                 log.error("FAQ not reloaded (%s), still serving the previous one; %d problem(s):", reason,
                           len(error.problems))  # fmt: skip
@@ -95,16 +134,95 @@ class FaqReloader:
                 if self.tell_admins is not None:
                     await self.tell_admins(result, trigger, quiet_for)
                 return result
-            self.install(brain)
-            await asyncio.to_thread(self.keep, raw)
             entries = len(brain.knowledge.entries)
-            log.info("FAQ reloaded (%s): %d entries from %s", reason, entries, self.path)
-            return ReloadResult(True, entries)
+            digest = hashlib.sha256(raw).hexdigest()
+            if digest == self._digest:
+                log.info("FAQ file unchanged (%s): still %d entries from %s", reason, entries, self.path)
+                return ReloadResult(True, entries)
+            changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
+            self.install(brain)
+            self._knowledge, self._digest = brain.knowledge, digest
+            await asyncio.to_thread(self.keep, raw)
+            log.info("FAQ reloaded (%s): %d entries from %s; %s", reason, entries, self.path,
+                     changes.summary() if changes is not None else "")  # fmt: skip
+            result = ReloadResult(True, entries, changes=changes)
+            if self.tell_admins is not None and changes is not None and not changes.empty:
+                await self.tell_admins(result, trigger, quiet_for)
+            return result
+
+    async def _in_own_thread(self, work: Callable[[], T]) -> T:
+        """Run `work` in a daemon thread: a read that hangs can neither hold a stop nor the exit."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+
+        def apply(action: Callable[[], None]) -> None:
+            if not future.done():
+                action()
+
+        def deliver(action: Callable[[], None]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+                loop.call_soon_threadsafe(apply, action)
+
+        def run() -> None:
+            try:
+                value = work()
+            except BaseException as raised:  # handed to the waiting coroutine
+                deliver(functools.partial(future.set_exception, raised))
+                return
+            deliver(functools.partial(future.set_result, value))
+
+        threading.Thread(target=run, name="faq reader", daemon=True).start()
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait((future, stopping), timeout=READ_WAIT, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not future.done():
+            future.cancel()
+            why = "the bot is stopping" if self._stopping.is_set() else f"reading took over {READ_WAIT:.0f} s"
+            raise KnowledgeError([f"{self.path}:1: not loaded: {why}"])
+        return future.result()
+
+    def _folders(self) -> set[Path]:
+        return {self.path.absolute().parent, self.path.resolve().parent}
+
+    def _concerns(self, changed: Iterable[str]) -> bool:
+        names = {self.path.absolute(), self.path.resolve()}
+        return any(Path(path) in names or Path(path).resolve() in names for path in changed)
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+    async def _settled(self, stop: asyncio.Event) -> None:
+        """Wait until the file has not changed for QUIET seconds (or the bot stops)."""
+        last, since = self._signature(), time.monotonic()
+        while time.monotonic() - since < QUIET and not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.1)
+            now = self._signature()
+            if now != last:
+                last, since = now, time.monotonic()
 
     async def watch(self, stop: asyncio.Event) -> None:
-        """Reload whenever the file changes, until `stop` is set."""
-        folder = self.path.resolve().parent
-        target = self.path.resolve()
-        async for changes in awatch(folder, stop_event=stop, debounce=300, step=100, recursive=False):
-            if any(Path(changed).resolve() == target for _, changed in changes):
+        """Reload whenever the file changes and then stays unchanged a moment, until `stop` is set."""
+        while not stop.is_set():
+            folders = self._folders()
+            watched = [folder for folder in folders if folder.is_dir()]
+            if not watched:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1.0)
+                continue
+            async for changes in awatch(*watched, stop_event=stop, debounce=300, step=100, recursive=False):
+                if not self._concerns(path for _, path in changes):
+                    continue
+                await self._settled(stop)
+                if stop.is_set():
+                    return
                 await self.reload(Trigger.FILE)
+                if self._folders() != folders:
+                    log.info("the FAQ path %s now points to %s; watching there", self.path, self.path.resolve())
+                    break

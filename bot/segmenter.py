@@ -10,6 +10,8 @@ them, so segmentation is what jieba would do had they been added. Imports nothin
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -20,8 +22,13 @@ import jieba
 @lru_cache(maxsize=1)
 def _base() -> Any:
     """jieba's dictionary, loaded once and never changed."""
-    jieba.setLogLevel(logging.WARNING)  # its start-up notes are not the bot's to print
+    # its start-up notes, and a cache it could not write (a full disk), are not the bot's to print
+    jieba.setLogLevel(logging.CRITICAL)
     tokenizer = jieba.Tokenizer()
+    try:
+        tokenizer.tmp_dir = tempfile.gettempdir()  # where jieba keeps its dictionary cache
+    except OSError:  # no temporary directory can be written: build the dictionary without a cache
+        tokenizer.tmp_dir = os.path.dirname(jieba.__file__)
     tokenizer.initialize()
     return tokenizer
 

@@ -10,14 +10,17 @@ and a non-zero exit, not a traceback.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
+import secrets
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 
 from bot.admin import MAX_SHOWN, problems_text
 from bot.answering import Brain
@@ -26,9 +29,10 @@ from bot.delivery import PatientRateLimiter
 from bot.handlers import Context
 from bot.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.health import check as check_health
+from bot.inbox import InboxQueue
 from bot.knowledge import KnowledgeError, read_faq
 from bot.logs import configure_logging
-from bot.reloading import FaqReloader, ReloadResult, Trigger
+from bot.reloading import LAST_GOOD, FaqReloader, ReloadResult, Trigger
 from bot.settings import Settings
 from bot.storage import Store, StoreError, open_store
 from bot.texts import say
@@ -38,6 +42,8 @@ log = logging.getLogger("bot")
 
 POLL_TIMEOUT = 10
 """Seconds a getUpdates call waits for news (long polling)."""
+STOP_WAIT = 1.0
+"""Seconds a stop waits for the FAQ watcher before leaving it behind."""
 
 
 class StartupError(Exception):
@@ -61,7 +67,17 @@ def run_command(settings: Settings) -> int:
     return 0
 
 
-def _load(settings: Settings) -> tuple[Brain, bytes]:
+@dataclass(frozen=True)
+class Loaded:
+    """The FAQ the bot starts with: from FAQ_FILE, or from the last good copy when FAQ_FILE is broken."""
+
+    brain: Brain
+    raw: bytes
+    problems: tuple[str, ...] = ()
+    """FAQ_FILE's problems when the bot started from the last good copy instead."""
+
+
+def _load(settings: Settings) -> Loaded:
     if settings.token is None:
         raise StartupError(
             "faqbot: TELEGRAM_BOT_TOKEN is not set; get one from @BotFather, "
@@ -70,27 +86,44 @@ def _load(settings: Settings) -> tuple[Brain, bytes]:
         )
     try:
         raw = read_faq(settings.faq_file)
-        brain = Brain.parse(raw, str(settings.faq_file))
+        return Loaded(Brain.parse(raw, str(settings.faq_file)), raw)
     except KnowledgeError as error:
-        raise StartupError(*error.problems) from None
-    return brain, raw
+        problems = error.problems
+    last_good = settings.data_dir / LAST_GOOD
+    try:
+        raw = read_faq(last_good)
+        brain = Brain.parse(raw, str(last_good))
+    except KnowledgeError:
+        # neither is usable (a first start has no last good copy): the operator reads why
+        raise StartupError(*problems) from None
+    log.error("FAQ_FILE %s has %d problem(s); starting from the last good version, %s:", settings.faq_file,
+              len(problems), last_good)  # fmt: skip
+    for problem in problems:
+        log.error("%s", problem)
+    return Loaded(brain, raw, tuple(problems))
 
 
 async def serve(settings: Settings) -> None:
     """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start."""
-    configure_logging(settings.log_level, settings.log_format, secrets=[settings.token or ""])
-    brain, raw = _load(settings)
+    os.umask(0o077)  # what the bot writes under DATA_DIR (database, key, copies, heartbeat) is its owner's only
+    if settings.webhook_url and not settings.webhook_secret:
+        # a webhook is never served without a secret: only Telegram, told it by setWebhook, knows this one
+        settings = dataclasses.replace(settings, webhook_secret=secrets.token_urlsafe(32))
+    configure_logging(
+        settings.log_level, settings.log_format, secrets=[settings.token or "", settings.webhook_secret or ""]
+    )
+    loaded = _load(settings)
     try:
         store = await open_store(settings)
     except StoreError as error:
         raise StartupError(f"faqbot: {error}") from None
     try:
-        await _serve(settings, brain, raw, store)
+        await _serve(settings, loaded, store)
     finally:
         await store.close()
 
 
-async def _serve(settings: Settings, brain: Brain, raw: bytes, store: Store) -> None:
+async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     holder: list[BotApplication] = []
 
     def install(new: Brain) -> None:
@@ -100,8 +133,8 @@ async def _serve(settings: Settings, brain: Brain, raw: bytes, store: Store) -> 
         await tell_admins(holder[0], settings, result, trigger, quiet_for)
 
     reloader = FaqReloader(settings.faq_file, settings.data_dir, install, notify)
-    reloader.keep(raw)
-    application = build_application(settings, brain, store, reload=reloader.reload)
+    reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
+    application = build_application(settings, loaded.brain, store, reload=reloader.reload)
     holder.append(application)
     services = application.bot_data
     stop = asyncio.Event()
@@ -110,7 +143,7 @@ async def _serve(settings: Settings, brain: Brain, raw: bytes, store: Store) -> 
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL)))
     server = None
-    if settings.webhook_url:
+    if settings.webhook_url and settings.webhook_secret:
         path = urlsplit(settings.webhook_url).path
         server = webhook_server(application, path, settings.webhook_secret, lambda: check_health(settings.data_dir))
         try:
@@ -119,8 +152,10 @@ async def _serve(settings: Settings, brain: Brain, raw: bytes, store: Store) -> 
             where = f"{settings.webhook_listen}:{settings.webhook_port}"
             raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror}") from None
     watcher = asyncio.create_task(reloader.watch(stop), name="faq watcher")
+    stop_task = asyncio.create_task(_stop_reloads(stop, reloader))
+    started = ReloadResult(False, 0, loaded.problems) if loaded.problems else None
     try:
-        await _run(application, settings, stop)
+        await _run(application, settings, stop, started)
     except InvalidToken:
         raise StartupError("faqbot: the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
     except NetworkError as error:
@@ -129,12 +164,24 @@ async def _serve(settings: Settings, brain: Brain, raw: bytes, store: Store) -> 
         raise StartupError(f"faqbot: the Bot API answered with an error at start-up: {error.message}") from None
     finally:
         stop.set()
-        await watcher
+        await stop_task
+        try:
+            await asyncio.wait_for(watcher, STOP_WAIT)
+        except TimeoutError:
+            log.warning("the FAQ watcher did not stop within %s s; left behind", STOP_WAIT)
         if server is not None:
             server.stop()
 
 
-async def _run(application: BotApplication, settings: Settings, stop: asyncio.Event) -> None:
+async def _stop_reloads(stop: asyncio.Event, reloader: FaqReloader) -> None:
+    """When the bot begins to stop, a reload still reading the file gives up."""
+    await stop.wait()
+    reloader.stop()
+
+
+async def _run(
+    application: BotApplication, settings: Settings, stop: asyncio.Event, started: ReloadResult | None
+) -> None:
     async with application:  # initialize: reaches the Bot API (getMe) or raises
         await register_commands(application)
         _beat(application, settings)
@@ -143,6 +190,9 @@ async def _run(application: BotApplication, settings: Settings, stop: asyncio.Ev
                 heartbeat, interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS, data=settings
             )
         await application.start()
+        await _left_over(application)
+        if started is not None:
+            application.bot_data.background(tell_admins(application, settings, started, Trigger.START, None))
         updater = application.updater
         if settings.webhook_url:
             await application.bot.set_webhook(
@@ -150,7 +200,12 @@ async def _run(application: BotApplication, settings: Settings, stop: asyncio.Ev
             )
             log.info("serving the webhook at %s", settings.webhook_url)
         elif updater is not None:
-            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT, poll_interval=0.0)
+            await updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES,
+                timeout=POLL_TIMEOUT,
+                poll_interval=0.0,
+                error_callback=PollingErrors().report,
+            )
             log.info("polling %s", settings.api_url)
         await stop.wait()
         log.info("stopping")
@@ -159,6 +214,43 @@ async def _run(application: BotApplication, settings: Settings, stop: asyncio.Ev
         if updater is not None and updater.running:
             await updater.stop()
         await application.stop()
+        await application.inbox.settled()
+
+
+async def _left_over(application: BotApplication) -> None:
+    """Handle first what the last run received but did not handle (it stopped or crashed in between)."""
+    queue = application.update_queue
+    left = await application.inbox.left_over(application.bot)
+    if left and isinstance(queue, InboxQueue):
+        log.warning("answering %d update(s) the last run received but did not handle", len(left))
+        for update in left:
+            await queue.put_left_over(update)
+
+
+class PollingErrors:
+    """Polling errors in one line each, at most once a minute per kind, instead of a traceback each time.
+
+    python-telegram-bot already waits longer after each failed getUpdates (1 s, growing by
+    half up to 30 s); this says why, once. A Conflict means another process polls with the
+    same token: Telegram gives updates to one of them at a time.
+    """
+
+    EVERY = 60.0
+
+    def __init__(self) -> None:
+        self._told: dict[str, float] = {}
+
+    def report(self, error: TelegramError) -> None:
+        kind = type(error).__name__
+        now = time.monotonic()
+        if now - self._told.get(kind, -self.EVERY) < self.EVERY:
+            return
+        self._told[kind] = now
+        if isinstance(error, Conflict):
+            log.error("another process is polling with this token (%s); backing off, retrying up to every 30 s",
+                      error.message)  # fmt: skip
+        else:
+            log.warning("getUpdates failed (%s: %s); retrying with growing pauses", kind, error.message)
 
 
 def _beat(application: BotApplication, settings: Settings) -> None:
@@ -185,19 +277,30 @@ async def heartbeat(context: Context) -> None:
         log.warning("Bot API not reached: %s", error)
         return
     if context.job is not None and isinstance(context.job.data, Settings):
+        assert isinstance(context.application, BotApplication)
         _beat(context.application, context.job.data)
 
 
 async def tell_admins(
     application: BotApplication, settings: Settings, result: ReloadResult, trigger: Trigger, quiet_for: int | None
 ) -> None:
-    """Tell every admin (but `quiet_for`) in their own language that an FAQ file was refused, once each."""
+    """Tell every admin (but `quiet_for`) in their own language what a reload did, once each: the
+    problems of a refused file, or what changed in one swapped in."""
     services = application.bot_data
     for admin_id in sorted(settings.admin_ids - ({quiet_for} if quiet_for is not None else set())):
         lang = await services.language(admin_id) or "zh"
         reason = say(f"reload_trigger_{trigger.name.lower()}", lang)
-        head = say("not_reloaded_notice", lang, path=settings.faq_file, reason=reason)
-        text = f"{head}\n{problems_text(result.problems, lang)}"
+        if trigger is Trigger.START:
+            last_good = settings.data_dir / LAST_GOOD
+            head = say("started_from_last_good", lang, path=settings.faq_file, last_good=last_good)
+            body = problems_text(result.problems, lang)
+        elif not result.ok:
+            head = say("not_reloaded_notice", lang, path=settings.faq_file, reason=reason)
+            body = problems_text(result.problems, lang)
+        else:
+            head = say("reloaded_notice", lang, reason=reason, entries=result.entries)
+            body = "\n".join(result.changes.lines(lang)) if result.changes is not None else ""
+        text = f"{head}\n{body}".strip()
         try:
             await application.bot.send_message(admin_id, text[:MAX_SHOWN], parse_mode=None)
         except TelegramError as error:

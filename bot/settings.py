@@ -60,6 +60,11 @@ class Settings:
         port_text = env.get("WEBHOOK_PORT", "8443").strip() or "8443"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise SettingsError(f"WEBHOOK_PORT {port_text!r} is not a port number between 1 and 65535")
+        webhook_secret = env.get("WEBHOOK_SECRET", "").strip() or None
+        if webhook_secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret):
+            raise SettingsError(
+                "WEBHOOK_SECRET may hold only letters, digits, _ and - (1 to 256 of them), as Telegram requires"
+            )
         rate_text = env.get("TELEGRAM_RATE_LIMIT", "30").strip() or "30"
         try:
             rate_limit = float(rate_text)
@@ -78,7 +83,7 @@ class Settings:
             webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
             webhook_port=int(port_text),
-            webhook_secret=env.get("WEBHOOK_SECRET", "").strip() or None,
+            webhook_secret=webhook_secret,
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
         )
 

@@ -1,13 +1,17 @@
-"""Shared fixtures: the real FAQ, loaded once."""
+"""Shared fixtures: the real FAQ, loaded once; the Bot API emulator and bot processes for e2e tests."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.answering import Brain
+from tests.e2e.proxy import BotApiProxy
+from tests.e2e.service import Launch, launcher
+from tests.e2e.user import bot_api
 
 ROOT = Path(__file__).resolve().parent.parent
 FAQ = ROOT / "knowledge" / "faq.yaml"
@@ -28,3 +32,16 @@ def broken_expectation(path: Path) -> tuple[int, str]:
 def brain() -> Brain:
     """The shipped FAQ with its matcher."""
     return Brain.load(FAQ)
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[tuple[str, BotApiProxy]]:
+    """A Bot API emulator and its proxy for one test module: (emulator URL, proxy)."""
+    with bot_api() as running:
+        yield running
+
+
+@pytest.fixture
+def launch(api: tuple[str, BotApiProxy], tmp_path: Path) -> Iterator[Launch]:
+    """Start `python -m bot run` processes against `api`, with DATA_DIR = tmp_path."""
+    yield from launcher(api[1], tmp_path)

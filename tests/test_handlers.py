@@ -567,6 +567,7 @@ class AdminHarness(Harness):
         self.faq = faq
         self.told: list[tuple[ReloadResult, Trigger, int | None]] = []
         self.reloader = FaqReloader(faq, faq.parent, self._install, self._tell)
+        self.reloader.serving(bot.app.bot_data.current(), faq.read_bytes())
         bot.app.bot_data.reload = self.reloader.reload
 
     def _install(self, brain: Brain) -> None:
@@ -590,7 +591,8 @@ class TestReload:
         assert admin_bot.api.texts() == ["抱歉，这个命令只供管理员使用。"]
 
     async def test_admin_reload_swaps_in_the_edited_faq(self, admin_bot: AdminHarness) -> None:
-        """An admin's /reload loads the edited file; the next answer comes from it."""
+        """An admin's /reload loads the edited file and says what changed; the next answer comes from it;
+        the other admins are told too."""
         faq = admin_bot.faq
         text = faq.read_text(encoding="utf-8")
         faq.write_text(
@@ -599,8 +601,18 @@ class TestReload:
         await admin_bot.text("/reload", user=ADMIN)
         await admin_bot.text("党小组")
         reloaded, answer = admin_bot.api.texts()
-        assert reloaded == "问答库已重新加载：18 条。"
+        assert reloaded == "问答库已重新加载：18 条。\n修改「纵向深化」：回答"
         assert "（新版）" in answer
+        result, trigger, quiet_for = admin_bot.told[-1]
+        assert (trigger, quiet_for) == (Trigger.COMMAND, ADMIN_ID)
+        assert result.changes is not None
+        assert result.changes.summary() == "+0 -0 ~1 entries"
+
+    async def test_reloading_an_unchanged_file_says_so_and_tells_nobody(self, admin_bot: AdminHarness) -> None:
+        """/reload of the file as it is reports no change in content, and no notice goes out."""
+        await admin_bot.text("/reload", user=ADMIN)
+        assert admin_bot.api.texts() == ["问答库已重新加载：18 条。\n内容没有变化。"]
+        assert admin_bot.told == []
 
     @pytest.mark.parametrize("broken", BROKEN, ids=[p.stem for p in BROKEN])
     async def test_broken_file_is_refused_and_the_old_faq_still_answers(

@@ -9,7 +9,7 @@ import yaml
 
 from tests.conftest import FAQ, ROOT
 
-TELEGRAM_SIDE = {"admin", "application", "buttons", "delivery", "handlers", "markup", "service", "webhook"}
+TELEGRAM_SIDE = {"admin", "application", "buttons", "delivery", "handlers", "inbox", "markup", "service", "webhook"}
 """The modules that speak to Telegram; every other module under bot/ is the core."""
 
 

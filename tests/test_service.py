@@ -6,84 +6,28 @@ Runs against the Bot API emulator through the translating proxy (see test_end_to
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import FAQ, ROOT
+from tests.conftest import FAQ
 from tests.e2e.proxy import BotApiProxy
-from tests.e2e.user import TelegramUser, bot_api, free_port, start_bot, wait_for
+from tests.e2e.service import Launch, faqbot, stop
+from tests.e2e.user import TelegramUser, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
 TOKEN = "424242:" + "S" * 35
-_tokens = iter(range(500000, 600000))
-
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[tuple[str, BotApiProxy]]:
-    with bot_api() as running:
-        yield running
-
-
-Launch = Callable[..., tuple[subprocess.Popen[str], str]]
-
-
-@pytest.fixture
-def launch(api: tuple[str, BotApiProxy], tmp_path: Path) -> Iterator[Launch]:
-    """Start `python -m bot run` with its own token (so no other test's bot can take its updates);
-    any bot a test leaves running is stopped afterwards."""
-    started: list[subprocess.Popen[str]] = []
-
-    def start(**env: str) -> tuple[subprocess.Popen[str], str]:
-        token = f"{next(_tokens)}:" + "T" * 35
-        bot = start_bot(api[1].url, token, tmp_path, log=tmp_path / "bot.log", **env)
-        started.append(bot)
-        _started(bot, tmp_path / "bot.log")
-        return bot, token
-
-    yield start
-    for bot in started:
-        if bot.poll() is None:
-            bot.kill()
-            bot.wait(timeout=10)
-
-
-def _faqbot(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def _started(bot: subprocess.Popen[str], log: Path) -> None:
-    wait_for(lambda: "polling" in log.read_text() or "webhook at" in log.read_text() or bot.poll() is not None,
-             30, "the bot to start")  # fmt: skip
-    assert bot.poll() is None, log.read_text()
 
 
 Answer = tuple[int, dict[str, object]]
-
-
-def _stop(bot: subprocess.Popen[str], sig: signal.Signals = signal.SIGTERM) -> float:
-    began = time.monotonic()
-    bot.send_signal(sig)
-    bot.wait(timeout=30)
-    return time.monotonic() - began
+"""An injected Bot API answer: (HTTP status, JSON body)."""
 
 
 class TestShutdown:
@@ -94,7 +38,7 @@ class TestShutdown:
         """SIGTERM and SIGINT stop polling and exit 0 within five seconds, database closed."""
         log = tmp_path / "bot.log"
         bot, _ = launch()
-        assert _stop(bot, sig) < 5
+        assert stop(bot, sig) < 5
         assert bot.returncode == 0, log.read_text()
         assert "stopped" in log.read_text()
         assert not (tmp_path / "bot.sqlite3-wal").exists() or (tmp_path / "bot.sqlite3-wal").stat().st_size == 0
@@ -108,7 +52,7 @@ class TestShutdown:
             user.say(question)
         wait_for(lambda: api[1].delivered.get(token, 0) >= len(questions), 15, "the bot to take every question")
         time.sleep(0.05)  # the last getUpdates answer is on its way to the bot
-        assert _stop(bot) < 5
+        assert stop(bot) < 5
         assert bot.returncode == 0
         assert len(user.replies()) == len(questions)
         user.close()
@@ -132,7 +76,7 @@ class TestShutdown:
             user = TelegramUser(emulator, token, 8102)
             user.say("党小组")
             wait_for(lambda: len(attempts) >= 2, 15, "the answer to be retried")
-            assert _stop(bot) < 5
+            assert stop(bot) < 5
         finally:
             proxy.fault = None
         assert bot.returncode == 0
@@ -144,17 +88,17 @@ class TestHealth:
     def test_health_follows_the_running_bot(self, launch: Launch, tmp_path: Path) -> None:
         """`python -m bot health` exits 0 while the bot runs and 1, saying why, once it has stopped."""
         bot, _ = launch()
-        healthy = _faqbot("health", DATA_DIR=str(tmp_path))
+        healthy = faqbot("health", DATA_DIR=str(tmp_path))
         assert healthy.returncode == 0, healthy.stderr
         assert healthy.stdout.startswith("ok: pid")
-        _stop(bot)
-        gone = _faqbot("health", DATA_DIR=str(tmp_path))
+        stop(bot)
+        gone = faqbot("health", DATA_DIR=str(tmp_path))
         assert gone.returncode == 1
         assert "not running" in gone.stderr
 
     def test_health_without_a_bot(self, tmp_path: Path) -> None:
         """With no heartbeat at all, health fails with one line."""
-        result = _faqbot("health", DATA_DIR=str(tmp_path))
+        result = faqbot("health", DATA_DIR=str(tmp_path))
         assert result.returncode == 1
         assert result.stderr.count("\n") == 1
 
@@ -165,7 +109,7 @@ class TestHealth:
         response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
         assert response.status_code == 200
         assert response.json()["healthy"] is True
-        _stop(bot)
+        stop(bot)
         assert bot.returncode == 0
 
 
@@ -180,7 +124,7 @@ class TestLogs:
         user.say("党小组有多少个")
         user.wait_replies()
         user.close()
-        _stop(bot)
+        stop(bot)
         lines = log.read_text().splitlines()
         entries = [json.loads(line) for line in lines]
         assert {"time", "level", "logger", "message"} <= set(entries[0])
@@ -216,7 +160,7 @@ class TestReload:
         (still,) = user.wait_replies()
         assert "（已更新）" in still["text"]
         user.close()
-        _stop(bot)
+        stop(bot)
         assert bot.returncode == 0
 
 
@@ -230,18 +174,18 @@ class TestStartup:
 
     def test_missing_token(self, tmp_path: Path) -> None:
         """No token: one line saying how to get one, exit 2."""
-        result = _faqbot("run", TELEGRAM_BOT_TOKEN="", DATA_DIR=str(tmp_path))
+        result = faqbot("run", TELEGRAM_BOT_TOKEN="", DATA_DIR=str(tmp_path))
         assert result.returncode == 2
         assert "TELEGRAM_BOT_TOKEN is not set" in self._one_line(result)
 
     def test_malformed_token(self, tmp_path: Path) -> None:
         """A token of the wrong shape: one line, exit 2."""
-        result = _faqbot("run", TELEGRAM_BOT_TOKEN="12345", DATA_DIR=str(tmp_path))
+        result = faqbot("run", TELEGRAM_BOT_TOKEN="12345", DATA_DIR=str(tmp_path))
         assert "does not look like a bot token" in self._one_line(result)
 
     def test_unreadable_faq(self, tmp_path: Path) -> None:
         """An FAQ that cannot be read: one line naming the file, exit 1."""
-        result = _faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, FAQ_FILE=str(tmp_path / "missing.yaml"),
+        result = faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, FAQ_FILE=str(tmp_path / "missing.yaml"),
                          DATA_DIR=str(tmp_path))  # fmt: skip
         assert result.returncode == 1
         assert (
@@ -251,7 +195,7 @@ class TestStartup:
     def test_unreachable_bot_api(self, tmp_path: Path) -> None:
         """A Bot API that does not answer: one line naming it, exit 1."""
         dead = f"http://127.0.0.1:{free_port()}"
-        result = _faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=dead, DATA_DIR=str(tmp_path))
+        result = faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=dead, DATA_DIR=str(tmp_path))
         assert f"cannot reach the Bot API at {dead}" in self._one_line(result)
 
     def test_port_in_use(self, api: tuple[str, BotApiProxy], tmp_path: Path) -> None:
@@ -261,7 +205,7 @@ class TestStartup:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             port = taken.getsockname()[1]
-            result = _faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=proxy.url, DATA_DIR=str(tmp_path),
+            result = faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=proxy.url, DATA_DIR=str(tmp_path),
                              WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_PORT=str(port))  # fmt: skip
         assert f"cannot listen on 127.0.0.1:{port}" in self._one_line(result)
 
@@ -270,8 +214,9 @@ class TestLiveReload:
     def test_file_change_is_picked_up_and_a_bad_one_reported_to_admins(
         self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
     ) -> None:
-        """An edited FAQ is served within two seconds, with no signal; a broken edit is refused, the
-        admins get the problems in Telegram, the last good answers go on and stay on disk."""
+        """An edited FAQ is served within two seconds, with no signal, and the admins are told what
+        changed; a broken edit is refused, the admins get the problems in Telegram, the last good
+        answers go on and stay on disk."""
         faq = tmp_path / "faq.yaml"
         shutil.copy(FAQ, faq)
         log = tmp_path / "bot.log"
@@ -285,6 +230,8 @@ class TestLiveReload:
         user.say("党小组")
         (updated,) = user.wait_replies()
         assert "（改）" in updated["text"]
+        (changes,) = admin.wait_replies()
+        assert changes["text"] == "问答库已重新加载（文件有改动）：18 条。\n修改「纵向深化」：摘要；回答"
         kept = (tmp_path / "faq.last-good.yaml").read_text(encoding="utf-8")
         assert "（改）" in kept
         faq.write_text(kept.replace("  - id: learn-outside\n", "  - id: learn-outside\n    colour: red\n"), "utf-8")
@@ -297,7 +244,7 @@ class TestLiveReload:
         assert (tmp_path / "faq.last-good.yaml").read_text(encoding="utf-8") == kept
         user.close()
         admin.close()
-        _stop(bot)
+        stop(bot)
         assert bot.returncode == 0
 
 

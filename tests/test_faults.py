@@ -1,0 +1,473 @@
+"""Faults against the real `python -m bot run`: forged webhook calls, repeated votes, a broken key,
+a crash mid-burst, broken and half-written FAQ files, a database held by another process,
+storage that fails at start, and a second process polling with the same token.
+
+Each test states what the bot guarantees; the README's reliability section lists them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import FAQ, ROOT
+from tests.e2e.proxy import BotApiProxy
+from tests.e2e.service import Launch, faqbot, stop
+from tests.e2e.user import TelegramUser, buttons, free_port, wait_for
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = "434343:" + "F" * 35
+QUESTIONS = (
+    "孝昌县有多少个党小组", "党员中心户有多少名", "太子米种了多少亩", "茶叶有多少亩", "星创天地有几家",
+    "龙泉村是什么试点", "沈腾是谁", "十分钟服务承诺是什么", "四大产业是哪些", "How many Party groups are there?",
+)  # fmt: skip
+"""Varied questions the bursts below cycle through."""
+
+
+def _history(emulator: str, token: str) -> list[dict[str, Any]]:
+    response = httpx.post(f"{emulator}/getUpdatesHistory", json={"token": token}, timeout=30)
+    response.raise_for_status()
+    return list(response.json().get("result") or [])
+
+
+def _replies_by_question(emulator: str, token: str) -> dict[tuple[str, int], int]:
+    """How many replies the bot sent to each question, by (chat, question message id)."""
+    counts: dict[tuple[str, int], int] = {}
+    for item in _history(emulator, token):
+        message = item.get("message", {})
+        quoted = message.get("reply_parameters")
+        if "chat_id" in message and quoted:
+            key = (str(message["chat_id"]), int(json.loads(quoted)["message_id"]))
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _questions(emulator: str, token: str) -> set[tuple[str, int]]:
+    return {
+        (str(item["message"]["chat"]["id"]), int(item["messageId"]))
+        for item in _history(emulator, token)
+        if "from" in item.get("message", {})
+    }
+
+
+def _burst(emulator: str, token: str, users: range, each: int) -> None:
+    """`each` questions from every user, sent as fast as the emulator takes them."""
+    with httpx.Client(base_url=emulator, timeout=30) as http:
+        for round_ in range(each):
+            for user in users:
+                who = {"id": user, "is_bot": False, "first_name": f"u{user}", "language_code": "zh-hans"}
+                http.post("/sendMessage", json={
+                    "botToken": token, "from": who, "chat": {"id": user, "type": "private"},
+                    "date": int(time.time()), "text": QUESTIONS[(user + round_) % len(QUESTIONS)],
+                }).raise_for_status()  # fmt: skip
+
+
+class TestWebhook:
+    def test_without_a_configured_secret_one_is_made_and_forgeries_are_refused(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """With WEBHOOK_URL but no WEBHOOK_SECRET the bot registers a random secret with setWebhook; a
+        forged admin command without it (or with a wrong one) gets 403 and does nothing; the secret is
+        never logged, even at DEBUG; Telegram's own deliveries are answered."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/hook"
+        _, token = launch(WEBHOOK_URL=url, WEBHOOK_PORT=str(port), ADMIN_IDS="9901", LOG_LEVEL="DEBUG")
+        registered, secret = api[1].webhooks[token]
+        assert registered == url
+        assert secret is not None
+        assert len(secret) >= 32
+        admin = {"id": 9901, "is_bot": False, "first_name": "x"}
+        command = {"type": "bot_command", "offset": 0, "length": 11}
+        forged = {"update_id": 5, "message": {"message_id": 5, "date": 0, "text": "/unanswered", "entities": [command],
+                  "chat": {"id": 9901, "type": "private"}, "from": admin}}  # fmt: skip
+        assert httpx.post(url, json=forged).status_code == 403
+        assert httpx.post(url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}).status_code == 403
+        user = TelegramUser(api[0], token, 8901)
+        user.say("龙泉村是什么试点")
+        (reply,) = user.wait_replies()
+        assert "四事工作法" in reply["text"]
+        assert TelegramUser(api[0], token, 9901).replies() == []
+        assert secret not in (tmp_path / "bot.log").read_text()
+        user.close()
+
+    def test_bodies_that_are_not_updates_get_400_and_no_traceback(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """With the right secret, `[]`, `1`, `null`, text that is not JSON, `{}` and a string update_id
+        are each refused with 400; the bot logs one line each and goes on answering."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/hook"
+        _, token = launch(WEBHOOK_URL=url, WEBHOOK_PORT=str(port), WEBHOOK_SECRET="a-Secret_123")
+        header = {"X-Telegram-Bot-Api-Secret-Token": "a-Secret_123", "Content-Type": "application/json"}
+        for body in (
+            b"[]",
+            b"1",
+            b"null",
+            b"not json",
+            b"{}",
+            b'{"update_id": "7"}',
+            b'{"update_id": 7, "message": 3}',
+        ):
+            assert httpx.post(url, content=body, headers=header).status_code == 400, body
+        user = TelegramUser(api[0], token, 8902)
+        user.say("沈腾是谁")
+        assert user.wait_replies()
+        log = (tmp_path / "bot.log").read_text()
+        assert "Traceback" not in log
+        assert log.count("webhook call refused") == 7
+        user.close()
+
+    def test_a_secret_telegram_would_refuse_is_one_line_at_start(self, tmp_path: Path) -> None:
+        """WEBHOOK_SECRET with characters Telegram does not allow stops the bot with one line."""
+        result = faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, DATA_DIR=str(tmp_path), WEBHOOK_URL="https://x.example/h",
+                        WEBHOOK_SECRET="has spaces!")  # fmt: skip
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines()[-1].startswith("faqbot: WEBHOOK_SECRET may hold only letters")
+
+
+class TestVotesAndKey:
+    def test_votes_are_one_per_person_and_only_for_real_answers(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """31 presses of 👎 by one person store one vote; a vote on a message the bot never sent is
+        not stored; /stats counts people."""
+        _, token = launch(ADMIN_IDS="9902")
+        user = TelegramUser(api[0], token, 8903)
+        user.say("孝昌县有多少个党小组")
+        (answer,) = user.wait_replies()
+        for _ in range(31):
+            user.press(buttons(answer)["👎"], answer)
+        user.press("v|+|zh", {**answer, "message_id": 987654})
+        wait_for(lambda: len(api[1].called("answerCallbackQuery")) >= 32, 20, "every press answered")
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            assert db.execute("SELECT message_id, vote FROM votes").fetchall() == [(answer["message_id"], -1)]
+        admin = TelegramUser(api[0], token, 9902)
+        admin.command("/stats")
+        (report,) = admin.wait_replies()
+        assert "0 人 👍  1 人 👎" in report["text"]
+        user.close()
+        admin.close()
+
+    def test_an_empty_user_key_stops_the_bot_with_one_line(self, tmp_path: Path) -> None:
+        """A 0-byte user-key (left by a full disk) is refused, not used: the hashes would be reversible."""
+        (tmp_path / "user-key").write_bytes(b"")
+        result = faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, DATA_DIR=str(tmp_path))
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("faqbot: ")
+        assert str(tmp_path / "user-key") in line
+
+    def test_data_dir_is_owner_only(self, launch: Launch, tmp_path: Path) -> None:
+        """What the bot creates under a new DATA_DIR is readable by its owner only."""
+        data = tmp_path / "data"
+        bot, _ = launch(DATA_DIR=str(data))
+        stop(bot)
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700
+        for name in ("user-key", "bot.sqlite3", "faq.last-good.yaml"):
+            assert stat.S_IMODE((data / name).stat().st_mode) & 0o077 == 0, name
+
+
+class TestCrash:
+    def test_a_kill_mid_burst_loses_no_question(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
+        """SIGKILL while 500 questions are in hand, then a restart: every question is answered; only
+        replies on their way at the instant of the kill may go out twice."""
+        emulator, proxy = api
+        bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
+        _burst(emulator, token, range(10001, 10051), 10)
+        wait_for(lambda: len(proxy.called("sendMessage")) >= 100, 60, "the first hundred answers")
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+        answered_before = len(_replies_by_question(emulator, token))
+        assert answered_before < 500, "the kill came too late to test anything"
+        launch(token=token, TELEGRAM_RATE_LIMIT="10000")
+        asked = _questions(emulator, token)
+        assert len(asked) == 500
+        wait_for(lambda: set(_replies_by_question(emulator, token)) >= asked, 90, "every question answered")
+        replies = _replies_by_question(emulator, token)
+        twice = sum(count - 1 for count in replies.values())
+        print(f"answered before the kill: {answered_before}; answered twice: {twice}")
+        assert set(replies) == asked
+        assert twice <= 16  # at most the answers in flight: 16 updates are handled at once
+
+
+class TestLockedDatabase:
+    def test_answers_go_on_while_another_process_holds_the_database(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """Another process holds the database's write lock for 30 s; 40 questions over that time are
+        each answered within a second, and once the lock is released every one is in the log."""
+        emulator, _ = api
+        _, token = launch()
+        user = TelegramUser(emulator, token, 8904)
+        user.say("你好")
+        user.wait_replies()
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("INSERT INTO languages (user_id, lang, at) VALUES (1, 'zh', 0)")
+        held_at = time.monotonic()
+        waits = []
+        for number in range(40):
+            began = time.monotonic()
+            user.say(QUESTIONS[number % len(QUESTIONS)])
+            user.wait_replies(timeout=10)
+            waits.append(time.monotonic() - began)
+            time.sleep(max(0.0, held_at + (number + 1) * 0.75 - time.monotonic()))
+        held_for = time.monotonic() - held_at
+        holder.execute("ROLLBACK")
+        holder.close()
+        print(f"held {held_for:.0f} s; slowest answer {max(waits):.2f} s, median {sorted(waits)[20]:.2f} s")
+        assert held_for >= 29
+        assert max(waits) < 1.0
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            wait_for(lambda: db.execute("SELECT count(*) FROM events").fetchone()[0] >= 41, 20, "the log to catch up")
+        user.close()
+
+
+class TestFaqFile:
+    def test_a_broken_file_at_start_falls_back_to_the_last_good_copy(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """A broken FAQ at start-up, with a last good copy from an earlier run: the bot starts from the
+        copy, says so in the log and to the admins, and loads the file once it is fixed."""
+        faq = tmp_path / "faq.yaml"
+        shutil.copy(FAQ, faq)
+        bot, token = launch(FAQ_FILE=str(faq))
+        stop(bot)
+        faq.write_text("entries: [\n", encoding="utf-8")
+        bot, _ = launch(token=token, FAQ_FILE=str(faq), ADMIN_IDS="9903")
+        log = tmp_path / "bot.log"
+        assert f"starting from the last good version, {tmp_path / 'faq.last-good.yaml'}" in log.read_text()
+        admin = TelegramUser(api[0], token, 9903)
+        (notice,) = admin.wait_replies()
+        assert notice["text"].startswith(f"问答库文件 {faq} 有错误，启动时改用上次可用的版本")
+        assert f"{faq}:2: YAML syntax error" in notice["text"]
+        user = TelegramUser(api[0], token, 8905)
+        user.say("党小组")
+        assert "875" in user.wait_replies()[0]["text"]
+        faq.write_text(FAQ.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（修好）"), "utf-8")
+        wait_for(lambda: "FAQ reloaded (the file changed)" in log.read_text(), 10, "the fixed file to load")
+        user.say("党小组")
+        assert "（修好）" in user.wait_replies()[0]["text"]
+        stop(bot)
+        user.close()
+        admin.close()
+
+    def test_neither_file_usable_at_first_start_exits_with_the_problems(self, tmp_path: Path) -> None:
+        """A broken FAQ and no last good copy: exit 1 with the file's problems, no traceback."""
+        faq = tmp_path / "faq.yaml"
+        faq.write_text("entries: [\n", encoding="utf-8")
+        result = faqbot("run", TELEGRAM_BOT_TOKEN=TOKEN, FAQ_FILE=str(faq), DATA_DIR=str(tmp_path / "data"))
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith(f"{faq}:2: YAML syntax error")
+
+    def test_an_edit_written_in_two_steps_is_loaded_once_whole(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """An editor writes the first 14 entries, then the rest 0.4 s later: the bot loads the file once,
+        whole, and the admins read only the real change."""
+        faq = tmp_path / "faq.yaml"
+        shutil.copy(FAQ, faq)
+        _, token = launch(FAQ_FILE=str(faq), ADMIN_IDS="9904")
+        time.sleep(0.5)  # the watcher starts with the bot
+        edited = FAQ.read_text(encoding="utf-8").replace("875", "876")
+        cut = [i for i in range(len(edited)) if edited.startswith("  - id: ", i)][14]
+        with faq.open("w", encoding="utf-8") as out:
+            out.write(edited[:cut])
+            out.flush()
+            time.sleep(0.4)
+            out.write(edited[cut:])
+        log = tmp_path / "bot.log"
+        wait_for(lambda: "FAQ reloaded (the file changed)" in log.read_text(), 10, "the reload")
+        time.sleep(1.5)
+        assert log.read_text().count("FAQ reloaded") == 1
+        assert "FAQ reloaded (the file changed): 18 entries" in log.read_text()
+        (notice,) = TelegramUser(api[0], token, 9904).wait_replies()
+        head, change = notice["text"].split("\n")
+        assert head == "问答库已重新加载（文件有改动）：18 条。"
+        assert change == "修改「纵向深化」：摘要；回答；英文；数据 党小组 875个 → 党小组 876个"
+
+    def test_a_fifo_in_place_of_the_faq_neither_wedges_reloads_nor_the_stop(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """The FAQ replaced by a FIFO: /reload answers at once that it is not a regular file, the
+        bot keeps answering, and SIGTERM still ends it within five seconds."""
+        faq = tmp_path / "faq.yaml"
+        shutil.copy(FAQ, faq)
+        bot, token = launch(FAQ_FILE=str(faq), ADMIN_IDS="9905")
+        faq.unlink()
+        os.mkfifo(faq)
+        admin = TelegramUser(api[0], token, 9905)
+        admin.command("/reload")
+        replies = admin.wait_replies(timeout=10)
+        assert any("not a regular file" in r["text"] for r in replies)
+        admin.say("党小组")
+        assert admin.wait_replies()
+        assert stop(bot) < 5
+        assert bot.returncode == 0
+        admin.close()
+
+    def test_a_symlink_to_dev_zero_is_refused_without_reading_it(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """The FAQ path made a symlink to /dev/zero, then /reload: refused in one line, memory unchanged."""
+        faq = tmp_path / "faq.yaml"
+        shutil.copy(FAQ, faq)
+        bot, token = launch(FAQ_FILE=str(faq), ADMIN_IDS="9906")
+        faq.unlink()
+        faq.symlink_to("/dev/zero")
+        admin = TelegramUser(api[0], token, 9906)
+        admin.command("/reload")
+        (reply,) = admin.wait_replies(timeout=10)
+        assert "not a regular file" in reply["text"]
+        rss_kb = int(next(line for line in Path(f"/proc/{bot.pid}/status").read_text().splitlines()
+                          if line.startswith("VmRSS")).split()[1])  # fmt: skip
+        assert rss_kb < 400_000
+        admin.close()
+
+    def test_a_symlink_into_another_folder_is_watched_there(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """The FAQ file replaced by a symlink to a file in another folder: the new target is loaded, and
+        later edits of it (in that folder) are picked up too."""
+        faq = tmp_path / "faq.yaml"
+        shutil.copy(FAQ, faq)
+        _, token = launch(FAQ_FILE=str(faq))
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        target = elsewhere / "faq.yaml"
+        target.write_text(FAQ.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（甲）"), "utf-8")
+        time.sleep(0.5)
+        link = tmp_path / "faq.yaml.new"
+        link.symlink_to(target)
+        link.replace(faq)
+        log = tmp_path / "bot.log"
+        wait_for(lambda: log.read_text().count("FAQ reloaded") == 1, 10, "the symlinked file to load")
+        time.sleep(0.5)
+        target.write_text(FAQ.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（乙）"), "utf-8")
+        wait_for(lambda: log.read_text().count("FAQ reloaded") == 2, 10, "the edit in the other folder")
+        user = TelegramUser(api[0], token, 8906)
+        user.say("党小组")
+        assert "（乙）" in user.wait_replies()[0]["text"]
+        user.close()
+
+
+def _run_limited(data: Path, file_size: int) -> subprocess.CompletedProcess[str]:
+    """`python -m bot run` with writes capped at `file_size` bytes per file, as on a full disk."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "DATA_DIR": str(data), "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    return subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60, check=False, preexec_fn=cap)  # fmt: skip
+
+
+class TestStorageAtStart:
+    @pytest.mark.parametrize("file_size", [0, 20_000])
+    def test_a_full_disk_is_one_line(self, tmp_path: Path, file_size: int) -> None:
+        """No room to write the key (0 bytes) or the database (20 kB): one line naming what could not
+        be written, exit 1, no traceback."""
+        result = _run_limited(tmp_path / "data", file_size)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("faqbot: ")
+        assert str(tmp_path / "data") in line
+
+    def test_a_damaged_database_is_moved_aside_and_a_fresh_one_started(self, launch: Launch, tmp_path: Path) -> None:
+        """A database file that is not a database: moved aside with a warning; the bot starts and answers."""
+        (tmp_path / "bot.sqlite3").write_bytes(b"garbage " * 2000)
+        bot, _ = launch()
+        log = (tmp_path / "bot.log").read_text()
+        assert "was damaged" in log
+        assert "Traceback" not in log
+        assert len(list(tmp_path.glob("bot.sqlite3.corrupt-*"))) == 1
+        stop(bot)
+
+    def test_a_read_only_data_dir_with_a_database_is_one_line(self, launch: Launch, tmp_path: Path) -> None:
+        """DATA_DIR made read-only after a first run (the database in it): one line naming it, exit 1."""
+        bot, _ = launch()
+        stop(bot)
+        runs_as = _unprivileged()
+        if runs_as is None:
+            pytest.skip("root ignores permissions, and no unprivileged user can run this interpreter here")
+        for path in [tmp_path, *tmp_path.iterdir()]:
+            os.chown(path, runs_as, -1)
+        tmp_path.chmod(0o500)
+        try:
+            result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, capture_output=True, text=True,
+                                    env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "DATA_DIR": str(tmp_path)},
+                                    timeout=60, check=False, user=runs_as if os.geteuid() == 0 else None)  # fmt: skip
+        finally:
+            tmp_path.chmod(0o700)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("faqbot: ")
+        assert str(tmp_path) in line
+
+
+def _unprivileged() -> int | None:
+    """A uid whose permissions are checked: this one, or `nobody` when running as root (if it can run Python here)."""
+    if os.geteuid() != 0:
+        return os.geteuid()
+    try:
+        probe = subprocess.run([sys.executable, "-c", "import bot"], cwd=ROOT, user=65534, capture_output=True,
+                               timeout=30, check=False)  # fmt: skip
+    except OSError:
+        return None
+    return 65534 if probe.returncode == 0 else None
+
+
+class TestConflict:
+    def test_another_poller_is_one_line_and_a_back_off(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """Telegram answers 409 Conflict for 8 s (another process polls with the token): one clear line,
+        no traceback, growing pauses instead of a call a second; answers resume after."""
+        emulator, proxy = api
+        _, token = launch()
+        conflict_until = time.monotonic() + 8
+        calls: list[float] = []
+        lock = threading.Lock()
+
+        def fault(method: str, called: str) -> tuple[int, dict[str, Any]] | None:
+            if called != token or method != "getUpdates" or time.monotonic() >= conflict_until:
+                return None
+            with lock:
+                calls.append(time.monotonic())
+            description = (
+                "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+            )
+            return 409, {"ok": False, "error_code": 409, "description": description}
+
+        proxy.fault = fault
+        try:
+            time.sleep(8.5)
+        finally:
+            proxy.fault = None
+        log = (tmp_path / "bot.log").read_text()
+        assert log.count("another process is polling with this token") == 1
+        assert "Traceback" not in log
+        assert 2 <= len(calls) <= 7
+        user = TelegramUser(emulator, token, 8907)
+        user.say("党小组")
+        assert user.wait_replies(timeout=40)
+        user.close()
