@@ -375,9 +375,27 @@ def _compose(text: str, path: str) -> Node | None:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         reason = error.problem or error.context or "invalid YAML"
-        raise KnowledgeError([f"{path}:{line}: YAML syntax error: {reason}"]) from None
+        raise KnowledgeError([f"{path}:{line}: YAML syntax error: {reason}{_opened(error, line)}"]) from None
     except yaml.YAMLError as error:
         raise KnowledgeError([f"{path}:1: YAML error: {error}"]) from None
+
+
+_OPENERS = {
+    "flow sequence": "the [ list",
+    "flow mapping": "the { mapping",
+    "quoted scalar": "the quoted text",
+    "block mapping": "the block",
+    "block collection": "the block",
+}
+
+
+def _opened(error: yaml.MarkedYAMLError, line: int) -> str:
+    """Where the construct the parser was in was opened, when that is another line: an unclosed
+    bracket or quote is noticed lines later, but it is to be fixed where it was opened."""
+    if error.context_mark is None or error.context_mark.line + 1 == line or not error.context:
+        return ""
+    what = next((name for key, name in _OPENERS.items() if key in error.context), "it")
+    return f"; {what} opened on line {error.context_mark.line + 1} is not closed"
 
 
 def _pairs(node: MappingNode, problems: _Problems, allowed: Mapping[str, bool], what: str) -> dict[str, Node]:
