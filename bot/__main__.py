@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.console import ask_command, chat_command, eval_command, report_command, validate_command
+from bot.console import ask_command, chat_command, diff_command, eval_command, report_command, validate_command
 from bot.health import check as check_health
 from bot.settings import Settings, SettingsError
 
@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="statistics and unanswered questions from DATA_DIR")
     report.add_argument("--days", type=int, default=7, help="how far back to look (default 7)")
     report.add_argument("--csv", action="store_true", help="one CSV table instead of text")
+    report.add_argument("--png", type=Path, metavar="FILE", help="also write the /stats chart to FILE")
+    compare = commands.add_parser("diff", help="review an FAQ file against another, as an admin's upload is reviewed")
+    compare.add_argument("old", type=Path, help="the FAQ in use")
+    compare.add_argument("new", type=Path, help="the candidate")
+    compare.add_argument("--lang", choices=["zh", "en"], default="zh", help="the review's language (default zh)")
     commands.add_parser("health", help="exit 0 when the running bot is alive, has its FAQ and reached the Bot API")
     return parser
 
@@ -67,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_heldout=args.heldout_figures,
         ),
         "health": lambda: health_command(settings),
-        "report": lambda: report_command(settings, days=args.days, as_csv=args.csv),
+        "report": lambda: report_command(settings, days=args.days, as_csv=args.csv, png=args.png),
+        "diff": lambda: diff_command(args.old, args.new, args.lang),
         "run": lambda: _run(settings),
     }
     return commands[command]()

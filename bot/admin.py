@@ -1,8 +1,10 @@
-"""Telegram handlers for the admins' commands: /stats, /unanswered, /reload.
+"""Telegram handlers for the admins' commands: /stats, /unanswered, /reload (the FAQ's own
+commands are in `bot.admin_faq`).
 
 `admin_only` wraps each: anyone not in ADMIN_IDS is told the command is for admins; an
 admin using one in a group gets the result in a private chat (the group sees one line,
-never users' questions or figures). Admins read the bot in their own language.
+never users' questions or figures). A command's result is HTML text, text with buttons,
+or a file (a photo or a document). Admins read the bot in their own language.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update, User
 from telegram.error import Forbidden
 
+from bot.chart import chart_data, draw_elsewhere
 from bot.handlers import Context, in_group, user_lang
-from bot.language import Lang
+from bot.language import LANGS, Lang
+from bot.markup import MAX_CAPTION, Rendered
 from bot.reloading import Trigger
 from bot.reporting import entry_titles, render_stats, render_unanswered, stats, unanswered
 from bot.storage import StoreError
@@ -32,7 +37,37 @@ PROBLEMS_SHOWN = 20
 PERIODS = {"": 7, "week": 7, "w": 7, "周": 7, "本周": 7, "一周": 7, "day": 1, "today": 1, "d": 1, "天": 1, "今天": 1}
 """The periods /stats and /unanswered understand, in days."""
 
-AdminReport = Callable[[Update, Context, Lang], Awaitable[str | None]]
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file for an admin, with an HTML caption: a photo (a chart) or a document (the FAQ)."""
+
+    data: bytes
+    filename: str
+    caption: str
+    photo: bool = False
+
+
+AdminReply = str | Rendered | Attachment
+AdminReport = Callable[[Update, Context, Lang], Awaitable[AdminReply | None]]
+
+
+async def deliver(bot: Bot, chat_id: int, reply: AdminReply) -> None:
+    """Send an admin command's result to a chat."""
+    if isinstance(reply, Attachment):
+        if reply.photo:
+            await bot.send_photo(chat_id, reply.data, caption=reply.caption, filename=reply.filename)
+        else:
+            await bot.send_document(chat_id, reply.data, caption=reply.caption, filename=reply.filename)
+    elif isinstance(reply, Rendered):
+        await bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
+    else:
+        await bot.send_message(chat_id, reply)
+
+
+def author(user: User | None) -> str:
+    """Who put a version in use, as the history shows it."""
+    return f"admin {user.id}" if user is not None else "admin"
 
 
 def admin_only(report: AdminReport) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
@@ -47,14 +82,14 @@ def admin_only(report: AdminReport) -> Callable[[Update, Context], Coroutine[Any
         if user is None or not context.bot_data.is_admin(user.id):
             await message.reply_text(say("admins_only", lang))
             return
-        text = await report(update, context, lang)
-        if text is None:
+        result = await report(update, context, lang)
+        if result is None:
             return
         if not in_group(update):
-            await message.reply_text(text)
+            await deliver(context.bot, message.chat_id, result)
             return
         try:
-            await context.bot.send_message(user.id, text)
+            await deliver(context.bot, user.id, result)
         except Forbidden:
             await message.reply_text(say("admin_in_group_refused", lang))
             return
@@ -69,8 +104,9 @@ def _period(context: Context) -> int | None:
 
 
 @admin_only
-async def stats_command(update: Update, context: Context, lang: Lang) -> str | None:
-    """/stats [day|week]: questions, answer and ask-back rates, top measures, people's votes, a bar per day."""
+async def stats_command(update: Update, context: Context, lang: Lang) -> AdminReply | None:
+    """/stats [day|week]: a chart (questions per day by outcome, the most asked measures) with the
+    figures as its caption: rates, people's votes, a line per day. Text alone if no chart can be drawn."""
     days = _period(context)
     if days is None:
         return escape(say("period_usage", lang, command="/stats"))
@@ -81,8 +117,15 @@ async def stats_command(update: Update, context: Context, lang: Lang) -> str | N
         votes = await store.votes.since(since)
     except StoreError as error:
         return escape(str(error))
-    titles = entry_titles(context.bot_data.current().knowledge, lang)
-    return f"<pre>{escape(render_stats(stats(events, votes, since), titles, lang))[:MAX_SHOWN]}</pre>"
+    knowledge = context.bot_data.current().knowledge
+    report = stats(events, votes, since)
+    text = render_stats(report, entry_titles(knowledge, lang), lang)
+    titles = {code: entry_titles(knowledge, code) for code in LANGS}
+    png = await draw_elsewhere(chart_data(report, titles, lang, store.clock().date()))
+    if png is None:
+        return f"<pre>{escape(text)[:MAX_SHOWN]}</pre>"
+    caption = escape(text)[: MAX_CAPTION - len("<pre></pre>")]
+    return Attachment(png, f"stats-{since:%Y%m%d}.png", f"<pre>{caption}</pre>", photo=True)
 
 
 @admin_only
@@ -105,9 +148,9 @@ async def reload_command(update: Update, context: Context, lang: Lang) -> str | 
     """/reload: load the FAQ file again; the admin who asked is told here, the others by notice."""
     services = context.bot_data
     user = update.effective_user
-    if services.reload is None:
+    if services.faq is None:
         return None
-    result = await services.reload(Trigger.COMMAND, user.id if user else None)
+    result = await services.faq.reload(Trigger.COMMAND, user.id if user else None, author=author(user))
     if result.ok:
         changes = result.changes.lines(lang) if result.changes is not None else []
         return escape(

@@ -28,13 +28,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import admin, buttons, handlers
+from bot import admin, admin_faq, buttons, handlers
 from bot.answering import Brain
 from bot.callbacks import Kind, pattern
 from bot.delivery import PatientRateLimiter
 from bot.handlers import Context
 from bot.inbox import Inbox, InboxQueue
-from bot.services import BotServices, Command, Reload
+from bot.reloading import FaqReloader
+from bot.services import BotServices, Command
 from bot.settings import Settings
 from bot.storage import Store
 
@@ -80,6 +81,9 @@ COMMANDS = (
     Command("stats", "使用统计 [day|week]", "Usage statistics [day|week]", admin=True),
     Command("unanswered", "没答上的问题 [day|week]", "Questions not answered [day|week]", admin=True),
     Command("reload", "重新加载问答库", "Load the FAQ file again", admin=True),
+    Command("faq", "下载正在使用的问答库", "Download the FAQ in use", admin=True),
+    Command("history", "问答库的版本历史", "The FAQ's versions", admin=True),
+    Command("rollback", "回到某个版本 N", "Go back to version N", admin=True),
 )
 """Every command, in the order /help and Telegram's menu list them."""
 
@@ -92,6 +96,9 @@ COMMAND_HANDLERS: dict[str, Callable[[Update, Context], Coroutine[Any, Any, None
     "stats": admin.stats_command,
     "unanswered": admin.unanswered_command,
     "reload": admin.reload_command,
+    "faq": admin_faq.faq_command,
+    "history": admin_faq.history_command,
+    "rollback": admin_faq.rollback_command,
 }
 
 BUTTON_HANDLERS: dict[Kind, Callable[[Update, Context], Coroutine[Any, Any, None]]] = {
@@ -104,6 +111,8 @@ BUTTON_HANDLERS: dict[Kind, Callable[[Update, Context], Coroutine[Any, Any, None
     Kind.NONE: buttons.menu,
     Kind.EXAMPLE: buttons.example,
     Kind.VOTE: buttons.vote,
+    Kind.APPLY: admin_faq.apply,
+    Kind.CANCEL: admin_faq.cancel,
 }
 
 
@@ -122,7 +131,7 @@ def build_application(
     brain: Brain,
     store: Store,
     *,
-    reload: Reload | None = None,
+    faq: FaqReloader | None = None,
     request: BaseRequest | None = None,
 ) -> BotApplication:
     """The bot, ready to start: its services, handlers, HTML defaults, rate limiter, Bot API address."""
@@ -156,7 +165,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     assert isinstance(application, BotApplication)
-    application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, reload=reload)
+    application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq)
     add_handlers(application)
     return application
 
@@ -175,6 +184,7 @@ def add_handlers(application: BotApplication) -> None:
             MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, handlers.group_text),
             MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND, handlers.edited),
+            MessageHandler(new & private & filters.Document.ALL, admin_faq.upload),
             MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),
             *(CallbackQueryHandler(handler, pattern=pattern(kind)) for kind, handler in BUTTON_HANDLERS.items()),
             InlineQueryHandler(handlers.inline_query),

@@ -3,7 +3,8 @@
 `kind|key|lang`: `e` sends an entry, `d` answers a "did you mean" with an entry, `f` expands
 an answer into its full text, `m` opens an entry inside the topic menu, `l` a line of work,
 `t` the topic menu, `n` is "none of these" (the topic menu), `q` asks the article's example
-question number `key`, `v` is a vote (`+` or `-`). Each kind has its own handler, chosen by
+question number `key`, `v` is a vote (`+` or `-`), `y` applies and `x` cancels an admin's
+review of an FAQ file (`key` is the review's id). Each kind has its own handler, chosen by
 `pattern(kind)`. Imports nothing from `telegram`.
 """
 
@@ -31,6 +32,8 @@ class Kind(StrEnum):
     NONE = "n"
     EXAMPLE = "q"
     VOTE = "v"
+    APPLY = "y"
+    CANCEL = "x"
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answering import Brain
+from bot.chart import chart_data, draw
 from bot.evaluation import evaluate, format_report, load_questions, sweep
-from bot.knowledge import KnowledgeError
-from bot.language import Lang
+from bot.knowledge import KnowledgeError, read_faq
+from bot.language import LANGS, Lang
 from bot.matching import Decision
 from bot.reply import Reply, render_plain
 from bot.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
+from bot.review import review
 from bot.settings import Settings
 from bot.sqlite_store import DATABASE, LEGACY
 from bot.storage import StoreError, open_store
@@ -163,8 +165,24 @@ def eval_command(
     return 0
 
 
-def report_command(settings: Settings, *, days: int, as_csv: bool) -> int:
-    """Print what /stats and /unanswered show, for the last `days` days, as text or CSV."""
+def diff_command(old: Path, new: Path, lang: Lang) -> int:
+    """Review NEW against OLD as an admin's upload is reviewed: exit 0 if NEW would load, else 1."""
+    base = _brain(old)
+    if base is None:
+        return 2
+    try:
+        raw = read_faq(new)
+    except KnowledgeError as error:
+        print(error.problems[0], file=sys.stderr)
+        return 1
+    result = review(base.knowledge, raw, str(new))
+    print("\n".join(result.lines(lang)))
+    return 0 if result.ok else 1
+
+
+def report_command(settings: Settings, *, days: int, as_csv: bool, png: Path | None = None) -> int:
+    """Print what /stats and /unanswered show, for the last `days` days, as text or CSV; with `png`,
+    also write the /stats chart there."""
     if days < 1:
         print(f"faqbot: --days {days}: give a number of days of 1 or more", file=sys.stderr)
         return 2
@@ -176,10 +194,10 @@ def report_command(settings: Settings, *, days: int, as_csv: bool) -> int:
             file=sys.stderr,
         )
         return 1
-    return asyncio.run(_report(settings, days=days, as_csv=as_csv))
+    return asyncio.run(_report(settings, days=days, as_csv=as_csv, png=png))
 
 
-async def _report(settings: Settings, *, days: int, as_csv: bool) -> int:
+async def _report(settings: Settings, *, days: int, as_csv: bool, png: Path | None) -> int:
     try:
         store = await open_store(settings)
     except StoreError as error:
@@ -196,6 +214,13 @@ async def _report(settings: Settings, *, days: int, as_csv: bool) -> int:
     if brain is not None:
         titles = entry_titles(brain.knowledge)
     summary, groups = stats(events, votes, since), unanswered(events)
+    if png is not None:
+        both = {lang: entry_titles(brain.knowledge, lang) for lang in LANGS} if brain is not None else {}
+        try:
+            png.write_bytes(draw(chart_data(summary, both, "zh", store.clock().date())))
+        except OSError as error:
+            print(f"faqbot: cannot write the chart to {png}: {error.strerror}", file=sys.stderr)
+            return 1
     if as_csv:
         sys.stdout.write(to_csv(summary, groups))
     else:

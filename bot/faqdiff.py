@@ -36,6 +36,9 @@ class EntryChange:
     figures_added: tuple[Figure, ...] = ()
     figures_removed: tuple[Figure, ...] = ()
     figures_changed: tuple[tuple[Figure, Figure], ...] = ()
+    questions_added: int = 0
+    """Example questions added, in both languages together."""
+    questions_removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,15 +105,19 @@ def diff(old: KnowledgeBase, new: KnowledgeBase) -> FaqDiff:
 
 
 def _entry_change(old: Entry, new: Entry) -> EntryChange | None:
-    parts = tuple(part for part in PARTS if getattr(old, part) != getattr(new, part))
+    parts = tuple(part for part in PARTS if getattr(old, part) != getattr(new, part) and part != "questions")
+    before_questions = {*old.questions, *old.en.questions}
+    after_questions = {*new.questions, *new.en.questions}
     before = {figure.what: figure for figure in old.figures}
     after = {figure.what: figure for figure in new.figures}
     figures_added = tuple(f for what, f in after.items() if what not in before)
     figures_removed = tuple(f for what, f in before.items() if what not in after)
     figures_changed = tuple((before[w], f) for w, f in after.items() if w in before and before[w] != f)
-    if not (parts or figures_added or figures_removed or figures_changed):
+    added, removed = len(after_questions - before_questions), len(before_questions - after_questions)
+    if not (parts or figures_added or figures_removed or figures_changed or added or removed):
         return None
-    return EntryChange(new.id, new.title, new.en.title, parts, figures_added, figures_removed, figures_changed)
+    return EntryChange(new.id, new.title, new.en.title, parts, figures_added, figures_removed, figures_changed,
+                       added, removed)  # fmt: skip
 
 
 def _titles(entries: tuple[Entry, ...], lang: Lang) -> str:
@@ -125,4 +132,6 @@ def _figure_lines(change: EntryChange, lang: Lang) -> list[str]:
     out = [say("diff_figure_changed", lang, old=a.phrase(lang), new=b.phrase(lang)) for a, b in change.figures_changed]
     out += [say("diff_figure_added", lang, figure=f.phrase(lang)) for f in change.figures_added]
     out += [say("diff_figure_removed", lang, figure=f.phrase(lang)) for f in change.figures_removed]
+    if change.questions_added or change.questions_removed:
+        out.append(say("diff_questions", lang, added=change.questions_added, removed=change.questions_removed))
     return out

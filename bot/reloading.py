@@ -55,10 +55,14 @@ class Trigger(Enum):
     SIGNAL = "SIGHUP"
     COMMAND = "/reload"
     START = "start-up"
+    UPLOAD = "an admin's upload"
+    ROLLBACK = "an admin's rollback"
 
 
 Notify = Callable[["ReloadResult", Trigger, "int | None"], Awaitable[None]]
 """Tell the admins about a reload: (what happened, why it was done, an admin not to tell)."""
+Record = Callable[[bytes, str, str], Awaitable[None]]
+"""Keep a version that was put in use: (its bytes, who put it in use, what changed)."""
 
 
 @dataclass(frozen=True)
@@ -81,20 +85,25 @@ class FaqReloader:
         data_dir: Path,
         install: Callable[[Brain], None],
         tell_admins: Notify | None = None,
+        record: Record | None = None,
     ) -> None:
         self.path = path
         self.data_dir = data_dir
         self.install = install
         self.tell_admins = tell_admins
+        self.record = record
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._knowledge: KnowledgeBase | None = None
         self._digest = ""
+        self.raw = b""
+        """The bytes of the FAQ being served."""
 
     def serving(self, brain: Brain, raw: bytes, *, keep: bool = True) -> None:
         """Say which FAQ is being served (at start); `keep` it as the last good version on disk."""
         self._knowledge = brain.knowledge
         self._digest = hashlib.sha256(raw).hexdigest()
+        self.raw = raw
         if keep:
             self.keep(raw)
 
@@ -115,11 +124,12 @@ class FaqReloader:
         raw = read_faq(self.path)
         return Brain.parse(raw, str(self.path)), raw
 
-    async def reload(self, trigger: Trigger, quiet_for: int | None = None) -> ReloadResult:
+    async def reload(self, trigger: Trigger, quiet_for: int | None = None, author: str = "file") -> ReloadResult:
         """Load the file again; swap it in if it validates, else keep serving the current FAQ.
 
         The admins are told when a file is refused or swapped in, except `quiet_for`, the
-        admin who asked (their command's reply already says it).
+        admin who asked (their command's reply already says it). A version swapped in is
+        recorded with `author` ("file" for edits on the server).
         """
         reason = trigger.value if quiet_for is None else f"{trigger.value} by admin {quiet_for}"
         async with self._lock:
@@ -141,14 +151,40 @@ class FaqReloader:
                 return ReloadResult(True, entries)
             changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
             self.install(brain)
-            self._knowledge, self._digest = brain.knowledge, digest
+            self._knowledge, self._digest, self.raw = brain.knowledge, digest, raw
             await asyncio.to_thread(self.keep, raw)
+            if self.record is not None:
+                await self.record(raw, author, changes.summary() if changes is not None else "loaded")
             log.info("FAQ reloaded (%s): %d entries from %s; %s", reason, entries, self.path,
                      changes.summary() if changes is not None else "")  # fmt: skip
             result = ReloadResult(True, entries, changes=changes)
             if self.tell_admins is not None and changes is not None and not changes.empty:
                 await self.tell_admins(result, trigger, quiet_for)
             return result
+
+    def digest(self) -> str:
+        """SHA-256 of the FAQ being served."""
+        return self._digest
+
+    async def digest_on_disk(self) -> str:
+        """SHA-256 of the FAQ file as it is on disk now ("" if it cannot be read)."""
+        try:
+            raw = await self._in_own_thread(lambda: read_faq(self.path))
+        except KnowledgeError:
+            return ""
+        return hashlib.sha256(raw).hexdigest()
+
+    async def apply(self, raw: bytes, trigger: Trigger, author: str, quiet_for: int | None = None) -> ReloadResult:
+        """Put reviewed bytes in use: write the FAQ file atomically (a temporary file in its folder,
+        fsync, rename; through a symlink to its target), then reload it."""
+        target = self.path.resolve()
+        try:
+            await asyncio.to_thread(_write_atomically, target, raw)
+        except OSError as error:
+            problem = f"{target}:1: cannot write the file: {error.strerror}"
+            log.error("FAQ not applied (%s by %s): %s", trigger.value, author, problem)
+            return ReloadResult(False, 0, (problem,))
+        return await self.reload(trigger, quiet_for, author)
 
     async def _in_own_thread(self, work: Callable[[], T]) -> T:
         """Run `work` in a daemon thread: a read that hangs can neither hold a stop nor the exit."""
@@ -226,3 +262,26 @@ class FaqReloader:
                 if self._folders() != folders:
                     log.info("the FAQ path %s now points to %s; watching there", self.path, self.path.resolve())
                     break
+
+
+def _write_atomically(target: Path, raw: bytes) -> None:
+    """Replace `target` with `raw` so that a reader sees the old file or the new one, never a part."""
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(raw)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(scratch, mode)
+        os.replace(scratch, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            scratch.unlink()
+        raise
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

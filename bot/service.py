@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import logging
 import os
 import secrets
@@ -132,9 +133,13 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     async def notify(result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
         await tell_admins(holder[0], settings, result, trigger, quiet_for)
 
-    reloader = FaqReloader(settings.faq_file, settings.data_dir, install, notify)
+    async def record(raw: bytes, author: str, summary: str) -> None:
+        await record_version(store, raw, author, summary)
+
+    reloader = FaqReloader(settings.faq_file, settings.data_dir, install, notify, record)
     reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
-    application = build_application(settings, loaded.brain, store, reload=reloader.reload)
+    await record(loaded.raw, "file", "in use at start" + (" (the last good copy)" if loaded.problems else ""))
+    application = build_application(settings, loaded.brain, store, faq=reloader)
     holder.append(application)
     services = application.bot_data
     stop = asyncio.Event()
@@ -171,6 +176,19 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
             log.warning("the FAQ watcher did not stop within %s s; left behind", STOP_WAIT)
         if server is not None:
             server.stop()
+
+
+async def record_version(store: Store, raw: bytes, author: str, summary: str) -> None:
+    """Add a version to the FAQ's history unless it is the latest already (a restart, a touched file)."""
+    try:
+        latest = await store.versions.latest(1)
+        if latest and latest[0].sha256 == hashlib.sha256(raw).hexdigest():
+            return
+        version = await store.versions.add(raw, author, summary)
+    except StoreError as error:
+        log.warning("FAQ version not recorded: %s", error)
+        return
+    log.info("FAQ version v%d recorded (%s: %s)", version.number, author, summary)
 
 
 async def _stop_reloads(stop: asyncio.Event, reloader: FaqReloader) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.answering import Brain
 from bot.language import Lang
-from bot.reloading import Trigger
+from bot.reloading import FaqReloader
 from bot.storage import Answered, Choice, Event, Store, StoreBusy, StoreError
 
 log = logging.getLogger(__name__)
@@ -36,10 +36,6 @@ class Command:
         return self.zh if lang == "zh" else self.en
 
 
-Reload = Callable[[Trigger, "int | None"], Awaitable[Any]]
-"""Reload the FAQ: (why, the admin who asked, not to be told twice) -> the result."""
-
-
 class BotServices:
     """The long-lived parts every handler may use."""
 
@@ -49,7 +45,8 @@ class BotServices:
         self._store: Store | None = None
         self.admins: frozenset[int] = frozenset()
         self.commands: tuple[Command, ...] = ()
-        self.reload: Reload | None = None
+        self.faq: FaqReloader | None = None
+        """The FAQ file and its versions: reload, apply an upload; None where nothing reloads (tests, console)."""
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def configure(
@@ -59,14 +56,14 @@ class BotServices:
         *,
         admins: frozenset[int] = frozenset(),
         commands: Sequence[Command] = (),
-        reload: Reload | None = None,
+        faq: FaqReloader | None = None,
     ) -> None:
         """Fill in the services; called once, by `bot.application.build_application`."""
         self.brain = brain
         self._store = store
         self.admins = admins
         self.commands = tuple(commands)
-        self.reload = reload
+        self.faq = faq
 
     @property
     def store(self) -> Store:

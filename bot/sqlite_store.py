@@ -40,6 +40,7 @@ from bot.storage import (
     EventRow,
     Inbound,
     Lifetimes,
+    PendingReview,
     StoreBusy,
     StoreError,
     Version,
@@ -112,6 +113,7 @@ class SqliteStore:
         self.conversations = _Conversations(self)
         self.deliveries = _Deliveries(self)
         self.versions = _Versions(self)
+        self.reviews = _Reviews(self)
 
     # ------------------------------------------------------------------ life
 
@@ -406,6 +408,7 @@ class SqliteStore:
         db.execute("DELETE FROM answers WHERE at < ?", (now - life.answer.total_seconds(),))
         db.execute("DELETE FROM languages WHERE at < ?", (now - life.language.total_seconds(),))
         db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
+        db.execute("DELETE FROM reviews WHERE expires < ?", (now,))
 
 
 def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -681,7 +684,7 @@ class _Versions:
             )
             return Version(number, _moment(now), author, summary, digest, len(raw))
 
-        return await self.store.write(work, wait=None)
+        return await self.store.write(work)
 
     async def latest(self, limit: int = 10) -> list[Version]:
         rows = await self.store.read(
@@ -702,3 +705,40 @@ class _Versions:
             return None
         body = bytes(row[5])
         return Version(row[0], _moment(row[1]), row[2], row[3], row[4], len(body)), body
+
+
+class _Reviews:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def add(
+        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
+    ) -> int:
+        now = self.store.now()
+        expires = now + self.store.lifetimes.review.total_seconds()
+
+        def work(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "INSERT INTO reviews (admin, at, expires, name, base, summary, rollback_of, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (admin, now, expires, name, base, summary, rollback_of, body),
+            )
+            return int(cursor.lastrowid or 0)
+
+        return await self.store.write(work, wait=None)
+
+    async def get(self, review_id: int) -> PendingReview | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                "SELECT id, admin, at, expires, name, base, summary, body, rollback_of FROM reviews"
+                " WHERE id = ? AND expires >= ?",
+                (review_id, self.store.now()),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        return PendingReview(row[0], row[1], _moment(row[2]), _moment(row[3]), row[4], row[5], row[6], bytes(row[7]),
+                             row[8])  # fmt: skip
+
+    async def drop(self, review_id: int) -> None:
+        await self.store.write(lambda db: db.execute("DELETE FROM reviews WHERE id = ?", (review_id,)), wait=None)

@@ -138,6 +138,22 @@ class Version:
     size: int
 
 
+@dataclass(frozen=True)
+class PendingReview:
+    """An FAQ file checked for an admin and waiting for Apply or Cancel."""
+
+    id: int
+    admin: int
+    at: datetime
+    expires: datetime
+    name: str
+    base: str
+    """SHA-256 of the FAQ file on disk when the review was made."""
+    summary: str
+    body: bytes
+    rollback_of: int | None = None
+
+
 class Events(Protocol):
     """The usage log."""
 
@@ -215,6 +231,21 @@ class Versions(Protocol):
         """A version and its bytes."""
 
 
+class Reviews(Protocol):
+    """Reviews of FAQ files waiting for an admin's Apply."""
+
+    async def add(
+        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
+    ) -> int:
+        """Keep a review until `lifetimes.review` has passed; its id."""
+
+    async def get(self, review_id: int) -> PendingReview | None:
+        """A review that has not expired."""
+
+    async def drop(self, review_id: int) -> None:
+        """Forget a review (applied or cancelled)."""
+
+
 class Store(Protocol):
     """Everything the bot keeps, in one place."""
 
@@ -237,6 +268,10 @@ class Store(Protocol):
     @property
     def versions(self) -> Versions:
         """The FAQ's history."""
+
+    @property
+    def reviews(self) -> Reviews:
+        """Uploads waiting for Apply."""
 
     @property
     def lifetimes(self) -> Lifetimes:

@@ -183,6 +183,8 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "reload_trigger_signal": {"zh": "收到 SIGHUP 信号", "en": "SIGHUP"},
     "reload_trigger_command": {"zh": "管理员发了 /reload", "en": "an admin sent /reload"},
     "reload_trigger_start": {"zh": "启动时", "en": "at start-up"},
+    "reload_trigger_upload": {"zh": "管理员上传", "en": "an admin's upload"},
+    "reload_trigger_rollback": {"zh": "管理员回滚", "en": "an admin's rollback"},
     "started_from_last_good": {
         "zh": "问答库文件 {path} 有错误，启动时改用上次可用的版本 {last_good}：",
         "en": "The FAQ file {path} has problems; the bot started from the last good version, {last_good}:",
@@ -202,6 +204,25 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "diff_figure_changed": {"zh": "数据 {old} → {new}", "en": "figure {old} → {new}"},
     "diff_figure_added": {"zh": "新增数据 {figure}", "en": "new figure {figure}"},
     "diff_figure_removed": {"zh": "删去数据 {figure}", "en": "figure removed: {figure}"},
+    "diff_questions": {"zh": "示例问题 +{added} −{removed}", "en": "example questions +{added} −{removed}"},
+    # -- an uploaded FAQ file, reviewed before it is applied
+    "review_ok": {
+        "zh": "「{name}」检查通过：{after} 条（现在 {before} 条）；自检通过，每条的示例问题都由它自己回答。",
+        "en": (
+            "“{name}” checks out: {after} entries (now {before}); "
+            "self-check passed, each entry answers its own examples."
+        ),
+    },
+    "review_refused": {
+        "zh": "「{name}」有 {count} 处问题，没有做任何改动：",
+        "en": "“{name}” has {count} problem(s); nothing was changed:",
+    },
+    "problem_line": {"zh": "第 {line} 行：{message}", "en": "line {line}: {message}"},
+    "review_changes": {"zh": "与正在使用的版本相比：", "en": "Compared with the version in use:"},
+    "review_apply_hint": {
+        "zh": "按“应用”换上这个版本，按“取消”放弃。{minutes} 分钟内有效。",
+        "en": "Press Apply to put this version in use, or Cancel. Valid for {minutes} minutes.",
+    },
     "list_separator": {"zh": "；", "en": "; "},
     "title_separator": {"zh": "、", "en": "; "},
     "part_title": {"zh": "标题", "en": "title"},
@@ -218,6 +239,65 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "setting_generic": {"zh": "通用词", "en": "generic words"},
     "setting_synonyms": {"zh": "同义词", "en": "synonyms"},
     "setting_details": {"zh": "细节类别", "en": "details"},
+    # -- the FAQ in admins' hands: /faq, uploads, reviews, /history, /rollback
+    "version_line": {
+        "zh": "v{number} · {at} UTC · {author} · {summary}",
+        "en": "v{number} · {at} UTC · {author} · {summary}",
+    },
+    "faq_caption": {"zh": "正在使用的问答库：{line}", "en": "The FAQ in use: {line}"},
+    "faq_caption_unknown": {
+        "zh": "正在使用的问答库（历史中没有这个版本）",
+        "en": "The FAQ in use (not in the history)",
+    },
+    "faq_unavailable": {
+        "zh": "这个部署不能从 Telegram 管理问答库。",
+        "en": "The FAQ cannot be managed from Telegram here.",
+    },
+    "history_empty": {"zh": "还没有记录任何版本。", "en": "No version has been recorded yet."},
+    "history_head": {"zh": "最近的版本（新的在前）：", "en": "Latest versions, newest first:"},
+    "history_hint": {
+        "zh": "用 /rollback 编号 回到某个版本（先审阅再应用）。",
+        "en": "/rollback N goes back to a version (reviewed, then applied).",
+    },
+    "rollback_usage": {
+        "zh": "用法：/rollback 编号，编号见 /history。",
+        "en": "Usage: /rollback N, with N from /history.",
+    },
+    "rollback_unknown": {"zh": "没有版本 {number}，见 /history。", "en": "There is no version {number}; see /history."},
+    "upload_not_admin": {
+        "zh": "谢谢！不过只有管理员可以上传问答库文件。有问题直接发文字问我就好。",
+        "en": "Thanks, but only admins can upload FAQ files. Just send me your question as text.",
+    },
+    "upload_not_yaml": {
+        "zh": "「{name}」不是 .yaml 文件；请发送问答库的 .yaml 文件。",
+        "en": "“{name}” is not a .yaml file; send the FAQ as a .yaml file.",
+    },
+    "upload_too_big": {
+        "zh": "文件有 {size:,} 字节，问答库最多 {limit:,} 字节，没有下载。",
+        "en": "The file is {size:,} bytes; an FAQ may be at most {limit:,}. It was not downloaded.",
+    },
+    "upload_failed": {"zh": "文件没能下载，请再发一次。", "en": "The file could not be downloaded; send it again."},
+    "review_not_kept": {
+        "zh": "（审阅没能保存，暂时不能应用，请稍后再发。）",
+        "en": "(The review could not be kept, so it cannot be applied now; send the file again later.)",
+    },
+    "apply": {"zh": "✅ 应用", "en": "✅ Apply"},
+    "cancel": {"zh": "✖ 取消", "en": "✖ Cancel"},
+    "applying": {"zh": "正在应用……", "en": "Applying…"},
+    "applied": {"zh": "已应用：版本 v{number}，{entries} 条。", "en": "Applied: version v{number}, {entries} entries."},
+    "not_applied": {"zh": "没有应用：", "en": "Not applied:"},
+    "review_cancelled": {"zh": "已取消，没有做任何改动。", "en": "Cancelled; nothing was changed."},
+    "review_expired": {
+        "zh": "这次审阅已过期或已处理；请重新上传文件。",
+        "en": "This review has expired or was already handled; upload the file again.",
+    },
+    "review_stale": {
+        "zh": "审阅之后服务器上的问答库文件又被改动过，没有应用；请重新上传，重新审阅。",
+        "en": (
+            "The FAQ file on the server changed after this review, so it was not applied; "
+            "upload again for a new review."
+        ),
+    },
     "more_problems": {"zh": "……还有 {count} 处", "en": "… and {count} more"},
     # -- reports
     "stats_head": {
@@ -231,6 +311,13 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "stats_votes_line": {"zh": "{up} 人 👍  {down} 人 👎", "en": "{up} people 👍  {down} people 👎"},
     "stats_top": {"zh": "问得最多：", "en": "Most asked:"},
     "stats_days": {"zh": "每天：", "en": "Per day:"},
+    "chart_title": {"zh": "问答统计（自 {since} 起）", "en": "Questions since {since}"},
+    "chart_days": {"zh": "每天的问题", "en": "Questions per day"},
+    "chart_day_axis": {"zh": "日期", "en": "Day"},
+    "chart_questions_axis": {"zh": "问题数", "en": "Questions"},
+    "chart_top": {"zh": "问得最多的举措", "en": "Most asked measures"},
+    "chart_answers_axis": {"zh": "回答次数", "en": "Answers"},
+    "chart_empty": {"zh": "这段时间没有数据", "en": "No data in this period"},
     "unanswered_none": {"zh": "这段时间没有未回答的问题。", "en": "No unanswered questions in this period."},
     "unanswered_asked_back": {"zh": "（其中 {count} 次反问）", "en": " ({count} asked back)"},
     "unanswered_also": {"zh": "又问：", "en": "also: "},

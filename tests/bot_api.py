@@ -31,6 +31,14 @@ class RecordingBotApi(BaseRequest):
         """The message id given to each message sent, in order."""
         self.forbidden_chats: set[int] = set()
         """Users who never started a private chat with the bot: sending to them is refused with 403."""
+        self.files: dict[str, bytes] = {}
+        """Files users sent, by file_id: getFile describes them, the file URL serves them."""
+        self.declared_sizes: dict[str, int] = {}
+        """A file_size getFile reports instead of the real one (a file too big to download)."""
+        self.downloads: list[str] = []
+        """The file_id of every file the bot downloaded."""
+        self.attachments: list[tuple[str, dict[str, Any], bytes]] = []
+        """(method, parameters, file bytes) of every sendDocument and sendPhoto."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -52,9 +60,18 @@ class RecordingBotApi(BaseRequest):
         connect_timeout: object = None,
         pool_timeout: object = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download, as Telegram serves it
+            file_id = url.rsplit("/", 1)[-1]
+            self.downloads.append(file_id)
+            return 200, self.files[file_id]
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append((name, params))
+        if name in ("sendDocument", "sendPhoto") and request_data is not None:
+            field = "document" if name == "sendDocument" else "photo"
+            upload = (request_data.multipart_data or {}).get(field)
+            content = upload[1] if upload else b""
+            self.attachments.append((name, params, content if isinstance(content, bytes) else content.read()))
         if self.drop_next.get(name, 0) > 0:
             self.drop_next[name] -= 1
             raise NetworkError("httpx.ConnectError: connection dropped (test)")
@@ -88,6 +105,18 @@ class RecordingBotApi(BaseRequest):
             return message
         if name in ("answerCallbackQuery", "answerInlineQuery", "setMyCommands", "editMessageReplyMarkup"):
             return True
+        if name == "getFile":
+            file_id = str(params["file_id"])
+            size = self.declared_sizes.get(file_id, len(self.files.get(file_id, b"")))
+            path = f"documents/{file_id}"
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": size, "file_path": path}
+        if name in ("sendDocument", "sendPhoto"):
+            chat_id = int(params["chat_id"])
+            message = {"message_id": next(self._ids), "date": int(time.time()), "from": BOT,
+                       "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}}  # fmt: skip
+            if "caption" in params:
+                message["caption"] = params["caption"]
+            return message
         raise AssertionError(f"the bot called {name}, which the tests do not expect")
 
     def sent(self, name: str = "sendMessage") -> list[dict[str, Any]]:

@@ -125,6 +125,30 @@ class TestReport:
         table = _run("report", "--csv", env={"DATA_DIR": str(tmp_path)})
         assert table.stdout.splitlines()[0] == "section,key,count,detail"
         assert "unanswered,孝昌县GDP是多少,1," in table.stdout
+        chart = _run("report", "--png", str(tmp_path / "stats.png"), env={"DATA_DIR": str(tmp_path)})
+        assert chart.returncode == 0, chart.stderr
+        assert (tmp_path / "stats.png").read_bytes()[:4] == b"\x89PNG"
+
+
+class TestDiff:
+    def test_diff_prints_the_review_an_upload_would_get(self, tmp_path: Path) -> None:
+        """`diff OLD NEW` checks NEW as a reload would and lists what changes; exit 0 when NEW loads."""
+        new = tmp_path / "new.yaml"
+        new.write_text(FAQ.read_text(encoding="utf-8").replace("875", "876"), encoding="utf-8")
+        result = _run("diff", str(FAQ), str(new), "--lang", "en")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[-1] == (
+            "Changed “Deepening vertically”: summary; answer; English; figure 875 Party groups → 876 Party groups"
+        )
+
+    def test_diff_of_a_broken_file_lists_its_problems_and_exits_one(self, tmp_path: Path) -> None:
+        """A candidate that would not load: its problems by line, exit 1."""
+        new = tmp_path / "new.yaml"
+        new.write_text("entries: [\n  a,\n\nfoo: 1\n", encoding="utf-8")
+        result = _run("diff", str(FAQ), str(new))
+        assert result.returncode == 1
+        assert "第 5 行：YAML syntax error" in result.stdout
+        assert "the [ list opened on line 1 is not closed" in result.stdout
 
     def test_report_refuses_a_data_dir_without_a_database(self, tmp_path: Path) -> None:
         """In a fresh checkout `report` does not make an empty database: it says where it looked and why."""

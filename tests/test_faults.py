@@ -158,8 +158,11 @@ class TestVotesAndKey:
             assert db.execute("SELECT message_id, vote FROM votes").fetchall() == [(answer["message_id"], -1)]
         admin = TelegramUser(api[0], token, 9902)
         admin.command("/stats")
-        (report,) = admin.wait_replies()
-        assert "0 人 👍  1 人 👎" in report["text"]
+        chart = wait_for(lambda: [a for a in api[1].attachments if a[1].get("chat_id") == "9902"], 30, "the chart")
+        ((method, fields, png),) = chart
+        assert method == "sendPhoto"
+        assert png.startswith(b"\x89PNG")
+        assert "0 人 👍  1 人 👎" in fields["caption"]
         user.close()
         admin.close()
 

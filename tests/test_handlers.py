@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import struct
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -21,6 +22,7 @@ from telegram import Update
 from bot.answering import Brain
 from bot.application import BotApplication, build_application, register_commands
 from bot.reloading import FaqReloader, ReloadResult, Trigger
+from bot.service import record_version
 from bot.settings import Settings
 from bot.sqlite_store import SqliteStore
 from bot.storage import Lifetimes
@@ -105,6 +107,10 @@ class Harness:
         }
         query = {"id": str(next(_ids)), "from": user, "chat_instance": "c", "data": data, "message": message}
         await self.send({"callback_query": query})
+
+    def caption(self) -> str:
+        """The caption of the last photo or document sent (a /stats chart, the FAQ file)."""
+        return str(self.api.attachments[-1][1]["caption"])
 
     def last_message(self) -> dict[str, Any]:
         """The last message sent, as the Bot API returned it (with its message id)."""
@@ -468,8 +474,8 @@ class TestAdmins:
         await bot.text("党小组")
         await bot.text("/stats month", user=EN_ADMIN)
         await bot.text("/stats day", user=EN_ADMIN)
-        refused, report = bot.api.texts()[-2:]
-        assert refused.startswith("Usage: /stats [day|week]")
+        assert bot.api.texts()[-1].startswith("Usage: /stats [day|week]")
+        report = bot.caption()
         assert report.startswith("<pre>Since ")
         assert "1 questions" in report
 
@@ -480,7 +486,7 @@ class TestAdmins:
         for _ in range(3):
             await bot.press("v|+|zh", answer)
         await bot.text("/stats", user=ADMIN)
-        assert "1 人 👍" in bot.api.texts()[-1]
+        assert "1 人 👍" in bot.caption()
 
     async def test_stats_and_unanswered_are_for_admins(self, bot: Harness) -> None:
         """/stats and /unanswered are refused to others; admins get counts and grouped questions."""
@@ -489,7 +495,8 @@ class TestAdmins:
         await bot.text("/stats")
         await bot.text("/stats week", user=ADMIN)
         await bot.text("/unanswered", user=ADMIN)
-        refused, report, missing = bot.api.texts()[-3:]
+        refused, missing = bot.api.texts()[-2:]
+        report = bot.caption()
         assert refused == "抱歉，这个命令只供管理员使用。"
         assert report.startswith("<pre>自 ")
         assert "4 个问题" in report
@@ -566,9 +573,9 @@ class AdminHarness(Harness):
         super().__init__(bot.app, bot.api, bot.store, bot.clock)
         self.faq = faq
         self.told: list[tuple[ReloadResult, Trigger, int | None]] = []
-        self.reloader = FaqReloader(faq, faq.parent, self._install, self._tell)
+        self.reloader = FaqReloader(faq, faq.parent, self._install, self._tell, self._record)
         self.reloader.serving(bot.app.bot_data.current(), faq.read_bytes())
-        bot.app.bot_data.reload = self.reloader.reload
+        bot.app.bot_data.faq = self.reloader
 
     def _install(self, brain: Brain) -> None:
         self.app.bot_data.brain = brain
@@ -576,12 +583,165 @@ class AdminHarness(Harness):
     async def _tell(self, result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
         self.told.append((result, trigger, quiet_for))
 
+    async def _record(self, raw: bytes, author: str, summary: str) -> None:
+        await record_version(self.store, raw, author, summary)
+
+    async def document(
+        self,
+        content: bytes,
+        name: str = "faq.yaml",
+        *,
+        user: dict[str, Any] = ADMIN,
+        chat_id: int | None = None,
+        declared: int | None = None,
+    ) -> None:
+        """Send a file; `declared` is the size Telegram states for it (default: its real size)."""
+        file_id = f"file{next(_ids)}"
+        self.api.files[file_id] = content
+        chat = chat_id or user["id"]
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+            "file_size": len(content) if declared is None else declared,
+        }
+        message = {"message_id": next(_ids), "date": int(time.time()), "from": user, "document": document,
+                   "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}  # fmt: skip
+        await self.send({"message": message})
+
 
 @pytest.fixture
 async def admin_bot(bot: Harness, tmp_path: Path) -> AdminHarness:
     faq = tmp_path / "faq.yaml"
     faq.write_bytes(FAQ.read_bytes())
-    return AdminHarness(bot, faq)
+    harness = AdminHarness(bot, faq)
+    await record_version(bot.store, faq.read_bytes(), "file", "in use at start")
+    return harness
+
+
+EDITED = FAQ.read_text(encoding="utf-8").replace("875", "876").encode("utf-8")
+"""The FAQ with one figure changed (875 Party groups become 876), in its answer, summary and English."""
+
+
+class TestFaqFromTelegram:
+    async def test_faq_sends_the_file_in_use_with_its_version(self, admin_bot: AdminHarness) -> None:
+        """/faq: the served file as a document, its version, time and author in the caption."""
+        await admin_bot.text("/faq", user=ADMIN)
+        ((method, params, content),) = admin_bot.api.attachments
+        assert method == "sendDocument"
+        assert content == FAQ.read_bytes()
+        assert str(params["caption"]).startswith("正在使用的问答库：v1 · ")
+        assert "· file · in use at start" in str(params["caption"])
+
+    async def test_an_upload_is_reviewed_then_applied_and_served(self, admin_bot: AdminHarness) -> None:
+        """A valid upload gets a review (what changes, the figure old and new) with Apply and Cancel;
+        nothing changes before Apply; Apply writes the file, records v2 by that admin, and serves it."""
+        await admin_bot.document(EDITED)
+        review = admin_bot.last_message()
+        assert review["text"].startswith("「faq.yaml」检查通过：18 条（现在 18 条）；自检通过")
+        assert "修改「纵向深化」：摘要；回答；英文；数据 党小组 875个 → 党小组 876个" in review["text"]
+        assert _labels(review) == ["✅ 应用", "✖ 取消"]
+        await admin_bot.text("孝昌县有多少个党小组")
+        assert "875个" in admin_bot.api.texts()[-1]
+        await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
+        (edited,) = admin_bot.api.sent("editMessageText")
+        assert edited["text"].endswith("<b>已应用：版本 v2，18 条。</b>")
+        assert admin_bot.faq.read_bytes() == EDITED
+        await admin_bot.text("孝昌县有多少个党小组")
+        assert "876个" in admin_bot.api.texts()[-1]
+        await admin_bot.text("/history", user=ADMIN)
+        history = admin_bot.api.texts()[-1]
+        assert "v2 · " in history
+        assert "· admin 9001 · +0 -0 ~1 entries, 1 figure change(s)" in history
+
+    async def test_cancel_changes_nothing(self, admin_bot: AdminHarness) -> None:
+        """Cancel closes the review; the file and the answers stay as they were, and Apply no longer works."""
+        await admin_bot.document(EDITED)
+        review = admin_bot.last_message()
+        apply, cancel = _buttons(review)
+        await admin_bot.press(cancel, review, user=ADMIN)
+        assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith("<b>已取消，没有做任何改动。</b>")
+        await admin_bot.press(apply, review, user=ADMIN)
+        assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith(
+            "<b>这次审阅已过期或已处理；请重新上传文件。</b>"
+        )
+        assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
+
+    async def test_a_broken_upload_gets_its_problems_by_line_and_changes_nothing(self, admin_bot: AdminHarness) -> None:
+        """An upload that would not load: every problem with its line (the unclosed bracket's too), no buttons."""
+        await admin_bot.document(b"entries: [\n  a,\n  b\n\nfoo: 1\n", "new.yaml")
+        reply = admin_bot.last_message()
+        assert reply["text"].startswith("「new.yaml」有 1 处问题，没有做任何改动：")
+        assert "第 5 行：YAML syntax error" in reply["text"]
+        assert "the [ list opened on line 1 is not closed" in reply["text"]
+        assert "reply_markup" not in reply
+        assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
+
+    async def test_apply_is_refused_when_the_file_changed_after_the_review(self, admin_bot: AdminHarness) -> None:
+        """Someone edits the file on the server between the review and Apply: Apply refuses."""
+        await admin_bot.document(EDITED)
+        review = admin_bot.last_message()
+        on_server = FAQ.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（服务器）")
+        admin_bot.faq.write_text(on_server, encoding="utf-8")
+        await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
+        assert "审阅之后服务器上的问答库文件又被改动过" in admin_bot.api.sent("editMessageText")[-1]["text"]
+        assert admin_bot.faq.read_text(encoding="utf-8") == on_server
+
+    async def test_a_rollback_is_reviewed_and_applied_like_an_upload(self, admin_bot: AdminHarness) -> None:
+        """After v2, /rollback 1 reviews v1's bytes against v2; Apply puts them back as v3."""
+        await admin_bot.document(EDITED)
+        review = admin_bot.last_message()
+        await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
+        await admin_bot.text("/rollback 1", user=ADMIN)
+        rollback = admin_bot.last_message()
+        assert rollback["text"].startswith("「v1」检查通过")
+        assert "数据 党小组 876个 → 党小组 875个" in rollback["text"]
+        await admin_bot.press(_buttons(rollback)[0], rollback, user=ADMIN)
+        assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
+        await admin_bot.text("/history", user=ADMIN)
+        assert "v3 · " in admin_bot.api.texts()[-1]
+        assert "admin 9001 (v1)" in admin_bot.api.texts()[-1]
+
+    async def test_edits_on_the_server_become_versions_too(self, admin_bot: AdminHarness) -> None:
+        """A reload of a file edited on the server is recorded with "file" as its author."""
+        admin_bot.faq.write_bytes(EDITED)
+        assert (await admin_bot.reloader.reload(Trigger.SIGNAL)).ok
+        (latest,) = await admin_bot.store.versions.latest(1)
+        assert (latest.number, latest.author) == (2, "file")
+
+    async def test_uploads_from_others_and_in_groups_are_not_taken(self, admin_bot: AdminHarness) -> None:
+        """A user's document gets one polite line and is not downloaded; in a group, documents are ignored."""
+        await admin_bot.document(EDITED, user=ZH_USER)
+        assert admin_bot.api.texts() == ["谢谢！不过只有管理员可以上传问答库文件。有问题直接发文字问我就好。"]
+        await admin_bot.document(EDITED, chat_id=GROUP)
+        assert len(admin_bot.api.texts()) == 1
+        assert admin_bot.api.downloads == []
+
+    async def test_a_file_too_big_is_refused_before_it_is_downloaded(self, admin_bot: AdminHarness) -> None:
+        """15 MB (as Telegram states it, in the message or from getFile) is refused without a download."""
+        await admin_bot.document(b"x" * 1000, declared=15_000_000)
+        assert admin_bot.api.texts()[-1].startswith("文件有 15,000,000 字节，问答库最多 1,000,000 字节")
+        file_id = f"file{next(_ids)}"
+        admin_bot.api.files[file_id] = b"x" * 1000
+        admin_bot.api.declared_sizes[file_id] = 15_000_000
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": "big.yaml"}
+        message = {"message_id": next(_ids), "date": int(time.time()), "from": ADMIN, "document": document,
+                   "chat": {"id": ADMIN_ID, "type": "private"}}  # fmt: skip
+        await admin_bot.send({"message": message})
+        assert admin_bot.api.texts()[-1].startswith("文件有 15,000,000 字节")
+        assert admin_bot.api.downloads == []
+
+    async def test_stats_is_a_chart_with_the_figures_as_its_caption(self, admin_bot: AdminHarness) -> None:
+        """/stats sends a PNG of 1200 x 800 pixels, captioned with the text summary."""
+        await admin_bot.text("孝昌县有多少个党小组")
+        await admin_bot.text("孝昌县GDP是多少")
+        await admin_bot.text("/stats", user=ADMIN)
+        ((method, params, png),) = admin_bot.api.attachments
+        assert method == "sendPhoto"
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", png[16:24]) == (1200, 800)
+        assert str(params["caption"]).startswith("<pre>自 ")
+        assert "2 个问题" in str(params["caption"])
 
 
 class TestReload:

@@ -9,7 +9,18 @@ import yaml
 
 from tests.conftest import FAQ, ROOT
 
-TELEGRAM_SIDE = {"admin", "application", "buttons", "delivery", "handlers", "inbox", "markup", "service", "webhook"}
+TELEGRAM_SIDE = {
+    "admin",
+    "admin_faq",
+    "application",
+    "buttons",
+    "delivery",
+    "handlers",
+    "inbox",
+    "markup",
+    "service",
+    "webhook",
+}
 """The modules that speak to Telegram; every other module under bot/ is the core."""
 
 
@@ -40,3 +51,13 @@ def test_no_module_names_the_article() -> None:
             text = path.read_text(encoding="utf-8")
             named = [name for name in names if name in text]
             assert not named, f"{path.relative_to(ROOT)} names the article: {named}"
+
+
+def test_no_module_loads_matplotlib_until_a_chart_is_drawn() -> None:
+    """Importing the whole bot, Telegram side included, loads no matplotlib: it costs the running
+    bot tens of megabytes, so only the chart process (`python -m bot.chart`) imports it."""
+    modules = sorted(p.stem for p in (ROOT / "bot").glob("*.py") if p.stem != "__main__")
+    script = "; ".join(f"import bot.{name}" for name in modules)
+    script += "; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
+    found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"

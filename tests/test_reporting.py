@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+import struct
+from datetime import UTC, datetime, timedelta
 
-from bot.reporting import render_stats, render_unanswered, stats, to_csv, unanswered
+from bot.answering import Brain
+from bot.chart import HEIGHT, WIDTH, chart_data, draw
+from bot.language import LANGS
+from bot.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.storage import EventRow, VoteRow
 
 SINCE = datetime(2026, 11, 20, tzinfo=UTC)
@@ -76,3 +80,20 @@ class TestUnanswered:
         """An empty period says so."""
         assert render_unanswered(unanswered([]), {}) == "这段时间没有未回答的问题。"
         assert render_unanswered(unanswered([]), {}, "en") == "No unanswered questions in this period."
+
+
+def test_the_stats_chart_is_a_png_of_the_promised_size_with_every_day(brain: Brain) -> None:
+    """A week with questions on two days only: the chart data has all eight days (quiet ones at zero),
+    and draws as a 1200 x 800 PNG."""
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    rows = [
+        EventRow(1, now - timedelta(days=3), "answered", "private", "zh", "党小组", "system-vertical", (), "u1"),
+        EventRow(2, now, "unanswered", "private", "zh", "GDP", None, (), "u2"),
+    ]
+    report = stats(rows, [], now - timedelta(days=7))
+    data = chart_data(report, {lang: entry_titles(brain.knowledge, lang) for lang in LANGS}, "zh", now.date())
+    assert [day for day, _ in data["days"]] == [f"2026-11-{day}" for day in range(21, 29)]
+    assert data["days"][4][1] == {"answered": 1, "asked_back": 0, "unanswered": 0}
+    png = draw(data)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (WIDTH, HEIGHT)

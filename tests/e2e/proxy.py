@@ -27,6 +27,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -83,6 +85,8 @@ class BotApiProxy:
         self.webhooks: dict[str, tuple[str, str | None]] = {}
         self.delivered: dict[str, int] = {}
         """Updates handed to each bot (by token) in getUpdates answers."""
+        self.attachments: list[tuple[str, dict[str, Any], bytes]] = []
+        """(method, fields, file bytes) of each sendPhoto and sendDocument, which the emulator lacks."""
         self.pending: dict[str, list[dict[str, Any]]] = {}
         """Updates handed out (or injected) and not yet confirmed by an offset, per token."""
         self._update_ids = iter(range(1, 10**9))
@@ -148,23 +152,12 @@ class BotApiProxy:
             self.calls.append((method, body, content_type))
         if (injected := self._injected(method, path)) is not None:
             return injected
-        if method in ANSWERED_HERE:
-            return 200, {"ok": True, "result": True}
-        if method == "setWebhook":
-            return self._set_webhook(path, _params(body, content_type))
-        if method == "deleteWebhook":
-            self.webhooks.pop(_token(path), None)
+        if (here := self._answered_here(method, path, body, content_type)) is not None:
+            return here
         if method == "getUpdates":
-            params = _params(body, content_type)
-            if not self._pending(_token(path), params):
-                status, payload, injected = self._long_poll(path, body, content_type)
-                if injected is not None:
-                    return injected
-                if status < 300 and payload.get("ok") is not False:
-                    self._take(_token(path), payload.get("result") or [])
-                    payload = {"ok": True, "result": self._pending(_token(path), params)}
-            else:
-                status, payload = 200, {"ok": True, "result": self._pending(_token(path), params)}
+            status, payload, injected = self._get_updates(path, body, content_type)
+            if injected is not None:
+                return injected
         else:
             status, payload = self._forward(path, body, content_type)
         if status >= 300 or payload.get("ok") is False:
@@ -174,6 +167,32 @@ class BotApiProxy:
         if self.lag is not None:
             time.sleep(self.lag(method, _token(path)))
         return 200, {"ok": True, "result": result}
+
+    def _answered_here(
+        self, method: str, path: str, body: bytes, content_type: str
+    ) -> tuple[int, dict[str, Any]] | None:
+        """Calls the emulator cannot answer as Telegram would, answered here; None for the others."""
+        if method in ANSWERED_HERE:
+            return 200, {"ok": True, "result": True}
+        if method in ("sendPhoto", "sendDocument"):
+            return 200, {"ok": True, "result": self._attachment(method, body, content_type)}
+        if method == "setWebhook":
+            return self._set_webhook(path, _params(body, content_type))
+        if method == "deleteWebhook":
+            self.webhooks.pop(_token(path), None)
+        return None
+
+    def _get_updates(
+        self, path: str, body: bytes, content_type: str
+    ) -> tuple[int, dict[str, Any], tuple[int, dict[str, Any]] | None]:
+        params = _params(body, content_type)
+        if self._pending(_token(path), params):
+            return 200, {"ok": True, "result": self._pending(_token(path), params)}, None
+        status, payload, injected = self._long_poll(path, body, content_type)
+        if injected is None and status < 300 and payload.get("ok") is not False:
+            self._take(_token(path), payload.get("result") or [])
+            payload = {"ok": True, "result": self._pending(_token(path), params)}
+        return status, payload, injected
 
     def _injected(self, method: str, path: str) -> tuple[int, dict[str, Any]] | None:
         return self.fault(method, _token(path)) if self.fault is not None else None
@@ -215,6 +234,19 @@ class BotApiProxy:
         if method in ("editMessageText", "editMessageReplyMarkup") or method in TRUE_RESULTS:
             return True if result is None else result
         return result
+
+    def _attachment(self, method: str, body: bytes, content_type: str) -> dict[str, Any]:
+        """Record a photo or document sent (as Telegram would keep it) and answer with its message."""
+        fields, files = _multipart(body, content_type)
+        with self.lock:
+            self.attachments.append((method, fields, next(iter(files.values()), b"")))
+            message_id = 10**6 + len(self.attachments)
+        chat_id = int(fields.get("chat_id", 0))
+        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat}
+        if "caption" in fields:
+            message["caption"] = fields["caption"]
+        return message
 
     def _set_webhook(self, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         token = _token(path)
@@ -299,3 +331,19 @@ def _params(body: bytes, content_type: str) -> dict[str, Any]:
         except json.JSONDecodeError:
             params[key] = value
     return params
+
+
+def _multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The text fields and the files of a multipart/form-data body."""
+    message = BytesParser(policy=default).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    fields: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition") or "")
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        if part.get_filename():
+            files[name] = content
+        else:
+            fields[name] = content.decode("utf-8")
+    return fields, files
