@@ -64,6 +64,7 @@ class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any
             return
         if not await self.inbox.claim(update):
             log.debug("update %s is being handled by another process", update.update_id)
+            self.inbox.in_hand.discard(update.update_id)
             return
         handling = self.inbox.begin(update)
         try:

@@ -1,8 +1,11 @@
 """Is the bot healthy? A heartbeat file the running bot keeps fresh, and the check that reads it.
 
 The bot writes `DATA_DIR/heartbeat.json` when it starts and each time it reaches the Bot
-API. `python -m bot health` exits 0 only when that process is alive, has an FAQ loaded
-and reached the Bot API recently. Imports nothing from `telegram`.
+API, with what its database said. `python -m bot health` exits 0 only when that process is
+alive, has an FAQ loaded and reached the Bot API recently; a database that does not answer
+is named in the line but does not make the bot unhealthy: it goes on answering (recording is
+best-effort), and a load balancer should keep sending it questions. Imports nothing from
+`telegram`.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ class Heartbeat:
     api_ok_at: float
     tasks: int = 0
     """asyncio tasks alive when written: a number that should not grow over a long run."""
+    database_ok: bool = True
+    database: str = ""
+    """What the store said when last asked: where it is and whether it answers."""
 
 
 def heartbeat_path(data_dir: Path) -> Path:
@@ -63,7 +69,9 @@ def check(data_dir: Path, now: float | None = None) -> tuple[bool, str]:
     age = now - beat.api_ok_at
     if age > STALE_AFTER:
         return False, f"the Bot API was last reached {age:.0f} s ago (limit {STALE_AFTER} s)"
-    return True, f"ok: pid {beat.pid}, {beat.faq_entries} FAQ entries, Bot API reached {age:.0f} s ago"
+    database = f"; {beat.database}" if beat.database else ""
+    state = "ok" if beat.database_ok else "ok, but degraded"
+    return True, f"{state}: pid {beat.pid}, {beat.faq_entries} FAQ entries, Bot API reached {age:.0f} s ago{database}"
 
 
 def _alive(pid: int) -> bool:

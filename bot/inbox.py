@@ -21,9 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import socket
-import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -49,18 +46,15 @@ class _Handling:
 _HANDLING: ContextVar[_Handling | None] = ContextVar("handling", default=None)
 
 
-def holder_name() -> str:
-    """This process's name in claims: host, pid and a random part (a pid can be reused)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 class Inbox:
     """The bot's side of `Store.deliveries`."""
 
-    def __init__(self, store: Store, holder: str | None = None) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.holder = holder or holder_name()
+        self.holder = store.holder
         self._tasks: set[asyncio.Task[None]] = set()
+        self.in_hand: set[int] = set()
+        """Updates taken from the left-overs and not yet handled: a later look must not take them again."""
 
     async def receive(self, update: Update) -> bool:
         """Keep an update before it is confirmed; False for a re-delivery of one already received."""
@@ -97,6 +91,7 @@ class Inbox:
 
     def finish(self, handling: _Handling) -> None:
         """Mark an update handled (once), without holding the caller."""
+        self.in_hand.discard(handling.update_id)
         if handling.done:
             return
         handling.done = True
@@ -120,12 +115,14 @@ class Inbox:
     async def left_over(self, bot: Bot) -> list[Update]:
         """Updates received but never handled (the last run stopped in between), oldest first."""
         try:
-            inbound = await self.store.deliveries.unhandled(self.holder)
+            inbound = await self.store.deliveries.unhandled()
         except StoreError as error:
             log.warning("updates left by the last run not read: %s", error)
             return []
         updates = []
         for item in inbound:
+            if item.update_id in self.in_hand:
+                continue
             try:
                 data: Any = json.loads(item.payload)
                 update = Update.de_json(data, bot)
@@ -152,5 +149,6 @@ class InboxQueue(asyncio.Queue[object]):
         await super().put(item)
 
     async def put_left_over(self, update: Update) -> None:
-        """Queue an update the inbox already holds (left by the last run)."""
+        """Queue an update the inbox already holds (left by the last run, or by a replica that died)."""
+        self.inbox.in_hand.add(update.update_id)
         await super().put(update)

@@ -57,6 +57,7 @@ class Trigger(Enum):
     START = "start-up"
     UPLOAD = "an admin's upload"
     ROLLBACK = "an admin's rollback"
+    VERSION = "a version from another replica"
 
 
 Notify = Callable[["ReloadResult", Trigger, "int | None"], Awaitable[None]]
@@ -161,6 +162,32 @@ class FaqReloader:
             if self.tell_admins is not None and changes is not None and not changes.empty:
                 await self.tell_admins(result, trigger, quiet_for)
             return result
+
+    async def adopt(self, raw: bytes, source: str) -> ReloadResult:
+        """Put in use a version another replica recorded (checked there, checked again here). A version
+        that does not build here is refused and reported; this replica keeps the one it serves."""
+        async with self._lock:
+            digest = hashlib.sha256(raw).hexdigest()
+            if digest == self._digest:
+                return ReloadResult(True, len(self._knowledge.entries) if self._knowledge else 0)
+            try:
+                brain = await self._in_own_thread(lambda: Brain.parse(raw, source))
+            except KnowledgeError as error:
+                log.error("FAQ %s not put in use here, still serving the previous one; %d problem(s):", source,
+                          len(error.problems))  # fmt: skip
+                for problem in error.problems:
+                    log.error("%s", problem)
+                refused = ReloadResult(False, 0, tuple(error.problems))
+                if self.tell_admins is not None:
+                    await self.tell_admins(refused, Trigger.VERSION, None)
+                return refused
+            changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
+            self.install(brain)
+            self._knowledge, self._digest, self.raw = brain.knowledge, digest, raw
+            await asyncio.to_thread(self.keep, raw)
+            entries = len(brain.knowledge.entries)
+            log.info("FAQ %s put in use: %d entries; %s", source, entries, changes.summary() if changes else "")
+            return ReloadResult(True, entries, changes=changes)
 
     def digest(self) -> str:
         """SHA-256 of the FAQ being served."""

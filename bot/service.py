@@ -10,6 +10,7 @@ and a non-zero exit, not a traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from tornado.httpserver import HTTPServer
 
 from bot.admin import MAX_SHOWN, problems_text
 from bot.answering import Brain
@@ -45,6 +47,8 @@ POLL_TIMEOUT = 10
 """Seconds a getUpdates call waits for news (long polling)."""
 STOP_WAIT = 1.0
 """Seconds a stop waits for the FAQ watcher before leaving it behind."""
+TAKE_OVER_EVERY = 3.0
+"""Seconds between looks for updates a dead replica left (with a shared store)."""
 
 
 class StartupError(Exception):
@@ -137,6 +141,8 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
         await record_version(store, raw, author, summary)
 
     reloader = FaqReloader(settings.faq_file, settings.data_dir, install, notify, record)
+    if store.shared:
+        loaded = await _shared_faq(store, loaded)
     reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
     await record(loaded.raw, "file", "in use at start" + (" (the last good copy)" if loaded.problems else ""))
     application = build_application(settings, loaded.brain, store, faq=reloader)
@@ -147,17 +153,14 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL)))
-    server = None
-    if settings.webhook_url and settings.webhook_secret:
-        path = urlsplit(settings.webhook_url).path
-        server = webhook_server(application, path, settings.webhook_secret, lambda: check_health(settings.data_dir))
-        try:
-            server.listen(settings.webhook_port, settings.webhook_listen)
-        except OSError as error:
-            where = f"{settings.webhook_listen}:{settings.webhook_port}"
-            raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror}") from None
+    server = _listen(application, settings)
     watcher = asyncio.create_task(reloader.watch(stop), name="faq watcher")
     stop_task = asyncio.create_task(_stop_reloads(stop, reloader))
+
+    async def on_version(number: int) -> None:
+        await _adopt(store, reloader, number)
+
+    following = asyncio.create_task(store.follow_versions(on_version, stop.is_set), name="faq versions")
     started = ReloadResult(False, 0, loaded.problems) if loaded.problems else None
     try:
         await _run(application, settings, stop, started)
@@ -170,12 +173,62 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     finally:
         stop.set()
         await stop_task
-        try:
-            await asyncio.wait_for(watcher, STOP_WAIT)
-        except TimeoutError:
-            log.warning("the FAQ watcher did not stop within %s s; left behind", STOP_WAIT)
+        for task, name in ((watcher, "the FAQ watcher"), (following, "the FAQ version listener")):
+            try:
+                await asyncio.wait_for(task, STOP_WAIT)
+            except TimeoutError:
+                log.warning("%s did not stop within %s s; left behind", name, STOP_WAIT)
         if server is not None:
             server.stop()
+
+
+def _listen(application: BotApplication, settings: Settings) -> HTTPServer | None:
+    """In webhook mode, the server for Telegram's calls and /healthz, listening; else None."""
+    if not (settings.webhook_url and settings.webhook_secret):
+        return None
+    path = urlsplit(settings.webhook_url).path
+    server = webhook_server(application, path, settings.webhook_secret, lambda: check_health(settings.data_dir))
+    try:
+        server.listen(settings.webhook_port, settings.webhook_listen)
+    except OSError as error:
+        where = f"{settings.webhook_listen}:{settings.webhook_port}"
+        raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror}") from None
+    return server
+
+
+async def _shared_faq(store: Store, loaded: Loaded) -> Loaded:
+    """With a shared store the database's latest version is the FAQ (FAQ_FILE only seeds the first):
+    every replica starts from the same one. One that does not build here leaves FAQ_FILE in use."""
+    try:
+        latest = await store.versions.latest(1)
+        if not latest or latest[0].sha256 == hashlib.sha256(loaded.raw).hexdigest():
+            return loaded
+        found = await store.versions.get(latest[0].number)
+    except StoreError as error:
+        log.warning("the FAQ versions in %s were not read (%s); starting from FAQ_FILE", store.description, error)
+        return loaded
+    if found is None:
+        return loaded
+    version, body = found
+    try:
+        brain = await asyncio.to_thread(Brain.parse, body, f"v{version.number}")
+    except KnowledgeError as error:
+        log.error("FAQ v%d from the database does not build here (%s); starting from FAQ_FILE", version.number,
+                  error.problems[0])  # fmt: skip
+        return loaded
+    log.info("serving FAQ v%d from the database (%s, %s)", version.number, version.author, version.summary)
+    return Loaded(brain, body)
+
+
+async def _adopt(store: Store, reloader: FaqReloader, number: int) -> None:
+    """Another replica recorded FAQ version `number`: put it in use here too."""
+    try:
+        found = await store.versions.get(number)
+    except StoreError as error:
+        log.warning("FAQ v%d not read: %s", number, error)
+        return
+    if found is not None:
+        await reloader.adopt(found[1], f"v{number}")
 
 
 async def record_version(store: Store, raw: bytes, author: str, summary: str) -> None:
@@ -202,13 +255,15 @@ async def _run(
 ) -> None:
     async with application:  # initialize: reaches the Bot API (getMe) or raises
         await register_commands(application)
-        _beat(application, settings)
+        await _beat(application, settings)
         if application.job_queue is not None:
             application.job_queue.run_repeating(
                 heartbeat, interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS, data=settings
             )
         await application.start()
         await _left_over(application)
+        shared = application.bot_data.store.shared
+        sweeping = asyncio.create_task(_take_over(application, stop), name="take over") if shared else None
         if started is not None:
             application.bot_data.background(tell_admins(application, settings, started, Trigger.START, None))
         updater = application.updater
@@ -231,16 +286,27 @@ async def _run(
             limiter.stop_retrying()
         if updater is not None and updater.running:
             await updater.stop()
+        if sweeping is not None:
+            sweeping.cancel()
         await application.stop()
         await application.inbox.settled()
 
 
-async def _left_over(application: BotApplication) -> None:
-    """Handle first what the last run received but did not handle (it stopped or crashed in between)."""
+async def _take_over(application: BotApplication, stop: asyncio.Event) -> None:
+    """With replicas: every few seconds, take over what a replica that died had received and not answered."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), TAKE_OVER_EVERY)
+        if not stop.is_set():
+            await _left_over(application, "another replica received but did not handle (it stopped)")
+
+
+async def _left_over(application: BotApplication, whose: str = "the last run received but did not handle") -> None:
+    """Handle what a stopped process (the last run, or a replica) received but did not handle."""
     queue = application.update_queue
     left = await application.inbox.left_over(application.bot)
     if left and isinstance(queue, InboxQueue):
-        log.warning("answering %d update(s) the last run received but did not handle", len(left))
+        log.warning("answering %d update(s) %s", len(left), whose)
         for update in left:
             await queue.put_left_over(update)
 
@@ -271,8 +337,9 @@ class PollingErrors:
             log.warning("getUpdates failed (%s: %s); retrying with growing pauses", kind, error.message)
 
 
-def _beat(application: BotApplication, settings: Settings) -> None:
+async def _beat(application: BotApplication, settings: Settings) -> None:
     brain = application.bot_data.current()
+    database_ok, database = await application.bot_data.store.healthy()
     beat = Heartbeat(
         pid=os.getpid(),
         started=time.time(),
@@ -280,6 +347,8 @@ def _beat(application: BotApplication, settings: Settings) -> None:
         faq_entries=len(brain.knowledge.entries),
         api_ok_at=time.time(),
         tasks=len(asyncio.all_tasks()),
+        database_ok=database_ok,
+        database=database,
     )
     try:
         write_heartbeat(settings.data_dir, beat)
@@ -296,7 +365,7 @@ async def heartbeat(context: Context) -> None:
         return
     if context.job is not None and isinstance(context.job.data, Settings):
         assert isinstance(context.application, BotApplication)
-        _beat(context.application, context.job.data)
+        await _beat(context.application, context.job.data)
 
 
 async def tell_admins(

@@ -37,6 +37,8 @@ class Settings:
     webhook_secret: str | None = None
     data_dir: Path = Path("data")
     rate_limit: float = 30.0
+    database_url: str | None = None
+    """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +67,14 @@ class Settings:
             raise SettingsError(
                 "WEBHOOK_SECRET may hold only letters, digits, _ and - (1 to 256 of them), as Telegram requires"
             )
+        database_url = env.get("DATABASE_URL", "").strip() or None
+        if database_url is not None and not re.match(r"^postgres(ql)?://", database_url):
+            raise SettingsError("DATABASE_URL must be a PostgreSQL URL such as postgresql://faqbot@db/faqbot, or unset")
+        if database_url is not None and env.get("WEBHOOK_URL", "").strip() and webhook_secret is None:
+            raise SettingsError(
+                "WEBHOOK_SECRET must be set when DATABASE_URL is: "
+                "every replica behind the load balancer needs the same one"
+            )
         rate_text = env.get("TELEGRAM_RATE_LIMIT", "30").strip() or "30"
         try:
             rate_limit = float(rate_text)
@@ -85,6 +95,7 @@ class Settings:
             webhook_port=int(port_text),
             webhook_secret=webhook_secret,
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
+            database_url=database_url,
         )
 
 

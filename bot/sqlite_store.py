@@ -24,7 +24,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ from bot.storage import (
     StoreError,
     Version,
     VoteRow,
+    holder_name,
     utc_now,
 )
 from bot.user_key import UserKeyError, load_or_create, pseudonym
@@ -91,6 +92,7 @@ class SqliteStore:
         self.description = f"sqlite:{self.path}"
         self.shared = False
         """One process per SQLite store: updates need no claims."""
+        self.holder = holder_name()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._reader_lock = threading.Lock()
         self._write_db: sqlite3.Connection | None = None
@@ -277,6 +279,10 @@ class SqliteStore:
     def user_hash(self, user_id: int | None) -> str:
         """A stable pseudonym for a user id."""
         return pseudonym(self._key, user_id)
+
+    async def follow_versions(self, on_version: Callable[[int], Awaitable[None]], stop: Callable[[], bool]) -> None:
+        """One process per SQLite store: no other adds versions."""
+        del on_version, stop
 
     def now(self) -> float:
         """The store's clock, as epoch seconds."""
@@ -613,27 +619,29 @@ class _Deliveries:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
+    """One process uses a SQLite store: updates this process holds are in hand; any other holder's
+    are a stopped run's, to be finished by this one."""
+
     async def receive(self, update_id: int, payload: str) -> bool:
-        now = self.store.now()
+        now, holder = self.store.now(), self.store.holder
 
         def work(db: sqlite3.Connection) -> bool:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO inbox (update_id, payload, received) VALUES (?, ?, ?)",
-                (update_id, payload, now),
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received, holder) VALUES (?, ?, ?, ?)",
+                (update_id, payload, now, holder),
             )
             return cursor.rowcount == 1
 
         return await self.store.write(work)
 
     async def claim(self, update_id: int, holder: str) -> bool:
-        now = self.store.now()
-        until = now + self.store.lifetimes.claim.total_seconds()
+        now, alive = self.store.now(), self.store.holder
 
         def work(db: sqlite3.Connection) -> bool:
             cursor = db.execute(
-                "UPDATE inbox SET holder = ?, until = ? WHERE update_id = ? AND done IS NULL"
-                " AND (holder IS NULL OR holder = ? OR until < ?)",
-                (holder, until, update_id, holder, now),
+                "UPDATE inbox SET holder = ? WHERE update_id = ? AND done IS NULL"
+                " AND (holder IS NULL OR holder = ? OR holder != ?)",
+                (holder, update_id, holder, alive),
             )
             if cursor.rowcount == 1:
                 return True
@@ -641,8 +649,8 @@ class _Deliveries:
             if exists is not None:
                 return False
             db.execute(
-                "INSERT INTO inbox (update_id, payload, received, holder, until) VALUES (?, NULL, ?, ?, ?)",
-                (update_id, now, holder, until),
+                "INSERT INTO inbox (update_id, payload, received, holder) VALUES (?, NULL, ?, ?)",
+                (update_id, now, holder),
             )
             return True
 
@@ -656,16 +664,15 @@ class _Deliveries:
 
         await self.store.write(work)
 
-    async def unhandled(self, holder: str) -> list[Inbound]:
-        # One process uses a SQLite store: at start-up, whatever another holder took is this one's to finish.
+    async def unhandled(self) -> list[Inbound]:
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT update_id, payload, received, holder, until FROM inbox"
-                " WHERE done IS NULL AND payload IS NOT NULL ORDER BY update_id"
+                "SELECT update_id, payload, received, holder FROM inbox WHERE done IS NULL AND payload IS NOT NULL"
+                " AND (holder IS NULL OR holder != ?) ORDER BY update_id",
+                (self.store.holder,),
             ).fetchall()
         )
-        del holder
-        return [Inbound(r[0], r[1], _moment(r[2]), r[3], _moment(r[4]) if r[4] is not None else None) for r in rows]
+        return [Inbound(r[0], r[1], _moment(r[2]), r[3]) for r in rows]
 
 
 class _Versions:

@@ -10,7 +10,10 @@ Imports nothing from `telegram`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -28,6 +31,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def holder_name() -> str:
+    """This process's name in claims on updates: host, pid and a random part (a pid can be reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 @dataclass(frozen=True)
 class Lifetimes:
     """How long each kind of state lasts."""
@@ -36,8 +44,8 @@ class Lifetimes:
     """A "did you mean" can be answered with a number for this long; after it, a number is a question again."""
     answer: timedelta = timedelta(days=30)
     """The question behind an answer is kept this long, for its 👍/👎 and its full-text button."""
-    claim: timedelta = timedelta(seconds=30)
-    """An update claimed by a process that then says nothing more is taken over by another after this."""
+    holder: timedelta = timedelta(seconds=10)
+    """A replica that has not said it is alive for this long is taken for dead: its claims go to others."""
     handled: timedelta = timedelta(days=2)
     """Handled update ids are kept this long to refuse a re-delivery (Telegram keeps updates 24 hours)."""
     review: timedelta = timedelta(minutes=30)
@@ -123,7 +131,6 @@ class Inbound:
     payload: str
     received: datetime
     holder: str | None = None
-    until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -214,8 +221,9 @@ class Deliveries(Protocol):
     async def done(self, update_id: int) -> None:
         """Mark an update handled: a re-delivery of it will not be answered again."""
 
-    async def unhandled(self, holder: str) -> list[Inbound]:
-        """Updates received but not handled, that nobody alive holds: to handle after a crash."""
+    async def unhandled(self) -> list[Inbound]:
+        """Updates received but not handled whose holder is gone (a process that crashed or stopped):
+        this one's to handle now."""
 
 
 class Versions(Protocol):
@@ -289,6 +297,10 @@ class Store(Protocol):
     def shared(self) -> bool:
         """Whether several processes use this store at once (each update is then claimed before handling)."""
 
+    @property
+    def holder(self) -> str:
+        """This process's name in claims."""
+
     async def start(self) -> None:
         """Open the database, apply migrations, start the background writer."""
 
@@ -301,6 +313,10 @@ class Store(Protocol):
     def user_hash(self, user_id: int | None) -> str:
         """A stable pseudonym for a user id; the id cannot be recovered from it."""
 
+    async def follow_versions(self, on_version: Callable[[int], Awaitable[None]], stop: Callable[[], bool]) -> None:
+        """Call `on_version(number)` for each FAQ version another process adds, until `stop()` (a store
+        that only one process uses returns at once: it has no one to hear from)."""
+
 
 class StoreError(Exception):
     """A store that cannot be used: the message is one line for the operator."""
@@ -311,9 +327,15 @@ class StoreBusy(StoreError):
 
 
 async def open_store(settings: Settings, clock: Clock = utc_now, lifetimes: Lifetimes | None = None) -> Store:
-    """The store the settings ask for, started: SQLite under DATA_DIR."""
-    from bot.sqlite_store import SqliteStore  # noqa: PLC0415 - keeps this module free of sqlite3 details
+    """The store the settings ask for, started: PostgreSQL when DATABASE_URL is set, else SQLite under DATA_DIR."""
+    store: Store
+    if settings.database_url:
+        from bot.postgres_store import PostgresStore  # noqa: PLC0415 - psycopg only where it is used
 
-    store: Store = SqliteStore(settings.data_dir, clock=clock, lifetimes=lifetimes or Lifetimes())
+        store = PostgresStore(settings.database_url, clock=clock, lifetimes=lifetimes or Lifetimes())
+    else:
+        from bot.sqlite_store import SqliteStore  # noqa: PLC0415 - keeps this module free of sqlite3 details
+
+        store = SqliteStore(settings.data_dir, clock=clock, lifetimes=lifetimes or Lifetimes())
     await store.start()
     return store

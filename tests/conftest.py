@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Brain
+from tests.e2e.postgres import PostgresServer, binaries, postgres_server
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.service import Launch, launcher
 from tests.e2e.user import bot_api
@@ -45,3 +47,21 @@ def api() -> Iterator[tuple[str, BotApiProxy]]:
 def launch(api: tuple[str, BotApiProxy], tmp_path: Path) -> Iterator[Launch]:
     """Start `python -m bot run` processes against `api`, with DATA_DIR = tmp_path."""
     yield from launcher(api[1], tmp_path)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the whole run; skipped (saying why) only where its binaries are
+    missing, and never when FAQBOT_REQUIRE_SERVERS is set (as `.ci/run` does)."""
+    if binaries() is None:
+        missing("PostgreSQL's server binaries are not installed (Debian: apt-get install postgresql)")
+    with postgres_server() as server:
+        yield server
+
+
+def missing(reason: str) -> None:
+    """A server a test needs is not installed: skip, saying why; fail where FAQBOT_REQUIRE_SERVERS says
+    every server must be there (`.ci/run`)."""
+    if os.environ.get("FAQBOT_REQUIRE_SERVERS"):
+        pytest.fail(f"{reason}; FAQBOT_REQUIRE_SERVERS says it must be")
+    pytest.skip(reason)

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.postgres_store import PostgresStore
 from bot.settings import Settings
 from bot.sqlite_store import BUSY_WAIT, CLOSE_WAIT, WRITE_WAIT, SqliteStore
 from bot.storage import Answered, Choice, Event, Lifetimes, Store, StoreBusy, StoreError, open_store
 from tests.conftest import FAQ
+from tests.e2e.postgres import PostgresServer
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 
@@ -41,11 +43,15 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgres"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    """A started store of each kind, on a clock the test moves."""
-    del request
-    started = SqliteStore(tmp_path / "data", clock=clock, lifetimes=Lifetimes())
+    """A started store of each kind (SQLite, and PostgreSQL on a real server), on a clock the test moves."""
+    started: Store
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres")
+        started = PostgresStore(server.fresh_database(), clock=clock, lifetimes=Lifetimes())
+    else:
+        started = SqliteStore(tmp_path / "data", clock=clock, lifetimes=Lifetimes())
     await started.start()
     yield started
     await started.close()
@@ -120,28 +126,113 @@ class TestConversations:
 
 class TestDeliveries:
     async def test_an_update_is_received_once_and_handled_once(self, store: Store) -> None:
-        """A re-delivered update is known; once done it is neither unhandled nor claimable again."""
+        """A re-delivered update is known; the one that received it holds it (it is not left over);
+        once done it is not claimable again."""
         assert await store.deliveries.receive(1, '{"update_id": 1}')
         assert not await store.deliveries.receive(1, '{"update_id": 1}')
-        assert [u.update_id for u in await store.deliveries.unhandled("me")] == [1]
-        assert await store.deliveries.claim(1, "me")
+        assert await store.deliveries.unhandled() == []
+        assert await store.deliveries.claim(1, store.holder)
         await store.deliveries.done(1)
-        assert await store.deliveries.unhandled("me") == []
-        assert not await store.deliveries.claim(1, "me")
+        assert not await store.deliveries.claim(1, store.holder)
 
-    async def test_a_claim_holds_until_it_expires(self, store: Store, clock: Clock) -> None:
-        """Another holder cannot take an update while its claim lasts, and can once it expires."""
+    async def test_a_claim_holds_while_its_holder_is_alive(self, store: Store) -> None:
+        """Another process cannot take an update this one holds."""
         await store.deliveries.receive(2, "{}")
-        assert await store.deliveries.claim(2, "one")
-        assert not await store.deliveries.claim(2, "two")
-        clock.move(seconds=31)
-        assert await store.deliveries.claim(2, "two")
+        assert await store.deliveries.claim(2, store.holder)
+        assert not await store.deliveries.claim(2, "another process")
 
     async def test_an_update_claimed_without_being_received_is_handled_once(self, store: Store) -> None:
         """A claim is itself the record: the same id claimed again after done is refused."""
-        assert await store.deliveries.claim(3, "me")
+        assert await store.deliveries.claim(3, store.holder)
         await store.deliveries.done(3)
-        assert not await store.deliveries.claim(3, "other")
+        assert not await store.deliveries.claim(3, "another process")
+
+    async def test_what_a_stopped_run_received_is_the_next_runs_to_handle(self, tmp_path: Path) -> None:
+        """SQLite (one process): updates the last run received and did not finish come back to the next,
+        which may claim them; finished ones do not."""
+        last = SqliteStore(tmp_path)
+        await last.start()
+        for update_id in (4, 5):
+            await last.deliveries.receive(update_id, f'{{"update_id": {update_id}}}')
+        await last.deliveries.done(5)
+        await last.close()
+        this = SqliteStore(tmp_path)
+        await this.start()
+        assert [u.update_id for u in await this.deliveries.unhandled()] == [4]
+        assert await this.deliveries.claim(4, this.holder)
+        await this.close()
+
+
+class TestReplicas:
+    """Two processes on one PostgreSQL database, as two replicas of the bot."""
+
+    async def test_a_silent_replicas_updates_go_to_another(self, postgres: PostgresServer) -> None:
+        """Replica A receives an update, then goes silent (its last "alive" older than the holder
+        lifetime): B cannot take the update before, can after, and A's later claim is refused."""
+        url = postgres.fresh_database()
+        first, second = PostgresStore(url), PostgresStore(url)
+        await first.start()
+        await second.start()
+        assert await first.deliveries.receive(7, '{"update_id": 7}')
+        assert not await second.deliveries.receive(7, '{"update_id": 7}')
+        assert not await second.deliveries.claim(7, second.holder)
+        assert await second.deliveries.unhandled() == []
+        for task in first._tasks:  # frozen: no more "alive", as after a SIGKILL
+            task.cancel()
+        silent_since = second.clock() - second.lifetimes.holder - timedelta(seconds=1)
+        await second.run(lambda db: db.execute("UPDATE holders SET seen = %s WHERE name = %s",
+                                               (silent_since, first.holder)))  # fmt: skip
+        assert [u.update_id for u in await second.deliveries.unhandled()] == [7]
+        assert await second.deliveries.claim(7, second.holder)
+        assert not await second.deliveries.claim(7, first.holder)
+        await first.close()
+        await second.close()
+
+    async def test_state_and_the_user_key_are_shared(self, postgres: PostgresServer) -> None:
+        """A "did you mean" offered by one replica is found by the other, and both hash a user alike."""
+        url = postgres.fresh_database()
+        first, second = PostgresStore(url), PostgresStore(url)
+        await first.start()
+        await second.start()
+        choice = Choice(1, 7, 10, ("system-vertical", "act-everyone"), "en", "Fengshan", START + timedelta(days=9999))
+        await first.conversations.offer(choice)
+        assert await second.conversations.pending(1, 7) == choice
+        assert first.user_hash(7) == second.user_hash(7)
+        await first.close()
+        await second.close()
+
+    async def test_a_new_version_is_announced_to_the_other_replicas(self, postgres: PostgresServer) -> None:
+        """A version added by one replica reaches the other through LISTEN/NOTIFY within a moment."""
+        url = postgres.fresh_database()
+        first, second = PostgresStore(url), PostgresStore(url)
+        await first.start()
+        await second.start()
+        heard: list[int] = []
+        stop = asyncio.Event()
+
+        async def hear(number: int) -> None:
+            heard.append(number)
+            stop.set()
+
+        listening = asyncio.create_task(second.follow_versions(hear, stop.is_set))
+        await asyncio.sleep(0.5)
+        version = await first.versions.add(b"entries: []", "file", "test")
+        await asyncio.wait_for(stop.wait(), 5)
+        await asyncio.wait_for(listening, 5)
+        assert heard == [version.number]
+        await first.close()
+        await second.close()
+
+    async def test_two_replicas_migrating_at_once_both_start(self, postgres: PostgresServer) -> None:
+        """Replicas started together on an empty database: one migrates, the other waits; both work."""
+        url = postgres.fresh_database()
+        stores = [PostgresStore(url) for _ in range(3)]
+        await asyncio.gather(*(store.start() for store in stores))
+        for number, store in enumerate(stores):
+            await store.conversations.remember_language(number, "en")
+        assert [await stores[0].conversations.language(n) for n in range(3)] == ["en"] * 3
+        for store in stores:
+            await store.close()
 
 
 class TestVersions:

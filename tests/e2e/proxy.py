@@ -85,6 +85,8 @@ class BotApiProxy:
         self.webhooks: dict[str, tuple[str, str | None]] = {}
         self.delivered: dict[str, int] = {}
         """Updates handed to each bot (by token) in getUpdates answers."""
+        self.observe: Callable[[str, dict[str, Any]], None] | None = None
+        """Told (method, parameters) of each call as it arrives: benchmarks time replies with it."""
         self.attachments: list[tuple[str, dict[str, Any], bytes]] = []
         """(method, fields, file bytes) of each sendPhoto and sendDocument, which the emulator lacks."""
         self.pending: dict[str, list[dict[str, Any]]] = {}
@@ -150,6 +152,8 @@ class BotApiProxy:
         method = path.rsplit("/", 1)[-1]
         with self.lock:
             self.calls.append((method, body, content_type))
+        if self.observe is not None:
+            self.observe(method, _params(body, content_type))
         if (injected := self._injected(method, path)) is not None:
             return injected
         if (here := self._answered_here(method, path, body, content_type)) is not None:

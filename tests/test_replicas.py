@@ -1,0 +1,169 @@
+"""Two replicas of `python -m bot run` in webhook mode behind a real nginx, sharing a real PostgreSQL.
+
+The Bot API emulator (through the translating proxy) takes their replies; a sender posts
+updates through nginx as Telegram does, posting again any update not acknowledged.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import FAQ, missing
+from tests.e2e.postgres import PostgresServer
+from tests.e2e.proxy import BotApiProxy
+from tests.e2e.replicas import HOOK_PATH, SECRET_HEADER, Sender, nginx, nginx_binary
+from tests.e2e.service import started
+from tests.e2e.user import free_port, start_bot, stop_bot, wait_for
+
+pytestmark = pytest.mark.e2e
+
+SECRET = "replica-Secret_42"
+QUESTIONS = ("孝昌县有多少个党小组", "太子米种了多少亩", "沈腾是谁", "龙泉村是什么试点", "十分钟服务承诺是什么",
+             "How many Party groups are there?", "四大产业是哪些", "星创天地有几家")  # fmt: skip
+
+
+class Replicas:
+    """The running set: the replicas by name, their ports, nginx's port, and who answered what."""
+
+    def __init__(self, proxy: BotApiProxy, token: str, database: str, root: Path) -> None:
+        self.proxy, self.token, self.database, self.root = proxy, token, database, root
+        self.ports = {name: free_port() for name in ("one", "two")}
+        self.processes: dict[str, subprocess.Popen[str]] = {}
+        self.replies: dict[tuple[int, int], int] = {}
+        self._lock = threading.Lock()
+        proxy.observe = self._observe
+
+    def _observe(self, method: str, params: dict[str, object]) -> None:
+        quoted = params.get("reply_parameters")
+        if method == "sendMessage" and isinstance(quoted, dict):
+            key = (int(str(params["chat_id"])), int(str(quoted["message_id"])))
+            with self._lock:
+                self.replies[key] = self.replies.get(key, 0) + 1
+
+    def start(self, name: str, nginx_port: int) -> subprocess.Popen[str]:
+        folder = self.root / name
+        folder.mkdir(exist_ok=True)
+        faq = folder / "faq.yaml"
+        if not faq.exists():
+            shutil.copy(FAQ, faq)
+        bot = start_bot(self.proxy.url, self.token, folder, log=folder / "bot.log", FAQ_FILE=str(faq),
+                        DATABASE_URL=self.database, WEBHOOK_URL=f"http://127.0.0.1:{nginx_port}{HOOK_PATH}",
+                        WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(self.ports[name]), WEBHOOK_SECRET=SECRET,
+                        TELEGRAM_RATE_LIMIT="10000")  # fmt: skip
+        started(bot, folder / "bot.log")
+        self.processes[name] = bot
+        return bot
+
+    def log(self, name: str) -> str:
+        return (self.root / name / "bot.log").read_text()
+
+    def direct(self, name: str, update: dict[str, object]) -> None:
+        """Deliver an update to one replica, bypassing nginx."""
+        url = f"http://127.0.0.1:{self.ports[name]}{HOOK_PATH}"
+        assert httpx.post(url, json=update, headers={SECRET_HEADER: SECRET}, timeout=15).status_code == 200
+
+    def answered(self, chat: int, message_id: int) -> int:
+        with self._lock:
+            return self.replies.get((chat, message_id), 0)
+
+    def stop(self) -> None:
+        for bot in self.processes.values():
+            stop_bot(bot)
+
+
+@pytest.fixture
+def replicas(api: tuple[str, BotApiProxy], postgres: PostgresServer, tmp_path: Path) -> Iterator[tuple[Replicas, int]]:
+    """Two replicas on a fresh database behind nginx: (the set, nginx's port)."""
+    if nginx_binary() is None:
+        missing("nginx is not installed (Debian: apt-get install nginx-light)")
+    token = f"{time.monotonic_ns() % 10**9}:" + "R" * 35
+    running = Replicas(api[1], token, postgres.fresh_database(), tmp_path)
+    with nginx(list(running.ports.values())) as port:
+        running.start("one", port)
+        running.start("two", port)
+        try:
+            yield running, port
+        finally:
+            running.stop()
+            api[1].observe = None
+
+
+def test_a_replica_killed_mid_burst_loses_no_question_and_answers_none_twice(replicas: tuple[Replicas, int]) -> None:
+    """1,000 updates through nginx; one replica is SIGKILLed a third of the way: every question is
+    answered, by the survivor if need be (what the dead one held, once its silence shows), and none
+    twice beyond the replies that were on their way at the instant of the kill."""
+    running, port = replicas
+    sender = Sender(f"http://127.0.0.1:{port}{HOOK_PATH}", SECRET)
+    updates = [sender.update(10_000 + n, 50_000 + n % 97, QUESTIONS[n % len(QUESTIONS)]) for n in range(1000)]
+    killer = threading.Thread(target=lambda: _kill_when(running, "one", lambda: len(running.replies) >= 300))
+    killer.start()
+    sender.send_all(updates)
+    killer.join()
+    asked = {(u["message"]["chat"]["id"], u["message"]["message_id"]) for u in updates}
+    wait_for(lambda: asked <= set(running.replies), 60, "every question to be answered")
+    twice = sum(count - 1 for count in running.replies.values())
+    print(f"posts: {sender.attempts} for 1000 updates; answered twice: {twice}")
+    assert set(running.replies) == asked
+    assert twice <= 16  # the answers on their way at the kill: 16 updates are handled at once
+
+
+def _kill_when(running: Replicas, name: str, condition: Callable[[], bool]) -> None:
+    wait_for(condition, 60, "a third of the answers")
+    running.processes[name].send_signal(signal.SIGKILL)
+    running.processes[name].wait(timeout=10)
+
+
+def test_a_did_you_mean_asked_of_one_replica_is_answered_through_the_other(replicas: tuple[Replicas, int]) -> None:
+    """The pending choice lives in PostgreSQL: "Fengshan" to replica one, then "2" to replica two, picks
+    option 2."""
+    running, _ = replicas
+    sender = Sender("", SECRET)
+    running.direct("one", sender.update(1, 7001, "Fengshan"))
+    wait_for(lambda: running.answered(7001, 1), 15, "the did-you-mean")
+    running.direct("two", sender.update(2, 7001, "2"))
+    wait_for(lambda: running.answered(7001, 2), 15, "the pick")
+    (asked,) = _replies_to(running.proxy, 1)
+    labels = [str(b["text"]) for row in asked["reply_markup"]["inline_keyboard"] for b in row]
+    second = next(label for label in labels if label.startswith("2. ")).removeprefix("2. ")
+    (picked,) = _replies_to(running.proxy, 2)
+    assert str(picked["text"]).startswith(f"<b>{second}</b>")
+
+
+def _replies_to(proxy: BotApiProxy, message_id: int) -> list[dict[str, Any]]:
+    """The messages the bot sent quoting a message id."""
+    return [
+        params
+        for params in proxy.called("sendMessage")
+        if isinstance(params.get("reply_parameters"), dict) and params["reply_parameters"]["message_id"] == message_id
+    ]
+
+
+def test_an_faq_change_through_one_replica_is_served_by_both_within_two_seconds(
+    replicas: tuple[Replicas, int],
+) -> None:
+    """Replica one's FAQ file is edited: it loads and records the version, replica two hears of it
+    through LISTEN/NOTIFY and serves it too, within two seconds of replica one."""
+    running, _ = replicas
+    faq = running.root / "one" / "faq.yaml"
+    faq.write_text(FAQ.read_text(encoding="utf-8").replace("875", "876"), encoding="utf-8")
+    wait_for(lambda: "FAQ reloaded (the file changed)" in running.log("one"), 15, "replica one to reload")
+    loaded_at = time.monotonic()
+    wait_for(lambda: "put in use" in running.log("two"), 5, "replica two to follow")
+    followed = time.monotonic() - loaded_at
+    print(f"replica two followed {followed:.2f} s after replica one loaded the change")
+    assert followed < 2
+    sender = Sender("", SECRET)
+    running.direct("two", sender.update(3, 7002, "孝昌县有多少个党小组"))
+    wait_for(lambda: running.answered(7002, 3), 15, "the answer")
+    (reply,) = _replies_to(running.proxy, 3)
+    assert "876" in str(reply["text"])
