@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import psycopg
+import psycopg_pool
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
@@ -63,6 +64,8 @@ QUEUE_SIZE = 2000
 """Usage-log events waiting to be written; beyond it new ones are dropped and counted."""
 BEAT = 2.0
 """Seconds between a replica's "still alive"."""
+AWAY_FOR = 5.0
+"""Seconds other calls fail at once after one found the database away."""
 PRUNE_EVERY = 3600.0
 MIGRATION_LOCK = 0x66617162  # "faqb"
 CHANNEL = "faq_versions"
@@ -86,6 +89,7 @@ class PostgresStore:
         self.dropped = 0
         self._dropped_told = 0.0
         self._last_error = ""
+        self._away_until = 0.0
         self.events = _Events(self)
         self.votes = _Votes(self)
         self.conversations = _Conversations(self)
@@ -159,7 +163,7 @@ class PostgresStore:
         while True:
             await asyncio.sleep(BEAT)
             try:
-                await self.run(self._beat)
+                await self.run(self._beat, probe=True)
                 if time.monotonic() - last_prune >= PRUNE_EVERY:
                     last_prune = time.monotonic()
                     await self.run(self._prune)
@@ -218,10 +222,16 @@ class PostgresStore:
 
     # ------------------------------------------------------------------ doing
 
-    async def run(self, work: Callable[[Connection], Awaitable[T]], *, wait: float | None = WRITE_WAIT) -> T:
-        """Run `work` on a pooled connection in one transaction; `StoreBusy` past `wait`, `StoreError` on failure."""
+    async def run(
+        self, work: Callable[[Connection], Awaitable[T]], *, wait: float | None = WRITE_WAIT, probe: bool = False
+    ) -> T:
+        """Run `work` on a pooled connection in one transaction; `StoreBusy` past `wait` or while the
+        database is away, `StoreError` on failure. Once a call finds the database away, others fail at
+        once for `AWAY_FOR` seconds (answers do not wait on it); the heartbeat (`probe`) still tries."""
         if self._pool is None:
             raise StoreError("the store is not open")
+        if not probe and time.monotonic() < self._away_until:
+            raise StoreBusy(f"the database {self.description} is away ({self._last_error})")
         pool = self._pool
 
         async def attempt() -> T:
@@ -229,12 +239,27 @@ class PostgresStore:
                 return await work(db)
 
         try:
-            return await (attempt() if wait is None else asyncio.wait_for(attempt(), wait))
+            result = await (attempt() if wait is None else asyncio.wait_for(attempt(), wait))
         except TimeoutError:
+            self._away(f"no answer within {wait} s")
             raise StoreBusy(f"the database {self.description} did not answer within {wait} s") from None
+        except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as error:
+            self._away(_first_line(error))
+            raise StoreError(f"the database {self.description} failed: {self._last_error}") from None
         except psycopg.Error as error:
             self._last_error = _first_line(error)
             raise StoreError(f"the database {self.description} failed: {self._last_error}") from None
+        if self._away_until:
+            log.warning("the database %s answers again", self.description)
+            self._away_until = 0.0
+        return result
+
+    def _away(self, why: str) -> None:
+        if not self._away_until:
+            log.warning("the database %s is away (%s); answering without it, trying again every %.0f s",
+                        self.description, why, BEAT)  # fmt: skip
+        self._last_error = why
+        self._away_until = time.monotonic() + AWAY_FOR
 
     def queue_event(self, event: Event) -> None:
         """Hand an event, stamped now, to the writer; if too many wait, drop it and count it."""

@@ -19,11 +19,11 @@ import httpx
 import pytest
 
 from tests.conftest import FAQ, missing
-from tests.e2e.postgres import PostgresServer
+from tests.e2e.postgres import PostgresServer, binaries, postgres_server
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.replicas import HOOK_PATH, SECRET_HEADER, Sender, nginx, nginx_binary
 from tests.e2e.service import started
-from tests.e2e.user import free_port, start_bot, stop_bot, wait_for
+from tests.e2e.user import TelegramUser, free_port, start_bot, stop_bot, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -167,3 +167,32 @@ def test_an_faq_change_through_one_replica_is_served_by_both_within_two_seconds(
     wait_for(lambda: running.answered(7002, 3), 15, "the answer")
     (reply,) = _replies_to(running.proxy, 3)
     assert "876" in str(reply["text"])
+
+
+def test_a_replica_that_loses_the_database_keeps_answering(api: tuple[str, BotApiProxy], tmp_path: Path) -> None:
+    """PostgreSQL stops under a running bot: questions are still answered promptly (recording is
+    skipped), and the log says the database is away."""
+    if binaries() is None:
+        missing("PostgreSQL's server binaries are not installed (Debian: apt-get install postgresql)")
+    emulator, proxy = api
+    token = f"{time.monotonic_ns() % 10**9}:" + "D" * 35
+    with postgres_server() as server:
+        bot = start_bot(proxy.url, token, tmp_path, log=tmp_path / "bot.log", DATABASE_URL=server.fresh_database())
+        try:
+            started(bot, tmp_path / "bot.log")
+            user = TelegramUser(emulator, token, 7101)
+            user.say("孝昌县有多少个党小组")
+            assert user.wait_replies()
+            server.stop()
+            waits = []
+            for question in ("太子米种了多少亩", "沈腾是谁", "龙泉村是什么试点"):
+                began = time.monotonic()
+                user.say(question)
+                user.wait_replies(timeout=20)
+                waits.append(time.monotonic() - began)
+            print(f"answers with the database away: {', '.join(f'{w:.2f} s' for w in waits)}")
+            assert max(waits[1:]) < 1.0  # the first finds it away; the others do not wait on it
+            assert "is away" in (tmp_path / "bot.log").read_text()
+            user.close()
+        finally:
+            stop_bot(bot)

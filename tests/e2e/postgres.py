@@ -13,7 +13,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,9 +34,11 @@ def binaries() -> Path | None:
 class PostgresServer:
     """A running throwaway server; `fresh_database()` gives each test its own empty database."""
 
-    def __init__(self, url: str, admin_url: str) -> None:
+    def __init__(self, url: str, admin_url: str, stop: Callable[[], None]) -> None:
         self.url = url
         self.admin_url = admin_url
+        self.stop = stop
+        """Stop the server now (a database that goes away under the bot)."""
 
     def fresh_database(self) -> str:
         """A new empty database on the server, by URL."""
@@ -70,9 +72,16 @@ def postgres_server() -> Iterator[PostgresServer]:
         options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         run(str(folder / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "server.log"), "-w", "start")
         base = f"postgresql://faqbot@127.0.0.1:{port}"
+        stopped: list[bool] = []
+
+        def stop() -> None:
+            if not stopped:
+                stopped.append(True)
+                run(str(folder / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+
         try:
-            yield PostgresServer(f"{base}/postgres", f"{base}/postgres")
+            yield PostgresServer(f"{base}/postgres", f"{base}/postgres", stop)
         finally:
-            run(str(folder / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+            stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
