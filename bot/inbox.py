@@ -134,12 +134,17 @@ class Inbox:
         return updates
 
 
+QUEUED = 256
+"""Updates waiting to be handled at most. In a burst, fetching waits for room (Telegram keeps the
+rest until asked for them), so memory does not hold thousands of updates at once."""
+
+
 class InboxQueue(asyncio.Queue[object]):
     """The application's update queue: an update is in the inbox before it is queued, and a
     re-delivered one is not queued again. Polling and the webhook both put updates here."""
 
     def __init__(self, inbox: Inbox) -> None:
-        super().__init__()
+        super().__init__(maxsize=QUEUED)
         self.inbox = inbox
 
     async def put(self, item: object) -> None:

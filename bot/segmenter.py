@@ -9,14 +9,35 @@ them, so segmentation is what jieba would do had they been added. Imports nothin
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
+from types import ModuleType
 from typing import Any
 
-import jieba
+
+def _import_jieba() -> ModuleType:
+    """jieba, imported without pkg_resources.
+
+    jieba 0.42 uses pkg_resources only to open its own dictionary file, and falls back to
+    opening it directly when pkg_resources cannot be imported. Importing pkg_resources scans
+    every installed distribution and costs about 12 MB in every process, so it is hidden
+    while jieba is imported (unless something imported it already).
+    """
+    if "pkg_resources" in sys.modules:
+        return importlib.import_module("jieba")
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    try:
+        return importlib.import_module("jieba")
+    finally:
+        del sys.modules["pkg_resources"]
+
+
+jieba = _import_jieba()
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +49,7 @@ def _base() -> Any:
     try:
         tokenizer.tmp_dir = tempfile.gettempdir()  # where jieba keeps its dictionary cache
     except OSError:  # no temporary directory can be written: build the dictionary without a cache
-        tokenizer.tmp_dir = os.path.dirname(jieba.__file__)
+        tokenizer.tmp_dir = os.path.dirname(str(jieba.__file__))
     tokenizer.initialize()
     return tokenizer
 

@@ -63,6 +63,8 @@ WRITE_WAIT = 0.5
 """Seconds a handler waits for a write before going on without it (the write still happens)."""
 MAX_BACKLOG = 5000
 """Writes waiting for the writer at most; beyond it (a database locked for long) new ones are refused."""
+CACHE_KIB = 512
+"""Page cache per connection: the database is small and mostly appended to; SQLite's default is 2 MiB."""
 CLOSE_WAIT = 2.0
 """Seconds closing waits for queued usage events; then writes still blocked by another process are given up."""
 QUEUE_SIZE = 2000
@@ -164,6 +166,7 @@ class SqliteStore:
             os.umask(old_mask)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         return db
 
     def _check_whole(self, db: sqlite3.Connection) -> None:
