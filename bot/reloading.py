@@ -137,29 +137,16 @@ class FaqReloader:
             try:
                 brain, raw = await self._in_own_thread(self._load)
             except KnowledgeError as error:
-                log.error("FAQ not reloaded (%s), still serving the previous one; %d problem(s):", reason,
-                          len(error.problems))  # fmt: skip
-                for problem in error.problems:
-                    log.error("%s", problem)
-                result = ReloadResult(False, 0, tuple(error.problems))
-                if self.tell_admins is not None:
-                    await self.tell_admins(result, trigger, quiet_for)
-                return result
-            entries = len(brain.knowledge.entries)
-            digest = hashlib.sha256(raw).hexdigest()
-            if digest == self._digest:
+                return await self._refused(error, f"FAQ not reloaded ({reason})", trigger, quiet_for)
+            if hashlib.sha256(raw).hexdigest() == self._digest:
+                entries = len(brain.knowledge.entries)
                 log.info("FAQ file unchanged (%s): still %d entries from %s", reason, entries, self.path)
                 return ReloadResult(True, entries)
-            changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
-            self.install(brain)
-            self._knowledge, self._digest, self.raw = brain.knowledge, digest, raw
-            await asyncio.to_thread(self.keep, raw)
+            result = await self._swap(brain, raw, f"FAQ reloaded ({reason})", str(self.path))
             if self.record is not None:
-                await self.record(raw, author, changes.summary() if changes is not None else "loaded")
-            log.info("FAQ reloaded (%s): %d entries from %s; %s", reason, entries, self.path,
-                     changes.summary() if changes is not None else "")  # fmt: skip
-            result = ReloadResult(True, entries, changes=changes)
-            if self.tell_admins is not None and changes is not None and not changes.empty:
+                summary = result.changes.summary() if result.changes is not None else "loaded"
+                await self.record(raw, author, summary)
+            if self.tell_admins is not None and result.changes is not None and not result.changes.empty:
                 await self.tell_admins(result, trigger, quiet_for)
             return result
 
@@ -167,27 +154,34 @@ class FaqReloader:
         """Put in use a version another replica recorded (checked there, checked again here). A version
         that does not build here is refused and reported; this replica keeps the one it serves."""
         async with self._lock:
-            digest = hashlib.sha256(raw).hexdigest()
-            if digest == self._digest:
+            if hashlib.sha256(raw).hexdigest() == self._digest:
                 return ReloadResult(True, len(self._knowledge.entries) if self._knowledge else 0)
             try:
                 brain = await self._in_own_thread(lambda: Brain.parse(raw, source))
             except KnowledgeError as error:
-                log.error("FAQ %s not put in use here, still serving the previous one; %d problem(s):", source,
-                          len(error.problems))  # fmt: skip
-                for problem in error.problems:
-                    log.error("%s", problem)
-                refused = ReloadResult(False, 0, tuple(error.problems))
-                if self.tell_admins is not None:
-                    await self.tell_admins(refused, Trigger.VERSION, None)
-                return refused
-            changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
-            self.install(brain)
-            self._knowledge, self._digest, self.raw = brain.knowledge, digest, raw
-            await asyncio.to_thread(self.keep, raw)
-            entries = len(brain.knowledge.entries)
-            log.info("FAQ %s put in use: %d entries; %s", source, entries, changes.summary() if changes else "")
-            return ReloadResult(True, entries, changes=changes)
+                return await self._refused(error, f"FAQ {source} not put in use here", Trigger.VERSION, None)
+            return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)")
+
+    async def _refused(self, error: KnowledgeError, what: str, trigger: Trigger, quiet_for: int | None) -> ReloadResult:
+        """Log a refused FAQ with every problem, tell the admins, and say so."""
+        log.error("%s, still serving the previous one; %d problem(s):", what, len(error.problems))
+        for problem in error.problems:
+            log.error("%s", problem)
+        result = ReloadResult(False, 0, tuple(error.problems))
+        if self.tell_admins is not None:
+            await self.tell_admins(result, trigger, quiet_for)
+        return result
+
+    async def _swap(self, brain: Brain, raw: bytes, what: str, source: str) -> ReloadResult:
+        """Put a checked FAQ in use, keep it as the last good copy, log what changed."""
+        changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
+        self.install(brain)
+        self._knowledge, self._digest, self.raw = brain.knowledge, hashlib.sha256(raw).hexdigest(), raw
+        await asyncio.to_thread(self.keep, raw)
+        entries = len(brain.knowledge.entries)
+        summary = changes.summary() if changes is not None else "loaded"
+        log.info("%s: %d entries from %s; %s", what, entries, source, summary)
+        return ReloadResult(True, entries, changes=changes)
 
     def digest(self) -> str:
         """SHA-256 of the FAQ being served."""
