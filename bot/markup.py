@@ -52,10 +52,15 @@ def reply_html(reply: Reply) -> str:
     be: then the body is cut first, then the leads from the last, then the rest.
     """
     html = _html(reply)
-    while len(html) > MAX_MESSAGE:
-        reply = _shorter(reply, len(html) - MAX_MESSAGE)
+    while (over := telegram_length(html) - MAX_MESSAGE) > 0:
+        reply = _shorter(reply, over)
         html = _html(reply)
     return html
+
+
+def telegram_length(text: str) -> int:
+    """A text's length as Telegram counts it, in UTF-16 code units (an emoji may count two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _shorter(reply: Reply, over: int) -> Reply:

@@ -12,7 +12,7 @@ from bot.answering import Brain
 from bot.focus import Focus
 from bot.knowledge import LIMITS, MAX_LIST_ITEMS, English, Entry, Figure, ItemList, Unexplained
 from bot.language import LANGS, Lang
-from bot.markup import MAX_MESSAGE, entry_page, render
+from bot.markup import MAX_MESSAGE, entry_page, render, telegram_length
 from bot.normalise import detect_language, fold, query_units, stop_spans
 from bot.reply import answer_reply, full_reply, render_plain
 from tests.conftest import FAQ
@@ -53,7 +53,7 @@ def _valid_telegram_html(text: str) -> None:
     checker.feed(text)
     checker.close()
     assert checker.open == []
-    assert 0 < len(text) <= MAX_MESSAGE
+    assert 0 < telegram_length(text) <= MAX_MESSAGE
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
