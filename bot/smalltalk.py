@@ -40,7 +40,8 @@ PHRASES: dict[Talk, tuple[str, ...]] = {
     ),
     "help": (
         "你能做什么", "你能干什么", "你会什么", "你会干什么", "你会做什么", "你能回答什么", "你会回答什么",
-        "你能回答哪些问题", "你会回答哪些问题", "你能回答什么问题", "你会回答什么问题", "怎么用", "怎么用你",
+        "你能回答哪些问题", "你会回答哪些问题", "你能回答什么问题", "你会回答什么问题", "能回答什么", "能回答哪些问题",
+        "能回答什么问题", "能做什么", "能干什么", "怎么用", "怎么用你",
         "如何使用", "怎么使用", "怎么问", "怎么提问", "问什么", "能问什么", "可以问什么", "你有什么用", "帮助",
         "使用说明", "what can you do", "what do you do", "how do i use this", "how do i use this bot",
         "how do i use you", "how does this work", "help", "what can i ask", "what do you know",
@@ -64,8 +65,8 @@ PRIORITY: tuple[Talk, ...] = ("thanks", "bye", "who", "help", "hello", "praise",
 """Which kind a message of several is answered as: 明白了，谢谢 is thanks."""
 
 FILLERS = frozenset((
-    "啊", "呀", "呢", "吧", "啦", "嘛", "哟", "了", "的", "噢", "嘞", "滴", "哒", "哇", "呐", "你", "您", "大家",
-    "so", "much", "very", "a", "lot", "again", "there", "bot", "dear", "for", "the", "your", "you", "u", "all",
+    "啊", "呀", "呢", "吧", "啦", "嘛", "哟", "了", "的", "噢", "嘞", "滴", "哒", "哇", "呐", "你", "您", "大家", "都",
+    "还", "so", "much", "very", "a", "lot", "again", "there", "bot", "dear", "for", "the", "your", "you", "u", "all",
     "guys", "man", "friend", "really", "just", "oh", "ah", "well", "please", "🙏", "😊", "🙂", "❤",
 ))  # fmt: skip
 """Words that may stand between the phrases without making the message a question."""
