@@ -19,10 +19,10 @@ import jieba
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz
 
-from bot.answering import Brain
-from bot.evaluation import Question, load_questions
-from bot.knowledge import KnowledgeBase, iter_texts
-from bot.normalise import detect_language, fold
+from bot.core.brain import Brain
+from bot.core.normalise import detect_language, fold
+from bot.faq.knowledge import KnowledgeBase, iter_texts
+from bot.ops.evaluation import Question, load_questions
 from tests.e2e.user import ROOT
 
 Scorer = Callable[[str], tuple[str | None, float]]

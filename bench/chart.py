@@ -4,7 +4,7 @@
 
 A week of made-up questions (every outcome on every day, ten measures), the figures the
 admin's /stats shows. Prints the median time to draw the PNG in this process (matplotlib
-already imported), and the median time of `draw_elsewhere` (a fresh `python -m bot.chart`,
+already imported), and the median time of `draw_elsewhere` (a fresh `python -m bot.ops.chart`,
 which imports matplotlib each time): the wait an admin sees.
 """
 
@@ -17,11 +17,11 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from bot.answering import Brain
-from bot.chart import chart_data, draw, draw_elsewhere
+from bot.core.brain import Brain
 from bot.language import LANGS
-from bot.reporting import entry_titles, stats
-from bot.storage import EventRow
+from bot.ops.chart import chart_data, draw, draw_elsewhere
+from bot.ops.reporting import entry_titles, stats
+from bot.storage.store import EventRow
 from tests.e2e.user import ROOT
 
 

@@ -19,10 +19,10 @@ import sys
 import time
 from dataclasses import replace
 
-from bot.answering import Brain
-from bot.evaluation import load_questions
-from bot.knowledge import English, Entry, Figure, KnowledgeBase, load_knowledge
-from bot.matching import Matcher
+from bot.core.brain import Brain
+from bot.core.matching import Matcher
+from bot.faq.knowledge import English, Entry, Figure, KnowledgeBase, load_knowledge
+from bot.ops.evaluation import load_questions
 from tests.e2e.user import ROOT
 
 FAQ = ROOT / "knowledge" / "faq.yaml"

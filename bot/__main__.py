@@ -11,9 +11,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.console import ask_command, chat_command, diff_command, eval_command, report_command, validate_command
-from bot.health import check as check_health
-from bot.settings import Settings, SettingsError
+from bot.ops.cli import ask_command, chat_command, diff_command, eval_command, report_command, validate_command
+from bot.ops.health import check as check_health
+from bot.ops.settings import Settings, SettingsError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,7 +87,7 @@ def health_command(settings: Settings) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.service import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
+    from bot.tg.runner import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
 
     return run_command(settings)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Brain
+from bot.core.brain import Brain
 from tests.e2e.postgres import PostgresServer, binaries, postgres_server
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.service import Launch, launcher

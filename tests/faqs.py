@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textwrap import dedent, indent
 
-from bot.answering import Brain
-from bot.knowledge import KnowledgeBase, parse_knowledge
-from bot.matching import Matcher
+from bot.core.brain import Brain
+from bot.core.matching import Matcher
+from bot.faq.knowledge import KnowledgeBase, parse_knowledge
 
 ARTICLE = """\
 article:

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
-from bot.storage import Event, open_store
+from bot.ops.settings import Settings
+from bot.storage.store import Event, open_store
 from tests.conftest import FAQ, ROOT
 
 BROKEN = Path(__file__).parent / "broken"

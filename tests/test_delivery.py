@@ -9,7 +9,7 @@ import httpx
 import pytest
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.delivery import PatientRateLimiter, never_arrived
+from bot.tg.delivery import PatientRateLimiter, never_arrived
 
 
 def _timed_out(cause: Exception) -> TimedOut:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Brain
-from bot.evaluation import TARGET_CATEGORY, Question, Report, Tally, evaluate, load_questions
-from bot.matching import Decision
+from bot.core.brain import Brain
+from bot.core.matching import Decision
+from bot.ops.evaluation import TARGET_CATEGORY, Question, Report, Tally, evaluate, load_questions
 
 EVAL = Path(__file__).parent / "eval"
 CATEGORIES = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.answering import Brain
-from bot.faqdiff import diff
-from bot.knowledge import KnowledgeBase, parse_knowledge
+from bot.core.brain import Brain
+from bot.faq.diff import diff
+from bot.faq.knowledge import KnowledgeBase, parse_knowledge
 from tests.conftest import FAQ
 
 TEXT = FAQ.read_text(encoding="utf-8")

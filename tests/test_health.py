@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from bot.health import Heartbeat, check, write_heartbeat
+from bot.ops.health import Heartbeat, check, write_heartbeat
 
 
 def _beat(tmp_path: Path, **fields: object) -> None:

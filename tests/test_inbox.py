@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from telegram import Bot, Chat, Message, Update, User
 
-from bot.inbox import Inbox, InboxQueue
-from bot.sqlite_store import SqliteStore
+from bot.storage.sqlite import SqliteStore
+from bot.tg.inbox import Inbox, InboxQueue
 
 TOKEN = "123456:" + "A" * 35
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Brain
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, parse_knowledge
+from bot.core.brain import Brain
+from bot.faq.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, parse_knowledge
 from tests.conftest import ARTICLE, BROKEN, FAQ, broken_expectation
 
 FIGURE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)(余?)(万亩|个|名|人|家|分钟|年)")

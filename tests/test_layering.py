@@ -55,7 +55,7 @@ def test_no_module_names_the_article() -> None:
 
 def test_no_module_loads_matplotlib_until_a_chart_is_drawn() -> None:
     """Importing the whole bot, Telegram side included, loads no matplotlib: it costs the running
-    bot tens of megabytes, so only the chart process (`python -m bot.chart`) imports it."""
+    bot tens of megabytes, so only the chart process (`python -m bot.ops.chart`) imports it."""
     modules = sorted(p.stem for p in (ROOT / "bot").glob("*.py") if p.stem != "__main__")
     script = "; ".join(f"import bot.{name}" for name in modules)
     script += "; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"

@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answering import Brain
-from bot.matching import Decision, Matcher
-from bot.tuning import Tuning
+from bot.core.brain import Brain
+from bot.core.matching import Decision, Matcher
+from bot.core.tuning import Tuning
 from tests.faqs import tiny_brain, tiny_matcher
 
 

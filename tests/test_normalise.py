@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.normalise import detect_language, fold, loosen, query_units, stem, stop_spans
+from bot.core.normalise import detect_language, fold, loosen, query_units, stem, stop_spans
 
 
 class TestFold:
@@ -57,7 +57,7 @@ class TestLoosen:
 
 _SOUNDS_OF_ALL_CHARACTERS = """
 import hashlib
-from bot.normalise import loose_syllable
+from bot.core.normalise import loose_syllable
 sounds = "|".join(loose_syllable(chr(code)) for code in range(0x3400, 0xA000))
 print(hashlib.sha256(sounds.encode()).hexdigest())
 """

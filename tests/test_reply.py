@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from bot.answering import Brain
-from bot.console import chat_command
+from bot.core.brain import Brain
+from bot.core.reply import BUDGET, FACT_WINDOW, list_line, render_plain, within_budget
 from bot.language import LANGS, Lang
-from bot.reply import BUDGET, FACT_WINDOW, list_line, render_plain, within_budget
-from bot.settings import Settings
+from bot.ops.cli import chat_command
+from bot.ops.settings import Settings
 from tests.conftest import FAQ
 
 APOLOGY = ("抱歉", "sorry", "does not say", "没有讲到")

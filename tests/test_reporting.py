@@ -7,11 +7,11 @@ import io
 import struct
 from datetime import UTC, datetime, timedelta
 
-from bot.answering import Brain
-from bot.chart import HEIGHT, WIDTH, chart_data, draw
+from bot.core.brain import Brain
 from bot.language import LANGS
-from bot.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
-from bot.storage import EventRow, VoteRow
+from bot.ops.chart import HEIGHT, WIDTH, chart_data, draw
+from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
+from bot.storage.store import EventRow, VoteRow
 
 SINCE = datetime(2026, 11, 20, tzinfo=UTC)
 

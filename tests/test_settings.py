@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.ops.settings import Settings, SettingsError
 
 TOKEN = "123456:" + "A" * 35
 

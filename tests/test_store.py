@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.postgres_store import PostgresStore
-from bot.settings import Settings
-from bot.sqlite_store import BUSY_WAIT, CLOSE_WAIT, WRITE_WAIT, SqliteStore
-from bot.storage import Answered, Choice, Event, Lifetimes, Store, StoreBusy, StoreError, open_store
+from bot.ops.settings import Settings
+from bot.storage.postgres import PostgresStore
+from bot.storage.sqlite import BUSY_WAIT, CLOSE_WAIT, WRITE_WAIT, SqliteStore
+from bot.storage.store import Answered, Choice, Event, Lifetimes, Store, StoreBusy, StoreError, open_store
 from tests.conftest import FAQ
 from tests.e2e.postgres import PostgresServer
 

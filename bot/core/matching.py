@@ -1,0 +1,277 @@
+"""Finding the FAQ entry a question asks for, and deciding what to do with it.
+
+How a question is scored against an entry (see `bot.core.index` for how terms are found):
+
+1. The units that carry meaning are those some term explains plus those nothing
+   explains; question words and the FAQ's generic words (孝昌县) are set aside. Each
+   weighs by how telling it is: a known unit by the rarity of its term across entries,
+   an unknown one by a fixed weight, more for a whole unknown word (工资) than for a
+   stray character.
+2. Two signals score each entry, and an entry's score is the better of the two:
+   `terms`, the share of the question's weight that the entry's own terms explain (each
+   counted by where the entry holds it: a curated keyword more than a word of some
+   answer); and `examples`, a rapidfuzz comparison with the entry's example questions on
+   sounds, which catches questions phrased like the examples. A third, `figures`, lifts
+   the entries that have a figure of what a "how many" question names (a question about
+   the area of nursery stock is about the entry with that figure, not the one that lists
+   nursery stock as an industry). Each can be switched off by name (the FAQ's self-check
+   judges examples on their words alone).
+3. The decision: small talk is answered as such before any matching; then answer when
+   the best entry is strong and clearly ahead, ask back when a few are close or when the
+   question is only a broad topic word (党员), decline when nothing explains it.
+4. What the article leaves out (`bot.core.gaps`): a question about a term the article names but
+   never explains (五问), or asking a detail the chosen entry never gives (a price), is
+   declined as "unexplained", naming the entry and the sentence that mentions it.
+5. For an answer, the part of the entry that answers (`bot.core.focus`): a list asked for,
+   the figures asked for, or the sentences that hold what was asked.
+
+This module imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.core.focus import Focus, asks_number, figure_shares, find_focus, label_cover
+from bot.core.gaps import Gap, Gaps
+from bot.core.index import Index, Reading
+from bot.core.normalise import detect_language
+from bot.core.smalltalk import Talk, small_talk
+from bot.core.tuning import DEFAULT, Tuning
+from bot.faq.knowledge import Entry, KnowledgeBase
+from bot.language import LANGS, Lang
+
+Kind = Literal["answer", "ask-back", "decline", "unexplained", "small-talk"]
+"""What the bot does with a message; `ask --json` reports it as `kind`."""
+
+SIGNALS = ("terms", "examples", "figures")
+MAX_QUESTION_CHARS = 1000
+"""Longer messages are cut before matching; nobody asks an FAQ question in more."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry with its score for one question."""
+
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every entry that explains part of a question, best first, with how the question was read."""
+
+    lang: Lang
+    reading: Reading
+    candidates: tuple[Candidate, ...]
+    explained: Mapping[str, float]
+    """Entry id to the weight of the question its terms explain (before dividing by the total)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a message, and what led there."""
+
+    question: str
+    lang: Lang
+    kind: Kind
+    candidates: tuple[Candidate, ...] = ()
+    focus: Focus | None = None
+    """For an answer: what part of the entry answers."""
+    gap: Gap | None = None
+    """For "unexplained": what the article leaves out, and where it mentions the thing."""
+    talk: Talk | None = None
+    """For small talk: which kind."""
+    broad: bool = False
+    """For a question back: the question was a broad topic, not two close matches."""
+
+    @property
+    def best(self) -> Candidate | None:
+        """The top candidate, if any entry scored at all."""
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def answered(self) -> Entry | None:
+        """The entry answered with, for an answer."""
+        return self.candidates[0].entry if self.kind == "answer" and self.candidates else None
+
+
+class Matcher:
+    """Scores questions against one knowledge base and decides what to do with them."""
+
+    def __init__(self, knowledge: KnowledgeBase, tuning: Tuning = DEFAULT) -> None:
+        self.knowledge = knowledge
+        self.tuning = tuning
+        self.indices = {lang: Index.build(knowledge, lang, tuning) for lang in LANGS}
+        self.gaps = Gaps(knowledge)
+        self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
+
+    def language(self, question: str, hint: Lang | None = None) -> Lang:
+        """The language to read a question in: its own, else the hint (the user's), else Chinese."""
+        return detect_language(question) or hint or "zh"
+
+    def rank(
+        self,
+        question: str,
+        lang: Lang | None = None,
+        *,
+        tuning: Tuning | None = None,
+        signals: Collection[str] = SIGNALS,
+    ) -> Ranking:
+        """Entries that explain part of the question, best first, scored by the named signals."""
+        tuning = tuning or self.tuning
+        lang = lang or self.language(question)
+        index = self.indices[lang]
+        reading = index.read(question[:MAX_QUESTION_CHARS], tuning, asking=self.gaps.asking)
+        explained = _explain(index, reading)
+        scores: dict[int, float] = {}
+        if "terms" in signals and explained:
+            total = max(reading.total, tuning.min_evidence)
+            scores = {owner: 100 * held / total for owner, held in explained.items()}
+        if "examples" in signals and scores:
+            pool = heapq.nlargest(tuning.similar_pool, scores, key=lambda owner: scores[owner])
+            for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
+                scores[owner] = max(scores[owner], score)
+        if "figures" in signals and scores and asks_number(reading):
+            self._figures(scores, reading, index, tuning)
+        order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
+        entries = self.knowledge.entries
+        most = heapq.nlargest(tuning.ranked, explained, key=lambda owner: explained[owner])
+        return Ranking(
+            lang,
+            reading,
+            tuple(Candidate(entries[owner], round(scores[owner], 1)) for owner in order),
+            {entries[owner].id: explained[owner] for owner in most},
+        )
+
+    def _figures(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
+        """In a "how many" question, the entries with a figure of what it names gain: a little when
+        the question names part of the figure's label, enough to answer when it names most of it
+        and is mostly about it (How many villages are there: the figure of the county's 219
+        villages; not How much money do villages earn)."""
+        # only entries with a figure whose label or value holds a term the question has
+        holders = {owner for match in reading.matches for owner in index.terms[match.term].figures}
+        for owner in holders & scores.keys():
+            entry = self.knowledge.entries[owner]
+            shares = figure_shares(entry, owner, reading, index)
+            best = max(shares, key=lambda number: shares[number])
+            share = shares[best]
+            if share >= tuning.figure_match:
+                cover = label_cover(reading, index, owner, best)
+                named = 100.0 * share * cover if share >= tuning.figure_answer else 0.0
+                scores[owner] = min(100.0, max(scores[owner] + tuning.figure_bonus, named))
+
+    def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:
+        """Per entry of `pool`, the best rapidfuzz ratio between the question and an example, on sounds."""
+        if not sounds:
+            return {}
+        short = sounds.count(" ") < tuning.similar_short_units
+        cutoff = tuning.similar_short if short else tuning.similar
+        numbers = [number for owner in pool for number in index.examples_of.get(owner, ())]
+        choices = [index.example_sounds[number] for number in numbers]
+        found: dict[int, float] = {}
+        for _, score, place in process.extract(
+            sounds, choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
+        ):
+            owner = index.example_owner[numbers[place]]
+            found[owner] = max(found.get(owner, 0.0), float(score))
+        return found
+
+    def decide(
+        self,
+        question: str,
+        hint: Lang | None = None,
+        *,
+        tuning: Tuning | None = None,
+        signals: Collection[str] = SIGNALS,
+    ) -> Decision:
+        """Answer, ask back, decline or chat, with what led there. `hint` is the user's language."""
+        question = question[:MAX_QUESTION_CHARS]
+        talk = small_talk(question)
+        if talk is not None:
+            return Decision(question, self.language(question, hint), "small-talk", talk=talk)
+        ranking = self.rank(question, self.language(question, hint), tuning=tuning, signals=signals)
+        return self.conclude(question, ranking, tuning or self.tuning)
+
+    def conclude(self, question: str, ranking: Ranking, tuning: Tuning) -> Decision:
+        """The decision for a ranked question under `tuning` (a sweep calls this on cached rankings)."""
+        decision = choose(question, ranking, tuning)
+        if decision.kind == "decline" or not decision.candidates:
+            return decision
+        index = self.indices[ranking.lang]
+        best = decision.candidates[0].entry
+        focus = find_focus(best, self._position[best.id], ranking.reading, index, tuning)
+        gap = self.gaps.find(decision, ranking, focus, index, tuning)
+        if gap is not None and decision.broad:
+            return Decision(question, ranking.lang, "decline", decision.candidates)
+        if gap is not None:
+            return Decision(question, ranking.lang, "unexplained", decision.candidates, gap=gap)
+        if decision.kind == "answer":
+            return Decision(question, ranking.lang, "answer", decision.candidates, focus=focus)
+        return decision
+
+
+def _explain(index: Index, reading: Reading) -> dict[int, float]:
+    """Per entry position, the weight of the question positions its terms explain, the best term per position.
+
+    Positions under the same matches weigh the same for every entry, so each such group
+    is counted once, times its size: a word that thousands of entries hold costs one pass.
+    """
+    covering: dict[int, list[int]] = defaultdict(list)
+    for number, match in enumerate(reading.matches):
+        for position in range(match.start, match.end):
+            if position in reading.content:
+                covering[position].append(number)
+    explained: dict[int, float] = {}
+    for numbers, width in Counter(tuple(numbers) for numbers in covering.values()).items():
+        best: dict[int, float] = {}
+        for number in numbers:
+            match = reading.matches[number]
+            term = index.terms[match.term]
+            factor = match.quality * term.idf
+            for owner, weight in term.owners.items():
+                held = factor * weight
+                if held > best.get(owner, 0.0):
+                    best[owner] = held
+        for owner, held in best.items():
+            explained[owner] = explained.get(owner, 0.0) + held * width
+    return explained
+
+
+def choose(question: str, ranking: Ranking, tuning: Tuning) -> Decision:
+    """Answer, ask back or decline, from the scores alone."""
+    lang, ranked = ranking.lang, ranking.candidates
+    if not ranked or ranked[0].score < tuning.ask:
+        broad = _broad(ranking, tuning)
+        if broad:
+            return Decision(question, lang, "ask-back", broad, broad=True)
+        return Decision(question, lang, "decline", ranked[: tuning.offered])
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if best.score >= tuning.answer and best.score - runner_up >= tuning.margin:
+        return Decision(question, lang, "answer", ranked[: tuning.offered])
+    close = [c for c in ranked if c.score >= tuning.ask and c.score >= best.score - tuning.spread]
+    return Decision(question, lang, "ask-back", tuple(close[: tuning.offered]))
+
+
+def _broad(ranking: Ranking, tuning: Tuning) -> tuple[Candidate, ...]:
+    """For a question made only of broad topic words the FAQ uses in many places (党员, villages),
+    the entries that use them most; none for any other question.
+
+    Such a question explains too little to pick one entry, but it is not about anything the
+    article leaves out: offering the likeliest entries is better than "the article does not say".
+    """
+    reading = ranking.reading
+    if not reading.content or reading.unknown or not ranking.explained:
+        return ()
+    top = max(ranking.explained.values())
+    held = sorted(ranking.explained.items(), key=lambda item: (-item[1], item[0]))
+    by_id = {c.entry.id: c for c in ranking.candidates}
+    offered = [by_id[entry] for entry, weight in held if weight >= tuning.broad_share * top and entry in by_id]
+    return tuple(offered[: tuning.broad_entries])

@@ -1,0 +1,308 @@
+"""Keeping the running bot's FAQ current: on a file change, on /reload, on SIGHUP.
+
+A reload builds the new FAQ aside, validates it completely (schema and self-check), and
+only then swaps it in with one assignment: no question is answered from a half-loaded
+file. A bad file is refused: the bot keeps serving the last good version, logs every
+problem as `file:line: message` and sends them to the admins. A good one is swapped in
+and the admins are told what changed (entries and figures added, removed, changed); a
+file whose bytes did not change is not reloaded. The last good version is also kept on
+disk, in `DATA_DIR/faq.last-good.yaml`, to start from when the file is broken at start.
+
+The file is reloaded only once it has stopped changing for `QUIET` seconds, so an editor
+that writes in steps is not caught half-way. It is read only if it is a regular file
+(see `read_faq`), in a thread of its own that a stop does not wait for. The watcher
+watches the folder of the configured path and that of the file it points to, and
+follows the path when it is made to point elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+from watchfiles import awatch
+
+from bot.core.brain import Brain
+from bot.faq.diff import FaqDiff, diff
+from bot.faq.knowledge import KnowledgeBase, KnowledgeError, read_faq
+
+log = logging.getLogger(__name__)
+
+LAST_GOOD = "faq.last-good.yaml"
+QUIET = 0.8
+"""Seconds the file must stay unchanged (size, time, inode) before a change is loaded."""
+READ_WAIT = 20.0
+"""Seconds a reload waits for the file to be read and checked before giving up."""
+
+T = TypeVar("T")
+
+
+class Trigger(Enum):
+    """Why a reload was done; the value is how the log says it, admins read it in their language."""
+
+    FILE = "the file changed"
+    SIGNAL = "SIGHUP"
+    COMMAND = "/reload"
+    START = "start-up"
+    UPLOAD = "an admin's upload"
+    ROLLBACK = "an admin's rollback"
+    VERSION = "a version from another replica"
+
+
+Notify = Callable[["ReloadResult", Trigger, "int | None"], Awaitable[None]]
+"""Tell the admins about a reload: (what happened, why it was done, an admin not to tell)."""
+Record = Callable[[bytes, str, str], Awaitable[None]]
+"""Keep a version that was put in use: (its bytes, who put it in use, what changed)."""
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did: swapped in a new FAQ (and what changed), found nothing new, or refused the file."""
+
+    ok: bool
+    entries: int
+    problems: tuple[str, ...] = ()
+    changes: FaqDiff | None = None
+    """What changed against the FAQ served before; None when nothing was swapped in."""
+
+
+class FaqReloader:
+    """Reloads one FAQ file into a running bot, one reload at a time."""
+
+    def __init__(
+        self,
+        path: Path,
+        data_dir: Path,
+        install: Callable[[Brain], None],
+        tell_admins: Notify | None = None,
+        record: Record | None = None,
+    ) -> None:
+        self.path = path
+        self.data_dir = data_dir
+        self.install = install
+        self.tell_admins = tell_admins
+        self.record = record
+        self._lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
+        self._knowledge: KnowledgeBase | None = None
+        self._digest = ""
+        self.raw = b""
+        """The bytes of the FAQ being served."""
+
+    def serving(self, brain: Brain, raw: bytes, *, keep: bool = True) -> None:
+        """Say which FAQ is being served (at start); `keep` it as the last good version on disk."""
+        self._knowledge = brain.knowledge
+        self._digest = hashlib.sha256(raw).hexdigest()
+        self.raw = raw
+        if keep:
+            self.keep(raw)
+
+    def stop(self) -> None:
+        """The bot is stopping: a reload still reading gives up at once."""
+        self._stopping.set()
+
+    def keep(self, raw: bytes) -> None:
+        """Store the bytes of an FAQ that validated as the last good version."""
+        scratch = self.data_dir / (LAST_GOOD + ".tmp")
+        try:
+            scratch.write_bytes(raw)
+            scratch.replace(self.data_dir / LAST_GOOD)
+        except OSError as error:
+            log.warning("last good FAQ not kept: %s", error)
+
+    def _load(self) -> tuple[Brain, bytes]:
+        raw = read_faq(self.path)
+        return Brain.parse(raw, str(self.path)), raw
+
+    async def reload(self, trigger: Trigger, quiet_for: int | None = None, author: str = "file") -> ReloadResult:
+        """Load the file again; swap it in if it validates, else keep serving the current FAQ.
+
+        The admins are told when a file is refused or swapped in, except `quiet_for`, the
+        admin who asked (their command's reply already says it). A version swapped in is
+        recorded with `author` ("file" for edits on the server).
+        """
+        reason = trigger.value if quiet_for is None else f"{trigger.value} by admin {quiet_for}"
+        async with self._lock:
+            try:
+                brain, raw = await self._in_own_thread(self._load)
+            except KnowledgeError as error:
+                return await self._refused(error, f"FAQ not reloaded ({reason})", trigger, quiet_for)
+            if hashlib.sha256(raw).hexdigest() == self._digest:
+                entries = len(brain.knowledge.entries)
+                log.info("FAQ file unchanged (%s): still %d entries from %s", reason, entries, self.path)
+                return ReloadResult(True, entries)
+            result = await self._swap(brain, raw, f"FAQ reloaded ({reason})", str(self.path))
+            if self.record is not None:
+                summary = result.changes.summary() if result.changes is not None else "loaded"
+                await self.record(raw, author, summary)
+            if self.tell_admins is not None and result.changes is not None and not result.changes.empty:
+                await self.tell_admins(result, trigger, quiet_for)
+            return result
+
+    async def adopt(self, raw: bytes, source: str) -> ReloadResult:
+        """Put in use a version another replica recorded (checked there, checked again here). A version
+        that does not build here is refused and reported; this replica keeps the one it serves."""
+        async with self._lock:
+            if hashlib.sha256(raw).hexdigest() == self._digest:
+                return ReloadResult(True, len(self._knowledge.entries) if self._knowledge else 0)
+            try:
+                brain = await self._in_own_thread(lambda: Brain.parse(raw, source))
+            except KnowledgeError as error:
+                return await self._refused(error, f"FAQ {source} not put in use here", Trigger.VERSION, None)
+            return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)")
+
+    async def _refused(self, error: KnowledgeError, what: str, trigger: Trigger, quiet_for: int | None) -> ReloadResult:
+        """Log a refused FAQ with every problem, tell the admins, and say so."""
+        log.error("%s, still serving the previous one; %d problem(s):", what, len(error.problems))
+        for problem in error.problems:
+            log.error("%s", problem)
+        result = ReloadResult(False, 0, tuple(error.problems))
+        if self.tell_admins is not None:
+            await self.tell_admins(result, trigger, quiet_for)
+        return result
+
+    async def _swap(self, brain: Brain, raw: bytes, what: str, source: str) -> ReloadResult:
+        """Put a checked FAQ in use, keep it as the last good copy, log what changed."""
+        changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
+        self.install(brain)
+        self._knowledge, self._digest, self.raw = brain.knowledge, hashlib.sha256(raw).hexdigest(), raw
+        await asyncio.to_thread(self.keep, raw)
+        entries = len(brain.knowledge.entries)
+        summary = changes.summary() if changes is not None else "loaded"
+        log.info("%s: %d entries from %s; %s", what, entries, source, summary)
+        return ReloadResult(True, entries, changes=changes)
+
+    def digest(self) -> str:
+        """SHA-256 of the FAQ being served."""
+        return self._digest
+
+    async def digest_on_disk(self) -> str:
+        """SHA-256 of the FAQ file as it is on disk now ("" if it cannot be read)."""
+        try:
+            raw = await self._in_own_thread(lambda: read_faq(self.path))
+        except KnowledgeError:
+            return ""
+        return hashlib.sha256(raw).hexdigest()
+
+    async def apply(self, raw: bytes, trigger: Trigger, author: str, quiet_for: int | None = None) -> ReloadResult:
+        """Put reviewed bytes in use: write the FAQ file atomically (a temporary file in its folder,
+        fsync, rename; through a symlink to its target), then reload it."""
+        target = self.path.resolve()
+        try:
+            await asyncio.to_thread(_write_atomically, target, raw)
+        except OSError as error:
+            problem = f"{target}:1: cannot write the file: {error.strerror}"
+            log.error("FAQ not applied (%s by %s): %s", trigger.value, author, problem)
+            return ReloadResult(False, 0, (problem,))
+        return await self.reload(trigger, quiet_for, author)
+
+    async def _in_own_thread(self, work: Callable[[], T]) -> T:
+        """Run `work` in a daemon thread: a read that hangs can neither hold a stop nor the exit."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+
+        def apply(action: Callable[[], None]) -> None:
+            if not future.done():
+                action()
+
+        def deliver(action: Callable[[], None]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+                loop.call_soon_threadsafe(apply, action)
+
+        def run() -> None:
+            try:
+                value = work()
+            except BaseException as raised:  # handed to the waiting coroutine
+                deliver(functools.partial(future.set_exception, raised))
+                return
+            deliver(functools.partial(future.set_result, value))
+
+        threading.Thread(target=run, name="faq reader", daemon=True).start()
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait((future, stopping), timeout=READ_WAIT, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not future.done():
+            future.cancel()
+            why = "the bot is stopping" if self._stopping.is_set() else f"reading took over {READ_WAIT:.0f} s"
+            raise KnowledgeError([f"{self.path}:1: not loaded: {why}"])
+        return future.result()
+
+    def _folders(self) -> set[Path]:
+        return {self.path.absolute().parent, self.path.resolve().parent}
+
+    def _concerns(self, changed: Iterable[str]) -> bool:
+        names = {self.path.absolute(), self.path.resolve()}
+        return any(Path(path) in names or Path(path).resolve() in names for path in changed)
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+    async def _settled(self, stop: asyncio.Event) -> None:
+        """Wait until the file has not changed for QUIET seconds (or the bot stops)."""
+        last, since = self._signature(), time.monotonic()
+        while time.monotonic() - since < QUIET and not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.1)
+            now = self._signature()
+            if now != last:
+                last, since = now, time.monotonic()
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Reload whenever the file changes and then stays unchanged a moment, until `stop` is set."""
+        while not stop.is_set():
+            folders = self._folders()
+            watched = [folder for folder in folders if folder.is_dir()]
+            if not watched:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1.0)
+                continue
+            async for changes in awatch(*watched, stop_event=stop, debounce=300, step=100, recursive=False):
+                if not self._concerns(path for _, path in changes):
+                    continue
+                await self._settled(stop)
+                if stop.is_set():
+                    return
+                await self.reload(Trigger.FILE)
+                if self._folders() != folders:
+                    log.info("the FAQ path %s now points to %s; watching there", self.path, self.path.resolve())
+                    break
+
+
+def _write_atomically(target: Path, raw: bytes) -> None:
+    """Replace `target` with `raw` so that a reader sees the old file or the new one, never a part."""
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(raw)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(scratch, mode)
+        os.replace(scratch, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            scratch.unlink()
+        raise
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

@@ -1,0 +1,317 @@
+"""Measuring the matcher on a written question set: accuracy by category, and a threshold sweep.
+
+A question set is YAML: `questions: [[category, expected, question], ...]`, with an optional
+fourth element, the facts the reply must show (`新岗村` or `沈腾|程琪`). `expected` is:
+
+- an entry id, or several as `a|b`: answered with (one of) that entry;
+- `any:a|b`: answered with one of them, or asked back with one of them offered (a broad topic);
+- null: declined, since the article does not answer it (small talk counts too: some older
+  off-topic questions are pleasantries);
+- `unexplained:id`: declined as something entry `id` names but does not explain or give;
+- `smalltalk`: answered as small talk, never with an apology or an entry.
+
+A confident wrong answer, the worst outcome, is an answer with the wrong entry or an
+answer where none was expected. For questions answered right that carry facts, the
+reply must hold them all, the first within `FACT_WINDOW` characters of its start. Every
+reply is checked against the length budget. This module imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import yaml
+
+from bot.core.brain import Brain
+from bot.core.matching import Decision, Matcher, Ranking, choose
+from bot.core.reply import FACT_WINDOW, render_plain, within_budget
+from bot.core.tuning import Tuning
+from bot.faq.knowledge import plain
+
+WRONG_COST = 5.0
+"""In the sweep, a confident wrong answer costs five times what a right answer earns."""
+
+ASKED_CREDIT = 0.5
+"""In the sweep, asking back (with the right entry among the options, or on a question the
+article cannot answer) earns half of a right answer: one more tap for the user."""
+
+TARGET_RIGHT, TARGET_REST, TARGET_WRONG, TARGET_CATEGORY = 0.95, 0.95, 0.02, 0.90
+"""The targets: answerable questions answered right, the rest handled right (declined, or
+answered as small talk), confident wrong answers at most, and every category's right share."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the set, with what it should get."""
+
+    category: str
+    expected: str | None
+    text: str
+    facts: tuple[str, ...] = ()
+
+    @property
+    def wants(self) -> str:
+        """`answer`, `decline`, `unexplained` or `smalltalk`."""
+        if self.expected is None:
+            return "decline"
+        if self.expected == "smalltalk":
+            return "smalltalk"
+        if self.expected.startswith("unexplained:"):
+            return "unexplained"
+        return "answer"
+
+    @property
+    def entries(self) -> frozenset[str]:
+        """The entries that answer it (for `answer`), or the one that names it (for `unexplained`)."""
+        if self.expected is None or self.expected == "smalltalk":
+            return frozenset()
+        return frozenset(self.expected.split(":", 1)[-1].split("|"))
+
+    @property
+    def ask_ok(self) -> bool:
+        """A question back offering one of the entries is as good as an answer (`any:`)."""
+        return bool(self.expected and self.expected.startswith("any:"))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts for one group of questions."""
+
+    answerable: int = 0
+    correct: int = 0
+    asked_with_right: int = 0
+    rest: int = 0
+    handled: int = 0
+    """Of the rest: declined (or, for small talk, answered as small talk)."""
+    right: int = 0
+    """Right by each question's own standard (an unexplained term declined with its entry, ...)."""
+    confident_wrong: int = 0
+    with_facts: int = 0
+    facts_shown: int = 0
+    replies: int = 0
+    within_budget: int = 0
+
+    @property
+    def total(self) -> int:
+        """Questions in the group."""
+        return self.answerable + self.rest
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def add(self, question: Question, decision: Decision, reply_text: str | None = None, fits: bool = True) -> Tally:
+        """This tally with one more question counted; facts and budget only when the reply is given."""
+        answered = decision.answered.id if decision.answered else None
+        offered = {c.entry.id for c in decision.candidates}
+        wants = question.wants
+        if wants == "answer":
+            correct = answered in question.entries
+            asked = decision.kind == "ask-back" and bool(offered & question.entries)
+            right = correct or (asked and question.ask_ok)
+            tally = replace(
+                self,
+                answerable=self.answerable + 1,
+                correct=self.correct + right,
+                asked_with_right=self.asked_with_right + (asked and not question.ask_ok),
+                confident_wrong=self.confident_wrong + (answered is not None and not correct),
+            )
+        else:
+            declined = decision.kind in ("decline", "unexplained")
+            if wants == "smalltalk":
+                handled = right = decision.kind == "small-talk"
+            elif wants == "unexplained":
+                gap = decision.gap
+                handled = declined
+                right = decision.kind == "unexplained" and gap is not None and gap.entry.id in question.entries
+            else:
+                # a pleasantry counted off-topic in an older batch is rightly answered as small talk
+                handled = right = declined or decision.kind == "small-talk"
+            tally = replace(
+                self,
+                rest=self.rest + 1,
+                handled=self.handled + handled,
+                right=self.right + right,
+                confident_wrong=self.confident_wrong + (answered is not None),
+            )
+            return tally if reply_text is None else tally._reply(question, False, reply_text, fits)
+        tally = replace(tally, right=tally.right + (tally.correct > self.correct))
+        return tally if reply_text is None else tally._reply(question, answered in question.entries, reply_text, fits)
+
+    def _reply(self, question: Question, answered_right: bool, text: str, fits: bool) -> Tally:
+        checked = answered_right and bool(question.facts)
+        shown = checked and _shows(text, question.facts)
+        return replace(
+            self,
+            with_facts=self.with_facts + checked,
+            facts_shown=self.facts_shown + shown,
+            replies=self.replies + 1,
+            within_budget=self.within_budget + fits,
+        )
+
+
+def _shows(text: str, facts: tuple[str, ...]) -> bool:
+    """Every fact stands in the reply, the first within the window at its start."""
+    whole = plain(text)
+    return plain(facts[0]) in plain(text[:FACT_WINDOW]) and all(plain(fact) in whole for fact in facts)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A run over one question set."""
+
+    by_category: dict[str, Tally]
+    overall: Tally
+    misses: list[tuple[Question, Decision, str]]
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    """Read a question set file."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    questions = []
+    for item in data["questions"]:
+        category, expected, text, *rest = item
+        facts = tuple(str(rest[0]).split("|")) if rest else ()
+        questions.append(Question(str(category), None if expected is None else str(expected), str(text), facts))
+    return questions
+
+
+def evaluate(brain: Brain, questions: Iterable[Question]) -> Report:
+    """Run every question through the bot and count the outcomes, the facts shown and the lengths."""
+    by_category: dict[str, Tally] = defaultdict(Tally)
+    overall = Tally()
+    misses = []
+    for question in questions:
+        decision, reply = brain.respond(question.text)
+        text = render_plain(reply)
+        fits = within_budget(reply)
+        one = Tally().add(question, decision, text, fits)
+        by_category[question.category] += one
+        overall += one
+        if not one.right or one.facts_shown < one.with_facts or not fits:
+            misses.append((question, decision, text))
+    return Report(dict(by_category), overall, misses)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def format_report(name: str, report: Report, *, show_misses: bool = False) -> str:
+    """The report as a table, one row per category and one overall."""
+    rows = [
+        f"{name}",
+        f"  {'category':<13}{'n':>4}  {'right':>6}  {'asked back':>10}  {'declined':>8}  {'wrong':>6}"
+        f"  {'fact first':>10}  {'in budget':>9}",
+    ]
+    for category, tally in [*sorted(report.by_category.items()), ("overall", report.overall)]:
+        rows.append(
+            f"  {category:<13}{tally.total:>4}  {_percent(tally.right, tally.total):>6}  "
+            f"{_percent(tally.asked_with_right, tally.answerable):>10}  {_percent(tally.handled, tally.rest):>8}  "
+            f"{_percent(tally.confident_wrong, tally.total):>6}  {_percent(tally.facts_shown, tally.with_facts):>10}  "
+            f"{_percent(tally.within_budget, tally.replies):>9}"
+        )
+    overall = report.overall
+    rows.append(
+        f"  answerable answered right {_percent(overall.correct, overall.answerable)} (target {TARGET_RIGHT:.0%}), "
+        f"the rest handled {_percent(overall.handled, overall.rest)} (target {TARGET_REST:.0%}), "
+        f"confident wrong {_percent(overall.confident_wrong, overall.total)} (target at most {TARGET_WRONG:.0%})"
+    )
+    if show_misses:
+        for question, decision, text in report.misses:
+            got = [(c.entry.id, c.score) for c in decision.candidates]
+            shown = text.replace("\n", " / ")[:160]
+            rows.append(
+                f"  miss [{question.category}] {question.text!r} expected {question.expected}: {decision.kind} {got}"
+            )
+            rows.append(f"       {shown}")
+    return "\n".join(rows)
+
+
+def _merit(tally: Tally) -> tuple[bool, float]:
+    """What the sweep maximises: first whether the targets are met, then right answers and
+    refusals, with half credit for a useful question back."""
+    unanswered_asked = tally.rest - tally.handled - tally.confident_wrong
+    meets = (
+        tally.correct >= TARGET_RIGHT * tally.answerable
+        and tally.handled >= TARGET_REST * tally.rest
+        and tally.confident_wrong <= TARGET_WRONG * tally.total
+    )
+    return meets, (
+        (tally.correct + ASKED_CREDIT * tally.asked_with_right) / max(1, tally.answerable)
+        + (tally.handled + ASKED_CREDIT * max(0, unanswered_asked)) / max(1, tally.rest)
+        - WRONG_COST * tally.confident_wrong / max(1, tally.total)
+    )
+
+
+SCORING_GRID = {
+    "unknown_word": (0.3, 0.5, 0.7, 1.0, 1.5),
+    "unknown_char": (0.1, 0.2, 0.3, 0.5),
+    "min_evidence": (0.5, 1.0, 1.5, 2.0),
+}
+CUT_OFF_GRID = {"answer": range(30, 81, 5), "margin": range(5, 31, 5), "ask": range(20, 51, 5)}
+
+
+def sweep(matcher: Matcher, questions: list[Question], max_wrong: float = TARGET_WRONG) -> tuple[Tuning, Tally]:
+    """The weights and cut-offs that do best on `questions`, with at most `max_wrong` confident wrong.
+
+    Each question is ranked once per scoring setting; the cut-offs are then tried on the
+    cached rankings, and each distinct choice's conclusion is worked out once. Of settings
+    that do equally well, the most cautious wins (unknown words weighing most, the highest
+    bar to answer).
+    """
+    best: tuple[tuple[bool, float, float, float, float, float], Tuning, Tally] | None = None
+    base = matcher.tuning
+    for word, char, floor in itertools.product(*SCORING_GRID.values()):
+        scoring = replace(base, unknown_word=word, unknown_char=char, min_evidence=floor)
+        ranked: list[tuple[Question, Decision | None, Ranking | None]] = []
+        for question in questions:
+            decision = matcher.decide(question.text, tuning=scoring)
+            if decision.kind == "small-talk":
+                ranked.append((question, decision, None))
+            else:
+                ranked.append((question, None, matcher.rank(question.text, tuning=scoring)))
+        concluded: dict[tuple[int, str, tuple[str, ...], bool], Decision] = {}
+        for answer, margin, ask in itertools.product(*CUT_OFF_GRID.values()):
+            if ask > answer:
+                continue
+            limits = replace(scoring, answer=float(answer), margin=float(margin), ask=float(ask))
+            tally = Tally()
+            for number, (question, fixed, ranking) in enumerate(ranked):
+                decision = (
+                    fixed
+                    if fixed is not None
+                    else _conclude(matcher, question, ranking, limits, number=number, cache=concluded)
+                )
+                tally = tally.add(question, decision)
+            if tally.confident_wrong > max_wrong * tally.total:
+                continue
+            # of settings doing equally well, the most cautious: it is likelier to hold on new questions
+            merit = (*_merit(tally), limits.unknown_word, limits.unknown_char, limits.min_evidence, limits.answer)
+            if best is None or merit > best[0]:
+                best = (merit, limits, tally)
+    if best is None:
+        raise ValueError("no setting keeps confident wrong answers under the limit")
+    return best[1], best[2]
+
+
+def _conclude(
+    matcher: Matcher,
+    question: Question,
+    ranking: Ranking | None,
+    limits: Tuning,
+    *,
+    number: int,
+    cache: dict[tuple[int, str, tuple[str, ...], bool], Decision],
+) -> Decision:
+    """The decision under `limits`, worked out once for each distinct choice the cut-offs lead to."""
+    if ranking is None:
+        raise ValueError("a question that is not small talk must have been ranked")
+    chosen = choose(question.text, ranking, limits)
+    key = (number, chosen.kind, tuple(c.entry.id for c in chosen.candidates), chosen.broad)
+    if key not in cache:
+        cache[key] = matcher.conclude(question.text, ranking, limits)
+    return cache[key]

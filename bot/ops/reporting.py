@@ -1,0 +1,181 @@
+"""What the admins learn from use: statistics, and the questions the bot could not answer.
+
+Works on the store's rows and returns plain text in the admin's language (for Telegram
+inside `<pre>`, and for the terminal) or CSV. Near-duplicate questions are grouped, so that
+"孝昌县GDP是多少" and "孝昌县的GDP是多少？" count as one. Votes count people: one vote per
+person per answer, the latest. Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from rapidfuzz import fuzz
+
+from bot.core.normalise import detect_language, query_units
+from bot.faq.knowledge import KnowledgeBase
+from bot.language import Lang
+from bot.storage.store import EventRow, VoteRow
+from bot.texts import say
+
+SAME_QUESTION = 85
+"""rapidfuzz ratio from which two questions count as the same one."""
+
+BAR_WIDTH = 20
+TOP = 5
+"""Measures listed as the most asked."""
+GROUPS = 10
+"""Unanswered questions listed."""
+
+QUESTION_KINDS = ("answered", "asked_back", "unanswered")
+"""The usage log's kinds that are questions (small talk is not)."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Use over a period."""
+
+    since: datetime
+    answered: int
+    asked_back: int
+    unanswered: int
+    votes_up: int
+    votes_down: int
+    top: tuple[tuple[str, int], ...]
+    per_day: tuple[tuple[date, Counter[str]], ...]
+    """Each day with questions: its counts by outcome."""
+
+    @property
+    def questions(self) -> int:
+        """Questions in the period."""
+        return self.answered + self.asked_back + self.unanswered
+
+    def rate(self, part: int) -> str:
+        """A count as a share of the questions."""
+        return f"{100 * part / self.questions:.0f}%" if self.questions else "-"
+
+
+@dataclass
+class Group:
+    """Questions that are the same question, however typed."""
+
+    question: str
+    key: str
+    count: int = 0
+    asked_back: int = 0
+    variants: list[str] = field(default_factory=list)
+    candidates: Counter[str] = field(default_factory=Counter)
+
+
+def entry_titles(knowledge: KnowledgeBase, lang: Lang = "zh") -> dict[str, str]:
+    """Entry id to title, for showing entries by name in the reports."""
+    return {entry.id: entry.title_in(lang) for entry in knowledge.entries}
+
+
+def stats(events: Sequence[EventRow], votes: Sequence[VoteRow], since: datetime, top: int = TOP) -> Stats:
+    """Count outcomes, top measures, people's votes and questions per day."""
+    asked = [row for row in events if row.kind in QUESTION_KINDS]
+    kinds = Counter(row.kind for row in asked)
+    entries = Counter(row.entry_id for row in asked if row.kind == "answered" and row.entry_id)
+    days: dict[date, Counter[str]] = {}
+    for row in asked:
+        days.setdefault(row.at.date(), Counter())[row.kind] += 1
+    return Stats(
+        since=since,
+        answered=kinds["answered"],
+        asked_back=kinds["asked_back"],
+        unanswered=kinds["unanswered"],
+        votes_up=sum(1 for vote in votes if vote.vote > 0),
+        votes_down=sum(1 for vote in votes if vote.vote < 0),
+        top=tuple(entries.most_common(top)),
+        per_day=tuple(sorted(days.items())),
+    )
+
+
+def _key(question: str) -> str:
+    return "".join(unit.text for unit in query_units(question, detect_language(question) or "zh"))
+
+
+def unanswered(events: Sequence[EventRow], limit: int = GROUPS) -> list[Group]:
+    """Questions declined or asked back about, near duplicates grouped, most frequent first."""
+    rows = [row for row in events if row.kind in ("unanswered", "asked_back")]
+    asked = Counter(row.question for row in rows)
+    kinds = {row.question: row.kind for row in rows}
+    best = {row.question: row.candidates for row in rows}
+    groups: list[Group] = []
+    for question, count in asked.most_common():
+        key = _key(question) or question
+        group = next((g for g in groups if fuzz.ratio(key, g.key) >= SAME_QUESTION), None)
+        if group is None:
+            group = Group(question=question, key=key)
+            groups.append(group)
+        group.count += count
+        group.asked_back += count if kinds[question] == "asked_back" else 0
+        if question != group.question:
+            group.variants.append(question)
+        for entry_id, _ in best[question][:1]:
+            group.candidates[entry_id] += count
+    groups.sort(key=lambda g: -g.count)
+    return groups[:limit]
+
+
+def render_stats(report: Stats, titles: Mapping[str, str], lang: Lang = "zh") -> str:
+    """The statistics as plain text, with a bar per day."""
+    lines = [
+        say("stats_head", lang, since=f"{report.since:%Y-%m-%d %H:%M}", questions=report.questions),
+        f"  {say('stats_answered', lang):<10} {report.answered:>5}  {report.rate(report.answered):>4}",
+        f"  {say('stats_asked_back', lang):<10} {report.asked_back:>5}  {report.rate(report.asked_back):>4}",
+        f"  {say('stats_declined', lang):<10} {report.unanswered:>5}  {report.rate(report.unanswered):>4}",
+        f"  {say('stats_votes', lang):<10} {say('stats_votes_line', lang, up=report.votes_up, down=report.votes_down)}",
+    ]
+    if report.top:
+        lines.append(say("stats_top", lang))
+        lines += [f"  {count:>5}  {titles.get(entry, entry)}" for entry, count in report.top]
+    if report.per_day:
+        lines.append(say("stats_days", lang))
+        most = max(sum(counts.values()) for _, counts in report.per_day)
+        for day, counts in report.per_day:
+            total = sum(counts.values())
+            bar = "▇" * max(1, round(BAR_WIDTH * total / most))
+            lines.append(f"  {day:%m-%d} {bar} {total}")
+    return "\n".join(lines)
+
+
+def render_unanswered(groups: Sequence[Group], titles: Mapping[str, str], lang: Lang = "zh") -> str:
+    """The grouped questions as plain text: count, question, how else it was typed, nearest entry."""
+    if not groups:
+        return say("unanswered_none", lang)
+    lines = []
+    for group in groups:
+        note = say("unanswered_asked_back", lang, count=group.asked_back) if group.asked_back else ""
+        lines.append(f"{group.count:>4}× {group.question}{note}")
+        if group.variants:
+            lines.append(f"      {say('unanswered_also', lang)}{' / '.join(group.variants[:3])}")
+        if group.candidates:
+            nearest = group.candidates.most_common(1)[0][0]
+            lines.append(f"      {say('unanswered_nearest', lang)}{titles.get(nearest, nearest)}")
+    return "\n".join(lines)
+
+
+def to_csv(report: Stats, groups: Sequence[Group]) -> str:
+    """Statistics and grouped questions as one CSV table: section, key, count, detail."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "key", "count", "detail"])
+    for key, count in (("answered", report.answered), ("asked_back", report.asked_back),
+                       ("unanswered", report.unanswered)):  # fmt: skip
+        writer.writerow(["stats", key, count, report.rate(count)])
+    writer.writerow(["stats", "votes_up", report.votes_up, ""])
+    writer.writerow(["stats", "votes_down", report.votes_down, ""])
+    for entry, count in report.top:
+        writer.writerow(["top", entry, count, ""])
+    for day, counts in report.per_day:
+        writer.writerow(["day", day.isoformat(), sum(counts.values()), ""])
+    for group in groups:
+        writer.writerow(["unanswered", group.question, group.count, " / ".join(group.variants)])
+    return out.getvalue()

@@ -1,0 +1,754 @@
+"""The store in one SQLite file under `DATA_DIR`: the default, for one process.
+
+Writes go through one thread, in order; reads use a second connection (in WAL mode a
+writer never blocks them). The usage log goes through a bounded queue drained by that
+writer: recording never holds a handler, and when the queue is full what is dropped is
+counted and logged once a minute. Other writes (a pending choice, an update in the inbox)
+are awaited for at most `WRITE_WAIT`. When another process holds the database, the writer
+keeps retrying in order and nothing is lost; meanwhile the store is *behind*: writes are
+queued without waiting for them, so a locked database never slows an answer, and the
+backlog is bounded by `MAX_BACKLOG`. Everything under `DATA_DIR` is owner-only. A
+database file that is not a database any more is moved aside and a fresh one started.
+Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.language import Lang
+from bot.storage.migrations import migrations
+from bot.storage.store import (
+    Answered,
+    Choice,
+    Clock,
+    Event,
+    EventRow,
+    Inbound,
+    Lifetimes,
+    PendingReview,
+    StoreBusy,
+    StoreError,
+    Version,
+    VoteRow,
+    holder_name,
+    utc_now,
+)
+from bot.storage.user_key import UserKeyError, load_or_create, pseudonym
+
+log = logging.getLogger(__name__)
+
+DATABASE = "bot.sqlite3"
+LEGACY = "feedback.sqlite3"
+"""The usage log of versions before this store; its events are copied in once."""
+BUSY_WAIT = 1.0
+"""Seconds a write waits on a database another process holds before the writer tries it again."""
+READ_WAIT = 0.25
+"""Seconds a read waits on a busy database before the handler goes on without it."""
+WRITE_WAIT = 0.5
+"""Seconds a handler waits for a write before going on without it (the write still happens)."""
+MAX_BACKLOG = 5000
+"""Writes waiting for the writer at most; beyond it (a database locked for long) new ones are refused."""
+CACHE_KIB = 512
+"""Page cache per connection: the database is small and mostly appended to; SQLite's default is 2 MiB."""
+CLOSE_WAIT = 2.0
+"""Seconds closing waits for queued usage events; then writes still blocked by another process are given up."""
+QUEUE_SIZE = 2000
+"""Usage-log events waiting to be written; beyond it new ones are dropped and counted."""
+PRUNE_EVERY = 3600.0
+"""Seconds between removals of expired conversation state and old handled updates."""
+
+T = TypeVar("T")
+
+
+def _epoch(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+class SqliteStore:
+    """`Store` on one SQLite file."""
+
+    def __init__(self, data_dir: Path, *, clock: Clock = utc_now, lifetimes: Lifetimes | None = None) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / DATABASE
+        self.clock = clock
+        self.lifetimes = lifetimes or Lifetimes()
+        self.description = f"sqlite:{self.path}"
+        self.shared = False
+        """One process per SQLite store: updates need no claims."""
+        self.holder = holder_name()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        self._reader_lock = threading.Lock()
+        self._write_db: sqlite3.Connection | None = None
+        self._read_db: sqlite3.Connection | None = None
+        self._key = b""
+        self._queue: asyncio.Queue[tuple[Any, ...]] | None = None
+        self._drain: asyncio.Task[None] | None = None
+        self.dropped = 0
+        self._dropped_told = 0.0
+        self._last_prune = 0.0
+        self._closed = False
+        self._closing = threading.Event()
+        """Set when closing: a write blocked by another process is then given up, not retried."""
+        self._backlog = 0
+        self._behind_since: float | None = None
+        """When a write last took longer than WRITE_WAIT; None once the writer has caught up."""
+        self.refused = 0
+        self.events = _Events(self)
+        self.votes = _Votes(self)
+        self.conversations = _Conversations(self)
+        self.deliveries = _Deliveries(self)
+        self.versions = _Versions(self)
+        self.reviews = _Reviews(self)
+
+    # ------------------------------------------------------------------ life
+
+    async def start(self) -> None:
+        """Open (creating DATA_DIR owner-only), move a corrupted file aside, migrate, start the writer."""
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._open)
+        self._queue = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self._drain = asyncio.create_task(self._drain_events(), name="store writer")
+
+    def _open(self) -> None:
+        try:
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create DATA_DIR {self.data_dir}: {error.strerror}") from None
+        try:
+            self._key = load_or_create(self.data_dir / "user-key")
+        except UserKeyError as error:
+            raise StoreError(str(error)) from None
+        fresh = not self.path.exists()
+        try:
+            self._write_db = self._connect()
+            self._check_whole(self._write_db)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and not _looks_corrupt(error):
+                raise StoreError(f"cannot use the database {self.path}: {error}") from None
+            self._move_aside(error)
+            fresh = True
+            self._write_db = self._connect()
+        try:
+            self._migrate(self._write_db)
+            if fresh:
+                _transaction(self._write_db, self._import_legacy)
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"cannot use the database {self.path}: {error}") from None
+        self._read_db = self._connect(READ_WAIT)
+        for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm"):
+            path = self.data_dir / name
+            if path.exists():
+                path.chmod(0o600)
+
+    def _connect(self, busy_wait: float = BUSY_WAIT) -> sqlite3.Connection:
+        old_mask = os.umask(0o077)
+        try:
+            db = sqlite3.connect(self.path, timeout=busy_wait, check_same_thread=False, isolation_level=None)
+        finally:
+            os.umask(old_mask)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        return db
+
+    def _check_whole(self, db: sqlite3.Connection) -> None:
+        row = db.execute("PRAGMA quick_check").fetchone()
+        if row is None or row[0] != "ok":
+            raise sqlite3.DatabaseError(f"quick_check says {row[0] if row else 'nothing'}")
+
+    def _move_aside(self, error: Exception) -> None:
+        if self._write_db is not None:
+            self._write_db.close()
+            self._write_db = None
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        aside = self.path.with_name(f"{DATABASE}.corrupt-{stamp}")
+        try:
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):
+                side = self.path.with_name(DATABASE + suffix)
+                if side.exists():
+                    os.replace(side, aside.with_name(aside.name + suffix))
+        except OSError as move_error:
+            raise StoreError(
+                f"the database {self.path} is damaged ({error}) and cannot be moved aside: {move_error.strerror}"
+            ) from None
+        log.warning("the database %s was damaged (%s); moved it to %s and started a fresh one", self.path, error, aside)
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")  # a second process starting at once waits here
+        try:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in migrations("sqlite"):
+                if number > current:
+                    for statement in _statements(script):
+                        db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {number}")
+                    log.info("database migrated to version %d", number)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _import_legacy(self, db: sqlite3.Connection) -> None:
+        legacy = self.data_dir / LEGACY
+        if not legacy.exists():
+            return
+        try:
+            old = sqlite3.connect(f"file:{legacy}?mode=ro", uri=True)
+            rows = old.execute(
+                "SELECT at, kind, chat_type, lang, question, entry_id, candidates, user FROM events"
+                " WHERE kind IN ('answered', 'asked_back', 'unanswered')"
+            ).fetchall()
+            old.close()
+        except sqlite3.Error as error:
+            log.warning("the old usage log %s could not be read (%s); starting without it", legacy, error)
+            return
+        db.executemany(
+            "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(_epoch(datetime.fromisoformat(row[0])), *row[1:]) for row in rows],
+        )
+        log.info("copied %d events from the old usage log %s", len(rows), legacy)
+
+    async def close(self) -> None:
+        """Write what is queued, then close the database (a second close does nothing).
+
+        Bounded in time: when another process holds the database, what cannot be written
+        within `CLOSE_WAIT` (plus one `BUSY_WAIT`) is given up and counted in the log.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        if self._queue is not None and self._drain is not None:
+            try:
+                await asyncio.wait_for(self._queue.join(), CLOSE_WAIT)
+            except TimeoutError:
+                log.warning(
+                    "closing: %d usage events still waiting; the database is held elsewhere", self._queue.qsize()
+                )
+            self._closing.set()
+            self._drain.cancel()
+        self._closing.set()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._writer, self._close)
+        self._writer.shutdown(wait=True)
+        if self.dropped or self.refused:
+            log.warning("store closed; %d usage events dropped, %d writes refused while the database was held",
+                        self.dropped, self.refused)  # fmt: skip
+
+    def _close(self) -> None:
+        for db in (self._write_db, self._read_db):
+            if db is not None:
+                db.close()
+        self._write_db = self._read_db = None
+
+    async def healthy(self) -> tuple[bool, str]:
+        """Whether the database answers a read."""
+        try:
+            await self.read(lambda db: db.execute("SELECT 1").fetchone())
+        except StoreError as error:
+            return False, f"database {self.path} does not answer: {error}"
+        notes = []
+        if self._behind_since is not None:
+            notes.append(f"{self._backlog} writes waiting for {time.monotonic() - self._behind_since:.0f} s")
+        if self.dropped:
+            notes.append(f"{self.dropped} usage events dropped")
+        note = f" ({'; '.join(notes)})" if notes else ""
+        return True, f"database {self.path} answers{note}"
+
+    @property
+    def behind(self) -> bool:
+        """Whether writes are waiting on a database another process holds."""
+        return self._behind_since is not None
+
+    def user_hash(self, user_id: int | None) -> str:
+        """A stable pseudonym for a user id."""
+        return pseudonym(self._key, user_id)
+
+    async def follow_versions(self, on_version: Callable[[int], Awaitable[None]], stop: Callable[[], bool]) -> None:
+        """One process per SQLite store: no other adds versions."""
+        del on_version, stop
+
+    def now(self) -> float:
+        """The store's clock, as epoch seconds."""
+        return _epoch(self.clock())
+
+    # ------------------------------------------------------------------ doing
+
+    async def write(self, work: Callable[[sqlite3.Connection], T], *, wait: float | None = WRITE_WAIT) -> T:
+        """Run `work` on the writer connection, in order with every other write.
+
+        With `wait`, the caller waits at most that long, and not at all while the store is
+        behind: it then gets `StoreBusy`, and the write still happens once the database is
+        free. Raises `StoreError` when the database fails.
+        """
+        if self._backlog >= MAX_BACKLOG:
+            self.refused += 1
+            raise StoreBusy(f"the database {self.path} is held elsewhere; {self._backlog} writes are waiting")
+        try:
+            future = asyncio.get_running_loop().run_in_executor(self._writer, self._on_writer, work)
+        except RuntimeError:  # the writer has shut down
+            raise StoreError("the store is closed") from None
+        self._backlog += 1
+        future.add_done_callback(self._written)
+        try:
+            if wait is None:
+                return await future
+            if self._behind_since is not None:
+                raise StoreBusy(f"the database {self.path} is held elsewhere; the write is queued")
+            return await asyncio.wait_for(asyncio.shield(future), wait)
+        except TimeoutError:
+            if self._behind_since is None:
+                self._behind_since = time.monotonic()
+                log.warning("the database %s is held by another process; writes are queued until it is free", self.path)
+            raise StoreBusy(f"the database {self.path} did not answer within {wait} s; the write is queued") from None
+        except sqlite3.Error as error:
+            raise StoreError(f"the database {self.path} failed: {error}") from None
+
+    async def flush(self) -> None:
+        """Wait (at most WRITE_WAIT) for queued usage events to be written, so a report includes them."""
+        if self._queue is not None and not self._closed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queue.join(), WRITE_WAIT)
+
+    def _written(self, future: asyncio.Future[Any]) -> None:
+        self._backlog -= 1
+        error = None if future.cancelled() else future.exception()
+        if error is not None and not isinstance(error, StoreError):
+            log.debug("a write failed: %s", error)
+        if self._backlog == 0 and self._behind_since is not None:
+            log.info("the database %s is free again after %.0f s", self.path, time.monotonic() - self._behind_since)
+            self._behind_since = None
+
+    def _on_writer(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run one write; while another process holds the database, try again (each try waits BUSY_WAIT)."""
+        while True:
+            if self._write_db is None:
+                raise StoreError("the store is closed")
+            try:
+                return _transaction(self._write_db, work)
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or self._closing.is_set():
+                    raise
+
+    async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the reader connection, off the event loop; raises `StoreError` if the database fails."""
+        try:
+            return await asyncio.to_thread(self._on_reader, work)
+        except sqlite3.Error as error:
+            raise StoreError(f"the database {self.path} failed: {error}") from None
+
+    def _on_reader(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._reader_lock:
+            if self._read_db is None:
+                raise StoreError("the store is closed")
+            return work(self._read_db)
+
+    def queue_event(self, event: Event) -> None:
+        """Hand an event, stamped now, to the writer; if too many wait, drop it and count it."""
+        if self._queue is None or self._closed:
+            self.dropped += 1
+            return
+        try:
+            self._queue.put_nowait(self._event_row(event))
+        except asyncio.QueueFull:
+            self.dropped += 1
+            now = time.monotonic()
+            if now - self._dropped_told >= 60:
+                self._dropped_told = now
+                log.warning("usage log: %d events dropped so far; the database is not keeping up", self.dropped)
+
+    async def _drain_events(self) -> None:
+        assert self._queue is not None
+        while True:
+            batch = [await self._queue.get()]
+            while not self._queue.empty() and len(batch) < 200:
+                batch.append(self._queue.get_nowait())
+            rows = list(batch)
+            try:
+                await self.write(functools.partial(_insert_events, rows=rows), wait=None)
+            except StoreError as error:
+                self.dropped += len(batch)
+                log.warning("usage log: %d events not recorded: %s", len(batch), error)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+            if time.monotonic() - self._last_prune >= PRUNE_EVERY:
+                self._last_prune = time.monotonic()
+                try:
+                    await self.write(self._prune, wait=None)
+                except StoreError as error:
+                    log.warning("expired state not removed: %s", error)
+
+    def _event_row(self, event: Event) -> tuple[Any, ...]:
+        return (
+            self.now(),
+            event.kind,
+            event.chat_type,
+            event.lang,
+            event.question[:1000],
+            event.entry_id,
+            json.dumps([[entry, score] for entry, score in event.candidates]),
+            self.user_hash(event.user_id),
+        )
+
+    def _prune(self, db: sqlite3.Connection) -> None:
+        now = self.now()
+        life = self.lifetimes
+        db.execute("DELETE FROM choices WHERE expires < ?", (now,))
+        db.execute("DELETE FROM answers WHERE at < ?", (now - life.answer.total_seconds(),))
+        db.execute("DELETE FROM languages WHERE at < ?", (now - life.language.total_seconds(),))
+        db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
+        db.execute("DELETE FROM reviews WHERE expires < ?", (now,))
+
+
+def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    db.executemany(
+        "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` in one transaction that takes the write lock first, so it is all or nothing."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(db)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _looks_corrupt(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+class _Events:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def record(self, event: Event) -> None:
+        self.store.queue_event(event)
+
+    async def since(self, since: datetime, kinds: Sequence[str] = ()) -> list[EventRow]:
+        await self.store.flush()
+        clause = f" AND kind IN ({','.join('?' * len(kinds))})" if kinds else ""
+        rows = await self.store.read(
+            lambda db: db.execute(
+                "SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, user FROM events"
+                f" WHERE at >= ?{clause} ORDER BY id",
+                (_epoch(since), *kinds),
+            ).fetchall()
+        )
+        return [
+            EventRow(
+                id=row[0],
+                at=_moment(row[1]),
+                kind=row[2],
+                chat_type=row[3],
+                lang=row[4],
+                question=row[5],
+                entry_id=row[6],
+                candidates=tuple((str(e), float(s)) for e, s in json.loads(row[7] or "[]")),
+                user=row[8],
+            )
+            for row in rows
+        ]
+
+
+class _Votes:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def cast(self, chat_id: int, message_id: int, user_id: int, vote: int) -> bool:
+        user = self.store.user_hash(user_id)
+        now = self.store.now()
+
+        def work(db: sqlite3.Connection) -> bool:
+            known = db.execute(
+                "SELECT 1 FROM answers WHERE chat_id = ? AND message_id = ? AND kind = 'answer'",
+                (chat_id, message_id),
+            ).fetchone()
+            if known is None:
+                return False
+            db.execute(
+                "INSERT INTO votes (chat_id, message_id, user, vote, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (chat_id, message_id, user) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+                (chat_id, message_id, user, 1 if vote > 0 else -1, now),
+            )
+            return True
+
+        return await self.store.write(work)
+
+    async def since(self, since: datetime) -> list[VoteRow]:
+        rows = await self.store.read(
+            lambda db: db.execute(
+                "SELECT v.chat_id, v.message_id, a.entry_id, v.user, v.vote, v.at FROM votes v"
+                " LEFT JOIN answers a ON a.chat_id = v.chat_id AND a.message_id = v.message_id"
+                " WHERE v.at >= ? ORDER BY v.at",
+                (_epoch(since),),
+            ).fetchall()
+        )
+        return [VoteRow(r[0], r[1], r[2], r[3], r[4], _moment(r[5])) for r in rows]
+
+
+class _Conversations:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def offer(self, choice: Choice) -> None:
+        row = (choice.chat_id, choice.user_id, choice.message_id, json.dumps(choice.options), choice.lang,
+               choice.question, _epoch(choice.expires))  # fmt: skip
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR REPLACE INTO choices (chat_id, user_id, message_id, options, lang, question, expires)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+
+        await self.store.write(work)
+
+    async def pending(self, chat_id: int, user_id: int) -> Choice | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                "SELECT message_id, options, lang, question, expires FROM choices"
+                " WHERE chat_id = ? AND user_id = ? AND expires >= ?",
+                (chat_id, user_id, self.store.now()),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        lang: Lang = "en" if row[2] == "en" else "zh"
+        return Choice(chat_id, user_id, row[0], tuple(json.loads(row[1])), lang, row[3], _moment(row[4]))
+
+    async def settle(self, chat_id: int, user_id: int) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM choices WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
+
+        await self.store.write(work)
+
+    async def answered(self, reply: Answered) -> None:
+        row = (reply.chat_id, reply.message_id, reply.question[:1000], reply.lang, reply.kind, reply.entry_id,
+               reply.user_id, reply.question_message_id, _epoch(reply.at))  # fmt: skip
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR REPLACE INTO answers (chat_id, message_id, question, lang, kind, entry_id, user_id,"
+                " question_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+
+        await self.store.write(work)
+
+    async def reply(self, chat_id: int, message_id: int) -> Answered | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                "SELECT chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
+                " FROM answers WHERE chat_id = ? AND message_id = ?",
+                (chat_id, message_id),
+            ).fetchone()
+        )
+        return _answered(row)
+
+    async def reply_to(self, chat_id: int, question_message_id: int) -> Answered | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                "SELECT chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
+                " FROM answers WHERE chat_id = ? AND question_message_id = ? ORDER BY at DESC LIMIT 1",
+                (chat_id, question_message_id),
+            ).fetchone()
+        )
+        return _answered(row)
+
+    async def remember_language(self, user_id: int, lang: Lang) -> None:
+        now = self.store.now()
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("INSERT OR REPLACE INTO languages (user_id, lang, at) VALUES (?, ?, ?)", (user_id, lang, now))
+
+        await self.store.write(work)
+
+    async def language(self, user_id: int) -> Lang | None:
+        row = await self.store.read(
+            lambda db: db.execute("SELECT lang FROM languages WHERE user_id = ?", (user_id,)).fetchone()
+        )
+        if row is None:
+            return None
+        return "en" if row[0] == "en" else "zh"
+
+
+def _answered(row: tuple[Any, ...] | None) -> Answered | None:
+    if row is None:
+        return None
+    lang: Lang = "en" if row[3] == "en" else "zh"
+    return Answered(row[0], row[1], row[2], lang, row[4], row[5], row[6], row[7], _moment(row[8]))
+
+
+class _Deliveries:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    """One process uses a SQLite store: updates this process holds are in hand; any other holder's
+    are a stopped run's, to be finished by this one."""
+
+    async def receive(self, update_id: int, payload: str) -> bool:
+        now, holder = self.store.now(), self.store.holder
+
+        def work(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received, holder) VALUES (?, ?, ?, ?)",
+                (update_id, payload, now, holder),
+            )
+            return cursor.rowcount == 1
+
+        return await self.store.write(work)
+
+    async def claim(self, update_id: int, holder: str) -> bool:
+        now, alive = self.store.now(), self.store.holder
+
+        def work(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
+                "UPDATE inbox SET holder = ? WHERE update_id = ? AND done IS NULL"
+                " AND (holder IS NULL OR holder = ? OR holder != ?)",
+                (holder, update_id, holder, alive),
+            )
+            if cursor.rowcount == 1:
+                return True
+            exists = db.execute("SELECT 1 FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
+            if exists is not None:
+                return False
+            db.execute(
+                "INSERT INTO inbox (update_id, payload, received, holder) VALUES (?, NULL, ?, ?)",
+                (update_id, now, holder),
+            )
+            return True
+
+        return await self.store.write(work)
+
+    async def done(self, update_id: int) -> None:
+        now = self.store.now()
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE inbox SET done = ?, payload = NULL WHERE update_id = ?", (now, update_id))
+
+        await self.store.write(work)
+
+    async def unhandled(self) -> list[Inbound]:
+        rows = await self.store.read(
+            lambda db: db.execute(
+                "SELECT update_id, payload, received, holder FROM inbox WHERE done IS NULL AND payload IS NOT NULL"
+                " AND (holder IS NULL OR holder != ?) ORDER BY update_id",
+                (self.store.holder,),
+            ).fetchall()
+        )
+        return [Inbound(r[0], r[1], _moment(r[2]), r[3]) for r in rows]
+
+
+class _Versions:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def add(self, raw: bytes, author: str, summary: str) -> Version:
+        now = self.store.now()
+        digest = hashlib.sha256(raw).hexdigest()
+
+        def work(db: sqlite3.Connection) -> Version:
+            number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions").fetchone()[0]
+            db.execute(
+                "INSERT INTO versions (number, at, author, summary, sha256, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (number, now, author, summary, digest, raw),
+            )
+            return Version(number, _moment(now), author, summary, digest, len(raw))
+
+        return await self.store.write(work)
+
+    async def latest(self, limit: int = 10) -> list[Version]:
+        rows = await self.store.read(
+            lambda db: db.execute(
+                "SELECT number, at, author, summary, sha256, length(body) FROM versions ORDER BY number DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        )
+        return [Version(r[0], _moment(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+
+    async def get(self, number: int) -> tuple[Version, bytes] | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                "SELECT number, at, author, summary, sha256, body FROM versions WHERE number = ?", (number,)
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        body = bytes(row[5])
+        return Version(row[0], _moment(row[1]), row[2], row[3], row[4], len(body)), body
+
+
+class _Reviews:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def add(
+        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
+    ) -> int:
+        now = self.store.now()
+        expires = now + self.store.lifetimes.review.total_seconds()
+
+        def work(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "INSERT INTO reviews (admin, at, expires, name, base, summary, rollback_of, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (admin, now, expires, name, base, summary, rollback_of, body),
+            )
+            return int(cursor.lastrowid or 0)
+
+        return await self.store.write(work, wait=None)
+
+    async def get(self, review_id: int) -> PendingReview | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                "SELECT id, admin, at, expires, name, base, summary, body, rollback_of FROM reviews"
+                " WHERE id = ? AND expires >= ?",
+                (review_id, self.store.now()),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        return PendingReview(row[0], row[1], _moment(row[2]), _moment(row[3]), row[4], row[5], row[6], bytes(row[7]),
+                             row[8])  # fmt: skip
+
+    async def drop(self, review_id: int) -> None:
+        await self.store.write(lambda db: db.execute("DELETE FROM reviews WHERE id = ?", (review_id,)), wait=None)

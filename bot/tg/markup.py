@@ -1,0 +1,184 @@
+"""Rendering replies for Telegram: HTML text with every piece escaped, and inline keyboards.
+
+Every button's data comes from `bot.tg.callbacks`; every word from `bot.texts`. No matching
+happens here. Telegram's own limits are named here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.reply import Option, Reply
+from bot.faq.knowledge import KnowledgeBase
+from bot.language import Lang
+from bot.texts import say
+from bot.tg.callbacks import Callback, Kind
+
+MAX_MESSAGE = 4096
+"""Telegram's limit on a message's text."""
+MAX_CAPTION = 1024
+"""Telegram's limit on a photo's or document's caption."""
+MAX_INLINE_QUERY = 256
+"""Telegram passes on only this many characters of an inline query."""
+MAX_BUTTON_TEXT = 60
+"""Longer button labels are cut: a phone shows about this much."""
+RELATED = 2
+"""Related measures offered under an answer."""
+VOTE_UP, VOTE_DOWN = "👍", "👎"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready to send: HTML text and its keyboard."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+def button(text: str, callback: Callback) -> InlineKeyboardButton:
+    """A button with a label cut to fit a phone."""
+    short = text if len(text) <= MAX_BUTTON_TEXT else text[: MAX_BUTTON_TEXT - 1] + "…"
+    return InlineKeyboardButton(short, callback_data=callback.encode())
+
+
+def reply_html(reply: Reply) -> str:
+    """A reply as Telegram HTML within Telegram's limit, cut (if it must be) between tags, never in one.
+
+    The FAQ's bounds keep ordinary replies well under the limit; text full of characters
+    that escaping lengthens (`&` becomes `&amp;`), or an entry with many long lists, may not
+    be: then the body is cut first, then the leads from the last, then the rest.
+    """
+    html = _html(reply)
+    while (over := telegram_length(html) - MAX_MESSAGE) > 0:
+        reply = _shorter(reply, over)
+        html = _html(reply)
+    return html
+
+
+def telegram_length(text: str) -> int:
+    """A text's length as Telegram counts it, in UTF-16 code units (an emoji may count two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _shorter(reply: Reply, over: int) -> Reply:
+    """The reply with one of its parts cut by `over` characters or emptied: each call shortens it."""
+    if reply.text:
+        return replace(reply, text=_cut(reply.text, over))
+    if reply.lead:
+        last = _cut(reply.lead[-1], over)
+        return replace(reply, lead=reply.lead[:-1] + ((last,) if last else ()))
+    if reply.quote:
+        return replace(reply, quote=_cut(reply.quote, over))
+    if reply.prompt:
+        return replace(reply, prompt=_cut(reply.prompt, over))
+    if reply.line:
+        return replace(reply, line=_cut(reply.line, over))
+    return replace(reply, title=_cut(reply.title, over))
+
+
+def _cut(text: str, over: int) -> str:
+    """`text` shortened by at least `over` characters, marked with an ellipsis; empty if nothing is left."""
+    keep = len(text) - over - 1
+    return text[:keep] + "…" if keep > 0 else ""
+
+
+def _html(reply: Reply) -> str:
+    if reply.kind == "answer":
+        title = f"<b>{escape(reply.title)}</b>"
+        if reply.line:
+            title += f" · <i>{escape(reply.line)}</i>"
+        parts = [title]
+        parts += [f"▶ <b>{escape(lead)}</b>" for lead in reply.lead]
+        if reply.text:
+            parts.append(escape(reply.text))
+        return "\n\n".join(parts)
+    lines = [escape(reply.text)]
+    if reply.quote:
+        lines.append(f"<i>{escape(reply.quote)}</i>")
+    if reply.prompt and (reply.kind == "ask-back" or (reply.kind == "decline" and reply.options)):
+        lines.append(escape(reply.prompt))
+    return "\n".join(lines)
+
+
+def numbered(options: tuple[Option, ...], kind: Kind, lang: Lang) -> list[list[InlineKeyboardButton]]:
+    """One numbered button per offered entry: `1. 纵向深化`."""
+    return [[button(f"{n}. {option.title}", Callback(kind, option.id, lang))] for n, option in enumerate(options, 1)]
+
+
+def answer_keyboard(knowledge: KnowledgeBase, reply: Reply, *, in_menu: bool = False) -> InlineKeyboardMarkup:
+    """Under an answer: its full text, the related measures, the topic menu (or, inside it, the way back), 👍/👎."""
+    lang = reply.lang
+    entry = knowledge.by_id.get(reply.entry_id or "")
+    rows: list[list[InlineKeyboardButton]] = []
+    if entry is not None and reply.more:
+        rows.append([button(say("full_text", lang), Callback(Kind.FULL, entry.id, lang))])
+    if entry is not None and entry.line:
+        related = [e for e in knowledge.measures_of(entry.line) if e.id != entry.id][:RELATED]
+        rows += [[button(e.title_in(lang), Callback(Kind.ENTRY, e.id, lang))] for e in related]
+    if in_menu:
+        back = (
+            Callback(Kind.LINE, entry.line, lang)
+            if entry is not None and entry.line
+            else Callback(Kind.TOPICS, "", lang)
+        )
+        rows.append([button(say("back", lang), back)])
+    else:
+        rows.append([button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))])
+    rows.append([button(VOTE_UP, Callback(Kind.VOTE, "+", lang)), button(VOTE_DOWN, Callback(Kind.VOTE, "-", lang))])
+    return InlineKeyboardMarkup(rows)
+
+
+def render(knowledge: KnowledgeBase, reply: Reply) -> Rendered:
+    """Text and keyboard for any reply of the core."""
+    lang = reply.lang
+    if reply.kind == "answer":
+        return Rendered(reply_html(reply), answer_keyboard(knowledge, reply))
+    rows: list[list[InlineKeyboardButton]] = []
+    if reply.kind == "ask-back":
+        rows = numbered(reply.options, Kind.CHOICE, lang)
+        rows.append([button(say("none_of_these", lang), Callback(Kind.NONE, "", lang))])
+    elif reply.kind in ("decline", "unexplained"):
+        rows = numbered(reply.options, Kind.CHOICE, lang)
+        rows.append([button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))])
+    examples = knowledge.article.examples(lang)
+    for example in reply.examples:
+        if example in examples:
+            rows.append([button(example, Callback(Kind.EXAMPLE, str(examples.index(example)), lang))])
+    return Rendered(reply_html(reply), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def examples_keyboard(knowledge: KnowledgeBase, lang: Lang) -> InlineKeyboardMarkup:
+    """The article's example questions, each a button that asks it."""
+    examples = knowledge.article.examples(lang)
+    return InlineKeyboardMarkup(
+        [[button(example, Callback(Kind.EXAMPLE, str(number), lang))] for number, example in enumerate(examples)]
+    )
+
+
+def topics_menu(knowledge: KnowledgeBase, lang: Lang) -> Rendered:
+    """The top of the topic menu: the lines of work, the overview and the article."""
+    rows = [[button(line.name(lang), Callback(Kind.LINE, line.id, lang))] for line in knowledge.lines.values()]
+    extra = [e for e in knowledge.entries if e.line is None]
+    rows += [[button(e.title_in(lang), Callback(Kind.MENU_ENTRY, e.id, lang))] for e in extra]
+    return Rendered(say("topics", lang), InlineKeyboardMarkup(rows))
+
+
+def line_menu(knowledge: KnowledgeBase, line_id: str, lang: Lang) -> Rendered | None:
+    """One line of work: its own summary and its measures, and the way back."""
+    line = knowledge.lines.get(line_id)
+    if line is None:
+        return None
+    rows = []
+    if line_id in knowledge.by_id:
+        rows.append([button(say("overview", lang), Callback(Kind.MENU_ENTRY, line_id, lang))])
+    rows += [[button(e.title_in(lang), Callback(Kind.MENU_ENTRY, e.id, lang))] for e in knowledge.measures_of(line_id)]
+    rows.append([button(say("back", lang), Callback(Kind.TOPICS, "", lang))])
+    return Rendered(f"<b>{escape(line.name(lang))}</b>", InlineKeyboardMarkup(rows))
+
+
+def entry_page(knowledge: KnowledgeBase, reply: Reply) -> Rendered:
+    """An answer opened from the topic menu: edited in place, with a way back to its line."""
+    return Rendered(reply_html(reply), answer_keyboard(knowledge, reply, in_menu=True))
