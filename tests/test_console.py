@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.ops.settings import Settings
-from bot.storage.store import Event, open_store
+from bot.storage.open import open_store
+from bot.storage.store import Event
 from tests.conftest import FAQ, ROOT
 
 BROKEN = Path(__file__).parent / "broken"
@@ -112,7 +112,7 @@ class TestReport:
         """`report` prints what /stats and /unanswered show; `--csv` gives one table."""
 
         async def fill() -> None:
-            store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+            store = await open_store(tmp_path)
             await store.events.record(Event("answered", "private", "zh", "党小组", 7, entry_id="system-vertical"))
             await store.events.record(Event("unanswered", "private", "zh", "孝昌县GDP是多少", 7))
             await store.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.brain import Brain
-from bot.core.matching import Decision
+from bot.core.decision import Decision
 from bot.ops.evaluation import TARGET_CATEGORY, Question, Report, Tally, evaluate, load_questions
 
 EVAL = Path(__file__).parent / "eval"

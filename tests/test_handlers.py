@@ -573,7 +573,9 @@ class AdminHarness(Harness):
         super().__init__(bot.app, bot.api, bot.store, bot.clock)
         self.faq = faq
         self.told: list[tuple[ReloadResult, Trigger, int | None]] = []
-        self.reloader = FaqReloader(faq, faq.parent, self._install, self._tell, self._record)
+        self.reloader = FaqReloader(
+            faq, faq.parent, Brain.parse, self._install, tell_admins=self._tell, record=self._record
+        )
         self.reloader.serving(bot.app.bot_data.current(), faq.read_bytes())
         bot.app.bot_data.faq = self.reloader
 

@@ -11,7 +11,8 @@ from dataclasses import replace
 import pytest
 
 from bot.core.brain import Brain
-from bot.core.matching import Decision, Matcher
+from bot.core.decision import Decision
+from bot.core.matching import Matcher
 from bot.core.tuning import Tuning
 from tests.faqs import tiny_brain, tiny_matcher
 

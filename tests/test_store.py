@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.ops.settings import Settings
+from bot.storage.open import open_store
 from bot.storage.postgres import PostgresStore
 from bot.storage.sqlite import BUSY_WAIT, CLOSE_WAIT, WRITE_WAIT, SqliteStore
-from bot.storage.store import Answered, Choice, Event, Lifetimes, Store, StoreBusy, StoreError, open_store
-from tests.conftest import FAQ
+from bot.storage.store import Answered, Choice, Event, Lifetimes, Store, StoreBusy, StoreError
 from tests.e2e.postgres import PostgresServer
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -252,7 +251,7 @@ class TestVersions:
 class TestSqliteFiles:
     async def test_data_dir_and_files_are_owner_only(self, tmp_path: Path) -> None:
         """DATA_DIR is created 0700 and the database and key 0600."""
-        store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path / "data"))
+        store = await open_store(tmp_path / "data")
         await store.close()
         assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
         for name in ("bot.sqlite3", "user-key"):
@@ -264,14 +263,14 @@ class TestSqliteFiles:
         data.mkdir()
         (data / "user-key").write_bytes(b"")
         with pytest.raises(StoreError, match=r"user key .* is 0 bytes"):
-            await open_store(Settings(faq_file=FAQ, data_dir=data))
+            await open_store(data)
 
     async def test_a_damaged_database_is_moved_aside_and_a_fresh_one_started(self, tmp_path: Path) -> None:
         """A file that is not a database any more is kept aside, and the bot starts on a new one."""
         data = tmp_path / "data"
         data.mkdir()
         (data / "bot.sqlite3").write_bytes(b"this is not a database" * 100)
-        store = await open_store(Settings(faq_file=FAQ, data_dir=data))
+        store = await open_store(data)
         await store.close()
         assert [p.name.startswith("bot.sqlite3.corrupt-") for p in data.iterdir()].count(True) == 1
 
@@ -284,7 +283,7 @@ class TestSqliteFiles:
         data.chmod(0o500)
         try:
             with pytest.raises(StoreError, match=str(data)):
-                await open_store(Settings(faq_file=FAQ, data_dir=data))
+                await open_store(data)
         finally:
             data.chmod(0o700)
 
@@ -294,13 +293,13 @@ class TestSqliteFiles:
         (tmp_path / where.split("/", maxsplit=1)[0]).write_text("not a directory")
         data = tmp_path / where
         with pytest.raises(StoreError, match=str(data)) as refused:
-            await open_store(Settings(faq_file=FAQ, data_dir=data))
+            await open_store(data)
         assert "\n" not in str(refused.value)
 
     async def test_migrations_are_recorded_and_not_applied_twice(self, tmp_path: Path) -> None:
         """The schema's version is kept in the file; opening it again applies nothing."""
         for _ in range(2):
-            store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+            store = await open_store(tmp_path)
             await store.close()
         with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
             assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
@@ -316,14 +315,14 @@ class TestSqliteFiles:
                 "INSERT INTO events VALUES (1, '2026-11-01T10:00:00+00:00', 'answered', 'private', 'zh', '党小组',"
                 " 'system-vertical', NULL, '[]', 'abc')"
             )
-        store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+        store = await open_store(tmp_path)
         rows = await store.events.since(datetime(2026, 1, 1, tzinfo=UTC))
         await store.close()
         assert [(r.question, r.at.day) for r in rows] == [("党小组", 1)]
 
     async def test_recording_never_waits_on_a_held_database(self, tmp_path: Path) -> None:
         """With the file held by another process, recording returns at once and the event waits its turn."""
-        store = await open_store(Settings(faq_file=FAQ, data_dir=tmp_path))
+        store = await open_store(tmp_path)
         holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0)
         holder.execute("BEGIN EXCLUSIVE")
         try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.matching import MAX_QUESTION_CHARS, Decision, Matcher
+from bot.core.decision import Decision
+from bot.core.matching import MAX_QUESTION_CHARS, Matcher
 from bot.core.reply import Reply, answer_reply, decision_reply, full_reply
 from bot.faq.knowledge import Entry, KnowledgeBase, KnowledgeError, parse_knowledge, read_faq
 from bot.language import LANGS, Lang

@@ -13,33 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.core.decision import Decision, Gap, Ranking
 from bot.core.focus import Focus, asks_number, sentences
 from bot.core.index import Index, Reading
 from bot.core.normalise import fold
 from bot.core.tuning import Tuning
 from bot.faq.knowledge import Detail, Entry, KnowledgeBase, Unexplained, plain
 from bot.language import LANGS, Lang
-
-if TYPE_CHECKING:
-    from bot.core.matching import Decision, Ranking
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Something asked that the article mentions but does not tell."""
-
-    entry: Entry
-    sentence: str
-    """The article's sentence (in the entry's full text) that mentions the thing."""
-    term: Unexplained | None = None
-    detail: Detail | None = None
-    number: bool = False
-    """The question asks how many of something the entry gives no figure for."""
-    attribute: str = ""
-    """A word of the question the article never uses, asked of something it names (冯山社区的“人口”)."""
 
 
 class Gaps:

@@ -32,74 +32,23 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Collection
 
 from rapidfuzz import fuzz, process
 
-from bot.core.focus import Focus, asks_number, figure_shares, find_focus, label_cover
-from bot.core.gaps import Gap, Gaps
+from bot.core.decision import Candidate, Decision, Ranking
+from bot.core.focus import asks_number, figure_shares, find_focus, label_cover
+from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language
-from bot.core.smalltalk import Talk, small_talk
+from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
-from bot.faq.knowledge import Entry, KnowledgeBase
+from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
-
-Kind = Literal["answer", "ask-back", "decline", "unexplained", "small-talk"]
-"""What the bot does with a message; `ask --json` reports it as `kind`."""
 
 SIGNALS = ("terms", "examples", "figures")
 MAX_QUESTION_CHARS = 1000
 """Longer messages are cut before matching; nobody asks an FAQ question in more."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An entry with its score for one question."""
-
-    entry: Entry
-    score: float
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """Every entry that explains part of a question, best first, with how the question was read."""
-
-    lang: Lang
-    reading: Reading
-    candidates: tuple[Candidate, ...]
-    explained: Mapping[str, float]
-    """Entry id to the weight of the question its terms explain (before dividing by the total)."""
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What to do with a message, and what led there."""
-
-    question: str
-    lang: Lang
-    kind: Kind
-    candidates: tuple[Candidate, ...] = ()
-    focus: Focus | None = None
-    """For an answer: what part of the entry answers."""
-    gap: Gap | None = None
-    """For "unexplained": what the article leaves out, and where it mentions the thing."""
-    talk: Talk | None = None
-    """For small talk: which kind."""
-    broad: bool = False
-    """For a question back: the question was a broad topic, not two close matches."""
-
-    @property
-    def best(self) -> Candidate | None:
-        """The top candidate, if any entry scored at all."""
-        return self.candidates[0] if self.candidates else None
-
-    @property
-    def answered(self) -> Entry | None:
-        """The entry answered with, for an answer."""
-        return self.candidates[0].entry if self.kind == "answer" and self.candidates else None
 
 
 class Matcher:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.decision import Decision, Kind
 from bot.core.focus import Focus
-from bot.core.matching import Decision, Kind
 from bot.faq.knowledge import Entry, ItemList, KnowledgeBase
 from bot.language import Lang
 from bot.texts import day, say

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -299,6 +300,21 @@ class KnowledgeError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class Built(Protocol):
+    """An FAQ built for serving (the answering core's `Brain`): what this package needs of it."""
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The validated FAQ it was built from."""
+        ...
+
+
+B = TypeVar("B", bound=Built)
+Build = Callable[[bytes, str], B]
+"""Validate, build and self-check the bytes of an FAQ file read from a path; raises `KnowledgeError`.
+The FAQ package is below the answering core, so whoever builds is handed in (`Brain.parse`)."""
 
 
 class _Problems:

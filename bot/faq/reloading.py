@@ -29,13 +29,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from watchfiles import awatch
 
-from bot.core.brain import Brain
 from bot.faq.diff import FaqDiff, diff
-from bot.faq.knowledge import KnowledgeBase, KnowledgeError, read_faq
+from bot.faq.knowledge import B, Build, KnowledgeBase, KnowledgeError, read_faq
 
 log = logging.getLogger(__name__)
 
@@ -77,19 +76,23 @@ class ReloadResult:
     """What changed against the FAQ served before; None when nothing was swapped in."""
 
 
-class FaqReloader:
-    """Reloads one FAQ file into a running bot, one reload at a time."""
+class FaqReloader(Generic[B]):
+    """Reloads one FAQ file into a running bot, one reload at a time; `build` makes what is served
+    from the file's bytes (the answering core's `Brain.parse`), `install` puts it in use."""
 
     def __init__(
         self,
         path: Path,
         data_dir: Path,
-        install: Callable[[Brain], None],
+        build: Build[B],
+        install: Callable[[B], None],
+        *,
         tell_admins: Notify | None = None,
         record: Record | None = None,
     ) -> None:
         self.path = path
         self.data_dir = data_dir
+        self.build = build
         self.install = install
         self.tell_admins = tell_admins
         self.record = record
@@ -100,7 +103,7 @@ class FaqReloader:
         self.raw = b""
         """The bytes of the FAQ being served."""
 
-    def serving(self, brain: Brain, raw: bytes, *, keep: bool = True) -> None:
+    def serving(self, brain: B, raw: bytes, *, keep: bool = True) -> None:
         """Say which FAQ is being served (at start); `keep` it as the last good version on disk."""
         self._knowledge = brain.knowledge
         self._digest = hashlib.sha256(raw).hexdigest()
@@ -121,9 +124,9 @@ class FaqReloader:
         except OSError as error:
             log.warning("last good FAQ not kept: %s", error)
 
-    def _load(self) -> tuple[Brain, bytes]:
+    def _load(self) -> tuple[B, bytes]:
         raw = read_faq(self.path)
-        return Brain.parse(raw, str(self.path)), raw
+        return self.build(raw, str(self.path)), raw
 
     async def reload(self, trigger: Trigger, quiet_for: int | None = None, author: str = "file") -> ReloadResult:
         """Load the file again; swap it in if it validates, else keep serving the current FAQ.
@@ -157,7 +160,7 @@ class FaqReloader:
             if hashlib.sha256(raw).hexdigest() == self._digest:
                 return ReloadResult(True, len(self._knowledge.entries) if self._knowledge else 0)
             try:
-                brain = await self._in_own_thread(lambda: Brain.parse(raw, source))
+                brain = await self._in_own_thread(lambda: self.build(raw, source))
             except KnowledgeError as error:
                 return await self._refused(error, f"FAQ {source} not put in use here", Trigger.VERSION, None)
             return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)")
@@ -172,7 +175,7 @@ class FaqReloader:
             await self.tell_admins(result, trigger, quiet_for)
         return result
 
-    async def _swap(self, brain: Brain, raw: bytes, what: str, source: str) -> ReloadResult:
+    async def _swap(self, brain: B, raw: bytes, what: str, source: str) -> ReloadResult:
         """Put a checked FAQ in use, keep it as the last good copy, log what changed."""
         changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
         self.install(brain)

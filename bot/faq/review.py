@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.brain import Brain
 from bot.faq.diff import FaqDiff, diff
-from bot.faq.knowledge import KnowledgeBase, KnowledgeError
+from bot.faq.knowledge import Build, Built, KnowledgeBase, KnowledgeError
 from bot.language import Lang
 from bot.texts import say
 
@@ -24,7 +23,7 @@ class Review:
     name: str
     before: int
     """Entries in the FAQ being served."""
-    brain: Brain | None = None
+    brain: Built | None = None
     changes: FaqDiff | None = None
     problems: tuple[str, ...] = ()
 
@@ -52,10 +51,10 @@ class Review:
         return [head, say("review_changes", lang), *changes]
 
 
-def review(current: KnowledgeBase, raw: bytes, name: str) -> Review:
-    """Check `raw` as a reload would (schema and self-check) and compare it with `current`."""
+def review(current: KnowledgeBase, raw: bytes, name: str, build: Build[Built]) -> Review:
+    """Check `raw` as a reload would (`build`: schema and self-check) and compare it with `current`."""
     try:
-        brain = Brain.parse(raw, name)
+        brain = build(raw, name)
     except KnowledgeError as error:
         return Review(name, len(current.entries), problems=tuple(error.problems))
     return Review(name, len(current.entries), brain, diff(current, brain.knowledge))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.brain import Brain
-from bot.core.matching import Decision
+from bot.core.decision import Decision
 from bot.core.reply import Reply, render_plain
 from bot.faq.knowledge import KnowledgeError, read_faq
 from bot.faq.review import review
@@ -23,8 +23,9 @@ from bot.ops.chart import chart_data, draw
 from bot.ops.evaluation import evaluate, format_report, load_questions, sweep
 from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.ops.settings import Settings
+from bot.storage.open import open_store
 from bot.storage.sqlite import DATABASE, LEGACY
-from bot.storage.store import StoreError, open_store
+from bot.storage.store import StoreError
 from bot.texts import say
 
 
@@ -175,7 +176,7 @@ def diff_command(old: Path, new: Path, lang: Lang) -> int:
     except KnowledgeError as error:
         print(error.problems[0], file=sys.stderr)
         return 1
-    result = review(base.knowledge, raw, str(new))
+    result = review(base.knowledge, raw, str(new), Brain.parse)
     print("\n".join(result.lines(lang)))
     return 0 if result.ok else 1
 
@@ -199,7 +200,7 @@ def report_command(settings: Settings, *, days: int, as_csv: bool, png: Path | N
 
 async def _report(settings: Settings, *, days: int, as_csv: bool, png: Path | None) -> int:
     try:
-        store = await open_store(settings)
+        store = await open_store(settings.data_dir, settings.database_url)
     except StoreError as error:
         print(f"faqbot: {error}", file=sys.stderr)
         return 1

@@ -27,7 +27,8 @@ from pathlib import Path
 import yaml
 
 from bot.core.brain import Brain
-from bot.core.matching import Decision, Matcher, Ranking, choose
+from bot.core.decision import Decision, Ranking
+from bot.core.matching import Matcher, choose
 from bot.core.reply import FACT_WINDOW, render_plain, within_budget
 from bot.core.tuning import Tuning
 from bot.faq.knowledge import plain

@@ -2,7 +2,7 @@
 
 `Store` is made of small parts a handler asks for (`store.events`, `store.votes`, ...). Rows
 are frozen dataclasses with timezone-aware `datetime`s; every method is `async`, so a server
-database fits without changing callers. `open_store(settings)` is the one way to get a store:
+database fits without changing callers. `bot.storage.open.open_store` is the one way to get a store:
 SQLite under `DATA_DIR` unless `DATABASE_URL` names a PostgreSQL server. `Lifetimes` and the
 store's `clock` are the one place that knows how long things last, so tests can move time.
 Imports nothing from `telegram`.
@@ -16,12 +16,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from bot.language import Lang
-
-if TYPE_CHECKING:
-    from bot.ops.settings import Settings
 
 Clock = Callable[[], datetime]
 
@@ -324,18 +321,3 @@ class StoreError(Exception):
 
 class StoreBusy(StoreError):
     """The database is held elsewhere: the write was queued, not waited for (or refused when too many wait)."""
-
-
-async def open_store(settings: Settings, clock: Clock = utc_now, lifetimes: Lifetimes | None = None) -> Store:
-    """The store the settings ask for, started: PostgreSQL when DATABASE_URL is set, else SQLite under DATA_DIR."""
-    store: Store
-    if settings.database_url:
-        from bot.storage.postgres import PostgresStore  # noqa: PLC0415 - psycopg only where it is used
-
-        store = PostgresStore(settings.database_url, clock=clock, lifetimes=lifetimes or Lifetimes())
-    else:
-        from bot.storage.sqlite import SqliteStore  # noqa: PLC0415 - keeps this module free of sqlite3 details
-
-        store = SqliteStore(settings.data_dir, clock=clock, lifetimes=lifetimes or Lifetimes())
-    await store.start()
-    return store

@@ -17,6 +17,7 @@ from html import escape
 from telegram import Document, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.error import TelegramError
 
+from bot.core.brain import Brain
 from bot.faq.knowledge import MAX_FILE_BYTES
 from bot.faq.reloading import Trigger
 from bot.faq.review import Review, review
@@ -133,7 +134,7 @@ async def _reviewed(
     faq, user = context.bot_data.faq, update.effective_user
     if faq is None or user is None:
         return escape(say("faq_unavailable", lang))
-    result: Review = review(context.bot_data.current().knowledge, raw, name)
+    result: Review = review(context.bot_data.current().knowledge, raw, name, Brain.parse)
     lines = result.lines(lang)
     if not result.ok:
         head, *problems = lines

@@ -132,7 +132,7 @@ def build_application(
     brain: Brain,
     store: Store,
     *,
-    faq: FaqReloader | None = None,
+    faq: FaqReloader[Brain] | None = None,
     request: BaseRequest | None = None,
 ) -> BotApplication:
     """The bot, ready to start: its services, handlers, HTML defaults, rate limiter, Bot API address."""

@@ -26,7 +26,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.conversation.choosing import picked
 from bot.core.brain import MAX_QUESTION_CHARS
-from bot.core.matching import Decision
+from bot.core.decision import Decision
 from bot.core.normalise import detect_language
 from bot.core.reply import Reply
 from bot.language import Lang, as_lang

@@ -32,7 +32,8 @@ from bot.ops.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.ops.health import check as check_health
 from bot.ops.logs import configure_logging
 from bot.ops.settings import Settings
-from bot.storage.store import Store, StoreError, open_store
+from bot.storage.open import open_store
+from bot.storage.store import Store, StoreError
 from bot.texts import say
 from bot.tg.admin import MAX_SHOWN, problems_text
 from bot.tg.application import ALLOWED_UPDATES, BotApplication, build_application, register_commands
@@ -119,7 +120,7 @@ async def serve(settings: Settings) -> None:
     )
     loaded = _load(settings)
     try:
-        store = await open_store(settings)
+        store = await open_store(settings.data_dir, settings.database_url)
     except StoreError as error:
         raise StartupError(f"faqbot: {error}") from None
     try:
@@ -140,7 +141,9 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     async def record(raw: bytes, author: str, summary: str) -> None:
         await record_version(store, raw, author, summary)
 
-    reloader = FaqReloader(settings.faq_file, settings.data_dir, install, notify, record)
+    reloader = FaqReloader(
+        settings.faq_file, settings.data_dir, Brain.parse, install, tell_admins=notify, record=record
+    )
     if store.shared:
         loaded = await _shared_faq(store, loaded)
     reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
@@ -220,7 +223,7 @@ async def _shared_faq(store: Store, loaded: Loaded) -> Loaded:
     return Loaded(brain, body)
 
 
-async def _adopt(store: Store, reloader: FaqReloader, number: int) -> None:
+async def _adopt(store: Store, reloader: FaqReloader[Brain], number: int) -> None:
     """Another replica recorded FAQ version `number`: put it in use here too."""
     try:
         found = await store.versions.get(number)
@@ -244,7 +247,7 @@ async def record_version(store: Store, raw: bytes, author: str, summary: str) ->
     log.info("FAQ version v%d recorded (%s: %s)", version.number, author, summary)
 
 
-async def _stop_reloads(stop: asyncio.Event, reloader: FaqReloader) -> None:
+async def _stop_reloads(stop: asyncio.Event, reloader: FaqReloader[Brain]) -> None:
     """When the bot begins to stop, a reload still reading the file gives up."""
     await stop.wait()
     reloader.stop()

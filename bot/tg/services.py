@@ -45,7 +45,7 @@ class BotServices:
         self._store: Store | None = None
         self.admins: frozenset[int] = frozenset()
         self.commands: tuple[Command, ...] = ()
-        self.faq: FaqReloader | None = None
+        self.faq: FaqReloader[Brain] | None = None
         """The FAQ file and its versions: reload, apply an upload; None where nothing reloads (tests, console)."""
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -56,7 +56,7 @@ class BotServices:
         *,
         admins: frozenset[int] = frozenset(),
         commands: Sequence[Command] = (),
-        faq: FaqReloader | None = None,
+        faq: FaqReloader[Brain] | None = None,
     ) -> None:
         """Fill in the services; called once, by `bot.tg.application.build_application`."""
         self.brain = brain
