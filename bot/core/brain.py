@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.decision import Decision
+from bot.core.followup import Previous, follow
 from bot.core.matching import MAX_QUESTION_CHARS, Matcher
 from bot.core.reply import Reply, answer_reply, decision_reply, full_reply
 from bot.faq.knowledge import Entry, KnowledgeBase, KnowledgeError, parse_knowledge, read_faq
@@ -89,9 +90,13 @@ class Brain:
         """The decision for a question; `hint` is the user's language, for text that has none."""
         return self.matcher.decide(question, hint)
 
-    def respond(self, question: str, hint: Lang | None = None) -> tuple[Decision, Reply]:
-        """The decision for a question and the reply to send."""
-        decision = self.decide(question, hint)
+    def respond(
+        self, question: str, hint: Lang | None = None, previous: Previous | None = None
+    ) -> tuple[Decision, Reply]:
+        """The decision for a question and the reply to send. With `previous` (the question answered
+        just before, and its entry), a message that leaves out its subject or its asking is read
+        against it (`bot.core.followup`); the decision's question is then the message as read."""
+        decision = self.decide(question, hint) if previous is None else follow(self.matcher, question, previous, hint)
         return decision, decision_reply(self.knowledge, decision)
 
     def entry_reply(self, entry_id: str, lang: Lang) -> Reply | None:
