@@ -6,7 +6,8 @@ other, and `tests/test_layering.py` checks it):
 - `bot/tg/` (Telegram): the front end on top. It reads updates and renders replies.
 - `bot/ops/` (operations): the command line, settings, logs, health, reports, the /stats chart,
   and the accuracy evaluation.
-- `bot/conversation/`: what a turn means given the turns before it.
+- `bot/conversation/`: what a turn means given the turns before it: the one conversation layer
+  every front end goes through (language, what was offered, the last answer, the usage log).
 - `bot/storage/`: the store interface with its SQLite and PostgreSQL backends and migrations.
 - `bot/core/` (the answering core): normalising, the FAQ's index, scoring, deciding, and shaping
   the reply. It imports no front end and no database.

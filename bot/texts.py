@@ -32,6 +32,13 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "en": "The article speaks of this in several places. Which one would you like?",
     },
     "ask_hint": {"zh": "回复序号，或换个说法再问。", "en": "Reply with a number, or ask another way."},
+    "pick_group": {
+        "zh": "在群里请回复这条消息并写上序号，或点下面的按钮。",
+        "en": "In a group, reply to this message with a number, or tap a button below.",
+    },
+    "pick_typed": {"zh": "回复序号即可。", "en": "Reply with a number."},
+    "full_hint": {"zh": "（回复“全文”看全文）", "en": '(Reply "more" for the full text.)'},
+    "line_measures": {"zh": "这一方面有{count}项举措：{titles}。", "en": "{count} measures: {titles}."},
     "unexplained_term": {
         "zh": "文章提到了“{term}”，但没有解释它具体是什么。原文（{title}）：",
         "en": 'The article names "{term}" but does not explain it. What it says ({title}):',
@@ -87,13 +94,14 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     },
     "help": {
         "zh": (
-            "<b>怎么问</b>：用自己的话提问，中文英文都行，例如“党小组有多少个”“沈腾是谁”“875是什么”。"
-            "打错字、繁体字也没关系。我不确定时会给出几个带序号的选项，点选或回复序号都可以。\n\n<b>命令</b>\n{commands}"
+            "<b>怎么问</b>：用自己的话提问，中文英文都行，例如{examples}。打错字、繁体字也没关系。"
+            "我不确定时会给出几个带序号的选项，点选或回复序号都可以。答完以后可以接着问：“那……呢”、"
+            "“详细点”看全文、“不对”看别的。\n\n<b>命令</b>\n{commands}"
         ),
         "en": (
-            '<b>How to ask</b>: in your own words, in Chinese or English, e.g. "How many Party groups are there?", '
-            '"Who is Shen Teng?", "What is 875?". When unsure I offer numbered options: tap one or reply with '
-            "its number.\n\n<b>Commands</b>\n{commands}"
+            "<b>How to ask</b>: in your own words, in Chinese or English, e.g. {examples}. When unsure I offer "
+            'numbered options: tap one or reply with its number. After an answer you can go on: "and …?", '
+            '"more" for the full text, "wrong" for other answers.\n\n<b>Commands</b>\n{commands}'
         ),
     },
     "help_group": {
@@ -105,10 +113,7 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "zh": "<b>{title}</b>\n{date} · 来源：{source}\n\n我只知道这一篇文章的内容，其他问题无法回答。",
         "en": "<b>{title}</b>\n{date} · Source: {source}\n\nI only know what this one article says.",
     },
-    "ask_usage": {
-        "zh": "用法：/ask 问题，例如 /ask 党小组有多少个",
-        "en": "Usage: /ask question, e.g. /ask How many Party groups?",
-    },
+    "ask_usage": {"zh": "用法：/ask 问题，例如 /ask {example}", "en": "Usage: /ask question, e.g. /ask {example}"},
     "unknown_command": {
         "zh": "没有 {command} 这个命令。发 /help 看看能做什么，或者直接提问。",
         "en": "There is no {command} command. Send /help to see what I can do, or just ask a question.",
@@ -117,6 +122,7 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "zh": "我只能读文字问题。请用文字提问，例如：{example}",
         "en": "I can only read text. Please type your question, e.g. {example}",
     },
+    "example_quote": {"zh": "“{example}”", "en": '"{example}"'},
     "too_long": {
         "zh": "问题太长了，请用一两句话提问。",
         "en": "That is a long message; please ask in a sentence or two.",
@@ -124,8 +130,8 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "error": {"zh": "抱歉，出了点问题，请再试一次。", "en": "Sorry, something went wrong. Please try again."},
     # -- Telegram: buttons and menus
     "topics": {
-        "zh": "<b>文章目录</b>：四个方面、十二项举措。请选择：",
-        "en": "<b>Topics</b>: four lines of work and twelve measures. Pick one:",
+        "zh": "文章目录：{lines}个方面、{measures}项举措。请选择：",
+        "en": "Topics: {lines} lines of work and {measures} measures. Pick one:",
     },
     "back": {"zh": "« 返回", "en": "« Back"},
     "all_topics": {"zh": "📚 全部话题", "en": "📚 All topics"},
@@ -136,6 +142,10 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "voted_down": {
         "zh": "抱歉没答好。您可能想问的是下面这些，也可以换个说法再问：",
         "en": "Sorry that did not help. You may have meant one of these, or ask another way:",
+    },
+    "others_none": {
+        "zh": "抱歉没答好。没有别的相近内容了，请换个说法再问，或看看全部话题（/topics）。",
+        "en": "Sorry that did not help. Nothing else comes close: please ask another way, or browse /topics.",
     },
     "vote_gone": {
         "zh": "这条回答已经过期，无法评价了。",

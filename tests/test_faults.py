@@ -222,7 +222,7 @@ class TestLockedDatabase:
         user.wait_replies()
         holder = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
-        holder.execute("INSERT INTO languages (user_id, lang, at) VALUES (1, 'zh', 0)")
+        holder.execute("INSERT INTO people (key, lang, at) VALUES ('telegram:1', 'zh', 0)")
         held_at = time.monotonic()
         waits = []
         for number in range(40):

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.migrations import migrations
 from bot.storage.open import open_store
 from bot.storage.postgres import PostgresStore
 from bot.storage.sqlite import BUSY_WAIT, CLOSE_WAIT, WRITE_WAIT, SqliteStore
-from bot.storage.store import Answered, Choice, Event, Lifetimes, Store, StoreBusy, StoreError
+from bot.storage.store import Answered, Event, Lifetimes, Store, StoreBusy, StoreError
 from tests.e2e.postgres import PostgresServer
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -72,6 +73,14 @@ class TestEvents:
         assert rows[0].user == store.user_hash(7) != "7"
         assert [r.kind for r in await store.events.since(START, kinds=("unanswered",))] == ["unanswered"]
 
+    async def test_each_event_keeps_its_channel(self, store: Store) -> None:
+        """Where a turn happened (Telegram, the console, ...) is kept, Telegram when unsaid."""
+        await store.events.record(Event("answered", "private", "zh", "党小组", 7))
+        await store.events.record(Event("answered", "private", "zh", "党小组", "local", channel="console"))
+        await _settle(store)
+        rows = await store.events.since(START - timedelta(days=1))
+        assert [r.channel for r in rows] == ["telegram", "console"]
+
 
 class TestVotes:
     async def test_one_vote_per_person_per_answer_the_latest_counting(self, store: Store) -> None:
@@ -96,31 +105,50 @@ class TestVotes:
 
 
 class TestConversations:
-    async def test_a_pending_choice_lasts_until_it_expires_or_is_settled(self, store: Store, clock: Clock) -> None:
-        """A "did you mean" waits for its asker in its chat for a while, then is forgotten."""
-        choice = Choice(7, 7, 55, ("a", "b"), "en", "Fengshan", START + store.lifetimes.choice)
-        await store.conversations.offer(choice)
-        assert await store.conversations.pending(7, 7) == choice
-        assert await store.conversations.pending(7, 8) is None
+    async def test_a_conversations_state_lasts_until_it_expires_or_is_replaced(
+        self, store: Store, clock: Clock
+    ) -> None:
+        """What a conversation remembers is kept by its key until it expires; a newer state replaces it."""
+        key = "telegram:7:7"
+        await store.conversations.keep(key, '{"offer":1}', START + store.lifetimes.context)
+        assert await store.conversations.recall(key) == '{"offer":1}'
+        assert await store.conversations.recall("telegram:7:8") is None
+        await store.conversations.keep(key, '{"last":2}', START + store.lifetimes.context)
+        assert await store.conversations.recall(key) == '{"last":2}'
         clock.move(minutes=11)
-        assert await store.conversations.pending(7, 7) is None
-        await store.conversations.offer(Choice(7, 7, 56, ("c",), "zh", "x", clock.now + timedelta(minutes=10)))
-        await store.conversations.settle(7, 7)
-        assert await store.conversations.pending(7, 7) is None
+        assert await store.conversations.recall(key) is None
 
     async def test_the_question_behind_a_reply_is_found_by_either_message(self, store: Store) -> None:
-        """A reply is found by its own message id (for votes, full text) and by the question's (for edits)."""
-        reply = Answered(-100, 501, "党小组", "zh", "answer", "system-vertical", 7, 500, START)
+        """A reply is found by its own message id (for votes, full text, a number replying to it) and by
+        the question's (for edits), with the options it offered."""
+        reply = Answered(-100, 501, "党小组", "zh", "ask-back", None, 7, 500, START, ("entry:a", "line:b"))
         await store.conversations.answered(reply)
         assert await store.conversations.reply(-100, 501) == reply
         assert await store.conversations.reply_to(-100, 500) == reply
         assert await store.conversations.reply(-100, 500) is None
 
-    async def test_a_users_language_is_remembered(self, store: Store) -> None:
-        """The language a user last wrote in is there for their next command."""
-        assert await store.conversations.language(7) is None
-        await store.conversations.remember_language(7, "en")
-        assert await store.conversations.language(7) == "en"
+    async def test_a_persons_language_is_remembered(self, store: Store) -> None:
+        """The language a person last wrote in is there for their next command, whatever their channel."""
+        assert await store.conversations.language("telegram:7") is None
+        await store.conversations.remember_language("telegram:7", "en")
+        await store.conversations.remember_language("wechat:o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "zh")
+        assert await store.conversations.language("telegram:7") == "en"
+        assert await store.conversations.language("wechat:o6_bmjrPTlm6_2sgVt7hMZOPfL2M") == "zh"
+
+
+class TestMigrations:
+    async def test_languages_kept_before_the_conversation_layer_carry_over(self, tmp_path: Path) -> None:
+        """A database made by the previous version keeps its users' languages, now keyed by channel."""
+        db = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+        for number, script in migrations("sqlite")[:2]:
+            db.executescript(script)
+            db.execute(f"PRAGMA user_version = {number}")
+        db.execute("INSERT INTO languages (user_id, lang, at) VALUES (7, 'en', ?)", (START.timestamp(),))
+        db.close()
+        store = SqliteStore(tmp_path, clock=Clock())
+        await store.start()
+        assert await store.conversations.language("telegram:7") == "en"
+        await store.close()
 
 
 class TestDeliveries:
@@ -193,9 +221,9 @@ class TestReplicas:
         first, second = PostgresStore(url), PostgresStore(url)
         await first.start()
         await second.start()
-        choice = Choice(1, 7, 10, ("system-vertical", "act-everyone"), "en", "Fengshan", START + timedelta(days=9999))
-        await first.conversations.offer(choice)
-        assert await second.conversations.pending(1, 7) == choice
+        state = '{"offer":{"options":["entry:system-vertical","entry:act-everyone"]}}'
+        await first.conversations.keep("telegram:1:7", state, START + timedelta(days=9999))
+        assert await second.conversations.recall("telegram:1:7") == state
         assert first.user_hash(7) == second.user_hash(7)
         await first.close()
         await second.close()
@@ -228,8 +256,8 @@ class TestReplicas:
         stores = [PostgresStore(url) for _ in range(3)]
         await asyncio.gather(*(store.start() for store in stores))
         for number, store in enumerate(stores):
-            await store.conversations.remember_language(number, "en")
-        assert [await stores[0].conversations.language(n) for n in range(3)] == ["en"] * 3
+            await store.conversations.remember_language(f"telegram:{number}", "en")
+        assert [await stores[0].conversations.language(f"telegram:{n}") for n in range(3)] == ["en"] * 3
         for store in stores:
             await store.close()
 
@@ -348,7 +376,7 @@ class TestSqliteFiles:
         for user in range(5):
             started = loop.time()
             with pytest.raises(StoreBusy):
-                await store.conversations.remember_language(user, "en")
+                await store.conversations.remember_language(f"telegram:{user}", "en")
             took.append(loop.time() - started)
         assert took[0] < WRITE_WAIT + 0.3
         assert max(took[1:]) < 0.05
@@ -359,7 +387,7 @@ class TestSqliteFiles:
             if not store.behind:
                 break
             await asyncio.sleep(0.1)
-        assert [await store.conversations.language(user) for user in range(5)] == ["en"] * 5
+        assert [await store.conversations.language(f"telegram:{user}") for user in range(5)] == ["en"] * 5
         await store.close()
 
     async def test_closing_gives_up_on_a_database_held_for_good(self, tmp_path: Path) -> None:
@@ -371,7 +399,7 @@ class TestSqliteFiles:
         for number in range(20):
             await store.events.record(Event("answered", "private", "zh", f"q{number}", 7))
         with pytest.raises(StoreBusy):
-            await store.conversations.remember_language(1, "en")
+            await store.conversations.remember_language("telegram:1", "en")
         started = asyncio.get_running_loop().time()
         await store.close()
         assert asyncio.get_running_loop().time() - started < CLOSE_WAIT + 2 * BUSY_WAIT + 0.5

@@ -1,6 +1,7 @@
 """The terminal side: an interactive chat, batch answers, FAQ validation and evaluation.
 
-Imports nothing from `telegram`, so the bot is useful with no token at all.
+The chat is a front end like Telegram: it goes through the conversation layer and keeps no state
+of its own. Imports nothing from `telegram`, so the bot is useful with no token at all.
 """
 
 from __future__ import annotations
@@ -8,11 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.conversation.replies import plain_text
+from bot.conversation.state import Who
+from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
 from bot.core.decision import Decision
 from bot.core.reply import Reply, render_plain
@@ -38,48 +42,49 @@ def _brain(path: Path) -> Brain | None:
         return None
 
 
+CONSOLE = Who("console", "terminal", "local", buttons=False)
+"""The console's one conversation: no buttons, so options are numbered lines and a typed number picks."""
+
+
 def chat_command(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """Answer questions typed at a prompt until end of input; a number picks an offered option."""
-    source, out = stdin or sys.stdin, stdout or sys.stdout
+    """Answer messages typed at a prompt until end of input, through the same conversation layer as
+    Telegram: numbers pick, 详细点 gives the full text, 那茶叶呢 follows on."""
     brain = _brain(settings.faq_file)
     if brain is None:
         return 1
-    last: str | None = None
+    return asyncio.run(_chat(settings, brain, stdin or sys.stdin, stdout or sys.stdout))
+
+
+async def _chat(settings: Settings, brain: Brain, source: TextIO, out: TextIO) -> int:
+    try:
+        store = await open_store(settings.data_dir, settings.database_url)
+    except StoreError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return 1
+    conversation = Conversation(lambda: brain, store)
     interactive = source.isatty()
     article = brain.knowledge.article
     for lang in ("zh", "en"):
         print(say("console_greeting", lang, bot=article.bot.of(lang), title=article.title.of(lang),
                   example=article.examples(lang)[0]), file=out)  # fmt: skip
-    offered: Sequence[str] = ()
-    lang_of_offer: Lang = "zh"
-    while True:
-        if interactive:
-            print("> ", end="", file=out, flush=True)
-        try:
-            line = source.readline()
-        except KeyboardInterrupt:
-            break
-        if not line:
-            break
-        question = line.strip()
-        if question in ("/quit", "/exit"):
-            break
-        if not question:
-            continue
-        reply: Reply | None
-        if question == "/full" and last is not None:
-            reply = brain.full_reply(last, lang_of_offer)
-        elif question.isdigit() and 0 < int(question) <= len(offered):
-            reply = brain.entry_reply(offered[int(question) - 1], lang_of_offer)
-            offered = ()
-        else:
-            _, reply = brain.respond(question, lang_of_offer)
-            offered = [option.id for option in reply.options]
-            lang_of_offer = reply.lang
-        if reply is not None:
-            last = reply.entry_id or last
-            hint = "\n(/full)" if reply.more else ""
-            print(render_plain(reply) + hint + "\n", file=out, flush=True)
+    try:
+        while True:
+            if interactive:
+                print("> ", end="", file=out, flush=True)
+            try:
+                line = await asyncio.to_thread(source.readline)
+            except KeyboardInterrupt:
+                break
+            if not line:
+                break
+            message = line.strip()
+            if message in ("/quit", "/exit"):
+                break
+            if message:
+                said = await conversation.hear(CONSOLE, message)
+                print(plain_text(said) + "\n", file=out, flush=True)
+    finally:
+        await store.close()
     return 0
 
 

@@ -35,7 +35,6 @@ from bot.language import Lang
 from bot.storage.migrations import migrations
 from bot.storage.store import (
     Answered,
-    Choice,
     Clock,
     Event,
     EventRow,
@@ -199,7 +198,7 @@ class PostgresStore:
         note = f" ({self.dropped} usage events dropped)" if self.dropped else ""
         return True, f"database {self.description} answers{note}"
 
-    def user_hash(self, user_id: int | None) -> str:
+    def user_hash(self, user_id: int | str | None) -> str:
         """A stable pseudonym for a user id, the same on every replica."""
         return pseudonym(self._key, user_id)
 
@@ -268,7 +267,7 @@ class PostgresStore:
             return
         candidates = json.dumps([[entry, score] for entry, score in event.candidates])
         row = (self.clock(), event.kind, event.chat_type, event.lang, event.question[:1000], event.entry_id,
-               candidates, self.user_hash(event.user_id))  # fmt: skip
+               candidates, self.user_hash(event.user_id), event.channel)  # fmt: skip
         try:
             self._queue.put_nowait(row)
         except asyncio.QueueFull:
@@ -306,9 +305,9 @@ class PostgresStore:
 
     async def _prune(self, db: Connection) -> None:
         now, life = self.clock(), self.lifetimes
-        await db.execute("DELETE FROM choices WHERE expires < %s", (now,))
+        await db.execute("DELETE FROM dialogues WHERE expires < %s", (now,))
         await db.execute("DELETE FROM answers WHERE at < %s", (now - life.answer,))
-        await db.execute("DELETE FROM languages WHERE at < %s", (now - life.language,))
+        await db.execute("DELETE FROM people WHERE at < %s", (now - life.language,))
         await db.execute("DELETE FROM inbox WHERE done < %s", (now - life.handled,))
         await db.execute("DELETE FROM reviews WHERE expires < %s", (now,))
         await db.execute("DELETE FROM holders WHERE seen < %s", (now - life.handled,))
@@ -317,8 +316,8 @@ class PostgresStore:
 async def _insert_events(db: Connection, rows: list[tuple[Any, ...]]) -> None:
     async with db.cursor() as cursor:
         await cursor.executemany(
-            'INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, "user")'
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            'INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, "user", channel)'
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
 
@@ -369,12 +368,12 @@ class _Events:
         rows = await self.store.run(
             lambda db: _all(
                 db,
-                'SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, "user" FROM events'
+                'SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, "user", channel FROM events'
                 f" WHERE at >= %s{clause} ORDER BY id",
                 params,
             )
         )
-        return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _candidates(r[7]), r[8]) for r in rows]
+        return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _candidates(r[7]), r[8], r[9]) for r in rows]
 
 
 class _Votes:
@@ -411,59 +410,47 @@ class _Votes:
         return [VoteRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 
-_ANSWER_COLUMNS = "chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
+_ANSWER_COLUMNS = "chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at, options"
 
 
 def _answered(row: tuple[Any, ...] | None) -> Answered | None:
     if row is None:
         return None
-    return Answered(row[0], row[1], row[2], _lang(row[3]), row[4], row[5], row[6], row[7], row[8])
+    options = tuple(str(option) for option in json.loads(row[9] or "[]"))
+    return Answered(row[0], row[1], row[2], _lang(row[3]), row[4], row[5], row[6], row[7], row[8], options)
 
 
 class _Conversations:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    async def offer(self, choice: Choice) -> None:
-        row = (choice.chat_id, choice.user_id, choice.message_id, json.dumps(choice.options), choice.lang,
-               choice.question, choice.expires)  # fmt: skip
+    async def keep(self, key: str, state: str, expires: datetime) -> None:
         await self.store.run(
             lambda db: db.execute(
-                "INSERT INTO choices (chat_id, user_id, message_id, options, lang, question, expires)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (chat_id, user_id) DO UPDATE SET"
-                " message_id = excluded.message_id, options = excluded.options, lang = excluded.lang,"
-                " question = excluded.question, expires = excluded.expires",
-                row,
+                "INSERT INTO dialogues (key, state, expires) VALUES (%s, %s, %s) ON CONFLICT (key) DO UPDATE SET"
+                " state = excluded.state, expires = excluded.expires",
+                (key, state, expires),
             )
         )
 
-    async def pending(self, chat_id: int, user_id: int) -> Choice | None:
+    async def recall(self, key: str) -> str | None:
         row = await self.store.run(
             lambda db: _one(
-                db,
-                "SELECT message_id, options, lang, question, expires FROM choices"
-                " WHERE chat_id = %s AND user_id = %s AND expires >= %s",
-                (chat_id, user_id, self.store.clock()),
+                db, "SELECT state FROM dialogues WHERE key = %s AND expires >= %s", (key, self.store.clock())
             )
         )
-        if row is None:
-            return None
-        return Choice(chat_id, user_id, row[0], tuple(json.loads(row[1])), _lang(row[2]), row[3], row[4])
-
-    async def settle(self, chat_id: int, user_id: int) -> None:
-        await self.store.run(
-            lambda db: db.execute("DELETE FROM choices WHERE chat_id = %s AND user_id = %s", (chat_id, user_id))
-        )
+        return None if row is None else str(row[0])
 
     async def answered(self, reply: Answered) -> None:
         row = (reply.chat_id, reply.message_id, reply.question[:1000], reply.lang, reply.kind, reply.entry_id,
-               reply.user_id, reply.question_message_id, reply.at)  # fmt: skip
+               reply.user_id, reply.question_message_id, reply.at, json.dumps(reply.options))  # fmt: skip
         await self.store.run(
             lambda db: db.execute(
-                f"INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                f"INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (chat_id, message_id) DO UPDATE SET question = excluded.question,"
                 " lang = excluded.lang, kind = excluded.kind, entry_id = excluded.entry_id,"
-                " user_id = excluded.user_id, question_message_id = excluded.question_message_id, at = excluded.at",
+                " user_id = excluded.user_id, question_message_id = excluded.question_message_id, at = excluded.at,"
+                " options = excluded.options",
                 row,
             )
         )
@@ -491,18 +478,18 @@ class _Conversations:
             )
         )
 
-    async def remember_language(self, user_id: int, lang: Lang) -> None:
+    async def remember_language(self, person: str, lang: Lang) -> None:
         now = self.store.clock()
         await self.store.run(
             lambda db: db.execute(
-                "INSERT INTO languages (user_id, lang, at) VALUES (%s, %s, %s)"
-                " ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, at = excluded.at",
-                (user_id, lang, now),
+                "INSERT INTO people (key, lang, at) VALUES (%s, %s, %s)"
+                " ON CONFLICT (key) DO UPDATE SET lang = excluded.lang, at = excluded.at",
+                (person, lang, now),
             )
         )
 
-    async def language(self, user_id: int) -> Lang | None:
-        row = await self.store.run(lambda db: _one(db, "SELECT lang FROM languages WHERE user_id = %s", (user_id,)))
+    async def language(self, person: str) -> Lang | None:
+        row = await self.store.run(lambda db: _one(db, "SELECT lang FROM people WHERE key = %s", (person,)))
         return None if row is None else _lang(row[0])
 
 

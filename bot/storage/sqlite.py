@@ -34,7 +34,6 @@ from bot.language import Lang
 from bot.storage.migrations import migrations
 from bot.storage.store import (
     Answered,
-    Choice,
     Clock,
     Event,
     EventRow,
@@ -279,7 +278,7 @@ class SqliteStore:
         """Whether writes are waiting on a database another process holds."""
         return self._behind_since is not None
 
-    def user_hash(self, user_id: int | None) -> str:
+    def user_hash(self, user_id: int | str | None) -> str:
         """A stable pseudonym for a user id."""
         return pseudonym(self._key, user_id)
 
@@ -408,22 +407,23 @@ class SqliteStore:
             event.entry_id,
             json.dumps([[entry, score] for entry, score in event.candidates]),
             self.user_hash(event.user_id),
+            event.channel,
         )
 
     def _prune(self, db: sqlite3.Connection) -> None:
         now = self.now()
         life = self.lifetimes
-        db.execute("DELETE FROM choices WHERE expires < ?", (now,))
+        db.execute("DELETE FROM dialogues WHERE expires < ?", (now,))
         db.execute("DELETE FROM answers WHERE at < ?", (now - life.answer.total_seconds(),))
-        db.execute("DELETE FROM languages WHERE at < ?", (now - life.language.total_seconds(),))
+        db.execute("DELETE FROM people WHERE at < ?", (now - life.language.total_seconds(),))
         db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
         db.execute("DELETE FROM reviews WHERE expires < ?", (now,))
 
 
 def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
     db.executemany(
-        "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user, channel)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
@@ -468,7 +468,7 @@ class _Events:
         clause = f" AND kind IN ({','.join('?' * len(kinds))})" if kinds else ""
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, user FROM events"
+                "SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, user, channel FROM events"
                 f" WHERE at >= ?{clause} ORDER BY id",
                 (_epoch(since), *kinds),
             ).fetchall()
@@ -484,6 +484,7 @@ class _Events:
                 entry_id=row[6],
                 candidates=tuple((str(e), float(s)) for e, s in json.loads(row[7] or "[]")),
                 user=row[8],
+                channel=row[9],
             )
             for row in rows
         ]
@@ -529,57 +530,35 @@ class _Conversations:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
-    async def offer(self, choice: Choice) -> None:
-        row = (choice.chat_id, choice.user_id, choice.message_id, json.dumps(choice.options), choice.lang,
-               choice.question, _epoch(choice.expires))  # fmt: skip
+    async def keep(self, key: str, state: str, expires: datetime) -> None:
+        row = (key, state, _epoch(expires))
 
         def work(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT OR REPLACE INTO choices (chat_id, user_id, message_id, options, lang, question, expires)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+            db.execute("INSERT OR REPLACE INTO dialogues (key, state, expires) VALUES (?, ?, ?)", row)
 
         await self.store.write(work)
 
-    async def pending(self, chat_id: int, user_id: int) -> Choice | None:
+    async def recall(self, key: str) -> str | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT message_id, options, lang, question, expires FROM choices"
-                " WHERE chat_id = ? AND user_id = ? AND expires >= ?",
-                (chat_id, user_id, self.store.now()),
+                "SELECT state FROM dialogues WHERE key = ? AND expires >= ?", (key, self.store.now())
             ).fetchone()
         )
-        if row is None:
-            return None
-        lang: Lang = "en" if row[2] == "en" else "zh"
-        return Choice(chat_id, user_id, row[0], tuple(json.loads(row[1])), lang, row[3], _moment(row[4]))
-
-    async def settle(self, chat_id: int, user_id: int) -> None:
-        def work(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM choices WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
-
-        await self.store.write(work)
+        return None if row is None else str(row[0])
 
     async def answered(self, reply: Answered) -> None:
         row = (reply.chat_id, reply.message_id, reply.question[:1000], reply.lang, reply.kind, reply.entry_id,
-               reply.user_id, reply.question_message_id, _epoch(reply.at))  # fmt: skip
+               reply.user_id, reply.question_message_id, _epoch(reply.at), json.dumps(reply.options))  # fmt: skip
 
         def work(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT OR REPLACE INTO answers (chat_id, message_id, question, lang, kind, entry_id, user_id,"
-                " question_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+            db.execute(f"INSERT OR REPLACE INTO answers ({_ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
 
         await self.store.write(work)
 
     async def reply(self, chat_id: int, message_id: int) -> Answered | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
-                " FROM answers WHERE chat_id = ? AND message_id = ?",
-                (chat_id, message_id),
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
             ).fetchone()
         )
         return _answered(row)
@@ -587,35 +566,39 @@ class _Conversations:
     async def reply_to(self, chat_id: int, question_message_id: int) -> Answered | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
-                " FROM answers WHERE chat_id = ? AND question_message_id = ? ORDER BY at DESC LIMIT 1",
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE chat_id = ? AND question_message_id = ?"
+                " ORDER BY at DESC LIMIT 1",
                 (chat_id, question_message_id),
             ).fetchone()
         )
         return _answered(row)
 
-    async def remember_language(self, user_id: int, lang: Lang) -> None:
+    async def remember_language(self, person: str, lang: Lang) -> None:
         now = self.store.now()
 
         def work(db: sqlite3.Connection) -> None:
-            db.execute("INSERT OR REPLACE INTO languages (user_id, lang, at) VALUES (?, ?, ?)", (user_id, lang, now))
+            db.execute("INSERT OR REPLACE INTO people (key, lang, at) VALUES (?, ?, ?)", (person, lang, now))
 
         await self.store.write(work)
 
-    async def language(self, user_id: int) -> Lang | None:
+    async def language(self, person: str) -> Lang | None:
         row = await self.store.read(
-            lambda db: db.execute("SELECT lang FROM languages WHERE user_id = ?", (user_id,)).fetchone()
+            lambda db: db.execute("SELECT lang FROM people WHERE key = ?", (person,)).fetchone()
         )
         if row is None:
             return None
         return "en" if row[0] == "en" else "zh"
 
 
+_ANSWER_COLUMNS = "chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at, options"
+
+
 def _answered(row: tuple[Any, ...] | None) -> Answered | None:
     if row is None:
         return None
     lang: Lang = "en" if row[3] == "en" else "zh"
-    return Answered(row[0], row[1], row[2], lang, row[4], row[5], row[6], row[7], _moment(row[8]))
+    options = tuple(str(option) for option in json.loads(row[9] or "[]"))
+    return Answered(row[0], row[1], row[2], lang, row[4], row[5], row[6], row[7], _moment(row[8]), options)
 
 
 class _Deliveries:

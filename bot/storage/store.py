@@ -37,8 +37,9 @@ def holder_name() -> str:
 class Lifetimes:
     """How long each kind of state lasts."""
 
-    choice: timedelta = timedelta(minutes=10)
-    """A "did you mean" can be answered with a number for this long; after it, a number is a question again."""
+    context: timedelta = timedelta(minutes=10)
+    """What the last reply offered and what the last answer was about last this long: a number, 详细点
+    or 那茶叶呢 within it is read against them; after it, each message is a question of its own."""
     answer: timedelta = timedelta(days=30)
     """The question behind an answer is kept this long, for its 👍/👎 and its full-text button."""
     holder: timedelta = timedelta(seconds=10)
@@ -48,7 +49,7 @@ class Lifetimes:
     review: timedelta = timedelta(minutes=30)
     """An admin's review of an FAQ upload can be applied for this long."""
     language: timedelta = timedelta(days=90)
-    """The language a user last wrote in is remembered this long."""
+    """The language a person last wrote in is remembered this long."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,16 @@ class Event:
     """Something worth an admin's attention, as a handler reports it."""
 
     kind: str
-    """`answered`, `asked_back`, `unanswered`, `small_talk`."""
+    """`answered`, `asked_back`, `unanswered`, `small_talk`, `chosen`, `more`, `wrong`."""
     chat_type: str
     lang: str
     question: str
-    user_id: int | None
+    user_id: int | str | None
+    """Who asked, within the channel: stored only as a keyed hash."""
     entry_id: str | None = None
     candidates: tuple[tuple[str, float], ...] = ()
+    channel: str = "telegram"
+    """The front end: `telegram`, `console`, `web`, `wechat`."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class EventRow:
     entry_id: str | None
     candidates: tuple[tuple[str, float], ...]
     user: str
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -93,21 +98,9 @@ class VoteRow:
 
 
 @dataclass(frozen=True)
-class Choice:
-    """A "did you mean" waiting for the asker to pick an option, by button or by number."""
-
-    chat_id: int
-    user_id: int
-    message_id: int
-    options: tuple[str, ...]
-    lang: Lang
-    question: str
-    expires: datetime
-
-
-@dataclass(frozen=True)
 class Answered:
-    """A reply the bot sent: the question behind it, for its votes, its full-text button and edits."""
+    """A reply the bot sent: the question behind it, for its votes, its full-text button, edits, and a
+    number sent as a reply to it."""
 
     chat_id: int
     message_id: int
@@ -118,6 +111,8 @@ class Answered:
     user_id: int | None = None
     question_message_id: int | None = None
     at: datetime = field(default_factory=utc_now)
+    options: tuple[str, ...] = ()
+    """The numbered options it offered, as `entry:<id>` or `line:<id>`."""
 
 
 @dataclass(frozen=True)
@@ -179,16 +174,14 @@ class Votes(Protocol):
 
 
 class Conversations(Protocol):
-    """What a conversation needs to remember across messages and restarts."""
+    """What a conversation needs to remember across messages and restarts. What a conversation's state
+    means is the conversation layer's business (`bot.conversation`): here it is a document with a key."""
 
-    async def offer(self, choice: Choice) -> None:
-        """Remember a "did you mean" as the pending choice of its asker in its chat (replacing any)."""
+    async def keep(self, key: str, state: str, expires: datetime) -> None:
+        """Keep a conversation's state (replacing any) until `expires`."""
 
-    async def pending(self, chat_id: int, user_id: int) -> Choice | None:
-        """The asker's pending choice in a chat, if it has not expired."""
-
-    async def settle(self, chat_id: int, user_id: int) -> None:
-        """Forget the pending choice: it was answered, or another question came."""
+    async def recall(self, key: str) -> str | None:
+        """A conversation's state, if kept and not expired."""
 
     async def answered(self, reply: Answered) -> None:
         """Remember the question behind a reply."""
@@ -199,11 +192,11 @@ class Conversations(Protocol):
     async def reply_to(self, chat_id: int, question_message_id: int) -> Answered | None:
         """The reply the bot gave to a question message (to edit it when the question is edited)."""
 
-    async def remember_language(self, user_id: int, lang: Lang) -> None:
-        """Remember the language a user last wrote in."""
+    async def remember_language(self, person: str, lang: Lang) -> None:
+        """Remember the language a person (`telegram:<user id>`) last wrote in."""
 
-    async def language(self, user_id: int) -> Lang | None:
-        """The language a user last wrote in, if known."""
+    async def language(self, person: str) -> Lang | None:
+        """The language a person last wrote in, if known."""
 
 
 class Deliveries(Protocol):
@@ -264,7 +257,7 @@ class Store(Protocol):
 
     @property
     def conversations(self) -> Conversations:
-        """Pending choices, the questions behind replies, users' languages."""
+        """Conversations' state, the questions behind replies, people's languages."""
 
     @property
     def deliveries(self) -> Deliveries:
@@ -307,7 +300,7 @@ class Store(Protocol):
     async def healthy(self) -> tuple[bool, str]:
         """Whether the database answers, with one line saying so."""
 
-    def user_hash(self, user_id: int | None) -> str:
+    def user_hash(self, user_id: int | str | None) -> str:
         """A stable pseudonym for a user id; the id cannot be recovered from it."""
 
     async def follow_versions(self, on_version: Callable[[int], Awaitable[None]], stop: Callable[[], bool]) -> None:

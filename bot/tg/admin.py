@@ -1,10 +1,11 @@
 """Telegram handlers for the admins' commands: /stats, /unanswered, /reload (the FAQ's own
 commands are in `bot.tg.admin_faq`).
 
-`admin_only` wraps each: anyone not in ADMIN_IDS is told the command is for admins; an
-admin using one in a group gets the result in a private chat (the group sees one line,
-never users' questions or figures). A command's result is HTML text, text with buttons,
-or a file (a photo or a document). Admins read the bot in their own language.
+`admin_only` wraps each: anyone not in ADMIN_IDS is told the command is for admins (in a
+private chat; in a group they get no answer at all); an admin using one in a group gets the
+result in a private chat (the group sees one line, never users' questions or figures). A
+command's result is HTML text, text with buttons, or a file (a photo or a document). Admins read
+the bot in their own language.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def admin_only(report: AdminReport) -> Callable[[Update, Context], Coroutine[Any
             return
         lang = await user_lang(update, context)
         if user is None or not context.bot_data.is_admin(user.id):
-            await message.reply_text(say("admins_only", lang))
+            if not in_group(update):  # in a group, a refusal would only be noise for everyone there
+                await message.reply_text(say("admins_only", lang))
             return
         result = await report(update, context, lang)
         if result is None:

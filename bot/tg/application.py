@@ -105,6 +105,7 @@ COMMAND_HANDLERS: dict[str, Callable[[Update, Context], Coroutine[Any, Any, None
 BUTTON_HANDLERS: dict[Kind, Callable[[Update, Context], Coroutine[Any, Any, None]]] = {
     Kind.CHOICE: buttons.choice,
     Kind.FULL: buttons.full_text,
+    Kind.MENU_FULL: buttons.full_text,
     Kind.ENTRY: buttons.entry,
     Kind.MENU_ENTRY: buttons.menu,
     Kind.LINE: buttons.menu,
@@ -152,12 +153,9 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .context_types(context_types)
         .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                # quote the question answered: with several questions in a row, each answer says whose it is
-                do_quote=True,
-            )
+            # PTB quotes the question answered in groups (where it says whose answer it is) and not in
+            # private chats (where it only takes room)
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         .concurrent_updates(CONCURRENT_UPDATES)
         .rate_limiter(limiter)
@@ -167,25 +165,27 @@ def build_application(
     application = builder.build()
     assert isinstance(application, BotApplication)
     application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq)
-    add_handlers(application)
+    add_handlers(application, settings.admin_ids)
     return application
 
 
-def add_handlers(application: BotApplication) -> None:
+def add_handlers(application: BotApplication, admins: frozenset[int] = frozenset()) -> None:
     """Every handler of the bot, in the order they are tried."""
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new = filters.UpdateType.MESSAGE
+    # a photo's caption is asked like a text; a document is an FAQ upload only from an admin
+    written = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
     application.add_handlers([CommandHandler(name, handler) for name, handler in COMMAND_HANDLERS.items()])
     application.add_handlers(
         [
             MessageHandler(
                 new & filters.COMMAND & (private | filters.Regex(_ADDRESSED_COMMAND)), handlers.unknown_command
             ),
-            MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
-            MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, handlers.group_text),
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND, handlers.edited),
-            MessageHandler(new & private & filters.Document.ALL, admin_faq.upload),
+            MessageHandler(new & private & filters.Document.ALL & filters.User(admins), admin_faq.upload),
+            MessageHandler(new & private & written, handlers.private_text),
+            MessageHandler(new & groups & written, handlers.group_text),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & written, handlers.edited),
             MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),
             *(CallbackQueryHandler(handler, pattern=pattern(kind)) for kind, handler in BUTTON_HANDLERS.items()),
             InlineQueryHandler(handlers.inline_query),
