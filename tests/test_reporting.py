@@ -68,6 +68,16 @@ class TestUnanswered:
         assert set(groups[0].variants) == {"孝昌县的GDP是多少？", "孝昌縣GDP是多少"}
         assert groups[1].asked_back == 1
 
+    def test_bare_numbers_are_not_listed_and_long_questions_are_cut(self) -> None:
+        """A lone 2 (a pick that came too late) is no question the FAQ lacks; a long question shows its start."""
+        long = "我想请问一下，" * 20
+        groups = unanswered([_row("unanswered", "2"), _row("unanswered", "２"), _row("unanswered", long)])
+        assert [g.question for g in groups] == [long]
+        line = render_unanswered(groups, {}).splitlines()[0]
+        assert line.startswith("   1× 我想请问一下，")
+        assert line.endswith("…")
+        assert len(line) < 80
+
     def test_text_and_csv(self) -> None:
         """The text lists counts and variants; the CSV is one table with a header."""
         groups = unanswered(ROWS)

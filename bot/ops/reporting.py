@@ -31,6 +31,8 @@ TOP = 5
 """Measures listed as the most asked."""
 GROUPS = 10
 """Unanswered questions listed."""
+SHOWN_CHARS = 60
+"""An unanswered question longer than this is cut: a report line is for recognising it, not reading it."""
 
 QUESTION_KINDS = ("answered", "asked_back", "unanswered")
 """The usage log's kinds that are questions (small talk is not)."""
@@ -103,7 +105,8 @@ def _key(question: str) -> str:
 
 def unanswered(events: Sequence[EventRow], limit: int = GROUPS) -> list[Group]:
     """Questions declined or asked back about, near duplicates grouped, most frequent first."""
-    rows = [row for row in events if row.kind in ("unanswered", "asked_back")]
+    # a bare number ("2") is a pick that came too late, not a question the FAQ is missing
+    rows = [row for row in events if row.kind in ("unanswered", "asked_back") and not _bare_number(row.question)]
     asked = Counter(row.question for row in rows)
     kinds = {row.question: row.kind for row in rows}
     best = {row.question: row.candidates for row in rows}
@@ -146,6 +149,14 @@ def render_stats(report: Stats, titles: Mapping[str, str], lang: Lang = "zh") ->
     return "\n".join(lines)
 
 
+def _bare_number(question: str) -> bool:
+    return question.strip().rstrip(".。)）").isdigit()
+
+
+def _cut(question: str) -> str:
+    return question if len(question) <= SHOWN_CHARS else question[: SHOWN_CHARS - 1] + "…"
+
+
 def render_unanswered(groups: Sequence[Group], titles: Mapping[str, str], lang: Lang = "zh") -> str:
     """The grouped questions as plain text: count, question, how else it was typed, nearest entry."""
     if not groups:
@@ -153,9 +164,9 @@ def render_unanswered(groups: Sequence[Group], titles: Mapping[str, str], lang: 
     lines = []
     for group in groups:
         note = say("unanswered_asked_back", lang, count=group.asked_back) if group.asked_back else ""
-        lines.append(f"{group.count:>4}× {group.question}{note}")
+        lines.append(f"{group.count:>4}× {_cut(group.question)}{note}")
         if group.variants:
-            lines.append(f"      {say('unanswered_also', lang)}{' / '.join(group.variants[:3])}")
+            lines.append(f"      {say('unanswered_also', lang)}{' / '.join(_cut(v) for v in group.variants[:3])}")
         if group.candidates:
             nearest = group.candidates.most_common(1)[0][0]
             lines.append(f"      {say('unanswered_nearest', lang)}{titles.get(nearest, nearest)}")
