@@ -11,7 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.ops.cli import ask_command, chat_command, diff_command, eval_command, report_command, validate_command
+from bot.ops.cli import (
+    ask_command,
+    chat_command,
+    diff_command,
+    eval_command,
+    followups_command,
+    report_command,
+    validate_command,
+)
 from bot.ops.health import check as check_health
 from bot.ops.settings import Settings, SettingsError
 
@@ -35,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
     evaluate.add_argument(
         "--heldout-figures", action="store_true", help="also print the held-out part's figures (never its questions)"
+    )
+    evaluate.add_argument(
+        "--sealed-figures",
+        action="store_true",
+        help="also print the sealed part's follow-up figures (run once, at the end)",
     )
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     report = commands.add_parser("report", help="statistics and unanswered questions from DATA_DIR")
@@ -63,13 +76,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": lambda: chat_command(settings),
         "ask": lambda: ask_command(settings, args.questions, as_json=args.json),
         "validate": lambda: validate_command(args.path or settings.faq_file),
-        "eval": lambda: eval_command(
-            settings,
-            args.tuning,
-            args.heldout,
-            misses=args.misses,
-            sweep_thresholds=args.sweep,
-            show_heldout=args.heldout_figures,
+        "eval": lambda: (
+            eval_command(
+                settings,
+                args.tuning,
+                args.heldout,
+                misses=args.misses,
+                sweep_thresholds=args.sweep,
+                show_heldout=args.heldout_figures,
+            )
+            or followups_command(
+                settings,
+                args.tuning.parent,
+                misses=args.misses,
+                heldout=args.heldout_figures,
+                sealed=args.sealed_figures,
+            )
         ),
         "health": lambda: health_command(settings),
         "report": lambda: report_command(settings, days=args.days, as_csv=args.csv, png=args.png),

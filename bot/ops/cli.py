@@ -25,6 +25,7 @@ from bot.faq.review import review
 from bot.language import LANGS, Lang
 from bot.ops.chart import chart_data, draw
 from bot.ops.evaluation import evaluate, format_report, load_questions, sweep
+from bot.ops.followups import evaluate_followups, format_followups, load_followups, part_files
 from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
@@ -168,6 +169,24 @@ def eval_command(
         )
         print(f"  right {tally.correct}/{tally.answerable}, handled {tally.handled}/{tally.rest}, "
               f"confident wrong {tally.confident_wrong}/{tally.total}")  # fmt: skip
+    return 0
+
+
+def followups_command(settings: Settings, folder: Path, *, misses: bool, heldout: bool, sealed: bool) -> int:
+    """Print the follow-up figures (two turns through the conversation layer) of the tuning part, and of
+    the held-out and sealed parts only when asked for, figures only."""
+    brain = _brain(settings.faq_file)
+    if brain is None:
+        return 1
+    parts = ["tuning", *(["held-out"] if heldout else []), *(["sealed"] if sealed else [])]
+    for part in parts:
+        followups = load_followups(part_files(folder, part))
+        if not followups:
+            continue
+        report = evaluate_followups(brain, followups)
+        # only the tuning part is ever shown pair by pair
+        name = f"{part} follow-ups ({len(followups)} pairs, second turn)"
+        print(format_followups(name, report, show_misses=misses and part == "tuning"))
     return 0
 
 
