@@ -8,15 +8,15 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.conversation.replies import Said
+from bot.conversation.state import Who
+from bot.conversation.turns import said_for
 from bot.core.brain import Brain
 from bot.core.focus import Focus
 from bot.core.normalise import detect_language, fold, query_units, stop_spans
 from bot.core.reply import answer_reply, full_reply, render_plain
 from bot.faq.knowledge import LIMITS, MAX_LIST_ITEMS, English, Entry, Figure, ItemList, Unexplained
 from bot.language import LANGS, Lang
-from bot.conversation.replies import Said
-from bot.conversation.state import Who
-from bot.conversation.turns import said_for
 from bot.tg.markup import MAX_MESSAGE, render, telegram_length
 from tests.conftest import FAQ
 

@@ -19,22 +19,26 @@ Intent = Literal["more", "wrong", "thanks"]
 
 CUES: dict[Intent, tuple[str, ...]] = {
     "wrong": (
-        "不对", "不是", "错了", "搞错", "答错", "答非所问", "不相关", "没回答", "没答", "文不对题",
-        "wrong", "incorrect", "not what", "not it", "not right", "not the", "isn't it", "nope", "no", "irrelevant",
-        "mistaken",
+        "不对", "不是", "(?<!不)错", "答非所问", "不相关", "没答", "没回答", "跑题", "离题", "不准确", "不正确", "误解",
+        "没懂", "没明白", "不沾边", "牛头不对马嘴", "驴唇不对马嘴",
+        "wrong", "incorrect", "not correct", "not what", "isn't what", "wasn't what", "not it", "not right",
+        "not quite", "not the", "isn't it", "nope", "no", "irrelevant", "mistaken", "misunderstood", "misunderstand",
+        "off topic", "doesn't answer", "does not answer", "didn't answer", "did not answer", "not looking for",
     ),
     "more": (
-        "详细", "详情", "细", "具体", "展开", "多说", "多讲", "多介绍", "继续", "接着", "全文", "原文", "完整", "全部",
-        "更多", "more", "detail", "details", "detailed", "elaborate", "expand", "full", "continue", "go on",
-        "further", "whole", "longer", "everything",
+        "详细", "详情", "细", "具体", "展开", "多说", "多讲", "多介绍", "再说", "继续", "接着", "然后", "还有",
+        "全文", "原文", "完整", "全部", "更多",
+        "more", "detail", "details", "detailed", "elaborate", "expand", "full", "continue", "go on", "keep going",
+        "and then", "else", "further", "whole", "longer", "everything",
     ),
     "thanks": ("谢", "感谢", "thank", "thanks", "thx", "ty", "cheers", "appreciate", "appreciated"),
 }  # fmt: skip
-"""What each kind of message says, written folded; the first kind found in a message wins."""
+"""What each kind of message says, as patterns over the folded message; the first kind found wins
+(不错, "not bad", is praise: no cue)."""
 
 QUIET_ZH = frozenset(
     "说讲再一点些下可以能请吗呢吧啊哈呀了的得地我你您问这那个意思给多还有什么是看内容回答介绍告诉嗯哦噢喔好懂明白知道"
-    "收到行啦嘛就都很太非常呗清楚儿他她它们下吧就要想把其实刚才解"
+    "收到行啦嘛就都很太非常呗清楚儿他她它们吧就要想把其实刚才解完全也根本样像理怎做发案到子上搞节些误"
 )
 """Characters that may stand beside a cue without making the message a question: they name nothing."""
 QUIET_EN = frozenset((
@@ -43,11 +47,13 @@ QUIET_EN = frozenset((
     "for", "meant", "mean", "ok", "okay", "got", "so", "much", "very", "lot", "on", "text", "of", "and", "but",
     "not", "wanted", "want", "to", "know", "see", "read", "say", "said", "one", "your", "just", "more", "really",
     "all", "oh", "ah", "great", "good", "nice", "hmm", "well", "there", "here", "be", "again", "sorry", "yes",
-    "think", "don't", "dont", "do", "question", "info", "information", "explain", "way", "u", "pls",
+    "think", "don't", "dont", "do", "does", "question", "info", "information", "explain", "way", "u", "pls",
+    "something", "else", "in", "paragraph", "quite", "completely", "totally", "still", "at", "actually", "i'm",
+    "im", "we", "looking",
 ))  # fmt: skip
 """English words that may stand beside a cue without making the message a question."""
 
-MAX_CHARS = 30
+MAX_CHARS = 40
 """Longer messages are questions, whatever they hold."""
 
 _WORD = re.compile(r"[a-z']+|[\u3400-\u9fff]|\d+")
@@ -62,7 +68,7 @@ def intent(text: str) -> Intent | None:
         rest = folded
         found = False
         for cue in sorted(cues, key=len, reverse=True):
-            pattern = re.escape(cue) if _is_han(cue) else rf"\b{re.escape(cue)}\b"
+            pattern = cue if not cue.isascii() else rf"\b{re.escape(cue)}\b"
             rest, count = re.subn(pattern, " ", rest)
             found = found or count > 0
         if found and all(_quiet(word) for word in _WORD.findall(rest)):
