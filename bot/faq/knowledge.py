@@ -900,10 +900,10 @@ def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Fi
                 value = None
         if value is None:
             problems.add(
-                value_node, f"figure value {value_node.value!r} of {name} must be a number such as 875 or 36.5"
+                value_node, f"figure value {value_node.value!r} of {name} must be a number such as 12 or 3.5"
             )
     elif value_node is not None:
-        problems.add(value_node, f"figure value of {name} must be a number such as 875 or 36.5")
+        problems.add(value_node, f"figure value of {name} must be a number such as 12 or 3.5")
     texts: dict[str, str | None] = {
         key: _text(keys[key], problems, f"figure {key} of {name}", LIMITS["figure"].of("en" if key == "en" else "zh"))
         for key in ("unit", "what", "en")
