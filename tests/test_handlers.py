@@ -601,15 +601,15 @@ class TestGroups:
         assert "reply to this message with a number, or tap a button" in bot.api.texts()[-1]
 
     async def test_a_number_replying_to_the_bots_message_picks_for_whoever_sent_it(self, bot: Harness) -> None:
-        """Another member's 2, sent as a reply to someone's question back, answers that member with option 2;
-        the asker's own choice still waits."""
+        """Another member's 2, sent as a reply to someone's question back, answers that member with option 2,
+        in their own language; the asker's own choice still waits."""
         await bot.text("/ask Fengshan", chat_id=GROUP, user=EN_USER)
         asked = bot.last_message()
         replied = {"message_id": asked["message_id"], "date": 0, "from": BOT,
                    "chat": {"id": GROUP, "type": "supergroup"}, "text": asked["text"]}  # fmt: skip
         await bot.text("2", chat_id=GROUP, user=OTHER, reply_to=replied)
         answer = bot.api.sent()[-1]
-        assert answer["text"].startswith("<b>Mobilising everyone</b>")
+        assert answer["text"].startswith("<b>群众全员发动</b>")
         assert answer["reply_parameters"]["message_id"] != asked["message_id"]
         await bot.text("1", chat_id=GROUP, user=EN_USER, reply_to=replied)
         assert bot.api.texts()[-1].startswith("<b>Three intos and four on-behalfs</b>")

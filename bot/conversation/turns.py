@@ -136,7 +136,7 @@ class Conversation:
             return Said("too-long", lang, text=say("too_long", lang))
         context = await self._recall(who)
         if not edited:
-            offer = await self._offer_of(replying_to) if replying_to is not None else None
+            offer = await self._offer_of(replying_to, who, lang) if replying_to is not None else None
             for offered in (offer, context.offer):
                 number = picked(text, len(offered.options)) if offered is not None else None
                 if offered is not None and number is not None:
@@ -329,12 +329,14 @@ class Conversation:
             log.warning("reply to %s/%s not read: %s", chat_id, question_message_id, error)
             return None
 
-    async def _offer_of(self, message: tuple[int, int]) -> Offer | None:
-        """The numbered options of a reply the bot sent, for a number sent as a reply to it."""
+    async def _offer_of(self, message: tuple[int, int], who: Who, lang: Lang) -> Offer | None:
+        """The numbered options of a reply the bot sent, for a number sent as a reply to it: in their
+        own language for whoever picks from someone else's message."""
         known = await self.reply(*message)
         if known is None or not known.options:
             return None
-        return Offer(known.options, known.question, known.lang)
+        mine = who.user is not None and str(known.user_id) == who.user
+        return Offer(known.options, known.question, known.lang if mine else lang)
 
     # ------------------------------------------------------------------ the store
 

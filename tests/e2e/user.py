@@ -131,6 +131,18 @@ class TelegramUser:
     def say(self, text: str) -> None:
         self._post("/sendMessage", self._message(text))
 
+    def reply(self, text: str, to: dict[str, Any], bot: dict[str, Any]) -> None:
+        """Send a text as a reply to one of the bot's messages (`bot` is the bot's user, from getMe)."""
+        replied = {"message_id": to["message_id"], "from": bot, "chat": self.chat, "date": int(time.time()),
+                   "text": to.get("text", "")}  # fmt: skip
+        self._post("/sendMessage", {**self._message(text), "reply_to_message": replied})
+
+    def photo(self, caption: str) -> None:
+        """Send a photo with a caption (the emulator hands the message on as it is given)."""
+        message = {key: value for key, value in self._message("").items() if key != "text"}
+        sizes = [{"file_id": "photo1", "file_unique_id": "photo1", "width": 90, "height": 90}]
+        self._post("/sendMessage", {**message, "photo": sizes, "caption": caption})
+
     def said(self, text: str) -> dict[str, Any]:
         """Send a text message and return it as the bot receives it, message_id included (polling only)."""
         self.say(text)
