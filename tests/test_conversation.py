@@ -119,6 +119,13 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous("回乡青年党员有多少", "act-returnees"))
         assert decision.kind != "answer"
 
+    def test_a_term_the_message_names_keeps_its_own_reading(self, brain: Brain) -> None:
+        """五问是什么 after a question about rice prices is still "the article names 五问 but does not explain it"."""
+        decision = follow(brain.matcher, "五问是什么", Previous("太子米多少钱一斤", "act-everyone"))
+        assert decision.kind == "unexplained"
+        assert decision.gap is not None
+        assert decision.gap.entry.id == "system-quality"
+
     def test_a_question_of_its_own_keeps_its_own_answer(self, brain: Brain) -> None:
         """那村干部全员培训采取什么方式 after another answer is answered as asked."""
         decision = follow(brain.matcher, "那村干部全员培训采取什么方式", Previous("龙头企业有多少家", "act-everyone"))

@@ -78,9 +78,19 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     within = matcher.decide(read, lang)
     if within.kind == "small-talk" or _asks_elsewhere(matcher, message, mine, within, lang):
         return None
+    if _names_subject(mine) and _found_its_own(alone, within):
+        return None
     if _better(within, alone, asks=asks, lacks_subject=not _names_subject(mine)):
         return replace(within, question=read)
     return None
+
+
+def _found_its_own(alone: Decision, within: Decision) -> bool:
+    """Whether the message alone already points somewhere the reading against the previous question
+    leaves: a term it names that the article does not explain (五问), or candidates without that entry."""
+    if alone.gap is not None and alone.gap.term is not None:
+        return True
+    return alone.kind != "decline" and within.answered not in {c.entry for c in alone.candidates}
 
 
 def _asks_elsewhere(matcher: Matcher, message: str, mine: Reading, within: Decision, lang: Lang) -> bool:
