@@ -899,9 +899,7 @@ def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Fi
             except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                 value = None
         if value is None:
-            problems.add(
-                value_node, f"figure value {value_node.value!r} of {name} must be a number such as 12 or 3.5"
-            )
+            problems.add(value_node, f"figure value {value_node.value!r} of {name} must be a number such as 12 or 3.5")
     elif value_node is not None:
         problems.add(value_node, f"figure value of {name} must be a number such as 12 or 3.5")
     texts: dict[str, str | None] = {
