@@ -173,6 +173,15 @@ class TestConversation:
         picked = await talk.hear(GROUP_MEMBER, "1", replying_to=(-100, 50))
         assert (picked.kind, picked.entry_id) == ("answer", asked.picks[0].id)
 
+    async def test_more_replying_to_an_answer_expands_that_answer_for_whoever_sends_it(
+        self, talk: Conversation
+    ) -> None:
+        """In a group, 详细点 sent as a reply to someone else's answer gives that answer's full text."""
+        answer = await talk.hear(Who("telegram", "-100", "7", group=True), "十分钟服务承诺是什么")
+        await talk.sent(answer, chat_id=-100, message_id=60, user_id=7)
+        full = await talk.hear(GROUP_MEMBER, "详细点", replying_to=(-100, 60))
+        assert (full.kind, full.entry_id) == ("full", "lead-ten-minutes")
+
     async def test_an_edited_message_is_a_question_of_its_own(self, talk: Conversation) -> None:
         """An edit to 2 after a question back is not a pick: it is read as the question 2."""
         await talk.hear(PERSON, "Fengshan")

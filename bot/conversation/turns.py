@@ -91,6 +91,22 @@ def _last(decision: Decision) -> Last | None:
     return Last(entry.id, decision.question, decision.lang, others)
 
 
+def _offer_of(replied: Answered, who: Who, lang: Lang) -> Offer | None:
+    """The numbered options of a reply the bot sent, for a number sent as a reply to it: in their own
+    language for whoever picks from someone else's message."""
+    if not replied.options:
+        return None
+    mine = who.user is not None and str(replied.user_id) == who.user
+    return Offer(replied.options, replied.question, replied.lang if mine else lang)
+
+
+def _last_of(replied: Answered) -> Last | None:
+    """The answer a message replies to, as what the conversation is about (详细点 replying to it)."""
+    if replied.kind != "answer" or replied.entry_id is None:
+        return None
+    return Last(replied.entry_id, replied.question, replied.lang)
+
+
 class Conversation:
     """Turns of conversations, their state kept in the store."""
 
@@ -134,27 +150,34 @@ class Conversation:
         lang = await self._hear_language(who, text)
         if len(text) > MAX_QUESTION_CHARS:
             return Said("too-long", lang, text=say("too_long", lang))
+        if edited:
+            return await self._question(who, Context(), text, lang)
         context = await self._recall(who)
-        if not edited:
-            offer = await self._offer_of(replying_to, who, lang) if replying_to is not None else None
-            for offered in (offer, context.offer):
-                number = picked(text, len(offered.options)) if offered is not None else None
-                if offered is not None and number is not None:
-                    return await self._picked(who, offered, number)
-            if context.last is not None:
-                follow = intent(text)
-                if follow == "more":
-                    return await self._more(who, context, context.last)
-                if follow == "wrong":
-                    return await self._wrong(who, context.last, text)
-                if follow == "thanks":
-                    await self._record(who, "small_talk", lang, text)
-                    return Said("small-talk", lang, Reply("small-talk", lang, say("talk_thanks", lang)), question=text)
-        return await self._question(who, context, text, lang, edited=edited)
+        replied = await self.reply(*replying_to) if replying_to is not None else None
+        if replied is not None:
+            # a reply to one of the bot's messages is about that message, whoever it was for
+            context = Context(_offer_of(replied, who, lang), _last_of(replied) or context.last)
+        if context.offer is not None and (number := picked(text, len(context.offer.options))) is not None:
+            return await self._picked(who, context.offer, number)
+        if context.last is not None and (said := await self._follow_up(who, context, context.last, text, lang)):
+            return said
+        return await self._question(who, context, text, lang)
 
-    async def _question(self, who: Who, context: Context, text: str, lang: Lang, *, edited: bool) -> Said:
+    async def _follow_up(self, who: Who, context: Context, last: Last, text: str, lang: Lang) -> Said | None:
+        """A message about the last answer rather than a question: more of it, others than it, thanks."""
+        follow = intent(text)
+        if follow == "more":
+            return await self._more(who, context, last)
+        if follow == "wrong":
+            return await self._wrong(who, last, text)
+        if follow == "thanks":
+            await self._record(who, "small_talk", lang, text)
+            return Said("small-talk", lang, Reply("small-talk", lang, say("talk_thanks", lang)), question=text)
+        return None
+
+    async def _question(self, who: Who, context: Context, text: str, lang: Lang) -> Said:
         brain = self._brain()
-        last = context.last if not edited else None
+        last = context.last
         previous = Previous(last.question, last.entry) if last is not None else None
         started = time.perf_counter()
         decision, reply = brain.respond(text, lang, previous)
@@ -328,15 +351,6 @@ class Conversation:
         except StoreError as error:
             log.warning("reply to %s/%s not read: %s", chat_id, question_message_id, error)
             return None
-
-    async def _offer_of(self, message: tuple[int, int], who: Who, lang: Lang) -> Offer | None:
-        """The numbered options of a reply the bot sent, for a number sent as a reply to it: in their
-        own language for whoever picks from someone else's message."""
-        known = await self.reply(*message)
-        if known is None or not known.options:
-            return None
-        mine = who.user is not None and str(known.user_id) == who.user
-        return Offer(known.options, known.question, known.lang if mine else lang)
 
     # ------------------------------------------------------------------ the store
 
