@@ -190,6 +190,44 @@ class TestDeliveries:
         await this.close()
 
 
+class TestReceipts:
+    async def test_a_message_is_taken_once_and_its_reply_kept_for_a_resend(self, store: Store) -> None:
+        """The first take of a message is the taker's to answer; a resend finds it taken, then settled
+        with the reply to give again, or with none (answered another way)."""
+        assert await store.receipts.take("wechat:msg:1") is None
+        pending = await store.receipts.take("wechat:msg:1")
+        assert pending is not None
+        assert (pending.holder, pending.settled, pending.reply) == (store.holder, False, None)
+        await store.receipts.settle("wechat:msg:1", "<reply>")
+        settled = await store.receipts.take("wechat:msg:1")
+        assert settled is not None
+        assert (settled.settled, settled.reply) == (True, "<reply>")
+        assert await store.receipts.get("wechat:msg:1") == settled
+        assert await store.receipts.take("wechat:msg:2") is None
+        await store.receipts.settle("wechat:msg:2", None)
+        other = await store.receipts.get("wechat:msg:2")
+        assert other is not None
+        assert (other.settled, other.reply) == (True, None)
+        assert await store.receipts.get("wechat:msg:3") is None
+
+    async def test_a_message_a_stopped_run_left_unsettled_is_the_next_runs(self, tmp_path: Path) -> None:
+        """SQLite (one process): a message taken by a run that stopped before settling it is taken by the
+        next run's resend; a settled one is not."""
+        last = SqliteStore(tmp_path)
+        await last.start()
+        assert await last.receipts.take("wechat:msg:4") is None
+        assert await last.receipts.take("wechat:msg:5") is None
+        await last.receipts.settle("wechat:msg:5", "answered")
+        await last.close()
+        this = SqliteStore(tmp_path)
+        await this.start()
+        assert await this.receipts.take("wechat:msg:4") is None
+        again = await this.receipts.take("wechat:msg:5")
+        assert again is not None
+        assert again.reply == "answered"
+        await this.close()
+
+
 class TestReplicas:
     """Two processes on one PostgreSQL database, as two replicas of the bot."""
 
@@ -212,6 +250,29 @@ class TestReplicas:
         assert [u.update_id for u in await second.deliveries.unhandled()] == [7]
         assert await second.deliveries.claim(7, second.holder)
         assert not await second.deliveries.claim(7, first.holder)
+        await first.close()
+        await second.close()
+
+    async def test_a_silent_replicas_message_goes_to_the_next_resend(self, postgres: PostgresServer) -> None:
+        """Replica A takes a message: B's resend finds it taken while A is alive, takes it once A has
+        been silent past the holder lifetime, and A then finds it B's."""
+        url = postgres.fresh_database()
+        first, second = PostgresStore(url), PostgresStore(url)
+        await first.start()
+        await second.start()
+        assert await first.receipts.take("wechat:msg:9") is None
+        held = await second.receipts.take("wechat:msg:9")
+        assert held is not None
+        assert held.holder == first.holder
+        for task in first._tasks:  # frozen: no more "alive", as after a SIGKILL
+            task.cancel()
+        silent_since = second.clock() - second.lifetimes.holder - timedelta(seconds=1)
+        await second.run(lambda db: db.execute("UPDATE holders SET seen = %s WHERE name = %s",
+                                               (silent_since, first.holder)))  # fmt: skip
+        assert await second.receipts.take("wechat:msg:9") is None
+        taken = await first.receipts.take("wechat:msg:9")
+        assert taken is not None
+        assert taken.holder == second.holder
         await first.close()
         await second.close()
 

@@ -41,6 +41,7 @@ from bot.storage.store import (
     Inbound,
     Lifetimes,
     PendingReview,
+    Receipt,
     StoreBusy,
     StoreError,
     Version,
@@ -93,6 +94,7 @@ class PostgresStore:
         self.votes = _Votes(self)
         self.conversations = _Conversations(self)
         self.deliveries = _Deliveries(self)
+        self.receipts = _Receipts(self)
         self.versions = _Versions(self)
         self.reviews = _Reviews(self)
 
@@ -310,6 +312,7 @@ class PostgresStore:
         await db.execute("DELETE FROM people WHERE at < %s", (now - life.language,))
         await db.execute("DELETE FROM inbox WHERE done < %s", (now - life.handled,))
         await db.execute("DELETE FROM reviews WHERE expires < %s", (now,))
+        await db.execute("DELETE FROM receipts WHERE at < %s", (now - life.resend,))
         await db.execute("DELETE FROM holders WHERE seen < %s", (now - life.handled,))
 
 
@@ -552,6 +555,53 @@ class _Deliveries:
             )
         )
         return [Inbound(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+class _Receipts:
+    """Receipts shared by replicas: a message stays with the replica that took it while that replica is
+    alive; one that stopped saying so without settling it loses it to the next resend."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    async def take(self, key: str) -> Receipt | None:
+        store = self.store
+        now, alive = store.clock(), store.clock() - store.lifetimes.holder
+
+        async def work(db: Connection) -> Receipt | None:
+            cursor = await db.execute(
+                "INSERT INTO receipts (key, holder, at) VALUES (%s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                (key, store.holder, now),
+            )
+            if cursor.rowcount == 1:
+                return None
+            cursor = await db.execute(
+                "UPDATE receipts SET holder = %s, at = %s WHERE key = %s AND NOT settled AND holder <> %s"
+                " AND holder NOT IN (SELECT name FROM holders WHERE seen >= %s)",
+                (store.holder, now, key, store.holder, alive),
+            )
+            if cursor.rowcount == 1:
+                return None
+            return _receipt(await _one(db, f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = %s", (key,)))
+
+        return await store.run(work)
+
+    async def settle(self, key: str, reply: str | None) -> None:
+        await self.store.run(
+            lambda db: db.execute("UPDATE receipts SET settled = TRUE, reply = %s WHERE key = %s", (reply, key))
+        )
+
+    async def get(self, key: str) -> Receipt | None:
+        return _receipt(
+            await self.store.run(lambda db: _one(db, f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = %s", (key,)))
+        )
+
+
+_RECEIPT_COLUMNS = "key, holder, at, settled, reply"
+
+
+def _receipt(row: tuple[Any, ...] | None) -> Receipt | None:
+    return None if row is None else Receipt(row[0], row[1], row[2], bool(row[3]), row[4])
 
 
 class _Versions:

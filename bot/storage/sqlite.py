@@ -40,6 +40,7 @@ from bot.storage.store import (
     Inbound,
     Lifetimes,
     PendingReview,
+    Receipt,
     StoreBusy,
     StoreError,
     Version,
@@ -115,6 +116,7 @@ class SqliteStore:
         self.votes = _Votes(self)
         self.conversations = _Conversations(self)
         self.deliveries = _Deliveries(self)
+        self.receipts = _Receipts(self)
         self.versions = _Versions(self)
         self.reviews = _Reviews(self)
 
@@ -418,6 +420,7 @@ class SqliteStore:
         db.execute("DELETE FROM people WHERE at < ?", (now - life.language.total_seconds(),))
         db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
         db.execute("DELETE FROM reviews WHERE expires < ?", (now,))
+        db.execute("DELETE FROM receipts WHERE at < ?", (now - life.resend.total_seconds(),))
 
 
 def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -659,6 +662,47 @@ class _Deliveries:
             ).fetchall()
         )
         return [Inbound(r[0], r[1], _moment(r[2]), r[3]) for r in rows]
+
+
+class _Receipts:
+    """One process uses a SQLite store: a message taken by any other holder was left by a stopped run."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def take(self, key: str) -> Receipt | None:
+        now, holder = self.store.now(), self.store.holder
+
+        def work(db: sqlite3.Connection) -> Receipt | None:
+            if db.execute("INSERT OR IGNORE INTO receipts (key, holder, at) VALUES (?, ?, ?)",
+                          (key, holder, now)).rowcount == 1:  # fmt: skip
+                return None
+            if db.execute("UPDATE receipts SET holder = ?, at = ? WHERE key = ? AND settled = 0 AND holder != ?",
+                          (holder, now, key, holder)).rowcount == 1:  # fmt: skip
+                return None
+            return _receipt(db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = ?", (key,)).fetchone())
+
+        return await self.store.write(work)
+
+    async def settle(self, key: str, reply: str | None) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE receipts SET settled = 1, reply = ? WHERE key = ?", (reply, key))
+
+        await self.store.write(work)
+
+    async def get(self, key: str) -> Receipt | None:
+        return _receipt(
+            await self.store.read(
+                lambda db: db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = ?", (key,)).fetchone()
+            )
+        )
+
+
+_RECEIPT_COLUMNS = "key, holder, at, settled, reply"
+
+
+def _receipt(row: tuple[Any, ...] | None) -> Receipt | None:
+    return None if row is None else Receipt(row[0], row[1], _moment(row[2]), bool(row[3]), row[4])
 
 
 class _Versions:

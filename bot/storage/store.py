@@ -1,4 +1,5 @@
-"""The bot's state behind one interface: what happened, votes, conversations, deliveries, FAQ versions.
+"""The bot's state behind one interface: what happened, votes, conversations, deliveries, receipts of
+messages that are resent, FAQ versions.
 
 `Store` is made of small parts a handler asks for (`store.events`, `store.votes`, ...). Rows
 are frozen dataclasses with timezone-aware `datetime`s; every method is `async`, so a server
@@ -50,6 +51,9 @@ class Lifetimes:
     """An admin's review of an FAQ upload can be applied for this long."""
     language: timedelta = timedelta(days=90)
     """The language a person last wrote in is remembered this long."""
+    resend: timedelta = timedelta(hours=1)
+    """A message from a channel that resends (WeChat) is remembered this long, to answer a resend once:
+    WeChat sends a message again within about 15 s."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,19 @@ class PendingReview:
     rollback_of: int | None = None
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """A message from a channel that sends again what it got no reply to (WeChat): which process took it
+    to answer, and what it was answered with once settled."""
+
+    key: str
+    holder: str
+    at: datetime
+    settled: bool = False
+    reply: str | None = None
+    """The reply given, to give again to a resend; None when it was answered another way, or not at all."""
+
+
 class Events(Protocol):
     """The usage log."""
 
@@ -216,6 +233,21 @@ class Deliveries(Protocol):
         this one's to handle now."""
 
 
+class Receipts(Protocol):
+    """Messages from a channel that resends what it got no reply to (WeChat): each answered once,
+    whichever process a resend reaches."""
+
+    async def take(self, key: str) -> Receipt | None:
+        """Take a message to answer: None when it is this process's to answer now (new, or taken by a
+        process that is gone without settling it); else its receipt as it stands."""
+
+    async def settle(self, key: str, reply: str | None) -> None:
+        """Note that a message taken was answered: with `reply`, to give again to a resend, or another way (None)."""
+
+    async def get(self, key: str) -> Receipt | None:
+        """A message's receipt, if it was taken."""
+
+
 class Versions(Protocol):
     """The FAQ's history."""
 
@@ -262,6 +294,10 @@ class Store(Protocol):
     @property
     def deliveries(self) -> Deliveries:
         """The durable inbox."""
+
+    @property
+    def receipts(self) -> Receipts:
+        """Messages of channels that resend, each answered once."""
 
     @property
     def versions(self) -> Versions:
