@@ -36,3 +36,56 @@ def test_a_bad_value_is_one_line_naming_the_variable(env: dict[str, str], says: 
         Settings.from_env(env)
     assert str(refused.value).startswith(says)
     assert "\n" not in str(refused.value)
+
+
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+class TestWeChat:
+    def test_no_token_no_wechat(self) -> None:
+        """Without WECHAT_TOKEN there is no /wechat."""
+        assert Settings.from_env({}).wechat is None
+
+    def test_a_token_alone_is_plaintext_mode_without_the_api(self) -> None:
+        """A token is enough for plaintext mode; slow answers need the AppID and AppSecret."""
+        wechat = Settings.from_env({"WECHAT_TOKEN": "faqbot2022"}).wechat
+        assert wechat is not None
+        assert (wechat.aes_key, wechat.can_send, wechat.reply_wait) == (None, False, 4.0)
+        assert wechat.api_url == "https://api.weixin.qq.com"
+
+    def test_safe_mode_the_api_and_admins_are_read(self) -> None:
+        """The AES key, AppID, AppSecret, API root, admins' OpenIDs and the reply wait are taken as given."""
+        wechat = Settings.from_env({
+            "WECHAT_TOKEN": "faqbot2022", "WECHAT_AES_KEY": AES_KEY, "WECHAT_APP_ID": "wx1234567890abcdef",
+            "WECHAT_APP_SECRET": "0123456789abcdef0123456789abcdef", "WECHAT_API_URL": "http://127.0.0.1:9/",
+            "WECHAT_ADMIN_OPENIDS": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M, oABC123def456", "WECHAT_REPLY_WAIT": "0.5",
+        }).wechat  # fmt: skip
+        assert wechat is not None
+        assert (wechat.aes_key, wechat.can_send, wechat.api_url, wechat.reply_wait) == (
+            AES_KEY,
+            True,
+            "http://127.0.0.1:9",
+            0.5,
+        )
+        assert wechat.admin_openids == {"o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "oABC123def456"}
+
+    @pytest.mark.parametrize(
+        ("env", "says"),
+        [
+            ({"WECHAT_AES_KEY": AES_KEY}, "WECHAT_AES_KEY is set but WECHAT_TOKEN is not"),
+            ({"WECHAT_TOKEN": "no"}, "WECHAT_TOKEN must be 3 to 32 letters or digits"),
+            ({"WECHAT_TOKEN": "faqbot", "WECHAT_AES_KEY": AES_KEY[:-1], "WECHAT_APP_ID": "wx1234567890abcdef"},
+             "WECHAT_AES_KEY must be the 43 letters"),
+            ({"WECHAT_TOKEN": "faqbot", "WECHAT_AES_KEY": AES_KEY}, "WECHAT_APP_ID must be set with WECHAT_AES_KEY"),
+            ({"WECHAT_TOKEN": "faqbot", "WECHAT_APP_ID": "0123456789abcdef"}, "WECHAT_APP_ID '0123456789abcdef'"),
+            ({"WECHAT_TOKEN": "faqbot", "WECHAT_API_URL": "api.weixin.qq.com"}, "WECHAT_API_URL 'api.weixin.qq.com'"),
+            ({"WECHAT_TOKEN": "faqbot", "WECHAT_ADMIN_OPENIDS": "o6 bmj"}, "WECHAT_ADMIN_OPENIDS item 'o6 bmj'"),
+            ({"WECHAT_TOKEN": "faqbot", "WECHAT_REPLY_WAIT": "5"}, "WECHAT_REPLY_WAIT '5' must be seconds"),
+        ],
+    )  # fmt: skip
+    def test_a_bad_value_is_one_line_naming_the_variable(self, env: dict[str, str], says: str) -> None:
+        """Each WeChat setting is checked as the account's configuration page checks it."""
+        with pytest.raises(SettingsError) as refused:
+            Settings.from_env(env)
+        assert str(refused.value).startswith(says)
+        assert "\n" not in str(refused.value)

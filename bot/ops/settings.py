@@ -22,6 +22,31 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class WeChatSettings:
+    """The WeChat Official Account front end (`/wechat`), served when WECHAT_TOKEN is set."""
+
+    token: str
+    """The Token of the account's server configuration: every call from WeChat is signed with it."""
+    aes_key: str | None = None
+    """The EncodingAESKey, for safe mode (messages encrypted); None for plaintext mode."""
+    app_id: str | None = None
+    app_secret: str | None = None
+    """With the AppID, the key to the customer-service message API: slow answers and long texts."""
+    api_url: str = "https://api.weixin.qq.com"
+    """WeChat's API root (`{root}/cgi-bin/...`)."""
+    admin_openids: frozenset[str] = frozenset()
+    """OpenIDs (as this account sees them) that get the text forms of /stats and /unanswered."""
+    reply_wait: float = 4.0
+    """Seconds an answer may take before WeChat is told `success` and the answer goes by the customer-service
+    API instead (WeChat waits 5 s for a reply, network included)."""
+
+    @property
+    def can_send(self) -> bool:
+        """Whether the customer-service message API can be used: messages after the reply, at any time."""
+        return self.app_id is not None and self.app_secret is not None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot reads from its environment."""
 
@@ -39,6 +64,8 @@ class Settings:
     rate_limit: float = 30.0
     database_url: str | None = None
     """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
+    wechat: WeChatSettings | None = None
+    """The WeChat front end; None when WECHAT_TOKEN is not set."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +123,7 @@ class Settings:
             webhook_secret=webhook_secret,
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
             database_url=database_url,
+            wechat=_wechat(env),
         )
 
 
@@ -116,4 +144,71 @@ def _admin_ids(text: str) -> frozenset[int]:
         if not piece.lstrip("-").isdigit():
             raise SettingsError(f"ADMIN_IDS item {piece!r} is not a numeric Telegram user id; separate ids with commas")
         ids.add(int(piece))
+    return frozenset(ids)
+
+
+WECHAT_VARIABLES = ("WECHAT_AES_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_API_URL",
+                    "WECHAT_ADMIN_OPENIDS", "WECHAT_REPLY_WAIT")  # fmt: skip
+"""What configures the WeChat front end besides its token."""
+
+
+def _wechat(env: Mapping[str, str]) -> WeChatSettings | None:
+    """The WeChat front end's settings, checked as WeChat's own configuration page checks them."""
+    value = {name: env.get(name, "").strip() for name in ("WECHAT_TOKEN", *WECHAT_VARIABLES)}
+    token = value["WECHAT_TOKEN"]
+    if not token:
+        stray = [name for name in WECHAT_VARIABLES if value[name]]
+        if stray:
+            raise SettingsError(f"{stray[0]} is set but WECHAT_TOKEN is not; set WECHAT_TOKEN to serve /wechat")
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9]{3,32}", token):
+        raise SettingsError(
+            "WECHAT_TOKEN must be 3 to 32 letters or digits, the Token of the Official Account's server configuration"
+        )
+    aes_key, app_id = value["WECHAT_AES_KEY"] or None, value["WECHAT_APP_ID"] or None
+    secret = value["WECHAT_APP_SECRET"]
+    if aes_key is not None and not re.fullmatch(r"[A-Za-z0-9]{43}", aes_key):
+        raise SettingsError("WECHAT_AES_KEY must be the 43 letters and digits of the account's EncodingAESKey")
+    if app_id is not None and not re.fullmatch(r"wx[A-Za-z0-9]{16}", app_id):
+        raise SettingsError(f"WECHAT_APP_ID {app_id!r} is not an AppID such as wx1234567890abcdef")
+    if secret and not re.fullmatch(r"[A-Za-z0-9]{16,64}", secret):
+        raise SettingsError("WECHAT_APP_SECRET must be the account's AppSecret: letters and digits only")
+    if app_id is None and (aes_key is not None or secret):
+        needs = "WECHAT_AES_KEY" if aes_key is not None else "WECHAT_APP_SECRET"
+        raise SettingsError(f"WECHAT_APP_ID must be set with {needs}: safe mode and the API both name the account")
+    api_url = value["WECHAT_API_URL"].rstrip("/") or "https://api.weixin.qq.com"
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", api_url):
+        raise SettingsError(f"WECHAT_API_URL {api_url!r} is not an http(s) URL such as https://api.weixin.qq.com")
+    wait_text = value["WECHAT_REPLY_WAIT"] or "4"
+    try:
+        wait = float(wait_text)
+    except ValueError:
+        wait = 0.0
+    if not 0 < wait < 5:
+        raise SettingsError(
+            f"WECHAT_REPLY_WAIT {wait_text!r} must be seconds above 0 and below 5: WeChat waits 5 s for a reply"
+        )
+    return WeChatSettings(
+        token=token,
+        aes_key=aes_key,
+        app_id=app_id,
+        app_secret=secret or None,
+        api_url=api_url,
+        admin_openids=_openids(value["WECHAT_ADMIN_OPENIDS"]),
+        reply_wait=wait,
+    )
+
+
+def _openids(text: str) -> frozenset[str]:
+    ids = set()
+    for raw in text.replace(";", ",").split(","):
+        piece = raw.strip()
+        if not piece:
+            continue
+        if not re.fullmatch(r"[A-Za-z0-9_-]{6,64}", piece):
+            raise SettingsError(
+                f"WECHAT_ADMIN_OPENIDS item {piece!r} is not an OpenID (letters, digits, _ and -); "
+                "separate OpenIDs with commas"
+            )
+        ids.add(piece)
     return frozenset(ids)
