@@ -37,6 +37,9 @@ SHOWN_CHARS = 60
 QUESTION_KINDS = ("answered", "asked_back", "unanswered")
 """The usage log's kinds that are questions (small talk is not)."""
 
+PERIODS = {"": 7, "week": 7, "w": 7, "周": 7, "本周": 7, "一周": 7, "day": 1, "today": 1, "d": 1, "天": 1, "今天": 1}
+"""The periods /stats and /unanswered understand, in days, wherever an admin types them."""
+
 
 @dataclass(frozen=True)
 class Stats:
@@ -51,6 +54,8 @@ class Stats:
     top: tuple[tuple[str, int], ...]
     per_day: tuple[tuple[date, Counter[str]], ...]
     """Each day with questions: its counts by outcome."""
+    channels: tuple[tuple[str, int], ...] = ()
+    """Questions by front end (`telegram`, `wechat`, ...), most first."""
 
     @property
     def questions(self) -> int:
@@ -96,6 +101,7 @@ def stats(events: Sequence[EventRow], votes: Sequence[VoteRow], since: datetime,
         votes_down=sum(1 for vote in votes if vote.vote < 0),
         top=tuple(entries.most_common(top)),
         per_day=tuple(sorted(days.items())),
+        channels=tuple(Counter(row.channel for row in asked).most_common()),
     )
 
 
@@ -136,6 +142,8 @@ def render_stats(report: Stats, titles: Mapping[str, str], lang: Lang = "zh") ->
         f"  {say('stats_declined', lang):<10} {report.unanswered:>5}  {report.rate(report.unanswered):>4}",
         f"  {say('stats_votes', lang):<10} {say('stats_votes_line', lang, up=report.votes_up, down=report.votes_down)}",
     ]
+    if len(report.channels) > 1:
+        lines.append(f"  {say('stats_channels', lang):<10} " + "  ".join(f"{n} {c}" for n, c in report.channels))
     if report.top:
         lines.append(say("stats_top", lang))
         lines += [f"  {count:>5}  {titles.get(entry, entry)}" for entry, count in report.top]

@@ -24,7 +24,7 @@ from telegram.error import Forbidden
 from bot.faq.reloading import Trigger
 from bot.language import LANGS, Lang
 from bot.ops.chart import chart_data, draw_elsewhere
-from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, unanswered
+from bot.ops.reporting import PERIODS, entry_titles, render_stats, render_unanswered, stats, unanswered
 from bot.storage.store import StoreError
 from bot.texts import say
 from bot.tg.handlers import Context, in_group, user_lang
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 MAX_SHOWN = 3500
 """Characters of a report sent in one message (Telegram takes 4,096 with the markup)."""
 PROBLEMS_SHOWN = 20
-PERIODS = {"": 7, "week": 7, "w": 7, "周": 7, "本周": 7, "一周": 7, "day": 1, "today": 1, "d": 1, "天": 1, "今天": 1}
-"""The periods /stats and /unanswered understand, in days."""
 
 
 @dataclass(frozen=True)
