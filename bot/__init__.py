@@ -3,7 +3,9 @@
 The map, by floor (each folder imports only the floors below it; front ends never import each
 other, and `tests/test_layering.py` checks it):
 
-- `bot/tg/` (Telegram): the front end on top. It reads updates and renders replies.
+- `bot/tg/` (Telegram): a front end on top. It reads updates and renders replies.
+- `bot/wechat/` (a WeChat Official Account): a front end on top, as routes for the program's web
+  server: WeChat's signed XML in, passive replies and customer-service messages out.
 - `bot/ops/` (operations): the command line, settings, logs, health, reports, the /stats chart,
   and the accuracy evaluation.
 - `bot/conversation/`: what a turn means given the turns before it: the one conversation layer
