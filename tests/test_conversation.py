@@ -206,15 +206,19 @@ class TestConversation:
         assert [row.channel for row in rows] == ["telegram", "console"]
 
 
-FRONT_ENDS = [*sorted((ROOT / "bot" / "tg").glob("*.py")), ROOT / "bot" / "ops" / "cli.py"]
+FRONT_ENDS = [
+    *sorted((ROOT / "bot" / "tg").glob("*.py")),
+    *sorted((ROOT / "bot" / "wechat").glob("*.py")),
+    ROOT / "bot" / "ops" / "cli.py",
+]
 CONVERSATION_INSIDES = ("bot.conversation.choosing", "bot.conversation.intents", "bot.core.followup")
 
 
 class TestOneLayerForEveryFrontEnd:
     @pytest.mark.parametrize("path", FRONT_ENDS, ids=[p.name for p in FRONT_ENDS])
     def test_no_front_end_touches_conversation_state(self, path: Path) -> None:
-        """Telegram's modules and the console never read or write the store's conversation state, never
-        make its records, and never read numbers or follow-ups themselves: only the layer does."""
+        """Telegram's and WeChat's modules and the console never read or write the store's conversation
+        state, never make its records, and never read numbers or follow-ups themselves: only the layer does."""
         tree = ast.parse(path.read_text(encoding="utf-8"))
         found = []
         for node in ast.walk(tree):
