@@ -3,9 +3,7 @@
 The map, by floor (each folder imports only the floors below it; front ends never import each
 other, and `tests/test_layering.py` checks it):
 
-- `bot/tg/` (Telegram): a front end on top. It reads updates and renders replies.
-- `bot/wechat/` (a WeChat Official Account): a front end on top, as routes for the program's web
-  server: WeChat's signed XML in, passive replies and customer-service messages out.
+- `bot/tg/` (Telegram): the front end on top. It reads updates and renders replies.
 - `bot/ops/` (operations): the command line, settings, logs, health, reports, the /stats chart,
   and the accuracy evaluation.
 - `bot/conversation/`: what a turn means given the turns before it: the one conversation layer
@@ -15,6 +13,9 @@ other, and `tests/test_layering.py` checks it):
   the reply. It imports no front end and no database.
 - `bot/faq/`: the FAQ's schema and loading, diffs, reviews of uploads, and reloads.
 - `bot/language.py` and `bot/texts.py`: the two languages and every interface text, shared by all.
+- `bot/wechat/` (a WeChat Official Account) is a front end on the top floor beside Telegram, served as
+  routes of the program's web server: WeChat's signed XML in, passive replies and customer-service
+  messages out.
 
 `python -m bot` (`bot/__main__.py`) parses the command line and hands over to `bot.ops.cli` or
 `bot.tg.runner`.

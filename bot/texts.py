@@ -74,6 +74,27 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "talk_praise": {"zh": "谢谢夸奖！还想了解什么？", "en": "Thank you! What else would you like to know?"},
     "talk_ack": {"zh": "好的。还有问题随时问我。", "en": "OK. Ask me anything else about the article."},
     "talk_laugh": {"zh": "😄 还想了解什么？", "en": "😄 Anything else you would like to know?"},
+    # -- WeChat
+    "wechat_welcome": {
+        "zh": (
+            "你好！我是{bot}，只了解一篇报道：《{title}》（{date}），讲{scope}。\n"
+            "直接发文字问题给我就行，中文英文都可以，比如："
+        ),
+        "en": (
+            'Hello! I\'m the {bot}. I know one report: "{title}" ({date}), on {scope}.\n'
+            "Just send me a question in words, in Chinese or English, such as:"
+        ),
+    },
+    "wechat_admin_commands": {
+        "zh": (
+            "微信上管理员可用：/stats [day|week] 看统计，/unanswered [day|week] 看没答上的问题。问答库不在微信上管理。"
+        ),
+        "en": (
+            "On WeChat, admins have /stats [day|week] for statistics and /unanswered [day|week] for the questions "
+            "not answered. The FAQ is not managed from WeChat."
+        ),
+    },
+    "part_of": {"zh": "（{part}/{parts}）", "en": " ({part}/{parts})"},
     # -- Telegram: commands
     "start": {
         "zh": (
@@ -334,27 +355,6 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "unanswered_asked_back": {"zh": "（其中 {count} 次反问）", "en": " ({count} asked back)"},
     "unanswered_also": {"zh": "又问：", "en": "also: "},
     "unanswered_nearest": {"zh": "最接近：", "en": "nearest: "},
-    # -- WeChat
-    "wechat_welcome": {
-        "zh": (
-            "你好！我是{bot}，只了解一篇报道：《{title}》（{date}），讲{scope}。\n"
-            "直接发文字问题给我就行，中文英文都可以，比如："
-        ),
-        "en": (
-            'Hello! I\'m the {bot}. I know one report: "{title}" ({date}), on {scope}.\n'
-            "Just send me a question in words, in Chinese or English, such as:"
-        ),
-    },
-    "wechat_admin_commands": {
-        "zh": (
-            "微信上管理员可用：/stats [day|week] 看统计，/unanswered [day|week] 看没答上的问题。问答库不在微信上管理。"
-        ),
-        "en": (
-            "On WeChat, admins have /stats [day|week] for statistics and /unanswered [day|week] for the questions "
-            "not answered. The FAQ is not managed from WeChat."
-        ),
-    },
-    "part_of": {"zh": "（{part}/{parts}）", "en": " ({part}/{parts})"},
     # -- the console
     "console_greeting": {
         "zh": "{bot}：有关《{title}》的问题请直接输入（/quit 或 Ctrl-D 退出）。例如：{example}",

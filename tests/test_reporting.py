@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import struct
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.core.brain import Brain
@@ -55,17 +54,6 @@ class TestStats:
         text = render_stats(stats(ROWS, VOTES, SINCE), {"system-vertical": "纵向深化"})
         assert "11-22 ▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇ 6" in text
         assert "2  纵向深化" in text
-
-    def test_questions_are_counted_by_channel_when_there_are_several(self) -> None:
-        """WeChat's questions count beside Telegram's, and the text splits them by channel; with one
-        channel only, no such line."""
-        wechat = [replace(row, channel="wechat") for row in ROWS[:3]]
-        report = stats([*ROWS, *wechat], VOTES, SINCE)
-        assert report.channels == (("telegram", 8), ("wechat", 3))
-        assert report.questions == 11
-        assert "渠道         telegram 8  wechat 3" in render_stats(report, {})
-        assert "channels   telegram 8  wechat 3" in render_stats(report, {}, "en")
-        assert "渠道" not in render_stats(stats(ROWS, VOTES, SINCE), {})
 
 
 class TestUnanswered:

@@ -621,6 +621,7 @@ class TestAdmins:
         assert shown.splitlines()[1:] == render_stats(stats(rows, votes, since), titles).splitlines()[1:]
         assert week == render_unanswered(unanswered(rows), titles) == day
         assert NOT_IN_THE_ARTICLE in week
+        assert "wechat 2 (100%)" in shown
 
     async def test_nothing_else_and_no_one_else(self, store: Store, brain: Brain) -> None:
         """A reader's /stats is refused; an admin's other command lists what WeChat has; a period that is

@@ -22,31 +22,6 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
-class WeChatSettings:
-    """The WeChat Official Account front end (`/wechat`), served when WECHAT_TOKEN is set."""
-
-    token: str
-    """The Token of the account's server configuration: every call from WeChat is signed with it."""
-    aes_key: str | None = None
-    """The EncodingAESKey, for safe mode (messages encrypted); None for plaintext mode."""
-    app_id: str | None = None
-    app_secret: str | None = None
-    """With the AppID, the key to the customer-service message API: slow answers and long texts."""
-    api_url: str = "https://api.weixin.qq.com"
-    """WeChat's API root (`{root}/cgi-bin/...`)."""
-    admin_openids: frozenset[str] = frozenset()
-    """OpenIDs (as this account sees them) that get the text forms of /stats and /unanswered."""
-    reply_wait: float = 4.0
-    """Seconds an answer may take before WeChat is told `success` and the answer goes by the customer-service
-    API instead (WeChat waits 5 s for a reply, network included)."""
-
-    @property
-    def can_send(self) -> bool:
-        """Whether the customer-service message API can be used: messages after the reply, at any time."""
-        return self.app_id is not None and self.app_secret is not None
-
-
-@dataclass(frozen=True)
 class Settings:
     """Everything the bot reads from its environment."""
 
@@ -54,6 +29,8 @@ class Settings:
     token: str | None = None
     api_url: str = "https://api.telegram.org"
     admin_ids: frozenset[int] = frozenset()
+    wechat: WeChatSettings | None = None
+    """The WeChat front end; None when WECHAT_TOKEN is not set."""
     log_level: str = "INFO"
     log_format: str = "text"
     webhook_url: str | None = None
@@ -64,8 +41,6 @@ class Settings:
     rate_limit: float = 30.0
     database_url: str | None = None
     """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
-    wechat: WeChatSettings | None = None
-    """The WeChat front end; None when WECHAT_TOKEN is not set."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -115,6 +90,7 @@ class Settings:
             token=token,
             api_url=api_url,
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
+            wechat=_wechat(env),
             log_level=level,
             log_format=log_format,
             webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
@@ -123,7 +99,6 @@ class Settings:
             webhook_secret=webhook_secret,
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
             database_url=database_url,
-            wechat=_wechat(env),
         )
 
 
@@ -145,6 +120,31 @@ def _admin_ids(text: str) -> frozenset[int]:
             raise SettingsError(f"ADMIN_IDS item {piece!r} is not a numeric Telegram user id; separate ids with commas")
         ids.add(int(piece))
     return frozenset(ids)
+
+
+@dataclass(frozen=True)
+class WeChatSettings:
+    """The WeChat Official Account front end (`/wechat`), served when WECHAT_TOKEN is set."""
+
+    token: str
+    """The Token of the account's server configuration: every call from WeChat is signed with it."""
+    aes_key: str | None = None
+    """The EncodingAESKey, for safe mode (messages encrypted); None for plaintext mode."""
+    app_id: str | None = None
+    app_secret: str | None = None
+    """With the AppID, the key to the customer-service message API: slow answers and long texts."""
+    api_url: str = "https://api.weixin.qq.com"
+    """WeChat's API root (`{root}/cgi-bin/...`)."""
+    admin_openids: frozenset[str] = frozenset()
+    """OpenIDs (as this account sees them) that get the text forms of /stats and /unanswered."""
+    reply_wait: float = 4.0
+    """Seconds an answer may take before WeChat is told `success` and the answer goes by the customer-service
+    API instead (WeChat waits 5 s for a reply, network included)."""
+
+    @property
+    def can_send(self) -> bool:
+        """Whether the customer-service message API can be used: messages after the reply, at any time."""
+        return self.app_id is not None and self.app_secret is not None
 
 
 WECHAT_VARIABLES = ("WECHAT_AES_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_API_URL",
