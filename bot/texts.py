@@ -95,6 +95,10 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         ),
     },
     "part_of": {"zh": "（{part}/{parts}）", "en": " ({part}/{parts})"},
+    "wechat_openid": {
+        "zh": "您在这个公众号的 OpenID 是：{openid}\n（管理员名单 WECHAT_ADMIN_OPENIDS 用的就是它。）",
+        "en": "Your OpenID for this account is: {openid}\n(This is what the admin list WECHAT_ADMIN_OPENIDS holds.)",
+    },
     # -- Telegram: commands
     "start": {
         "zh": (

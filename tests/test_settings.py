@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ops.settings import Settings, SettingsError
+from bot.ops.settings import WECHAT_VARIABLES, Settings, SettingsError
+from tests.conftest import ROOT
 
 TOKEN = "123456:" + "A" * 35
 
@@ -43,8 +44,10 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 class TestWeChat:
     def test_no_token_no_wechat(self) -> None:
-        """Without WECHAT_TOKEN there is no /wechat."""
+        """Without WECHAT_TOKEN there is no /wechat, also with .env.example's defaults for the API and the wait."""
         assert Settings.from_env({}).wechat is None
+        defaults = {"WECHAT_API_URL": "https://api.weixin.qq.com", "WECHAT_REPLY_WAIT": "4"}
+        assert Settings.from_env(defaults).wechat is None
 
     def test_a_token_alone_is_plaintext_mode_without_the_api(self) -> None:
         """A token is enough for plaintext mode; slow answers need the AppID and AppSecret."""
@@ -89,3 +92,11 @@ class TestWeChat:
             Settings.from_env(env)
         assert str(refused.value).startswith(says)
         assert "\n" not in str(refused.value)
+
+    def test_every_wechat_variable_is_documented(self) -> None:
+        """Each variable the WeChat front end reads is in the README's table and in .env.example."""
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        example = (ROOT / ".env.example").read_text(encoding="utf-8")
+        for name in ("WECHAT_TOKEN", *WECHAT_VARIABLES):
+            assert f"`{name}`" in readme, name
+            assert f"\n{name}=" in example, name

@@ -631,3 +631,9 @@ class TestAdmins:
             assert await wechat.ask("/reload", sender=ADMIN) == say("wechat_admin_commands", "zh")
             assert await wechat.ask("/stats month", sender=ADMIN) == say("period_usage", "zh", command="/stats")
             assert await wechat.questions() == []
+
+    async def test_anyone_can_learn_their_own_openid_to_be_made_an_admin(self, store: Store, brain: Brain) -> None:
+        """WeChat shows nobody their OpenID; /openid tells the sender theirs (and nothing is logged)."""
+        async with front(store, brain) as wechat:
+            assert await wechat.ask("/openid") == say("wechat_openid", "zh", openid=READER)
+            assert await wechat.questions() == []

@@ -150,6 +150,9 @@ class WeChatSettings:
 WECHAT_VARIABLES = ("WECHAT_AES_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_API_URL",
                     "WECHAT_ADMIN_OPENIDS", "WECHAT_REPLY_WAIT")  # fmt: skip
 """What configures the WeChat front end besides its token."""
+WECHAT_ACCOUNT = ("WECHAT_AES_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_ADMIN_OPENIDS")
+"""Those that name an account: set without a token, they are a mistake (the API root and the wait
+have defaults that `.env.example` spells out)."""
 
 
 def _wechat(env: Mapping[str, str]) -> WeChatSettings | None:
@@ -157,7 +160,7 @@ def _wechat(env: Mapping[str, str]) -> WeChatSettings | None:
     value = {name: env.get(name, "").strip() for name in ("WECHAT_TOKEN", *WECHAT_VARIABLES)}
     token = value["WECHAT_TOKEN"]
     if not token:
-        stray = [name for name in WECHAT_VARIABLES if value[name]]
+        stray = [name for name in WECHAT_ACCOUNT if value[name]]
         if stray:
             raise SettingsError(f"{stray[0]} is set but WECHAT_TOKEN is not; set WECHAT_TOKEN to serve /wechat")
         return None

@@ -5,7 +5,8 @@ next turn needs in the store: a typed number picks from its last numbered reply,
 text, 那……呢 follows on. A voice message is its speech recognition's text; without one, and for
 pictures, links and the like, the reply asks for text. Following the account gets the greeting and
 example questions; other events get nothing (`success`). Admins (`WECHAT_ADMIN_OPENIDS`) also have
-the text forms of /stats and /unanswered, made by the same report functions as on Telegram.
+the text forms of /stats and /unanswered, made by the same report functions as on Telegram; anyone
+sending /openid is told their own OpenID, which WeChat shows nowhere else, to be made an admin.
 
 The person is known to the conversation and the log only by a keyed hash of their OpenID. Replies
 come as texts of at most 2,048 bytes (`bot.wechat.fitting`). No web framework and no HTTP in it.
@@ -97,6 +98,8 @@ class Messages:
         if command is None:
             return None
         name, argument = command.group(1).lower(), (command.group(2) or "").lower()
+        if name == "openid":  # WeChat shows no one their OpenID, and WECHAT_ADMIN_OPENIDS needs it
+            return (say("wechat_openid", await self._conversation.language(who), openid=message.sender),)
         admin = message.sender in self._settings.admin_openids
         if name not in REPORTS:
             return (say("wechat_admin_commands", await self._conversation.language(who)),) if admin else None
