@@ -53,7 +53,7 @@ class TestWeChat:
         """A token is enough for plaintext mode; slow answers need the AppID and AppSecret."""
         wechat = Settings.from_env({"WECHAT_TOKEN": "faqbot2022"}).wechat
         assert wechat is not None
-        assert (wechat.aes_key, wechat.can_send, wechat.reply_wait) == (None, False, 4.0)
+        assert (wechat.aes_key, wechat.app_id, wechat.app_secret, wechat.reply_wait) == (None, None, None, 4.0)
         assert wechat.api_url == "https://api.weixin.qq.com"
 
     def test_safe_mode_the_api_and_admins_are_read(self) -> None:
@@ -64,12 +64,13 @@ class TestWeChat:
             "WECHAT_ADMIN_OPENIDS": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M, oABC123def456", "WECHAT_REPLY_WAIT": "0.5",
         }).wechat  # fmt: skip
         assert wechat is not None
-        assert (wechat.aes_key, wechat.can_send, wechat.api_url, wechat.reply_wait) == (
+        assert (wechat.aes_key, wechat.app_id, wechat.api_url, wechat.reply_wait) == (
             AES_KEY,
-            True,
+            "wx1234567890abcdef",
             "http://127.0.0.1:9",
             0.5,
         )
+        assert wechat.app_secret == "0123456789abcdef0123456789abcdef"
         assert wechat.admin_openids == {"o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "oABC123def456"}
 
     @pytest.mark.parametrize(

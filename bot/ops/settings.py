@@ -141,11 +141,6 @@ class WeChatSettings:
     """Seconds an answer may take before WeChat is told `success` and the answer goes by the customer-service
     API instead (WeChat waits 5 s for a reply, network included)."""
 
-    @property
-    def can_send(self) -> bool:
-        """Whether the customer-service message API can be used: messages after the reply, at any time."""
-        return self.app_id is not None and self.app_secret is not None
-
 
 WECHAT_VARIABLES = ("WECHAT_AES_KEY", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_API_URL",
                     "WECHAT_ADMIN_OPENIDS", "WECHAT_REPLY_WAIT")  # fmt: skip

@@ -102,10 +102,9 @@ class WeChat:
         turn = asyncio.create_task(self._messages.answer(message), name=f"wechat {message.kind}")
         done, _ = await asyncio.wait({turn}, timeout=max(0.0, deadline - time.monotonic()))
         if turn not in done:
-            await self._settle(key, None)
             log.info("wechat: a %s took over %.1f s; its answer follows by the customer-service API",
                      message.kind, self._settings.reply_wait)  # fmt: skip
-            return PlainTextResponse(SUCCESS, background=BackgroundTask(self._late, turn, message.sender))
+            return PlainTextResponse(SUCCESS, background=BackgroundTask(self._late, key, turn, message.sender))
         texts = turn.result()
         if not texts:
             await self._settle(key, None)
@@ -133,8 +132,9 @@ class WeChat:
         xml = self._wire.reply(message, envelope, text)
         return Response(xml, media_type="application/xml", background=rest)
 
-    async def _late(self, turn: asyncio.Task[tuple[str, ...]], openid: str) -> None:
-        """Send an answer that was not ready in time, once it is."""
+    async def _late(self, key: str, turn: asyncio.Task[tuple[str, ...]], openid: str) -> None:
+        """Send an answer that was not ready in time, once it is; a resend meanwhile gets `success`."""
+        await self._settle(key, None)
         await self._send(openid, await turn)
 
     async def _send(self, openid: str, texts: tuple[str, ...]) -> None:

@@ -158,7 +158,7 @@ def _fields(body: bytes) -> dict[str, str]:
     try:
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
-        raise Refused(400, f"XML with a {type(error).__name__.removesuffix('Forbidden')} in it") from None
+        raise Refused(400, f"XML that defusedxml refuses ({type(error).__name__})") from None
     except (ParseError, ValueError):
         raise Refused(400, "a body that is not XML") from None
     if root.tag != "xml":
