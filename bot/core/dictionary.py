@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import array
 import ast
-import importlib.metadata
+import importlib.util
 import json
 import sys
 from dataclasses import dataclass
@@ -44,11 +44,6 @@ class Model:
     emit: dict[str, array.array[float]]
     """Per state, each known character's log probability (MISSING where that state never saw it)."""
 
-    def emission(self, state: str, char: str) -> float:
-        """The log probability that `state` emits `char`."""
-        place = self.chars.get(char)
-        return MISSING if place is None else self.emit[state][place]
-
 
 @dataclass(frozen=True)
 class Dictionary:
@@ -75,14 +70,14 @@ class Dictionary:
             return int(self.frequencies[number])
         return 0 if next(self.trie.iterkeys(text), None) is not None else default
 
-    def words_at(self, text: str, start: int) -> list[tuple[int, int]]:
-        """The words that begin at `start`, as (end, frequency)."""
-        found = []
-        for word, number in self.trie.iter_prefixes_with_ids(text[start : start + self.longest]):
-            frequency = self.frequencies[number]
-            if frequency:
-                found.append((start + len(word), frequency))
-        return found
+    def words_at(self, text: str, start: int) -> dict[int, int]:
+        """The words that begin at `start`: their end to their frequency."""
+        frequencies = self.frequencies
+        return {
+            start + len(word): frequencies[number]
+            for word, number in self.trie.iter_prefixes_with_ids(text[start : start + self.longest])
+            if frequencies[number]
+        }
 
 
 @lru_cache(maxsize=1)
@@ -110,8 +105,10 @@ def load(folder: Path) -> Dictionary:
 
 def _jieba_data() -> Path:
     """The folder of the installed jieba package, found without importing it."""
-    located = importlib.metadata.distribution("jieba").locate_file("jieba")
-    return Path(str(located))
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("jieba is not installed: pip install -e '.[test]'")
+    return Path(spec.submodule_search_locations[0])
 
 
 def _table(path: Path) -> dict[str, object]:

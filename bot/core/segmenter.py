@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from math import log
+from typing import Any
 
 from bot.core.dictionary import MISSING, STATES, Dictionary, dictionary
 
@@ -51,6 +52,17 @@ class Segmenter:
         # the FAQ's texts are cut again at every reload, and the same questions recur
         self._cut = lru_cache(maxsize=8192)(self._cut_once)
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a cached index keeps of its segmenter: its own words; the dictionary is shared."""
+        return {"own": self._own, "log_total": self._log_total}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._dictionary = dictionary()
+        self._own = state["own"]
+        self._own_starts = {word[:end] for word in self._own for end in range(1, len(word) + 1)}
+        self._log_total = state["log_total"]
+        self._cut = lru_cache(maxsize=8192)(self._cut_once)
+
     def known(self, word: str) -> bool:
         """Whether the general dictionary has the word (成绩): such a word in a question is no typo."""
         return bool(self._dictionary.frequency(word))
@@ -67,31 +79,26 @@ class Segmenter:
     def _frequency(self, word: str) -> int:
         return self._own.get(word) or self._dictionary.frequency(word)
 
-    def _graph(self, block: str) -> list[dict[int, int]]:
-        """For each position, the words that start there: their end to their frequency (the FAQ's
-        frequency for a word both have)."""
-        graph = []
+    def _route(self, block: str) -> list[int]:
+        """Where the word starting at each position ends, on the most probable path (jieba's, ties
+        going to the longer word)."""
         size = len(block)
-        for start in range(size):
-            ends = dict(self._dictionary.words_at(block, start))
+        best = [0.0] * (size + 1)
+        route = [0] * size
+        words_at, own, starts, log_total = self._dictionary.words_at, self._own, self._own_starts, self._log_total
+        for start in range(size - 1, -1, -1):
+            ends = words_at(block, start)
             end = start + 1
-            while end <= size and block[start:end] in self._own_starts:
-                frequency = self._own.get(block[start:end])
-                if frequency:
+            while end <= size and block[start:end] in starts:
+                frequency = own.get(block[start:end])
+                if frequency:  # the FAQ's frequency for a word both have
                     ends[end] = frequency
                 end += 1
-            graph.append(ends or {start + 1: self._frequency(block[start]) or 1})
-        return graph
-
-    def _route(self, block: str) -> list[int]:
-        """Where the word starting at each position ends, on the most probable path."""
-        graph = self._graph(block)
-        size = len(block)
-        best: list[tuple[float, int]] = [(0.0, 0)] * (size + 1)
-        for start in range(size - 1, -1, -1):
-            # as jieba compares them: ties go to the longer word
-            best[start] = max((log(f) - self._log_total + best[end][0], end - 1) for end, f in graph[start].items())
-        return [end + 1 for _, end in best[:size]]
+            if not ends:
+                ends[start + 1] = self._frequency(block[start]) or 1
+            score, last = max((log(f) - log_total + best[end], end - 1) for end, f in ends.items())
+            best[start], route[start] = score, last + 1
+        return route
 
     def _cut_block(self, block: str) -> Iterator[str]:
         """A run of word characters cut by the dictionary, and its unknown stretches by the model."""
@@ -193,21 +200,44 @@ def _by_states(text: str, states: list[str]) -> Iterator[str]:
 
 
 def _states(words: Dictionary, text: str) -> list[str]:
-    """The most probable states of each character (Viterbi), compared in jieba's order."""
+    """The most probable states of each character (Viterbi), summed and compared as jieba does: on
+    equal scores the later state letter wins."""
     model = words.model
-    scores = {state: model.start[state] + model.emission(state, text[0]) for state in STATES}
-    paths = {state: [state] for state in STATES}
+    place, trans = model.chars.get, model.trans
+    emit_b, emit_m, emit_e, emit_s = (model.emit[state] for state in STATES)
+    b_e, b_m = trans["B"].get("E", MISSING), trans["B"].get("M", MISSING)
+    e_b, e_s = trans["E"].get("B", MISSING), trans["E"].get("S", MISSING)
+    m_e, m_m = trans["M"].get("E", MISSING), trans["M"].get("M", MISSING)
+    s_b, s_s = trans["S"].get("B", MISSING), trans["S"].get("S", MISSING)
+    at = place(text[0])
+    if at is None:
+        b, m, e, s = (model.start[state] + MISSING for state in STATES)
+    else:
+        b = model.start["B"] + emit_b[at]
+        m = model.start["M"] + emit_m[at]
+        e = model.start["E"] + emit_e[at]
+        s = model.start["S"] + emit_s[at]
+    back: list[tuple[str, str, str, str]] = []
+    """Per character after the first, the state before each of B, M, E, S on their best paths."""
     for char in text[1:]:
-        now: dict[str, float] = {}
-        paths_now: dict[str, list[str]] = {}
-        for state in STATES:
-            emitted = model.emission(state, char)
-            score, before = max(
-                (scores[previous] + model.trans[previous].get(state, MISSING) + emitted, previous)
-                for previous in _BEFORE[state]
-            )
-            now[state] = score
-            paths_now[state] = [*paths[before], state]
-        scores, paths = now, paths_now
-    _, last = max((scores[state], state) for state in "ES")
-    return paths[last]
+        at = place(char)
+        em_b, em_m, em_e, em_s = (
+            (MISSING, MISSING, MISSING, MISSING) if at is None else (emit_b[at], emit_m[at], emit_e[at], emit_s[at])
+        )
+        from_e, from_s = e + e_b + em_b, s + s_b + em_b
+        new_b, before_b = (from_s, "S") if from_s >= from_e else (from_e, "E")
+        from_m, from_b = m + m_m + em_m, b + b_m + em_m
+        new_m, before_m = (from_m, "M") if from_m >= from_b else (from_b, "B")
+        from_b, from_m = b + b_e + em_e, m + m_e + em_e
+        new_e, before_e = (from_m, "M") if from_m >= from_b else (from_b, "B")
+        from_s, from_e = s + s_s + em_s, e + e_s + em_s
+        new_s, before_s = (from_s, "S") if from_s >= from_e else (from_e, "E")
+        b, m, e, s = new_b, new_m, new_e, new_s
+        back.append((before_b, before_m, before_e, before_s))
+    state = "S" if s >= e else "E"
+    states = [state]
+    for before in reversed(back):
+        state = before[STATES.index(state)]
+        states.append(state)
+    states.reverse()
+    return states
