@@ -107,7 +107,7 @@ class TestDictionary:
     def test_shipped_files_are_compiled_from_jieba_data(self, tmp_path: Path) -> None:
         """`python -m bot.core.dictionary` on the installed jieba gives exactly the shipped files."""
         compile_dictionary(Path(jieba.__file__).parent, tmp_path)
-        for name in ("words.marisa", "words.freq", "model.json"):
+        for name in ("words.marisa", "words.freq", "model.json", "model.emit"):
             assert (tmp_path / name).read_bytes() == (WORDS / name).read_bytes(), name
 
     def test_holds_every_word_and_frequency_of_jieba(self) -> None:

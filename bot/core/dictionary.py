@@ -2,8 +2,9 @@
 
 The words, their frequencies and the hidden Markov model for unknown words are jieba 0.42.1's
 (MIT licence), compiled once into `bot/core/words/`: a MARISA trie of the 349,045 words, their
-frequencies as an array, and the model's tables. Loaded, they hold about 3 MB where jieba's own
-dictionary holds about 60 MB, and they load in milliseconds, with nothing built at start-up.
+frequencies as an array, and the model's tables (its emission probabilities as an array).
+Loaded, they hold about 3 MB where jieba's own dictionary holds about 60 MB, and they load in
+milliseconds, with nothing built at start-up.
 
     python -m bot.core.dictionary    # compile again from the installed jieba package's data
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import array
 import ast
+import bisect
 import importlib.util
 import json
 import sys
@@ -25,7 +27,7 @@ from pathlib import Path
 import marisa_trie
 
 WORDS = Path(__file__).parent / "words"
-"""Where the compiled dictionary lives: `words.marisa`, `words.freq` and `model.json`."""
+"""Where the compiled dictionary lives: `words.marisa`, `words.freq`, `model.json` and `model.emit`."""
 
 STATES = "BMES"
 """The model's states: a word's beginning, middle and end, and a word of one character."""
@@ -39,10 +41,15 @@ class Model:
 
     start: dict[str, float]
     trans: dict[str, dict[str, float]]
-    chars: dict[str, int]
-    """Every character the model knows, to its place in `emit`."""
+    chars: str
+    """Every character the model knows, in order: a character's place here is its place in `emit`."""
     emit: dict[str, array.array[float]]
     """Per state, each known character's log probability (MISSING where that state never saw it)."""
+
+    def place(self, char: str) -> int | None:
+        """Where `char` stands in `chars`, or None for a character the model never saw."""
+        at = bisect.bisect_left(self.chars, char)
+        return at if at < len(self.chars) and self.chars[at] == char else None
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,14 @@ def load(folder: Path) -> Dictionary:
     meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     if len(frequencies) != len(trie) or len(frequencies) != meta["words"]:
         raise ValueError(f"{folder}: the words and their frequencies do not match; compile them again")
-    chars = {char: place for place, char in enumerate(meta["chars"])}
-    emit = {state: array.array("d", meta["emit"][state]) for state in STATES}
+    table = array.array("d")
+    table.frombytes((folder / "model.emit").read_bytes())
+    if sys.byteorder == "big":
+        table.byteswap()
+    chars = str(meta["chars"])
+    if len(table) != len(STATES) * len(chars):
+        raise ValueError(f"{folder}: the model's table does not match its characters; compile them again")
+    emit = {state: table[n * len(chars) : (n + 1) * len(chars)] for n, state in enumerate(STATES)}
     model = Model(meta["start"], meta["trans"], chars, emit)
     return Dictionary(trie, frequencies, int(meta["total"]), int(meta["longest"]), model)
 
@@ -151,12 +164,15 @@ def compile_dictionary(source: Path, target: Path) -> None:
         "start": start,
         "trans": trans,
         "chars": "".join(chars),
-        "emit": {state: [emitted[state].get(char, MISSING) for char in chars] for state in STATES},
     }
+    table = array.array("d", [emitted[state].get(char, MISSING) for state in STATES for char in chars])
+    if sys.byteorder == "big":
+        table.byteswap()
     target.mkdir(parents=True, exist_ok=True)
     trie.save(str(target / "words.marisa"))
     (target / "words.freq").write_bytes(frequencies.tobytes())
     (target / "model.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+    (target / "model.emit").write_bytes(table.tobytes())
 
 
 def main() -> int:

@@ -203,7 +203,7 @@ def _states(words: Dictionary, text: str) -> list[str]:
     """The most probable states of each character (Viterbi), summed and compared as jieba does: on
     equal scores the later state letter wins."""
     model = words.model
-    place, trans = model.chars.get, model.trans
+    place, trans = model.place, model.trans
     emit_b, emit_m, emit_e, emit_s = (model.emit[state] for state in STATES)
     b_e, b_m = trans["B"].get("E", MISSING), trans["B"].get("M", MISSING)
     e_b, e_s = trans["E"].get("B", MISSING), trans["E"].get("S", MISSING)
