@@ -142,7 +142,7 @@ class Cache:
                 out.write(MAGIC + hashlib.sha256(body).digest() + body)
             scratch.replace(path)
         except OSError as error:
-            log.info("not cached in %s: %s", self.folder, error)
+            log.debug("not cached in %s: %s", self.folder, error)  # the store, beside it, says why a full disk matters
             with contextlib.suppress(OSError):
                 scratch.unlink()
             return

@@ -334,7 +334,13 @@ class FaqReloader(Generic[B]):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 1.0)
                 continue
-            async for changes in awatch(*watched, stop_event=stop, debounce=300, step=100, recursive=False):
+            watching = False
+            # waking once a second with no news lets the log say when the watch is really in place
+            async for changes in awatch(*watched, stop_event=stop, debounce=300, step=100, recursive=False,
+                                        rust_timeout=1000, yield_on_timeout=True):  # fmt: skip
+                if not watching:
+                    watching = True
+                    log.info("watching %s for changes", ", ".join(sorted(str(folder) for folder in watched)))
                 if not self._concerns(path for _, path in changes):
                     continue
                 await self._settled(stop)

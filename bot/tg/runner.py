@@ -21,6 +21,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
@@ -46,8 +47,6 @@ from bot.tg.webhook import webhook_server
 
 log = logging.getLogger("bot")
 
-POLL_TIMEOUT = 10
-"""Seconds a getUpdates call waits for news (long polling)."""
 STOP_WAIT = 1.0
 """Seconds a stop waits for the FAQ watcher before leaving it behind."""
 TAKE_OVER_EVERY = 3.0
@@ -285,7 +284,7 @@ async def _run(
         elif updater is not None:
             await updater.start_polling(
                 allowed_updates=ALLOWED_UPDATES,
-                timeout=POLL_TIMEOUT,
+                timeout=timedelta(seconds=settings.poll_timeout),
                 poll_interval=0.0,
                 error_callback=PollingErrors().report,
             )
