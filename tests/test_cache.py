@@ -20,7 +20,7 @@ import bot.core.brain
 from bot.core.brain import Brain
 from bot.core.cache import KEEP, Cache
 from bot.faq.knowledge import KnowledgeError, read_faq
-from bot.faq.reloading import LAST_GOOD, FaqReloader, Trigger
+from bot.faq.reloading import LAST_GOOD, FaqReloader, ReloadResult, Trigger
 from bot.ops.evaluation import load_questions
 from tests.conftest import FAQ, ROOT
 
@@ -160,13 +160,15 @@ class TestReload:
         await reloader.checked()
         assert (tmp_path / LAST_GOOD).read_bytes() == EDITED
 
-    async def test_an_edit_failing_the_whole_check_is_not_kept(
+    async def test_an_edit_failing_the_whole_check_is_taken_back_and_the_admins_told(
         self, tmp_path: Path, brain: Brain, caplog: pytest.LogCaptureFixture
     ) -> None:
-        """An FAQ whose unchanged entries fail once it is in use stays in use, is logged, and is not kept."""
+        """An FAQ whose unchanged entries fail the whole check once it is in use is taken back: the FAQ
+        served before returns, the problems are logged and sent to the admins, and it is not kept."""
         faq = tmp_path / "faq.yaml"
         faq.write_bytes(RAW)
         installed: list[Brain] = []
+        told: list[ReloadResult] = []
 
         def build(raw: bytes, path: str, *, served: Brain | None = None) -> Brain:
             built = Brain.parse(raw, path, served=served)
@@ -174,14 +176,20 @@ class TestReload:
                 raise KnowledgeError([f"{path}:600: example '党小组' of entry 'system-vertical' is answered by 'x'"])
             return built
 
-        reloader = FaqReloader(faq, tmp_path, build, installed.append)
+        async def tell(result: ReloadResult, _trigger: Trigger, _quiet_for: int | None) -> None:
+            told.append(result)
+
+        reloader = FaqReloader(faq, tmp_path, build, installed.append, tell_admins=tell)
         reloader.serving(brain, RAW)
         faq.write_bytes(EDITED)
         with caplog.at_level(logging.ERROR):
             assert (await reloader.reload(Trigger.SIGNAL)).ok
             await reloader.checked()
-        assert installed[-1].knowledge.entries != brain.knowledge.entries
-        assert "fails the whole self-check" in caplog.text
+        assert installed[-1] is brain
+        assert reloader.raw == RAW
+        assert "taken back after the whole self-check" in caplog.text
+        assert [result.ok for result in told] == [True, False]  # told of the edit, then of taking it back
+        assert "answered by 'x'" in told[-1].problems[0]
         assert (tmp_path / LAST_GOOD).read_bytes() == RAW
 
     async def test_an_unchanged_file_is_not_built(self, tmp_path: Path, brain: Brain) -> None:

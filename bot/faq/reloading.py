@@ -11,8 +11,8 @@ disk, in `DATA_DIR/faq.last-good.yaml`, to start from when the file is broken at
 A reload checks only the entries that changed against the FAQ being served, and the article's
 examples, so that it is quick; once the new FAQ serves, the whole self-check runs in the
 background. Only an FAQ that passes it whole is kept as the last good version; one that does
-not is logged with every problem and stays in use until it is fixed, and a restart falls back
-to the last good version.
+not (an edit that leads another entry's example questions astray) is taken back: the FAQ served
+before returns, every problem is logged and the admins are told, as for a refused file.
 
 The file is reloaded only once it has stopped changing for `QUIET` seconds, so an editor
 that writes in steps is not caught half-way. It is read only if it is a regular file
@@ -175,7 +175,7 @@ class FaqReloader(Generic[B]):
                 entries = len(self._knowledge.entries) if self._knowledge else 0
                 log.info("FAQ file unchanged (%s): still %d entries from %s", reason, entries, self.path)
                 return ReloadResult(True, entries)
-            result = await self._swap(brain, raw, f"FAQ reloaded ({reason})", str(self.path))
+            result = await self._swap(brain, raw, f"FAQ reloaded ({reason})", str(self.path), trigger)
             if self.record is not None:
                 summary = result.changes.summary() if result.changes is not None else "loaded"
                 await self.record(raw, author, summary)
@@ -193,7 +193,7 @@ class FaqReloader(Generic[B]):
                 brain = await self._in_own_thread(lambda: self.build(raw, source, served=self._served))
             except KnowledgeError as error:
                 return await self._refused(error, f"FAQ {source} not put in use here", Trigger.VERSION, None)
-            return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)")
+            return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)", Trigger.VERSION)
 
     async def _refused(self, error: KnowledgeError, what: str, trigger: Trigger, quiet_for: int | None) -> ReloadResult:
         """Log a refused FAQ with every problem, tell the admins, and say so."""
@@ -205,16 +205,17 @@ class FaqReloader(Generic[B]):
             await self.tell_admins(result, trigger, quiet_for)
         return result
 
-    async def _swap(self, brain: B, raw: bytes, what: str, source: str) -> ReloadResult:
+    async def _swap(self, brain: B, raw: bytes, what: str, source: str, trigger: Trigger) -> ReloadResult:
         """Put a checked FAQ in use, keep it as the last good copy, log what changed."""
         changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
+        before = (self._served, self.raw)
         self.install(brain)
         self._knowledge, self._served = brain.knowledge, brain
         self._digest, self.raw = hashlib.sha256(raw).hexdigest(), raw
         if brain.checked_only is None:
             await asyncio.to_thread(self.keep, raw)
         else:
-            finishing = asyncio.ensure_future(self._finish_check(raw, source))
+            finishing = asyncio.ensure_future(self._finish_check(raw, source, before, trigger))
             self._finishing.add(finishing)
             finishing.add_done_callback(self._finishing.discard)
         entries = len(brain.knowledge.entries)
@@ -222,18 +223,24 @@ class FaqReloader(Generic[B]):
         log.info("%s: %d entries from %s; %s", what, entries, source, summary)
         return ReloadResult(True, entries, changes=changes)
 
-    async def _finish_check(self, raw: bytes, source: str) -> None:
-        """Check the whole of an FAQ put in use after checking only what changed; keep it as the last
-        good version when it passes."""
+    async def _finish_check(self, raw: bytes, source: str, before: tuple[B | None, bytes], trigger: Trigger) -> None:
+        """Check the whole of an FAQ put in use after checking only what changed: keep it as the last
+        good version when it passes; when it fails and is still in use, put back the one served before."""
         try:
             await self._in_own_thread(lambda: self.build(raw, source))
         except KnowledgeError as error:
             if self._stopping.is_set():
                 return
-            log.error("FAQ in use from %s fails the whole self-check; it is not kept as the last good version; "
-                      "%d problem(s):", source, len(error.problems))  # fmt: skip
-            for problem in error.problems:
-                log.error("%s", problem)
+            async with self._lock:
+                previous, previous_raw = before
+                if previous is None or hashlib.sha256(raw).hexdigest() != self._digest:
+                    log.error("FAQ from %s failed the whole self-check (%d problem(s)); it is no longer in use",
+                              source, len(error.problems))  # fmt: skip
+                    return
+                self.install(previous)
+                self._knowledge, self._served = previous.knowledge, previous
+                self._digest, self.raw = hashlib.sha256(previous_raw).hexdigest(), previous_raw
+                await self._refused(error, f"FAQ from {source} taken back after the whole self-check", trigger, None)
             return
         if hashlib.sha256(raw).hexdigest() == self._digest:  # still the one in use
             await asyncio.to_thread(self.keep, raw)
