@@ -1,14 +1,23 @@
 """The current FAQ and its matcher, as one value that is swapped whole on reload.
 
 A question is always answered from a single, fully built `Brain`: a reload builds the
-new one aside and replaces the reference in one assignment. Imports nothing from `telegram`.
+new one aside and replaces the reference in one assignment.
+
+Building and self-checking the article's FAQ takes a few tenths of a second, so a `Cache` keeps
+the outcome by the digest of the FAQ's bytes and of the code: an unchanged FAQ is read back
+whole, not built and checked again, at every start. A reload, which has the FAQ being served at
+hand, checks only the entries that differ from it (and the article's examples); the
+reloader then finishes the whole check in the background (`checked_only` says what a brain's
+check covered). Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.core.cache import Cache
 from bot.core.decision import Decision
 from bot.core.followup import Previous, follow
 from bot.core.matching import MAX_QUESTION_CHARS, Matcher
@@ -29,28 +38,48 @@ class Brain:
 
     knowledge: KnowledgeBase
     matcher: Matcher
+    checked_only: frozenset[str] | None = None
+    """The entries the self-check covered, when it did not cover them all (a reload's)."""
 
     @classmethod
-    def load(cls, path: str | Path) -> Brain:
+    def load(cls, path: str | Path, *, cache: Cache | None = None) -> Brain:
         """Load, validate, index and self-check an FAQ file; raises `KnowledgeError` when it is bad."""
-        return cls.parse(read_faq(path), str(path))
+        return cls.parse(read_faq(path), str(path), cache=cache)
 
     @classmethod
-    def parse(cls, raw: bytes, path: str) -> Brain:
-        """The same, for the bytes of a file already read from `path`."""
-        knowledge = parse_knowledge(raw, path)
-        brain = cls(knowledge, Matcher(knowledge))
-        problems = brain.self_check()
-        if problems:
-            raise KnowledgeError(problems)
-        return brain
+    def parse(cls, raw: bytes, path: str, *, cache: Cache | None = None, served: Brain | None = None) -> Brain:
+        """The same, for the bytes of a file already read from `path`.
 
-    def self_check(self) -> list[str]:
+        With `cache`, an FAQ this code has built and wholly checked before is read back from it (or
+        refused again with the same problems). With `served`, the brain in use, only the entries
+        that differ from its FAQ are checked, with the article's examples: all of them when
+        anything outside the entries changed.
+        """
+        key = cache.key(raw, path) if cache is not None else ""
+        known = cache.get(key, Checked) if cache is not None else None
+        if known is not None and (known.brain is None or known.brain.checked_only is None or served is not None):
+            return known.result()
+        if known is not None and known.brain is not None:  # built before, not yet wholly checked
+            brain = replace(known.brain, checked_only=None)
+            problems = brain.self_check()
+        else:
+            knowledge = parse_knowledge(raw, path)
+            only = _changed(served.knowledge, knowledge) if served is not None else None
+            brain = cls(knowledge, Matcher(knowledge), only)
+            problems = brain.self_check(only)
+        outcome = Checked(None if problems else brain, tuple(problems))
+        if cache is not None:
+            cache.put(key, outcome)
+        return outcome.result()
+
+    def self_check(self, only: Collection[str] | None = None) -> list[str]:
         """Each entry must answer its own example questions, give its lists when asked for them and
         say it does not explain its unexplained terms; the article's examples must be answered.
-        One line per failure."""
+        One line per failure. With `only`, just those entries are checked (and the article's examples)."""
         problems = []
         for entry in self.knowledge.entries:
+            if only is not None and entry.id not in only:
+                continue
             where = f"{self.knowledge.path}:{entry.source_line}"
             for lang in LANGS:
                 problems += [f"{where}: {problem}" for problem in self._check_entry(entry, lang)]
@@ -108,6 +137,29 @@ class Brain:
         """The whole entry, for the "full text" button."""
         entry = self.knowledge.by_id.get(entry_id)
         return full_reply(self.knowledge, entry, lang) if entry else None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What building and checking an FAQ came to, as the cache keeps it: a brain, or the problems."""
+
+    brain: Brain | None
+    problems: tuple[str, ...] = ()
+
+    def result(self) -> Brain:
+        """The brain; raises `KnowledgeError` with the problems of an FAQ that was refused."""
+        if self.brain is None:
+            raise KnowledgeError(list(self.problems))
+        return self.brain
+
+
+def _changed(old: KnowledgeBase, new: KnowledgeBase) -> frozenset[str] | None:
+    """The ids of the entries of `new` that differ from `old` (where they stand in the file aside);
+    None when something outside the entries changed, which any entry's answers may depend on."""
+    if replace(old, entries=(), path="") != replace(new, entries=(), path=""):
+        return None
+    before = {entry.id: replace(entry, source_line=0) for entry in old.entries}
+    return frozenset(entry.id for entry in new.entries if before.get(entry.id) != replace(entry, source_line=0))
 
 
 def _why(decision: Decision, expected: str) -> str:

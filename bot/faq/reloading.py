@@ -8,6 +8,12 @@ and the admins are told what changed (entries and figures added, removed, change
 file whose bytes did not change is not reloaded. The last good version is also kept on
 disk, in `DATA_DIR/faq.last-good.yaml`, to start from when the file is broken at start.
 
+A reload checks only the entries that changed against the FAQ being served, and the article's
+examples, so that it is quick; once the new FAQ serves, the whole self-check runs in the
+background. Only an FAQ that passes it whole is kept as the last good version; one that does
+not (an edit that leads another entry's example questions astray) is taken back: the FAQ served
+before returns, every problem is logged and the admins are told, as for a refused file.
+
 The file is reloaded only once it has stopped changing for `QUIET` seconds, so an editor
 that writes in steps is not caught half-way. It is read only if it is a regular file
 (see `read_faq`), in a thread of its own that a stop does not wait for. The watcher
@@ -29,12 +35,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from watchfiles import awatch
 
 from bot.faq.diff import FaqDiff, diff
-from bot.faq.knowledge import B, Build, KnowledgeBase, KnowledgeError, read_faq
+from bot.faq.knowledge import Built, KnowledgeBase, KnowledgeError, read_faq
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +51,25 @@ READ_WAIT = 20.0
 """Seconds a reload waits for the file to be read and checked before giving up."""
 
 T = TypeVar("T")
+
+
+class Checked(Built, Protocol):
+    """An FAQ built for serving, saying how much of its self-check was done."""
+
+    @property
+    def checked_only(self) -> frozenset[str] | None:
+        """The entries its self-check covered, when that was not all of them."""
+        ...
+
+
+B = TypeVar("B", bound=Checked)
+
+
+class Rebuild(Protocol[B]):
+    """Validate, build and self-check the bytes of an FAQ read from a path (`Brain.parse`); with
+    `served`, the FAQ in use, the self-check may cover only what changed. Raises `KnowledgeError`."""
+
+    def __call__(self, raw: bytes, path: str, *, served: B | None = None) -> B: ...
 
 
 class Trigger(Enum):
@@ -84,7 +109,7 @@ class FaqReloader(Generic[B]):
         self,
         path: Path,
         data_dir: Path,
-        build: Build[B],
+        build: Rebuild[B],
         install: Callable[[B], None],
         *,
         tell_admins: Notify | None = None,
@@ -99,13 +124,15 @@ class FaqReloader(Generic[B]):
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._knowledge: KnowledgeBase | None = None
+        self._served: B | None = None
+        self._finishing: set[asyncio.Future[None]] = set()
         self._digest = ""
         self.raw = b""
         """The bytes of the FAQ being served."""
 
     def serving(self, brain: B, raw: bytes, *, keep: bool = True) -> None:
         """Say which FAQ is being served (at start); `keep` it as the last good version on disk."""
-        self._knowledge = brain.knowledge
+        self._knowledge, self._served = brain.knowledge, brain
         self._digest = hashlib.sha256(raw).hexdigest()
         self.raw = raw
         if keep:
@@ -124,9 +151,12 @@ class FaqReloader(Generic[B]):
         except OSError as error:
             log.warning("last good FAQ not kept: %s", error)
 
-    def _load(self) -> tuple[B, bytes]:
+    def _load(self) -> tuple[B | None, bytes]:
+        """The file's bytes, built unless they are those being served."""
         raw = read_faq(self.path)
-        return self.build(raw, str(self.path)), raw
+        if hashlib.sha256(raw).hexdigest() == self._digest:
+            return None, raw
+        return self.build(raw, str(self.path), served=self._served), raw
 
     async def reload(self, trigger: Trigger, quiet_for: int | None = None, author: str = "file") -> ReloadResult:
         """Load the file again; swap it in if it validates, else keep serving the current FAQ.
@@ -141,11 +171,11 @@ class FaqReloader(Generic[B]):
                 brain, raw = await self._in_own_thread(self._load)
             except KnowledgeError as error:
                 return await self._refused(error, f"FAQ not reloaded ({reason})", trigger, quiet_for)
-            if hashlib.sha256(raw).hexdigest() == self._digest:
-                entries = len(brain.knowledge.entries)
+            if brain is None:
+                entries = len(self._knowledge.entries) if self._knowledge else 0
                 log.info("FAQ file unchanged (%s): still %d entries from %s", reason, entries, self.path)
                 return ReloadResult(True, entries)
-            result = await self._swap(brain, raw, f"FAQ reloaded ({reason})", str(self.path))
+            result = await self._swap(brain, raw, f"FAQ reloaded ({reason})", str(self.path), trigger)
             if self.record is not None:
                 summary = result.changes.summary() if result.changes is not None else "loaded"
                 await self.record(raw, author, summary)
@@ -160,10 +190,10 @@ class FaqReloader(Generic[B]):
             if hashlib.sha256(raw).hexdigest() == self._digest:
                 return ReloadResult(True, len(self._knowledge.entries) if self._knowledge else 0)
             try:
-                brain = await self._in_own_thread(lambda: self.build(raw, source))
+                brain = await self._in_own_thread(lambda: self.build(raw, source, served=self._served))
             except KnowledgeError as error:
                 return await self._refused(error, f"FAQ {source} not put in use here", Trigger.VERSION, None)
-            return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)")
+            return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)", Trigger.VERSION)
 
     async def _refused(self, error: KnowledgeError, what: str, trigger: Trigger, quiet_for: int | None) -> ReloadResult:
         """Log a refused FAQ with every problem, tell the admins, and say so."""
@@ -175,16 +205,51 @@ class FaqReloader(Generic[B]):
             await self.tell_admins(result, trigger, quiet_for)
         return result
 
-    async def _swap(self, brain: B, raw: bytes, what: str, source: str) -> ReloadResult:
+    async def _swap(self, brain: B, raw: bytes, what: str, source: str, trigger: Trigger) -> ReloadResult:
         """Put a checked FAQ in use, keep it as the last good copy, log what changed."""
         changes = diff(self._knowledge, brain.knowledge) if self._knowledge is not None else None
+        before = (self._served, self.raw)
         self.install(brain)
-        self._knowledge, self._digest, self.raw = brain.knowledge, hashlib.sha256(raw).hexdigest(), raw
-        await asyncio.to_thread(self.keep, raw)
+        self._knowledge, self._served = brain.knowledge, brain
+        self._digest, self.raw = hashlib.sha256(raw).hexdigest(), raw
+        if brain.checked_only is None:
+            await asyncio.to_thread(self.keep, raw)
+        else:
+            finishing = asyncio.ensure_future(self._finish_check(raw, source, before, trigger))
+            self._finishing.add(finishing)
+            finishing.add_done_callback(self._finishing.discard)
         entries = len(brain.knowledge.entries)
         summary = changes.summary() if changes is not None else "loaded"
         log.info("%s: %d entries from %s; %s", what, entries, source, summary)
         return ReloadResult(True, entries, changes=changes)
+
+    async def _finish_check(self, raw: bytes, source: str, before: tuple[B | None, bytes], trigger: Trigger) -> None:
+        """Check the whole of an FAQ put in use after checking only what changed: keep it as the last
+        good version when it passes; when it fails and is still in use, put back the one served before."""
+        try:
+            await self._in_own_thread(lambda: self.build(raw, source))
+        except KnowledgeError as error:
+            if self._stopping.is_set():
+                return
+            async with self._lock:
+                previous, previous_raw = before
+                if previous is None or hashlib.sha256(raw).hexdigest() != self._digest:
+                    log.error("FAQ from %s failed the whole self-check (%d problem(s)); it is no longer in use",
+                              source, len(error.problems))  # fmt: skip
+                    return
+                self.install(previous)
+                self._knowledge, self._served = previous.knowledge, previous
+                self._digest, self.raw = hashlib.sha256(previous_raw).hexdigest(), previous_raw
+                await self._refused(error, f"FAQ from {source} taken back after the whole self-check", trigger, None)
+            return
+        if hashlib.sha256(raw).hexdigest() == self._digest:  # still the one in use
+            await asyncio.to_thread(self.keep, raw)
+            log.info("FAQ from %s passed the whole self-check", source)
+
+    async def checked(self) -> None:
+        """Wait until the FAQ in use has been checked whole (a reload finishes its check in the background)."""
+        while self._finishing:
+            await asyncio.gather(*self._finishing, return_exceptions=True)
 
     def digest(self) -> str:
         """SHA-256 of the FAQ being served."""
@@ -276,7 +341,13 @@ class FaqReloader(Generic[B]):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 1.0)
                 continue
-            async for changes in awatch(*watched, stop_event=stop, debounce=300, step=100, recursive=False):
+            watching = False
+            # waking once a second with no news lets the log say when the watch is really in place
+            async for changes in awatch(*watched, stop_event=stop, debounce=300, step=100, recursive=False,
+                                        rust_timeout=1000, yield_on_timeout=True):  # fmt: skip
+                if not watching:
+                    watching = True
+                    log.info("watching %s for changes", ", ".join(sorted(str(folder) for folder in watched)))
                 if not self._concerns(path for _, path in changes):
                     continue
                 await self._settled(stop)

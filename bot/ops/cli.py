@@ -18,6 +18,7 @@ from bot.conversation.replies import plain_text
 from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
+from bot.core.cache import FOLDER, Cache
 from bot.core.decision import Decision
 from bot.core.reply import Reply, render_plain
 from bot.faq.knowledge import KnowledgeError, read_faq
@@ -34,9 +35,10 @@ from bot.storage.store import StoreError
 from bot.texts import say
 
 
-def _brain(path: Path) -> Brain | None:
+def _brain(path: Path, data_dir: Path | None = None) -> Brain | None:
+    """The FAQ at `path`, read back from the cache under `data_dir` when it was built and checked before."""
     try:
-        return Brain.load(path)
+        return Brain.load(path, cache=Cache(data_dir / FOLDER) if data_dir is not None else None)
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -50,7 +52,7 @@ CONSOLE = Who("console", "terminal", "local", buttons=False)
 def chat_command(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Answer messages typed at a prompt until end of input, through the same conversation layer as
     Telegram: numbers pick, 详细点 gives the full text, 那茶叶呢 follows on."""
-    brain = _brain(settings.faq_file)
+    brain = _brain(settings.faq_file, settings.data_dir)
     if brain is None:
         return 1
     return asyncio.run(_chat(settings, brain, stdin or sys.stdin, stdout or sys.stdout))
@@ -119,7 +121,7 @@ def _as_json(decision: Decision, reply: Reply) -> str:
 
 def ask_command(settings: Settings, questions: Iterable[str], *, as_json: bool, stdin: TextIO | None = None) -> int:
     """Answer each question given, or each line of standard input when none are."""
-    brain = _brain(settings.faq_file)
+    brain = _brain(settings.faq_file, settings.data_dir)
     if brain is None:
         return 1
     asked = list(questions) or [line.rstrip("\n") for line in (stdin or sys.stdin)]
@@ -150,7 +152,7 @@ def eval_command(
     settings: Settings, tuning: Path, heldout: Path, *, misses: bool, sweep_thresholds: bool, show_heldout: bool
 ) -> int:
     """Print accuracy on the tuning set, and on the held-out set only when asked for."""
-    brain = _brain(settings.faq_file)
+    brain = _brain(settings.faq_file, settings.data_dir)
     if brain is None:
         return 1
     print(f"tuning: {brain.matcher.tuning}")
@@ -235,7 +237,7 @@ async def _report(settings: Settings, *, days: int, as_csv: bool, png: Path | No
     finally:
         await store.close()
     titles: dict[str, str] = {}
-    brain = _brain(settings.faq_file)
+    brain = _brain(settings.faq_file, settings.data_dir)
     if brain is not None:
         titles = entry_titles(brain.knowledge)
     summary, groups = stats(events, votes, since), unanswered(events)

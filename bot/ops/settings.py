@@ -41,6 +41,12 @@ class Settings:
     rate_limit: float = 30.0
     database_url: str | None = None
     """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
+    api_timeout: float = 5.0
+    """Seconds the bot waits for the Bot API to answer one call."""
+    poll_timeout: float = 10.0
+    """Seconds a long poll (getUpdates) is held open; the bot waits that plus `api_timeout` for it."""
+    retry_pause: float = 30.0
+    """The longest pause between tries of a reply the Bot API failed; the pauses double up to it from 0.5 s."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +91,9 @@ class Settings:
         if not rate_limit > 0:
             raise SettingsError(f"TELEGRAM_RATE_LIMIT {rate_text!r} is not a positive number of messages per second")
         return cls(
+            api_timeout=_seconds(env, "TELEGRAM_TIMEOUT", cls.api_timeout),
+            poll_timeout=_seconds(env, "TELEGRAM_POLL_TIMEOUT", cls.poll_timeout),
+            retry_pause=_seconds(env, "TELEGRAM_RETRY_PAUSE", cls.retry_pause),
             faq_file=_faq_file(env),
             rate_limit=rate_limit,
             token=token,
@@ -100,6 +109,20 @@ class Settings:
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
             database_url=database_url,
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration in seconds, positive and at most an hour."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise SettingsError(f"{name} {text!r} is not a number of seconds between 0 and 3600 (default {default:g})")
+    return value
 
 
 def _faq_file(env: Mapping[str, str]) -> Path:

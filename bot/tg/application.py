@@ -142,7 +142,11 @@ def build_application(
     context_types = ContextTypes(bot_data=BotServices)
     inbox = Inbox(store)
     limiter = PatientRateLimiter(
-        overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3, on_success=inbox.replied
+        overall_max_rate=settings.rate_limit,
+        overall_time_period=1,
+        max_retries=3,
+        longest_pause=settings.retry_pause,
+        on_success=inbox.replied,
     )
     builder = (
         ApplicationBuilder()
@@ -162,6 +166,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.read_timeout(settings.api_timeout).get_updates_read_timeout(settings.api_timeout)
     application = builder.build()
     assert isinstance(application, BotApplication)
     application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq)

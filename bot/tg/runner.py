@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -20,12 +21,14 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from tornado.httpserver import HTTPServer
 
 from bot.core.brain import Brain
+from bot.core.cache import FOLDER, Cache
 from bot.faq.knowledge import KnowledgeError, read_faq
 from bot.faq.reloading import LAST_GOOD, FaqReloader, ReloadResult, Trigger
 from bot.ops.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
@@ -44,8 +47,6 @@ from bot.tg.webhook import webhook_server
 
 log = logging.getLogger("bot")
 
-POLL_TIMEOUT = 10
-"""Seconds a getUpdates call waits for news (long polling)."""
 STOP_WAIT = 1.0
 """Seconds a stop waits for the FAQ watcher before leaving it behind."""
 TAKE_OVER_EVERY = 3.0
@@ -90,15 +91,16 @@ def _load(settings: Settings) -> Loaded:
             "or try the bot without one with `python -m bot chat`",
             status=2,
         )
+    parse = _parser(settings)
     try:
         raw = read_faq(settings.faq_file)
-        return Loaded(Brain.parse(raw, str(settings.faq_file)), raw)
+        return Loaded(parse(raw, str(settings.faq_file)), raw)
     except KnowledgeError as error:
         problems = error.problems
     last_good = settings.data_dir / LAST_GOOD
     try:
         raw = read_faq(last_good)
-        brain = Brain.parse(raw, str(last_good))
+        brain = parse(raw, str(last_good))
     except KnowledgeError:
         # neither is usable (a first start has no last good copy): the operator reads why
         raise StartupError(*problems) from None
@@ -107,6 +109,11 @@ def _load(settings: Settings) -> Loaded:
     for problem in problems:
         log.error("%s", problem)
     return Loaded(brain, raw, tuple(problems))
+
+
+def _parser(settings: Settings) -> functools.partial[Brain]:
+    """`Brain.parse` with the cache under DATA_DIR: an FAQ built and checked before is read back."""
+    return functools.partial(Brain.parse, cache=Cache(settings.data_dir / FOLDER))
 
 
 async def serve(settings: Settings) -> None:
@@ -141,11 +148,10 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     async def record(raw: bytes, author: str, summary: str) -> None:
         await record_version(store, raw, author, summary)
 
-    reloader = FaqReloader(
-        settings.faq_file, settings.data_dir, Brain.parse, install, tell_admins=notify, record=record
-    )
+    parse = _parser(settings)
+    reloader = FaqReloader(settings.faq_file, settings.data_dir, parse, install, tell_admins=notify, record=record)
     if store.shared:
-        loaded = await _shared_faq(store, loaded)
+        loaded = await _shared_faq(store, loaded, parse)
     reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
     await record(loaded.raw, "file", "in use at start" + (" (the last good copy)" if loaded.problems else ""))
     application = build_application(settings, loaded.brain, store, faq=reloader)
@@ -199,7 +205,7 @@ def _listen(application: BotApplication, settings: Settings) -> HTTPServer | Non
     return server
 
 
-async def _shared_faq(store: Store, loaded: Loaded) -> Loaded:
+async def _shared_faq(store: Store, loaded: Loaded, parse: functools.partial[Brain]) -> Loaded:
     """With a shared store the database's latest version is the FAQ (FAQ_FILE only seeds the first):
     every replica starts from the same one. One that does not build here leaves FAQ_FILE in use."""
     try:
@@ -214,7 +220,7 @@ async def _shared_faq(store: Store, loaded: Loaded) -> Loaded:
         return loaded
     version, body = found
     try:
-        brain = await asyncio.to_thread(Brain.parse, body, f"v{version.number}")
+        brain = await asyncio.to_thread(parse, body, f"v{version.number}")
     except KnowledgeError as error:
         log.error("FAQ v%d from the database does not build here (%s); starting from FAQ_FILE", version.number,
                   error.problems[0])  # fmt: skip
@@ -278,7 +284,7 @@ async def _run(
         elif updater is not None:
             await updater.start_polling(
                 allowed_updates=ALLOWED_UPDATES,
-                timeout=POLL_TIMEOUT,
+                timeout=timedelta(seconds=settings.poll_timeout),
                 poll_interval=0.0,
                 error_callback=PollingErrors().report,
             )
