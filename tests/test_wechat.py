@@ -8,17 +8,20 @@ go to a real uvicorn server on a local port, where the reply really leaves befor
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 
@@ -26,9 +29,13 @@ from bot.conversation.replies import Said, plain_text
 from bot.conversation.state import Who
 from bot.conversation.turns import Conversation, said_for
 from bot.core.brain import Brain
+from bot.core.focus import Focus
+from bot.core.reply import answer_reply, full_reply
+from bot.faq.knowledge import Entry
 from bot.language import Lang
+from bot.ops.cli import chat_command
 from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, unanswered
-from bot.ops.settings import WeChatSettings
+from bot.ops.settings import Settings, WeChatSettings
 from bot.storage.postgres import PostgresStore
 from bot.storage.sqlite import DATABASE, SqliteStore
 from bot.storage.store import EventRow, Store
@@ -36,10 +43,12 @@ from bot.texts import say
 from bot.wechat.customer_service import CustomerService
 from bot.wechat.endpoint import WeChat
 from bot.wechat.fitting import MAX_BYTES, cut, fit_answer, fit_whole, size, split
-from bot.wechat.messages import Messages
+from bot.wechat.messages import Messages, fitted
 from bot.wechat.protocol import Envelope, Incoming, Wire
+from tests.conftest import FAQ
 from tests.e2e.postgres import PostgresServer
 from tests.faqs import tiny_brain
+from tests.test_properties import BRAIN, entries
 from tests.wechat_side import (
     ACCOUNT,
     AES_KEY,
@@ -257,15 +266,55 @@ class TestMessages:
 
 
 class TestReplyXml:
-    @pytest.mark.parametrize("safe", [False, True])
-    def test_text_that_ends_cdata_or_that_xml_forbids_stays_one_text(self, safe: bool) -> None:
-        """A reply holding `]]>` (say, echoing what someone typed) or control characters is still one text
-        reply with that text: nothing in it becomes XML."""
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(max_size=300).map(lambda text: "]]>" + text + "<![CDATA["), st.booleans())
+    def test_any_text_stays_one_text_reply(self, text: str, safe: bool) -> None:
+        """Whatever a reply holds (`]]>`, markup, control characters, say from echoing what someone typed),
+        it is one text reply with that text, from the account to the person, in either mode: nothing in it
+        becomes XML; only what XML cannot carry at all is left out."""
         wire = Wire(TOKEN, AES_KEY, APP_ID)
         message = Incoming("text", READER, ACCOUNT, 1700000000, 1, "?")
-        text = "“]]><MsgType><![CDATA[news]]></MsgType>\x01”不是一个词"
         reply = WeChatSide(safe=safe).read(wire.reply(message, Envelope(safe=safe, nonce="123"), text).encode())
-        assert reply == Reply(READER, ACCOUNT, "text", text.replace("\x01", ""))
+        carried = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
+        assert reply == Reply(READER, ACCOUNT, "text", carried.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class TestOneConversation:
+    async def test_wechat_and_the_console_have_the_same_conversation(
+        self, store: Store, brain: Brain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The same messages typed in the console and sent on WeChat pass through the one layer and get
+        the same replies (kinds and entries): numbers, 详细点, 不对, follow-ups and thanks included."""
+        heard: list[tuple[str, str, str, str | None]] = []
+        original = Conversation.hear
+
+        async def spy(self: Conversation, who: Who, text: str, **kwargs: Any) -> Said:
+            said = await original(self, who, text, **kwargs)
+            heard.append((who.channel, text, said.kind, said.entry_id))
+            return said
+
+        monkeypatch.setattr(Conversation, "hear", spy)
+        script = [
+            "苗木花卉种了多少亩",
+            "那茶叶呢",
+            "详细点",
+            "党员中心户有多少",
+            "不对",
+            "1",
+            NOT_IN_THE_ARTICLE,
+            "2",
+            "谢谢",
+        ]
+        console = Settings(faq_file=FAQ, data_dir=tmp_path / "console")
+        assert await asyncio.to_thread(chat_command, console, io.StringIO("\n".join(script) + "\n"), io.StringIO()) == 0
+        async with front(store, brain) as wechat:
+            for text in script:
+                await wechat.ask(text)
+        typed = [turn[1:] for turn in heard if turn[0] == "console"]
+        assert [turn[1:] for turn in heard if turn[0] == "wechat"] == typed
+        assert [kind for _, kind, _ in typed] == [
+            "answer", "answer", "full", "answer", "others", "answer", "decline", "answer", "small-talk"
+        ]  # fmt: skip
 
 
 class TestSafeMode:
@@ -471,6 +520,32 @@ class TestLongTexts:
 
 
 class TestFitting:
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(entries(), st.sampled_from(["zh", "en"]))
+    def test_every_reply_of_any_valid_entry_fits_wechat(self, entry: Entry, lang: Lang) -> None:
+        """For any entry within the FAQ's bounds, every reply about it (summary, each focus, whole lists,
+        the full text) goes to WeChat in texts of at most 2,048 bytes: an answer as one, ending with the
+        全文 hint when cut; the full text in parts that hold all of it."""
+        knowledge = replace(BRAIN.knowledge, entries=(*BRAIN.knowledge.entries, entry))
+        focuses = [
+            Focus(),
+            Focus(figures=entry.figures),
+            Focus(lists=entry.lists),
+            Focus(sentences=(entry.text(lang),)),
+        ]
+        hint = say("full_hint", lang)
+        for focus in focuses:
+            said = Said("answer", lang, answer_reply(knowledge, entry, lang, focus))
+            (text,) = fitted(said, parts=True)
+            assert size(text) <= MAX_BYTES
+            assert size(plain_text(said)) <= MAX_BYTES or text.endswith(hint)
+        full = Said("full", lang, full_reply(knowledge, entry, lang))
+        parts = fitted(full, parts=True)
+        assert all(size(part) <= MAX_BYTES for part in parts)
+        labels = [say("part_of", lang, part=n, parts=len(parts)) if len(parts) > 1 else "" for n in range(1, 99)]
+        bodies = [part.removesuffix(label) for part, label in zip(parts, labels, strict=False)]
+        assert "".join(bodies).replace("\n", "") == plain_text(full).replace("\n", "")
+
     def test_a_long_answer_is_cut_and_ends_with_the_way_to_the_full_text(self) -> None:
         """An answer over the limit is cut where a sentence ends and closes with the 全文 hint."""
         hint = say("full_hint", "zh")

@@ -39,6 +39,15 @@ REPORTS = ("stats", "unanswered")
 """The admin commands WeChat has: their text forms (no files can be uploaded or charts shown there)."""
 
 
+def fitted(said: Said, *, parts: bool) -> tuple[str, ...]:
+    """A reply of the conversation as WeChat texts of at most 2,048 bytes: an answer cut with the hint
+    that 全文 gives the rest; anything else (the full text, options) whole, in parts when `parts`."""
+    text = plain_text(said)
+    if said.kind == "answer":
+        return (fit_answer(text, say("full_hint", said.lang)),)
+    return fit_whole(text, said.lang, parts=parts)
+
+
 class Messages:
     """Turns WeChat's messages into replies, through the one conversation."""
 
@@ -74,13 +83,7 @@ class Messages:
         if message.kind == "text" and (report := await self._command(message, who)) is not None:
             return report
         said = await self._conversation.hear(who, message.text)
-        return self._fitted(said)
-
-    def _fitted(self, said: Said) -> tuple[str, ...]:
-        text = plain_text(said)
-        if said.kind == "answer":
-            return (fit_answer(text, say("full_hint", said.lang)),)
-        return fit_whole(text, said.lang, parts=self._parts)
+        return fitted(said, parts=self._parts)
 
     async def _welcome(self, who: Who) -> tuple[str, ...]:
         lang = await self._conversation.language(who)
