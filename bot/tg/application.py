@@ -32,7 +32,7 @@ from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader
 from bot.ops.settings import Settings
 from bot.storage.store import Store
-from bot.tg import admin, admin_faq, buttons, handlers
+from bot.tg import admin, admin_faq, buttons, handlers, teach
 from bot.tg.callbacks import Kind, pattern
 from bot.tg.delivery import PatientRateLimiter
 from bot.tg.handlers import Context
@@ -95,7 +95,7 @@ COMMAND_HANDLERS: dict[str, Callable[[Update, Context], Coroutine[Any, Any, None
     "ask": handlers.ask,
     "about": handlers.about,
     "stats": admin.stats_command,
-    "unanswered": admin.unanswered_command,
+    "unanswered": teach.unanswered_command,
     "reload": admin.reload_command,
     "faq": admin_faq.faq_command,
     "history": admin_faq.history_command,
@@ -114,6 +114,7 @@ BUTTON_HANDLERS: dict[Kind, Callable[[Update, Context], Coroutine[Any, Any, None
     Kind.VOTE: buttons.vote,
     Kind.APPLY: admin_faq.apply,
     Kind.CANCEL: admin_faq.cancel,
+    Kind.TEACH: teach.teach,
 }
 
 
