@@ -114,13 +114,13 @@ def render_summary(summary: str, lang: Lang) -> str:
     if match is None:
         return summary
     added, removed, changed, figures, settings = match.groups()
-    text = say("summary_entries", lang, added=added, removed=removed, changed=changed)
-    if figures:
-        text += say("summary_figures", lang, count=figures)
+    counted = (("summary_added", added), ("summary_removed", removed), ("summary_changed", changed),
+               ("summary_figures", figures or "0"))  # fmt: skip
+    parts = [say(key, lang, count=count) for key, count in counted if count != "0"]
     names = [say(SETTING_TEXTS[name], lang) for name in (settings or "").split(", ") if name in SETTING_TEXTS]
     if names:
-        text += say("summary_settings", lang, names=say("list_separator", lang).join(names))
-    return text
+        parts.append(say("summary_settings", lang, names=say("title_separator", lang).join(names)))
+    return say("summary_separator", lang).join(parts) or say("summary_none", lang)
 
 
 def diff(old: KnowledgeBase, new: KnowledgeBase) -> FaqDiff:

@@ -29,6 +29,7 @@ from tornado.httpserver import HTTPServer
 from bot.core.brain import Brain
 from bot.faq.knowledge import KnowledgeError, Problem, read_faq
 from bot.faq.reloading import LAST_GOOD, FaqReloader, Notify, ReloadResult, Trigger
+from bot.ops.chart import find_font_elsewhere
 from bot.ops.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.ops.health import check as check_health
 from bot.ops.logs import configure_logging
@@ -326,6 +327,8 @@ async def _run(
         sweeping = asyncio.create_task(_take_over(application, stop), name="take over") if shared else None
         if started is not None:
             application.bot_data.background(tell_admins(application, settings, started, Trigger.START, None))
+        if settings.admin_ids:  # only admins draw /stats charts: check once that Chinese can be drawn
+            application.bot_data.background(find_font_elsewhere())
         updater = application.updater
         if settings.webhook_url:
             await application.bot.set_webhook(

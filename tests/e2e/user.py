@@ -148,6 +148,13 @@ class TelegramUser:
         edited = {key: message[key] for key in ("message_id", "from", "chat", "date")}
         proxy.inject(self.token, "edited_message", {**edited, "text": text, "edit_date": int(time.time())})
 
+    def send_document(self, proxy: BotApiProxy, content: bytes, name: str = "faq.yaml") -> None:
+        """Send a file as a document; the proxy keeps its bytes for the bot to download, as Telegram would."""
+        file_id = f"doc-{self.user['id']}-{time.monotonic_ns()}"
+        proxy.files[file_id] = content
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
+        self._post("/sendMessage", {**self._message(""), "text": None, "document": document})
+
     def command(self, text: str) -> None:
         entity = {"offset": 0, "length": len(text.split(maxsplit=1)[0]), "type": "bot_command"}
         self._post("/sendCommand", {**self._message(text), "entities": [entity]})
