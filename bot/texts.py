@@ -514,7 +514,7 @@ FAQ_TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "os_other": {"zh": "系统错误（{code}）", "en": "{reason}"},
     # the schema
     "faq_unknown_key": {
-        "zh": "{what}里有不认识的键 `{key}`；可以用的键：{known}",
+        "zh": "{what}里有不认识的键 `{key}`；可以用的键：`{known}`",
         "en": "unknown key {key!r} in {what}; known keys: {known}",
     },
     "faq_duplicate_key": {"zh": "{what}里的键 `{key}` 重复了", "en": "duplicate key {key!r} in {what}"},
@@ -567,6 +567,7 @@ FAQ_TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "en": "{name} names line {line!r}, which is not under `lines:` ({known})",
     },
     "faq_none_defined": {"zh": "一个也没有定义", "en": "none defined"},
+    "faq_known_ids": {"zh": "已有的：`{ids}`", "en": "{ids}"},
     "faq_long_answer": {
         "zh": "{name}的回答太长；请加一个最多 {limit} 字的 `summary`",
         "en": "the answer of {name} is long; give it a `summary` of at most {limit}",
@@ -607,7 +608,7 @@ FAQ_TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "faq_figures_not_list": {"zh": "{name}的 `figures` 必须是列表", "en": "figures of {name} must be a list"},
     "faq_figure_not_in_answer": {
         "zh": "{name}的数据“{figure}”在它的回答里找不到；数据要照抄回答",
-        "en": "figure {figure} of {name} does not stand in its answer; figures repeat the answer",
+        "en": "figure {figure!r} of {name} does not stand in its answer; figures repeat the answer",
     },
     "faq_figure_not_number": {
         "zh": "{name}的数据值“{value}”必须是数字，例如 875 或 36.5",

@@ -836,7 +836,7 @@ def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]
     if "line" in keys:
         line = _text(keys["line"], problems, phrase("what_field_of", key="line", name=name))
         if line is not None and line not in lines:
-            known: str | Phrase = ", ".join(lines) or phrase("faq_none_defined")
+            known = phrase("faq_known_ids", ids=", ".join(lines)) if lines else phrase("faq_none_defined")
             problems.add(keys["line"], phrase("faq_unknown_line", name=name, line=line, known=known))
 
     def field_text(key: str, kind: str) -> str:

@@ -417,8 +417,10 @@ async def file_lock(path: Path, wait: float = LOCK_WAIT) -> AsyncIterator[None]:
 
 def write_atomically(target: Path, raw: bytes) -> None:
     """Replace `target` with `raw` so that a reader sees the old file or the new one, never a part.
-    The temporary file's name is its own (not the process's): two writers never share one."""
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+    The temporary file's name is its own (not the process's): two writers never share one. The file
+    keeps its mode, and its owner where the writer may give it (root teaching from a shell)."""
+    known = target.stat() if target.exists() else None
+    mode = known.st_mode & 0o777 if known is not None else 0o644
     descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     scratch = Path(name)
     try:
@@ -427,6 +429,9 @@ def write_atomically(target: Path, raw: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(scratch, mode)
+        if known is not None and (known.st_uid, known.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(PermissionError):
+                os.chown(scratch, known.st_uid, known.st_gid)
         os.replace(scratch, target)
     except BaseException:
         with contextlib.suppress(OSError):
