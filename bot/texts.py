@@ -178,7 +178,7 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "en": "Please use admin commands in a private chat with me (send me /start first).",
     },
     "period_usage": {
-        "zh": "用法：{command} [day|week]，即最近一天或一周（默认一周）。",
+        "zh": "用法：{command} [天|周]，即最近一天或一周（默认一周）。",
         "en": "Usage: {command} [day|week]: the last day or week (a week if left out).",
     },
     "reloaded": {"zh": "问答库已重新加载：{entries} 条。", "en": "FAQ reloaded: {entries} entries."},
@@ -367,10 +367,13 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "and nothing changes until you press Apply.",
     },
     "review_stale": {
-        "zh": "审阅之后服务器上的问答库文件又被改动过，没有应用；请重新上传，重新审阅。",
+        "zh": (
+            "审阅之后，正在使用的问答库已经改过了（有人应用了别的版本，或改了服务器上的文件），没有应用；"
+            "请重新上传，重新审阅。"
+        ),
         "en": (
-            "The FAQ file on the server changed after this review, so it was not applied; "
-            "upload again for a new review."
+            "The FAQ in use changed after this review (another version was applied, or the file was edited "
+            "on the server), so it was not applied; upload again for a new review."
         ),
     },
     "more_problems": {"zh": "……还有 {count} 处", "en": "… and {count} more"},

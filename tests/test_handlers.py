@@ -692,7 +692,7 @@ class TestFaqFromTelegram:
         on_server = FAQ.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（服务器）")
         admin_bot.faq.write_text(on_server, encoding="utf-8")
         await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
-        assert "审阅之后服务器上的问答库文件又被改动过" in admin_bot.api.sent("editMessageText")[-1]["text"]
+        assert "正在使用的问答库已经改过了" in admin_bot.api.sent("editMessageText")[-1]["text"]
         assert admin_bot.faq.read_text(encoding="utf-8") == on_server
 
     async def test_a_rollback_is_reviewed_and_applied_like_an_upload(self, admin_bot: AdminHarness) -> None:

@@ -140,7 +140,7 @@ class TestReviewButtons:
         second = await _review(admin_bot, EDITED.replace(b"876", b"877"))
         await admin_bot.press(_keys(first)[0], first, user=ADMIN)
         await admin_bot.press(_keys(second)[0], second, user=ADMIN)
-        assert "审阅之后服务器上的问答库文件又被改动过" in _edited(admin_bot)["text"]
+        assert "正在使用的问答库已经改过了" in _edited(admin_bot)["text"]
         assert admin_bot.faq.read_bytes() == EDITED
 
     async def test_presses_by_others_are_refused_and_change_nothing(self, admin_bot: AdminHarness) -> None:
