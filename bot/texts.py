@@ -328,6 +328,11 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "zh": "这次审阅已过期，没有应用；请重新上传文件。",
         "en": "This review has expired and was not applied; upload the file again.",
     },
+    "review_stale_teach": {
+        "zh": "审阅之后，正在使用的问答库已经改过了，没有应用；请在 /unanswered 里重新归档。",
+        "en": "The FAQ in use changed after this review, so it was not applied; file the questions again "
+        "from /unanswered.",
+    },
     "review_unknown": {
         "zh": "找不到这次审阅（已过期很久，或按钮不属于这个文件），没有做任何改动；请重新上传文件。",
         "en": "This review is not known (long expired, or the button is not this file's); nothing was changed. "

@@ -231,7 +231,7 @@ async def _report(settings: Settings, *, days: int, as_csv: bool, png: Path | No
     if as_csv:
         sys.stdout.write(to_csv(summary, groups))
     else:
-        print(render_stats(summary, titles) + "\n\n" + render_unanswered(groups, titles))
+        print(render_stats(summary, titles) + "\n\n" + render_unanswered(groups, titles, "zh", downvoted(votes)))
     return 0
 
 

@@ -188,7 +188,8 @@ async def stats_command(update: Update, context: Context, lang: Lang) -> AdminRe
         events = await store.events.since(since)
         votes = await store.votes.since(since)
     except StoreError as error:
-        return escape(str(error))
+        log.warning("usage not read: %s", error)
+        return escape(say("store_unavailable", lang))
     knowledge = context.bot_data.current().knowledge
     report = stats(events, votes, since)
     text = render_stats(report, entry_titles(knowledge, lang), lang)

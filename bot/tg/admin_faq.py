@@ -321,15 +321,19 @@ async def apply(update: Update, context: Context, query: CallbackQuery, callback
     await query.answer(say("applying", lang))
     trigger = {"rollback": Trigger.ROLLBACK, "teach": Trigger.TEACH}.get(pending.kind, Trigger.UPLOAD)
     note = f"; back to v{pending.rollback_of}" if pending.rollback_of is not None else ""
-    result = await services.faq.apply(
-        pending.body, trigger, pending.author, base=pending.base, quiet_for=user.id, author_id=user.id, note=note
-    )
+    try:
+        result = await services.faq.apply(
+            pending.body, trigger, pending.author, base=pending.base, quiet_for=user.id, author_id=user.id, note=note
+        )
+    except BaseException:
+        await reviews.settle(pending.id, "refused", was=("applying",))  # never left "being applied" for good
+        raise
     if result.ok:
         await reviews.settle(pending.id, "applied", was=("applying",), version=result.version)
         outcome = say("applied", lang, entries=result.entries, number=result.version or "?")
     elif result.stale:
         await reviews.settle(pending.id, "stale", was=("applying",))
-        outcome = say("review_stale", lang)
+        outcome = say("review_stale_teach" if pending.kind == "teach" else "review_stale", lang)
     else:
         await reviews.settle(pending.id, "refused", was=("applying",))
         outcome = say("not_applied", lang) + "\n" + problems_text(result.problems, lang)

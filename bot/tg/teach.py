@@ -198,7 +198,11 @@ async def _file(
         if (old.question, old.lang) != (lesson.question, lesson.lang) and _still_fits(knowledge, old)
     ]
     lessons = [*earlier, lesson]
-    raw = file_lessons(faq.raw, lessons)
+    try:
+        raw = file_lessons(faq.raw, lessons)
+    except TeachingError as error:
+        await _settle_card(message, escape(error.reason(lang)), keep_buttons=True)
+        return
     intro = filings(lessons, knowledge, lang)
     refused_head = say("teach_refused", lang, question=lesson.question, where=_where(lesson, knowledge, lang))
     reply, pending = await review_with(
