@@ -17,6 +17,7 @@ import contextlib
 import io
 import json
 import logging
+import os
 import sys
 import textwrap
 from collections.abc import Mapping
@@ -219,6 +220,7 @@ async def find_font_elsewhere() -> str | None:
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if sys.argv[1:] == ["--font"]:
+        os.nice(19)  # the start-up check gives way to the bot answering on the same machine
         print(cjk_font() or "")
     else:
         sys.stdout.buffer.write(draw(json.load(sys.stdin)))

@@ -220,6 +220,11 @@ async def review_with(
         return escape(say("faq_unavailable", lang)), None
     if raw == faq.raw:
         return escape("\n".join([*intro, say("review_identical", lang, name=name)])), None
+    try:
+        base: str | None = await faq.in_force()  # before the review: what it is compared with is in force
+    except KnowledgeError as error:
+        log.warning("the FAQ in force is not known: %s", "; ".join(error.problems))
+        base = None
     result = await asyncio.to_thread(_check, services.current(), raw, name)
     if isinstance(result, int):
         return escape(say("upload_too_many_entries", lang, entries=result, limit=MAX_UPLOAD_ENTRIES)), None
@@ -229,7 +234,8 @@ async def review_with(
         return with_problems(head, result.problems, lang), None
     store = services.store
     try:
-        base = await faq.in_force()
+        if base is None:
+            raise StoreError("the FAQ in force is not known")
         now = store.clock()
         pending = PendingReview(
             id=new_id(),
@@ -247,7 +253,7 @@ async def review_with(
             lessons=lessons,
         )
         await store.reviews.add(pending)
-    except (StoreError, KnowledgeError) as error:
+    except StoreError as error:
         log.warning("review not kept: %s", error)
         return _fitted(lines, say("review_not_kept", lang)), None
     minutes = int(store.lifetimes.review.total_seconds() // 60)
