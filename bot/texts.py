@@ -196,7 +196,7 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "reload_trigger_start": {"zh": "启动时", "en": "at start-up"},
     "reload_trigger_upload": {"zh": "管理员上传", "en": "an admin's upload"},
     "reload_trigger_rollback": {"zh": "管理员回滚", "en": "an admin's rollback"},
-    "reload_trigger_teach": {"zh": "管理员从未答问题归档", "en": "an admin's filing from /unanswered"},
+    "reload_trigger_teach": {"zh": "管理员在 /unanswered 里归档", "en": "an admin's filing from /unanswered"},
     "reload_trigger_version": {"zh": "另一个副本记录的新版本", "en": "a version from another replica"},
     "started_from_last_good": {
         "zh": "问答库文件 {path} 有错误，启动时改用上次可用的版本 {last_good}：",
