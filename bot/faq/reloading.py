@@ -399,7 +399,10 @@ class FaqReloader(Generic[B]):
 async def file_lock(path: Path, wait: float = LOCK_WAIT) -> AsyncIterator[None]:
     """Hold an exclusive lock on `path` (created if missing) against other processes; raises
     `KnowledgeError` when another holds it for longer than `wait` seconds."""
-    descriptor = await asyncio.to_thread(os.open, path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        descriptor = await asyncio.to_thread(os.open, path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise KnowledgeError([Problem(str(path), 1, phrase("faq_cannot_write", reason=os_reason(error)))]) from None
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -167,10 +167,6 @@ def admin_only(report: AdminReport) -> Callable[[Update, Context], Coroutine[Any
 
 def period(context: Context) -> int | None:
     """The days a command's [day|week] argument asks for; None for an argument it does not take."""
-    return _period(context)
-
-
-def _period(context: Context) -> int | None:
     argument = (context.args or [""])[0].lower() if context.args else ""
     return PERIODS.get(argument)
 
@@ -179,7 +175,7 @@ def _period(context: Context) -> int | None:
 async def stats_command(update: Update, context: Context, lang: Lang) -> AdminReply | None:
     """/stats [day|week]: a chart (questions per day by outcome, the most asked measures) with the
     figures as its caption: rates, people's votes, a line per day. Text alone if no chart can be drawn."""
-    days = _period(context)
+    days = period(context)
     if days is None:
         return escape(say("period_usage", lang, command="/stats"))
     store = context.bot_data.store
