@@ -64,6 +64,16 @@ def _now(admin: TelegramUser, message: dict[str, Any], changed_from: str, timeou
                         "the message to be edited"))  # fmt: skip
 
 
+def _logged(data_dir: Path, question: str) -> None:
+    """Wait until the usage log holds a question (it is written behind the answer, by a queue)."""
+
+    def there() -> bool:
+        with sqlite3.connect(data_dir / "bot.sqlite3") as db:
+            return db.execute("SELECT 1 FROM events WHERE question = ?", (question,)).fetchone() is not None
+
+    wait_for(there, 15, f"{question!r} in the usage log")
+
+
 def _versions(data_dir: Path) -> list[tuple[int, str]]:
     with sqlite3.connect(data_dir / "bot.sqlite3") as db:
         return db.execute("SELECT number, author FROM versions ORDER BY number").fetchall()
@@ -229,6 +239,7 @@ class TestTeaching:
         user.say(LEADERS)
         (before,) = user.wait_replies()
         assert not before["text"].startswith("<b>纵向深化</b>")
+        _logged(tmp_path, LEADERS)
         admin.command("/unanswered")
         listed, card = admin.wait_replies(2)
         assert "1× " + LEADERS in listed["text"]
@@ -256,6 +267,7 @@ class TestTeaching:
         user.say("Fengshan")
         (asked,) = user.wait_replies()
         assert asked["text"].startswith("Which of these did you mean?")
+        _logged(tmp_path, "Fengshan")
         admin.command("/unanswered")
         _, card = admin.wait_replies(2)
         admin.press(buttons(card)["✗ 文章没有"], card)
@@ -301,8 +313,10 @@ class TestLanguages:
         admin.press(buttons(rollback)[apply], rollback)
         admin.command("/history")
         seen += [r["text"] for r in admin.wait_replies()]
-        user.say(LEADERS if zh else "What is the county's GDP?")
+        question = LEADERS if zh else "What is the county's GDP?"
+        user.say(question)
         user.wait_replies()
+        _logged(tmp_path, question)
         admin.command("/unanswered")
         listed, card = admin.wait_replies(2)
         seen += [listed["text"], card["text"]]

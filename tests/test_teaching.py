@@ -3,6 +3,7 @@ filed questions, /unanswered's cards in Telegram, and `python -m bot teach` from
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -168,6 +169,7 @@ def _cards(bot: AdminHarness, since: int) -> list[dict[str, Any]]:
 
 
 async def _unanswered(bot: AdminHarness, user: dict[str, Any] = ADMIN) -> tuple[str, list[dict[str, Any]]]:
+    await asyncio.wait_for(bot.store._queue.join(), 10)  # type: ignore[union-attr]  # the usage log is written behind
     since = len(bot.api.sent())
     await bot.text("/unanswered", user=user)
     return bot.api.texts()[since], _cards(bot, since)
