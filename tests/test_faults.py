@@ -262,7 +262,7 @@ class TestFaqFile:
         admin = TelegramUser(api[0], token, 9903)
         (notice,) = admin.wait_replies()
         assert notice["text"].startswith(f"问答库文件 {faq} 有错误，启动时改用上次可用的版本")
-        assert f"{faq}:2: YAML syntax error" in notice["text"]
+        assert "第 2 行：YAML 语法错误" in notice["text"]
         user = TelegramUser(api[0], token, 8905)
         user.say("党小组")
         assert "875" in user.wait_replies()[0]["text"]
@@ -322,7 +322,7 @@ class TestFaqFile:
         admin = TelegramUser(api[0], token, 9905)
         admin.command("/reload")
         replies = admin.wait_replies(timeout=10)
-        assert any("not a regular file" in r["text"] for r in replies)
+        assert any("这不是普通文件" in r["text"] for r in replies)
         admin.say("党小组")
         assert admin.wait_replies()
         assert stop(bot) < 5
@@ -341,7 +341,7 @@ class TestFaqFile:
         admin = TelegramUser(api[0], token, 9906)
         admin.command("/reload")
         (reply,) = admin.wait_replies(timeout=10)
-        assert "not a regular file" in reply["text"]
+        assert "这不是普通文件" in reply["text"]
         rss_kb = int(next(line for line in Path(f"/proc/{bot.pid}/status").read_text().splitlines()
                           if line.startswith("VmRSS")).split()[1])  # fmt: skip
         assert rss_kb < 400_000

@@ -235,7 +235,7 @@ class TestLiveReload:
         faq.write_text(kept.replace("  - id: learn-outside\n", "  - id: learn-outside\n    colour: red\n"), "utf-8")
         (notice,) = admin.wait_replies()
         assert notice["text"].startswith(f"问答库文件 {faq} 有错误，未加载（文件有改动）")
-        assert "unknown key 'colour'" in notice["text"]
+        assert "不认识的键 `colour`" in notice["text"]
         user.say("党小组")
         (still,) = user.wait_replies()
         assert "（改）" in still["text"]

@@ -34,7 +34,7 @@ from bot.core.reply import answer_reply, full_reply
 from bot.faq.knowledge import Entry
 from bot.language import Lang
 from bot.ops.cli import chat_command
-from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, unanswered
+from bot.ops.reporting import downvoted, entry_titles, render_stats, render_unanswered, stats, unanswered
 from bot.ops.settings import Settings, WeChatSettings
 from bot.storage.postgres import PostgresStore
 from bot.storage.sqlite import DATABASE, SqliteStore
@@ -694,7 +694,7 @@ class TestAdmins:
         titles = entry_titles(brain.knowledge, "zh")
         since = store.clock() - timedelta(days=7)
         assert shown.splitlines()[1:] == render_stats(stats(rows, votes, since), titles).splitlines()[1:]
-        assert week == render_unanswered(unanswered(rows), titles) == day
+        assert week == render_unanswered(unanswered(rows), titles, "zh", downvoted(votes)) == day
         assert NOT_IN_THE_ARTICLE in week
         assert "wechat 2 (100%)" in shown
 

@@ -22,8 +22,9 @@ from bot.core.decision import Decision
 from bot.core.followup import Previous, follow
 from bot.core.matching import MAX_QUESTION_CHARS, Matcher
 from bot.core.reply import Reply, answer_reply, decision_reply, full_reply
-from bot.faq.knowledge import Entry, KnowledgeBase, KnowledgeError, parse_knowledge, read_faq
+from bot.faq.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, parse_knowledge, read_faq
 from bot.language import LANGS, Lang
+from bot.texts import Phrase, phrase
 
 __all__ = ["MAX_QUESTION_CHARS", "Brain"]
 
@@ -74,45 +75,53 @@ class Brain:
 
     def self_check(self, only: Collection[str] | None = None) -> list[str]:
         """Each entry must answer its own example questions, give its lists when asked for them and
-        say it does not explain its unexplained terms; the article's examples must be answered.
-        One line per failure. With `only`, just those entries are checked (and the article's examples)."""
-        problems = []
+        say it does not explain its unexplained terms; the article's examples must be answered, and
+        the questions filed as ones the article does not answer must be declined. One `Problem` per
+        failure. With `only`, just those entries are checked (and the article's and declined examples)."""
+        path = self.knowledge.path
+        problems: list[str] = []
         for entry in self.knowledge.entries:
             if only is not None and entry.id not in only:
                 continue
-            where = f"{self.knowledge.path}:{entry.source_line}"
             for lang in LANGS:
-                problems += [f"{where}: {problem}" for problem in self._check_entry(entry, lang)]
+                problems += [Problem(path, entry.source_line, problem) for problem in self._check_entry(entry, lang)]
         article = self.knowledge.article
         for lang in LANGS:
             for question in article.examples(lang):
                 if self.matcher.decide(question, lang).kind != "answer":
-                    problems.append(f"{self.knowledge.path}:1: the article's example {question!r} is not answered")
+                    problems.append(Problem(path, 1, phrase("check_article_example", question=question)))
+            for question, line in self.knowledge.declined_in(lang):
+                decision = self.matcher.decide(question, lang)
+                if decision.kind not in ("decline", "unexplained"):
+                    outcome = decision.kind if decision.answered is None else decision.answered.id
+                    problems.append(Problem(path, line, phrase("check_declined", question=question, outcome=outcome)))
         return problems
 
-    def _check_entry(self, entry: Entry, lang: Lang) -> list[str]:
+    def _check_entry(self, entry: Entry, lang: Lang) -> list[Phrase]:
         problems = []
         for question in entry.questions_in(lang):
             # judged on its words, not on being listed: listed, it would always match itself
             decision = self.matcher.decide(question, lang, signals=("terms", "figures"))
             if decision.answered is None or decision.answered.id != entry.id:
-                problems.append(f"example {question!r} of entry {entry.id!r} {_why(decision, entry.id)}")
+                why = _why(decision, entry.id)
+                problems.append(phrase("check_example", question=question, id=entry.id, why=why))
+        for question in entry.asked_in(lang):
+            # filed from /unanswered: answered by likeness to itself, as the bot will answer it
+            decision = self.matcher.decide(question, lang)
+            if decision.answered is None or decision.answered.id != entry.id:
+                why = _why(decision, entry.id)
+                problems.append(phrase("check_asked", question=question, id=entry.id, why=why))
         for listed in entry.lists:
             question = LIST_PROBE[lang].format(name=listed.name_in(lang))
             decision = self.matcher.decide(question, lang)
             lists = decision.focus.lists if decision.focus else ()
             if decision.answered is None or decision.answered.id != entry.id or listed not in lists:
-                problems.append(
-                    f"{question!r} does not give list {listed.name_in(lang)!r} of entry {entry.id!r}; "
-                    "give the list keywords"
-                )
+                problems.append(phrase("check_list", question=question, name=listed.name_in(lang), id=entry.id))
         for named in entry.unexplained:
             question = TERM_PROBE[lang].format(term=named.name(lang))
             gap = self.matcher.decide(question, lang).gap
             if gap is None or gap.term != named:
-                problems.append(
-                    f"{question!r} is not told that entry {entry.id!r} leaves {named.name(lang)!r} unexplained"
-                )
+                problems.append(phrase("check_term", question=question, id=entry.id, term=named.name(lang)))
         return problems
 
     def decide(self, question: str, hint: Lang | None = None) -> Decision:
@@ -162,10 +171,12 @@ def _changed(old: KnowledgeBase, new: KnowledgeBase) -> frozenset[str] | None:
     return frozenset(entry.id for entry in new.entries if before.get(entry.id) != replace(entry, source_line=0))
 
 
-def _why(decision: Decision, expected: str) -> str:
+def _why(decision: Decision, expected: str) -> Phrase:
+    if decision.declined_as is not None:
+        return phrase("why_declined", example=decision.declined_as)
     best = decision.best.entry.id if decision.best else None
     if best in (None, expected):
-        return "is not answered with confidence; add keywords or reword it"
+        return phrase("why_unsure")
     if decision.kind == "answer":
-        return f"is answered by entry {best!r}"
-    return f"matches entry {best!r} better"
+        return phrase("why_answered_by", other=best)
+    return phrase("why_matches", other=best)

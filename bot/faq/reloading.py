@@ -14,6 +14,13 @@ background. Only an FAQ that passes it whole is kept as the last good version; o
 not (an edit that leads another entry's example questions astray) is taken back: the FAQ served
 before returns, every problem is logged and the admins are told, as for a refused file.
 
+An admin's reviewed upload is put in use by `apply`: exactly the reviewed bytes, or a refusal
+with the reason. Applies are serialised (in this process by the reload lock, across processes
+by `exclusive`, a file lock or the database's advisory lock), and each checks that the FAQ in
+force is still the one the review was made against. With replicas the FAQ in force is the
+store's latest version (`latest`); each replica's file follows it (written atomically) where it
+can be written, and is only the seed of the first version where it cannot.
+
 The file is reloaded only once it has stopped changing for `QUIET` seconds, so an editor
 that writes in steps is not caught half-way. It is read only if it is a regular file
 (see `read_faq`), in a thread of its own that a stop does not wait for. The watcher
@@ -25,14 +32,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import functools
 import hashlib
 import logging
 import os
+import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
@@ -40,7 +50,8 @@ from typing import Generic, Protocol, TypeVar
 from watchfiles import awatch
 
 from bot.faq.diff import FaqDiff, diff
-from bot.faq.knowledge import Built, KnowledgeBase, KnowledgeError, read_faq
+from bot.faq.knowledge import Built, KnowledgeBase, KnowledgeError, Problem, os_reason, read_faq
+from bot.texts import phrase
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +60,10 @@ QUIET = 0.8
 """Seconds the file must stay unchanged (size, time, inode) before a change is loaded."""
 READ_WAIT = 20.0
 """Seconds a reload waits for the file to be read and checked before giving up."""
+LOCK_FILE = "faq.lock"
+"""Under DATA_DIR: the lock that serialises applies of processes sharing it (the bot, `python -m bot teach`)."""
+LOCK_WAIT = 30.0
+"""Seconds an apply waits for another process's apply before giving up."""
 
 T = TypeVar("T")
 
@@ -81,13 +96,20 @@ class Trigger(Enum):
     START = "start-up"
     UPLOAD = "an admin's upload"
     ROLLBACK = "an admin's rollback"
+    TEACH = "an admin's teaching from /unanswered"
     VERSION = "a version from another replica"
 
 
 Notify = Callable[["ReloadResult", Trigger, "int | None"], Awaitable[None]]
 """Tell the admins about a reload: (what happened, why it was done, an admin not to tell)."""
-Record = Callable[[bytes, str, str], Awaitable[None]]
-"""Keep a version that was put in use: (its bytes, who put it in use, what changed)."""
+Record = Callable[[bytes, str, str, "int | None"], Awaitable["int | None"]]
+"""Keep a version that was put in use: (its bytes, who put it in use, what changed, their Telegram id);
+the version's number, None when it could not be kept."""
+Latest = Callable[[], Awaitable["str | None"]]
+"""The SHA-256 of the store's latest FAQ version, None when it has none; raises `KnowledgeError` when
+the store cannot say."""
+Exclusive = Callable[[], AbstractAsyncContextManager[None]]
+"""Hold the FAQ's lock across processes for the length of an apply."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,10 @@ class ReloadResult:
     problems: tuple[str, ...] = ()
     changes: FaqDiff | None = None
     """What changed against the FAQ served before; None when nothing was swapped in."""
+    stale: bool = False
+    """An apply refused because the FAQ in force is not the one its review was made against."""
+    version: int | None = None
+    """The version number the swapped-in FAQ was recorded as, when it was."""
 
 
 class FaqReloader(Generic[B]):
@@ -114,6 +140,8 @@ class FaqReloader(Generic[B]):
         *,
         tell_admins: Notify | None = None,
         record: Record | None = None,
+        latest: Latest | None = None,
+        exclusive: Exclusive | None = None,
     ) -> None:
         self.path = path
         self.data_dir = data_dir
@@ -121,6 +149,9 @@ class FaqReloader(Generic[B]):
         self.install = install
         self.tell_admins = tell_admins
         self.record = record
+        self.latest = latest
+        """With replicas: the store's latest version is the FAQ in force, and the file follows it."""
+        self.exclusive: Exclusive = exclusive or functools.partial(file_lock, data_dir / LOCK_FILE)
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._knowledge: KnowledgeBase | None = None
@@ -158,7 +189,9 @@ class FaqReloader(Generic[B]):
             return None, raw
         return self.build(raw, str(self.path), served=self._served), raw
 
-    async def reload(self, trigger: Trigger, quiet_for: int | None = None, author: str = "file") -> ReloadResult:
+    async def reload(
+        self, trigger: Trigger, quiet_for: int | None = None, author: str = "file", author_id: int | None = None
+    ) -> ReloadResult:
         """Load the file again; swap it in if it validates, else keep serving the current FAQ.
 
         The admins are told when a file is refused or swapped in, except `quiet_for`, the
@@ -176,12 +209,29 @@ class FaqReloader(Generic[B]):
                 log.info("FAQ file unchanged (%s): still %d entries from %s", reason, entries, self.path)
                 return ReloadResult(True, entries)
             result = await self._swap(brain, raw, f"FAQ reloaded ({reason})", str(self.path), trigger)
-            if self.record is not None:
-                summary = result.changes.summary() if result.changes is not None else "loaded"
-                await self.record(raw, author, summary)
-            if self.tell_admins is not None and result.changes is not None and not result.changes.empty:
-                await self.tell_admins(result, trigger, quiet_for)
-            return result
+            return await self._recorded(
+                result, raw, trigger=trigger, quiet_for=quiet_for, author=author, author_id=author_id
+            )
+
+    async def _recorded(
+        self,
+        result: ReloadResult,
+        raw: bytes,
+        *,
+        trigger: Trigger,
+        quiet_for: int | None,
+        author: str,
+        author_id: int | None,
+        note: str = "",
+    ) -> ReloadResult:
+        """Record a swapped-in FAQ as a version and tell the admins what changed."""
+        version = None
+        if self.record is not None:
+            summary = result.changes.summary() if result.changes is not None else "loaded"
+            version = await self.record(raw, author, summary + note, author_id)
+        if self.tell_admins is not None and result.changes is not None and not result.changes.empty:
+            await self.tell_admins(result, trigger, quiet_for)
+        return replace(result, version=version)
 
     async def adopt(self, raw: bytes, source: str) -> ReloadResult:
         """Put in use a version another replica recorded (checked there, checked again here). A version
@@ -193,7 +243,24 @@ class FaqReloader(Generic[B]):
                 brain = await self._in_own_thread(lambda: self.build(raw, source, served=self._served))
             except KnowledgeError as error:
                 return await self._refused(error, f"FAQ {source} not put in use here", Trigger.VERSION, None)
-            return await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)", Trigger.VERSION)
+            result = await self._swap(brain, raw, "FAQ put in use", f"{source} (another replica's)", Trigger.VERSION)
+            await self.follow(raw)
+            return result
+
+    async def follow(self, raw: bytes) -> None:
+        """With replicas, the file follows the version in force, where it can be written (else it only seeded)."""
+        if self.latest is None:
+            return
+        try:
+            if await self._in_own_thread(lambda: read_faq(self.path)) == raw:
+                return
+        except KnowledgeError:
+            pass  # missing or unreadable: written below
+        try:
+            await asyncio.to_thread(write_atomically, self.path.resolve(), raw)
+        except OSError as error:
+            log.warning("FAQ_FILE %s does not follow the version in force (%s); it only seeded the first version",
+                        self.path, error.strerror)  # fmt: skip
 
     async def _refused(self, error: KnowledgeError, what: str, trigger: Trigger, quiet_for: int | None) -> ReloadResult:
         """Log a refused FAQ with every problem, tell the admins, and say so."""
@@ -240,6 +307,8 @@ class FaqReloader(Generic[B]):
                 self.install(previous)
                 self._knowledge, self._served = previous.knowledge, previous
                 self._digest, self.raw = hashlib.sha256(previous_raw).hexdigest(), previous_raw
+                if self.record is not None:  # with replicas, the version in force is the one served again
+                    await self.record(previous_raw, "file", "taken back: failed the whole self-check", None)
                 await self._refused(error, f"FAQ from {source} taken back after the whole self-check", trigger, None)
             return
         if hashlib.sha256(raw).hexdigest() == self._digest:  # still the one in use
@@ -263,17 +332,58 @@ class FaqReloader(Generic[B]):
             return ""
         return hashlib.sha256(raw).hexdigest()
 
-    async def apply(self, raw: bytes, trigger: Trigger, author: str, quiet_for: int | None = None) -> ReloadResult:
-        """Put reviewed bytes in use: write the FAQ file atomically (a temporary file in its folder,
-        fsync, rename; through a symlink to its target), then reload it."""
+    async def in_force(self) -> str:
+        """The SHA-256 of the FAQ in force: with replicas the store's latest version, else the file on disk
+        ("" when it cannot be read). Raises `KnowledgeError` when the store cannot say."""
+        if self.latest is not None and (latest := await self.latest()) is not None:
+            return latest
+        return await self.digest_on_disk()
+
+    async def apply(
+        self,
+        raw: bytes,
+        trigger: Trigger,
+        author: str,
+        *,
+        base: str,
+        quiet_for: int | None = None,
+        author_id: int | None = None,
+        note: str = "",
+    ) -> ReloadResult:
+        """Put reviewed bytes in use, exactly these, or refuse and say why.
+
+        One apply at a time, across processes: under the lock, the FAQ in force must still be
+        `base` (the one the review was made against), else the result is `stale`. The bytes
+        are built again, written to the file atomically (a temporary file of its own in the
+        file's folder, fsync, rename; through a symlink to its target) and swapped in as they
+        are (not read back, so an edit landing meanwhile cannot take their place), then
+        recorded as the next version (`note` added to its summary). With replicas a file that
+        cannot be written only warns: the store's version is the FAQ.
+        """
         target = self.path.resolve()
+        what = f"FAQ not applied ({trigger.value} by {author})"
         try:
-            await asyncio.to_thread(_write_atomically, target, raw)
-        except OSError as error:
-            problem = f"{target}:1: cannot write the file: {error.strerror}"
-            log.error("FAQ not applied (%s by %s): %s", trigger.value, author, problem)
-            return ReloadResult(False, 0, (problem,))
-        return await self.reload(trigger, quiet_for, author)
+            async with self._lock, self.exclusive():
+                if await self.in_force() != base:
+                    log.warning("%s: the FAQ in force changed after the review", what)
+                    return ReloadResult(False, 0, stale=True)
+                brain = await self._in_own_thread(lambda: self.build(raw, str(self.path)))
+                try:
+                    await asyncio.to_thread(write_atomically, target, raw)
+                except OSError as error:
+                    problem = Problem(str(target), 1, phrase("faq_cannot_write", reason=os_reason(error)))
+                    if self.latest is None:
+                        log.error("%s: %s", what, problem)
+                        return ReloadResult(False, 0, (problem,))
+                    log.warning("FAQ_FILE not updated: %s; the store's version is in force", problem)
+                what_done = f"FAQ applied ({trigger.value} by {author})"
+                result = await self._swap(brain, raw, what_done, str(target), trigger)
+                return await self._recorded(
+                    result, raw, trigger=trigger, quiet_for=quiet_for, author=author, author_id=author_id, note=note
+                )
+        except KnowledgeError as error:
+            log.error("%s: %s", what, "; ".join(error.problems))
+            return ReloadResult(False, 0, tuple(error.problems))
 
     async def _in_own_thread(self, work: Callable[[], T]) -> T:
         """Run `work` in a daemon thread: a read that hangs can neither hold a stop nor the exit."""
@@ -304,8 +414,8 @@ class FaqReloader(Generic[B]):
             stopping.cancel()
         if not future.done():
             future.cancel()
-            why = "the bot is stopping" if self._stopping.is_set() else f"reading took over {READ_WAIT:.0f} s"
-            raise KnowledgeError([f"{self.path}:1: not loaded: {why}"])
+            why = phrase("faq_stopping") if self._stopping.is_set() else phrase("faq_read_slow", seconds=READ_WAIT)
+            raise KnowledgeError([Problem(str(self.path), 1, phrase("faq_not_loaded", why=why))])
         return future.result()
 
     def _folders(self) -> set[Path]:
@@ -359,17 +469,46 @@ class FaqReloader(Generic[B]):
                     break
 
 
-def _write_atomically(target: Path, raw: bytes) -> None:
-    """Replace `target` with `raw` so that a reader sees the old file or the new one, never a part."""
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+@contextlib.asynccontextmanager
+async def file_lock(path: Path, wait: float = LOCK_WAIT) -> AsyncIterator[None]:
+    """Hold an exclusive lock on `path` (created if missing) against other processes; raises
+    `KnowledgeError` when another holds it for longer than `wait` seconds."""
+    try:
+        descriptor = await asyncio.to_thread(os.open, path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise KnowledgeError([Problem(str(path), 1, phrase("faq_cannot_write", reason=os_reason(error)))]) from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise KnowledgeError([Problem(str(path), 1, phrase("faq_locked", seconds=wait))]) from None
+                await asyncio.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def write_atomically(target: Path, raw: bytes) -> None:
+    """Replace `target` with `raw` so that a reader sees the old file or the new one, never a part.
+    The temporary file's name is its own (not the process's): two writers never share one. The file
+    keeps its mode, and its owner where the writer may give it (root teaching from a shell)."""
+    known = target.stat() if target.exists() else None
+    mode = known.st_mode & 0o777 if known is not None else 0o644
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    scratch = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as out:
             out.write(raw)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(scratch, mode)
+        if known is not None and (known.st_uid, known.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(PermissionError):
+                os.chown(scratch, known.st_uid, known.st_gid)
         os.replace(scratch, target)
     except BaseException:
         with contextlib.suppress(OSError):

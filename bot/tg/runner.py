@@ -20,6 +20,7 @@ import secrets
 import signal
 import sys
 import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -29,15 +30,16 @@ from tornado.httpserver import HTTPServer
 
 from bot.core.brain import Brain
 from bot.core.cache import FOLDER, Cache
-from bot.faq.knowledge import KnowledgeError, read_faq
-from bot.faq.reloading import LAST_GOOD, FaqReloader, ReloadResult, Trigger
+from bot.faq.knowledge import KnowledgeError, Problem, read_faq
+from bot.faq.reloading import LAST_GOOD, FaqReloader, Notify, ReloadResult, Trigger
+from bot.ops.chart import find_font_elsewhere
 from bot.ops.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.ops.health import check as check_health
 from bot.ops.logs import configure_logging
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
-from bot.storage.store import Store, StoreError
-from bot.texts import say
+from bot.storage.store import Store, StoreError, Version
+from bot.texts import phrase, say
 from bot.tg.admin import MAX_SHOWN, problems_text
 from bot.tg.application import ALLOWED_UPDATES, BotApplication, build_application, register_commands
 from bot.tg.delivery import PatientRateLimiter
@@ -145,15 +147,15 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     async def notify(result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
         await tell_admins(holder[0], settings, result, trigger, quiet_for)
 
-    async def record(raw: bytes, author: str, summary: str) -> None:
-        await record_version(store, raw, author, summary)
-
     parse = _parser(settings)
-    reloader = FaqReloader(settings.faq_file, settings.data_dir, parse, install, tell_admins=notify, record=record)
+    reloader = _faq_reloader(settings, store, parse, install, notify)
     if store.shared:
         loaded = await _shared_faq(store, loaded, parse)
     reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
-    await record(loaded.raw, "file", "in use at start" + (" (the last good copy)" if loaded.problems else ""))
+    start = "in use at start" + (" (the last good copy)" if loaded.problems else "")
+    await record_version(store, loaded.raw, "file", start)
+    if store.shared and not loaded.problems:
+        await reloader.follow(loaded.raw)
     application = build_application(settings, loaded.brain, store, faq=reloader)
     holder.append(application)
     services = application.bot_data
@@ -191,6 +193,25 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
             server.stop()
 
 
+def _faq_reloader(
+    settings: Settings, store: Store, parse: functools.partial[Brain], install: Callable[[Brain], None], notify: Notify
+) -> FaqReloader[Brain]:
+    """The FAQ file's reloader, recording versions in the store; with replicas the store's latest version
+    is the FAQ in force. Applies hold the store's FAQ lock (a file lock, or PostgreSQL's advisory lock)."""
+
+    async def record(raw: bytes, author: str, summary: str, author_id: int | None) -> int | None:
+        version = await record_version(store, raw, author, summary, author_id)
+        return version.number if version is not None else None
+
+    async def latest() -> str | None:
+        return await _latest_digest(store)
+
+    return FaqReloader(
+        settings.faq_file, settings.data_dir, parse, install, tell_admins=notify, record=record,
+        latest=latest if store.shared else None, exclusive=lambda: _faq_lock(store),
+    )  # fmt: skip
+
+
 def _listen(application: BotApplication, settings: Settings) -> HTTPServer | None:
     """In webhook mode, the server for Telegram's calls and /healthz, listening; else None."""
     if not (settings.webhook_url and settings.webhook_secret):
@@ -206,13 +227,19 @@ def _listen(application: BotApplication, settings: Settings) -> HTTPServer | Non
 
 
 async def _shared_faq(store: Store, loaded: Loaded, parse: functools.partial[Brain]) -> Loaded:
-    """With a shared store the database's latest version is the FAQ (FAQ_FILE only seeds the first):
-    every replica starts from the same one. One that does not build here leaves FAQ_FILE in use."""
+    """With a shared store the database's latest version is the FAQ, and every replica starts from it
+    (its FAQ_FILE then follows it). FAQ_FILE seeds the first version; a FAQ_FILE that holds none of
+    the recorded versions (edited while the replica was stopped, or a new image) becomes the next one.
+    A version that does not build here leaves FAQ_FILE in use."""
+    digest = hashlib.sha256(loaded.raw).hexdigest()
     try:
-        latest = await store.versions.latest(1)
-        if not latest or latest[0].sha256 == hashlib.sha256(loaded.raw).hexdigest():
+        recorded = await store.versions.latest(KNOWN_VERSIONS)
+        if not recorded or recorded[0].sha256 == digest:
             return loaded
-        found = await store.versions.get(latest[0].number)
+        if not loaded.problems and all(version.sha256 != digest for version in recorded):
+            log.info("FAQ_FILE holds none of the recorded versions; it becomes the next one")
+            return loaded
+        found = await store.versions.get(recorded[0].number)
     except StoreError as error:
         log.warning("the FAQ versions in %s were not read (%s); starting from FAQ_FILE", store.description, error)
         return loaded
@@ -229,6 +256,35 @@ async def _shared_faq(store: Store, loaded: Loaded, parse: functools.partial[Bra
     return Loaded(brain, body)
 
 
+KNOWN_VERSIONS = 1000
+"""Versions looked through at start for the one FAQ_FILE holds."""
+
+
+async def _latest_digest(store: Store) -> str | None:
+    """The SHA-256 of the store's latest FAQ version (the FAQ in force with replicas); None if it has none."""
+    try:
+        latest = await store.versions.latest(1)
+    except StoreError as error:
+        reason = phrase("faq_versions_unreadable", reason=str(error))
+        raise KnowledgeError([Problem(store.description, 1, reason)]) from None
+    return latest[0].sha256 if latest else None
+
+
+@contextlib.asynccontextmanager
+async def _faq_lock(store: Store) -> AsyncIterator[None]:
+    """The FAQ's lock across every process using the store; a store that cannot give it refuses the apply."""
+    lock = store.exclusive("faq")
+    try:
+        await lock.__aenter__()
+    except StoreError as error:
+        reason = phrase("faq_versions_unreadable", reason=str(error))
+        raise KnowledgeError([Problem(store.description, 1, reason)]) from None
+    try:
+        yield
+    finally:
+        await lock.__aexit__(None, None, None)
+
+
 async def _adopt(store: Store, reloader: FaqReloader[Brain], number: int) -> None:
     """Another replica recorded FAQ version `number`: put it in use here too."""
     try:
@@ -240,17 +296,21 @@ async def _adopt(store: Store, reloader: FaqReloader[Brain], number: int) -> Non
         await reloader.adopt(found[1], f"v{number}")
 
 
-async def record_version(store: Store, raw: bytes, author: str, summary: str) -> None:
-    """Add a version to the FAQ's history unless it is the latest already (a restart, a touched file)."""
+async def record_version(
+    store: Store, raw: bytes, author: str, summary: str, author_id: int | None = None
+) -> Version | None:
+    """Add a version to the FAQ's history unless it is the latest already (a restart, a touched file);
+    the version that holds `raw` (None when the store cannot say)."""
     try:
         latest = await store.versions.latest(1)
         if latest and latest[0].sha256 == hashlib.sha256(raw).hexdigest():
-            return
-        version = await store.versions.add(raw, author, summary)
+            return latest[0]
+        version = await store.versions.add(raw, author, summary, author_id)
     except StoreError as error:
         log.warning("FAQ version not recorded: %s", error)
-        return
+        return None
     log.info("FAQ version v%d recorded (%s: %s)", version.number, author, summary)
+    return version
 
 
 async def _stop_reloads(stop: asyncio.Event, reloader: FaqReloader[Brain]) -> None:
@@ -275,6 +335,8 @@ async def _run(
         sweeping = asyncio.create_task(_take_over(application, stop), name="take over") if shared else None
         if started is not None:
             application.bot_data.background(tell_admins(application, settings, started, Trigger.START, None))
+        if settings.admin_ids:  # only admins draw /stats charts: check once that Chinese can be drawn
+            application.bot_data.background(find_font_elsewhere())
         updater = application.updater
         if settings.webhook_url:
             await application.bot.set_webhook(

@@ -24,7 +24,7 @@ from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
 from bot.language import Lang
-from bot.ops.reporting import PERIODS, entry_titles, render_stats, render_unanswered, stats, unanswered
+from bot.ops.reporting import PERIODS, downvoted, entry_titles, render_stats, render_unanswered, stats, unanswered
 from bot.ops.settings import WeChatSettings
 from bot.storage.store import StoreError
 from bot.texts import day, say
@@ -120,10 +120,11 @@ class Messages:
         since = store.clock() - timedelta(days=days)
         titles = entry_titles(self._brain().knowledge, lang)
         try:
+            votes = await store.votes.since(since)
             if name == "stats":
-                return render_stats(stats(await store.events.since(since), await store.votes.since(since), since),
-                                    titles, lang)  # fmt: skip
-            return render_unanswered(unanswered(await store.events.since(since, ("unanswered", "asked_back"))),
-                                     titles, lang)  # fmt: skip
+                return render_stats(stats(await store.events.since(since), votes, since), titles, lang)
+            events = await store.events.since(since, ("unanswered", "asked_back"))
         except StoreError as error:
-            return str(error)
+            log.warning("wechat: usage not read: %s", error)
+            return say("store_unavailable", lang)
+        return render_unanswered(unanswered(events), titles, lang, downvoted(votes))
