@@ -13,20 +13,15 @@ from string import Template
 
 from bot.core.brain import MAX_QUESTION_CHARS
 from bot.faq.knowledge import KnowledgeBase
-from bot.language import Lang
+from bot.language import LANGS, Lang
 from bot.texts import day, say
 
 TEMPLATE = Template(files("bot.web").joinpath("page.html").read_text(encoding="utf-8"))
 
-LABELS = {
-    "full": "full_text",
-    "topics": "all_topics",
-    "helpful": "web_helpful",
-    "not-helpful": "web_not_helpful",
-    "offline": "web_offline",
-    "failed": "web_failed",
-}
-"""`data-*` attribute of `<html>` to text key: the labels chat.js puts on what it draws."""
+PAGE_LABELS = {"offline": "web_offline", "failed": "web_failed"}
+"""`data-*` attribute of `<html>` to text key: the page's own notes, in the browser's language."""
+REPLY_LABELS = {"full": "full_text", "topics": "all_topics", "helpful": "web_helpful", "not-helpful": "web_not_helpful"}
+"""The same for the buttons under a reply, given in both languages (`data-full-en`): they follow the reply's."""
 VOTE_LABELS = {"up": "👍", "down": "👎"}
 
 
@@ -54,7 +49,8 @@ def browser_language(accept_language: str) -> Lang | None:
 def page_html(knowledge: KnowledgeBase, lang: Lang) -> str:
     """The page, its labels in `lang`."""
     article = knowledge.article
-    labels = {name: say(key, lang) for name, key in LABELS.items()} | VOTE_LABELS
+    labels = {name: say(key, lang) for name, key in PAGE_LABELS.items()} | VOTE_LABELS
+    labels |= {f"{name}-{each}": say(key, each) for name, key in REPLY_LABELS.items() for each in LANGS}
     attributes = " ".join(f'data-{name}="{escape(text)}"' for name, text in labels.items())
     title = article.title.of(lang)
     values = {

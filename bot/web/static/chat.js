@@ -11,8 +11,9 @@
   const form = document.getElementById("ask");
   const box = document.getElementById("question");
   const send = document.getElementById("send");
-  const label = (name) => root.getAttribute(`data-${name}`) || "";
-  const RETRIES = 6; // about half a minute of growing pauses: long enough for the server to restart
+  const label = (name, lang) => root.getAttribute(lang ? `data-${name}-${lang}` : `data-${name}`) || "";
+  const RETRIES = 10; // half a minute of pauses growing to 4 s: long enough for the server to restart
+  const pause = (attempt) => new Promise((done) => setTimeout(done, Math.min(500 * 2 ** attempt, 4000)));
   let session = "";
   try {
     session = sessionStorage.getItem("faq-session") || "";
@@ -105,7 +106,7 @@
     }
     const actions = element("div", "actions");
     if (reply.full && reply.entry) {
-      const full = button(label("full"), "action full", async () => {
+      const full = button(label("full", lang), "action full", async () => {
         if (busy) return;
         const answer = await exchange({ full: reply.entry, lang });
         const expanded = answer && answer.replies && answer.replies[0];
@@ -125,11 +126,11 @@
           for (const other of actions.querySelectorAll(".vote")) other.disabled = true;
           post({ vote: value, turn: reply.turn, lang }, null);
         });
-        vote.setAttribute("aria-label", label(name));
+        vote.setAttribute("aria-label", label(name, lang));
         actions.appendChild(vote);
       }
     }
-    if (reply.topics) actions.appendChild(button(label("topics"), "action topics", () => post({ topics: true, lang }, null)));
+    if (reply.topics) actions.appendChild(button(label("topics", lang), "action topics", () => post({ topics: true, lang }, null)));
     if (actions.childElementCount) message.appendChild(actions);
     addMessage("bot", message);
   }
@@ -145,7 +146,7 @@
       } catch (error) {
         if (!told) showNote(label("offline"));
         told = true;
-        await new Promise((done) => setTimeout(done, 500 * 2 ** attempt));
+        await pause(attempt);
         continue;
       }
       let answer = null;
@@ -167,7 +168,7 @@
         // a proxy in front while the server restarts: try again, as for a dropped connection
         if (!told) showNote(label("offline"));
         told = true;
-        await new Promise((done) => setTimeout(done, 500 * 2 ** attempt));
+        await pause(attempt);
         continue;
       }
       if (!response.ok) {
