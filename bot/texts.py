@@ -319,6 +319,7 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "stats_asked_back": {"zh": "反问", "en": "asked back"},
     "stats_declined": {"zh": "未回答", "en": "declined"},
     "stats_votes": {"zh": "评价", "en": "votes"},
+    "stats_channels": {"zh": "渠道", "en": "channels"},
     "stats_votes_line": {"zh": "{up} 人 👍  {down} 人 👎", "en": "{up} people 👍  {down} people 👎"},
     "stats_top": {"zh": "问得最多：", "en": "Most asked:"},
     "stats_days": {"zh": "每天：", "en": "Per day:"},

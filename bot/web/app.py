@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.conversation.replies import Said, pick_of
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
+from bot.faq.knowledge import KnowledgeBase
 from bot.language import Lang, as_lang
 from bot.ops.settings import WebSettings
 from bot.texts import say
@@ -89,11 +90,17 @@ class ChatPage:
         self.site = site
         self.limits = Limits(site.settings.per_session, site.settings.per_address)
         self._widget = files("bot.web").joinpath("static", "widget.js").read_bytes()
+        self._pages: dict[Lang, tuple[KnowledgeBase, str]] = {}
+        """The page in each language, for the FAQ it was filled from (made again after a reload)."""
 
     async def page(self, request: Request) -> Response:
         """The chat page, its labels in the browser's language."""
         lang = browser_language(request.headers.get("accept-language", "")) or "zh"
-        html = page_html(self.site.brain().knowledge, lang)
+        knowledge = self.site.brain().knowledge
+        made = self._pages.get(lang)
+        if made is None or made[0] is not knowledge:
+            made = self._pages[lang] = (knowledge, page_html(knowledge, lang))
+        html = made[1]
         return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
 
     async def widget(self, request: Request) -> Response:
