@@ -111,7 +111,7 @@ def health_command(settings: Settings) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.tg.runner import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
+    from bot.host.run import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
 
     return run_command(settings)
 

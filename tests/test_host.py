@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -24,8 +25,9 @@ from starlette.routing import Route
 
 from bot.host.server import Bounds, HttpServer, ListenError, listening_socket
 from tests.conftest import FAQ, ROOT
-from tests.e2e.service import faqbot
-from tests.e2e.user import free_port, wait_for
+from tests.e2e.proxy import BotApiProxy
+from tests.e2e.service import Launch, faqbot, stop
+from tests.e2e.user import TelegramUser, free_port, wait_for
 
 PATIENCE = 10.0
 """Seconds a test waits for what must happen much sooner (a close after a 0.3 s deadline)."""
@@ -169,3 +171,58 @@ class TestWebCommand:
         assert done.returncode == 1
         assert done.stderr.strip().splitlines()[-1].startswith(f"faqbot: cannot listen on 127.0.0.1:{port}")
         assert "Traceback" not in done.stderr
+
+
+@pytest.mark.e2e
+class TestRunWithThePage:
+    """`python -m bot run` with WEB_PORT: one process, one FAQ and store, one HTTP server."""
+
+    def test_the_page_is_served_beside_a_polling_bot(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """Telegram and the page answer side by side; `report` counts each channel's questions apart."""
+        port = free_port()
+        bot, token = launch(WEB_PORT=str(port))
+        user = TelegramUser(api[0], token, 8801)
+        user.say("孝昌县有多少个党小组？")
+        (reply,) = user.wait_replies()
+        assert "875" in reply["text"]
+        answer = _ask(port, "How many Party groups are there?")
+        assert "875" in " ".join(answer["lead"])
+        assert stop(bot) < 30
+        assert bot.returncode == 0
+        report = faqbot("report", "--csv", DATA_DIR=str(tmp_path))
+        assert "channel,telegram,1," in report.stdout
+        assert "channel,web,1," in report.stdout
+        user.close()
+
+    def test_the_webhook_shares_the_pages_server_under_telegram(
+        self, api: tuple[str, BotApiProxy], launch: Launch
+    ) -> None:
+        """Telegram's calls come to WEBHOOK_URL's path on the page's port; a call without the secret is
+        refused there; /healthz there is the bot's."""
+        port = free_port()
+        hook = f"http://127.0.0.1:{port}/telegram/hook"
+        bot, token = launch(WEB_PORT=str(port), WEBHOOK_URL=hook, WEBHOOK_SECRET="shared-Secret_1")
+        user = TelegramUser(api[0], token, 8802)
+        user.say("孝昌县有多少个党小组？")
+        (reply,) = user.wait_replies()
+        assert "875" in reply["text"]
+        assert api[1].webhooks[token] == (hook, "shared-Secret_1")
+        message = {"message_id": 1, "date": 0, "text": "x", "chat": {"id": 1, "type": "private"}}
+        forged = httpx.post(hook, json={"update_id": 5, "message": message})
+        assert forged.status_code == 403
+        assert "875" in " ".join(_ask(port, "孝昌县有多少个党小组？")["lead"])
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=PATIENCE)
+        assert health.json()["reason"].startswith("ok: pid")
+        assert stop(bot) < 30
+        assert bot.returncode == 0
+        user.close()
+
+
+def _ask(port: int, question: str) -> dict[str, Any]:
+    """One question to the page's endpoint, its one reply."""
+    response = httpx.post(f"http://127.0.0.1:{port}/api/message", json={"text": question}, timeout=PATIENCE)
+    assert response.status_code == 200, response.text
+    (reply,) = response.json()["replies"]
+    return dict(reply)

@@ -363,7 +363,9 @@ class TestSettings:
          ({"WEB_SESSION_PER_MINUTE": "0"}, "WEB_SESSION_PER_MINUTE '0' is not a whole number"),
          ({"WEB_ADDRESS_PER_MINUTE": "lots"}, "WEB_ADDRESS_PER_MINUTE 'lots' is not a whole number"),
          ({"WEB_MAX_CONNECTIONS": "-1"}, "WEB_MAX_CONNECTIONS '-1' is not a whole number"),
-         ({"WEB_FRAME_ANCESTORS": "javascript:x"}, "WEB_FRAME_ANCESTORS 'javascript:x' is not")],
+         ({"WEB_FRAME_ANCESTORS": "javascript:x"}, "WEB_FRAME_ANCESTORS 'javascript:x' is not"),
+         ({"WEB_PORT": "8080", "WEBHOOK_URL": "https://bot.example/hook"},
+          "WEBHOOK_URL 'https://bot.example/hook': with WEB_PORT set")],
     )  # fmt: skip
     def test_a_bad_value_is_one_line(self, env: dict[str, str], says: str) -> None:
         """Each names the variable and what it takes."""

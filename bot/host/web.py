@@ -89,13 +89,17 @@ async def serve_web(settings: Settings, mounted: Sequence[BaseRoute] = ()) -> No
             state = "ok" if database_ok else "ok, but degraded"
             return entries > 0, f"{state}: {entries} FAQ entries; {database}"
 
-        site = Site(conversation, serving.current, settings.web, health)
-        web = settings.web
-        sock = listening_socket(web.host, web.listen_port, "the web page")
-        server = HttpServer(web_app(site, mounted=mounted), sock, Bounds(connections=web.connections))
+        server = page_server(settings, Site(conversation, serving.current, settings.web, health), mounted)
         await _serve(server, store, reloader)
     finally:
         await store.close()
+
+
+def page_server(settings: Settings, site: Site, mounted: Sequence[BaseRoute] = ()) -> HttpServer:
+    """The one HTTP server of the process, bound to WEB_HOST:WEB_PORT: the page, and `mounted` routes."""
+    web = settings.web
+    sock = listening_socket(web.host, web.listen_port, "the web page")
+    return HttpServer(web_app(site, mounted=mounted), sock, Bounds(connections=web.connections))
 
 
 async def _reload(reloader: FaqReloader[Brain]) -> None:

@@ -3,7 +3,8 @@
 It starts from `FAQ_FILE`, or from the last good copy when the file is broken; with a shared
 store it starts from the database's latest version instead, records each version it puts in
 use, and adopts the versions other replicas record. A reason not to start is a `StartupError`:
-lines for the operator and an exit status, never a traceback. No front end in it.
+lines for the operator and an exit status, never a traceback. A process may host other front ends
+beside its own (`Companion`: the page beside Telegram). No front end in it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from starlette.routing import BaseRoute
 
 from bot.core.brain import Brain
 from bot.faq.knowledge import KnowledgeError, read_faq
@@ -29,6 +34,17 @@ class StartupError(Exception):
         super().__init__(lines[0] if lines else "")
         self.lines = lines
         self.status = status
+
+
+class Companion(Protocol):
+    """Front ends served beside the one that runs the process, on one HTTP server: the process hands
+    them the FAQ in use, the store, and its own routes to serve on the same server."""
+
+    async def start(self, brain: Callable[[], Brain], store: Store, routes: Sequence[BaseRoute]) -> None:
+        """Listen and serve; raise `StartupError` when it cannot."""
+
+    async def stop(self) -> None:
+        """Stop accepting, finish what is in flight, close."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_FAQ = Path(__file__).resolve().parent.parent / "knowledge" / "faq.yaml"
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -107,6 +108,13 @@ class Settings:
             rate_limit = 0.0
         if not rate_limit > 0:
             raise SettingsError(f"TELEGRAM_RATE_LIMIT {rate_text!r} is not a positive number of messages per second")
+        web = _web(env)
+        webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+        if web.port is not None and webhook_url is not None and not urlsplit(webhook_url).path.startswith("/telegram/"):
+            raise SettingsError(
+                f"WEBHOOK_URL {webhook_url!r}: with WEB_PORT set the webhook shares the page's server, under "
+                "/telegram/; give it a path such as https://bot.example.org/telegram/hook"
+            )
         return cls(
             faq_file=_faq_file(env),
             rate_limit=rate_limit,
@@ -115,13 +123,13 @@ class Settings:
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
             log_level=level,
             log_format=log_format,
-            webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
+            webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
             webhook_port=int(port_text),
             webhook_secret=webhook_secret,
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
             database_url=database_url,
-            web=_web(env),
+            web=web,
         )
 
 

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from starlette.routing import BaseRoute
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from tornado.httpserver import HTTPServer
 
@@ -31,6 +32,7 @@ from bot.faq.reloading import LAST_GOOD, FaqReloader, ReloadResult, Trigger
 from bot.ops.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.ops.health import check as check_health
 from bot.ops.logs import configure_logging
+from bot.ops.serving import Companion, StartupError
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
 from bot.storage.store import Store, StoreError
@@ -40,6 +42,7 @@ from bot.tg.application import ALLOWED_UPDATES, BotApplication, build_applicatio
 from bot.tg.delivery import PatientRateLimiter
 from bot.tg.handlers import Context
 from bot.tg.inbox import InboxQueue
+from bot.tg.routes import webhook_routes
 from bot.tg.webhook import webhook_server
 
 log = logging.getLogger("bot")
@@ -52,19 +55,11 @@ TAKE_OVER_EVERY = 3.0
 """Seconds between looks for updates a dead replica left (with a shared store)."""
 
 
-class StartupError(Exception):
-    """A reason the bot cannot start, in lines for the operator, with the exit status to use."""
-
-    def __init__(self, *lines: str, status: int = 1) -> None:
-        super().__init__(lines[0] if lines else "")
-        self.lines = lines
-        self.status = status
-
-
-def run_command(settings: Settings) -> int:
-    """Run the bot until SIGINT or SIGTERM; return the exit status."""
+def run_command(settings: Settings, companion: Companion | None = None) -> int:
+    """Run the bot (and its `companion`, sharing its FAQ, store and HTTP server) until SIGINT or SIGTERM;
+    return the exit status."""
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, companion))
     except StartupError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
@@ -109,8 +104,9 @@ def _load(settings: Settings) -> Loaded:
     return Loaded(brain, raw, tuple(problems))
 
 
-async def serve(settings: Settings) -> None:
-    """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start."""
+async def serve(settings: Settings, companion: Companion | None = None) -> None:
+    """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start. With a
+    `companion`, the webhook is one of the routes of the companion's HTTP server."""
     os.umask(0o077)  # what the bot writes under DATA_DIR (database, key, copies, heartbeat) is its owner's only
     if settings.webhook_url and not settings.webhook_secret:
         # a webhook is never served without a secret: only Telegram, told it by setWebhook, knows this one
@@ -124,12 +120,12 @@ async def serve(settings: Settings) -> None:
     except StoreError as error:
         raise StartupError(f"faqbot: {error}") from None
     try:
-        await _serve(settings, loaded, store)
+        await _serve(settings, loaded, store, companion)
     finally:
         await store.close()
 
 
-async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
+async def _serve(settings: Settings, loaded: Loaded, store: Store, companion: Companion | None) -> None:
     holder: list[BotApplication] = []
 
     def install(new: Brain) -> None:
@@ -156,7 +152,9 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL)))
-    server = _listen(application, settings)
+    server = _listen(application, settings) if companion is None else None
+    if companion is not None:
+        await companion.start(services.current, store, _routes(application, settings))
     watcher = asyncio.create_task(reloader.watch(stop), name="faq watcher")
     stop_task = asyncio.create_task(_stop_reloads(stop, reloader))
 
@@ -183,6 +181,15 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
                 log.warning("%s did not stop within %s s; left behind", name, STOP_WAIT)
         if server is not None:
             server.stop()
+        if companion is not None:
+            await companion.stop()
+
+
+def _routes(application: BotApplication, settings: Settings) -> list[BaseRoute]:
+    """In webhook mode, the webhook as a route for a shared server (its path is WEBHOOK_URL's); else none."""
+    if not (settings.webhook_url and settings.webhook_secret):
+        return []
+    return webhook_routes(application, urlsplit(settings.webhook_url).path, settings.webhook_secret)
 
 
 def _listen(application: BotApplication, settings: Settings) -> HTTPServer | None:
