@@ -10,7 +10,9 @@ once: first to the trivial endpoint, then `GET /` (the page), then `POST /api/me
 questions from the tuning part of the evaluation set (each session its own conversation, its
 turns written to the store). Each round runs the three in turn; medians over rounds are printed,
 with the page's and the answers' rate and latency as a ratio to the trivial endpoint's in the same
-run. The clients run in this process, on the same machine: both sides share its cores.
+run. The clients run in this process, on the same machine: both sides share its cores. Last, the
+same sessions and questions go through the conversation layer alone, in this process with no
+HTTP at all, to show what answering itself costs.
 """
 
 from __future__ import annotations
@@ -131,6 +133,33 @@ async def _round(port: int, count: int, requests: int, questions: list[str]) -> 
             session.close()
 
 
+async def _alone(data: Path, count: int, requests: int, questions: list[str]) -> float:
+    """Turns per second of the same sessions and questions through the conversation layer alone, in
+    this process over a store of its own: what the page costs on top of answering."""
+    from bot.conversation.turns import Conversation  # noqa: PLC0415 - as the server process does
+    from bot.core.brain import Brain  # noqa: PLC0415
+    from bot.storage.sqlite import SqliteStore  # noqa: PLC0415
+    from bot.web.sessions import Visitor, new_session  # noqa: PLC0415
+
+    brain = Brain.load(ROOT / "knowledge" / "faq.yaml")
+    store = SqliteStore(data)
+    await store.start()
+    conversation = Conversation(lambda: brain, store)
+    visitors = [Visitor.of(new_session()) for _ in range(count)]
+
+    async def one(number: int, visitor: Visitor) -> None:
+        for turn in range(requests):
+            said = await conversation.hear(visitor.who("zh"), questions[(number * requests + turn) % len(questions)])
+            if said.votable:
+                await conversation.sent(said, chat_id=visitor.chat_id, message_id=turn, user_id=visitor.chat_id)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one(number, visitor) for number, visitor in enumerate(visitors)))
+    took = time.perf_counter() - began
+    await store.close()
+    return count * requests / took
+
+
 def _serve(port: int) -> None:
     """The server side (`--serve PORT`): `python -m bot web` with the trivial endpoint mounted."""
     from starlette.requests import Request  # noqa: PLC0415 - only the server process needs the web stack
@@ -175,7 +204,10 @@ def main() -> None:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+        alone = [asyncio.run(_alone(Path(data) / f"alone{n}", args.sessions, args.requests, questions))
+                 for n in range(args.rounds)]  # fmt: skip
     _report(rounds, args)
+    print(f"\nthe same turns through the conversation layer alone, no HTTP: {statistics.median(alone):.0f} per second")
 
 
 def _up(port: int) -> bool:
