@@ -7,15 +7,19 @@ bot's message, and the labelled text box sends on Enter.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.conftest import missing
-from tests.e2e.browser import PHONE, Page, WebServer, as_phone, browser_missing, chromium
+from tests.e2e.browser import PHONE, WAIT, Page, WebServer, as_phone, browser_missing, chromium
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +143,55 @@ class TestPhone:
         )
         assert widths[0] <= widths[1]
         assert widths[2] <= widths[1]
+
+
+class TestEmbedding:
+    """Another site shows the page."""
+
+    def test_widget_js_opens_the_page_in_a_frame_on_another_site(
+        self, driver: webdriver.Chrome, server: WebServer
+    ) -> None:
+        """A county site's page includes widget.js; its button opens the chat in a frame, where a question is
+        answered (the policy lets any site frame it by default, and the session lives in the frame)."""
+        host = f'<!doctype html><title>County</title><h1>County</h1><script src="{server.url}widget.js" defer></script>'
+        with _site(host) as site:
+            driver.get(site)
+            opener = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, "body > button"))
+            opener.click()
+            frame = driver.find_element(By.TAG_NAME, "iframe")
+            driver.switch_to.frame(frame)
+            try:
+                page = Page(driver)
+                page.wait(lambda: len(page.bot_messages()) >= 1, "the greeting in the frame")
+                assert "875" in page.ask("孝昌县有多少个党小组？").text
+            finally:
+                driver.switch_to.default_content()
+
+
+@contextmanager
+def _site(html: str) -> Iterator[str]:
+    """Another site (another origin: its own port) serving one page."""
+    body = html.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: ARG002 - quiet: the base class's signature
+            return
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    serving = threading.Thread(target=httpd.serve_forever, daemon=True)
+    serving.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_the_page_carries_on_through_a_restart_of_the_server(tmp_path: Path) -> None:
