@@ -1,4 +1,5 @@
-"""The command line: `python -m bot chat|ask|validate|eval|run|web|health|report` (also installed as `faqbot`).
+"""The command line: `python -m bot chat|ask|validate|eval|run|web|health|report|diff|teach` (also installed as
+`faqbot`).
 
 Only parses arguments, reads settings and hands over; the work is done elsewhere.
 """
@@ -18,6 +19,7 @@ from bot.ops.cli import (
     eval_command,
     followups_command,
     report_command,
+    teach_command,
     validate_command,
 )
 from bot.ops.health import check as check_health
@@ -59,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("old", type=Path, help="the FAQ in use")
     compare.add_argument("new", type=Path, help="the candidate")
     compare.add_argument("--lang", choices=["zh", "en"], default="zh", help="the review's language (default zh)")
+    teach = commands.add_parser(
+        "teach", help="list what the bot could not answer; or file a question under an entry in FAQ_FILE"
+    )
+    teach.add_argument("question", nargs="?", metavar="QUESTION", help="the question to file (omit to list)")
+    teach.add_argument("--entry", metavar="ID", help="file it as an example question of this entry")
+    teach.add_argument("--declined", action="store_true", help="file it as a question the article does not answer")
+    teach.add_argument("--lang", choices=["zh", "en"], help="the question's language (default: as written)")
+    teach.add_argument("--days", type=int, default=7, help="how far back to list (default 7)")
     commands.add_parser("health", help="exit 0 when the running bot is alive, has its FAQ and reached the Bot API")
     return parser
 
@@ -97,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "health": lambda: health_command(settings),
         "report": lambda: report_command(settings, days=args.days, as_csv=args.csv, png=args.png),
         "diff": lambda: diff_command(args.old, args.new, args.lang),
+        "teach": lambda: teach_command(
+            settings, args.question, entry=args.entry, declined=args.declined, lang=args.lang, days=args.days
+        ),
         "run": lambda: _run(settings),
         "web": lambda: _web(settings),
     }

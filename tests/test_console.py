@@ -159,13 +159,15 @@ class TestDiff:
         )
 
     def test_diff_of_a_broken_file_lists_its_problems_and_exits_one(self, tmp_path: Path) -> None:
-        """A candidate that would not load: its problems by line, exit 1."""
+        """A candidate that would not load: its problems by line, in the review's language, exit 1."""
         new = tmp_path / "new.yaml"
         new.write_text("entries: [\n  a,\n\nfoo: 1\n", encoding="utf-8")
         result = _run("diff", str(FAQ), str(new))
         assert result.returncode == 1
-        assert "第 5 行：YAML syntax error" in result.stdout
-        assert "the [ list opened on line 1 is not closed" in result.stdout
+        assert "第 5 行：YAML 语法错误：[ 列表里少了逗号或右方括号 ]；第 1 行开始的 [ 列表没有结束" in result.stdout
+        english = _run("diff", str(FAQ), str(new), "--lang", "en")
+        assert "line 5: YAML syntax error: did not find expected ',' or ']'" in english.stdout
+        assert "the [ list opened on line 1 is not closed" in english.stdout
 
     def test_report_refuses_a_data_dir_without_a_database(self, tmp_path: Path) -> None:
         """In a fresh checkout `report` does not make an empty database: it says where it looked and why."""

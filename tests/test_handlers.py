@@ -21,11 +21,11 @@ from telegram import Update
 
 from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader, ReloadResult, Trigger
+from bot.ops.serving import record_version
 from bot.ops.settings import Settings
 from bot.storage.sqlite import SqliteStore
 from bot.storage.store import Lifetimes
 from bot.tg.application import BotApplication, build_application, register_commands
-from bot.tg.runner import record_version
 from tests.bot_api import BOT, RecordingBotApi
 from tests.conftest import BROKEN, FAQ, broken_expectation
 from tests.test_store import Clock
@@ -692,10 +692,12 @@ class TestAdmins:
         for question in ("Fengshan", "党小组", "孝昌县GDP是多少", "孝昌县的GDP是多少？"):
             await bot.text(question)
         await bot.text("/stats")
+        refused = bot.api.texts()[-1]
         await bot.text("/stats week", user=ADMIN)
-        await bot.text("/unanswered", user=ADMIN)
-        refused, missing = bot.api.texts()[-2:]
         report = bot.caption()
+        before = len(bot.api.texts())
+        await bot.text("/unanswered", user=ADMIN)
+        missing = bot.api.texts()[before]
         assert refused == "抱歉，这个命令只供管理员使用。"
         assert report.startswith("<pre>自 ")
         assert "4 个问题" in report
@@ -784,8 +786,9 @@ class AdminHarness(Harness):
     async def _tell(self, result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
         self.told.append((result, trigger, quiet_for))
 
-    async def _record(self, raw: bytes, author: str, summary: str) -> None:
-        await record_version(self.store, raw, author, summary)
+    async def _record(self, raw: bytes, author: str, summary: str, author_id: int | None) -> int | None:
+        version = await record_version(self.store, raw, author, summary, author_id)
+        return version.number if version is not None else None
 
     async def document(
         self,
@@ -832,7 +835,8 @@ class TestFaqFromTelegram:
         assert method == "sendDocument"
         assert content == FAQ.read_bytes()
         assert str(params["caption"]).startswith("正在使用的问答库：v1 · ")
-        assert "· file · in use at start" in str(params["caption"])
+        assert "· 服务器上的文件 · 启动时使用" in str(params["caption"])
+        assert "编辑这个文件，再把它发回给我" in str(params["caption"])
 
     async def test_an_upload_is_reviewed_then_applied_and_served(self, admin_bot: AdminHarness) -> None:
         """A valid upload gets a review (what changes, the figure old and new) with Apply and Cancel;
@@ -847,13 +851,17 @@ class TestFaqFromTelegram:
         await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
         (edited,) = admin_bot.api.sent("editMessageText")
         assert edited["text"].endswith("<b>已应用：版本 v2，18 条。</b>")
+        assert "⏳" not in edited["text"]
+        assert "reply_markup" not in edited
         assert admin_bot.faq.read_bytes() == EDITED
         await admin_bot.text("孝昌县有多少个党小组")
         assert "876个" in admin_bot.api.texts()[-1]
         await admin_bot.text("/history", user=ADMIN)
         history = admin_bot.api.texts()[-1]
         assert "v2 · " in history
-        assert "· admin 9001 · +0 -0 ~1 entries, 1 figure change(s)" in history
+        assert "· 管理员 · 修改 1 条，1 处数据变化" in history
+        (latest,) = await admin_bot.store.versions.latest(1)
+        assert (latest.author, latest.author_id) == ("管理员", ADMIN_ID)
 
     async def test_cancel_changes_nothing(self, admin_bot: AdminHarness) -> None:
         """Cancel closes the review; the file and the answers stay as they were, and Apply no longer works."""
@@ -863,9 +871,7 @@ class TestFaqFromTelegram:
         await admin_bot.press(cancel, review, user=ADMIN)
         assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith("<b>已取消，没有做任何改动。</b>")
         await admin_bot.press(apply, review, user=ADMIN)
-        assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith(
-            "<b>这次审阅已过期或已处理；请重新上传文件。</b>"
-        )
+        assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith("<b>这次审阅已经取消了，没有应用。</b>")
         assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
 
     async def test_a_broken_upload_gets_its_problems_by_line_and_changes_nothing(self, admin_bot: AdminHarness) -> None:
@@ -873,8 +879,8 @@ class TestFaqFromTelegram:
         await admin_bot.document(b"entries: [\n  a,\n  b\n\nfoo: 1\n", "new.yaml")
         reply = admin_bot.last_message()
         assert reply["text"].startswith("「new.yaml」有 1 处问题，没有做任何改动：")
-        assert "第 5 行：YAML syntax error" in reply["text"]
-        assert "the [ list opened on line 1 is not closed" in reply["text"]
+        assert "第 5 行：YAML 语法错误：[ 列表里少了逗号或右方括号 ]" in reply["text"]
+        assert "第 1 行开始的 [ 列表没有结束" in reply["text"]
         assert "reply_markup" not in reply
         assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
 
@@ -885,7 +891,7 @@ class TestFaqFromTelegram:
         on_server = FAQ.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（服务器）")
         admin_bot.faq.write_text(on_server, encoding="utf-8")
         await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
-        assert "审阅之后服务器上的问答库文件又被改动过" in admin_bot.api.sent("editMessageText")[-1]["text"]
+        assert "正在使用的问答库已经改过了" in admin_bot.api.sent("editMessageText")[-1]["text"]
         assert admin_bot.faq.read_text(encoding="utf-8") == on_server
 
     async def test_a_rollback_is_reviewed_and_applied_like_an_upload(self, admin_bot: AdminHarness) -> None:
@@ -901,7 +907,7 @@ class TestFaqFromTelegram:
         assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
         await admin_bot.text("/history", user=ADMIN)
         assert "v3 · " in admin_bot.api.texts()[-1]
-        assert "admin 9001 (v1)" in admin_bot.api.texts()[-1]
+        assert "· 管理员 · 修改 1 条，1 处数据变化（回到 v1）" in admin_bot.api.texts()[-1]
 
     async def test_edits_on_the_server_become_versions_too(self, admin_bot: AdminHarness) -> None:
         """A reload of a file edited on the server is recorded with "file" as its author."""
@@ -922,7 +928,7 @@ class TestFaqFromTelegram:
     async def test_a_file_too_big_is_refused_before_it_is_downloaded(self, admin_bot: AdminHarness) -> None:
         """15 MB (as Telegram states it, in the message or from getFile) is refused without a download."""
         await admin_bot.document(b"x" * 1000, declared=15_000_000)
-        assert admin_bot.api.texts()[-1].startswith("文件有 15,000,000 字节，问答库最多 1,000,000 字节")
+        assert admin_bot.api.texts()[-1].startswith("文件有 15,000,000 字节，问答库最多 400,000 字节")
         file_id = f"file{next(_ids)}"
         admin_bot.api.files[file_id] = b"x" * 1000
         admin_bot.api.declared_sizes[file_id] = 15_000_000
@@ -998,7 +1004,7 @@ class TestReload:
         await admin_bot.text("/reload", user=ADMIN)
         text = admin_bot.api.texts()[-1]
         assert text.startswith("问答库有错误，未加载，仍在使用原来的版本：")
-        assert f"{faq}:2: YAML syntax error" in text
+        assert "第 2 行：YAML 语法错误" in text
         assert set(re.findall(r"</?(\w+)", text)) == {"pre"}
         assert admin_bot.told[-1][2] == ADMIN_ID
 

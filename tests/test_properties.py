@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, given, settings
@@ -99,8 +100,10 @@ def test_rankings_are_ordered_bounded_and_distinct(text: str) -> None:
     assert len({candidate.entry.id for candidate in ranked}) == len(ranked)
 
 
+@cache
 def _bounded(kind: str, lang: str, min_size: int = 1) -> st.SearchStrategy[str]:
-    """Text up to the FAQ's bound for one kind of field, heavy in what escaping lengthens."""
+    """Text up to the FAQ's bound for one kind of field, heavy in what escaping lengthens (made once per
+    field: a strategy built afresh at every draw is validated afresh, most of this test's time)."""
     limit = LIMITS[kind].zh if lang == "zh" else LIMITS[kind].en
     letters = st.one_of(
         st.sampled_from("<>&\"'党小组875…；、 \n"), st.characters(codec="utf-8", exclude_categories=["Cs"])

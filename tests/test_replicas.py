@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from tests.e2e.postgres import PostgresServer, binaries, postgres_server
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.replicas import HOOK_PATH, SECRET_HEADER, Sender, nginx, nginx_binary
 from tests.e2e.service import started
-from tests.e2e.user import TelegramUser, free_port, start_bot, stop_bot, wait_for
+from tests.e2e.user import TelegramUser, buttons, free_port, start_bot, stop_bot, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +51,7 @@ class Replicas:
             with self._lock:
                 self.sent.append(params)
 
-    def start(self, name: str, nginx_port: int) -> subprocess.Popen[str]:
+    def start(self, name: str, nginx_port: int, **env: str) -> subprocess.Popen[str]:
         folder = self.root / name
         folder.mkdir(exist_ok=True)
         faq = folder / "faq.yaml"
@@ -59,7 +60,7 @@ class Replicas:
         bot = start_bot(self.proxy.url, self.token, folder, log=folder / "bot.log", FAQ_FILE=str(faq),
                         DATABASE_URL=self.database, WEBHOOK_URL=f"http://127.0.0.1:{nginx_port}{HOOK_PATH}",
                         WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(self.ports[name]), WEBHOOK_SECRET=SECRET,
-                        TELEGRAM_RATE_LIMIT="10000")  # fmt: skip
+                        TELEGRAM_RATE_LIMIT="10000", **env)  # fmt: skip
         started(bot, folder / "bot.log")
         self.processes[name] = bot
         return bot
@@ -147,20 +148,14 @@ def test_a_did_you_mean_asked_of_one_replica_is_answered_through_the_other(repli
     assert str(picked["text"]).startswith(f"<b>{second}</b>")
 
 
-def test_an_faq_change_through_one_replica_is_served_by_both_within_two_seconds(
-    replicas: tuple[Replicas, int],
-) -> None:
+def test_an_faq_change_through_one_replica_is_served_by_both(replicas: tuple[Replicas, int]) -> None:
     """Replica one's FAQ file is edited: it loads and records the version, replica two hears of it
-    through LISTEN/NOTIFY and serves it too, within two seconds of replica one."""
+    through LISTEN/NOTIFY and serves it too (how soon after replica one: `python -m bench.waits`)."""
     running, _ = replicas
     faq = running.root / "one" / "faq.yaml"
     faq.write_text(FAQ.read_text(encoding="utf-8").replace("875", "876"), encoding="utf-8")
     wait_for(lambda: "FAQ reloaded (the file changed)" in running.log("one"), 15, "replica one to reload")
-    loaded_at = time.monotonic()
-    wait_for(lambda: "put in use" in running.log("two"), 5, "replica two to follow")
-    followed = time.monotonic() - loaded_at
-    print(f"replica two followed {followed:.2f} s after replica one loaded the change")
-    assert followed < 2
+    wait_for(lambda: "put in use" in running.log("two"), 15, "replica two to follow")
     sender = Sender("", SECRET)
     running.direct("two", sender.update(3, 7002, "孝昌县有多少个党小组"))
     wait_for(lambda: running.sent_to(7002), 15, "the answer")
@@ -169,8 +164,8 @@ def test_an_faq_change_through_one_replica_is_served_by_both_within_two_seconds(
 
 
 def test_a_replica_that_loses_the_database_keeps_answering(api: tuple[str, BotApiProxy], tmp_path: Path) -> None:
-    """PostgreSQL stops under a running bot: questions are still answered promptly (recording is
-    skipped), and the log says the database is away."""
+    """PostgreSQL stops under a running bot: questions are still answered (recording is skipped; how
+    soon: `python -m bench.waits`), and the log says the database is away."""
     if binaries() is None:
         missing("PostgreSQL's server binaries are not installed (Debian: apt-get install postgresql)")
     emulator, proxy = api
@@ -183,15 +178,88 @@ def test_a_replica_that_loses_the_database_keeps_answering(api: tuple[str, BotAp
             user.say("孝昌县有多少个党小组")
             assert user.wait_replies()
             server.stop()
-            waits = []
             for question in ("太子米种了多少亩", "沈腾是谁", "龙泉村是什么试点"):
-                began = time.monotonic()
                 user.say(question)
-                user.wait_replies(timeout=20)
-                waits.append(time.monotonic() - began)
-            print(f"answers with the database away: {', '.join(f'{w:.2f} s' for w in waits)}")
-            assert max(waits[1:]) < 1.0  # the first finds it away; the others do not wait on it
+                assert user.wait_replies(timeout=20)
             assert "is away" in (tmp_path / "bot.log").read_text()
             user.close()
         finally:
             stop_bot(bot)
+
+
+ADMIN = 7301
+PERSON = {"id": ADMIN, "is_bot": False, "first_name": "Admin", "language_code": "zh-hans"}
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    return path.read_bytes() == content
+
+
+def _upload(running: Replicas, name: str, update_id: int, content: bytes) -> None:
+    running.proxy.files[f"doc{update_id}"] = content
+    document = {"file_id": f"doc{update_id}", "file_unique_id": f"doc{update_id}", "file_name": "faq.yaml",
+                "file_size": len(content)}  # fmt: skip
+    message = {"message_id": update_id, "date": int(time.time()), "chat": {"id": ADMIN, "type": "private"},
+               "from": PERSON, "document": document}  # fmt: skip
+    running.direct(name, {"update_id": update_id, "message": message})
+
+
+def _press(running: Replicas, name: str, update_id: int, data: str, on: dict[str, Any]) -> None:
+    message = {"message_id": on["message_id"], "date": int(time.time()), "chat": {"id": ADMIN, "type": "private"},
+               "from": {"id": 1, "is_bot": True, "first_name": "bot"}, "text": "review"}  # fmt: skip
+    query = {"id": str(update_id), "from": PERSON, "chat_instance": "x", "data": data, "message": message}
+    running.direct(name, {"update_id": update_id, "callback_query": query})
+
+
+def test_the_faq_in_force_is_the_stores_latest_version_on_every_replica(
+    api: tuple[str, BotApiProxy], postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """An upload reviewed on one replica and applied through the other is in force on both, and both
+    replicas' files follow it; a review made before it is refused as stale on either; two reviews
+    applied at the same moment on the two replicas: one is applied, the other refused as stale."""
+    if nginx_binary() is None:
+        missing("nginx is not installed (Debian: apt-get install nginx-light)")
+    emulator, proxy = api
+    token = f"{time.monotonic_ns() % 10**9}:" + "F" * 35
+    running = Replicas(proxy, token, postgres.fresh_database(), tmp_path)
+    admin = TelegramUser(emulator, token, ADMIN)
+    text = FAQ.read_text(encoding="utf-8")
+    edits = [text.replace("875", value).encode() for value in ("8761", "8762", "8763", "8764")]
+
+    def review(name: str, update_id: int, content: bytes) -> dict[str, Any]:
+        _upload(running, name, update_id, content)
+        found = wait_for(lambda: [r for r in admin.replies() if buttons(r)], 60, "the review")
+        return dict(found[0])
+
+    def outcome(message: dict[str, Any]) -> str:
+        found = wait_for(lambda: "<b>" in (t := admin.message(message["message_id"])["text"]) and t, 60, "the end")
+        return str(found).rsplit("<b>", 1)[-1]
+
+    with nginx(list(running.ports.values())) as port:
+        running.start("one", port, ADMIN_IDS=str(ADMIN))
+        running.start("two", port, ADMIN_IDS=str(ADMIN))
+        try:
+            first = review("one", 81_001, edits[0])
+            second = review("two", 81_002, edits[1])
+            _press(running, "two", 81_003, buttons(first)["✅ 应用"], first)
+            assert outcome(first).startswith("已应用：版本 v2")
+            for name in ("one", "two"):
+                wait_for(
+                    partial(_holds, tmp_path / name / "faq.yaml", edits[0]), 15, f"replica {name}'s file to follow"
+                )
+            _press(running, "one", 81_004, buttons(second)["✅ 应用"], second)
+            assert "已经改过了" in outcome(second)
+            third, fourth = review("one", 81_005, edits[2]), review("two", 81_006, edits[3])
+            at_once = [
+                threading.Thread(target=_press, args=(running, name, update_id, buttons(made)["✅ 应用"], made))
+                for name, update_id, made in (("one", 81_007, third), ("two", 81_008, fourth))
+            ]
+            for press in at_once:
+                press.start()
+            for press in at_once:
+                press.join()
+            ends = sorted(outcome(made)[:3] for made in (third, fourth))
+            assert ends == ["审阅之", "已应用"], ends
+        finally:
+            running.stop()
+    admin.close()

@@ -28,6 +28,8 @@ def test_a_postgresql_url_is_taken() -> None:
          "WEBHOOK_SECRET must be set when DATABASE_URL is"),
         ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET may hold only letters"),
         ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT '70000' is not a port number"),
+        ({"TELEGRAM_TIMEOUT": "0"}, "TELEGRAM_TIMEOUT '0' is not a number of seconds"),
+        ({"TELEGRAM_RETRY_PAUSE": "soon"}, "TELEGRAM_RETRY_PAUSE 'soon' is not a number of seconds"),
     ],
 )  # fmt: skip
 def test_a_bad_value_is_one_line_naming_the_variable(env: dict[str, str], says: str) -> None:
@@ -36,3 +38,11 @@ def test_a_bad_value_is_one_line_naming_the_variable(env: dict[str, str], says: 
         Settings.from_env(env)
     assert str(refused.value).startswith(says)
     assert "\n" not in str(refused.value)
+
+
+def test_the_bots_waits_default_to_what_it_always_waited_and_can_be_shortened() -> None:
+    """TELEGRAM_TIMEOUT, TELEGRAM_POLL_TIMEOUT and TELEGRAM_RETRY_PAUSE are 5, 10 and 30 s unless set."""
+    default = Settings.from_env({})
+    assert (default.api_timeout, default.poll_timeout, default.retry_pause) == (5.0, 10.0, 30.0)
+    short = Settings.from_env({"TELEGRAM_TIMEOUT": "1", "TELEGRAM_POLL_TIMEOUT": "0.5", "TELEGRAM_RETRY_PAUSE": "2"})
+    assert (short.api_timeout, short.poll_timeout, short.retry_pause) == (1.0, 0.5, 2.0)

@@ -15,7 +15,7 @@ import pytest
 from bot.storage.migrations import migrations
 from bot.storage.open import open_store
 from bot.storage.postgres import PostgresStore
-from bot.storage.sqlite import BUSY_WAIT, CLOSE_WAIT, WRITE_WAIT, SqliteStore
+from bot.storage.sqlite import SqliteStore
 from bot.storage.store import Answered, Event, Lifetimes, Store, StoreBusy, StoreError
 from tests.e2e.postgres import PostgresServer
 
@@ -349,38 +349,33 @@ class TestSqliteFiles:
         assert [(r.question, r.at.day) for r in rows] == [("党小组", 1)]
 
     async def test_recording_never_waits_on_a_held_database(self, tmp_path: Path) -> None:
-        """With the file held by another process, recording returns at once and the event waits its turn."""
+        """With the file held by another process, recording returns and the event waits its turn
+        (`python -m bench.waits` times it)."""
         store = await open_store(tmp_path)
         holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0)
         holder.execute("BEGIN EXCLUSIVE")
         try:
-            started = asyncio.get_running_loop().time()
             for number in range(50):
                 await store.events.record(Event("answered", "private", "zh", f"q{number}", 7))
-            assert asyncio.get_running_loop().time() - started < 0.1
         finally:
             holder.rollback()
             holder.close()
         await _settle(store)
+        assert len(await store.events.since(datetime(2026, 1, 1, tzinfo=UTC))) == 50
         await store.close()
 
     async def test_writes_to_a_held_database_are_queued_not_waited_for_and_not_lost(self, tmp_path: Path) -> None:
-        """While another process holds the write lock, the first write gives up waiting after WRITE_WAIT
-        and later ones at once (StoreBusy); when the lock is released every one of them is written."""
+        """While another process holds the write lock, each write gives up waiting (StoreBusy; the first
+        after WRITE_WAIT, the others at once: `python -m bench.waits` times them); when the lock is
+        released every one of them is written."""
         store = SqliteStore(tmp_path)
         await store.start()
         holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
-        loop = asyncio.get_running_loop()
-        took = []
         for user in range(5):
-            started = loop.time()
             with pytest.raises(StoreBusy):
                 await store.conversations.remember_language(f"telegram:{user}", "en")
-            took.append(loop.time() - started)
-        assert took[0] < WRITE_WAIT + 0.3
-        assert max(took[1:]) < 0.05
-        assert store.behind
+            assert store.behind
         holder.execute("ROLLBACK")
         holder.close()
         for _ in range(100):
@@ -391,7 +386,8 @@ class TestSqliteFiles:
         await store.close()
 
     async def test_closing_gives_up_on_a_database_held_for_good(self, tmp_path: Path) -> None:
-        """A close with writes stuck behind another process's lock ends within a few seconds."""
+        """A close with writes stuck behind another process's lock ends, giving them up (`python -m
+        bench.waits` times it: about CLOSE_WAIT and two BUSY_WAITs)."""
         store = SqliteStore(tmp_path)
         await store.start()
         holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0, isolation_level=None)
@@ -400,9 +396,7 @@ class TestSqliteFiles:
             await store.events.record(Event("answered", "private", "zh", f"q{number}", 7))
         with pytest.raises(StoreBusy):
             await store.conversations.remember_language("telegram:1", "en")
-        started = asyncio.get_running_loop().time()
-        await store.close()
-        assert asyncio.get_running_loop().time() - started < CLOSE_WAIT + 2 * BUSY_WAIT + 0.5
+        await asyncio.wait_for(store.close(), 60)
         holder.execute("ROLLBACK")
         holder.close()
 

@@ -23,7 +23,15 @@ from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader, Trigger
 from bot.host.server import Bounds, HttpServer, listening_socket
 from bot.ops.logs import configure_logging
-from bot.ops.serving import StartupError, adopt_version, load_faq, record_version, shared_faq
+from bot.ops.serving import (
+    StartupError,
+    adopt_version,
+    faq_parser,
+    faq_reloader,
+    load_faq,
+    record_version,
+    shared_faq,
+)
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
 from bot.storage.store import Store, StoreError
@@ -65,22 +73,25 @@ async def serve_web(settings: Settings, mounted: Sequence[BaseRoute] = ()) -> No
     `mounted` routes are served by the same server (a benchmark's trivial endpoint, another front end's)."""
     os.umask(0o077)  # what the process writes under DATA_DIR is its owner's only
     configure_logging(settings.log_level, settings.log_format, secrets=[settings.token or ""])
-    loaded = load_faq(settings.faq_file, settings.data_dir)
+    parse = faq_parser(settings.data_dir)
+    loaded = load_faq(settings.faq_file, settings.data_dir, parse)
     try:
         store = await open_store(settings.data_dir, settings.database_url)
     except StoreError as error:
         raise StartupError(f"faqbot: {error}") from None
     try:
-        if store.shared:
-            loaded = await shared_faq(store, loaded)
         serving = Serving(loaded.brain)
-
-        async def record(raw: bytes, author: str, summary: str) -> None:
-            await record_version(store, raw, author, summary)
-
-        reloader = FaqReloader(settings.faq_file, settings.data_dir, Brain.parse, serving.install, record=record)
+        reloader = faq_reloader(
+            settings.faq_file, settings.data_dir, store, parse, install=serving.install, notify=None
+        )
+        if store.shared:
+            loaded = await shared_faq(store, loaded, parse)
+            serving.install(loaded.brain)
         reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
-        await record(loaded.raw, "file", "in use at start" + (" (the last good copy)" if loaded.problems else ""))
+        start = "in use at start" + (" (the last good copy)" if loaded.problems else "")
+        await record_version(store, loaded.raw, "file", start)
+        if store.shared and not loaded.problems:
+            await reloader.follow(loaded.raw)
         conversation = Conversation(serving.current, store)
 
         async def health() -> tuple[bool, str]:

@@ -74,6 +74,18 @@ class Group:
     asked_back: int = 0
     variants: list[str] = field(default_factory=list)
     candidates: Counter[str] = field(default_factory=Counter)
+    lang: Lang = "zh"
+    """The language it was asked in."""
+
+
+@dataclass(frozen=True)
+class Downvote:
+    """An answer people gave 👎: the question, the entry it came from, how many people."""
+
+    question: str
+    entry_id: str | None
+    lang: Lang
+    people: int
 
 
 def entry_titles(knowledge: KnowledgeBase, lang: Lang = "zh") -> dict[str, str]:
@@ -113,12 +125,13 @@ def unanswered(events: Sequence[EventRow], limit: int = GROUPS) -> list[Group]:
     asked = Counter(row.question for row in rows)
     kinds = {row.question: row.kind for row in rows}
     best = {row.question: row.candidates for row in rows}
+    langs: dict[str, Lang] = {row.question: "en" if row.lang == "en" else "zh" for row in rows}
     groups: list[Group] = []
     for question, count in asked.most_common():
         key = _key(question) or question
         group = next((g for g in groups if fuzz.ratio(key, g.key) >= SAME_QUESTION), None)
         if group is None:
-            group = Group(question=question, key=key)
+            group = Group(question=question, key=key, lang=langs[question])
             groups.append(group)
         group.count += count
         group.asked_back += count if kinds[question] == "asked_back" else 0
@@ -128,6 +141,16 @@ def unanswered(events: Sequence[EventRow], limit: int = GROUPS) -> list[Group]:
             group.candidates[entry_id] += count
     groups.sort(key=lambda g: -g.count)
     return groups[:limit]
+
+
+def downvoted(votes: Sequence[VoteRow], limit: int = GROUPS) -> list[Downvote]:
+    """Answers people gave 👎 (their latest vote) whose question is still known, the most disliked
+    first; the same question answered from the same entry counts once, by people."""
+    people: Counter[tuple[str, str | None, Lang]] = Counter()
+    for vote in votes:
+        if vote.vote < 0 and vote.question:
+            people[(vote.question, vote.entry_id, "en" if vote.lang == "en" else "zh")] += 1
+    return [Downvote(q, entry, lang, count) for (q, entry, lang), count in people.most_common(limit)]
 
 
 def render_stats(report: Stats, titles: Mapping[str, str], lang: Lang = "zh") -> str:
@@ -163,10 +186,27 @@ def _cut(question: str) -> str:
     return question if len(question) <= SHOWN_CHARS else question[: SHOWN_CHARS - 1] + "…"
 
 
-def render_unanswered(groups: Sequence[Group], titles: Mapping[str, str], lang: Lang = "zh") -> str:
-    """The grouped questions as plain text: count, question, how else it was typed, nearest entry."""
-    if not groups:
+def render_unanswered(
+    groups: Sequence[Group], titles: Mapping[str, str], lang: Lang = "zh", downvotes: Sequence[Downvote] = ()
+) -> str:
+    """The grouped questions as plain text: count, question, how else it was typed, nearest entry;
+    then the answers people gave 👎, with the entry each came from."""
+    if not groups and not downvotes:
         return say("unanswered_none", lang)
+    lines = [
+        line
+        for vote in downvotes
+        for line in (
+            f"{vote.people:>4}👎 {vote.question}",
+            f"      {say('unanswered_got', lang)}{titles.get(vote.entry_id or '', vote.entry_id or '-')}",
+        )
+    ]
+    if not groups:
+        return "\n".join(lines)
+    return "\n".join([*_group_lines(groups, titles, lang), *lines])
+
+
+def _group_lines(groups: Sequence[Group], titles: Mapping[str, str], lang: Lang) -> list[str]:
     lines = []
     for group in groups:
         note = say("unanswered_asked_back", lang, count=group.asked_back) if group.asked_back else ""
@@ -176,7 +216,7 @@ def render_unanswered(groups: Sequence[Group], titles: Mapping[str, str], lang: 
         if group.candidates:
             nearest = group.candidates.most_common(1)[0][0]
             lines.append(f"      {say('unanswered_nearest', lang)}{titles.get(nearest, nearest)}")
-    return "\n".join(lines)
+    return lines
 
 
 def to_csv(report: Stats, groups: Sequence[Group]) -> str:

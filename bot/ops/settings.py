@@ -65,6 +65,12 @@ class Settings:
     database_url: str | None = None
     """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
     web: WebSettings = WebSettings()
+    api_timeout: float = 5.0
+    """Seconds the bot waits for the Bot API to answer one call."""
+    poll_timeout: float = 10.0
+    """Seconds a long poll (getUpdates) is held open; the bot waits that plus `api_timeout` for it."""
+    retry_pause: float = 30.0
+    """The longest pause between tries of a reply the Bot API failed; the pauses double up to it from 0.5 s."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +122,9 @@ class Settings:
                 "/telegram/; give it a path such as https://bot.example.org/telegram/hook"
             )
         return cls(
+            api_timeout=_seconds(env, "TELEGRAM_TIMEOUT", cls.api_timeout),
+            poll_timeout=_seconds(env, "TELEGRAM_POLL_TIMEOUT", cls.poll_timeout),
+            retry_pause=_seconds(env, "TELEGRAM_RETRY_PAUSE", cls.retry_pause),
             faq_file=_faq_file(env),
             rate_limit=rate_limit,
             token=token,
@@ -159,6 +168,20 @@ def _count(env: Mapping[str, str], name: str, default: int, what: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise SettingsError(f"{name} {text!r} is not a whole number of {what} (1 or more)")
     return int(text)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration in seconds, positive and at most an hour."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise SettingsError(f"{name} {text!r} is not a number of seconds between 0 and 3600 (default {default:g})")
+    return value
 
 
 def _faq_file(env: Mapping[str, str]) -> Path:

@@ -22,7 +22,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -34,7 +34,10 @@ from psycopg_pool import AsyncConnectionPool
 from bot.language import Lang
 from bot.storage.migrations import migrations
 from bot.storage.store import (
+    CARD_COLUMNS,
+    REVIEW_COLUMNS,
     Answered,
+    Card,
     Clock,
     Event,
     EventRow,
@@ -45,7 +48,11 @@ from bot.storage.store import (
     StoreError,
     Version,
     VoteRow,
+    card_from,
+    card_values,
     holder_name,
+    review_from,
+    review_values,
     utc_now,
 )
 from bot.storage.user_key import KEY_BYTES, pseudonym
@@ -67,6 +74,8 @@ AWAY_FOR = 5.0
 """Seconds other calls fail at once after one found the database away."""
 PRUNE_EVERY = 3600.0
 MIGRATION_LOCK = 0x66617162  # "faqb"
+LOCK_WAIT = 30.0
+"""Seconds `exclusive` waits for another replica to let go of a lock."""
 CHANNEL = "faq_versions"
 
 
@@ -95,6 +104,7 @@ class PostgresStore:
         self.deliveries = _Deliveries(self)
         self.versions = _Versions(self)
         self.reviews = _Reviews(self)
+        self.cards = _Cards(self)
 
     # ------------------------------------------------------------------ life
 
@@ -197,6 +207,27 @@ class PostgresStore:
             return False, f"database {self.description} does not answer: {error}"
         note = f" ({self.dropped} usage events dropped)" if self.dropped else ""
         return True, f"database {self.description} answers{note}"
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """An advisory lock named by `name`, held on a connection of its own by one replica at a time;
+        `StoreBusy` when another holds it longer than `LOCK_WAIT`. A replica that dies lets go of it."""
+        if self._pool is None:
+            raise StoreError("the store is not open")
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") >> 1
+        try:
+            async with self._pool.connection(timeout=WRITE_WAIT) as db:
+                deadline = time.monotonic() + LOCK_WAIT
+                while not await _value(db, "SELECT pg_try_advisory_lock(%s)", (key,)):
+                    if time.monotonic() > deadline:
+                        raise StoreBusy(f"the lock {name!r} in {self.description} is held elsewhere")
+                    await asyncio.sleep(0.05)
+                try:
+                    yield
+                finally:
+                    await db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as error:
+            raise StoreError(f"the database {self.description} failed: {_first_line(error)}") from None
 
     def user_hash(self, user_id: int | str | None) -> str:
         """A stable pseudonym for a user id, the same on every replica."""
@@ -310,6 +341,8 @@ class PostgresStore:
         await db.execute("DELETE FROM people WHERE at < %s", (now - life.language,))
         await db.execute("DELETE FROM inbox WHERE done < %s", (now - life.handled,))
         await db.execute("DELETE FROM reviews WHERE expires < %s", (now,))
+        await db.execute("DELETE FROM faq_reviews WHERE expires < %s", (now - life.review_kept,))
+        await db.execute("DELETE FROM cards WHERE expires < %s", (now,))
         await db.execute("DELETE FROM holders WHERE seen < %s", (now - life.handled,))
 
 
@@ -325,6 +358,11 @@ async def _insert_events(db: Connection, rows: list[tuple[Any, ...]]) -> None:
 async def _one(db: Connection, query: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
     cursor = await db.execute(query.encode(), params)
     return await cursor.fetchone()
+
+
+async def _value(db: Connection, query: str, params: Sequence[Any] = ()) -> Any:
+    row = await _one(db, query, params)
+    return row[0] if row else None
 
 
 async def _all(db: Connection, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -401,13 +439,13 @@ class _Votes:
         rows = await self.store.run(
             lambda db: _all(
                 db,
-                'SELECT v.chat_id, v.message_id, a.entry_id, v."user", v.vote, v.at FROM votes v'
+                'SELECT v.chat_id, v.message_id, a.entry_id, v."user", v.vote, v.at, a.question, a.lang FROM votes v'
                 " LEFT JOIN answers a ON a.chat_id = v.chat_id AND a.message_id = v.message_id"
                 " WHERE v.at >= %s ORDER BY v.at",
                 (since,),
             )
         )
-        return [VoteRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [VoteRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
 
 
 _ANSWER_COLUMNS = "chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at, options"
@@ -558,7 +596,7 @@ class _Versions:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    async def add(self, raw: bytes, author: str, summary: str) -> Version:
+    async def add(self, raw: bytes, author: str, summary: str, author_id: int | None = None) -> Version:
         now, digest = self.store.clock(), hashlib.sha256(raw).hexdigest()
 
         async def work(db: Connection) -> Version:
@@ -567,11 +605,12 @@ class _Versions:
             row = await _one(db, "SELECT COALESCE(MAX(number), 0) + 1 FROM versions")
             number = int(row[0]) if row else 1
             await db.execute(
-                "INSERT INTO versions (number, at, author, summary, sha256, body) VALUES (%s, %s, %s, %s, %s, %s)",
-                (number, now, author, summary, digest, raw),
+                "INSERT INTO versions (number, at, author, summary, sha256, body, author_id)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (number, now, author, summary, digest, raw, author_id),
             )
             await db.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(number)))
-            return Version(number, now, author, summary, digest, len(raw))
+            return Version(number, now, author, summary, digest, len(raw), author_id)
 
         return await self.store.run(work)
 
@@ -579,55 +618,101 @@ class _Versions:
         rows = await self.store.run(
             lambda db: _all(
                 db,
-                "SELECT number, at, author, summary, sha256, length(body) FROM versions ORDER BY number DESC LIMIT %s",
+                "SELECT number, at, author, summary, sha256, length(body), author_id FROM versions"
+                " ORDER BY number DESC LIMIT %s",
                 (limit,),
             )
         )
-        return [Version(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [Version(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
     async def get(self, number: int) -> tuple[Version, bytes] | None:
         row = await self.store.run(
             lambda db: _one(
-                db, "SELECT number, at, author, summary, sha256, body FROM versions WHERE number = %s", (number,)
+                db,
+                "SELECT number, at, author, summary, sha256, body, author_id FROM versions WHERE number = %s",
+                (number,),
             )
         )
         if row is None:
             return None
         body = bytes(row[5])
-        return Version(row[0], row[1], row[2], row[3], row[4], len(body)), body
+        return Version(row[0], row[1], row[2], row[3], row[4], len(body), row[6]), body
+
+
+def _same(moment: datetime) -> datetime:
+    return moment
 
 
 class _Reviews:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    async def add(
-        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
-    ) -> int:
-        now = self.store.clock()
-        expires = now + self.store.lifetimes.review
+    async def add(self, review: PendingReview) -> None:
+        row = review_values(review, _same)
+        holes = ", ".join(["%s"] * len(row))
+        await self.store.run(
+            lambda db: db.execute(f"INSERT INTO faq_reviews ({REVIEW_COLUMNS}) VALUES ({holes})".encode(), row),
+            wait=None,
+        )
+
+    async def get(self, review_id: str) -> PendingReview | None:
+        row = await self.store.run(
+            lambda db: _one(db, f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE id = %s", (review_id,))
+        )
+        return review_from(row, _same) if row is not None else None
+
+    async def settle(
+        self, review_id: str, state: str, *, was: Sequence[str] = ("open",), version: int | None = None
+    ) -> bool:
+        async def work(db: Connection) -> bool:
+            cursor = await db.execute(
+                "UPDATE faq_reviews SET state = %s, version = COALESCE(%s, version) WHERE id = %s AND state = ANY(%s)",
+                (state, version, review_id, list(was)),
+            )
+            return cursor.rowcount == 1
+
+        return await self.store.run(work, wait=None)
+
+    async def shown(self, review_id: str, chat_id: int, message_id: int) -> None:
+        await self.store.run(
+            lambda db: db.execute(
+                "UPDATE faq_reviews SET chat_id = %s, message_id = %s WHERE id = %s", (chat_id, message_id, review_id)
+            ),
+            wait=None,
+        )
+
+    async def open_teaching(self, admin: int) -> PendingReview | None:
         row = await self.store.run(
             lambda db: _one(
                 db,
-                "INSERT INTO reviews (admin, at, expires, name, base, summary, rollback_of, body)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                (admin, now, expires, name, base, summary, rollback_of, body),
+                f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE admin = %s AND kind = 'teach' AND state = 'open'"
+                " AND expires >= %s ORDER BY at DESC LIMIT 1",
+                (admin, self.store.clock()),
             )
         )
-        return int(row[0]) if row else 0
+        return review_from(row, _same) if row is not None else None
 
-    async def get(self, review_id: int) -> PendingReview | None:
+
+class _Cards:
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    async def add(self, cards: Sequence[Card]) -> None:
+        rows = [card_values(card, _same) for card in cards]
+        holes = ", ".join(["%s"] * 9)
+
+        async def work(db: Connection) -> None:
+            async with db.cursor() as cursor:
+                await cursor.executemany(f"INSERT INTO cards ({CARD_COLUMNS}) VALUES ({holes})".encode(), rows)
+
+        await self.store.run(work, wait=None)
+
+    async def get(self, card_id: str) -> Card | None:
         row = await self.store.run(
             lambda db: _one(
                 db,
-                "SELECT id, admin, at, expires, name, base, summary, body, rollback_of FROM reviews"
-                " WHERE id = %s AND expires >= %s",
-                (review_id, self.store.clock()),
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE id = %s AND expires >= %s",
+                (card_id, self.store.clock()),
             )
         )
-        if row is None:
-            return None
-        return PendingReview(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bytes(row[7]), row[8])
-
-    async def drop(self, review_id: int) -> None:
-        await self.store.run(lambda db: db.execute("DELETE FROM reviews WHERE id = %s", (review_id,)))
+        return card_from(row, _same) if row is not None else None

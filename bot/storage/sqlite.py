@@ -26,14 +26,19 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.faq.reloading import file_lock
 from bot.language import Lang
 from bot.storage.migrations import migrations
 from bot.storage.store import (
+    CARD_COLUMNS,
+    REVIEW_COLUMNS,
     Answered,
+    Card,
     Clock,
     Event,
     EventRow,
@@ -44,7 +49,11 @@ from bot.storage.store import (
     StoreError,
     Version,
     VoteRow,
+    card_from,
+    card_values,
     holder_name,
+    review_from,
+    review_values,
     utc_now,
 )
 from bot.storage.user_key import UserKeyError, load_or_create, pseudonym
@@ -117,6 +126,7 @@ class SqliteStore:
         self.deliveries = _Deliveries(self)
         self.versions = _Versions(self)
         self.reviews = _Reviews(self)
+        self.cards = _Cards(self)
 
     # ------------------------------------------------------------------ life
 
@@ -273,6 +283,10 @@ class SqliteStore:
         note = f" ({'; '.join(notes)})" if notes else ""
         return True, f"database {self.path} answers{note}"
 
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[None]:
+        """A lock file beside the database (`DATA_DIR/<name>.lock`), held with flock."""
+        return file_lock(self.data_dir / f"{name}.lock")
+
     @property
     def behind(self) -> bool:
         """Whether writes are waiting on a database another process holds."""
@@ -418,6 +432,8 @@ class SqliteStore:
         db.execute("DELETE FROM people WHERE at < ?", (now - life.language.total_seconds(),))
         db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
         db.execute("DELETE FROM reviews WHERE expires < ?", (now,))
+        db.execute("DELETE FROM faq_reviews WHERE expires < ?", (now - life.review_kept.total_seconds(),))
+        db.execute("DELETE FROM cards WHERE expires < ?", (now,))
 
 
 def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -517,13 +533,13 @@ class _Votes:
     async def since(self, since: datetime) -> list[VoteRow]:
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT v.chat_id, v.message_id, a.entry_id, v.user, v.vote, v.at FROM votes v"
+                "SELECT v.chat_id, v.message_id, a.entry_id, v.user, v.vote, v.at, a.question, a.lang FROM votes v"
                 " LEFT JOIN answers a ON a.chat_id = v.chat_id AND a.message_id = v.message_id"
                 " WHERE v.at >= ? ORDER BY v.at",
                 (_epoch(since),),
             ).fetchall()
         )
-        return [VoteRow(r[0], r[1], r[2], r[3], r[4], _moment(r[5])) for r in rows]
+        return [VoteRow(r[0], r[1], r[2], r[3], r[4], _moment(r[5]), r[6], r[7]) for r in rows]
 
 
 class _Conversations:
@@ -665,73 +681,109 @@ class _Versions:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
-    async def add(self, raw: bytes, author: str, summary: str) -> Version:
+    async def add(self, raw: bytes, author: str, summary: str, author_id: int | None = None) -> Version:
         now = self.store.now()
         digest = hashlib.sha256(raw).hexdigest()
 
         def work(db: sqlite3.Connection) -> Version:
             number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions").fetchone()[0]
             db.execute(
-                "INSERT INTO versions (number, at, author, summary, sha256, body) VALUES (?, ?, ?, ?, ?, ?)",
-                (number, now, author, summary, digest, raw),
+                "INSERT INTO versions (number, at, author, summary, sha256, body, author_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (number, now, author, summary, digest, raw, author_id),
             )
-            return Version(number, _moment(now), author, summary, digest, len(raw))
+            return Version(number, _moment(now), author, summary, digest, len(raw), author_id)
 
         return await self.store.write(work)
 
     async def latest(self, limit: int = 10) -> list[Version]:
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT number, at, author, summary, sha256, length(body) FROM versions ORDER BY number DESC LIMIT ?",
+                "SELECT number, at, author, summary, sha256, length(body), author_id FROM versions"
+                " ORDER BY number DESC LIMIT ?",
                 (limit,),
             ).fetchall()
         )
-        return [Version(r[0], _moment(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+        return [Version(r[0], _moment(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
     async def get(self, number: int) -> tuple[Version, bytes] | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT number, at, author, summary, sha256, body FROM versions WHERE number = ?", (number,)
+                "SELECT number, at, author, summary, sha256, body, author_id FROM versions WHERE number = ?",
+                (number,),
             ).fetchone()
         )
         if row is None:
             return None
         body = bytes(row[5])
-        return Version(row[0], _moment(row[1]), row[2], row[3], row[4], len(body)), body
+        return Version(row[0], _moment(row[1]), row[2], row[3], row[4], len(body), row[6]), body
 
 
 class _Reviews:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
-    async def add(
-        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
-    ) -> int:
-        now = self.store.now()
-        expires = now + self.store.lifetimes.review.total_seconds()
+    async def add(self, review: PendingReview) -> None:
+        row = review_values(review, _epoch)
+        holes = ", ".join("?" * len(row))
+        await self.store.write(
+            lambda db: db.execute(f"INSERT INTO faq_reviews ({REVIEW_COLUMNS}) VALUES ({holes})", row), wait=None
+        )
 
-        def work(db: sqlite3.Connection) -> int:
+    async def get(self, review_id: str) -> PendingReview | None:
+        row = await self.store.read(
+            lambda db: db.execute(f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE id = ?", (review_id,)).fetchone()
+        )
+        return review_from(row, _moment) if row is not None else None
+
+    async def settle(
+        self, review_id: str, state: str, *, was: Sequence[str] = ("open",), version: int | None = None
+    ) -> bool:
+        holes = ", ".join("?" * len(was))
+
+        def work(db: sqlite3.Connection) -> bool:
             cursor = db.execute(
-                "INSERT INTO reviews (admin, at, expires, name, base, summary, rollback_of, body)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (admin, now, expires, name, base, summary, rollback_of, body),
+                f"UPDATE faq_reviews SET state = ?, version = COALESCE(?, version) WHERE id = ? AND state IN ({holes})",
+                (state, version, review_id, *was),
             )
-            return int(cursor.lastrowid or 0)
+            return cursor.rowcount == 1
 
         return await self.store.write(work, wait=None)
 
-    async def get(self, review_id: int) -> PendingReview | None:
+    async def shown(self, review_id: str, chat_id: int, message_id: int) -> None:
+        await self.store.write(
+            lambda db: db.execute(
+                "UPDATE faq_reviews SET chat_id = ?, message_id = ? WHERE id = ?", (chat_id, message_id, review_id)
+            ),
+            wait=None,
+        )
+
+    async def open_teaching(self, admin: int) -> PendingReview | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT id, admin, at, expires, name, base, summary, body, rollback_of FROM reviews"
-                " WHERE id = ? AND expires >= ?",
-                (review_id, self.store.now()),
+                f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE admin = ? AND kind = 'teach' AND state = 'open'"
+                " AND expires >= ? ORDER BY at DESC LIMIT 1",
+                (admin, self.store.now()),
             ).fetchone()
         )
-        if row is None:
-            return None
-        return PendingReview(row[0], row[1], _moment(row[2]), _moment(row[3]), row[4], row[5], row[6], bytes(row[7]),
-                             row[8])  # fmt: skip
+        return review_from(row, _moment) if row is not None else None
 
-    async def drop(self, review_id: int) -> None:
-        await self.store.write(lambda db: db.execute("DELETE FROM reviews WHERE id = ?", (review_id,)), wait=None)
+
+class _Cards:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def add(self, cards: Sequence[Card]) -> None:
+        rows = [card_values(card, _epoch) for card in cards]
+        holes = ", ".join("?" * 9)
+        await self.store.write(
+            lambda db: db.executemany(f"INSERT INTO cards ({CARD_COLUMNS}) VALUES ({holes})", rows), wait=None
+        )
+
+    async def get(self, card_id: str) -> Card | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ? AND expires >= ?", (card_id, self.store.now())
+            ).fetchone()
+        )
+        return card_from(row, _moment) if row is not None else None

@@ -10,13 +10,16 @@ Imports nothing from `telegram`.
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.language import Lang
 
@@ -26,6 +29,11 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     """The real clock."""
     return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """An id for a review or a card: 12 random URL-safe characters (72 bits), never reused, not guessable."""
+    return secrets.token_urlsafe(9)
 
 
 def holder_name() -> str:
@@ -48,6 +56,10 @@ class Lifetimes:
     """Handled update ids are kept this long to refuse a re-delivery (Telegram keeps updates 24 hours)."""
     review: timedelta = timedelta(minutes=30)
     """An admin's review of an FAQ upload can be applied for this long."""
+    review_kept: timedelta = timedelta(days=7)
+    """A review is kept this long after it expired, so that a late press on its buttons is told why not."""
+    card: timedelta = timedelta(days=2)
+    """A question from /unanswered can be filed with its buttons for this long."""
     language: timedelta = timedelta(days=90)
     """The language a person last wrote in is remembered this long."""
 
@@ -95,6 +107,9 @@ class VoteRow:
     user: str
     vote: int
     at: datetime
+    question: str | None = None
+    """The question the answer was given to, while it is kept (`Lifetimes.answer`)."""
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,24 +148,62 @@ class Version:
     at: datetime
     author: str
     summary: str
+    """What changed, as `bot.faq.diff.FaqDiff.summary` writes it (read in either language by `bot.faq.diff`)."""
     sha256: str
     size: int
+    author_id: int | None = None
+    """The Telegram id of the admin who put it in use; None for the file's own edits."""
 
 
 @dataclass(frozen=True)
 class PendingReview:
-    """An FAQ file checked for an admin and waiting for Apply or Cancel."""
+    """An FAQ file checked for an admin: waiting for Apply or Cancel, or settled, and how.
 
-    id: int
+    `state` is `open`, `applying`, or how it was settled: `applied` (as `version`), `cancelled`,
+    `stale` (the FAQ in force changed after the review), `refused` (it did not build when applied),
+    `replaced` (a newer teaching review took its place)."""
+
+    id: str
     admin: int
+    author: str
+    """The admin's Telegram name or @username, as the history shows it."""
+    kind: str
+    """`upload`, `rollback` or `teach`."""
     at: datetime
     expires: datetime
     name: str
     base: str
-    """SHA-256 of the FAQ file on disk when the review was made."""
+    """SHA-256 of the FAQ in force when the review was made: Apply refuses if it is no longer."""
+    digest: str
+    """SHA-256 of `body`: every button of the review carries its start."""
     summary: str
     body: bytes
     rollback_of: int | None = None
+    lessons: str = "[]"
+    """For a teaching review: the questions it files (JSON, see `bot.faq.teaching`)."""
+    state: str = "open"
+    version: int | None = None
+    chat_id: int | None = None
+    message_id: int | None = None
+    """Where the review was shown, to take its buttons away when a newer one replaces it."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A question /unanswered offers an admin to file, kept for its buttons (which carry only its id)."""
+
+    id: str
+    admin: int
+    at: datetime
+    expires: datetime
+    kind: str
+    """`unanswered`, `asked_back` or `downvoted` (answered, and 👎)."""
+    lang: str
+    question: str
+    answered: str | None
+    """For a 👎: the entry the answer came from."""
+    candidates: tuple[str, ...]
+    """The entries its buttons offer, best first."""
 
 
 class Events(Protocol):
@@ -219,7 +272,7 @@ class Deliveries(Protocol):
 class Versions(Protocol):
     """The FAQ's history."""
 
-    async def add(self, raw: bytes, author: str, summary: str) -> Version:
+    async def add(self, raw: bytes, author: str, summary: str, author_id: int | None = None) -> Version:
         """Record a new version (the next number) with its bytes."""
 
     async def latest(self, limit: int = 10) -> list[Version]:
@@ -230,18 +283,35 @@ class Versions(Protocol):
 
 
 class Reviews(Protocol):
-    """Reviews of FAQ files waiting for an admin's Apply."""
+    """Reviews of FAQ files: waiting for an admin's Apply, then settled."""
 
-    async def add(
-        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
-    ) -> int:
-        """Keep a review until `lifetimes.review` has passed; its id."""
+    async def add(self, review: PendingReview) -> None:
+        """Keep a review (made with `new_id()`); it is forgotten `lifetimes.review_kept` after it expires."""
 
-    async def get(self, review_id: int) -> PendingReview | None:
-        """A review that has not expired."""
+    async def get(self, review_id: str) -> PendingReview | None:
+        """A review in whatever state; None if there never was one of that id, or it is long gone."""
 
-    async def drop(self, review_id: int) -> None:
-        """Forget a review (applied or cancelled)."""
+    async def settle(
+        self, review_id: str, state: str, *, was: Sequence[str] = ("open",), version: int | None = None
+    ) -> bool:
+        """Move a review to `state` if it is in one of the states `was`; False (nothing changed) if not.
+        One of two presses at once wins."""
+
+    async def shown(self, review_id: str, chat_id: int, message_id: int) -> None:
+        """Remember the message that shows a review."""
+
+    async def open_teaching(self, admin: int) -> PendingReview | None:
+        """An admin's newest open teaching review (the questions they filed and have not applied yet)."""
+
+
+class Cards(Protocol):
+    """The questions /unanswered offers to file, for their buttons."""
+
+    async def add(self, cards: Sequence[Card]) -> None:
+        """Keep cards until they expire."""
+
+    async def get(self, card_id: str) -> Card | None:
+        """A card that has not expired."""
 
 
 class Store(Protocol):
@@ -272,6 +342,10 @@ class Store(Protocol):
         """Uploads waiting for Apply."""
 
     @property
+    def cards(self) -> Cards:
+        """Questions /unanswered offers to file."""
+
+    @property
     def lifetimes(self) -> Lifetimes:
         """How long things last."""
 
@@ -300,6 +374,9 @@ class Store(Protocol):
     async def healthy(self) -> tuple[bool, str]:
         """Whether the database answers, with one line saying so."""
 
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[None]:
+        """Hold the lock called `name` against every other process using this store (an FAQ apply)."""
+
     def user_hash(self, user_id: int | str | None) -> str:
         """A stable pseudonym for a user id; the id cannot be recovered from it."""
 
@@ -314,3 +391,35 @@ class StoreError(Exception):
 
 class StoreBusy(StoreError):
     """The database is held elsewhere: the write was queued, not waited for (or refused when too many wait)."""
+
+
+REVIEW_COLUMNS = (
+    "id, admin, author, kind, at, expires, name, base, digest, summary, rollback_of, lessons, body, state, version,"
+    " chat_id, message_id"
+)
+CARD_COLUMNS = "id, admin, at, expires, kind, lang, question, answered, candidates"
+
+
+def review_values(review: PendingReview, moment: Callable[[datetime], object]) -> tuple[object, ...]:
+    """A review as the row `REVIEW_COLUMNS` names; `moment` turns a time into the database's kind."""
+    return (review.id, review.admin, review.author, review.kind, moment(review.at), moment(review.expires),
+            review.name, review.base, review.digest, review.summary, review.rollback_of, review.lessons,
+            review.body, review.state, review.version, review.chat_id, review.message_id)  # fmt: skip
+
+
+def review_from(row: Sequence[Any], moment: Callable[[Any], datetime]) -> PendingReview:
+    """A review from its `REVIEW_COLUMNS` row; `moment` reads the database's times."""
+    return PendingReview(row[0], row[1], row[2], row[3], moment(row[4]), moment(row[5]), row[6], row[7], row[8],
+                         row[9], bytes(row[12]), row[10], row[11], row[13], row[14], row[15], row[16])  # fmt: skip
+
+
+def card_values(card: Card, moment: Callable[[datetime], object]) -> tuple[object, ...]:
+    """A card as the row `CARD_COLUMNS` names."""
+    return (card.id, card.admin, moment(card.at), moment(card.expires), card.kind, card.lang, card.question,
+            card.answered, json.dumps(list(card.candidates)))  # fmt: skip
+
+
+def card_from(row: Sequence[Any], moment: Callable[[Any], datetime]) -> Card:
+    """A card from its `CARD_COLUMNS` row."""
+    return Card(row[0], row[1], moment(row[2]), moment(row[3]), row[4], row[5], row[6], row[7],
+                tuple(str(entry) for entry in json.loads(row[8])))  # fmt: skip

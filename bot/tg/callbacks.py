@@ -5,8 +5,9 @@ an answer into its full text, `g` the same inside the topic menu (keeping the wa
 opens an entry inside the topic menu, `l` a line of work, `t` the topic menu (in place, or as a
 new message when `key` is `+`), `n` is "none of these" (the topic menu), `q` asks the article's example
 question number `key`, `v` is a vote (`+` or `-`), `y` applies and `x` cancels an admin's
-review of an FAQ file (`key` is the review's id). Each kind has its own handler, chosen by
-`pattern(kind)`. Imports nothing from `telegram`.
+review of an FAQ file (`key` is the review's id and the start of the file's digest), `a`
+files a question from /unanswered (`key` is the card's id and what to do). Each kind has its
+own handler, chosen by `pattern(kind)`. Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Kind(StrEnum):
     VOTE = "v"
     APPLY = "y"
     CANCEL = "x"
+    TEACH = "a"
 
 
 @dataclass(frozen=True)
