@@ -7,6 +7,7 @@ before anything is queued; an accepted update is in the durable inbox before the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from hmac import compare_digest
@@ -22,8 +23,8 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20
 """Bytes a webhook call may carry; Telegram's updates are a few kilobytes."""
-PREFIX = "/telegram/"
-"""Where Telegram's routes live on the shared server."""
+BODY_TIMEOUT = 10.0
+"""Seconds a call's body may take to arrive, so that a slow sender cannot hold a connection."""
 
 
 def read_update(body: bytes, bot: Bot) -> Update | None:
@@ -44,7 +45,7 @@ def read_update(body: bytes, bot: Bot) -> Update | None:
 
 
 def webhook_routes(application: Any, path: str, secret: str) -> list[BaseRoute]:
-    """The webhook at `path` (under `PREFIX`), for `application`'s update queue."""
+    """The webhook at `path` (WEBHOOK_URL's, under `/telegram/`), for `application`'s update queue."""
 
     async def update(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -56,13 +57,26 @@ def webhook_routes(application: Any, path: str, secret: str) -> list[BaseRoute]:
             log.warning("webhook call refused: a body of %s bytes", declared)
             return Response(status_code=413)
         try:
-            body = await request.body()
-        except ClientDisconnect:
+            body = await asyncio.wait_for(_body(request), BODY_TIMEOUT)
+        except (ClientDisconnect, TimeoutError):
             return Response(status_code=400)
-        received = read_update(body[: MAX_BODY + 1], application.bot) if len(body) <= MAX_BODY else None
+        if body is None:
+            log.warning("webhook call refused: a body over %d bytes", MAX_BODY)
+            return Response(status_code=413)
+        received = read_update(body, application.bot)
         if received is None:
             return Response(status_code=400)
         await application.update_queue.put(received)
         return Response(status_code=200)
 
     return [Route(path, update, methods=["POST"])]
+
+
+async def _body(request: Request) -> bytes | None:
+    """The call's body, or None once it passes `MAX_BODY`."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
