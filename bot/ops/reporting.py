@@ -51,6 +51,8 @@ class Stats:
     top: tuple[tuple[str, int], ...]
     per_day: tuple[tuple[date, Counter[str]], ...]
     """Each day with questions: its counts by outcome."""
+    channels: tuple[tuple[str, int], ...] = ()
+    """Questions by front end (`telegram`, `web`, `console`, ...), the busiest first."""
 
     @property
     def questions(self) -> int:
@@ -108,6 +110,7 @@ def stats(events: Sequence[EventRow], votes: Sequence[VoteRow], since: datetime,
         votes_down=sum(1 for vote in votes if vote.vote < 0),
         top=tuple(entries.most_common(top)),
         per_day=tuple(sorted(days.items())),
+        channels=tuple(sorted(Counter(row.channel for row in asked).items(), key=lambda item: (-item[1], item[0]))),
     )
 
 
@@ -159,6 +162,9 @@ def render_stats(report: Stats, titles: Mapping[str, str], lang: Lang = "zh") ->
         f"  {say('stats_declined', lang):<10} {report.unanswered:>5}  {report.rate(report.unanswered):>4}",
         f"  {say('stats_votes', lang):<10} {say('stats_votes_line', lang, up=report.votes_up, down=report.votes_down)}",
     ]
+    if report.channels:
+        split = " · ".join(f"{channel} {count} ({report.rate(count)})" for channel, count in report.channels)
+        lines.append(f"  {say('stats_channels', lang):<10} {split}")
     if report.top:
         lines.append(say("stats_top", lang))
         lines += [f"  {count:>5}  {titles.get(entry, entry)}" for entry, count in report.top]
@@ -223,6 +229,8 @@ def to_csv(report: Stats, groups: Sequence[Group]) -> str:
         writer.writerow(["stats", key, count, report.rate(count)])
     writer.writerow(["stats", "votes_up", report.votes_up, ""])
     writer.writerow(["stats", "votes_down", report.votes_down, ""])
+    for channel, count in report.channels:
+        writer.writerow(["channel", channel, count, report.rate(count)])
     for entry, count in report.top:
         writer.writerow(["top", entry, count, ""])
     for day, counts in report.per_day:
