@@ -3,9 +3,12 @@
 The map, by floor (each folder imports only the floors below it; front ends never import each
 other, and `tests/test_layering.py` checks it):
 
-- `bot/tg/` (Telegram): the front end on top. It reads updates and renders replies.
+- `bot/host/`: the process that hosts the front ends: one bounded HTTP server for the routes of
+  all of them, signals, FAQ reloading and the store (`python -m bot web`).
+- `bot/tg/` (Telegram) and `bot/web/` (the web chat page): the front ends. Each reads what a
+  person sends and renders the conversation's replies; neither imports the other.
 - `bot/ops/` (operations): the command line, settings, logs, health, reports, the /stats chart,
-  and the accuracy evaluation.
+  the accuracy evaluation, and what every serving process does with the FAQ.
 - `bot/conversation/`: what a turn means given the turns before it: the one conversation layer
   every front end goes through (language, what was offered, the last answer, the usage log).
 - `bot/storage/`: the store interface with its SQLite and PostgreSQL backends and migrations.
@@ -17,6 +20,6 @@ other, and `tests/test_layering.py` checks it):
   routes of the program's web server: WeChat's signed XML in, passive replies and customer-service
   messages out.
 
-`python -m bot` (`bot/__main__.py`) parses the command line and hands over to `bot.ops.cli` or
-`bot.tg.runner`.
+`python -m bot` (`bot/__main__.py`) parses the command line and hands over to `bot.ops.cli`,
+`bot.tg.runner` or `bot.host.web`.
 """

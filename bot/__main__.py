@@ -1,4 +1,5 @@
-"""The command line: `python -m bot chat|ask|validate|eval|run|health|report|diff|teach` (also installed as `faqbot`).
+"""The command line: `python -m bot chat|ask|validate|eval|run|web|health|report|diff|teach` (also installed as
+`faqbot`).
 
 Only parses arguments, reads settings and hands over; the work is done elsewhere.
 """
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also print the sealed part's follow-up figures (run once, at the end)",
     )
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("web", help="serve the web chat page on WEB_HOST:WEB_PORT (no token needed)")
     report = commands.add_parser("report", help="statistics and unanswered questions from DATA_DIR")
     report.add_argument("--days", type=int, default=7, help="how far back to look (default 7)")
     report.add_argument("--csv", action="store_true", help="one CSV table instead of text")
@@ -109,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings, args.question, entry=args.entry, declined=args.declined, lang=args.lang, days=args.days
         ),
         "run": lambda: _run(settings),
+        "web": lambda: _web(settings),
     }
     return commands[command]()
 
@@ -121,9 +124,15 @@ def health_command(settings: Settings) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.tg.runner import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
+    from bot.host.run import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
 
     return run_command(settings)
+
+
+def _web(settings: Settings) -> int:
+    from bot.host.web import web_command  # noqa: PLC0415 - the web stack is loaded only to serve the page
+
+    return web_command(settings)
 
 
 def entry_point() -> int:

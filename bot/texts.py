@@ -441,6 +441,32 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "unanswered_asked_back": {"zh": "（其中 {count} 次反问）", "en": " ({count} asked back)"},
     "unanswered_also": {"zh": "又问：", "en": "also: "},
     "unanswered_nearest": {"zh": "最接近：", "en": "nearest: "},
+    # -- the web page
+    "web_intro": {"zh": "关于《{title}》（{date}）的问答", "en": 'Questions and answers on "{title}" ({date})'},
+    "web_hello": {
+        "zh": "你好！我是{bot}。我只了解一篇报道：《{title}》（{date}），讲{scope}。直接在下面输入问题，比如：",
+        "en": 'Hello! I\'m the {bot}. I know one report: "{title}" ({date}), on {scope}. Type a question below, e.g.:',
+    },
+    "web_log": {"zh": "对话", "en": "Conversation"},
+    "web_label": {"zh": "您的问题", "en": "Your question"},
+    "web_placeholder": {"zh": "例如：{example}", "en": "e.g. {example}"},
+    "web_send": {"zh": "发送", "en": "Send"},
+    "web_helpful": {"zh": "有帮助", "en": "Helpful"},
+    "web_not_helpful": {"zh": "没帮助", "en": "Not helpful"},
+    "web_offline": {"zh": "连接断了，正在重试……", "en": "The connection dropped; trying again…"},
+    "web_failed": {"zh": "没有发出去，请稍后再试。", "en": "That did not go through; please try again shortly."},
+    "web_noscript": {
+        "zh": "这个问答页需要 JavaScript，请在浏览器里启用后再试。",
+        "en": "This page needs JavaScript; please turn it on in your browser and try again.",
+    },
+    "web_too_fast": {
+        "zh": "发得太快了，请{seconds}秒后再问。",
+        "en": "That is a lot of messages at once; please wait {seconds} s and ask again.",
+    },
+    "web_unreadable": {
+        "zh": "没能读懂这条请求，请刷新页面再试。",
+        "en": "That request could not be read; please reload the page and try again.",
+    },
     "unanswered_got": {"zh": "得到的回答：", "en": "answered with: "},
     # teaching the bot from /unanswered
     "teach_hint": {

@@ -21,11 +21,11 @@ from telegram import Update
 
 from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader, ReloadResult, Trigger
+from bot.ops.serving import record_version
 from bot.ops.settings import Settings
 from bot.storage.sqlite import SqliteStore
 from bot.storage.store import Lifetimes
 from bot.tg.application import BotApplication, build_application, register_commands
-from bot.tg.runner import record_version
 from tests.bot_api import BOT, RecordingBotApi
 from tests.conftest import BROKEN, FAQ, broken_expectation
 from tests.test_store import Clock

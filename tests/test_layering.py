@@ -3,8 +3,8 @@ cycles, and no article in the code.
 
 The floors, lowest first (a folder may import its own floor and the ones below, never above):
 the shared words (`bot.language`, `bot.texts`), the FAQ, the answering core, storage, the
-conversation layer, operations, and the front ends on top, which never import each other.
-`bot.__main__` sits above everything.
+conversation layer, operations, the front ends, which never import each other, and the host on
+top (the process that serves them). `bot.__main__` sits above everything.
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"conversation"}),
     frozenset({"ops"}),
     frozenset({"tg", "web", "wechat"}),
+    frozenset({"host"}),
 )
-"""Each floor may import the floors below it; a folder in the top floor imports no other folder there."""
-FRONT_ENDS = FLOORS[-1]
+"""Each floor may import the floors below it; a front end imports no other front end, and only the host
+above them all composes them."""
+FRONT_ENDS = FLOORS[-2]
 CORE_MAY_NOT_LOAD = ("telegram", "starlette", "uvicorn", "matplotlib", "psycopg", "sqlite3")
 """What the FAQ and the answering core never load: a front end's library, a chart, a database."""
 MAX_TOP_MODULES = 8

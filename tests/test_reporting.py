@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import struct
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.core.brain import Brain
@@ -54,6 +55,16 @@ class TestStats:
         text = render_stats(stats(ROWS, VOTES, SINCE), {"system-vertical": "纵向深化"})
         assert "11-22 ▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇ 6" in text
         assert "2  纵向深化" in text
+
+    def test_questions_are_split_by_channel_in_text_and_csv(self) -> None:
+        """Questions from the web page, Telegram and the console are counted apart, the busiest first."""
+        rows = [*ROWS, replace(ROWS[0], channel="web"), replace(ROWS[4], channel="web"),
+                replace(ROWS[2], channel="console"), replace(ROWS[8], channel="web")]  # fmt: skip
+        report = stats(rows, VOTES, SINCE)
+        assert report.channels == (("telegram", 8), ("web", 2), ("console", 1))
+        assert "telegram 8 (73%) · web 2 (18%) · console 1 (9%)" in render_stats(report, {}, "en")
+        table = list(csv.reader(io.StringIO(to_csv(report, []))))
+        assert ["channel", "web", "2", "18%"] in table
 
 
 class TestUnanswered:

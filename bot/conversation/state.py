@@ -9,6 +9,7 @@ carries on where this one left off. No front end in it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,6 +113,22 @@ class Context:
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return cls()
+
+
+NUMBERED_CHANNELS = {"web": 1, "wechat": 2}
+"""Channels whose chats have no integer id of their own, with the block of integers each one's chats get."""
+CHANNEL_BLOCK = 1 << 58
+"""Integers per channel block. Telegram's chat ids have at most 52 significant bits, so block 1 and above
+(2**58 up to 2**63) can never be a Telegram chat, and every block fits the store's 64-bit columns."""
+
+
+def chat_number(channel: str, chat: str) -> int:
+    """The integer a chat of a channel without integer ids is kept under where the store keys replies
+    and votes by chat id (`Conversation.sent`, `Conversation.vote`): a hash of the chat within its
+    channel's block, far above any Telegram chat id. This is the one place that hands them out."""
+    block = NUMBERED_CHANNELS[channel]
+    digest = hashlib.sha256(f"{channel}:{chat}".encode()).digest()
+    return block * CHANNEL_BLOCK + int.from_bytes(digest[:8], "big") % CHANNEL_BLOCK
 
 
 def _lang(value: object) -> Lang:

@@ -11,14 +11,39 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_FAQ = Path(__file__).resolve().parent.parent / "knowledge" / "faq.yaml"
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_WEB_PORT = 8080
 
 
 class SettingsError(Exception):
     """A configuration value that cannot be used; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """The web chat page: where it listens and how much one reader may ask."""
+
+    host: str = "127.0.0.1"
+    port: int | None = None
+    """`WEB_PORT`: None when unset, so that `run` serves no page; `python -m bot web` then uses `DEFAULT_WEB_PORT`."""
+    per_session: int = 20
+    """Messages a minute one browser session may send (`WEB_SESSION_PER_MINUTE`)."""
+    per_address: int = 120
+    """Messages a minute one network address may send (`WEB_ADDRESS_PER_MINUTE`): higher than a session's,
+    since a county office puts many readers behind one address."""
+    frame_ancestors: str = "*"
+    """Sites that may show the page in a frame (`WEB_FRAME_ANCESTORS`), as CSP `frame-ancestors` sources."""
+    connections: int = 512
+    """Connections open at once at most (`WEB_MAX_CONNECTIONS`); new ones beyond are closed at once."""
+
+    @property
+    def listen_port(self) -> int:
+        """The port `python -m bot web` listens on."""
+        return self.port if self.port is not None else DEFAULT_WEB_PORT
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,7 @@ class Settings:
     rate_limit: float = 30.0
     database_url: str | None = None
     """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
+    web: WebSettings = WebSettings()
     api_timeout: float = 5.0
     """Seconds the bot waits for the Bot API to answer one call."""
     poll_timeout: float = 10.0
@@ -90,6 +116,13 @@ class Settings:
             rate_limit = 0.0
         if not rate_limit > 0:
             raise SettingsError(f"TELEGRAM_RATE_LIMIT {rate_text!r} is not a positive number of messages per second")
+        web = _web(env)
+        webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+        if web.port is not None and webhook_url is not None and not urlsplit(webhook_url).path.startswith("/telegram/"):
+            raise SettingsError(
+                f"WEBHOOK_URL {webhook_url!r}: with WEB_PORT set the webhook shares the page's server, under "
+                "/telegram/; give it a path such as https://bot.example.org/telegram/hook"
+            )
         return cls(
             api_timeout=_seconds(env, "TELEGRAM_TIMEOUT", cls.api_timeout),
             poll_timeout=_seconds(env, "TELEGRAM_POLL_TIMEOUT", cls.poll_timeout),
@@ -102,13 +135,42 @@ class Settings:
             wechat=_wechat(env),
             log_level=level,
             log_format=log_format,
-            webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
+            webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
             webhook_port=int(port_text),
             webhook_secret=webhook_secret,
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
             database_url=database_url,
+            web=web,
         )
+
+
+def _web(env: Mapping[str, str]) -> WebSettings:
+    port_text = env.get("WEB_PORT", "").strip()
+    if port_text and (not port_text.isdigit() or not 0 < int(port_text) < 65536):
+        raise SettingsError(f"WEB_PORT {port_text!r} is not a port number between 1 and 65535")
+    ancestors = env.get("WEB_FRAME_ANCESTORS", "").strip() or WebSettings.frame_ancestors
+    if not re.fullmatch(r"(\*|'none'|'self'|https?://[A-Za-z0-9.*:-]+)( (\*|'self'|https?://[A-Za-z0-9.*:-]+))*",
+                        ancestors):  # fmt: skip
+        raise SettingsError(
+            f"WEB_FRAME_ANCESTORS {ancestors!r} is not a space-separated list of sites such as "
+            "https://www.example.gov.cn, or * for any, or 'none'"
+        )
+    return WebSettings(
+        host=env.get("WEB_HOST", "").strip() or WebSettings.host,
+        port=int(port_text) if port_text else None,
+        per_session=_count(env, "WEB_SESSION_PER_MINUTE", WebSettings.per_session, "messages a minute"),
+        per_address=_count(env, "WEB_ADDRESS_PER_MINUTE", WebSettings.per_address, "messages a minute"),
+        frame_ancestors=ancestors,
+        connections=_count(env, "WEB_MAX_CONNECTIONS", WebSettings.connections, "connections"),
+    )
+
+
+def _count(env: Mapping[str, str], name: str, default: int, what: str) -> int:
+    text = env.get(name, "").strip() or str(default)
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name} {text!r} is not a whole number of {what} (1 or more)")
+    return int(text)
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

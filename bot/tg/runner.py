@@ -12,39 +12,47 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
-import hashlib
 import logging
 import os
 import secrets
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from starlette.routing import BaseRoute
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from tornado.httpserver import HTTPServer
 
 from bot.core.brain import Brain
-from bot.core.cache import FOLDER, Cache
-from bot.faq.knowledge import KnowledgeError, Problem, read_faq
-from bot.faq.reloading import LAST_GOOD, FaqReloader, Notify, ReloadResult, Trigger
+from bot.faq.reloading import LAST_GOOD, ReloadResult, Trigger
 from bot.ops.chart import find_font_elsewhere
 from bot.ops.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.ops.health import check as check_health
 from bot.ops.logs import configure_logging
+from bot.ops.serving import (
+    Companion,
+    Loaded,
+    StartupError,
+    adopt_version,
+    faq_parser,
+    faq_reloader,
+    load_faq,
+    record_version,
+    shared_faq,
+    stop_reloads,
+)
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
-from bot.storage.store import Store, StoreError, Version
-from bot.texts import phrase, say
+from bot.storage.store import Store, StoreError
+from bot.texts import say
 from bot.tg.admin import MAX_SHOWN, problems_text
 from bot.tg.application import ALLOWED_UPDATES, BotApplication, build_application, register_commands
 from bot.tg.delivery import PatientRateLimiter
 from bot.tg.handlers import Context
 from bot.tg.inbox import InboxQueue
+from bot.tg.routes import webhook_routes
 from bot.tg.webhook import webhook_server
 
 log = logging.getLogger("bot")
@@ -55,35 +63,17 @@ TAKE_OVER_EVERY = 3.0
 """Seconds between looks for updates a dead replica left (with a shared store)."""
 
 
-class StartupError(Exception):
-    """A reason the bot cannot start, in lines for the operator, with the exit status to use."""
-
-    def __init__(self, *lines: str, status: int = 1) -> None:
-        super().__init__(lines[0] if lines else "")
-        self.lines = lines
-        self.status = status
-
-
-def run_command(settings: Settings) -> int:
-    """Run the bot until SIGINT or SIGTERM; return the exit status."""
+def run_command(settings: Settings, companion: Companion | None = None) -> int:
+    """Run the bot (and its `companion`, sharing its FAQ, store and HTTP server) until SIGINT or SIGTERM;
+    return the exit status."""
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, companion))
     except StartupError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
         return error.status
     log.info("stopped")
     return 0
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """The FAQ the bot starts with: from FAQ_FILE, or from the last good copy when FAQ_FILE is broken."""
-
-    brain: Brain
-    raw: bytes
-    problems: tuple[str, ...] = ()
-    """FAQ_FILE's problems when the bot started from the last good copy instead."""
 
 
 def _load(settings: Settings) -> Loaded:
@@ -93,33 +83,12 @@ def _load(settings: Settings) -> Loaded:
             "or try the bot without one with `python -m bot chat`",
             status=2,
         )
-    parse = _parser(settings)
-    try:
-        raw = read_faq(settings.faq_file)
-        return Loaded(parse(raw, str(settings.faq_file)), raw)
-    except KnowledgeError as error:
-        problems = error.problems
-    last_good = settings.data_dir / LAST_GOOD
-    try:
-        raw = read_faq(last_good)
-        brain = parse(raw, str(last_good))
-    except KnowledgeError:
-        # neither is usable (a first start has no last good copy): the operator reads why
-        raise StartupError(*problems) from None
-    log.error("FAQ_FILE %s has %d problem(s); starting from the last good version, %s:", settings.faq_file,
-              len(problems), last_good)  # fmt: skip
-    for problem in problems:
-        log.error("%s", problem)
-    return Loaded(brain, raw, tuple(problems))
+    return load_faq(settings.faq_file, settings.data_dir, faq_parser(settings.data_dir))
 
 
-def _parser(settings: Settings) -> functools.partial[Brain]:
-    """`Brain.parse` with the cache under DATA_DIR: an FAQ built and checked before is read back."""
-    return functools.partial(Brain.parse, cache=Cache(settings.data_dir / FOLDER))
-
-
-async def serve(settings: Settings) -> None:
-    """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start."""
+async def serve(settings: Settings, companion: Companion | None = None) -> None:
+    """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start. With a
+    `companion`, the webhook is one of the routes of the companion's HTTP server."""
     os.umask(0o077)  # what the bot writes under DATA_DIR (database, key, copies, heartbeat) is its owner's only
     if settings.webhook_url and not settings.webhook_secret:
         # a webhook is never served without a secret: only Telegram, told it by setWebhook, knows this one
@@ -133,12 +102,12 @@ async def serve(settings: Settings) -> None:
     except StoreError as error:
         raise StartupError(f"faqbot: {error}") from None
     try:
-        await _serve(settings, loaded, store)
+        await _serve(settings, loaded, store, companion)
     finally:
         await store.close()
 
 
-async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
+async def _serve(settings: Settings, loaded: Loaded, store: Store, companion: Companion | None) -> None:
     holder: list[BotApplication] = []
 
     def install(new: Brain) -> None:
@@ -147,10 +116,10 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     async def notify(result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
         await tell_admins(holder[0], settings, result, trigger, quiet_for)
 
-    parse = _parser(settings)
-    reloader = _faq_reloader(settings, store, parse, install, notify)
+    parse = faq_parser(settings.data_dir)
+    reloader = faq_reloader(settings.faq_file, settings.data_dir, store, parse, install=install, notify=notify)
     if store.shared:
-        loaded = await _shared_faq(store, loaded, parse)
+        loaded = await shared_faq(store, loaded, parse)
     reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
     start = "in use at start" + (" (the last good copy)" if loaded.problems else "")
     await record_version(store, loaded.raw, "file", start)
@@ -164,12 +133,12 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL)))
-    server = _listen(application, settings)
+    server = await _http(application, settings, store, companion)
     watcher = asyncio.create_task(reloader.watch(stop), name="faq watcher")
-    stop_task = asyncio.create_task(_stop_reloads(stop, reloader))
+    stop_task = asyncio.create_task(stop_reloads(stop, reloader))
 
     async def on_version(number: int) -> None:
-        await _adopt(store, reloader, number)
+        await adopt_version(store, reloader, number)
 
     following = asyncio.create_task(store.follow_versions(on_version, stop.is_set), name="faq versions")
     started = ReloadResult(False, 0, loaded.problems) if loaded.problems else None
@@ -191,25 +160,26 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store) -> None:
                 log.warning("%s did not stop within %s s; left behind", name, STOP_WAIT)
         if server is not None:
             server.stop()
+        if companion is not None:
+            await companion.stop()
 
 
-def _faq_reloader(
-    settings: Settings, store: Store, parse: functools.partial[Brain], install: Callable[[Brain], None], notify: Notify
-) -> FaqReloader[Brain]:
-    """The FAQ file's reloader, recording versions in the store; with replicas the store's latest version
-    is the FAQ in force. Applies hold the store's FAQ lock (a file lock, or PostgreSQL's advisory lock)."""
+async def _http(
+    application: BotApplication, settings: Settings, store: Store, companion: Companion | None
+) -> HTTPServer | None:
+    """The webhook's own server, listening (in webhook mode, with no companion); or the companion
+    started, with the webhook among its routes."""
+    if companion is None:
+        return _listen(application, settings)
+    await companion.start(application.bot_data.current, store, _routes(application, settings))
+    return None
 
-    async def record(raw: bytes, author: str, summary: str, author_id: int | None) -> int | None:
-        version = await record_version(store, raw, author, summary, author_id)
-        return version.number if version is not None else None
 
-    async def latest() -> str | None:
-        return await _latest_digest(store)
-
-    return FaqReloader(
-        settings.faq_file, settings.data_dir, parse, install, tell_admins=notify, record=record,
-        latest=latest if store.shared else None, exclusive=lambda: _faq_lock(store),
-    )  # fmt: skip
+def _routes(application: BotApplication, settings: Settings) -> list[BaseRoute]:
+    """In webhook mode, the webhook as a route for a shared server (its path is WEBHOOK_URL's); else none."""
+    if not (settings.webhook_url and settings.webhook_secret):
+        return []
+    return webhook_routes(application, urlsplit(settings.webhook_url).path, settings.webhook_secret)
 
 
 def _listen(application: BotApplication, settings: Settings) -> HTTPServer | None:
@@ -224,99 +194,6 @@ def _listen(application: BotApplication, settings: Settings) -> HTTPServer | Non
         where = f"{settings.webhook_listen}:{settings.webhook_port}"
         raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror}") from None
     return server
-
-
-async def _shared_faq(store: Store, loaded: Loaded, parse: functools.partial[Brain]) -> Loaded:
-    """With a shared store the database's latest version is the FAQ, and every replica starts from it
-    (its FAQ_FILE then follows it). FAQ_FILE seeds the first version; a FAQ_FILE that holds none of
-    the recorded versions (edited while the replica was stopped, or a new image) becomes the next one.
-    A version that does not build here leaves FAQ_FILE in use."""
-    digest = hashlib.sha256(loaded.raw).hexdigest()
-    try:
-        recorded = await store.versions.latest(KNOWN_VERSIONS)
-        if not recorded or recorded[0].sha256 == digest:
-            return loaded
-        if not loaded.problems and all(version.sha256 != digest for version in recorded):
-            log.info("FAQ_FILE holds none of the recorded versions; it becomes the next one")
-            return loaded
-        found = await store.versions.get(recorded[0].number)
-    except StoreError as error:
-        log.warning("the FAQ versions in %s were not read (%s); starting from FAQ_FILE", store.description, error)
-        return loaded
-    if found is None:
-        return loaded
-    version, body = found
-    try:
-        brain = await asyncio.to_thread(parse, body, f"v{version.number}")
-    except KnowledgeError as error:
-        log.error("FAQ v%d from the database does not build here (%s); starting from FAQ_FILE", version.number,
-                  error.problems[0])  # fmt: skip
-        return loaded
-    log.info("serving FAQ v%d from the database (%s, %s)", version.number, version.author, version.summary)
-    return Loaded(brain, body)
-
-
-KNOWN_VERSIONS = 1000
-"""Versions looked through at start for the one FAQ_FILE holds."""
-
-
-async def _latest_digest(store: Store) -> str | None:
-    """The SHA-256 of the store's latest FAQ version (the FAQ in force with replicas); None if it has none."""
-    try:
-        latest = await store.versions.latest(1)
-    except StoreError as error:
-        reason = phrase("faq_versions_unreadable", reason=str(error))
-        raise KnowledgeError([Problem(store.description, 1, reason)]) from None
-    return latest[0].sha256 if latest else None
-
-
-@contextlib.asynccontextmanager
-async def _faq_lock(store: Store) -> AsyncIterator[None]:
-    """The FAQ's lock across every process using the store; a store that cannot give it refuses the apply."""
-    lock = store.exclusive("faq")
-    try:
-        await lock.__aenter__()
-    except StoreError as error:
-        reason = phrase("faq_versions_unreadable", reason=str(error))
-        raise KnowledgeError([Problem(store.description, 1, reason)]) from None
-    try:
-        yield
-    finally:
-        await lock.__aexit__(None, None, None)
-
-
-async def _adopt(store: Store, reloader: FaqReloader[Brain], number: int) -> None:
-    """Another replica recorded FAQ version `number`: put it in use here too."""
-    try:
-        found = await store.versions.get(number)
-    except StoreError as error:
-        log.warning("FAQ v%d not read: %s", number, error)
-        return
-    if found is not None:
-        await reloader.adopt(found[1], f"v{number}")
-
-
-async def record_version(
-    store: Store, raw: bytes, author: str, summary: str, author_id: int | None = None
-) -> Version | None:
-    """Add a version to the FAQ's history unless it is the latest already (a restart, a touched file);
-    the version that holds `raw` (None when the store cannot say)."""
-    try:
-        latest = await store.versions.latest(1)
-        if latest and latest[0].sha256 == hashlib.sha256(raw).hexdigest():
-            return latest[0]
-        version = await store.versions.add(raw, author, summary, author_id)
-    except StoreError as error:
-        log.warning("FAQ version not recorded: %s", error)
-        return None
-    log.info("FAQ version v%d recorded (%s: %s)", version.number, author, summary)
-    return version
-
-
-async def _stop_reloads(stop: asyncio.Event, reloader: FaqReloader[Brain]) -> None:
-    """When the bot begins to stop, a reload still reading the file gives up."""
-    await stop.wait()
-    reloader.stop()
 
 
 async def _run(
