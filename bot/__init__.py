@@ -4,9 +4,11 @@ The map, by floor (each folder imports only the floors below it; front ends neve
 other, and `tests/test_layering.py` checks it):
 
 - `bot/host/`: the process that hosts the front ends: one bounded HTTP server for the routes of
-  all of them, signals, FAQ reloading and the store (`python -m bot web`).
-- `bot/tg/` (Telegram) and `bot/web/` (the web chat page): the front ends. Each reads what a
-  person sends and renders the conversation's replies; neither imports the other.
+  all of them (the page, `/wechat`, Telegram's webhook), signals, FAQ reloading and the store
+  (`python -m bot web`).
+- `bot/tg/` (Telegram), `bot/web/` (the web chat page) and `bot/wechat/` (a WeChat Official
+  Account): the front ends. Each reads what a person sends and renders the conversation's
+  replies; none imports another.
 - `bot/ops/` (operations): the command line, settings, logs, health, reports, the /stats chart,
   the accuracy evaluation, and what every serving process does with the FAQ.
 - `bot/conversation/`: what a turn means given the turns before it: the one conversation layer
@@ -16,9 +18,6 @@ other, and `tests/test_layering.py` checks it):
   the reply. It imports no front end and no database.
 - `bot/faq/`: the FAQ's schema and loading, diffs, reviews of uploads, and reloads.
 - `bot/language.py` and `bot/texts.py`: the two languages and every interface text, shared by all.
-- `bot/wechat/` (a WeChat Official Account) is a front end on the top floor beside Telegram, served as
-  routes of the program's web server: WeChat's signed XML in, passive replies and customer-service
-  messages out.
 
 `python -m bot` (`bot/__main__.py`) parses the command line and hands over to `bot.ops.cli`,
 `bot.tg.runner` or `bot.host.web`.

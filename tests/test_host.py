@@ -28,6 +28,7 @@ from tests.conftest import FAQ, ROOT
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.service import Launch, faqbot, stop
 from tests.e2e.user import TelegramUser, free_port, wait_for
+from tests.wechat_side import TOKEN, WeChatSide
 
 PATIENCE = 10.0
 """Seconds a test waits for what must happen much sooner (a close after a 0.3 s deadline)."""
@@ -154,6 +155,41 @@ class TestWebCommand:
                 process.wait()
         assert "stopped" in (tmp_path / "web.log").read_text()
 
+    def test_with_a_wechat_token_it_serves_wechat_on_the_same_server(self, tmp_path: Path) -> None:
+        """WECHAT_TOKEN set: WeChat's signed check and a signed question reach `/wechat` on the page's
+        server and are answered through the same conversation, logged as channel `wechat`."""
+        port, side = free_port(), WeChatSide()
+        env = {**os.environ, "DATA_DIR": str(tmp_path), "WEB_PORT": str(port), "TELEGRAM_BOT_TOKEN": "",
+               "WECHAT_TOKEN": TOKEN}  # fmt: skip
+        with (tmp_path / "web.log").open("w") as log:
+            process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=log,
+                                       stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            wait_for(lambda: "serving the web page" in (tmp_path / "web.log").read_text() or process.poll() is not None,
+                     60, "the page to be served")  # fmt: skip
+            assert process.poll() is None, (tmp_path / "web.log").read_text()
+            url = f"http://127.0.0.1:{port}/wechat"
+            assert httpx.get(url, params=side.check("4242"), timeout=PATIENCE).text == "4242"
+            query, body = side.post(side.text("孝昌县有多少个党小组？")[0])
+            reply = side.read(httpx.post(url, params=query, content=body, timeout=PATIENCE).content)
+            assert reply is not None
+            assert "875" in reply.content
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert "serving /wechat for a WeChat Official Account (plaintext mode" in (tmp_path / "web.log").read_text()
+        assert "channel,wechat,1," in faqbot("report", "--csv", DATA_DIR=str(tmp_path)).stdout
+
+    def test_run_with_a_wechat_token_needs_the_web_port(self, tmp_path: Path) -> None:
+        """`run` serves /wechat on the page's server, so WECHAT_TOKEN without WEB_PORT is one line, exit 2."""
+        done = faqbot("run", DATA_DIR=str(tmp_path), WECHAT_TOKEN=TOKEN)
+        assert done.returncode == 2
+        assert done.stderr.startswith("faqbot: WECHAT_TOKEN is set but WEB_PORT is not")
+        assert "Traceback" not in done.stderr
+
     def test_a_broken_faq_is_refused_with_its_problems(self, tmp_path: Path) -> None:
         """A broken FAQ_FILE and no last good copy: every problem by line, exit 1."""
         broken = tmp_path / "faq.yaml"
@@ -194,6 +230,29 @@ class TestRunWithThePage:
         report = faqbot("report", "--csv", DATA_DIR=str(tmp_path))
         assert "channel,telegram,1," in report.stdout
         assert "channel,web,1," in report.stdout
+        user.close()
+
+    def test_wechat_is_served_beside_the_bot(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """With WECHAT_TOKEN too, one process answers Telegram and WeChat (on the page's server); the
+        report counts each channel's questions apart; it stops cleanly."""
+        port, side = free_port(), WeChatSide()
+        bot, token = launch(WEB_PORT=str(port), WECHAT_TOKEN=TOKEN)
+        user = TelegramUser(api[0], token, 8803)
+        user.say("孝昌县有多少个党小组？")
+        (reply,) = user.wait_replies()
+        assert "875" in reply["text"]
+        query, body = side.post(side.text("孝昌县有多少个党小组？")[0])
+        answered = side.read(httpx.post(f"http://127.0.0.1:{port}/wechat", params=query, content=body,
+                                        timeout=PATIENCE).content)  # fmt: skip
+        assert answered is not None
+        assert "875" in answered.content
+        assert stop(bot) < 30
+        assert bot.returncode == 0
+        report = faqbot("report", "--csv", DATA_DIR=str(tmp_path))
+        assert "channel,telegram,1," in report.stdout
+        assert "channel,wechat,1," in report.stdout
         user.close()
 
     def test_the_webhook_shares_the_pages_server_under_telegram(

@@ -646,6 +646,28 @@ class TestSlowAnswers:
         assert [row.kind for row in rows] == ["answered", "more", "unanswered"]
 
 
+class TestSlowBodies:
+    async def test_a_body_slower_than_the_reply_wait_is_refused(self, store: Store, brain: Brain) -> None:
+        """On a real server, a POST whose body does not come within the reply wait gets 408 and holds the
+        connection no longer; nothing is logged."""
+        endpoint = WeChat(replace(PLAIN, reply_wait=0.3), Conversation(lambda: brain, store), lambda: brain)
+        query, _ = WeChatSide().post(WeChatSide().text(QUESTION)[0])
+        async with served(Starlette(routes=endpoint.routes)) as url:
+            host, port = url.removeprefix("http://").split(":")
+            reader, writer = await asyncio.open_connection(host, int(port))
+            target = "/wechat?" + "&".join(f"{k}={v}" for k, v in query.items())
+            writer.write(f"POST {target} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100\r\n\r\n<xml>".encode())
+            await writer.drain()
+            status = await asyncio.wait_for(reader.readline(), 10)
+            writer.close()
+        await endpoint.close()
+        assert status.startswith(b"HTTP/1.1 408")
+        queue = getattr(store, "_queue", None)
+        assert queue is not None
+        await asyncio.wait_for(queue.join(), 10)
+        assert await store.events.since(store.clock() - timedelta(days=1)) == []
+
+
 class TestCustomerService:
     async def test_an_expired_token_is_fetched_again_and_the_message_sent(self, stub: tuple[str, Stub]) -> None:
         """When WeChat says the token is not valid (40001), a new one is fetched and the message sent once."""

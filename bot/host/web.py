@@ -1,4 +1,5 @@
-"""`python -m bot web`: the web chat page on `WEB_HOST`:`WEB_PORT`, with no Telegram token.
+"""`python -m bot web`: the web chat page on `WEB_HOST`:`WEB_PORT`, with no Telegram token (and `/wechat`
+on the same server when WECHAT_TOKEN is set).
 
 The process loads the FAQ (reloaded when its file changes and on SIGHUP, keeping the old one if
 the new one is bad), opens the store, and serves the page through one bounded HTTP server until
@@ -14,7 +15,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from starlette.routing import BaseRoute
 
@@ -36,6 +37,7 @@ from bot.ops.settings import Settings
 from bot.storage.open import open_store
 from bot.storage.store import Store, StoreError
 from bot.web.app import Site, web_app
+from bot.wechat.endpoint import WeChat
 
 log = logging.getLogger("bot")
 
@@ -100,10 +102,27 @@ async def serve_web(settings: Settings, mounted: Sequence[BaseRoute] = ()) -> No
             state = "ok" if database_ok else "ok, but degraded"
             return entries > 0, f"{state}: {entries} FAQ entries; {database}"
 
-        server = page_server(settings, Site(conversation, serving.current, settings.web, health), mounted)
-        await _serve(server, store, reloader)
+        wechat = wechat_front(settings, conversation, serving.current)
+        routes = [*mounted, *(wechat.routes if wechat is not None else [])]
+        server = page_server(settings, Site(conversation, serving.current, settings.web, health), routes)
+        try:
+            await _serve(server, store, reloader)
+        finally:
+            if wechat is not None:
+                await wechat.close()
     finally:
         await store.close()
+
+
+def wechat_front(settings: Settings, conversation: Conversation, brain: Callable[[], Brain]) -> WeChat | None:
+    """The WeChat front end when WECHAT_TOKEN is set: its `/wechat` goes on the same server, through the
+    same conversation."""
+    if settings.wechat is None:
+        return None
+    mode = "safe mode" if settings.wechat.aes_key else "plaintext mode"
+    api = "with" if settings.wechat.app_secret else "without"
+    log.info("serving /wechat for a WeChat Official Account (%s, %s the customer-service API)", mode, api)
+    return WeChat(settings.wechat, conversation, brain)
 
 
 def page_server(settings: Settings, site: Site, mounted: Sequence[BaseRoute] = ()) -> HttpServer:

@@ -1,7 +1,7 @@
 """`/wechat`: the endpoint a WeChat Official Account's server configuration points at, as Starlette routes.
 
 GET is WeChat's check of the server: a signed call answered with its `echostr`. POST is a message.
-In order, a POST is: read up to `MAX_BODY` bytes (413 past it); checked, decrypted and read
+In order, a POST is: read up to `MAX_BODY` bytes (413 past it) within the reply wait (408); checked, decrypted and read
 (`bot.wechat.protocol`: 403 for a bad signature, 400 for XML with a DOCTYPE, entities or the wrong
 shape), so that nothing refused reaches the conversation or the log; taken in the store's receipts
 (`Store.receipts`), so that WeChat's resends of it, to this or any replica, are answered once; then
@@ -83,7 +83,11 @@ class WeChat:
         try:
             if request.method != "POST":
                 return PlainTextResponse(self._wire.verify(query))
-            body = await _body(request)
+            try:
+                # a body slower than the reply wait cannot be answered in time anyway; nor may it hold the server
+                body = await asyncio.wait_for(_body(request), self._settings.reply_wait)
+            except TimeoutError:
+                raise Refused(408, f"a body slower than {self._settings.reply_wait} s") from None
             if body is None:
                 raise Refused(413, f"a body over {MAX_BODY} bytes")
             message, envelope = self._wire.open(body, query)
