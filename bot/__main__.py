@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.ops.cli import ask_command, chat_command, diff_command, eval_command, report_command, validate_command
+from bot.ops.evaluation import PARTS, part_files
 from bot.ops.health import check as check_health
 from bot.ops.settings import Settings, SettingsError
 
@@ -29,12 +30,23 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check an FAQ file; exit 1 and list every problem if bad")
     validate.add_argument("path", nargs="?", type=Path, help="the FAQ file (default: FAQ_FILE or knowledge/faq.yaml)")
     evaluate = commands.add_parser("eval", help="accuracy on the written question sets")
-    evaluate.add_argument("--tuning", type=Path, default=Path("tests/eval/tuning.yaml"))
-    evaluate.add_argument("--heldout", type=Path, default=Path("tests/eval/heldout.yaml"))
+    for part, flag in (("tuning", "--tuning"), ("held-out", "--heldout"), ("sealed", "--sealed")):
+        evaluate.add_argument(
+            flag,
+            type=Path,
+            action="append",
+            metavar="FILE",
+            help=f"a file of the {part} part, repeatable (default: {', '.join(PARTS[part])} under tests/eval)",
+        )
     evaluate.add_argument("--misses", action="store_true", help="list every tuning question not handled right")
     evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
     evaluate.add_argument(
         "--heldout-figures", action="store_true", help="also print the held-out part's figures (never its questions)"
+    )
+    evaluate.add_argument(
+        "--sealed-figures",
+        action="store_true",
+        help="print only the sealed part's figures, once, at the end of a round (never its questions)",
     )
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     report = commands.add_parser("report", help="statistics and unanswered questions from DATA_DIR")
@@ -47,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--lang", choices=["zh", "en"], default="zh", help="the review's language (default zh)")
     commands.add_parser("health", help="exit 0 when the running bot is alive, has its FAQ and reached the Bot API")
     return parser
+
+
+def _shown_parts(*, sealed: bool, held_out: bool) -> tuple[str, ...]:
+    """The parts `eval` reports: the sealed one alone, else tuning (with held out when asked)."""
+    if sealed:
+        return ("sealed",)
+    return ("tuning", "held-out") if held_out else ("tuning",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,11 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": lambda: validate_command(args.path or settings.faq_file),
         "eval": lambda: eval_command(
             settings,
-            args.tuning,
-            args.heldout,
-            misses=args.misses,
-            sweep_thresholds=args.sweep,
-            show_heldout=args.heldout_figures,
+            {
+                "tuning": args.tuning or part_files("tuning"),
+                "held-out": args.heldout or part_files("held-out"),
+                "sealed": args.sealed or part_files("sealed"),
+            },
+            misses=args.misses and not args.sealed_figures,
+            sweep_thresholds=args.sweep and not args.sealed_figures,
+            show=_shown_parts(sealed=args.sealed_figures, held_out=args.heldout_figures),
         ),
         "health": lambda: health_command(settings),
         "report": lambda: report_command(settings, days=args.days, as_csv=args.csv, png=args.png),

@@ -9,7 +9,17 @@ import pytest
 
 from bot.core.brain import Brain
 from bot.core.decision import Decision
-from bot.ops.evaluation import TARGET_CATEGORY, Question, Report, Tally, evaluate, load_questions
+from bot.ops.evaluation import (
+    TARGET_CATEGORY,
+    Question,
+    Report,
+    Tally,
+    evaluate,
+    load_part,
+    load_questions,
+    part_files,
+    verdict,
+)
 
 EVAL = Path(__file__).parent / "eval"
 CATEGORIES = {
@@ -29,43 +39,97 @@ CATEGORIES = {
     "smalltalk",
     "topic",
 }
+BATCH7 = {
+    *("article", "asr", "cjk-variants", "leadin", "notgiven"),
+    *("onefact", "pinyin-english", "premise", "spoken", "yesno"),
+}
+"""The styles the seventh batch added: spoken and speech-to-text wording, lead-ins, yes/no, wrong premises..."""
 
 
 @pytest.fixture(scope="module")
 def tuning(brain: Brain) -> Report:
-    return evaluate(brain, load_questions(EVAL / "tuning.yaml"))
+    return evaluate(brain, load_part(part_files("tuning", EVAL)))
+
+
+@pytest.fixture(scope="module")
+def held_out(brain: Brain) -> Report:
+    return evaluate(brain, load_part(part_files("held-out", EVAL)))
 
 
 class TestQuestionSets:
+    """The held-out part is read here only to check its shape; nothing of it is printed, even on failure."""
+
     def test_sets_are_large_varied_and_disjoint(self, brain: Brain) -> None:
         """At least 250 questions over every category, a fifth held out, no question in both parts."""
-        tuning = load_questions(EVAL / "tuning.yaml")
-        held_out = load_questions(EVAL / "heldout.yaml")
+        tuning = load_part(part_files("tuning", EVAL))
+        held_out = load_part(part_files("held-out", EVAL))
         assert len(tuning) + len(held_out) >= 250
         assert len(held_out) >= 0.16 * (len(tuning) + len(held_out))
-        assert {q.text for q in tuning}.isdisjoint({q.text for q in held_out})
-        assert set(Counter(q.category for q in tuning)) == CATEGORIES
-        assert set(Counter(q.category for q in held_out)) == CATEGORIES
-        for question in tuning + held_out:
+        shared = len({q.text for q in tuning} & {q.text for q in held_out})
+        assert shared == 0, f"{shared} held-out questions also stand in the tuning part"
+        assert set(Counter(q.category for q in tuning)) == CATEGORIES | BATCH7
+        assert set(Counter(q.category for q in held_out)) == CATEGORIES | BATCH7
+        unknown = sum(not question.entries <= set(brain.knowledge.by_id) for question in held_out)
+        assert unknown == 0, f"{unknown} held-out questions name entries the FAQ does not have"
+        for question in tuning:
             assert question.entries <= set(brain.knowledge.by_id), question
 
     def test_expectations_are_well_formed(self) -> None:
         """Every expectation is one the evaluation knows; questions that must show facts say which."""
-        for question in load_questions(EVAL / "tuning.yaml") + load_questions(EVAL / "heldout.yaml"):
-            assert question.wants in ("answer", "decline", "unexplained", "smalltalk")
-            assert question.wants != "answer" or question.entries
-            assert all(question.facts)
-            if question.category in ("who", "list"):
-                assert question.facts, question
+        for part in ("tuning", "held-out"):
+            bad = 0
+            for question in load_part(part_files(part, EVAL)):
+                bad += not (
+                    question.wants in ("answer", "decline", "unexplained", "smalltalk")
+                    and (question.wants != "answer" or question.entries)
+                    and all(question.facts)
+                    and (question.category not in ("who", "list") or question.facts)
+                    and question.says in (None, "yes", "no")
+                    and (question.says is None or question.wants == "answer")
+                )
+            assert bad == 0, f"{bad} questions of the {part} part are malformed"
 
     def test_no_question_is_copied_from_the_faq(self, brain: Brain) -> None:
         """The evaluation does not test the FAQ's own example questions back at it."""
         examples = {q for e in brain.knowledge.entries for q in (*e.questions, *e.en.questions)}
-        for name in ("tuning.yaml", "heldout.yaml"):
-            assert {q.text for q in load_questions(EVAL / name)}.isdisjoint(examples)
+        for part in ("tuning", "held-out"):
+            copied = len({q.text for q in load_part(part_files(part, EVAL))} & examples)
+            assert copied == 0, f"{copied} questions of the {part} part are the FAQ's own examples"
+
+    def test_only_the_questions_list_is_read(self, tmp_path: Path) -> None:
+        """A set file's other lists (follow-ups) are left alone; an empty fact means none, `says` is read."""
+        path = tmp_path / "set.yaml"
+        path.write_text(
+            "questions:\n"
+            "  - [yesno, act-returnees, 国家级星创天地有2家吗, 1家, 'no']\n"
+            "  - [english, lead-three-four, 'What does san jin si dai mean?', '']\n"
+            "followups:\n  - [ellipsis, 党小组设在哪里, system-vertical, 一共多少个, system-vertical, '875']\n",
+            encoding="utf-8",
+        )
+        first, second = load_questions(path)
+        assert (first.facts, first.says) == (("1家",), "no")
+        assert (second.facts, second.says) == ((), None)
 
 
 class TestTally:
+    @pytest.mark.parametrize(
+        ("text", "said"),
+        [("不是，是1家。", "no"), ("是的，王店镇新岗村", "yes"), ("No, 1 national", "no"), ("Yes. Xingang", "yes"),
+         ("【能人回乡带动】不是", None), ("是在浙江大学办的", None), ("Nothing", None)],
+    )  # fmt: skip
+    def test_the_verdict_is_what_the_reply_leads_with(self, text: str, said: str | None) -> None:
+        """是/不是 and yes/no count only as the reply's first word, not inside it or as part of a longer word."""
+        assert verdict(text) == said
+
+    def test_a_yes_no_question_is_right_only_with_the_right_verdict(self, brain: Brain) -> None:
+        """Right entry is not enough: the reply must lead with the verdict and, for a no, show the true value."""
+        question = Question("yesno", "act-returnees", "国家级星创天地有2家吗", ("1家",), "no")
+        decision = Decision(question.text, "zh", "answer", brain.decide("星创天地有几家").candidates)
+        assert Tally().add(question, decision, "不是，国家级星创天地是1家。").right == 1
+        assert Tally().add(question, decision, "是，国家级星创天地是1家。").right == 0
+        assert Tally().add(question, decision, "不是。").right == 0
+        assert Tally().add(question, decision, "国家级星创天地1家").right == 0
+
     def test_a_wrong_entry_is_a_confident_wrong_answer(self, brain: Brain) -> None:
         """Answering with another entry than the expected one counts against the bot, not as right."""
         decision = brain.decide("党小组有多少个")

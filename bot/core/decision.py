@@ -19,6 +19,9 @@ from bot.language import Lang
 Kind = Literal["answer", "ask-back", "decline", "unexplained", "small-talk"]
 """What the bot does with a message; `ask --json` reports it as `kind`."""
 
+Verdict = Literal["yes", "no"]
+"""The answer to a yes/no question, or "no" to a question resting on a wrong premise."""
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -55,6 +58,8 @@ class Decision:
     """For small talk: which kind."""
     broad: bool = False
     """For a question back: the question was a broad topic, not two close matches."""
+    verdict: Verdict | None = None
+    """For an answer to a yes/no question or one resting on a wrong premise: what the reply leads with."""
 
     @property
     def best(self) -> Candidate | None:

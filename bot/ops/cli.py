@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
@@ -20,7 +20,7 @@ from bot.faq.knowledge import KnowledgeError, read_faq
 from bot.faq.review import review
 from bot.language import LANGS, Lang
 from bot.ops.chart import chart_data, draw
-from bot.ops.evaluation import evaluate, format_report, load_questions, sweep
+from bot.ops.evaluation import evaluate, format_report, load_part, sweep
 from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
@@ -141,22 +141,28 @@ def validate_command(path: Path) -> int:
 
 
 def eval_command(
-    settings: Settings, tuning: Path, heldout: Path, *, misses: bool, sweep_thresholds: bool, show_heldout: bool
+    settings: Settings,
+    parts: Mapping[str, Sequence[Path]],
+    *,
+    misses: bool,
+    sweep_thresholds: bool,
+    show: Sequence[str] = ("tuning",),
 ) -> int:
-    """Print accuracy on the tuning set, and on the held-out set only when asked for."""
+    """Print accuracy on the parts named in `show`; questions one by one only for the tuning part."""
     brain = _brain(settings.faq_file)
     if brain is None:
         return 1
     print(f"tuning: {brain.matcher.tuning}")
-    parts = [("tuning", tuning)] + ([("held-out", heldout)] if show_heldout else [])
-    for name, path in parts:
-        questions = load_questions(path)
+    for name in show:
+        paths = parts[name]
+        questions = load_part(paths)
         report = evaluate(brain, questions)
-        # the held-out part is never looked at question by question: only its figures are shown
+        # the held-out and sealed parts are never looked at question by question: only their figures are shown
         shown = misses and name == "tuning"
-        print(format_report(f"{name} ({path}, {len(questions)} questions)", report, show_misses=shown))
+        where = ", ".join(str(path) for path in paths)
+        print(format_report(f"{name} ({where}, {len(questions)} questions)", report, show_misses=shown))
     if sweep_thresholds:
-        best, tally = sweep(brain.matcher, load_questions(tuning))
+        best, tally = sweep(brain.matcher, load_part(parts["tuning"]))
         print(
             f"best cut-offs on the tuning part: answer={best.answer} margin={best.margin} ask={best.ask} "
             f"unknown_word={best.unknown_word} unknown_char={best.unknown_char} min_evidence={best.min_evidence}"
