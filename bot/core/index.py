@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from bot.core.labels import label_parts
 from bot.core.normalise import STOP_EN_STEMS, Unit, fold, prepare, query_units, stop_spans, units
+from bot.core.romanised import romanise, syllables_of
 from bot.core.segmenter import Segmenter
 from bot.core.tuning import Tuning
 from bot.faq.knowledge import Entry, KnowledgeBase, iter_texts
@@ -167,6 +168,9 @@ class Index:
         self.generic_words: tuple[str, ...] = ()
         self.figure_parts: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
         """Per (entry, figure), the units of each part of its label, to see how well a question names it."""
+        self.syllables: frozenset[str] = frozenset()
+        """For the English index: the pinyin syllables of the FAQ's Chinese, which a question's pinyin words
+        are cut into (`bot.core.romanised`)."""
         self.term_sets: dict[tuple[str, int, int], set[int]] = defaultdict(set)
         """The terms standing for a part of an entry: ("list", entry, n) for a list's name and keywords,
         ("list part", entry, n) for the words inside them, ("list mark", entry, n) for those of them
@@ -175,8 +179,9 @@ class Index:
     # ------------------------------------------------------------------ build side
 
     @classmethod
-    def build(cls, knowledge: KnowledgeBase, lang: Lang, tuning: Tuning) -> Index:
-        """Index every entry of `knowledge` in `lang`."""
+    def build(cls, knowledge: KnowledgeBase, lang: Lang, tuning: Tuning, chinese: Index | None = None) -> Index:
+        """Index every entry of `knowledge` in `lang`; an English index also takes the Chinese index's
+        terms in pinyin (`chinese`), for English questions that name the article's terms so."""
         segmenter = _segmenter(frozenset(_vocabulary(knowledge))) if lang == "zh" else None
         index = cls(lang, tuning, segmenter)
         index.generic_words = knowledge.generic(lang)
@@ -189,6 +194,8 @@ class Index:
                 term.generic = True
         index._weigh(knowledge)
         index._add_synonyms(knowledge.synonyms(lang))
+        if chinese is not None:
+            index._add_romanised(chinese)
         index._lay_out()
         index.example_sounds = [index.content_sounds(query_units(q, lang)) for q in examples]
         for number, owner in enumerate(index.example_owner):
@@ -202,6 +209,12 @@ class Index:
             return _words_en(text)
         segmenter = self.segmenter if own else _plain_segmenter()
         return [w for w in segmenter.cut(fold(text)) if len(w.strip()) >= 2 and not _is_stop_zh(w.strip())]
+
+    def term_of(self, text: str) -> Term | None:
+        """The term written as `text`, if the FAQ has it."""
+        key, _ = _keys(text)
+        number = self.by_text.get(key)
+        return self.terms[number] if number is not None else None
 
     def _term(self, text: str) -> Term | None:
         key, sound = _keys(text)
@@ -331,6 +344,23 @@ class Index:
             for members in self.term_sets.values():
                 if self.by_text[original.text] in members:
                     members.add(self.by_text[term.text])
+
+    def _add_romanised(self, chinese: Index) -> None:
+        """The Chinese index's terms of two characters or more, in pinyin, standing for the same entries."""
+        self.syllables = syllables_of("".join(term.text) for term in chinese.terms)
+        for original in chinese.terms:
+            written = romanise("".join(original.text)) if len(original.text) >= 2 and original.owners else None
+            term = self._term(written) if written else None
+            if term is None:
+                continue
+            for owner, weight in original.owners.items():
+                term.owners[owner] = max(term.owners.get(owner, 0.0), weight)
+            for owner, numbers in original.figures.items():
+                term.figures[owner].update(numbers)
+            term.idf = max(term.idf, original.idf)
+            term.generic = term.generic or original.generic
+            if original.text not in term.stands_for:
+                term.stands_for.append(original.text)  # so that a Chinese label counts as naming it
 
     def _lay_out(self) -> None:
         slip_min = self.tuning.slip_min_units

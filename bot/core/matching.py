@@ -31,22 +31,31 @@ This module imports nothing from `telegram`.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from bot.core.decision import Candidate, Decision, Ranking
-from bot.core.focus import asks_number, figure_shares, find_focus, label_cover
+from bot.core.answers import Answers, Case, Found, asked_words
+from bot.core.asking import Asking, analyse
+from bot.core.decision import Candidate, Decision, Gap, Ranking
+from bot.core.facts import Facts
+from bot.core.focus import asks_number, figure_shares, find_focus, held, label_cover
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language
+from bot.core.romanised import split_question
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
+from bot.core.values import values
+from bot.core.verdicts import Verdicts
 from bot.faq.knowledge import KnowledgeBase
-from bot.language import LANGS, Lang
+from bot.language import Lang
 
-SIGNALS = ("terms", "examples", "figures")
+SIGNALS = ("terms", "examples", "figures", "facts", "quoted")
+_QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{2,30})[”\"」』’']")
 MAX_QUESTION_CHARS = 1000
 """Longer messages are cut before matching; nobody asks an FAQ question in more."""
 
@@ -57,9 +66,15 @@ class Matcher:
     def __init__(self, knowledge: KnowledgeBase, tuning: Tuning = DEFAULT) -> None:
         self.knowledge = knowledge
         self.tuning = tuning
-        self.indices = {lang: Index.build(knowledge, lang, tuning) for lang in LANGS}
+        chinese = Index.build(knowledge, "zh", tuning)
+        self.indices = {"zh": chinese, "en": Index.build(knowledge, "en", tuning, chinese)}
         self.gaps = Gaps(knowledge)
+        self.facts = Facts(knowledge)
+        self.answers = Answers(self.facts, self.indices["en"].syllables)
+        self.verdicts = Verdicts(knowledge, self.facts)
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
+        english = self.indices["en"]
+        self._english = frozenset(term.text[0] for term in english.terms if len(term.text) == 1)
 
     def language(self, question: str, hint: Lang | None = None) -> Lang:
         """The language to read a question in: its own, else the hint (the user's), else Chinese."""
@@ -72,12 +87,42 @@ class Matcher:
         *,
         tuning: Tuning | None = None,
         signals: Collection[str] = SIGNALS,
+        previous: Asking | None = None,
     ) -> Ranking:
-        """Entries that explain part of the question, best first, scored by the named signals."""
+        """Entries that explain part of the question, best first, scored by the named signals.
+
+        What is matched is the question part of the message (`bot.core.asking`); when that alone
+        is too weak to answer, the lead-in before it (or, for a follow-up, the question before)
+        is matched with it, and the stronger of the two rankings is kept.
+        """
         tuning = tuning or self.tuning
         lang = lang or self.language(question)
+        asking = analyse(question[:MAX_QUESTION_CHARS], lang).following(previous)
+        ranking = self._rank(self._matchable(asking.core, lang), asking, lang, tuning, signals)
+        if asking.context and (not ranking.candidates or ranking.candidates[0].score < tuning.answer):
+            joined = self._matchable(f"{asking.context}，{asking.core}", lang)
+            wider = self._rank(joined, asking, lang, tuning, signals)
+            if wider.candidates and (not ranking.candidates or wider.candidates[0].score > ranking.candidates[0].score):
+                return wider
+        return ranking
+
+    def _matchable(self, text: str, lang: Lang) -> str:
+        """The text to read: in English, pinyin words cut into syllables (`bot.core.romanised`)."""
+        if lang == "en":
+            return split_question(text, self.indices["en"].syllables, self._english)
+        return text
+
+    def _asked(self, text: str, lang: Lang) -> list[tuple[int, int]]:
+        """Where a question's words say what is asked rather than about what: the words asking for a
+        detail, and the counts, dates and names of places and organisations it states (两百多个吧,
+        清华大学), which unless they are the article's own (875, 浙江大学) point to no entry: a wrong
+        one is corrected once the entry is found (`bot.core.answers`)."""
+        spans = self.gaps.asking(text, lang) + [(v.start, v.end) for v in values(text, lang)]
+        return spans + self.verdicts.unknown_names(text, lang, self.indices[lang])
+
+    def _rank(self, question: str, asking: Asking, lang: Lang, tuning: Tuning, signals: Collection[str]) -> Ranking:
         index = self.indices[lang]
-        reading = index.read(question[:MAX_QUESTION_CHARS], tuning, asking=self.gaps.asking)
+        reading = index.read(question[:MAX_QUESTION_CHARS], tuning, asking=self._asked)
         explained = _explain(index, reading)
         scores: dict[int, float] = {}
         if "terms" in signals and explained:
@@ -89,6 +134,10 @@ class Matcher:
                 scores[owner] = max(scores[owner], score)
         if "figures" in signals and scores and asks_number(reading):
             self._figures(scores, reading, index, tuning)
+        if "facts" in signals and scores:
+            self._facts(scores, reading, index, tuning)
+        if "quoted" in signals and scores:
+            self._quoted(scores, asking.core, index, tuning)
         order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
         entries = self.knowledge.entries
         most = heapq.nlargest(tuning.ranked, explained, key=lambda owner: explained[owner])
@@ -97,6 +146,7 @@ class Matcher:
             reading,
             tuple(Candidate(entries[owner], round(scores[owner], 1)) for owner in order),
             {entries[owner].id: explained[owner] for owner in most},
+            asking,
         )
 
     def _figures(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
@@ -115,6 +165,41 @@ class Matcher:
                 cover = label_cover(reading, index, owner, best)
                 named = 100.0 * share * cover if share >= tuning.figure_answer else 0.0
                 scores[owner] = min(100.0, max(scores[owner] + tuning.figure_bonus, named))
+
+    def _quoted(self, scores: dict[int, float], text: str, index: Index, tuning: Tuning) -> None:
+        """A term the question puts in quotes (“四代”, "细化举措，增强合力") names what it asks about:
+        the one entry that has it as a title, keyword, list or term of its own gains, and leads the
+        others by a margin unless they are quoted too."""
+        quoted: set[int] = set()
+        for found in _QUOTED.finditer(text):
+            term = index.term_of(found.group(1))
+            own = [owner for owner, weight in term.owners.items() if weight >= tuning.curated] if term else []
+            if len(own) == 1 and own[0] in scores:
+                quoted.add(own[0])
+        if not quoted:
+            return
+        others = max((score for owner, score in scores.items() if owner not in quoted), default=0.0)
+        for owner in quoted:
+            scores[owner] = min(100.0, max(scores[owner] + tuning.quoted, others + tuning.margin))
+
+    def _facts(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
+        """An entry one of whose clauses holds what the question asks about, nearly all of it, is the
+        entry the question is about (周巷镇入选的是什么: the clause 周巷镇入选全国一村一品示范村镇)."""
+        if len({match.term for match in reading.matches}) < 2:
+            return  # one word (党员) is in many clauses: it says nothing of which one is meant
+        total = max(reading.total, tuning.min_evidence)
+        pool = heapq.nlargest(tuning.fact_pool, scores, key=lambda owner: scores[owner])
+        for owner in pool:
+            entry = self.knowledge.entries[owner]
+            best = max(
+                (
+                    held(clause, reading, index)
+                    for fact in self.facts.of(entry, reading.lang)
+                    for clause in fact.clauses
+                ),
+                default=0.0,
+            )
+            scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
 
     def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:
         """Per entry of `pool`, the best rapidfuzz ratio between the question and an example, on sounds."""
@@ -139,30 +224,51 @@ class Matcher:
         *,
         tuning: Tuning | None = None,
         signals: Collection[str] = SIGNALS,
+        previous: Asking | None = None,
     ) -> Decision:
-        """Answer, ask back, decline or chat, with what led there. `hint` is the user's language."""
+        """Answer, ask back, decline or chat, with what led there. `hint` is the user's language;
+        `previous` is how the question before was read (`Decision.asking`), for a follow-up such as
+        那茶叶呢 or 一共多少个, which the conversation layer passes on."""
         question = question[:MAX_QUESTION_CHARS]
         talk = small_talk(question)
         if talk is not None:
             return Decision(question, self.language(question, hint), "small-talk", talk=talk)
-        ranking = self.rank(question, self.language(question, hint), tuning=tuning, signals=signals)
+        lang = self.language(question, hint)
+        ranking = self.rank(question, lang, tuning=tuning, signals=signals, previous=previous)
         return self.conclude(question, ranking, tuning or self.tuning)
 
     def conclude(self, question: str, ranking: Ranking, tuning: Tuning) -> Decision:
         """The decision for a ranked question under `tuning` (a sweep calls this on cached rankings)."""
-        decision = choose(question, ranking, tuning)
+        decision = replace(choose(question, ranking, tuning), asking=ranking.asking)
         if decision.kind == "decline" or not decision.candidates:
             return decision
-        index = self.indices[ranking.lang]
+        lang = ranking.lang
+        index = self.indices[lang]
         best = decision.candidates[0].entry
         focus = find_focus(best, self._position[best.id], ranking.reading, index, tuning)
-        gap = self.gaps.find(decision, ranking, focus, index, tuning)
+        asking = ranking.asking or analyse(question, lang)
+        if self.verdicts.elsewhere(asking.core, lang, index):
+            return replace(decision, kind="decline")
+        gap = self.gaps.detail(decision, ranking, focus)
+        found = Found(focus)
+        if gap is None:
+            case = Case(best, self.facts.of(best, lang), asking, ranking.reading, index, tuning)
+            found = self.verdicts.judge(self.answers.find(case, focus), case)
+            if found.missing:
+                gap = Gap(best, found.nearest, asked=found.missing)
+            elif not found.resolved:
+                gap = self.gaps.find(decision, ranking, found.focus, index, tuning)
         if gap is not None and decision.broad:
-            return Decision(question, ranking.lang, "decline", decision.candidates)
+            return replace(decision, kind="decline")
         if gap is not None:
-            return Decision(question, ranking.lang, "unexplained", decision.candidates, gap=gap)
+            if gap.term is None and not gap.asked:
+                gap = replace(gap, asked=asked_words(asking))  # what is missing, in the question's own words
+            return Decision(question, lang, "unexplained", decision.candidates, gap=gap, asking=asking)
         if decision.kind == "answer":
-            return Decision(question, ranking.lang, "answer", decision.candidates, focus=focus)
+            focus = replace(found.focus, said=found.said, truth=found.truth)
+            return Decision(
+                question, lang, "answer", decision.candidates, focus=focus, verdict=found.verdict, asking=asking
+            )
         return decision
 
 

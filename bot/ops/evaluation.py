@@ -186,7 +186,9 @@ class Tally:
 
 
 _VERDICT = {
-    "zh": re.compile(r"^\s*(?:(?P<no>不是|不对|没有|不)|(?P<yes>是的?|对|有))(?=[，,。！!：:；\s]|$)"),
+    "zh": re.compile(
+        r"^\s*(?:(?P<no>不是|不对|没有|不[，,。！!：:；\s])|(?P<yes>(?:是的?|对的?|有的?)(?=[，,。！!：:；\s]|$)))"
+    ),
     "en": re.compile(r"^\s*(?:(?P<no>no)|(?P<yes>yes))\b", re.IGNORECASE),
 }
 

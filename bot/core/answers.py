@@ -1,0 +1,439 @@
+"""Which of an entry's facts answers what a question asks, or what the entry does not give.
+
+Given the entry a question matched and what it asks (`bot.core.asking`), the asked value leads
+the reply:
+
+- **how many**: the count whose measure and label fit (几期 wants a count of times, 多少斤 a
+  weight: 51人 answers neither); counts about as good as the best are all given;
+- **when**: a date or time; **who**: the person the question names, or whose role it asks
+  (编辑是谁), or the people a list of the entry names; **what is it called**: a name the
+  question does not already give; **where** and **which one**: the place or organisation the
+  sentence about the question names, or a list whose items are all places;
+- several asks in one question (有多少家企业……，涉及哪些产业) are answered one after another.
+
+When the entry has no value of the asked kind about the subject, that is what is missing: the
+reply says so in the question's own words (文章没有说浙大培训几期) and quotes the nearest fact,
+which by construction does not answer it. Nothing else is called missing here; what a question
+states is checked in `bot.core.verdicts`. Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from bot.core.asking import Ask, Asking
+from bot.core.decision import Verdict
+from bot.core.facts import Fact, Facts, around, overlap
+from bot.core.focus import Focus, clauses_holding, held
+from bot.core.gaps import asked_attribute
+from bot.core.index import Index, Reading
+from bot.core.normalise import STOP_EN
+from bot.core.romanised import split_word
+from bot.core.tuning import Tuning
+from bot.core.values import Value, name_kind, same_level
+from bot.faq.knowledge import Entry, ItemList, iter_texts
+from bot.language import Lang
+
+_ENDING = re.compile(r"[\s?？!！。.~～,，、;；:：]+$|[^\w\u3400-\u9fff]+$")
+_PARTICLES = re.compile(r"(?:啊|呀|呢|吧|嘞|滴|哈|哦|嘛|呗|啦|了吗|吗|么)+$")
+_EN_MEASURE = {
+    **dict.fromkeys(("mu", "hectares", "hectare", "acres", "square"), "area"),
+    **dict.fromkeys(("minutes", "minute", "years", "year", "hours", "days", "months", "weeks"), "duration"),
+    **dict.fromkeys(("yuan", "rmb"), "money"),
+    **dict.fromkeys(("times",), "times"),
+}
+"""What an English count measures, by the noun after it (a count of anything else is of things)."""
+_ROLE_ASK = {
+    "zh": re.compile(r"(?P<role>[\u4e00-\u9fff]{2,8}?)(?:是谁|叫什么|叫啥|姓什么|是哪位)"),
+    "en": re.compile(
+        r"\bwho (?:is|was|are|were) (?:the |its |their )?(?P<role>[a-z][a-z -]{2,40}?)(?: of\b| in\b| for\b|\?|$)"
+    ),
+}
+"""A question for the person holding a role: 县委书记是谁, who is the county Party secretary."""
+EXCLUDING = {
+    "zh": re.compile(r"除了|除去|另外|其他|其余|别的"),
+    "en": re.compile(r"\b(?:besides|apart from|other than|except)\b"),
+}
+"""A question about the rest of something (除了冯山社区，另外两个): what it names is not the answer."""
+_STOP_CHARS = "的了是有在去来过着和与及跟都也就还又被把给对为从这那其该些么个吗呢啊呀吧"
+"""Function characters around a noun read from a question (去了几次: no noun)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What answers, and what the question stated that the article does not bear out."""
+
+    focus: Focus
+    verdict: Verdict | None = None
+    said: str = ""
+    """For a "no": what the question stated (300个, 清华大学)."""
+    truth: str = ""
+    """For a "no": what the article says instead (219个; the sentence with 浙江大学)."""
+    missing: str = ""
+    """What the question asks that the entry does not give, in its own words; empty when it does."""
+    nearest: str = ""
+    """With `missing`: the fact nearest to what was asked, which does not answer it."""
+    resolved: bool = False
+    """A value of the asked kind was found (or the question's statements judged): nothing is missing."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question about one entry: everything a step of answering reads."""
+
+    entry: Entry
+    facts: tuple[Fact, ...]
+    asking: Asking
+    reading: Reading
+    index: Index
+    tuning: Tuning
+
+    @property
+    def lang(self) -> Lang:
+        """The question's language."""
+        return self.asking.lang
+
+    def held(self, text: str) -> float:
+        """How much of the question a text holds (`bot.core.focus.held`)."""
+        return held(text, self.reading, self.index)
+
+    def nearest(self) -> Fact:
+        """The fact that holds most of the question."""
+        return max(self.facts, key=lambda fact: self.held(fact.text))
+
+
+class Answers:
+    """Finds, in an entry's facts, the value a question asks for."""
+
+    key_figures = 4
+    """A measure named alone is answered with at most this many of its figures: a phone screen's worth."""
+
+    def __init__(self, facts: Facts, syllables: frozenset[str] = frozenset()) -> None:
+        self.facts = facts
+        self.syllables = syllables
+        """The pinyin syllables of the FAQ's Chinese: an English question's words of them are terms."""
+        self._steps: dict[str, Callable[[Ask, Found, Case], Found]] = {
+            "count": self._count,
+            "when": self._when,
+            "person": self._person,
+            "name": self._name,
+            "place": self._place,
+            "which": self._which,
+        }
+
+    def find(self, case: Case, focus: Focus) -> Found:
+        """The reply's focus for the case's entry, led by the asked values; or what is missing."""
+        if not case.facts:
+            return Found(focus)
+        if not case.asking.asks and not case.asking.polar and focus.general and case.entry.figures:
+            # a topic or a measure named alone: the measure with its key figures
+            return Found(replace(focus, figures=case.entry.figures[: self.key_figures]), resolved=True)
+        found = Found(focus)
+        for ask in case.asking.asks:
+            step = self._steps.get(ask.kind)
+            if step is not None:
+                found = step(ask, found, case)
+            if len(case.asking.asks) > 1 and not found.missing:
+                found = self._part(ask, found, case)
+            if found.missing:
+                break
+        return found
+
+    # ------------------------------------------------------------------ one step per kind asked
+
+    def _count(self, ask: Ask, found: Found, case: Case) -> Found:
+        if found.focus.lists and not ask.measure:
+            return replace(found, resolved=True)  # 几种方式: the list counts them
+        chosen = self._counts(ask, case)
+        if chosen:
+            return _lead(found, chosen, case)
+        if found.focus.figures and not ask.measure and not case.asking.polar:
+            return replace(found, resolved=True)
+        return missing(found, case)
+
+    def _when(self, _ask: Ask, found: Found, case: Case) -> Found:
+        dated = [(fact, v) for fact in case.facts for v in fact.of_kind("date", "time")]
+        return _lead(found, dated, case) if dated else missing(found, case)
+
+    def _person(self, _ask: Ask, found: Found, case: Case) -> Found:
+        """A person asked for: named in the question (沈腾是谁: the sentence about them), by role
+        (编辑是谁: the person the article gives that role), or those the entry lists or a sentence names."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        persons = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.text not in named]
+        role = _ROLE_ASK[case.lang].search(case.asking.core)
+        wanted = role.group("role") if role and not any(n in role.group("role") for n in named) else ""
+        if not wanted:
+            listed = self._listed_names(("person",), case)
+            if listed:
+                return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+            return self._sentence_people(found, persons, case)
+        by_role = [(case.held(v.label), fact, v) for fact, v in persons if v.label]
+        top = max((score for score, _, _ in by_role), default=0.0)
+        if top > 0:
+            return _lead(found, [(fact, v) for score, fact, v in by_role if score >= top], case)
+        holding = [(fact, v) for fact, v in persons if _role_fits(wanted, v.label or fact.clause_of(v), case.lang)]
+        if holding:
+            return _lead(found, holding[:3], case)
+        if (
+            not found.focus.lists
+            and case.reading.unknown
+            and not any(_role_fits(wanted, f.text, case.lang) for f in case.facts)
+        ):
+            return missing(found, case)
+        return found
+
+    def _sentence_people(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
+        """The people named in the sentence about the question; a role word of an English question
+        counts for the person given that role (edited: Editor)."""
+        if not persons or found.focus.lists:
+            return found
+        words = re.findall(r"[a-z]{4,}", case.asking.core.lower()) if case.lang == "en" else []
+        scored = [
+            (case.held(fact.text) + float(any(_role_fits(w, v.label, case.lang) for w in words)), fact, v)
+            for fact, v in persons
+        ]
+        best = max(score for score, _, _ in scored)
+        if best <= 0:
+            return found
+        return _lead(found, [(fact, v) for score, fact, v in scored if score >= best], case)
+
+    def _name(self, _ask: Ask, found: Found, case: Case) -> Found:
+        """A name asked for (叫什么名字): one the clause about the question gives and the question does not."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        near = [
+            (fact, v)
+            for fact in case.facts
+            for v in fact.of_kind("person", "org", "place")
+            if v.text not in named and any(case.held(c) > 0 and v.text in c for c in fact.parts())
+        ]
+        if near and case.held(case.nearest().text) > 0:
+            return _lead(found, near[:3], case)
+        return found if found.focus.lists else missing(found, case)
+
+    def _place(self, ask: Ask, found: Found, case: Case) -> Found:
+        """Where: a list of the entry's places, else the place of the asked kind (镇, village) that the
+        sentence about the question names and the question does not."""
+        if found.focus.lists:
+            return found
+        listed = self._listed_names(("place", "org"), case)
+        if listed:
+            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        chosen = self._places(ask, case)
+        if chosen:
+            return _lead(found, chosen, case)
+        return missing(found, case) if EXCLUDING[case.lang].search(case.asking.core) else found
+
+    def _which(self, ask: Ask, found: Found, case: Case) -> Found:
+        """Which ones: a list (the measure's one list when the question names the measure: 深化学习
+        方面分了哪几种学法), or the place of the kind asked (which town); asked about the rest of
+        something (除了冯山社区，另外两个), missing unless the sentence names others of that kind."""
+        if found.focus.lists:
+            return found
+        listed = self._listed_names(("place", "org"), case)
+        if listed:
+            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        if ask.unit or re.search(r"\bwhich \w+ in\b", case.asking.core):
+            chosen = self._places(ask, case)
+            if chosen:
+                return _lead(found, chosen, case)
+        entry = case.entry
+        named = case.reading.total > 0 and case.held(entry.title_in(case.lang)) >= 0.5 * case.reading.total
+        if len(entry.lists) == 1 and named:
+            return replace(found, focus=replace(found.focus, lists=entry.lists), resolved=True)
+        if EXCLUDING[case.lang].search(case.asking.core) and not self._others(ask, case):
+            return missing(found, case)
+        return found
+
+    def _part(self, ask: Ask, found: Found, case: Case) -> Found:
+        """One of several asks that found no value (有什么平台，已经有多少青年党员): the clause naming
+        what it asks by joins the reply."""
+        if ask.kind not in ("what", "how", "which") or found.focus.lists:
+            return found
+        noun = case.asking.noun(ask)
+        naming = [(fact, part) for fact in case.facts for part in fact.parts() if noun and noun in part]
+        if not naming:
+            return found
+        fact, part = max(naming, key=lambda pair: case.held(pair[1]))
+        start = fact.text.find(part)
+        return _lead(found, [(fact, Value("count", part, start, start + len(part)))], case)
+
+    # ------------------------------------------------------------------ the values
+
+    def _counts(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """The counts that answer a "how many": of the asked measure, about what the question names.
+
+        A count fits when it measures what is asked (几期 a number of times, 多少斤 a weight; 个 any
+        number of things or people); it answers when its label or its sentence holds the question's
+        terms, the label counting double, and a label naming what the question counts (多少名导师)
+        most of all. Counts about as good as the best are all given (国家级 and 省级 for 星创天地
+        有几家). A question counting something the entry never speaks of (多少人口) is answered by none.
+        """
+        asking = case.asking
+        noun = asking.noun(ask) if ask.measure not in ("duration", "money", "age") else ""
+        if asked_attribute(case.reading) or not _noun_told(noun, case.entry, case.lang, self.syllables):
+            return []
+        clause = around(asking.core, asking.core[ask.start : ask.end])
+        scored: list[tuple[float, Fact, Value]] = []
+        for fact in case.facts:
+            for value in fact.of_kind("count"):
+                if not _fits(ask, value, case.lang):
+                    continue
+                if any(value.number == stated.number and value.unit == stated.unit for stated in asking.asserted):
+                    continue  # the question states it (71家企业跟多少个行政村): not what is asked
+                label = max(case.held(value.label), case.held(_other_label(case.entry, value)))
+                score = 2 * label + case.held(fact.clause_of(value, before=1)) + 0.5 * case.held(fact.text)
+                score += 0.5 if ask.unit and value.unit == ask.unit else 0.0
+                # what this ask's own clause names (多少个……，……又有几个: each its own)
+                score += 0.5 * overlap(clause, value.label, case.lang)
+                score += case.reading.total if noun and _noun_in(noun, value.label, case.lang) else 0.0
+                scored.append((score, fact, value))
+        if not scored:
+            return []
+        best = max(score for score, _, _ in scored)
+        exact = [item for item in scored if ask.unit and item[2].unit == ask.unit and ask.unit != "个"]
+        if best < 0.25 * case.reading.total and not exact:
+            return []
+        if best <= 0.0 and case.reading.total > 0 and len(exact) != 1:
+            return []
+        return [(fact, value) for score, fact, value in scored if score >= best - 0.15 * max(best, 1e-9)][:4]
+
+    def _places(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """The place or organisation the sentence about the question names, of the kind asked if one is."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        placed = [
+            (fact, v)
+            for fact in case.facts
+            for v in fact.of_kind("place", "org")
+            if v.text not in named and v.text.lower() not in case.asking.core.lower()
+        ]
+        if not placed:
+            return []
+        top = max(case.held(fact.text) for fact, _ in placed)
+        if top <= 0:
+            return []
+        suited = [pair for pair in placed if case.held(pair[0].text) >= top]
+        suited.sort(key=lambda pair: not (ask.unit and pair[1].unit.lower() == ask.unit.lower()))
+        return suited[:1]
+
+    def _others(self, ask: Ask, case: Case) -> bool:
+        """Whether the sentence about the question names others of the kind a question about the
+        rest asks for (另外两个……示范村: villages or communities, not the town)."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        kind = name_kind(case.asking.noun(ask)) if case.lang == "zh" else None
+        return any(
+            case.held(fact.clause_of(v)) > 0
+            for fact in case.facts
+            for v in fact.of_kind("place", "org", "person")
+            if v.text not in named and (kind is None or same_level(v.unit, kind[1]))
+        )
+
+    def _listed_names(self, kinds: tuple[str, ...], case: Case) -> tuple[ItemList, ...]:
+        """The entry's list whose items are all names of these kinds (places visited: 黄冈、宜昌; the
+        young Party members named), when the sentence giving it is about the question."""
+        names = {v.text for fact in case.facts for v in fact.values if v.kind in kinds}
+        for listed in case.entry.lists:
+            items = listed.items_in(case.lang)
+            if not all(item in names for item in items):
+                continue
+            giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
+            if giving and case.held(giving[0].text) > 0:
+                return (listed,)
+        return ()
+
+
+def missing(found: Found, case: Case) -> Found:
+    """The question asks what the entry does not give: say so in its words, quoting the nearest fact."""
+    return replace(found, missing=asked_words(case.asking), nearest=case.nearest().text)
+
+
+def asked_words(asking: Asking) -> str:
+    """What a question asks, in its own words, for "the article does not say ...": 浙大培训几期."""
+    text = (asking.shown or asking.core).strip()
+    for _ in range(3):
+        text = _ENDING.sub("", text)
+        text = _PARTICLES.sub("", text) if asking.lang == "zh" else text
+    return text.strip() or (asking.shown or asking.core).strip()
+
+
+def _lead(found: Found, chosen: list[tuple[Fact, Value]], case: Case) -> Found:
+    """The focus leading with the chosen values: a figure's phrase where the FAQ gives one, and the
+    clauses that hold them; after what an earlier ask of the same question led with."""
+    focus = found.focus
+    figures = list(focus.figures) if found.resolved else []
+    texts = list(focus.sentences) if found.resolved else []
+    for fact, value in chosen:
+        figure = next(
+            (f for f in case.entry.figures if value.kind == "count" and f.label(case.lang) == value.label), None
+        )
+        if figure is not None and figure not in figures:
+            figures.append(figure)
+        text = clauses_holding(fact.text, value.text, case.reading, case.index, case.tuning)
+        if text not in texts:
+            texts.append(text)
+    led = replace(focus, figures=tuple(figures) or focus.figures, sentences=tuple(texts[:3]) or focus.sentences)
+    return replace(found, focus=led, resolved=True)
+
+
+def _other_label(entry: Entry, value: Value) -> str:
+    """A curated count's label in Chinese: pinyin in an English question names the Chinese term."""
+    return next((figure.what for figure in entry.figures if figure.en == value.label), "")
+
+
+def _noun_told(noun: str, entry: Entry, lang: Lang, syllables: frozenset[str]) -> bool:
+    """Whether the entry speaks of what a count counts: a pair of its characters, or an English word
+    of it (by its first four letters, or in pinyin), stands in the entry's texts. A noun of one
+    character is told."""
+    noun = noun.strip(_STOP_CHARS) if lang == "zh" else noun
+    if len(noun) < 2:
+        return True
+    text = " ".join(text for kind, text in iter_texts(entry, lang) if kind != "question")
+    if lang == "zh":
+        return any(noun[n : n + 2] in text for n in range(len(noun) - 1))
+    words = [w for w in re.findall(r"[a-z]{3,}", noun.lower()) if w not in STOP_EN]
+    told = {w[:4] for w in re.findall(r"[a-z]{3,}", text.lower())}
+    return not words or any(w[:4] in told or split_word(w, syllables) for w in words)
+
+
+def _noun_in(noun: str, label: str, lang: Lang) -> bool:
+    """Whether a count's label names what a question counts (导师 in 导师; mentors in mentors)."""
+    if lang == "zh":
+        noun = noun.strip(_STOP_CHARS)
+        return len(noun) >= 2 and (noun in label or noun[-2:] in label)
+    first = re.findall(r"[a-z]{3,}", noun.lower())
+    return bool(first) and any(first[0][:5] == word[:5] for word in re.findall(r"[a-z]{3,}", label.lower()))
+
+
+def _fits(ask: Ask, value: Value, lang: Lang) -> bool:
+    """Whether a count measures what is asked: 期 a number of times, 斤 a weight; 个 anything counted."""
+    measure = value.measure if lang == "zh" else _EN_MEASURE.get(value.unit, "things")
+    if not ask.measure:
+        return measure not in ("duration", "money", "age") or lang == "en"
+    if ask.unit == "个" or (ask.measure == "people" and measure == "things"):
+        return measure in ("people", "things")
+    if ask.measure == "things" and measure == "people":
+        return ask.unit in ("个", "位")
+    return measure == ask.measure
+
+
+def agrees(stated: Value, value: Value) -> bool:
+    """Whether a stated count agrees with the article's: the same number, or a range that holds it
+    (两百多个 and 219个; 3100 and 3100余)."""
+    if stated.number is None or value.number is None:
+        return False
+    if stated.number == value.number:
+        return True
+    if stated.plus:
+        step = Decimal(10) ** max(0, len(str(int(stated.number))) - 1)
+        return stated.number <= value.number < stated.number + step
+    return False
+
+
+def _role_fits(role: str, text: str, lang: Lang) -> bool:
+    """Whether a text gives the role a question asks about (编辑 for 编辑是谁; Editor for edited)."""
+    if lang == "zh":
+        return role in text or (len(role) >= 2 and role[-2:] in text)
+    words = re.findall(r"[a-z]{4,}", role.lower())
+    return bool(words) and all(any(w[:4] == t[:4] for t in re.findall(r"[a-z]{4,}", text.lower())) for w in words)
