@@ -37,7 +37,7 @@ class TestAsk:
         assert result.returncode == 0, result.stderr
         rows = [json.loads(line) for line in result.stdout.splitlines()]
         assert [set(row) for row in rows] == [
-            {"question", "kind", "matched", "answer", "id", "title", "score", "lang", "missing", "suggestions"}
+            {"question", "kind", "matched", "answer", "id", "title", "score", "lang", "verdict", "missing", "suggestions"}
         ] * 3
         answered, declined, asked = rows
         assert [row["kind"] for row in rows] == ["answer", "decline", "ask-back"]
@@ -56,7 +56,7 @@ class TestAsk:
         rows = [json.loads(line) for line in result.stdout.splitlines()]
         assert [row["kind"] for row in rows] == ["small-talk", "unexplained", "unexplained"]
         assert [row["matched"] for row in rows] == [False, False, False]
-        assert [row["missing"] for row in rows] == [None, "五问", "价格或费用"]
+        assert [row["missing"] for row in rows] == [None, "五问", "太子米多少钱一斤"]
         assert rows[1]["suggestions"][0]["id"] == "system-quality"
 
     def test_questions_from_stdin_one_per_line(self) -> None:

@@ -23,19 +23,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
-from bot.core.asking import Ask, Asking
+from bot.core.asking import ASKS, Ask, Asking
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap
 from bot.core.focus import Focus, clauses_holding, held
 from bot.core.gaps import asked_attribute
 from bot.core.index import Index, Reading
-from bot.core.normalise import STOP_EN
+from bot.core.normalise import STOP_EN, fold, stop_spans, units
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
-from bot.core.values import Value, name_kind, same_level
+from bot.core.values import Value, name_kind, names_a_kind, same_level
 from bot.faq.knowledge import Entry, ItemList, iter_texts
-from bot.language import Lang
+from bot.language import LANGS, Lang
 
 _ENDING = re.compile(r"[\s?？!！。.~～,，、;；:：]+$|[^\w\u3400-\u9fff]+$")
 _PARTICLES = re.compile(r"(?:啊|呀|呢|吧|嘞|滴|哈|哦|嘛|呗|啦|了吗|吗|么)+$")
@@ -47,7 +48,7 @@ _EN_MEASURE = {
 }
 """What an English count measures, by the noun after it (a count of anything else is of things)."""
 _ROLE_ASK = {
-    "zh": re.compile(r"(?P<role>[\u4e00-\u9fff]{2,8}?)(?:是谁|叫什么|叫啥|姓什么|是哪位)"),
+    "zh": re.compile(r"(?P<role>[^\W\d_的是]{2,8}?)(?:是谁|叫什么|叫啥|姓什么|是哪位)(?=[\W啊呀呢吧嘞]|$)"),
     "en": re.compile(
         r"\bwho (?:is|was|are|were) (?:the |its |their )?(?P<role>[a-z][a-z -]{2,40}?)(?: of\b| in\b| for\b|\?|$)"
     ),
@@ -113,6 +114,8 @@ class Answers:
 
     def __init__(self, facts: Facts, syllables: frozenset[str] = frozenset()) -> None:
         self.facts = facts
+        knowledge = facts.knowledge
+        self.synonyms = {lang: dict(knowledge.synonyms(lang)) for lang in LANGS}
         self.syllables = syllables
         """The pinyin syllables of the FAQ's Chinese: an English question's words of them are terms."""
         self._steps: dict[str, Callable[[Ask, Found, Case], Found]] = {
@@ -122,6 +125,7 @@ class Answers:
             "name": self._name,
             "place": self._place,
             "which": self._which,
+            "what": self._named,
         }
 
     def find(self, case: Case, focus: Focus) -> Found:
@@ -145,11 +149,17 @@ class Answers:
     # ------------------------------------------------------------------ one step per kind asked
 
     def _count(self, ask: Ask, found: Found, case: Case) -> Found:
-        if found.focus.lists and not ask.measure:
-            return replace(found, resolved=True)  # 几种方式: the list counts them
-        chosen = self._counts(ask, case)
+        if ask.measure == "frequency":  # 多久一次: how often the article says, if it says
+            often = [(fact, v) for fact in case.facts for v in fact.of_kind("frequency")]
+            return _lead(found, often, case) if often else missing(found, case)
+        if not self._counted_told(ask, case):
+            return missing(found, case)  # 多少人口, 一年产量多少: what is counted is not in the entry
+        noun = " ".join(_words(case.asking.noun_after(ask), case)[:2])
+        chosen = self._counts(ask, noun, case)
         if chosen:
             return _lead(found, chosen, case)
+        if found.focus.lists and ask.measure in ("", "things", "people"):
+            return replace(found, resolved=True)  # 几种方式, 各类支部分别有多少个: the list gives them
         if found.focus.figures and not ask.measure and not case.asking.polar:
             return replace(found, resolved=True)
         return missing(found, case)
@@ -161,10 +171,12 @@ class Answers:
     def _person(self, _ask: Ask, found: Found, case: Case) -> Found:
         """A person asked for: named in the question (沈腾是谁: the sentence about them), by role
         (编辑是谁: the person the article gives that role), or those the entry lists or a sentence names."""
-        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        names = self.facts.named_in(case.asking.core, case.lang)
+        named = {n.text for n in names}
         persons = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.text not in named]
         role = _ROLE_ASK[case.lang].search(case.asking.core)
-        wanted = role.group("role") if role and not any(n in role.group("role") for n in named) else ""
+        people = [n.text for n in names if n.kind == "person"]
+        wanted = role.group("role") if role and not any(n in role.group("role") for n in people) else ""
         if not wanted:
             listed = self._listed_names(("person",), case)
             if listed:
@@ -177,12 +189,8 @@ class Answers:
         holding = [(fact, v) for fact, v in persons if _role_fits(wanted, v.label or fact.clause_of(v), case.lang)]
         if holding:
             return _lead(found, holding[:3], case)
-        if (
-            not found.focus.lists
-            and case.reading.unknown
-            and not any(_role_fits(wanted, f.text, case.lang) for f in case.facts)
-        ):
-            return missing(found, case)
+        if not found.focus.lists and not _role_named(wanted, case):
+            return missing(found, case)  # 县委书记是谁: the article names no one in that role
         return found
 
     def _sentence_people(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
@@ -216,29 +224,44 @@ class Answers:
     def _place(self, ask: Ask, found: Found, case: Case) -> Found:
         """Where: a list of the entry's places, else the place of the asked kind (镇, village) that the
         sentence about the question names and the question does not."""
+        if _attribute(case):
+            return missing(found, case)  # 乡镇党校的老师从哪里来: the article never speaks of the teachers
+        listed = self._listed_names(("place", "org"), case)
+        if listed:  # 去了哪些地方: the list of places, over a list found by its words
+            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
         if found.focus.lists:
             return found
-        listed = self._listed_names(("place", "org"), case)
-        if listed:
-            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
         chosen = self._places(ask, case)
         if chosen:
             return _lead(found, chosen, case)
         return missing(found, case) if EXCLUDING[case.lang].search(case.asking.core) else found
 
+    def _named(self, ask: Ask, found: Found, case: Case) -> Found:
+        """What or which of things known by their names (哪些企业, what company): the names, if given."""
+        if found.focus.lists or not names_a_kind(case.asking.noun(ask), case.lang):
+            return found
+        return self._name(ask, found, case)
+
     def _which(self, ask: Ask, found: Found, case: Case) -> Found:
-        """Which ones: a list (the measure's one list when the question names the measure: 深化学习
-        方面分了哪几种学法), or the place of the kind asked (which town); asked about the rest of
-        something (除了冯山社区，另外两个), missing unless the sentence names others of that kind."""
-        if found.focus.lists:
+        """Which ones: a list of names (哪些大学) or one found by its words, the names of things known
+        by them (哪些企业), or the place of the kind asked (which town)."""
+        naming = names_a_kind(case.asking.noun(ask), case.lang)
+        if found.focus.lists and not naming:
             return found
         listed = self._listed_names(("place", "org"), case)
-        if listed:
+        if listed:  # 哪些大学: the list of names, over a list found by its words
             return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
-        if ask.unit or re.search(r"\bwhich \w+ in\b", case.asking.core):
-            chosen = self._places(ask, case)
-            if chosen:
-                return _lead(found, chosen, case)
+        if naming:
+            return self._name(ask, found, case)
+        chosen = self._places(ask, case) if ask.unit or re.search(r"\bwhich \w+ in\b", case.asking.core) else []
+        if chosen:
+            return _lead(found, chosen, case)
+        return self._rest(ask, found, case)
+
+    def _rest(self, ask: Ask, found: Found, case: Case) -> Found:
+        """Which ones, when no list is named: the measure's one list when the question names the measure
+        (深化学习方面分了哪几种学法); asked about the rest of something (除了冯山社区，另外两个), missing
+        unless the sentence names others of that kind."""
         entry = case.entry
         named = case.reading.total > 0 and case.held(entry.title_in(case.lang)) >= 0.5 * case.reading.total
         if len(entry.lists) == 1 and named:
@@ -262,19 +285,36 @@ class Answers:
 
     # ------------------------------------------------------------------ the values
 
-    def _counts(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+    def _counted_told(self, ask: Ask, case: Case) -> bool:
+        """Whether the entry speaks of what a count counts: the words after 多少 (多少名导师, 多少人口)
+        must be in it; else the word before (太子米一年产量多少) must be one the FAQ uses at all."""
+        if ask.measure in ("duration", "money", "age", "frequency"):
+            return True
+        after = _words(case.asking.noun_after(ask), case)[:2]
+        if after:
+            return self._told(" ".join(after), case)
+        before = _words(case.asking.noun_before(ask), case)[-1:]
+        if not before or self._told(before[0], case) or case.index.term_of(before[0]) is not None:
+            return not _attribute(case)
+        return False
+
+    def _told(self, noun: str, case: Case) -> bool:
+        """Whether the entry speaks of what a question counts, by the word or the word it is a variant of."""
+        words = noun.split() if case.lang == "zh" else ([noun] if noun else [])
+        variants = self.synonyms[case.lang]
+        words += [variants[w] for w in (*words, *noun.lower().split()) if w in variants]
+        return _noun_told(words, case.entry, case.lang, self.syllables)
+
+    def _counts(self, ask: Ask, noun: str, case: Case) -> list[tuple[Fact, Value]]:
         """The counts that answer a "how many": of the asked measure, about what the question names.
 
         A count fits when it measures what is asked (几期 a number of times, 多少斤 a weight; 个 any
         number of things or people); it answers when its label or its sentence holds the question's
         terms, the label counting double, and a label naming what the question counts (多少名导师)
         most of all. Counts about as good as the best are all given (国家级 and 省级 for 星创天地
-        有几家). A question counting something the entry never speaks of (多少人口) is answered by none.
+        有几家).
         """
         asking = case.asking
-        noun = asking.noun(ask) if ask.measure not in ("duration", "money", "age") else ""
-        if asked_attribute(case.reading) or not _noun_told(noun, case.entry, case.lang, self.syllables):
-            return []
         clause = around(asking.core, asking.core[ask.start : ask.end])
         scored: list[tuple[float, Fact, Value]] = []
         for fact in case.facts:
@@ -288,7 +328,7 @@ class Answers:
                 score += 0.5 if ask.unit and value.unit == ask.unit else 0.0
                 # what this ask's own clause names (多少个……，……又有几个: each its own)
                 score += 0.5 * overlap(clause, value.label, case.lang)
-                score += case.reading.total if noun and _noun_in(noun, value.label, case.lang) else 0.0
+                score += case.reading.total if any(_noun_in(w, value.label, case.lang) for w in noun.split()) else 0.0
                 scored.append((score, fact, value))
         if not scored:
             return []
@@ -315,7 +355,12 @@ class Answers:
         if top <= 0:
             return []
         suited = [pair for pair in placed if case.held(pair[0].text) >= top]
-        suited.sort(key=lambda pair: not (ask.unit and pair[1].unit.lower() == ask.unit.lower()))
+        suited.sort(
+            key=lambda pair: (
+                not (ask.unit and pair[1].unit.lower() == ask.unit.lower()),
+                -max((case.held(part) for part in pair[0].parts() if pair[1].text in part), default=0.0),
+            )
+        )
         return suited[:1]
 
     def _others(self, ask: Ask, case: Case) -> bool:
@@ -382,19 +427,47 @@ def _other_label(entry: Entry, value: Value) -> str:
     return next((figure.what for figure in entry.figures if figure.en == value.label), "")
 
 
-def _noun_told(noun: str, entry: Entry, lang: Lang, syllables: frozenset[str]) -> bool:
-    """Whether the entry speaks of what a count counts: a pair of its characters, or an English word
-    of it (by its first four letters, or in pinyin), stands in the entry's texts. A noun of one
-    character is told."""
-    noun = noun.strip(_STOP_CHARS) if lang == "zh" else noun
-    if len(noun) < 2:
+def _noun_told(words: list[str], entry: Entry, lang: Lang, syllables: frozenset[str]) -> bool:
+    """Whether the entry speaks of what a count counts: one of the words (or what it is a variant
+    of) stands in the entry's texts, an English word by its first four letters or in pinyin. No
+    words are told."""
+    if not words:
         return True
     text = " ".join(text for kind, text in iter_texts(entry, lang) if kind != "question")
-    if lang == "zh":
-        return any(noun[n : n + 2] in text for n in range(len(noun) - 1))
-    words = [w for w in re.findall(r"[a-z]{3,}", noun.lower()) if w not in STOP_EN]
+    if lang == "zh":  # by sound, so that a typo (党小租) names what the text names (党小组)
+        sounds = _sounds(text)
+        return any(word in text or _sounds(word) in sounds for word in words)
+    found = [w for word in words for w in re.findall(r"[a-z]{3,}", word.lower()) if w not in STOP_EN]
     told = {w[:4] for w in re.findall(r"[a-z]{3,}", text.lower())}
-    return not words or any(w[:4] in told or split_word(w, syllables) for w in words)
+    return not found or any(w[:4] in told or split_word(w, syllables) for w in found)
+
+
+def _attribute(case: Case) -> str:
+    """A word the FAQ never uses that the question asks by (冯山社区的人口), unless it is itself a word
+    asking how many (总数 in 党支部总数是多少)."""
+    word = asked_attribute(case.reading)
+    asks = ASKS[case.lang]
+    return "" if any(pattern.fullmatch(word) for _, _, pattern in asks) else word
+
+
+def _words(noun: str, case: Case) -> list[str]:
+    """The content words of a noun phrase, in order: Chinese cut as the index cuts it, English by spaces."""
+    if case.lang != "zh":
+        return [noun] if noun else []
+    words = [noun[start:end].strip(_STOP_CHARS) for start, end in case.index.word_spans(noun)]
+    generic = case.index.generic_words
+    return [w for w in words if len(w) >= 2 and not w.isdigit() and not _is_stop(w) and w not in generic]
+
+
+def _is_stop(word: str) -> bool:
+    """A question or function word (一共, 那边 is not one; 一共 and 什么 are)."""
+    pieces = units(word)
+    return len(stop_spans(pieces, "zh")) == len(pieces)
+
+
+@lru_cache(maxsize=1024)
+def _sounds(text: str) -> str:
+    return " ".join(unit.sound for unit in units(fold(text)) if unit.text not in _STOP_CHARS)
 
 
 def _noun_in(noun: str, label: str, lang: Lang) -> bool:
@@ -428,6 +501,19 @@ def agrees(stated: Value, value: Value) -> bool:
     if stated.plus:
         step = Decimal(10) ** max(0, len(str(int(stated.number))) - 1)
         return stated.number <= value.number < stated.number + step
+    return False
+
+
+def _role_named(role: str, case: Case) -> bool:
+    """Whether the entry speaks of a role at all (领头雁 is in the text; 县委书记 is not)."""
+    texts = [fact.text for fact in case.facts] + [case.entry.title_in(case.lang), *case.entry.keywords_in(case.lang)]
+    if case.lang == "zh":
+        return any(role in text or role[-2:] in text for text in texts if len(role) >= 2)
+    words = [w[:5] for w in re.findall(r"[a-z]{3,}", role.lower())]
+    for text in texts:
+        found = [w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())]
+        if any(found[n : n + len(words)] == words for n in range(len(found))):
+            return True
     return False
 
 

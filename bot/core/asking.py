@@ -48,16 +48,18 @@ ASKS: dict[Lang, tuple[tuple[AskedKind, str, re.Pattern[str]], ...]] = {
                                   "花费", "贵不贵")),
         ("when", "", _words("哪一?年", "哪一?天", "哪个月", "几月", "几号", "几点", "何时", "什么时[候间]", "日期",
                             "发布时间", "时间是")),
+        ("count", "frequency", _words("多久一次", "多久[开办搞举]一次", "[一每]年几次", "几年一次", "多长时间一次",
+                                      "频率")),
         ("count", "duration", _words("多久", "多长时间", "多少时间", "持续多长", "为期多长")),
         ("count", "age", _words("几岁", "多大年纪", "多大岁数", "年龄", "多少岁")),
         ("count", "", _words(rf"(?<!哪)几(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?", "数量", "数目",
                              "总数", "规模", "面积", "多大")),
         ("name", "", _words("叫什么名", "叫什么", "名字", "名称", "叫啥")),
         ("person", "", _words("谁", "哪位", "哪些人", "什么人", "何人", "哪个人")),
-        ("place", "", _words("哪里", "哪儿", "在哪", "什么地方", "哪些地方",
+        ("place", "", _words("哪里", "哪儿", "在哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
                              "哪个(?P<place>镇|村|乡|县|市|省|社区|地方|地区)")),
-        ("which", "", _words("哪些", rf"哪几(?:{_MEASURE})?", rf"哪[一二两三四五六七八九十\d]+(?:{_MEASURE})?", "哪个",
-                             "哪家", "分别", "都有", "有哪", "包括", "包含", "列举", "都是")),
+        ("which", "", _words("哪些", rf"哪几(?:{_MEASURE})?", rf"哪[一二两三四五六七八九十\d]*(?:{_MEASURE})",
+                             "哪[一二两三四五六七八九十\\d]+", "分别", "都有", "有哪", "包括", "包含", "列举", "都是")),
         ("why", "", _words("为什么", "为何", "原因")),
         ("how", "", _words("怎么", "怎样", "如何", "什么办法", "什么措施", "什么做法", "什么招")),
         ("what", "", _words("是什么", "什么意思", "指什么", "是指", "什么是", "干什么", "做什么", "有什么", "什么")),
@@ -67,6 +69,7 @@ ASKS: dict[Lang, tuple[tuple[AskedKind, str, re.Pattern[str]], ...]] = {
                                   r"\bfees?\b", "how much money")),
         ("when", "", _words(r"^when\b", r"\bwhen (?:was|were|did|does|do|is|will)\b",
                             r"what (?:year|date|day|time)\b", r"which (?:year|date|day)\b")),
+        ("count", "frequency", _words(r"\bhow (?:often|frequently)\b", r"\btimes a (?:year|month|week)\b")),
         ("count", "duration", _words(r"\bhow long\b")),
         ("count", "age", _words(r"\bhow old\b")),
         ("count", "", _words(r"\bhow (?:many|much|big|large)\b", r"\bnumber of\b", r"\bwhat number\b",
@@ -168,16 +171,29 @@ class Asking:
 
     def noun(self, ask: Ask) -> str:
         """The words an ask asks by: what a count counts (多少个党小组, 党小组有多少; how many mentors)."""
+        return self.noun_after(ask) or self.noun_before(ask)
+
+    def noun_after(self, ask: Ask) -> str:
+        """The words right after the question words (多少名导师: 导师; which companies: companies)."""
+        rest = self.core[ask.end :]
         if self.lang == "en":
-            after = _EN_NOUN.match(self.core[ask.end :])
-            return after.group(1).strip() if after else ""
-        after = re.match(
-            r"[\u4e00-\u9fff]{1,8}?(?=[的了是有吗呢啊呀吧嘞哈在和与跟，,？?。！!\s]|$)", self.core[ask.end :]
-        )
-        if after and after.group():
-            return after.group()
+            after = _EN_NOUN.match(rest)
+            words = after.group(1).strip() if after else ""
+            return "" if re.match(r"(?:is|are|was|were|do|does|did|has|have|had)\b", words) else words
+        rest = re.sub(r"^(?:多少|多大|几|有多少|是多少)+", "", rest)
+        after = re.match(r"[\u4e00-\u9fff]{1,8}?(?=[的了是有吗呢啊呀吧嘞哈在和与跟，,？?。！!\s]|$)", rest)
+        if not after or not after.group():
+            return ""
+        # 多少人口: 人 begins a word here, it does not count people
+        joined = ask.unit in ("人", "户", "名", "位") and ask.end < len(self.core)
+        return (ask.unit + after.group()) if joined else after.group()
+
+    def noun_before(self, ask: Ask) -> str:
+        """The words right before the question words (党小组有多少: 党小组); empty in English."""
+        if self.lang == "en":
+            return ""
         before = re.sub(r"(?:有|是|的|一共|总共|到底|共|又)+$", "", self.core[: ask.start])
-        tail = re.search(r"[\u4e00-\u9fff]{1,8}$", before)
+        tail = re.search(r"[\u4e00-\u9fff\d]{1,10}$", before)
         return tail.group() if tail else ""
 
     def asks_for(self, *kinds: AskedKind) -> bool:

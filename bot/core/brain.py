@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.asking import Asking
 from bot.core.decision import Decision
 from bot.core.matching import MAX_QUESTION_CHARS, Matcher
 from bot.core.reply import Reply, answer_reply, decision_reply, full_reply
@@ -58,6 +59,10 @@ class Brain:
             for question in article.examples(lang):
                 if self.matcher.decide(question, lang).kind != "answer":
                     problems.append(f"{self.knowledge.path}:1: the article's example {question!r} is not answered")
+        # the curated figures and lists against the facts read from the texts
+        lines = {entry.id: entry.source_line for entry in self.knowledge.entries}
+        for entry_id, problem in self.matcher.facts.check():
+            problems.append(f"{self.knowledge.path}:{lines.get(entry_id, 1)}: {problem}")
         return problems
 
     def _check_entry(self, entry: Entry, lang: Lang) -> list[str]:
@@ -85,13 +90,16 @@ class Brain:
                 )
         return problems
 
-    def decide(self, question: str, hint: Lang | None = None) -> Decision:
-        """The decision for a question; `hint` is the user's language, for text that has none."""
-        return self.matcher.decide(question, hint)
+    def decide(self, question: str, hint: Lang | None = None, *, previous: Asking | None = None) -> Decision:
+        """The decision for a question; `hint` is the user's language, for text that has none;
+        `previous` is the `asking` of the decision before, for a follow-up (那茶叶呢, 一共多少个)."""
+        return self.matcher.decide(question, hint, previous=previous)
 
-    def respond(self, question: str, hint: Lang | None = None) -> tuple[Decision, Reply]:
+    def respond(
+        self, question: str, hint: Lang | None = None, *, previous: Asking | None = None
+    ) -> tuple[Decision, Reply]:
         """The decision for a question and the reply to send."""
-        decision = self.decide(question, hint)
+        decision = self.decide(question, hint, previous=previous)
         return decision, decision_reply(self.knowledge, decision)
 
     def entry_reply(self, entry_id: str, lang: Lang) -> Reply | None:

@@ -126,22 +126,28 @@ class Facts:
                 found.append(name)
         return found
 
-    def check(self) -> list[str]:
-        """Where the FAQ's figures and lists disagree with the facts read from the texts, one line each."""
-        problems = []
+    def check(self) -> list[tuple[str, str]]:
+        """Where the FAQ's figures and lists disagree with the facts read from the texts: (entry id, problem)."""
+        problems: list[tuple[str, str]] = []
         for entry in self.knowledge.entries:
             zh = [v for fact in self.of(entry, "zh") for v in fact.of_kind("count")]
             en = [v for fact in self.of(entry, "en") for v in fact.of_kind("count")]
             for figure in entry.figures:
                 if not any(_is_figure(value, figure) for value in zh):
                     problems.append(
-                        f"figure {figure.zh} of entry {entry.id!r} is not read as a count of its answer; "
-                        "write the value and unit as the answer does"
+                        (
+                            entry.id,
+                            f"figure {figure.zh} of entry {entry.id!r} is not read as a count of its answer; "
+                            "write the value and unit as the answer does",
+                        )
                     )
                 if not any(value.number == _en_value(figure) for value in en):
                     problems.append(
-                        f"figure {figure.zh} of entry {entry.id!r} ({figure.en_number}) "
-                        "is not a number of its en answer"
+                        (
+                            entry.id,
+                            f"figure {figure.zh} of entry {entry.id!r} ({figure.en_number}) "
+                            "is not a number of its en answer",
+                        )
                     )
             for lang in LANGS:
                 texts = " ".join(fact.text for fact in self.of(entry, lang))
@@ -149,7 +155,11 @@ class Facts:
                     missing = [item for item in listed.items_in(lang) if _plain(item) not in _plain(texts)]
                     if missing:
                         problems.append(
-                            f"list {listed.name_in(lang)!r} of entry {entry.id!r}: {missing[0]!r} is in no sentence"
+                            (
+                                entry.id,
+                                f"list {listed.name_in(lang)!r} of entry {entry.id!r}: "
+                                f"{missing[0]!r} is in no sentence",
+                            )
                         )
         return problems
 

@@ -20,9 +20,9 @@ from typing import Literal
 
 from bot.language import Lang
 
-Kind = Literal["count", "date", "time", "person", "place", "org", "list"]
-"""What a value is: a count or amount with a unit, a date, a time of day, a person, a place, an
-organisation, or a list of items."""
+Kind = Literal["count", "date", "time", "frequency", "person", "place", "org", "list"]
+"""What a value is: a count or amount with a unit, a date, a time of day, how often (每年), a person,
+a place, an organisation, or a list of items."""
 
 MEASURES: dict[str, str] = {
     **dict.fromkeys(("名", "人", "位", "户", "员"), "people"),
@@ -69,6 +69,19 @@ _DATE_EN = re.compile(
 )
 _EN_NOUN = re.compile(r"[a-z][a-z'-]*", re.IGNORECASE)
 _EN_SKIP = frozenset({"of", "the", "a", "an", "more", "than", "and"})
+
+_FREQUENCY = {
+    "zh": re.compile(r"每(?:年|月|周|天|季度|星期)|定期"),
+    "en": re.compile(r"\b(?:every (?:year|month|week|day)|annually|yearly|monthly|weekly|daily|regularly)\b", re.I),
+}
+"""How often something happens, as a text says it."""
+
+NAMED_KINDS = {
+    "zh": ("企业", "公司", "单位", "学校", "大学", "品牌", "牌子", "部门", "机构", "名字", "名称"),
+    "en": ("company", "companies", "firm", "firms", "brand", "brands", "school", "schools", "university",
+           "universities", "organisation", "organisations", "name", "names"),
+}  # fmt: skip
+"""Things known by their proper names: a question asking which of them (哪些企业) asks for names."""
 
 PLACE_SUFFIXES = ("社区", "镇", "村", "乡", "县", "市", "省", "区")
 ORG_SUFFIXES = ("大学", "学院", "党校", "组织部", "日报", "电视台")
@@ -193,7 +206,8 @@ def _inside_date(value: Value, text: str) -> bool:
 
 
 def dates(text: str, lang: Lang) -> list[Value]:
-    """Dates (2022年11月16日, 2022-11-16, 16 November 2022, a year alone) and times of day (10:04)."""
+    """Dates (2022年11月16日, 2022-11-16, 16 November 2022, a year alone), times of day (10:04) and how
+    often (每年, every year)."""
     found: list[Value] = []
     if lang == "zh":
         for pattern in (_DATE_ISO, _DATE_ZH):
@@ -206,7 +220,17 @@ def dates(text: str, lang: Lang) -> list[Value]:
             found.append(Value("date", match.group(), match.start(), match.end(), Decimal(year)))
     for match in _TIME.finditer(text):
         found.append(Value("time", match.group(), match.start(), match.end()))
+    for match in _FREQUENCY[lang].finditer(text):
+        found.append(Value("frequency", match.group(), match.start(), match.end()))
     return found
+
+
+def names_a_kind(noun: str, lang: Lang) -> bool:
+    """Whether a noun is of things known by their proper names (企业, companies)."""
+    if lang == "en":  # which companies, what brand: the word after the question word
+        words = noun.lower().split()
+        return bool(words) and words[0] in NAMED_KINDS["en"]
+    return any(noun.endswith(kind) for kind in NAMED_KINDS["zh"])
 
 
 def name_kind(name: str) -> tuple[Kind, str] | None:

@@ -87,10 +87,8 @@ def _as_json(decision: Decision, reply: Reply) -> str:
     best = decision.best
     gap = decision.gap
     missing = None
-    if gap is not None:
-        missing = (
-            gap.term.name(decision.lang) if gap.term else gap.detail.name(decision.lang) if gap.detail else "number"
-        )
+    if gap is not None:  # the term left unexplained, or what was asked in the question's own words
+        missing = gap.term.name(decision.lang) if gap.term else gap.asked
     return json.dumps(
         {
             "question": decision.question,
@@ -101,6 +99,7 @@ def _as_json(decision: Decision, reply: Reply) -> str:
             "title": reply.title or None,
             "score": best.score if best else 0.0,
             "lang": decision.lang,
+            "verdict": decision.verdict,
             "missing": missing,
             "suggestions": [
                 {"id": c.entry.id, "title": c.entry.title_in(decision.lang), "score": c.score}
