@@ -54,6 +54,11 @@ _ROLE_ASK = {
     ),
 }
 """A question for the person holding a role: 县委书记是谁, who is the county Party secretary."""
+_DEED = {
+    "zh": re.compile(r"谁(?:负责|来|去|在|给|替|帮|为|能|会|要)*([\u4e00-\u9fff]{2,6})"),
+    "en": re.compile(r"\bwho (?!is\b|are\b|was\b|were\b|has\b|have\b|had\b|does\b|did\b|do\b)([a-z]{4,})\b"),
+}
+"""What a person is asked to have done (谁创办, who founded)."""
 EXCLUDING = {
     "zh": re.compile(r"除了|除去|另外|其他|其余|别的"),
     "en": re.compile(r"\b(?:besides|apart from|other than|except)\b"),
@@ -178,10 +183,7 @@ class Answers:
         people = [n.text for n in names if n.kind == "person"]
         wanted = role.group("role") if role and not any(n in role.group("role") for n in people) else ""
         if not wanted:
-            listed = self._listed_names(("person",), case)
-            if listed:
-                return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
-            return self._sentence_people(found, persons, case)
+            return self._doer(found, persons, case)
         by_role = [(case.held(v.label), fact, v) for fact, v in persons if v.label]
         top = max((score for score, _, _ in by_role), default=0.0)
         if top > 0:
@@ -192,6 +194,18 @@ class Answers:
         if not found.focus.lists and not _role_named(wanted, case):
             return missing(found, case)  # 县委书记是谁: the article names no one in that role
         return found
+
+    def _doer(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
+        """Who did something: missing when the entry tells no such deed (谁创办的, who founded), else the
+        people the entry lists or the sentence about the question names."""
+        deed = _DEED[case.lang].search(case.asking.core)
+        words = _words(deed.group(1), case)[:1] if deed else []
+        if words and not self._known(words[0], case):
+            return missing(found, case)
+        listed = self._listed_names(("person",), case)
+        if listed:
+            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        return self._sentence_people(found, persons, case)
 
     def _sentence_people(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
         """The people named in the sentence about the question; a role word of an English question
@@ -297,6 +311,10 @@ class Answers:
         if not before or self._told(before[0], case) or case.index.term_of(before[0]) is not None:
             return not _attribute(case)
         return False
+
+    def _known(self, word: str, case: Case) -> bool:
+        """Whether the entry speaks of a word, or the FAQ knows it at all."""
+        return self._told(word, case) or case.index.term_of(word) is not None
 
     def _told(self, noun: str, case: Case) -> bool:
         """Whether the entry speaks of what a question counts, by the word or the word it is a variant of."""
