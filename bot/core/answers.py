@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from bot.core.asking import ASKS, Ask, Asking
+from bot.core.asking import Ask, Asking, asks_table
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap
 from bot.core.focus import Focus, clauses_holding, held
@@ -54,16 +54,39 @@ _ROLE_ASK = {
     ),
 }
 """A question for the person holding a role: 县委书记是谁, who is the county Party secretary."""
-_DEED = {
-    "zh": re.compile(r"谁(?:负责|来|去|在|给|替|帮|为|能|会|要)*([\u4e00-\u9fff]{2,6})"),
-    "en": re.compile(r"\bwho (?!is\b|are\b|was\b|were\b|has\b|have\b|had\b|does\b|did\b|do\b)([a-z]{4,})\b"),
+LIGHT_VERBS = ["负责", "来", "去", "在", "给", "替", "帮", "为", "能", "会", "要"]
+"""Verbs that stand before the deed a person is asked about (谁负责谋事, 谁来监督)."""
+EXCLUDING_WORDS: dict[Lang, list[str]] = {
+    "zh": ["除了", "除去", "另外", "其他", "其余", "别的"],
+    "en": ["besides", "apart from", "other than", "except"],
 }
-"""What a person is asked to have done (谁创办, who founded)."""
-EXCLUDING = {
-    "zh": re.compile(r"除了|除去|另外|其他|其余|别的"),
-    "en": re.compile(r"\b(?:besides|apart from|other than|except)\b"),
-}
-"""A question about the rest of something (除了冯山社区，另外两个): what it names is not the answer."""
+"""Words that ask about the rest of something (除了冯山社区，另外两个): what the question names is not
+the answer, and a count it states is of the rest."""
+
+
+@lru_cache(maxsize=2)
+def deed_words(lang: Lang) -> re.Pattern[str]:
+    """What a person is asked to have done (谁创办, who founded)."""
+    if lang == "zh":
+        light = "|".join(LIGHT_VERBS) or "(?!)"
+        return re.compile(rf"谁(?:{light})*([\u4e00-\u9fff]{{2,6}})")
+    return re.compile(r"\bwho (?!is\b|are\b|was\b|were\b|has\b|have\b|had\b|does\b|did\b|do\b)([a-z]{4,})\b")
+
+
+@lru_cache(maxsize=2)
+def excluding_words(lang: Lang) -> re.Pattern[str]:
+    """`EXCLUDING_WORDS`, compiled."""
+    words = EXCLUDING_WORDS[lang]
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(words) if lang == "zh" else rf"\b(?:{'|'.join(words)})\b")
+
+
+def excluding(asking: Asking) -> bool:
+    """Whether a question asks about the rest of something (除了……另外……, besides)."""
+    return bool(excluding_words(asking.lang).search(asking.core))
+
+
 _STOP_CHARS = "的了是有在去来过着和与及跟都也就还又被把给对为从这那其该些么个吗呢啊呀吧"
 """Function characters around a noun read from a question (去了几次: no noun)."""
 
@@ -198,7 +221,7 @@ class Answers:
     def _doer(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
         """Who did something: missing when the entry tells no such deed (谁创办的, who founded), else the
         people the entry lists or the sentence about the question names."""
-        deed = _DEED[case.lang].search(case.asking.core)
+        deed = deed_words(case.lang).search(case.asking.core)
         words = _words(deed.group(1), case)[:1] if deed else []
         if words and not self._known(words[0], case):
             return missing(found, case)
@@ -248,7 +271,7 @@ class Answers:
         chosen = self._places(ask, case)
         if chosen:
             return _lead(found, chosen, case)
-        return missing(found, case) if EXCLUDING[case.lang].search(case.asking.core) else found
+        return missing(found, case) if excluding(case.asking) else found
 
     def _named(self, ask: Ask, found: Found, case: Case) -> Found:
         """What or which of things known by their names (哪些企业, what company): the names, if given."""
@@ -280,7 +303,7 @@ class Answers:
         named = case.reading.total > 0 and case.held(entry.title_in(case.lang)) >= 0.5 * case.reading.total
         if len(entry.lists) == 1 and named:
             return replace(found, focus=replace(found.focus, lists=entry.lists), resolved=True)
-        if EXCLUDING[case.lang].search(case.asking.core) and not self._others(ask, case):
+        if excluding(case.asking) and not self._others(ask, case):
             return missing(found, case)
         return found
 
@@ -464,8 +487,7 @@ def _attribute(case: Case) -> str:
     """A word the FAQ never uses that the question asks by (冯山社区的人口), unless it is itself a word
     asking how many (总数 in 党支部总数是多少)."""
     word = asked_attribute(case.reading)
-    asks = ASKS[case.lang]
-    return "" if any(pattern.fullmatch(word) for _, _, pattern in asks) else word
+    return "" if any(pattern.fullmatch(word) for _, _, pattern in asks_table(case.lang)) else word
 
 
 def _words(noun: str, case: Case) -> list[str]:

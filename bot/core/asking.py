@@ -29,7 +29,7 @@ AskedKind = Literal["count", "when", "person", "name", "place", "which", "how", 
 duration...), a date or time, a person, a proper name, a place, one or more of several (which
 ones), a way, a reason, what something is, or nothing in particular (a topic named)."""
 
-SPOKEN = {
+SPOKEN: dict[str, str] = {
     "咋": "怎么", "啥": "什么", "木有": "没有", "神马": "什么", "肿么": "怎么", "整了": "做了", "弄了": "做了",
     "嘞": "", "滴": "的", "哒": "", "咯": "", "噻": "",
 }  # fmt: skip
@@ -38,57 +38,78 @@ SPOKEN = {
 _MEASURE = "|".join(sorted(map(re.escape, MEASURES), key=len, reverse=True))
 
 
-def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(alternatives))
-
-
-ASKS: dict[Lang, tuple[tuple[AskedKind, str, re.Pattern[str]], ...]] = {
+QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] = {
     "zh": (
-        ("count", "money", _words("多少钱", "几块钱?", "几毛", "多少元", "什么价", "价格", "价钱", "费用", "收费",
-                                  "花费", "贵不贵")),
-        ("when", "", _words("哪一?年", "哪一?天", "哪个月", "几月", "几号", "几点", "何时", "什么时[候间]", "日期",
-                            "发布时间", "时间是")),
-        ("count", "frequency", _words("多久一次", "多久[开办搞举]一次", "[一每]年几次", "几年一次", "多长时间一次",
-                                      "频率")),
-        ("count", "duration", _words("多久", "多长时间", "多少时间", "持续多长", "为期多长")),
-        ("count", "age", _words("几岁", "多大年纪", "多大岁数", "年龄", "多少岁")),
-        ("count", "", _words(rf"(?<!哪)几(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?", "数量", "数目",
-                             "总数", "规模", "面积", "多大", "多高", "多重", "多宽", "多深", "多长(?!时间)")),
-        ("name", "", _words("叫什么名", "叫什么", "名字", "名称", "叫啥")),
-        ("person", "", _words("谁", "哪位", "哪些人", "什么人", "何人", "哪个人")),
-        ("place", "", _words("哪里", "哪儿", "在哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
-                             "哪个(?P<place>镇|村|乡|县|市|省|社区|地方|地区)")),
-        ("which", "", _words("哪些", rf"哪几(?:{_MEASURE})?", rf"哪[一二两三四五六七八九十\d]*(?:{_MEASURE})",
-                             "哪[一二两三四五六七八九十\\d]+", "分别", "都有", "有哪", "包括", "包含", "列举", "都是")),
-        ("why", "", _words("为什么", "为何", "原因")),
-        ("how", "", _words("怎么", "怎样", "如何", "什么办法", "什么措施", "什么做法", "什么招")),
-        ("what", "", _words("是什么", "什么意思", "指什么", "是指", "什么是", "干什么", "做什么", "有什么", "什么")),
+        ("count", "money", ("多少钱", "几块钱?", "几毛", "多少元", "什么价", "贵不贵")),
+        ("when", "", ("哪一?年", "哪一?天", "哪个月", "几月", "几号", "几点", "何时", "什么时[候间]")),
+        ("count", "frequency", ("多久一次", "多久[开办搞举]一次", "[一每]年几次", "几年一次", "多长时间一次")),
+        ("count", "duration", ("多久", "多长时间", "多少时间", "持续多长", "为期多长")),
+        ("count", "age", ("几岁", "多大年纪", "多大岁数", "多少岁")),
+        ("count", "", (rf"(?<!哪)几(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?", "多大", "多高", "多重",
+                       "多宽", "多深", "多长(?!时间)")),
+        ("name", "", ("叫什么名", "叫什么", "叫啥")),
+        ("person", "", ("谁", "哪位", "哪些人", "什么人", "何人", "哪个人")),
+        ("place", "", ("哪里", "哪儿", "在哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
+                       "哪个(?P<place>镇|村|乡|县|市|省|社区|地方|地区)")),
+        ("which", "", ("哪些", rf"哪几(?:{_MEASURE})?", rf"哪[一二两三四五六七八九十\d]*(?:{_MEASURE})",
+                       "哪[一二两三四五六七八九十\\d]+", "分别", "都有", "有哪", "包括", "包含", "列举", "都是")),
+        ("why", "", ("为什么", "为何")),
+        ("how", "", ("怎么", "怎样", "如何", "什么办法", "什么措施", "什么做法", "什么招")),
+        ("what", "", ("是什么", "什么意思", "指什么", "是指", "什么是", "干什么", "做什么", "有什么", "什么")),
     ),
     "en": (
-        ("count", "money", _words(r"\bhow much (?:\w+ )*(?:cost|pay|charge)", r"\bcosts?\b", r"\bprices?\b",
-                                  r"\bfees?\b", "how much money")),
-        ("when", "", _words(r"^when\b", r"\bwhen (?:was|were|did|does|do|is|will)\b",
-                            r"what (?:year|date|day|time)\b", r"which (?:year|date|day)\b")),
-        ("count", "frequency", _words(r"\bhow (?:often|frequently)\b", r"\btimes a (?:year|month|week)\b")),
-        ("count", "duration", _words(r"\bhow long\b")),
-        ("count", "age", _words(r"\bhow old\b")),
-        ("count", "", _words(r"\bhow (?:many|much|big|large|high|tall|wide|deep|heavy|far)\b", r"\bnumber of\b",
-                             r"\bwhat number\b",
-                             r"\bacreage\b", r"\btotal\b")),
-        ("name", "", _words(r"\bnames?\b", r"\bcalled\b")),
-        ("person", "", _words(r"\bwho(?:m|se)?\b")),
-        ("place", "", _words(r"\bwhere\b",
-                             r"\bwhich (?P<place>town|village|city|place|county|province|community|township)s?\b")),
-        ("which", "", _words(r"\bwhich\b", r"\bwhat (?:are|were) (?:the )?\b", r"\blist\b", r"\bname (?:the|all)\b",
-                             r"\bwhat (?:kinds?|types?|ways)\b")),
-        ("why", "", _words(r"\bwhy\b")),
-        ("how", "", _words(r"\bhow\b")),
-        ("what", "", _words(r"\bwhat\b", r"\bmeaning\b", r"\bmean\b")),
+        ("count", "money", (r"\bhow much (?:\w+ )*(?:cost|pay|charge)", "how much money")),
+        ("when", "", (r"^when\b", r"\bwhen (?:was|were|did|does|do|is|will)\b", r"what (?:year|date|day|time)\b",
+                      r"which (?:year|date|day)\b")),
+        ("count", "frequency", (r"\bhow (?:often|frequently)\b", r"\btimes a (?:year|month|week)\b")),
+        ("count", "duration", (r"\bhow long\b",)),
+        ("count", "age", (r"\bhow old\b",)),
+        ("count", "", (r"\bhow (?:many|much|big|large|high|tall|wide|deep|heavy|far)\b", r"\bnumber of\b",
+                       r"\bwhat number\b")),
+        ("name", "", (r"\bwhat is (?:it|he|she|they) called\b",)),
+        ("person", "", (r"\bwho(?:m|se)?\b",)),
+        ("place", "", (r"\bwhere\b",
+                       r"\bwhich (?P<place>town|village|city|place|county|province|community|township)s?\b")),
+        ("which", "", (r"\bwhich\b", r"\bwhat (?:are|were) (?:the )?\b", r"\blist\b", r"\bname (?:the|all)\b",
+                       r"\bwhat (?:kinds?|types?|ways)\b")),
+        ("why", "", (r"\bwhy\b",)),
+        ("how", "", (r"\bhow\b",)),
+        ("what", "", (r"\bwhat\b",)),
     ),
 }  # fmt: skip
 """Per language, the question words of each kind, most particular first (多少钱 before 多少):
-(kind, measure, pattern). A count's measure is money, duration or age, or the measure word
-written after 几/多少 (几期: times), or open."""
+(kind, measure, alternatives). A count's measure is money, duration, age or frequency, or the
+measure word written after 几/多少 (几期: times), or open."""
+
+ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
+    "zh": {
+        ("count", "money"): ("价格", "价钱", "费用", "收费", "花费"),
+        ("when", ""): ("日期", "发布时间", "时间是"),
+        ("count", "frequency"): ("频率",),
+        ("count", "age"): ("年龄",),
+        ("count", ""): ("数量", "数目", "总数", "规模", "面积"),
+        ("name", ""): ("名字", "名称"),
+        ("why", ""): ("原因",),
+    },
+    "en": {
+        ("count", "money"): (r"\bcosts?\b", r"\bprices?\b", r"\bfees?\b"),
+        ("count", ""): (r"\bacreage\b", r"\btotal\b"),
+        ("name", ""): (r"\bnames?\b", r"\bcalled\b"),
+        ("what", ""): (r"\bmeaning\b", r"\bmean\b"),
+    },
+}  # fmt: skip
+"""Nouns that ask for a kind of value without a question word (价格, 日期, acreage): words of the
+language, kept apart from the question words so that what they add can be measured."""
+
+
+@lru_cache(maxsize=2)
+def asks_table(lang: Lang) -> tuple[tuple[AskedKind, str, re.Pattern[str]], ...]:
+    """The question words and asking nouns of each kind, compiled: (kind, measure, pattern)."""
+    return tuple(
+        (kind, measure, re.compile("|".join((*words, *ASKING_NOUNS[lang].get((kind, measure), ())))))
+        for kind, measure, words in QUESTION_WORDS[lang]
+    )
+
 
 _EN_NOUN = re.compile(
     r"\s*(?:of )?(?:the )?([a-z][a-z' -]*?)"
@@ -112,8 +133,16 @@ _COMPARE = {
     "en": re.compile(r"\b(?:more|less|fewer|bigger|larger|smaller) than\b"),
 }
 
-ASKING_VERBS = re.compile(r"(?:请问|想问|想知道|想了解|想请教|请教|想确认|确认|打听|问一下|问问)(?:一下)?")
-"""Words with which a long message turns from its lead-in to the question."""
+LEAD_IN_ENDS = ["请问", "想问", "想知道", "想了解", "想请教", "请教", "想确认", "确认", "打听", "问一下", "问问"]
+"""Words with which a long message turns from its lead-in to the question (……，请问……)."""
+
+
+@lru_cache(maxsize=1)
+def lead_in_end() -> re.Pattern[str]:
+    """`LEAD_IN_ENDS`, compiled."""
+    return re.compile(f"(?:{'|'.join(LEAD_IN_ENDS)})(?:一下)?" if LEAD_IN_ENDS else r"(?!)")
+
+
 _SELF = re.compile(r"^(?:我|本人|作为|咱|俺)")
 """A clause about the person asking (我是……, 作为……): no part of the question."""
 _SENTENCES = re.compile(r"(?<=[。！？!?\n；;])")
@@ -247,13 +276,13 @@ def question_part(text: str, lang: Lang) -> tuple[str, str]:
     asking verb (请问, 想了解), else its clauses from the first one not about the asker (我是……).
     """
     sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-    if len(sentences) <= 1 and not ASKING_VERBS.search(text) and not _SELF.match(text.strip()):
+    if len(sentences) <= 1 and not lead_in_end().search(text) and not _SELF.match(text.strip()):
         return text.strip(), ""
     asking = [n for n, s in enumerate(sentences) if _CUE[lang].search(s)]
     last = asking[-1] if asking else len(sentences) - 1
     sentence = sentences[last]
     before = "".join(sentences[:last])
-    verbs = list(ASKING_VERBS.finditer(sentence)) if lang == "zh" else []
+    verbs = list(lead_in_end().finditer(sentence)) if lang == "zh" else []
     if verbs and sentence[verbs[-1].end() :].strip(" ，,：:一下"):
         cut = verbs[-1].end()
         return sentence[cut:].strip(" ，,：:"), before + sentence[: verbs[-1].start()]
@@ -268,7 +297,7 @@ def _asks(core: str, lang: Lang) -> list[Ask]:
     """The asks of a question, in the order they stand; one per kind and place."""
     found: list[Ask] = []
     taken: list[tuple[int, int]] = []
-    for kind, measure, pattern in ASKS[lang]:
+    for kind, measure, pattern in asks_table(lang):
         for match in pattern.finditer(core):
             if any(start < match.end() and match.start() < end for start, end in taken):
                 continue

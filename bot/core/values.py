@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from bot.language import Lang
@@ -70,13 +71,24 @@ _DATE_EN = re.compile(
 _EN_NOUN = re.compile(r"[a-z][a-z'-]*", re.IGNORECASE)
 _EN_SKIP = frozenset({"of", "the", "a", "an", "more", "than", "and"})
 
-_FREQUENCY = {
-    "zh": re.compile(r"每(?:年|月|周|天|季度|星期)|定期"),
-    "en": re.compile(r"\b(?:every (?:year|month|week|day)|annually|yearly|monthly|weekly|daily|regularly)\b", re.I),
-}
+FREQUENCY_WORDS: dict[Lang, list[str]] = {
+    "zh": ["每年", "每月", "每周", "每天", "每季度", "每星期", "定期"],
+    "en": ["every year", "every month", "every week", "every day", "annually", "yearly", "monthly", "weekly", "daily",
+           "regularly"],
+}  # fmt: skip
 """How often something happens, as a text says it."""
 
-NAMED_KINDS = {
+
+@lru_cache(maxsize=2)
+def frequency_words(lang: Lang) -> re.Pattern[str]:
+    """`FREQUENCY_WORDS`, compiled."""
+    words = FREQUENCY_WORDS[lang]
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(words) if lang == "zh" else rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+
+
+NAMED_KINDS: dict[Lang, tuple[str, ...]] = {
     "zh": ("企业", "公司", "单位", "学校", "大学", "品牌", "牌子", "部门", "机构", "名字", "名称"),
     "en": ("company", "companies", "firm", "firms", "brand", "brands", "school", "schools", "university",
            "universities", "organisation", "organisations", "name", "names"),
@@ -220,7 +232,7 @@ def dates(text: str, lang: Lang) -> list[Value]:
             found.append(Value("date", match.group(), match.start(), match.end(), Decimal(year)))
     for match in _TIME.finditer(text):
         found.append(Value("time", match.group(), match.start(), match.end()))
-    for match in _FREQUENCY[lang].finditer(text):
+    for match in frequency_words(lang).finditer(text):
         found.append(Value("frequency", match.group(), match.start(), match.end()))
     return found
 

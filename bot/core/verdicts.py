@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core.answers import EXCLUDING, Case, Found, agrees, missing
+from bot.core.answers import Case, Found, agrees, excluding, missing
 from bot.core.decision import Verdict
 from bot.core.facts import Facts, around, overlap
 from bot.core.index import Index
@@ -90,7 +90,7 @@ class Verdicts:
         """A count or date the question states that the article gives otherwise: (what it said, what the
         article says). Counts of the rest (另外两个) and either-or questions state nothing to check."""
         asking = case.asking
-        if asking.alternative or EXCLUDING[asking.lang].search(asking.core):
+        if asking.alternative or excluding(asking):
             return None
         counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
         dated = [v for fact in case.facts for v in fact.of_kind("date")]
