@@ -264,13 +264,15 @@ class Answers:
         if _attribute(case):
             return missing(found, case)  # 乡镇党校的老师从哪里来: the article never speaks of the teachers
         listed = self._listed_names(("place", "org"), case)
-        if listed:  # 去了哪些地方: the list of places, over a list found by its words
+        chosen = self._places(ask, case)
+        # 去了哪些地方: the list of places, over a list found by its words, unless a place stands in a
+        # sentence nearer the question (在……开办培训班是在哪里: 浙江大学)
+        if listed and not (chosen and case.held(chosen[0][0].text) > self._giving(listed[0], case)):
             return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        if chosen:  # a place answers where, before a list found by its words (the three zeros)
+            return _lead(replace(found, focus=replace(found.focus, lists=())), chosen, case)
         if found.focus.lists:
             return found
-        chosen = self._places(ask, case)
-        if chosen:
-            return _lead(found, chosen, case)
         return missing(found, case) if excluding(case.asking) else found
 
     def _named(self, ask: Ask, found: Found, case: Case) -> Found:
@@ -285,7 +287,7 @@ class Answers:
         naming = names_a_kind(case.asking.noun(ask), case.lang)
         if found.focus.lists and not naming:
             return found
-        listed = self._listed_names(("place", "org"), case)
+        listed = self._listed_names(("place", "org"), case) if naming or ask.unit else ()
         if listed:  # 哪些大学: the list of names, over a list found by its words
             return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
         if naming:
@@ -368,7 +370,7 @@ class Answers:
                 score = 2 * label + case.held(fact.clause_of(value, before=1)) + 0.5 * case.held(fact.text)
                 score += 0.5 if ask.unit and value.unit == ask.unit else 0.0
                 # what this ask's own clause names (多少个……，……又有几个: each its own)
-                score += 0.5 * overlap(clause, value.label, case.lang)
+                score += overlap(clause, value.label, case.lang)
                 score += case.reading.total if any(_noun_in(w, value.label, case.lang) for w in noun.split()) else 0.0
                 scored.append((score, fact, value))
         if not scored:
@@ -421,13 +423,15 @@ class Answers:
         young Party members named), when the sentence giving it is about the question."""
         names = {v.text for fact in case.facts for v in fact.values if v.kind in kinds}
         for listed in case.entry.lists:
-            items = listed.items_in(case.lang)
-            if not all(item in names for item in items):
-                continue
-            giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
-            if giving and case.held(giving[0].text) > 0:
+            if all(item in names for item in listed.items_in(case.lang)) and self._giving(listed, case) > 0:
                 return (listed,)
         return ()
+
+    def _giving(self, listed: ItemList, case: Case) -> float:
+        """How much of the question the sentence giving a list holds."""
+        items = listed.items_in(case.lang)
+        giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
+        return case.held(giving[0].text) if giving else 0.0
 
 
 def missing(found: Found, case: Case) -> Found:

@@ -331,8 +331,7 @@ def _merge(asks: list[Ask], core: str, lang: Lang) -> list[Ask]:
         if best.kind == "count" and not best.measure:
             measured = [ask for ask in group if ask.kind == "count" and ask.measure]
             best = measured[0] if measured else best
-        if not kept or (kept[-1].kind, kept[-1].unit) != (best.kind, best.unit):
-            kept.append(best)
+        kept.append(best)
     return kept
 
 

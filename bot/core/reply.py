@@ -85,9 +85,9 @@ def answer_reply(
     focus = focus or Focus()
     separator = "；" if lang == "zh" else "; "
     figures = (separator.join(figure.phrase(lang) for figure in focus.figures),) if focus.figures else ()
-    if focus.lists:
+    if focus.lists:  # the list is the answer; a sentence stays when another ask of the question found it
         lead = figures + tuple(list_line(listed, lang) for listed in focus.lists)
-        body = ""
+        body = (" " if lang == "en" else "").join(focus.sentences)
     else:
         lead = figures
         body = (" " if lang == "en" else "").join(focus.sentences) or entry.short(lang)

@@ -55,13 +55,27 @@ class Verdicts:
         return self._polar(found, case) if case.asking.polar else found
 
     def _polar(self, found: Found, case: Case) -> Found:
+        """A yes/no question stating no count, date or place to check: "yes" when one fact holds all it
+        asks about; the article does not say when it turns mostly on words the FAQ never uses (有补贴吗);
+        else no verdict: the fact nearest to it answers, and says neither yes nor no (the famous actor)."""
         reading = case.reading
         unknown = sum(reading.telling.get(p, 0.0) for p in reading.unknown)
+        # words of four letters or more in English: go, get and the like say nothing
+        words = [
+            (start, end)
+            for start, end in reading.unknown_words
+            if case.lang == "zh" or len(reading.units[start].text) >= 4
+        ]
+        weight = sum(reading.telling.get(p, 0.0) for start, end in words for p in range(start, end))
         stated = bool(case.asking.asserted)
-        if reading.unknown_words and unknown >= 0.35 * reading.total and not stated and not found.resolved:
+        if weight >= 0.35 * reading.total and not stated and not found.resolved:
             return missing(found, case)
         covered = case.held(case.nearest().text)
-        if stated or self._names_hold(case) or covered >= 0.5 * (reading.total - unknown):
+        sure = not weight and covered >= 0.8 * (reading.total - unknown)
+        # two names the article ties together (新岗村 and 王店镇) bear out what a question ties; one name
+        # alone does not bear out what it says of it (Shen Teng, the famous actor)
+        names = self._names_hold(case)
+        if stated or names >= 2 or (names and not weight) or sure:
             return replace(found, verdict="yes", resolved=True)
         return found
 
@@ -153,12 +167,13 @@ class Verdicts:
     def _known(self, word: str, lang: Lang) -> bool:
         return word in self._generic[lang] or any(word in fact.text for fact in self.facts.all(lang))
 
-    def _names_hold(self, case: Case) -> bool:
-        """Whether the question names places or people of the article, all standing in one fact."""
+    def _names_hold(self, case: Case) -> int:
+        """How many places or people of the article the question names, when they all stand in one fact;
+        0 when they do not (or it names none)."""
         text = case.asking.core
         names = [n.text for n in self.facts.named_in(text, case.lang) if n.text in text]
         names = [n for n in names if n not in self._generic[case.lang]]
-        return bool(names) and any(all(n in fact.text for n in names) for fact in case.facts)
+        return len(names) if any(all(n in fact.text for n in names) for fact in case.facts) else 0
 
 
 def canonical(value: Value) -> str:
