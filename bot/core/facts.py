@@ -105,6 +105,9 @@ class Facts:
                 for name in names[lang]:
                     self.names[lang].setdefault(name.text, name)
                 self._facts[entry.id, lang] = tuple(_facts(entry, lang, names[lang]))
+        self._longest_first = {
+            lang: sorted(self.names[lang].values(), key=lambda name: -len(name.text)) for lang in LANGS
+        }
 
     def of(self, entry: Entry, lang: Lang) -> tuple[Fact, ...]:
         """The facts of an entry in one language, in the order of its text."""
@@ -119,7 +122,7 @@ class Facts:
         """The article's names that a text uses, whole or without their kind word (王店 for 王店镇), longest first."""
         folded = text if lang == "zh" else text.lower()
         found = []
-        for name in sorted(self.names[lang].values(), key=lambda n: -len(n.text)):
+        for name in self._longest_first[lang]:
             whole = name.text if lang == "zh" else name.text.lower()
             core = name.core if lang == "zh" else name.core.lower()
             if whole in folded or (len(core) >= 2 and core in folded):

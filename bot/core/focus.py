@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.index import Index, Reading
-from bot.core.normalise import fold, loosen, units
-from bot.core.romanised import split_word
+from bot.core.normalise import fold, units
 from bot.core.tuning import Tuning
 from bot.faq.knowledge import Entry, Figure, ItemList
 from bot.language import Lang
@@ -76,13 +75,6 @@ def sentences(text: str, lang: Lang) -> tuple[str, ...]:
 def _unit_text(text: str) -> str:
     """A text as the index's units, joined, to look terms up in."""
     return " " + " ".join(u.text for u in units(fold(text))) + " "
-
-
-@lru_cache(maxsize=4096)
-def _pinyin_text(text: str, syllables: frozenset[str]) -> str:
-    """The capitalised pinyin words of an English text cut into loose syllables, as romanised terms are."""
-    cut = [split_word(word, syllables) for word in re.findall(r"\b[A-Z][a-z]+\b", text)]
-    return " " + " ".join(" ".join(loosen(s) for s in syllables_) for syllables_ in cut if syllables_) + " "
 
 
 def find_focus(entry: Entry, position: int, reading: Reading, index: Index, tuning: Tuning) -> Focus:
@@ -292,21 +284,14 @@ def held(text: str, reading: Reading, index: Index) -> float:
 
 
 def _held(text: str, reading: Reading, index: Index) -> float:
-    """How much of the question the terms standing in `text` explain; in English, a Chinese term the
-    question wrote in pinyin stands where the text writes the name in pinyin (Huayuan for hua yuan)."""
-    inside = _unit_text(text) if reading.lang == "zh" else _unit_text(text) + _pinyin_text(text, index.syllables)
-    compact = inside.replace(" ", "")
+    """How much of the question the terms standing in `text` explain (`Index.terms_in`)."""
+    present = index.terms_in(text)
     held: dict[int, float] = {}
     for match in reading.matches:
-        term = index.terms[match.term]
-        forms = (term.text, *term.stands_for)
-        if reading.lang == "zh":
-            present = any("".join(form) in compact for form in forms)
-        else:
-            present = any(" " + " ".join(form) + " " in inside for form in forms)
-        if not present:
+        if match.term not in present:
             continue
+        weight = index.terms[match.term].idf * match.quality
         for position in range(match.start, match.end):
-            if position in reading.content:
-                held[position] = max(held.get(position, 0.0), term.idf * match.quality)
+            if position in reading.content and weight > held.get(position, 0.0):
+                held[position] = weight
     return sum(held.values())

@@ -15,14 +15,15 @@ positions carry meaning and how much each weighs. Imports nothing from `telegram
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.core.labels import label_parts
-from bot.core.normalise import STOP_EN_STEMS, Unit, fold, prepare, query_units, stop_spans, units
-from bot.core.romanised import romanise, syllables_of
+from bot.core.normalise import STOP_EN_STEMS, Unit, fold, loosen, prepare, query_units, stem, stop_spans, units
+from bot.core.romanised import romanise, split_word, syllables_of
 from bot.core.segmenter import Segmenter
 from bot.core.tuning import Tuning
 from bot.faq.knowledge import Entry, KnowledgeBase, iter_texts
@@ -168,6 +169,13 @@ class Index:
         self.generic_words: tuple[str, ...] = ()
         self.figure_parts: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
         """Per (entry, figure), the units of each part of its label, to see how well a question names it."""
+        self.romanised: set[int] = set()
+        """For the English index: the terms that are Chinese ones in pinyin."""
+        self.chinese: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        """For the English index: the Chinese text of each such term, to the term."""
+        self.variants: dict[int, list[int]] = defaultdict(list)
+        """Per term, the synonyms standing for it (群众: 老百姓, 乡亲们)."""
+        self._held_terms: dict[str, frozenset[int]] = {}
         self.syllables: frozenset[str] = frozenset()
         """For the English index: the pinyin syllables of the FAQ's Chinese, which a question's pinyin words
         are cut into (`bot.core.romanised`)."""
@@ -341,6 +349,7 @@ class Index:
             term.idf = max(term.idf, original.idf)
             term.generic = term.generic or original.generic
             term.stands_for.append(original.text)
+            self.variants[self.by_text[original.text]].append(self.by_text[term.text])
             for members in self.term_sets.values():
                 if self.by_text[original.text] in members:
                     members.add(self.by_text[term.text])
@@ -361,6 +370,8 @@ class Index:
             term.generic = term.generic or original.generic
             if original.text not in term.stands_for:
                 term.stands_for.append(original.text)  # so that a Chinese label counts as naming it
+            self.romanised.add(self.by_text[term.text])
+            self.chinese[original.text].append(self.by_text[term.text])
 
     def _lay_out(self) -> None:
         slip_min = self.tuning.slip_min_units
@@ -455,6 +466,36 @@ class Index:
             for m in live
         )
         return changed, grown
+
+    def terms_in(self, text: str) -> frozenset[int]:
+        """The terms standing in an FAQ text (a sentence, a clause, a label), with the synonyms of
+        those; in English also the romanised terms that its capitalised pinyin names spell (Huayuan:
+        hua yuan). Worked out once per text: the same sentences are read for every question."""
+        found = self._held_terms.get(text)
+        if found is not None:
+            return found
+        pieces = tuple(unit.text for unit in _pieces(text))
+        spotted = self._spotted(pieces, self.exact)
+        if self.lang == "en" and self.chinese:  # a Chinese label (党小组) names what dang xiao zu names
+            spotted |= self._spotted(pieces, self.chinese)
+        if self.lang == "en":
+            for word in re.findall(r"\b[A-Z][a-z]+\b", text):
+                cut = split_word(word, self.syllables)
+                if cut:  # only the romanised terms: Teng, cut to ten, is no English "ten"
+                    syllables = tuple(stem(loosen(syllable)) for syllable in cut)
+                    spotted |= self._spotted(syllables, self.exact) & self.romanised
+        spotted.update(variant for number in list(spotted) for variant in self.variants.get(number, ()))
+        if len(self._held_terms) > 50_000:  # a bound, not a working size: the article's texts are a few hundred
+            self._held_terms.clear()
+        found = self._held_terms[text] = frozenset(spotted)
+        return found
+
+    def _spotted(self, sequence: tuple[str, ...], table: Mapping[tuple[str, ...], list[int]]) -> set[int]:
+        found: set[int] = set()
+        for start in range(len(sequence)):
+            for end in range(start + 1, min(len(sequence), start + self.longest) + 1):
+                found.update(table.get(sequence[start:end], ()))
+        return found
 
     def word_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the words of a (prepared) Chinese question; none for English."""

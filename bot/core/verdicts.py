@@ -39,6 +39,10 @@ class Verdicts:
     def __init__(self, knowledge: KnowledgeBase, facts: Facts) -> None:
         self.facts = facts
         self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
+        self._generic_kinds = {
+            lang: {found[1] for word in self._generic[lang] if (found := name_kind(word)) is not None} for lang in LANGS
+        }
+        self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
 
     def judge(self, found: Found, case: Case) -> Found:
         """The found answer with a verdict: "no" with the article's word when something stated is
@@ -82,9 +86,8 @@ class Verdicts:
     def elsewhere(self, text: str, lang: Lang, index: Index) -> str:
         """A place the question asks about that is not the article's but of its kind (云梦县, 大悟县 for
         an article about a county): the question is about somewhere else. Empty when there is none."""
-        kinds = {found[1] for word in self._generic[lang] if (found := name_kind(word)) is not None}
         for name, kind, suffix in self._names_in(text, lang, index):
-            if kind == "place" and suffix in kinds and not self._known(name, lang):
+            if kind == "place" and suffix in self._generic_kinds[lang] and not self._known(name, lang):
                 return name
         return ""
 
@@ -92,11 +95,19 @@ class Verdicts:
         """Where a question names a place or organisation the article never does (清华大学, 大悟县)."""
         if lang != "zh":
             return []
-        return [
-            (start, end)
-            for start, end in index.word_spans(text)
-            if end - start >= 3 and name_kind(text[start:end]) is not None and not self._known(text[start:end], lang)
-        ]
+        found = self._unknown.get((text, lang))
+        if found is None:
+            found = [
+                (start, end)
+                for start, end in index.word_spans(text)
+                if end - start >= 3
+                and name_kind(text[start:end]) is not None
+                and not self._known(text[start:end], lang)
+            ]
+            if len(self._unknown) > 4096:  # the same question is read twice, not kept
+                self._unknown.clear()
+            self._unknown[text, lang] = found
+        return found
 
     # ------------------------------------------------------------------ what a question states
 
