@@ -25,12 +25,16 @@ BRAIN = Brain.load(FAQ)
 
 
 def _typed_values() -> list[tuple[Lang, Entry, Value, str]]:
-    """Every value of the article that a question can ask for, with a question asking for it."""
+    """Every value of the article that a question can ask for, with a question asking for it; not the
+    names of the whole article's place (孝昌县: the FAQ's generic words), which every fact is about."""
     found: list[tuple[Lang, Entry, Value, str]] = []
+    generic = {word.lower() for lang in ("zh", "en") for word in BRAIN.knowledge.generic(lang)}
     for entry in BRAIN.knowledge.entries:
         for lang in ("zh", "en"):
             for fact in BRAIN.matcher.facts.of(entry, lang):
                 for value in fact.values:
+                    if value.text.lower() in generic or value.text.lower().split()[0] in generic:
+                        continue
                     question = _asking_for(entry, _around(fact.text, fact.clause_of(value), value, lang), value, lang)
                     if question:
                         found.append((lang, entry, value, question))

@@ -214,8 +214,8 @@ class Answers:
         holding = [(fact, v) for fact, v in persons if _role_fits(wanted, v.label or fact.clause_of(v), case.lang)]
         if holding:
             return _lead(found, holding[:3], case)
-        if not found.focus.lists and not _role_named(wanted, case):
-            return missing(found, case)  # 县委书记是谁: the article names no one in that role
+        if not found.focus.lists and (not persons or not _role_named(wanted, case)):
+            return missing(found, case)  # 县委书记是谁: the entry names no one, or no one in that role
         return found
 
     def _doer(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:

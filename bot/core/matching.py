@@ -117,7 +117,8 @@ class Matcher:
         detail, and the counts, dates and names of places and organisations it states (两百多个吧,
         清华大学), which unless they are the article's own (875, 浙江大学) point to no entry: a wrong
         one is corrected once the entry is found (`bot.core.answers`)."""
-        spans = self.gaps.asking(text, lang) + [(v.start, v.end) for v in values(text, lang)]
+        stated = [(v.start, v.end) for v in values(text, lang) if v.number != 1]  # 一年, 一个: a rate, an article
+        spans = self.gaps.asking(text, lang) + stated
         return spans + self.verdicts.unknown_names(text, lang, self.indices[lang])
 
     def _rank(self, question: str, asking: Asking, lang: Lang, tuning: Tuning, signals: Collection[str]) -> Ranking:
@@ -199,7 +200,8 @@ class Matcher:
                 ),
                 default=0.0,
             )
-            scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
+            if best >= tuning.fact_share * total:
+                scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
 
     def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:
         """Per entry of `pool`, the best rapidfuzz ratio between the question and an example, on sounds."""

@@ -94,6 +94,9 @@ class Tuning:
     fact_weight: float = 0.85
     """By hand: what a clause holding the whole question scores, against 100 for an entry whose own
     terms explain it all: the article's wording is evidence, a little less than the FAQ's keywords."""
+    fact_share: float = 0.8
+    """By hand: the share of the question a clause must hold to count at all: co-occurring in one
+    clause is evidence only for nearly the whole question (怎么举报村干部 is not about any clause)."""
     fact_pool: int = 5
     """By hand: the entries, best by their words, whose clauses are read; as for the examples."""
     quoted: float = 25.0

@@ -72,7 +72,7 @@ class Verdicts:
         ]
         weight = sum(reading.telling.get(p, 0.0) for start, end in words for p in range(start, end))
         stated = bool(case.asking.asserted)
-        if weight >= 0.35 * reading.total and not stated and not found.resolved:
+        if weight >= 0.5 * reading.total and not stated and not found.resolved:
             return missing(found, case)
         covered = case.held(case.nearest().text)
         sure = not weight and covered >= 0.8 * (reading.total - unknown)
