@@ -28,7 +28,7 @@ from functools import lru_cache
 from bot.core.asking import Ask, Asking, asks_table
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap
-from bot.core.focus import Focus, clauses_holding, held
+from bot.core.focus import Focus, clauses_holding, cut_to_question, held
 from bot.core.gaps import asked_attribute
 from bot.core.index import Index, Reading
 from bot.core.normalise import STOP_EN, fold, stop_spans, units
@@ -435,8 +435,16 @@ class Answers:
 
 
 def missing(found: Found, case: Case) -> Found:
-    """The question asks what the entry does not give: say so in its words, quoting the nearest fact."""
-    return replace(found, missing=asked_words(case.asking), nearest=case.nearest().text)
+    """The question asks what the entry does not give: say so in its words, quoting the nearest fact,
+    cut to what it holds of the question, or, for a "how many", to the counts it does give (浙大培训几期:
+    ……等51人学习提能)."""
+    fact = case.nearest()
+    counts = fact.of_kind("count") if case.asking.asks_for("count") else ()
+    if counts:
+        nearest = clauses_holding(fact.text, counts[0].text, case.reading, case.index, case.tuning)
+    else:
+        nearest = cut_to_question(fact.text, case.reading, case.index, case.tuning)
+    return replace(found, missing=asked_words(case.asking), nearest=nearest)
 
 
 def asked_words(asking: Asking) -> str:

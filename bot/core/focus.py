@@ -278,6 +278,11 @@ def clauses_holding(sentence: str, value: str, reading: Reading, index: Index, t
     return run[:1].upper() + run[1:] if lang == "en" else run
 
 
+def cut_to_question(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> str:
+    """A long sentence cut to the run of clauses holding the question's terms."""
+    return _clauses(sentence, reading, index, tuning)
+
+
 def held(text: str, reading: Reading, index: Index) -> float:
     """How much of the question the terms standing in `text` explain."""
     return _held(text, reading, index)
