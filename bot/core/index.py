@@ -225,7 +225,9 @@ class Index:
         return self.terms[number] if number is not None else None
 
     def _term(self, text: str) -> Term | None:
-        key, sound = _keys(text)
+        return self._keyed(*_keys(text))
+
+    def _keyed(self, key: tuple[str, ...], sound: tuple[str, ...]) -> Term | None:
         if not key:
             return None
         number = self.by_text.get(key)
@@ -359,7 +361,9 @@ class Index:
         self.syllables = syllables_of("".join(term.text) for term in chinese.terms)
         for original in chinese.terms:
             written = romanise("".join(original.text)) if len(original.text) >= 2 and original.owners else None
-            term = self._term(written) if written else None
+            # the syllables are units already: only the stemmer English units go through is left to apply
+            key = tuple(_stemmed(syllable) for syllable in written.split()) if written else ()
+            term = self._keyed(key, key)
             if term is None:
                 continue
             for owner, weight in original.owners.items():
@@ -607,6 +611,11 @@ def _spans(positions: set[int], words: Sequence[tuple[int, int]], query: Sequenc
         if len(span) >= 2 and all(p in positions for p in span):
             found.append((span[0], span[-1] + 1))
     return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _stemmed(syllable: str) -> str:
+    return stem(syllable)
 
 
 @lru_cache(maxsize=2)
