@@ -162,3 +162,23 @@ class TestDiff:
         result = _run("report", "--days", "-3", env={"DATA_DIR": str(tmp_path)})
         assert result.returncode == 2
         assert "--days -3" in result.stderr
+
+
+class TestEval:
+    def test_sealed_figures_print_only_the_sealed_part_and_no_question(self, tmp_path: Path) -> None:
+        """`eval --sealed-figures` scores the sealed part's files alone and prints figures, never a question."""
+        sealed = tmp_path / "sealed.yaml"
+        sealed.write_text(
+            "questions:\n"
+            "  - [figure, system-vertical, 孝昌县有几个党小组呀, '875']\n"
+            "  - [yesno, act-returnees, 国家级星创天地有2家吗, 1家, 'no']\n"
+            "followups:\n  - [ellipsis, 党小组设在哪里, system-vertical, 一共多少个, system-vertical, '875']\n",
+            encoding="utf-8",
+        )
+        result = _run("eval", "--sealed-figures", "--misses", "--sealed", str(sealed))
+        assert result.returncode == 0, result.stderr
+        assert f"sealed ({sealed}, 2 questions)" in result.stdout
+        assert "tuning (" not in result.stdout
+        assert "held-out (" not in result.stdout
+        assert "党小组" not in result.stdout
+        assert "星创天地" not in result.stdout

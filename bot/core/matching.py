@@ -2,31 +2,35 @@
 
 How a question is scored against an entry (see `bot.core.index` for how terms are found):
 
+0. What is matched is the question part of the message (`bot.core.asking`): a lead-in
+   about who is asking is set aside unless the question alone says too little, spoken
+   forms are written out, and pinyin words of an English question are cut into syllables
+   (`bot.core.romanised`). Counts, dates and unknown place names the question states carry
+   no weight: a wrong one is corrected once the entry is found.
 1. The units that carry meaning are those some term explains plus those nothing
    explains; question words and the FAQ's generic words (孝昌县) are set aside. Each
    weighs by how telling it is: a known unit by the rarity of its term across entries,
    an unknown one by a fixed weight, more for a whole unknown word (工资) than for a
    stray character.
-2. Two signals score each entry, and an entry's score is the better of the two:
-   `terms`, the share of the question's weight that the entry's own terms explain (each
-   counted by where the entry holds it: a curated keyword more than a word of some
-   answer); and `examples`, a rapidfuzz comparison with the entry's example questions on
-   sounds, which catches questions phrased like the examples. A third, `figures`, lifts
-   the entries that have a figure of what a "how many" question names (a question about
-   the area of nursery stock is about the entry with that figure, not the one that lists
-   nursery stock as an industry). Each can be switched off by name (the FAQ's self-check
-   judges examples on their words alone).
+2. Signals score each entry, and an entry's score is the best of them: `terms`, the share
+   of the question's weight that the entry's own terms explain (each counted by where the
+   entry holds it: a curated keyword more than a word of some answer); `examples`, a
+   rapidfuzz comparison with the entry's example questions on sounds; `facts`, a clause of
+   the entry's text holding nearly the whole question. Two more lift an entry: `figures`,
+   the entry with a figure of what a "how many" question names, and `quoted`, the one entry
+   owning a term the question quotes (“四代”). Each can be switched off by name (the FAQ's
+   self-check judges examples on their words alone).
 3. The decision: small talk is answered as such before any matching; then answer when
    the best entry is strong and clearly ahead, ask back when a few are close or when the
-   question is only a broad topic word (党员), decline when nothing explains it.
-4. What the article leaves out (`bot.core.gaps`): a question about a term the article names but
-   never explains (五问), or asking a detail the chosen entry never gives (a price), is
-   declined as "unexplained", naming the entry and the sentence that mentions it.
-5. For an answer, the part of the entry that answers (`bot.core.focus`): a list asked for,
-   the figures asked for, or the sentences that hold what was asked.
+   question is only a broad topic word (党员), decline when nothing explains it or the
+   question is about another place of the article's kind (大悟县).
+4. For an answer, the part of the entry that answers: a list or sentences (`bot.core.focus`),
+   then the value of the kind the question asks among the entry's facts (`bot.core.answers`),
+   and the verdict on what it states (`bot.core.verdicts`). What the entry does not give is
+   declined as "unexplained", in the question's words, with the nearest fact; so is a term the
+   article names but never explains (五问) or a detail it never gives (`bot.core.gaps`).
 
-This module imports nothing from `telegram`.
-"""
+This module imports nothing from `telegram`."""
 
 from __future__ import annotations
 
