@@ -354,8 +354,8 @@ class Answers:
         A count fits when it measures what is asked (几期 a number of times, 多少斤 a weight; 个 any
         number of things or people); it answers when its label or its sentence holds the question's
         terms, the label counting double, and a label naming what the question counts (多少名导师)
-        most of all. Counts about as good as the best are all given (国家级 and 省级 for 星创天地
-        有几家).
+        most of all; of several asks in one question, each by the words of its own clause. Counts
+        about as good as the best are all given (国家级 and 省级 for 星创天地有几家).
         """
         asking = case.asking
         clause = around(asking.core, asking.core[ask.start : ask.end])
@@ -369,9 +369,12 @@ class Answers:
                 label = max(case.held(value.label), case.held(_other_label(case.entry, value)))
                 score = 2 * label + case.held(fact.clause_of(value, before=1)) + 0.5 * case.held(fact.text)
                 score += 0.5 if ask.unit and value.unit == ask.unit else 0.0
-                # what this ask's own clause names (多少个……，……又有几个: each its own)
-                score += overlap(clause, value.label, case.lang)
-                score += case.reading.total if any(_noun_in(w, value.label, case.lang) for w in noun.split()) else 0.0
+                # 多少个……，……又有几个: of several asks, each by the words of its own clause above all
+                shared = overlap(clause, value.label, case.lang)
+                score += shared * (case.reading.total if len(asking.asks) > 1 else 1.0)
+                # a label naming what the question counts (多少名导师, how many mentors) settles it
+                named = any(_noun_in(w, value.label, case.lang) for w in noun.split())
+                score += 3 * case.reading.total if named else 0.0
                 scored.append((score, fact, value))
         if not scored:
             return []
