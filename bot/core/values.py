@@ -21,9 +21,9 @@ from typing import Literal
 
 from bot.language import Lang
 
-Kind = Literal["count", "date", "time", "frequency", "person", "place", "org", "list"]
+Kind = Literal["count", "date", "time", "frequency", "person", "place", "org"]
 """What a value is: a count or amount with a unit, a date, a time of day, how often (每年), a person,
-a place, an organisation, or a list of items."""
+a place or an organisation. Lists are the FAQ's own (`ItemList`), checked against the facts."""
 
 MEASURES: dict[str, str] = {
     **dict.fromkeys(("名", "人", "位", "户", "员"), "people"),
@@ -40,7 +40,6 @@ MEASURES: dict[str, str] = {
 }
 """Chinese measure words and what they measure; 个 goes with people as well as things."""
 
-_GENERIC_MEASURE = "个"
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _NUMERAL = "零一二两三四五六七八九十百千万"
@@ -121,17 +120,11 @@ class Value:
     """余, 多, "more than": the count is at least `number`."""
     label: str = ""
     """What a count counts or a name names, when known: 党小组; for a person, the role (编辑)."""
-    items: tuple[str, ...] = ()
-    """For a list: its items."""
 
     @property
     def measure(self) -> str:
         """What a count measures: people, things, times, duration, area, weight, money, age, length."""
         return MEASURES.get(self.unit, "things") if self.kind == "count" else ""
-
-    def same_number(self, other: Value) -> bool:
-        """Whether two counts say the same amount (3100余 and 3100 do; 3100余 and 5000多 do not)."""
-        return self.number is not None and self.number == other.number
 
 
 def chinese_number(numeral: str) -> Decimal | None:
