@@ -176,6 +176,7 @@ class Index:
         self.variants: dict[int, list[int]] = defaultdict(list)
         """Per term, the synonyms standing for it (群众: 老百姓, 乡亲们)."""
         self._held_terms: dict[str, frozenset[int]] = {}
+        self._prefixes: set[tuple[str, ...]] = set()
         self.syllables: frozenset[str] = frozenset()
         """For the English index: the pinyin syllables of the FAQ's Chinese, which a question's pinyin words
         are cut into (`bot.core.romanised`)."""
@@ -383,12 +384,14 @@ class Index:
             self.exact[term.text].append(number)
             if len(term.sound) >= 2:
                 self.sound[term.sound].append(number)
-            if len(term.sound) >= slip_min and not self._mostly_question_words(term):
+            if len(term.sound) >= slip_min and number not in self.romanised and not self._mostly_question_words(term):
                 # one unit off leaves one half whole: look a window up by its halves, then compare
                 half = len(term.sound) // 2
                 self.slip[len(term.sound), 0, term.sound[:half]].append(number)
                 self.slip[len(term.sound), 1, term.sound[half:]].append(number)
         self.longest = max((len(t.text) for t in self.terms), default=1)
+        keys = [term.text for term in self.terms] + list(self.chinese)
+        self._prefixes = {key[:size] for key in keys for size in range(1, len(key))}
 
     def _mostly_question_words(self, term: Term) -> bool:
         """A term such as 讲了什么: one character off, it would match any question (做了什么)."""
@@ -498,7 +501,10 @@ class Index:
         found: set[int] = set()
         for start in range(len(sequence)):
             for end in range(start + 1, min(len(sequence), start + self.longest) + 1):
-                found.update(table.get(sequence[start:end], ()))
+                window = sequence[start:end]
+                found.update(table.get(window, ()))
+                if window not in self._prefixes:
+                    break  # no longer term begins so
         return found
 
     def word_spans(self, text: str) -> list[tuple[int, int]]:
