@@ -145,7 +145,7 @@ def lead_in_end() -> re.Pattern[str]:
 
 _SELF = re.compile(r"^(?:我|本人|作为|咱|俺)")
 """A clause about the person asking (我是……, 作为……): no part of the question."""
-_SENTENCES = re.compile(r"(?<=[。！？!?\n；;])")
+_SENTENCES = {"zh": re.compile(r"(?<=[。！？!?\n；;])"), "en": re.compile(r"(?<=[.!?\n;])\s+")}
 _CLAUSES = re.compile(r"(?<=[，,])")
 _CUE = {
     "zh": re.compile(r"[?？]|吗|呢|么|嘛|多少|几|哪|谁|什么|怎|如何|为何|是否|有没有|是不是"),
@@ -275,7 +275,7 @@ def question_part(text: str, lang: Lang) -> tuple[str, str]:
     The question is the last sentence that asks anything; within it, what follows the last
     asking verb (请问, 想了解), else its clauses from the first one not about the asker (我是……).
     """
-    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+    sentences = [s for s in _SENTENCES[lang].split(text) if s.strip()]
     if len(sentences) <= 1 and not lead_in_end().search(text) and not _SELF.match(text.strip()):
         return text.strip(), ""
     asking = [n for n, s in enumerate(sentences) if _CUE[lang].search(s)]

@@ -87,7 +87,7 @@ class Verdicts:
         """A place the question asks about that is not the article's but of its kind (云梦县, 大悟县 for
         an article about a county): the question is about somewhere else. Empty when there is none."""
         for name, kind, suffix in self._names_in(text, lang, index):
-            if kind == "place" and suffix in self._generic_kinds[lang] and not self._known(name, lang):
+            if kind == "place" and suffix in self._generic_kinds[lang] and not self._known(name, lang, index):
                 return name
         return ""
 
@@ -102,7 +102,7 @@ class Verdicts:
                 for start, end in index.word_spans(text)
                 if end - start >= 3
                 and name_kind(text[start:end]) is not None
-                and not self._known(text[start:end], lang)
+                and not self._known(text[start:end], lang, index)
             ]
             if len(self._unknown) > 4096:  # the same question is read twice, not kept
                 self._unknown.clear()
@@ -175,8 +175,9 @@ class Verdicts:
                 found.append((word, kind[0], kind[1]))
         return found
 
-    def _known(self, word: str, lang: Lang) -> bool:
-        return word in self._generic[lang] or any(word in fact.text for fact in self.facts.all(lang))
+    def _known(self, word: str, lang: Lang, index: Index) -> bool:
+        """Whether the FAQ knows a word: a name of the article, one of its generic words, or a term."""
+        return word in self._generic[lang] or word in self.facts.names[lang] or index.term_of(word) is not None
 
     def _names_hold(self, case: Case) -> int:
         """How many places or people of the article the question names, when they all stand in one fact;
