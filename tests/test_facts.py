@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.core.asking import analyse
 from bot.core.brain import Brain
 from bot.core.facts import Facts
+from bot.core.followup import Previous
 from bot.core.reply import render_plain
 from bot.core.romanised import split_question, split_word
 from bot.core.values import Value, counts, dates
@@ -195,7 +196,8 @@ class TestAsking:
     def test_a_follow_up_asks_what_the_question_before_asked(self) -> None:
         """那茶叶呢 after a "how many mu" question asks how many mu of tea."""
         before = BRAIN.decide("太子米种了多少亩")
-        after = BRAIN.decide("那茶叶呢", previous=before.asking)
+        assert before.answered is not None
+        after, _ = BRAIN.respond("那茶叶呢", previous=Previous(before.question, before.answered.id))
         assert after.focus is not None
         assert [f.what for f in after.focus.figures] == ["茶叶"]
 

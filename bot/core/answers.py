@@ -146,15 +146,6 @@ class Answers:
         self.synonyms = {lang: dict(knowledge.synonyms(lang)) for lang in LANGS}
         self.syllables = syllables
         """The pinyin syllables of the FAQ's Chinese: an English question's words of them are terms."""
-        self._steps: dict[str, Callable[[Ask, Found, Case], Found]] = {
-            "count": self._count,
-            "when": self._when,
-            "person": self._person,
-            "name": self._name,
-            "place": self._place,
-            "which": self._which,
-            "what": self._named,
-        }
 
     def find(self, case: Case, focus: Focus) -> Found:
         """The reply's focus for the case's entry, led by the asked values; or what is missing."""
@@ -165,9 +156,7 @@ class Answers:
             return Found(replace(focus, figures=case.entry.figures[: self.key_figures]), resolved=True)
         found = Found(focus)
         for ask in case.asking.asks:
-            step = self._steps.get(ask.kind)
-            if step is not None:
-                found = step(ask, found, case)
+            found = self._step(ask, found, case)
             if len(case.asking.asks) > 1 and not found.missing:
                 found = self._part(ask, found, case)
             if found.missing:
@@ -175,6 +164,21 @@ class Answers:
         return found
 
     # ------------------------------------------------------------------ one step per kind asked
+
+    def _step(self, ask: Ask, found: Found, case: Case) -> Found:
+        """The step for the kind asked; how and why have none: their answer is the sentence found."""
+        # looked up at each call, not kept on the object: the start-up cache keeps no bound methods
+        steps: dict[str, Callable[[Ask, Found, Case], Found]] = {
+            "count": self._count,
+            "when": self._when,
+            "person": self._person,
+            "name": self._name,
+            "place": self._place,
+            "which": self._which,
+            "what": self._named,
+        }
+        step = steps.get(ask.kind)
+        return step(ask, found, case) if step is not None else found
 
     def _count(self, ask: Ask, found: Found, case: Case) -> Found:
         if ask.measure == "frequency":  # 多久一次: how often the article says, if it says

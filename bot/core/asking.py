@@ -6,8 +6,8 @@ asking and why (`我是周巷镇的一名村监会成员，……请问……`),
 question words (咋, 啥, 有木有). `analyse` returns an `Asking`: the question part to match
 (`core`), the lead-in kept aside (`context`, for when the question part alone says too
 little), the asks it makes (one message may ask two things: 去了几次，都去了哪些地方), whether
-it is a yes/no question, and the values it asserts. `Asking.following` reads a follow-up
-(那茶叶呢) against the previous question's asking, for the conversation layer.
+it is a yes/no question, and the values it asserts. A follow-up (那茶叶呢) is read against
+the question before it by the conversation's `bot.core.followup`, before it comes here.
 
 The patterns here are the grammar of questions in the two languages, not the article's
 vocabulary. Imports nothing from `telegram`.
@@ -16,7 +16,7 @@ vocabulary. Imports nothing from `telegram`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -229,13 +229,6 @@ class Asking:
     def asks_for(self, *kinds: AskedKind) -> bool:
         """Whether any of the asks is of these kinds."""
         return any(ask.kind in kinds for ask in self.asks)
-
-    def following(self, previous: Asking | None) -> Asking:
-        """A follow-up read against the question before it: 那茶叶呢 after 太子米种了多少亩 asks how
-        many mu of tea. A question that asks something of its own is left as it is."""
-        if previous is None or self.asks or self.polar or self.lang != previous.lang:
-            return self
-        return replace(self, asks=previous.asks)
 
 
 @lru_cache(maxsize=4096)

@@ -65,6 +65,8 @@ class Decision:
     """For an answer to a yes/no question or one resting on a wrong premise: what the reply leads with."""
     asking: Asking | None = None
     """How the question was read (what it asks, about what): pass it back as `previous` with a follow-up."""
+    declined_as: str | None = None
+    """For a decline: the question filed in the FAQ as one the article does not answer that this one repeats."""
 
     @property
     def best(self) -> Candidate | None:

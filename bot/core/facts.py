@@ -29,6 +29,7 @@ from bot.core.romanised import split_word, syllables_of
 from bot.core.values import ORG_NOUNS_EN, PLACE_NOUNS_EN, Kind, Value, values
 from bot.faq.knowledge import Entry, Figure, KnowledgeBase
 from bot.language import LANGS, Lang
+from bot.texts import Phrase, phrase
 
 _SENTENCE_END = {
     "zh": re.compile(r"(?<=[。；！？])"),
@@ -129,28 +130,18 @@ class Facts:
                 found.append(name)
         return found
 
-    def check(self) -> list[tuple[str, str]]:
+    def check(self) -> list[tuple[str, Phrase]]:
         """Where the FAQ's figures and lists disagree with the facts read from the texts: (entry id, problem)."""
-        problems: list[tuple[str, str]] = []
+        problems: list[tuple[str, Phrase]] = []
         for entry in self.knowledge.entries:
             zh = [v for fact in self.of(entry, "zh") for v in fact.of_kind("count")]
             en = [v for fact in self.of(entry, "en") for v in fact.of_kind("count")]
             for figure in entry.figures:
                 if not any(_is_figure(value, figure) for value in zh):
-                    problems.append(
-                        (
-                            entry.id,
-                            f"figure {figure.zh} of entry {entry.id!r} is not read as a count of its answer; "
-                            "write the value and unit as the answer does",
-                        )
-                    )
+                    problems.append((entry.id, phrase("check_figure_not_count", figure=figure.zh, id=entry.id)))
                 if not any(value.number == _en_value(figure) for value in en):
                     problems.append(
-                        (
-                            entry.id,
-                            f"figure {figure.zh} of entry {entry.id!r} ({figure.en_number}) "
-                            "is not a number of its en answer",
-                        )
+                        (entry.id, phrase("check_figure_not_en", figure=figure.zh, id=entry.id, en=figure.en_number))
                     )
             for lang in LANGS:
                 texts = " ".join(fact.text for fact in self.of(entry, lang))
@@ -160,8 +151,7 @@ class Facts:
                         problems.append(
                             (
                                 entry.id,
-                                f"list {listed.name_in(lang)!r} of entry {entry.id!r}: "
-                                f"{missing[0]!r} is in no sentence",
+                                phrase("check_list_item", name=listed.name_in(lang), id=entry.id, item=missing[0]),
                             )
                         )
         return problems

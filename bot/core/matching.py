@@ -49,14 +49,14 @@ from bot.core.facts import Facts
 from bot.core.focus import asks_number, figure_shares, find_focus, held, label_cover
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
-from bot.core.normalise import detect_language
+from bot.core.normalise import detect_language, query_units
 from bot.core.romanised import split_question
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
 from bot.core.values import values
 from bot.core.verdicts import Verdicts
 from bot.faq.knowledge import KnowledgeBase
-from bot.language import Lang
+from bot.language import LANGS, Lang
 
 SIGNALS = ("terms", "examples", "figures", "facts", "quoted")
 _QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{2,30})[”\"」』’']")
@@ -79,6 +79,16 @@ class Matcher:
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
         english = self.indices["en"]
         self._english = frozenset(term.text[0] for term in english.terms if len(term.text) == 1)
+        self.filed: dict[Lang, list[tuple[str, int | None, str]]] = {lang: [] for lang in LANGS}
+        """Per language, the questions admins filed (from /unanswered): (question, the position of the
+        entry it was filed under or None for not in the article, its sounds). A question typed like one
+        of them is answered by that entry, or declined, as the admin decided."""
+        for lang in LANGS:
+            for question, _ in knowledge.declined_in(lang):
+                self.filed[lang].append((question, None, self._sounds(question, lang)))
+            for position, entry in enumerate(knowledge.entries):
+                for question in entry.asked_in(lang):
+                    self.filed[lang].append((question, position, self._sounds(question, lang)))
 
     def language(self, question: str, hint: Lang | None = None) -> Lang:
         """The language to read a question in: its own, else the hint (the user's), else Chinese."""
@@ -91,17 +101,16 @@ class Matcher:
         *,
         tuning: Tuning | None = None,
         signals: Collection[str] = SIGNALS,
-        previous: Asking | None = None,
     ) -> Ranking:
         """Entries that explain part of the question, best first, scored by the named signals.
 
         What is matched is the question part of the message (`bot.core.asking`); when that alone
-        is too weak to answer, the lead-in before it (or, for a follow-up, the question before)
-        is matched with it, and the stronger of the two rankings is kept.
+        is too weak to answer, the lead-in before it is matched with it, and the stronger of the
+        two rankings is kept.
         """
         tuning = tuning or self.tuning
         lang = lang or self.language(question)
-        asking = analyse(question[:MAX_QUESTION_CHARS], lang).following(previous)
+        asking = analyse(question[:MAX_QUESTION_CHARS], lang)
         ranking = self._rank(self._matchable(asking.core, lang), asking, lang, tuning, signals)
         if asking.context and (not ranking.candidates or ranking.candidates[0].score < tuning.answer):
             joined = self._matchable(f"{asking.context}，{asking.core}", lang)
@@ -230,18 +239,55 @@ class Matcher:
         *,
         tuning: Tuning | None = None,
         signals: Collection[str] = SIGNALS,
-        previous: Asking | None = None,
     ) -> Decision:
-        """Answer, ask back, decline or chat, with what led there. `hint` is the user's language;
-        `previous` is how the question before was read (`Decision.asking`), for a follow-up such as
-        那茶叶呢 or 一共多少个, which the conversation layer passes on."""
+        """Answer, ask back, decline or chat, with what led there. `hint` is the user's language."""
         question = question[:MAX_QUESTION_CHARS]
         talk = small_talk(question)
         if talk is not None:
             return Decision(question, self.language(question, hint), "small-talk", talk=talk)
-        lang = self.language(question, hint)
-        ranking = self.rank(question, lang, tuning=tuning, signals=signals, previous=previous)
-        return self.conclude(question, ranking, tuning or self.tuning)
+        ranking = self.rank(question, self.language(question, hint), tuning=tuning, signals=signals)
+        tuning = tuning or self.tuning
+        filed = self._filed(ranking, tuning)
+        if filed is not None:
+            return self._as_filed(question, ranking, filed, tuning)
+        return self.conclude(question, ranking, tuning)
+
+    def _sounds(self, question: str, lang: Lang) -> str:
+        """The sounds of the meaningful part of a question as `rank` reads it: its question part."""
+        text = self._matchable(analyse(question[:MAX_QUESTION_CHARS], lang).core, lang)
+        return self.indices[lang].content_sounds(query_units(text, lang))
+
+    def _filed(self, ranking: Ranking, tuning: Tuning) -> tuple[str, int | None] | None:
+        """The filed question this one repeats (typed otherwise), with where it was filed; None if none."""
+        filed = self.filed[ranking.lang]
+        if not filed:
+            return None
+        sounds = self.indices[ranking.lang].content_sounds(ranking.reading.units)
+        if not sounds:
+            return None
+        found = process.extractOne(sounds, [s for _, _, s in filed], scorer=fuzz.ratio, score_cutoff=tuning.filed_same)
+        if found is None:
+            return None
+        question, position, _ = filed[found[2]]
+        return question, position
+
+    def _as_filed(self, question: str, ranking: Ranking, filed: tuple[str, int | None], tuning: Tuning) -> Decision:
+        """Declined, or answered by the entry it was filed under, as an admin decided for a question like it."""
+        example, position = filed
+        if position is None:
+            return Decision(
+                question,
+                ranking.lang,
+                "decline",
+                ranking.candidates[: tuning.offered],
+                declined_as=example,
+                asking=ranking.asking,
+            )
+        entry = self.knowledge.entries[position]
+        others = tuple(c for c in ranking.candidates if c.entry.id != entry.id)
+        candidates = (Candidate(entry, 100.0), *others)[: tuning.offered]
+        focus = find_focus(entry, position, ranking.reading, self.indices[ranking.lang], tuning)
+        return Decision(question, ranking.lang, "answer", candidates, focus=focus, asking=ranking.asking)
 
     def conclude(self, question: str, ranking: Ranking, tuning: Tuning) -> Decision:
         """The decision for a ranked question under `tuning` (a sweep calls this on cached rankings)."""

@@ -91,6 +91,7 @@ def answer_reply(
     else:
         lead = figures
         body = (" " if lang == "en" else "").join(focus.sentences) or entry.short(lang)
+        body = _with_measures(knowledge, entry, lang, body)
     shown = body or "".join(lead)
     return Reply(
         kind="answer",
@@ -117,6 +118,17 @@ def verdict_line(verdict: Verdict | None, focus: Focus, lang: Lang) -> str:
         key = "verdict_no_value" if len(focus.truth) <= 16 else "verdict_no_sentence"
         return say(key, lang, said=focus.said, truth=focus.truth)
     return say("verdict_no_because", lang, truth=focus.truth) if focus.truth else say("verdict_no", lang)
+
+
+def _with_measures(knowledge: KnowledgeBase, entry: Entry, lang: Lang, body: str) -> str:
+    """A line of work's reply always names all its measures, as its summary does: the sentences a
+    question picked out of its text may not, and the measures are what a reader of the overview comes for."""
+    measures = knowledge.measures_of(entry.id) if entry.id in knowledge.lines else ()
+    titles = [measure.title_in(lang) for measure in measures]
+    if not titles or body == entry.short(lang) or all(title.lower() in body.lower() for title in titles):
+        return body
+    joined = "、".join(titles) if lang == "zh" else "; ".join(titles)
+    return f"{body}{'' if lang == 'zh' else ' '}{say('line_measures', lang, count=len(titles), titles=joined)}"
 
 
 def full_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang) -> Reply:

@@ -20,9 +20,9 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
-log = logging.getLogger(__name__)
+from bot.tg.routes import MAX_BODY, SECRET_HEADER, read_update
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+log = logging.getLogger(__name__)
 
 
 class UpdateHandler(RequestHandler):
@@ -46,19 +46,7 @@ class UpdateHandler(RequestHandler):
         self.set_status(200)
 
     def _update(self) -> Update | None:
-        try:
-            data = json.loads(self.request.body)
-        except ValueError:
-            log.warning("webhook call refused: the body is not JSON")
-            return None
-        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
-            log.warning("webhook call refused: the body is not an update (%s)", type(data).__name__)
-            return None
-        try:
-            return Update.de_json(data, self.bot_application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            log.warning("webhook call refused: not an update (%s)", error)
-            return None
+        return read_update(self.request.body, self.bot_application.bot)
 
 
 class HealthHandler(RequestHandler):
@@ -72,10 +60,6 @@ class HealthHandler(RequestHandler):
         self.set_status(200 if healthy else 503)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"healthy": healthy, "reason": reason}))
-
-
-MAX_BODY = 1 << 20
-"""Bytes a webhook call may carry; Telegram's updates are a few kilobytes."""
 
 
 def webhook_server(application: Any, path: str, secret: str, check: Callable[[], tuple[bool, str]]) -> HTTPServer:
