@@ -248,7 +248,8 @@ class TestLiveReload:
 
 class TestAdminCommands:
     def test_admin_commands_through_the_emulator(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
-        """Through the emulator: /stats is refused to a user and answered for an admin, after real traffic."""
+        """Through the emulator: /stats is refused to a user, and /unanswered answered for an admin after real
+        traffic, with a card per question."""
         _, token = launch(ADMIN_IDS="9501")
         user, admin = TelegramUser(api[0], token, 8501), TelegramUser(api[0], token, 9501)
         user.say("孝昌县GDP是多少")
@@ -257,8 +258,9 @@ class TestAdminCommands:
         (refused,) = user.wait_replies()
         assert refused["text"] == "抱歉，这个命令只供管理员使用。"
         admin.command("/unanswered")
-        (report,) = admin.wait_replies()
+        report, card = admin.wait_replies(2)  # the report, then a card to file the question from
         assert "1× 孝昌县GDP是多少" in report["text"]
+        assert card["text"] == "1× 孝昌县GDP是多少"
         user.close()
         admin.close()
 
