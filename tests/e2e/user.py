@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import html
 import os
 import re
@@ -10,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,10 +21,30 @@ from typing import Any
 
 import httpx
 
+from bot.core.brain import Brain
+from bot.core.cache import FOLDER, Cache
 from tests.e2e.proxy import BotApiProxy
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+SHIPPED = ROOT / "knowledge" / "faq.yaml"
+
+
+@functools.cache
+def _shipped_cache() -> Path:
+    """A start-up cache holding the shipped FAQ built and checked, made once per test process."""
+    root = Path(tempfile.mkdtemp(prefix="faqbot-cache-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    Brain.load(SHIPPED, cache=Cache(root / FOLDER))
+    return root / FOLDER
+
+
+def seed_cache(data_dir: Path) -> None:
+    """Give an existing `DATA_DIR` with no cache yet the shipped FAQ's built brain, as a bot that
+    has started there before would have it, so that each bot a test starts does not build it again
+    (the building itself is tested in-process and in `tests/test_cache.py`)."""
+    if data_dir.is_dir() and not (data_dir / FOLDER).exists():
+        shutil.copytree(_shipped_cache(), data_dir / FOLDER)
 
 
 def free_port() -> int:
@@ -91,6 +114,7 @@ def start_bot(
     Its output goes to `log` when given (for long runs: a pipe nobody reads would fill
     and block it), else to a pipe for the caller to read.
     """
+    seed_cache(data_dir)
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": token,
