@@ -22,6 +22,20 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class ServerLimits:
+    """Bounds of the web server that takes Telegram's webhook calls, so that idle or slow sockets
+    cannot use it up."""
+
+    connections: int = 100
+    """Connections open at once at most; new ones beyond are closed at once (`WEBHOOK_MAX_CONNECTIONS`)."""
+    idle_timeout: float = 10.0
+    """Seconds a connection may take to send a whole request head, new or kept alive between requests
+    (`WEBHOOK_IDLE_TIMEOUT`)."""
+    body_timeout: float = 10.0
+    """Seconds a request's body may take to arrive."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot reads from its environment."""
 
@@ -39,6 +53,7 @@ class Settings:
     rate_limit: float = 30.0
     database_url: str | None = None
     """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
+    server_limits: ServerLimits = ServerLimits()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +98,7 @@ class Settings:
         if not rate_limit > 0:
             raise SettingsError(f"TELEGRAM_RATE_LIMIT {rate_text!r} is not a positive number of messages per second")
         return cls(
+            server_limits=_server_limits(env),
             faq_file=_faq_file(env),
             rate_limit=rate_limit,
             token=token,
@@ -97,6 +113,20 @@ class Settings:
             data_dir=Path(env.get("DATA_DIR", "").strip() or "data"),
             database_url=database_url,
         )
+
+
+def _server_limits(env: Mapping[str, str]) -> ServerLimits:
+    connections = env.get("WEBHOOK_MAX_CONNECTIONS", "").strip() or str(ServerLimits.connections)
+    if not connections.isdigit() or int(connections) < 1:
+        raise SettingsError(f"WEBHOOK_MAX_CONNECTIONS {connections!r} is not a whole number of connections (1 or more)")
+    idle = env.get("WEBHOOK_IDLE_TIMEOUT", "").strip() or str(ServerLimits.idle_timeout)
+    try:
+        seconds = float(idle)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise SettingsError(f"WEBHOOK_IDLE_TIMEOUT {idle!r} is not a number of seconds between 0 and 3600")
+    return ServerLimits(connections=int(connections), idle_timeout=seconds)
 
 
 def _faq_file(env: Mapping[str, str]) -> Path:

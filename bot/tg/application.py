@@ -24,6 +24,7 @@ from telegram.ext import (
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -35,8 +36,9 @@ from bot.storage.store import Store
 from bot.tg import admin, admin_faq, buttons, handlers
 from bot.tg.callbacks import Kind, pattern
 from bot.tg.delivery import PatientRateLimiter
+from bot.tg.fairness import Fairness
 from bot.tg.handlers import Context
-from bot.tg.inbox import Inbox, InboxQueue
+from bot.tg.inbox import Inbox, InboxQueue, bot_id
 from bot.tg.services import BotServices, Command
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,10 @@ class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
             await super().process_update(update)
+            return
+        if self.inbox.stopping:
+            # not begun before the stop: it stays in the inbox (or unconfirmed at Telegram) for the next run
+            self.inbox.release(update.update_id)
             return
         if not await self.inbox.claim(update):
             log.debug("update %s is being handled by another process", update.update_id)
@@ -139,14 +145,16 @@ def build_application(
     if settings.token is None:
         raise ValueError("a token is needed to build the Telegram application")
     context_types = ContextTypes(bot_data=BotServices)
-    inbox = Inbox(store)
+    inbox = Inbox(store, bot_id(settings.token))
+    fairness = Fairness(settings.admin_ids)
     limiter = PatientRateLimiter(
         overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3, on_success=inbox.replied
     )
     builder = (
         ApplicationBuilder()
         .application_class(BotApplication, {"inbox": inbox})
-        .update_queue(InboxQueue(inbox))
+        .update_queue(InboxQueue(inbox, admit=fairness.admit))
+        .updater(None)  # polling is `bot.tg.polling`: it confirms only what the inbox keeps
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
@@ -166,7 +174,9 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     assert isinstance(application, BotApplication)
-    application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq)
+    application.bot_data.configure(
+        brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq, fairness=fairness
+    )
     add_handlers(application)
     return application
 
@@ -176,6 +186,7 @@ def add_handlers(application: BotApplication) -> None:
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new = filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, handlers.slow_down), group=-1)
     application.add_handlers([CommandHandler(name, handler) for name, handler in COMMAND_HANDLERS.items()])
     application.add_handlers(
         [

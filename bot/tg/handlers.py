@@ -22,7 +22,7 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 
 from bot.conversation.choosing import picked
 from bot.core.brain import MAX_QUESTION_CHARS
@@ -307,6 +307,20 @@ def _event(decision: Decision, update: Update, chat_type: str) -> Event:
         entry_id=answered.id if answered else None,
         candidates=tuple((c.entry.id, c.score) for c in decision.candidates),
     )
+
+
+async def slow_down(update: Update, context: Context) -> None:
+    """Before any other handler: the first update over its sender's share is answered "slow down", once
+    (in a private chat, or as a button's toast; a group is not told about one member)."""
+    fairness = context.bot_data.fairness
+    if fairness is None or not fairness.owes_slow_down(update):
+        return
+    text = say("slow_down", await user_lang(update, context))
+    if update.callback_query is not None:
+        await update.callback_query.answer(text)
+    elif update.effective_message is not None and not in_group(update):
+        await update.effective_message.reply_text(text)
+    raise ApplicationHandlerStop
 
 
 async def not_text(update: Update, context: Context) -> None:

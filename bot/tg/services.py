@@ -18,6 +18,7 @@ from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader
 from bot.language import Lang
 from bot.storage.store import Answered, Choice, Event, Store, StoreBusy, StoreError
+from bot.tg.fairness import Fairness
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class BotServices:
         self.commands: tuple[Command, ...] = ()
         self.faq: FaqReloader[Brain] | None = None
         """The FAQ file and its versions: reload, apply an upload; None where nothing reloads (tests, console)."""
+        self.fairness: Fairness | None = None
+        """Each user's share; None where nothing is limited."""
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def configure(
@@ -57,8 +60,10 @@ class BotServices:
         admins: frozenset[int] = frozenset(),
         commands: Sequence[Command] = (),
         faq: FaqReloader[Brain] | None = None,
+        fairness: Fairness | None = None,
     ) -> None:
         """Fill in the services; called once, by `bot.tg.application.build_application`."""
+        self.fairness = fairness
         self.brain = brain
         self._store = store
         self.admins = admins
