@@ -26,12 +26,14 @@ import pytest
 
 from tests.conftest import FAQ, ROOT
 from tests.e2e.proxy import BotApiProxy
+from tests.e2e.replicas import Sender
 from tests.e2e.service import Launch, faqbot, stop
 from tests.e2e.user import TelegramUser, buttons, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
 TOKEN = "434343:" + "F" * 35
+SECRET = "faults-Secret_7"
 QUESTIONS = (
     "孝昌县有多少个党小组", "党员中心户有多少名", "太子米种了多少亩", "茶叶有多少亩", "星创天地有几家",
     "龙泉村是什么试点", "沈腾是谁", "十分钟服务承诺是什么", "四大产业是哪些", "How many Party groups are there?",
@@ -108,8 +110,9 @@ class TestWebhook:
     def test_bodies_that_are_not_updates_get_400_and_no_traceback(
         self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
     ) -> None:
-        """With the right secret, `[]`, `1`, `null`, text that is not JSON, `{}` and a string update_id
-        are each refused with 400; the bot logs one line each and goes on answering."""
+        """With the right secret, `[]`, `1`, `null`, text that is not JSON, `{}`, a string update_id, an
+        update_id of 10^30 and a body nested 100,000 deep are each refused with 400; the bot logs one
+        line each and goes on answering."""
         port = free_port()
         url = f"http://127.0.0.1:{port}/hook"
         _, token = launch(WEBHOOK_URL=url, WEBHOOK_PORT=str(port), WEBHOOK_SECRET="a-Secret_123")
@@ -122,14 +125,16 @@ class TestWebhook:
             b"{}",
             b'{"update_id": "7"}',
             b'{"update_id": 7, "message": 3}',
+            b'{"update_id": 1000000000000000000000000000000}',
+            b'{"update_id": 8, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
         ):
-            assert httpx.post(url, content=body, headers=header).status_code == 400, body
+            assert httpx.post(url, content=body, headers=header).status_code == 400, body[:40]
         user = TelegramUser(api[0], token, 8902)
         user.say("沈腾是谁")
         assert user.wait_replies()
         log = (tmp_path / "bot.log").read_text()
         assert "Traceback" not in log
-        assert log.count("webhook call refused") == 7
+        assert log.count("webhook call refused") == 9
         user.close()
 
     def test_a_secret_telegram_would_refuse_is_one_line_at_start(self, tmp_path: Path) -> None:
@@ -192,26 +197,29 @@ class TestVotesAndKey:
 
 
 class TestCrash:
-    def test_a_kill_mid_burst_loses_no_question(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
-        """SIGKILL while 500 questions are in hand, then a restart: every question is answered; only
-        replies on their way at the instant of the kill may go out twice."""
+    @pytest.mark.parametrize("kill_after", [10, 100], ids=["early", "mid-burst"])
+    def test_a_kill_during_a_burst_loses_no_question(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path, kill_after: int
+    ) -> None:
+        """SIGKILL while 500 questions are in hand (after the first 10 answers, or the first 100), then a
+        restart: every question is answered. Only replies on their way at the instant of the kill go out
+        twice: at most the 16 handled at once, whose "handled" mark had not been written, mostly because
+        Telegram's answer to them had not reached the bot yet (a round trip under load)."""
         emulator, proxy = api
         bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
         _burst(emulator, token, range(10001, 10051), 10)
-        wait_for(lambda: len(proxy.called("sendMessage")) >= 100, 60, "the first hundred answers")
+        wait_for(lambda: len(proxy.called("sendMessage")) >= kill_after, 60, f"the first {kill_after} answers")
         bot.send_signal(signal.SIGKILL)
         bot.wait(timeout=10)
         answered_before = len(_replies_by_question(emulator, token))
         assert answered_before < 500, "the kill came too late to test anything"
         launch(token=token, TELEGRAM_RATE_LIMIT="10000")
-        asked = _questions(emulator, token)
-        assert len(asked) == 500
-        wait_for(lambda: set(_replies_by_question(emulator, token)) >= asked, 90, "every question answered")
-        replies = _replies_by_question(emulator, token)
-        twice = sum(count - 1 for count in replies.values())
-        print(f"answered before the kill: {answered_before}; answered twice: {twice}")
-        assert set(replies) == asked
-        assert twice <= 16  # at most the answers in flight: 16 updates are handled at once
+        asked, seconds = _answered_all(api, token, tmp_path, 500, 90)
+        lost, doubled = _tally(emulator, token, asked)
+        print(f"SIGKILL after {kill_after} answers: {answered_before} answered before the kill; lost {lost}, "
+              f"doubled {doubled}; all answered {seconds:.1f} s after the restart")  # fmt: skip
+        assert lost == 0
+        assert doubled <= 16  # at most the answers in flight: 16 updates are handled at once
 
 
 class TestLockedDatabase:
@@ -479,3 +487,236 @@ class TestConflict:
         user.say("党小组")
         assert user.wait_replies(timeout=40)
         user.close()
+
+
+def _tally(emulator: str, token: str, asked: set[tuple[str, int]]) -> tuple[int, int]:
+    """(lost, doubled) among the questions asked: not answered at all, and answers beyond the first."""
+    replies = _replies_by_question(emulator, token)
+    return len(asked - set(replies)), sum(count - 1 for key, count in replies.items() if key in asked)
+
+
+def _answered_all(
+    api: tuple[str, BotApiProxy], token: str, data_dir: Path, count: int, within: float
+) -> tuple[set[tuple[str, int]], float]:
+    """Wait until all `count` questions asked so far are answered and nothing is left in hand (Telegram
+    holds none unconfirmed, the inbox none unhandled); (the questions, seconds it took)."""
+    emulator, proxy = api
+    began = time.monotonic()
+    asked = _questions(emulator, token)
+    assert len(asked) == count
+
+    def settled() -> bool:
+        if proxy.pending.get(token) or not set(_replies_by_question(emulator, token)) >= asked:
+            return False
+        with sqlite3.connect(data_dir / "bot.sqlite3") as db:
+            return db.execute("SELECT count(*) FROM inbox WHERE done IS NULL").fetchone()[0] == 0
+
+    try:
+        wait_for(settled, within, "every question answered")
+    except AssertionError:
+        missing = asked - set(_replies_by_question(emulator, token))
+        print("DEBUG missing", len(missing), "pending", len(proxy.pending.get(token, [])))
+        raise
+    return asked, time.monotonic() - began
+
+
+class TestStoreOutage:
+    def test_a_kill_while_the_database_is_held_loses_no_question(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """Another process holds the database while 300 questions come: the bot answers from memory
+        without confirming them (one log line says so), is SIGKILLed, and restarted once the database is
+        free. Every question is answered; the doubles are answers given from memory before the kill."""
+        emulator, _ = api
+        bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            _burst(emulator, token, range(11001, 11031), 10)
+            wait_for(lambda: len(_replies_by_question(emulator, token)) >= 60, 60, "answers from memory")
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(timeout=10)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        first_log = (tmp_path / "bot.log").read_text()
+        from_memory = len(_replies_by_question(emulator, token))
+        launch(token=token, TELEGRAM_RATE_LIMIT="10000")
+        asked, seconds = _answered_all(api, token, tmp_path, 300, 90)
+        lost, doubled = _tally(emulator, token, asked)
+        print(f"database held, SIGKILL, restart: 300 asked, {from_memory} answered from memory before the kill; "
+              f"lost {lost}, doubled {doubled}; all answered {seconds:.1f} s after the restart")  # fmt: skip
+        assert first_log.count("the store cannot keep updates") == 1
+        assert lost == 0
+        assert doubled <= from_memory
+
+    def test_a_full_disk_loses_no_question_and_health_says_so_within_seconds(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """No file of the running bot may grow past 4 KiB (a full disk: its database cannot be written;
+        its heartbeat, rewritten in place, can). 100 questions are answered from memory, `health` says
+        "degraded: store unavailable" within seconds, and after a SIGKILL and a restart with room
+        again every question is answered."""
+        emulator, _ = api
+        bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
+        _, hard = resource.prlimit(bot.pid, resource.RLIMIT_FSIZE)
+        resource.prlimit(bot.pid, resource.RLIMIT_FSIZE, (4096, hard))
+        full_at = time.monotonic()
+        _burst(emulator, token, range(12001, 12021), 5)
+        said = wait_for(lambda: faqbot("health", DATA_DIR=str(tmp_path)).stdout.startswith("degraded: store"),
+                        20, "health to say the store is unavailable")  # fmt: skip
+        to_health = time.monotonic() - full_at
+        wait_for(lambda: len(_replies_by_question(emulator, token)) >= 50, 60, "answers from memory")
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+        from_memory = len(_replies_by_question(emulator, token))
+        launch(token=token, TELEGRAM_RATE_LIMIT="10000")
+        asked, seconds = _answered_all(api, token, tmp_path, 100, 90)
+        lost, doubled = _tally(emulator, token, asked)
+        print(f"full disk, SIGKILL, restart: 100 asked, {from_memory} answered from memory, health degraded "
+              f"after {to_health:.1f} s; lost {lost}, doubled {doubled}; all answered {seconds:.1f} s after the "
+              "restart")  # fmt: skip
+        assert said
+        assert lost == 0
+        assert doubled <= from_memory
+
+    def test_a_webhook_refuses_with_503_what_it_cannot_keep_and_takes_it_once_it_can(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """Webhook mode, the database held: each update is answered from memory at once but refused with
+        503, so Telegram (here a sender that posts each update again until a 2xx, on 8 connections)
+        keeps it; once the database is free all 50 are acknowledged, and none is answered twice."""
+        _, proxy = api
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/hook"
+        launch(WEBHOOK_URL=url, WEBHOOK_PORT=str(port), WEBHOOK_SECRET=SECRET)
+        replies = _Replies(proxy)
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        sender = Sender(url, SECRET)
+        updates = [sender.update(n, 13000 + n % 10, QUESTIONS[n % len(QUESTIONS)]) for n in range(1, 51)]
+        posting = threading.Thread(target=sender.send_all, args=(updates,))
+        try:
+            posting.start()
+            wait_for(lambda: replies.answered() >= sender.connections, 30, "the first updates answered from memory")
+            wait_for(lambda: sender.attempts >= 3 * sender.connections, 30, "Telegram to post them again")
+            from_memory, refused = replies.answered(), sender.attempts - sender.connections
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        freed = time.monotonic()
+        posting.join(timeout=60)
+        acknowledged = time.monotonic() - freed
+        wait_for(lambda: replies.answered() == 50, 30, "every update answered")
+        print(f"webhook, database held: {from_memory} updates answered from memory (one per connection), "
+              f"{refused} posts refused with 503 meanwhile; all 50 acknowledged {acknowledged:.1f} s after the "
+              f"database was freed; doubled {replies.doubled()}")  # fmt: skip
+        assert not posting.is_alive()
+        assert replies.doubled() == 0
+        assert "Traceback" not in (tmp_path / "bot.log").read_text()
+        replies.close()
+
+
+class _Replies:
+    """The bot's replies as the proxy sees them go out, counted by the message they answer."""
+
+    def __init__(self, proxy: BotApiProxy) -> None:
+        self.proxy = proxy
+        self.counts: dict[tuple[int, int], int] = {}
+        self.lock = threading.Lock()
+        proxy.observe = self._observe
+
+    def _observe(self, method: str, params: dict[str, Any]) -> None:
+        quoted = params.get("reply_parameters")
+        if method == "sendMessage" and isinstance(quoted, dict):
+            key = (int(str(params["chat_id"])), int(str(quoted["message_id"])))
+            with self.lock:
+                self.counts[key] = self.counts.get(key, 0) + 1
+
+    def answered(self) -> int:
+        with self.lock:
+            return len(self.counts)
+
+    def doubled(self) -> int:
+        with self.lock:
+            return sum(count - 1 for count in self.counts.values())
+
+    def close(self) -> None:
+        self.proxy.observe = None
+
+
+def _page_of(path: Path, table: str) -> int:
+    """A leaf page of a table in the database (the test side reads the file; needs SQLite's dbstat)."""
+    with sqlite3.connect(path) as db:
+        try:
+            query = "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno"
+            pages = [int(row[0]) for row in db.execute(query, (table,))]
+        except sqlite3.OperationalError:
+            pytest.skip("this SQLite has no dbstat table to find a table's pages with")
+    assert pages, f"no pages of {table}"
+    return pages[len(pages) // 2]
+
+
+class TestDamagedStorage:
+    def test_a_damaged_database_gives_its_unhandled_updates_back(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
+        """SIGKILL mid-burst, then a page of the usage log overwritten with garbage: at the restart the
+        database is moved aside, the unhandled updates are read back out of it, and every question is
+        answered."""
+        emulator, proxy = api
+        bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
+        _burst(emulator, token, range(14001, 14031), 10)
+        wait_for(lambda: len(proxy.called("sendMessage")) >= 100, 60, "the first hundred answers")
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+        database = tmp_path / "bot.sqlite3"
+        with sqlite3.connect(database) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            unhandled = db.execute("SELECT count(*) FROM inbox WHERE done IS NULL").fetchone()[0]
+            page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        page = _page_of(database, "events")
+        with database.open("r+b") as damaged:
+            damaged.seek((page - 1) * page_size)
+            damaged.write(b"\xff" * page_size)
+        launch(token=token, TELEGRAM_RATE_LIMIT="10000")
+        log = (tmp_path / "bot.log").read_text()
+        asked, seconds = _answered_all(api, token, tmp_path, 300, 90)
+        lost, doubled = _tally(emulator, token, asked)
+        print(f"damaged database after a SIGKILL: {unhandled} unhandled in it; lost {lost}, doubled {doubled}; "
+              f"all answered {seconds:.1f} s after the restart")  # fmt: skip
+        assert f"started a fresh one with the {unhandled} unhandled update(s) that still read from it" in log
+        assert lost == 0
+        assert doubled <= 16
+
+    def test_an_empty_database_file_is_said_in_one_line(self, launch: Launch, tmp_path: Path) -> None:
+        """A 0-byte bot.sqlite3 (a full disk at the wrong moment) is started afresh with a warning, not silently."""
+        (tmp_path / "bot.sqlite3").write_bytes(b"")
+        bot, _ = launch()
+        stop(bot)
+        log = (tmp_path / "bot.log").read_text()
+        assert log.count("is empty (0 bytes; a full disk?): starting it afresh") == 1
+        assert "Traceback" not in log
+
+    def test_a_read_only_file_system_under_data_dir_is_one_line(self, launch: Launch, tmp_path: Path) -> None:
+        """DATA_DIR on a file system mounted read-only, with the database of an earlier run (and its write-ahead
+        log) in it: one line naming DATA_DIR, exit 1, no traceback."""
+        data = tmp_path / "data"
+        bot, _ = launch(DATA_DIR=str(data))
+        bot.send_signal(signal.SIGKILL)  # leaves the write-ahead log behind, as a crash does
+        bot.wait(timeout=10)
+        mounted = tmp_path / "ro"
+        mounted.mkdir()
+        if subprocess.run(["mount", "--bind", str(data), str(mounted)], capture_output=True, check=False).returncode:
+            pytest.skip("cannot mount here (needs root and mount rights) to make a read-only file system")
+        try:
+            subprocess.run(["mount", "-o", "remount,bind,ro", str(mounted)], check=True, capture_output=True)
+            result = faqbot(
+                "run", TELEGRAM_BOT_TOKEN=TOKEN, DATA_DIR=str(mounted), TELEGRAM_API_URL="http://127.0.0.1:9"
+            )
+        finally:
+            subprocess.run(["umount", str(mounted)], check=True, capture_output=True)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(f"faqbot: cannot write in DATA_DIR {mounted}")

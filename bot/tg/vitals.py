@@ -1,7 +1,7 @@
 """The running bot's heartbeat: what its store and the Bot API said lately, kept fresh.
 
-Every `BEAT_SECONDS` it asks the store whether it answers and the inbox whether it is
-answering from memory, and rewrites `DATA_DIR/heartbeat.json` (read by `python -m bot
+Every `BEAT_SECONDS`, and at once when the inbox begins or ends answering from memory, it asks
+the store whether it answers and rewrites `DATA_DIR/heartbeat.json` (read by `python -m bot
 health`); every `HEARTBEAT_SECONDS` it checks that the Bot API answers (getMe). The webhook's
 `/healthz` judges the same heartbeat in memory, so both say the same thing, and a store
 outage shows within a few seconds.
@@ -24,6 +24,8 @@ log = logging.getLogger("bot")
 
 PROBE_WAIT = 1.5
 """Seconds the store's health probe may take before it counts as not answering."""
+LOOK_EVERY = 0.25
+"""Seconds between looks at whether the inbox began or ended answering from memory."""
 
 
 class Vitals:
@@ -76,14 +78,21 @@ class Vitals:
                 log.warning("heartbeat not written: %s", error)
 
     async def keep(self) -> None:
-        """Beat every `BEAT_SECONDS` and probe the Bot API every `HEARTBEAT_SECONDS`, until cancelled."""
-        probed = time.monotonic()
+        """Beat every `BEAT_SECONDS`, and at once when the inbox begins or ends answering from memory;
+        probe the Bot API every `HEARTBEAT_SECONDS`; until cancelled."""
+        probed = beaten = time.monotonic()
+        outage = False
         while True:
-            await asyncio.sleep(BEAT_SECONDS)
-            if time.monotonic() - probed >= HEARTBEAT_SECONDS:
-                probed = time.monotonic()
+            await asyncio.sleep(LOOK_EVERY)
+            now = time.monotonic()
+            if now - probed >= HEARTBEAT_SECONDS:
+                probed = now
                 await self._probe_api()
-            await self.beat_once()
+            changed = (self.application.inbox.outage is not None) != outage
+            if changed or now - beaten >= BEAT_SECONDS:
+                beaten = now
+                outage = self.application.inbox.outage is not None
+                await self.beat_once()
 
     async def _probe_api(self) -> None:
         try:

@@ -181,6 +181,13 @@ class CappedHTTPServer(HTTPServer):
         self.cap.release()
 
 
+def _log_request(handler: RequestHandler) -> None:
+    """Each call at DEBUG only: a refusal says why in its own line, and a 503 during an outage (Telegram
+    delivering again) must not flood the log."""
+    request = handler.request
+    log.debug("%d %s %s %.1f ms", handler.get_status(), request.method, request.uri, 1000 * request.request_time())
+
+
 def webhook_server(
     application: Any, path: str, secret: str, check: Callable[[], tuple[bool, str]], limits: ServerLimits
 ) -> CappedHTTPServer:
@@ -190,7 +197,7 @@ def webhook_server(
         ("/healthz", HealthHandler, {"check": check}),
     ]
     server = CappedHTTPServer(
-        WebApplication(routes),
+        WebApplication(routes, log_function=_log_request),
         max_body_size=MAX_BODY,
         idle_connection_timeout=limits.idle_timeout,  # tornado's header timeout too: new and kept-alive alike
         body_timeout=limits.body_timeout,
