@@ -2,8 +2,8 @@
 
 A token bucket per user: `BURST` updates at once, then `PER_SECOND` more each second. An
 update over its sender's share is dropped at the door (kept in the inbox as handled, not
-answered, costing no matching and no sending); the first one in a row gets a polite "slow
-down" (a toast for a button). Inline queries come with every keystroke, so they have a
+answered, costing no matching and no sending); the first one gets a polite "slow down" (a
+toast for a button), once until the sender's share is whole again. Inline queries come with every keystroke, so they have a
 bucket of their own and are dropped silently over it. Admins are not limited.
 """
 
@@ -53,9 +53,10 @@ class _Buckets:
             bucket = self.users[user] = _Bucket(self.burst, now)
         bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.per_second)
         bucket.at = now
+        if bucket.tokens >= self.burst:
+            bucket.told = False  # whole again: a later flood is told again
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            bucket.told = False
             return None
         return bucket
 
