@@ -73,6 +73,10 @@ QUEUE_SIZE = 2000
 """Usage-log events waiting to be written; beyond it new ones are dropped and counted."""
 COMMIT_BATCH = 500
 """Writes committed together at most (one transaction, one fsync)."""
+SYNCHRONOUS = "FULL"
+"""FULL: each commit is on disk before it returns, so an update confirmed to Telegram after its inbox
+write survives a power cut. NORMAL (in WAL mode) syncs only at checkpoints: a power cut loses the
+commits since the last one. `python -m bench.durability` measures both."""
 PRUNE_EVERY = 3600.0
 """Seconds between removals of expired conversation state and old handled updates."""
 
@@ -195,9 +199,7 @@ class SqliteStore:
         finally:
             os.umask(old_mask)
         db.execute("PRAGMA journal_mode=WAL")
-        # FULL: each commit is on disk before it returns, so an update confirmed to Telegram after its
-        # inbox write survives a power cut; NORMAL would lose the commits since the last checkpoint
-        db.execute("PRAGMA synchronous=FULL")
+        db.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         return db
 

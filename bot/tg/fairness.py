@@ -3,8 +3,9 @@
 A token bucket per user: `BURST` updates at once, then `PER_SECOND` more each second. An
 update over its sender's share is dropped at the door (kept in the inbox as handled, not
 answered, costing no matching and no sending); the first one gets a polite "slow down" (a
-toast for a button), once until the sender's share is whole again. Inline queries come with every keystroke, so they have a
-bucket of their own and are dropped silently over it. Admins are not limited.
+toast for a button), once until the sender's share is whole again. Inline queries come with
+every keystroke, so they have a bucket of their own and are dropped silently over it. Admins
+are not limited.
 """
 
 from __future__ import annotations
