@@ -28,6 +28,8 @@ def test_a_postgresql_url_is_taken() -> None:
          "WEBHOOK_SECRET must be set when DATABASE_URL is"),
         ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET may hold only letters"),
         ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT '70000' is not a port number"),
+        ({"WEBHOOK_MAX_CONNECTIONS": "0"}, "WEBHOOK_MAX_CONNECTIONS '0' is not a whole number"),
+        ({"WEBHOOK_IDLE_TIMEOUT": "soon"}, "WEBHOOK_IDLE_TIMEOUT 'soon' is not a number of seconds"),
     ],
 )  # fmt: skip
 def test_a_bad_value_is_one_line_naming_the_variable(env: dict[str, str], says: str) -> None:
@@ -36,3 +38,10 @@ def test_a_bad_value_is_one_line_naming_the_variable(env: dict[str, str], says: 
         Settings.from_env(env)
     assert str(refused.value).startswith(says)
     assert "\n" not in str(refused.value)
+
+
+def test_the_webhook_servers_limits_are_read() -> None:
+    """WEBHOOK_MAX_CONNECTIONS and WEBHOOK_IDLE_TIMEOUT bound the webhook server; unset, 100 and 10 s."""
+    assert Settings.from_env({}).server_limits.connections == 100
+    limits = Settings.from_env({"WEBHOOK_MAX_CONNECTIONS": "20", "WEBHOOK_IDLE_TIMEOUT": "2.5"}).server_limits
+    assert (limits.connections, limits.idle_timeout) == (20, 2.5)

@@ -1,15 +1,19 @@
 """The store in one SQLite file under `DATA_DIR`: the default, for one process.
 
-Writes go through one thread, in order; reads use a second connection (in WAL mode a
-writer never blocks them). The usage log goes through a bounded queue drained by that
-writer: recording never holds a handler, and when the queue is full what is dropped is
-counted and logged once a minute. Other writes (a pending choice, an update in the inbox)
-are awaited for at most `WRITE_WAIT`. When another process holds the database, the writer
-keeps retrying in order and nothing is lost; meanwhile the store is *behind*: writes are
-queued without waiting for them, so a locked database never slows an answer, and the
-backlog is bounded by `MAX_BACKLOG`. Everything under `DATA_DIR` is owner-only. A
-database file that is not a database any more is moved aside and a fresh one started.
-Imports nothing from `telegram`.
+Writes go through one thread, in order, and return once committed with `synchronous=FULL`
+(on disk: a power cut loses none); writes that queue up while one commit is under way go
+together in the next transaction, each in a savepoint of its own (group commit). Reads use
+a second connection (in WAL mode a writer never blocks them). The usage log goes through a
+bounded queue drained by that writer: recording never holds a handler, and when the queue
+is full what is dropped is counted and logged once a minute. Other writes (a pending
+choice) are awaited for at most `WRITE_WAIT`; the inbox's wait for their commit however
+long it takes (the inbox decides how long to wait, see `bot.tg.inbox`). When another
+process holds the database, the writer keeps retrying in order and nothing is lost;
+meanwhile the store is *behind*: writes are queued without waiting for them, so a locked
+database never slows an answer, and the backlog is bounded by `MAX_BACKLOG`. Everything
+under `DATA_DIR` is owner-only. A database file that is not a database any more is read
+for its unhandled updates, moved aside and a fresh one started with them. Imports nothing
+from `telegram`.
 """
 
 from __future__ import annotations

@@ -118,7 +118,12 @@ class Poller:
             pause = 0.0
             if not updates:
                 continue
-            await self._take(updates)
+            try:
+                await self._take(updates)
+            except Exception:  # a fault of ours must not end polling: the updates come again, unconfirmed
+                log.exception("updates %s-%s not taken; asking for them again in %.0f s", updates[0].update_id,
+                              updates[-1].update_id, LONGEST_PAUSE)  # fmt: skip
+                await asyncio.sleep(LONGEST_PAUSE)
 
     async def _take(self, updates: Sequence[Update]) -> None:
         receipts = await self.queue.take(updates)

@@ -1,10 +1,11 @@
 """`python -m bot run`: the bot as a service, by polling or by webhook, until a signal stops it.
 
-SIGTERM and SIGINT stop it cleanly (updates in hand are finished, the database closed,
-exit 0). The FAQ is reloaded when its file changes, on SIGHUP and on /reload, keeping
-the old one if the new one is bad (see `bot.faq.reloading`). Start-up
-problems (no token, a broken FAQ, an unreachable Bot API, a port in use) end in one line
-and a non-zero exit, not a traceback.
+SIGTERM and SIGINT stop it cleanly within 8 s however busy it is (no more updates taken,
+those begun finished for up to 5 s, those not begun left for the next run, the database
+closed, exit 0); a watchdog ends the process at 10 s if anything is stuck. The FAQ is
+reloaded when its file changes, on SIGHUP and on /reload, keeping the old one if the new one
+is bad (see `bot.faq.reloading`). Start-up problems (no token, a broken FAQ, an unreachable
+Bot API, a port in use) end in one line and a non-zero exit, not a traceback.
 """
 
 from __future__ import annotations
