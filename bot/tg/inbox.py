@@ -108,7 +108,8 @@ class Inbox:
         self._answered_meanwhile = 0
         self._retrying: asyncio.Task[None] | None = None
         self.stopping = False
-        """Set when the bot begins to stop: updates not begun are left for the next run."""
+        """Set when a stop runs out of time: updates not begun by then are left for the next run."""
+        self.left_for_next_run = 0
 
     # ------------------------------------------------------------------ receiving
 
@@ -251,8 +252,10 @@ class Inbox:
         self.finish(_Handling(update_id))
 
     def release(self, update_id: int) -> None:
-        """The bot is stopping before handling this update: it stays unhandled for the next run."""
+        """The bot is stopping before handling this update: it stays unhandled for the next run (in the
+        inbox, or unconfirmed at Telegram)."""
         self.in_hand.discard(update_id)
+        self.left_for_next_run += 1
 
     def _mark_done(self, update_id: int) -> None:
         unkept = self._unkept.get(update_id)
@@ -324,7 +327,7 @@ class InboxQueue(asyncio.Queue[object]):
             if receipt is Receipt.AGAIN:
                 log.debug("update %s was delivered again; it is already in hand", update.update_id)
             elif self.closed:
-                self.inbox.release(update.update_id)
+                self.inbox.release(update.update_id)  # the bot began stopping while this was being kept
             elif self.admit is not None and not self.admit(update):
                 self.inbox.handled(update.update_id)
             else:
@@ -344,16 +347,6 @@ class InboxQueue(asyncio.Queue[object]):
         self.inbox.in_hand.add(update.update_id)
         await super().put(update)
 
-    def close(self) -> int:
-        """Stop taking updates and drop those queued but not begun (they stay in the inbox, or unconfirmed
-        at Telegram, for the next run); how many were dropped."""
+    def close(self) -> None:
+        """Take no more updates: the bot is stopping (those queued are still handled, while time allows)."""
         self.closed = True
-        self.inbox.stopping = True
-        dropped = 0
-        while not self.empty():
-            item = self.get_nowait()
-            self.task_done()
-            if isinstance(item, Update):
-                self.inbox.release(item.update_id)
-                dropped += 1
-        return dropped

@@ -31,6 +31,8 @@ NOTHING_NEW_PAUSE = 0.25
 """Seconds to wait before asking again when Telegram handed out only updates answered from memory
 (it hands pending updates out at once, so a long poll does not wait): a new question then waits
 at most this long, for four calls a second while the store is away."""
+TAKE_WAIT = 2.0
+"""Seconds a stop waits for a batch already fetched to be kept and queued."""
 CONFIRM_WAIT = 2.0
 """Seconds the last getUpdates at a stop (confirming what the store has kept) may take."""
 
@@ -71,6 +73,7 @@ class Poller:
         self.errors = PollingErrors()
         self._newest: int | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     @property
     def offset(self) -> int | None:
@@ -86,12 +89,16 @@ class Poller:
         self._task = asyncio.create_task(self._poll(), name="polling")
 
     async def cancel(self) -> None:
-        """Stop fetching; a getUpdates waiting for news is cut short."""
+        """Stop fetching: a getUpdates waiting for news is cut short, but a batch already fetched is still
+        kept and queued (it was handed out; at most `TAKE_WAIT` seconds)."""
         if self._task is None:
             return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        self._stopping.set()
+        done, _ = await asyncio.wait([self._task], timeout=TAKE_WAIT)
+        if not done:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
     async def confirm(self) -> None:
         """Once stopped: confirm to Telegram what the store keeps (the rest it hands out again later)."""
@@ -105,15 +112,15 @@ class Poller:
 
     async def _poll(self) -> None:
         pause = 0.0
-        while True:
+        while not self._stopping.is_set():
             try:
-                updates = await self.bot.get_updates(
-                    offset=self.offset, timeout=POLL_TIMEOUT, allowed_updates=self.allowed_updates
-                )
+                updates = await self._fetch()
             except TelegramError as error:
                 self.errors.report(error)
                 pause = min(LONGEST_PAUSE, pause * 1.5 if pause else FIRST_PAUSE)
-                await asyncio.sleep(pause)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(pause):
+                        await self._stopping.wait()
                 continue
             pause = 0.0
             if not updates:
@@ -124,6 +131,23 @@ class Poller:
                 log.exception("updates %s-%s not taken; asking for them again in %.0f s", updates[0].update_id,
                               updates[-1].update_id, LONGEST_PAUSE)  # fmt: skip
                 await asyncio.sleep(LONGEST_PAUSE)
+
+    async def _fetch(self) -> tuple[Update, ...]:
+        """One getUpdates call, given up (with nothing) if the bot begins to stop while it waits for news."""
+        fetching = asyncio.ensure_future(
+            self.bot.get_updates(offset=self.offset, timeout=POLL_TIMEOUT, allowed_updates=self.allowed_updates)
+        )
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait([fetching, stopping], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not fetching.done():
+            fetching.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                await fetching
+            return ()
+        return fetching.result()
 
     async def _take(self, updates: Sequence[Update]) -> None:
         receipts = await self.queue.take(updates)

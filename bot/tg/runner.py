@@ -1,8 +1,8 @@
 """`python -m bot run`: the bot as a service, by polling or by webhook, until a signal stops it.
 
 SIGTERM and SIGINT stop it cleanly within 8 s however busy it is (no more updates taken,
-those begun finished for up to 5 s, those not begun left for the next run, the database
-closed, exit 0); a watchdog ends the process at 10 s if anything is stuck. The FAQ is
+those taken handled for up to 5 s, those not begun by then left for the next run, the
+database closed, exit 0); a watchdog ends the process at 10 s if anything is stuck. The FAQ is
 reloaded when its file changes, on SIGHUP and on /reload, keeping the old one if the new one
 is bad (see `bot.faq.reloading`). Start-up problems (no token, a broken FAQ, an unreachable
 Bot API, a port in use) end in one line and a non-zero exit, not a traceback.
@@ -336,15 +336,15 @@ class Intake:
     server: CappedHTTPServer | None
     poller: Poller | None = None
 
-    async def close(self, application: BotApplication) -> int:
-        """Take no more updates (the poller's waiting call is cut short, the server stops listening), and
-        drop those queued but not begun; how many were dropped."""
+    async def close(self, application: BotApplication) -> None:
+        """Take no more updates: the poller's waiting call is cut short, the server stops listening (and
+        answers 503 on connections still open)."""
         if self.poller is not None:
             await self.poller.cancel()
         if self.server is not None:
             self.server.stop()
-        queue = application.update_queue
-        return queue.close() if isinstance(queue, InboxQueue) else 0
+        if isinstance(queue := application.update_queue, InboxQueue):
+            queue.close()
 
 
 async def _run(  # noqa: PLR0917 - the pieces _serve made, each used here
@@ -379,23 +379,25 @@ async def _run(  # noqa: PLR0917 - the pieces _serve made, each used here
 
 
 async def _stop(application: BotApplication, intake: Intake, background: list[asyncio.Task[None]]) -> Deadline:
-    """Stop within `STOP_WITHIN` seconds however busy the bot is: take no more updates, finish those
-    begun (for at most `FINISH_WITHIN`), confirm what the store keeps, and leave the rest for the
-    next run (kept in the inbox, or unconfirmed at Telegram)."""
+    """Stop within `STOP_WITHIN` seconds however busy the bot is: take no more updates, handle those
+    taken for up to `FINISH_WITHIN`, then leave the ones not begun for the next run (kept in the
+    inbox, or unconfirmed at Telegram), confirm what the store keeps."""
     deadline = Deadline(STOP_WITHIN)
     log.info("stopping")
     if isinstance(limiter := application.bot.rate_limiter, PatientRateLimiter):
         limiter.stop_retrying()
-    dropped = await intake.close(application)
+    await intake.close(application)
     for task in background:
         task.cancel()
-    finished = await _within(application.stop(), min(FINISH_WITHIN, deadline.left(CLOSE_RESERVE)),
-                             "finishing the updates in hand")  # fmt: skip
+    stopping = asyncio.ensure_future(application.stop())
+    finished, _ = await asyncio.wait([stopping], timeout=min(FINISH_WITHIN, deadline.left(CLOSE_RESERVE)))
+    if not finished:
+        application.inbox.stopping = True  # those not begun are skipped now, so the rest can end
+        await _within(stopping, deadline.left(CLOSE_RESERVE), "finishing the updates begun")
     await application.inbox.settled(deadline.left(CLOSE_RESERVE))
     if intake.poller is not None:
         await _within(intake.poller.confirm(), deadline.left(CLOSE_RESERVE), "confirming the updates kept")
-    log.info("stopped taking updates; %s, %d queued left for the next run",
-             "those begun finished" if finished else "some begun were left", dropped)  # fmt: skip
+    log.info("stopped taking updates; %d left for the next run", application.inbox.left_for_next_run)
     return deadline
 
 
