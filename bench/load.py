@@ -23,6 +23,7 @@ import asyncio
 import json
 import os
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -99,6 +100,17 @@ def _reply_to(message: dict[str, Any]) -> int | None:
     return int(params["message_id"]) if isinstance(params, dict) else None
 
 
+def _recorded_replies(data_dir: Path) -> dict[int, int]:
+    """Reply message id to question message id, from the bot's own record: its private replies do not
+    quote their question (the echo bot's do, and have no record)."""
+    database = data_dir / "bot.sqlite3"
+    if not database.exists():
+        return {}
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT message_id, question_message_id FROM answers WHERE question_message_id IS NOT NULL")
+        return {int(reply): int(question) for reply, question in rows.fetchall()}
+
+
 def measure(
     name: str, command: list[str] | None, emulator: str, proxy: BotApiProxy, args: argparse.Namespace
 ) -> Result:
@@ -131,10 +143,11 @@ def measure(
         finally:
             bot.send_signal(signal.SIGTERM)
             bot.wait(timeout=20)
+        recorded = _recorded_replies(Path(data))
     asked = {int(i["messageId"]): int(i["time"]) for i in everything if not _is_reply(i)}
     per_question: dict[int, list[int]] = {}
     for item in filter(_is_reply, everything):
-        target = _reply_to(item["message"])
+        target = _reply_to(item["message"]) or recorded.get(int(item["messageId"]))
         if target is not None:
             per_question.setdefault(target, []).append(int(item["time"]))
     latencies = sorted(min(times) - asked[q] for q, times in per_question.items() if q in asked)

@@ -44,7 +44,9 @@ QUESTIONS = (
 
 
 class Replies:
-    """When the bot's reply to each update reached the Bot API."""
+    """When the bot's reply to each update reached the Bot API. Each update comes from a person of its
+    own whose chat id is the update's message id: private replies do not quote their question, so the
+    chat tells which update a reply answers."""
 
     def __init__(self, proxy: BotApiProxy) -> None:
         self.at: dict[int, float] = {}
@@ -52,10 +54,9 @@ class Replies:
         proxy.observe = self.observe
 
     def observe(self, method: str, params: dict[str, Any]) -> None:
-        quoted = params.get("reply_parameters")
-        if method == "sendMessage" and isinstance(quoted, dict):
+        if method == "sendMessage":
             with self.lock:
-                self.at.setdefault(int(quoted["message_id"]), time.monotonic())
+                self.at.setdefault(int(params["chat_id"]), time.monotonic())
 
 
 def _replica(
@@ -92,7 +93,7 @@ def throughput(count: int, replicas: int, connections: int, first_id: int) -> No
             bots = [_replica(proxy, token, database, root, nginx_port=nginx_port, port=port) for port in ports]
             try:
                 sender = Sender(f"http://127.0.0.1:{nginx_port}{HOOK_PATH}", SECRET, connections=connections)
-                updates = [sender.update(first_id + n, 60_000 + n % 211, QUESTIONS[n % len(QUESTIONS)])
+                updates = [sender.update(first_id + n, first_id + n, QUESTIONS[n % len(QUESTIONS)])
                            for n in range(count)]  # fmt: skip
                 began = time.monotonic()
                 sender.send_all(updates)
@@ -127,7 +128,7 @@ def failover(rate: float, connections: int) -> None:
                 number = 0
                 with httpx.Client() as client:
                     while not stop.is_set():
-                        update = sender.update(500_000 + number, 70_000 + number % 97, QUESTIONS[number % 5])
+                        update = sender.update(500_000 + number, 500_000 + number, QUESTIONS[number % 5])
                         threading.Thread(target=sender.post, args=(client, update), daemon=True).start()
                         posted.append(update["message"]["message_id"])
                         number += 1

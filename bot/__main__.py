@@ -1,4 +1,5 @@
-"""The command line: `python -m bot chat|ask|validate|eval|run|health|report` (also installed as `faqbot`).
+"""The command line: `python -m bot chat|ask|validate|eval|run|web|health|report|diff|teach` (also installed as
+`faqbot`).
 
 Only parses arguments, reads settings and hands over; the work is done elsewhere.
 """
@@ -11,7 +12,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.ops.cli import ask_command, chat_command, diff_command, eval_command, report_command, validate_command
+from bot.ops.cli import (
+    ask_command,
+    chat_command,
+    diff_command,
+    eval_command,
+    followups_command,
+    report_command,
+    teach_command,
+    validate_command,
+)
 from bot.ops.health import check as check_health
 from bot.ops.settings import Settings, SettingsError
 
@@ -36,7 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--heldout-figures", action="store_true", help="also print the held-out part's figures (never its questions)"
     )
+    evaluate.add_argument(
+        "--sealed-figures",
+        action="store_true",
+        help="also print the sealed part's follow-up figures (run once, at the end)",
+    )
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("web", help="serve the web chat page on WEB_HOST:WEB_PORT (no token needed)")
     report = commands.add_parser("report", help="statistics and unanswered questions from DATA_DIR")
     report.add_argument("--days", type=int, default=7, help="how far back to look (default 7)")
     report.add_argument("--csv", action="store_true", help="one CSV table instead of text")
@@ -45,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("old", type=Path, help="the FAQ in use")
     compare.add_argument("new", type=Path, help="the candidate")
     compare.add_argument("--lang", choices=["zh", "en"], default="zh", help="the review's language (default zh)")
+    teach = commands.add_parser(
+        "teach", help="list what the bot could not answer; or file a question under an entry in FAQ_FILE"
+    )
+    teach.add_argument("question", nargs="?", metavar="QUESTION", help="the question to file (omit to list)")
+    teach.add_argument("--entry", metavar="ID", help="file it as an example question of this entry")
+    teach.add_argument("--declined", action="store_true", help="file it as a question the article does not answer")
+    teach.add_argument("--lang", choices=["zh", "en"], help="the question's language (default: as written)")
+    teach.add_argument("--days", type=int, default=7, help="how far back to list (default 7)")
     commands.add_parser("health", help="exit 0 when the running bot is alive, has its FAQ and reached the Bot API")
     return parser
 
@@ -63,18 +87,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": lambda: chat_command(settings),
         "ask": lambda: ask_command(settings, args.questions, as_json=args.json),
         "validate": lambda: validate_command(args.path or settings.faq_file),
-        "eval": lambda: eval_command(
-            settings,
-            args.tuning,
-            args.heldout,
-            misses=args.misses,
-            sweep_thresholds=args.sweep,
-            show_heldout=args.heldout_figures,
+        "eval": lambda: (
+            eval_command(
+                settings,
+                args.tuning,
+                args.heldout,
+                misses=args.misses,
+                sweep_thresholds=args.sweep,
+                show_heldout=args.heldout_figures,
+            )
+            or followups_command(
+                settings,
+                args.tuning.parent,
+                misses=args.misses,
+                heldout=args.heldout_figures,
+                sealed=args.sealed_figures,
+            )
         ),
         "health": lambda: health_command(settings),
         "report": lambda: report_command(settings, days=args.days, as_csv=args.csv, png=args.png),
         "diff": lambda: diff_command(args.old, args.new, args.lang),
+        "teach": lambda: teach_command(
+            settings, args.question, entry=args.entry, declined=args.declined, lang=args.lang, days=args.days
+        ),
         "run": lambda: _run(settings),
+        "web": lambda: _web(settings),
     }
     return commands[command]()
 
@@ -87,9 +124,15 @@ def health_command(settings: Settings) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.tg.runner import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
+    from bot.host.run import run_command  # noqa: PLC0415 - the Telegram stack is loaded only to run the bot
 
     return run_command(settings)
+
+
+def _web(settings: Settings) -> int:
+    from bot.host.web import web_command  # noqa: PLC0415 - the web stack is loaded only to serve the page
+
+    return web_command(settings)
 
 
 def entry_point() -> int:

@@ -103,7 +103,8 @@ class RecordingBotApi(BaseRequest):
             if name == "sendMessage":
                 self.sent_ids.append(int(message["message_id"]))
             return message
-        if name in ("answerCallbackQuery", "answerInlineQuery", "setMyCommands", "editMessageReplyMarkup"):
+        if name in ("answerCallbackQuery", "answerInlineQuery", "setMyCommands", "editMessageReplyMarkup",
+                    "sendChatAction"):  # fmt: skip
             return True
         if name == "getFile":
             file_id = str(params["file_id"])

@@ -90,14 +90,31 @@ class TestValidate:
 
 
 class TestChat:
-    def test_chat_answers_and_follows_a_numbered_choice(self) -> None:
+    def test_chat_answers_and_follows_a_numbered_choice(self, tmp_path: Path) -> None:
         """The console answers like the bot, and a number picks an offered option."""
-        result = _run("chat", stdin="Fengshan\n2\n党小组有多少个\n/quit\n")
+        result = _run("chat", stdin="Fengshan\n2\n党小组有多少个\n/quit\n", env={"DATA_DIR": str(tmp_path)})
         assert result.returncode == 0
         out = result.stdout
         assert "Which of these did you mean?" in out
         assert "Mobilising everyone" in out.split("Which of these did you mean?")[1]
         assert "▶ 党小组 875个" in out
+
+    def test_chat_follows_up_as_the_bot_does(self, tmp_path: Path) -> None:
+        """In the console, 那茶叶呢 reads against the last answer, 全文 expands it, a decline's suggestions
+        are numbered lines that a typed number picks, and each turn is logged as the console's."""
+        script = "苗木花卉种了多少亩\n那茶叶呢\n全文\n孝昌县GDP是多少\n2\n"
+        result = _run("chat", stdin=script, env={"DATA_DIR": str(tmp_path)})
+        assert result.returncode == 0, result.stderr
+        replies = result.stdout.split("\n\n")
+        tea, full, declined, picked = replies[-5:-1]
+        assert "▶ 茶叶 13.9万亩" in tea
+        assert "（回复“全文”看全文）" in tea
+        assert "周巷镇入选全国一村一品示范村镇" in full
+        assert "2. 优化体系，一体推进" in declined
+        assert declined.endswith("回复序号即可。")
+        assert picked.startswith("【优化体系，一体推进】")
+        report = _run("report", "--csv", env={"DATA_DIR": str(tmp_path)})
+        assert "stats,answered,2," in report.stdout
 
     def test_bad_setting_is_one_line(self) -> None:
         """A malformed environment value is reported in one line, with exit status 2."""
@@ -142,13 +159,15 @@ class TestDiff:
         )
 
     def test_diff_of_a_broken_file_lists_its_problems_and_exits_one(self, tmp_path: Path) -> None:
-        """A candidate that would not load: its problems by line, exit 1."""
+        """A candidate that would not load: its problems by line, in the review's language, exit 1."""
         new = tmp_path / "new.yaml"
         new.write_text("entries: [\n  a,\n\nfoo: 1\n", encoding="utf-8")
         result = _run("diff", str(FAQ), str(new))
         assert result.returncode == 1
-        assert "第 5 行：YAML syntax error" in result.stdout
-        assert "the [ list opened on line 1 is not closed" in result.stdout
+        assert "第 5 行：YAML 语法错误：[ 列表里少了逗号或右方括号 ]；第 1 行开始的 [ 列表没有结束" in result.stdout
+        english = _run("diff", str(FAQ), str(new), "--lang", "en")
+        assert "line 5: YAML syntax error: did not find expected ',' or ']'" in english.stdout
+        assert "the [ list opened on line 1 is not closed" in english.stdout
 
     def test_report_refuses_a_data_dir_without_a_database(self, tmp_path: Path) -> None:
         """In a fresh checkout `report` does not make an empty database: it says where it looked and why."""

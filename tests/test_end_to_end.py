@@ -80,10 +80,10 @@ def test_a_conversation(rig: Rig) -> None:
 
     user.command("/topics")
     (menu,) = user.wait_replies()
-    user.press(buttons(menu)["强化引领，发挥作用"], menu)
+    user.press(buttons(menu)["3. 强化引领，发挥作用"], menu)
     wait_for(lambda: "三进四代" in str(user.message(menu["message_id"]).get("reply_markup")), 15, "the line's menu")
     page_buttons = buttons(user.message(menu["message_id"]))
-    user.press(page_buttons["“三进四代”善为善治"], {**menu, "text": "x"})
+    user.press(page_buttons["3. “三进四代”善为善治"], {**menu, "text": "x"})
     wait_for(lambda: "小事不出村" in user.message(menu["message_id"])["text"], 15, "the measure in place")
 
     user.say("Fengshan")
@@ -140,6 +140,65 @@ def test_a_number_reply_picks_that_option(rig: Rig) -> None:
     (picked,) = user.wait_replies()
     assert picked["text"].startswith(f"<b>{_option(asked, 2)}</b>")
     user.close()
+
+
+def test_follow_ups_read_against_the_last_answer(rig: Rig) -> None:
+    """那茶叶呢 after an acreage answer gives tea's acreage; 能说详细点吗 the full text; 不对 the other
+    entries the bot weighed, numbered; 2 after a decline and 1 after 👎 pick from what they offered."""
+    user = rig.user(551)
+    user.say("苗木花卉种了多少亩")
+    user.wait_replies()
+    user.say("那茶叶呢")
+    (tea,) = user.wait_replies()
+    assert "▶ <b>茶叶 13.9万亩</b>" in tea["text"]
+    user.say("能说详细点吗")
+    (full,) = user.wait_replies()
+    assert "周巷镇入选全国一村一品示范村镇" in full["text"]
+    user.say("党员中心户有多少")
+    user.wait_replies()
+    user.say("不对")
+    (others,) = user.wait_replies()
+    assert others["text"].startswith("抱歉没答好")
+    assert _option(others, 1)
+    user.say("孝昌县GDP是多少")
+    (declined,) = user.wait_replies()
+    user.say("2")
+    (second,) = user.wait_replies()
+    assert second["text"].startswith(f"<b>{_option(declined, 2)}</b>")
+    user.say("党员中心户")
+    (answer,) = user.wait_replies()
+    user.press(buttons(answer)["👎"], answer)
+    (offered,) = user.wait_replies()
+    user.say("1")
+    (first,) = user.wait_replies()
+    assert first["text"].startswith(f"<b>{_option(offered, 1)}</b>")
+    user.close()
+
+
+def test_a_photos_caption_is_answered(rig: Rig) -> None:
+    """A photo sent with a question as its caption gets the question answered."""
+    user = rig.user(552)
+    user.photo("孝昌县有多少个党小组？")
+    (answer,) = user.wait_replies()
+    assert "▶ <b>党小组 875个</b>" in answer["text"]
+    user.close()
+
+
+def test_in_a_group_a_number_replying_to_the_bots_message_picks_for_whoever_sent_it(rig: Rig) -> None:
+    """A member's question back in a group says how to answer there; another member's 2, sent as a reply
+    to it, answers that member with option 2, in their own language."""
+    group = -100779
+    asker, other = rig.user(561, "en", group=group), rig.user(562, group=group)
+    me = httpx.get(f"{rig.proxy.url}/bot{TOKEN}/getMe", timeout=10).json()["result"]
+    asker.command("/ask Fengshan")
+    (asked,) = asker.wait_replies()
+    assert "reply to this message with a number, or tap a button" in asked["text"]
+    assert _option(asked, 2) == "Mobilising everyone"
+    other.reply("2", asked, me)
+    (picked,) = other.wait_replies()
+    assert picked["text"].startswith("<b>群众全员发动</b>")
+    asker.close()
+    other.close()
 
 
 def test_an_english_users_bare_figure_is_answered_in_english(rig: Rig) -> None:
@@ -203,7 +262,7 @@ def test_an_admin_command_in_a_group_posts_nothing_there(rig: Rig) -> None:
     member.wait_replies()
     admin.command("/unanswered")
     private = rig.user(ADMIN)
-    (report,) = private.wait_replies()
+    report, *_ = private.wait_replies(2)  # the list, then a card with buttons per question
     assert "孝昌县的人均收入是多少" in report["text"]
     time.sleep(0.5)
     in_group = [m["text"] for m in admin.replies()]

@@ -21,11 +21,11 @@ from telegram import Update
 
 from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader, ReloadResult, Trigger
+from bot.ops.serving import record_version
 from bot.ops.settings import Settings
 from bot.storage.sqlite import SqliteStore
 from bot.storage.store import Lifetimes
 from bot.tg.application import BotApplication, build_application, register_commands
-from bot.tg.runner import record_version
 from tests.bot_api import BOT, RecordingBotApi
 from tests.conftest import BROKEN, FAQ, broken_expectation
 from tests.test_store import Clock
@@ -220,7 +220,7 @@ class TestQuestions:
         assert "数据" not in reply["text"]
         buttons = _buttons(reply)
         assert buttons[0] == "f|system-vertical|zh"
-        assert {"e|system-horizontal|zh", "e|system-quality|zh", "t||zh", "v|+|zh", "v|-|zh"} <= set(buttons)
+        assert {"e|system-horizontal|zh", "e|system-quality|zh", "t|+|zh", "v|+|zh", "v|-|zh"} <= set(buttons)
 
     async def test_english_question_gets_english(self, bot: Harness) -> None:
         """An English question is answered in English, whatever the user's language setting."""
@@ -233,7 +233,7 @@ class TestQuestions:
         reply = bot.api.sent()[-1]
         assert reply["text"].startswith("抱歉，这篇报道里没有讲到这个")
         assert _labels(reply)[0].startswith("1. ")
-        assert "t||zh" in _buttons(reply)
+        assert "t|+|zh" in _buttons(reply)
         events = await _events(bot, "unanswered")
         assert [e.question for e in events] == ["孝昌县GDP是多少"]
         assert events[0].user != "7"
@@ -288,7 +288,7 @@ class TestChoices:
         assert _labels(asked)[:2] == ["1. Three intos and four on-behalfs", "2. Mobilising everyone"]
         assert _buttons(asked)[-1] == "n||en"
         await bot.press("n||en", asked, user=EN_USER)
-        assert bot.api.sent("editMessageText")[-1]["text"].startswith("<b>Topics</b>")
+        assert bot.api.sent("editMessageText")[-1]["text"].startswith("Topics: 4 lines of work and 12 measures.")
 
     @pytest.mark.parametrize("number", ["2", "2.", "②", "第二个", "the second one"])
     async def test_replying_with_a_number_picks_that_option(self, bot: Harness, number: str) -> None:
@@ -332,6 +332,165 @@ class TestChoices:
         assert api.texts()[-1].startswith("<b>Mobilising everyone</b>")
 
 
+class TestFollowUps:
+    async def test_a_message_leaving_out_the_subject_or_the_asking_is_read_against_the_last_answer(
+        self, bot: Harness
+    ) -> None:
+        """那茶叶呢 after an acreage question gives tea's acreage; 一共多少个 after 党小组 gives 875;
+        "and tea?" works in English too."""
+        await bot.text("苗木花卉种了多少亩")
+        await bot.text("那茶叶呢")
+        assert "▶ <b>茶叶 13.9万亩</b>" in bot.api.texts()[-1]
+        await bot.text("党小组设在哪里")
+        await bot.text("一共多少个")
+        assert "▶ <b>党小组 875个</b>" in bot.api.texts()[-1]
+        await bot.text("How much land grows nursery stock and flowers?", user=EN_USER)
+        await bot.text("and tea?", user=EN_USER)
+        assert "139,000 mu" in bot.api.texts()[-1].split("</b>", 2)[1]
+
+    async def test_more_gives_the_full_text_of_the_last_answer(self, bot: Harness) -> None:
+        """详细点 right after an answer is its entry's whole paragraph, not "the article does not say"."""
+        await bot.text("十分钟服务承诺是什么")
+        await bot.text("能说详细点吗")
+        full = bot.api.sent()[-1]
+        assert full["text"].startswith("<b>“十分钟服务承诺”联户联心</b>")
+        assert "抱歉" not in full["text"]
+        assert not any(data.startswith("f|") for data in _buttons(full))
+        assert [e.kind for e in await _events(bot, "more")] == ["more"]
+
+    async def test_wrong_offers_the_other_candidates_and_a_number_picks_one(self, bot: Harness) -> None:
+        """不对 after an answer offers the other entries the bot weighed, numbered; 1 picks the first."""
+        await bot.text("党员中心户有多少")
+        await bot.text("不对")
+        others = bot.api.sent()[-1]
+        assert others["text"].startswith("抱歉没答好")
+        first = _labels(others)[0]
+        assert first.startswith("1. ")
+        await bot.text("1")
+        assert bot.api.texts()[-1].startswith(f"<b>{first.removeprefix('1. ')}</b>")
+        assert [e.question for e in await _events(bot, "wrong")] != []
+
+    async def test_a_number_picks_from_a_declines_suggestions(self, bot: Harness) -> None:
+        """After "the article does not say" with numbered suggestions, 2 opens the second suggestion."""
+        await bot.text("孝昌县GDP是多少")
+        declined = bot.api.sent()[-1]
+        second = _labels(declined)[1].removeprefix("2. ")
+        await bot.text("2")
+        assert bot.api.texts()[-1].startswith(f"<b>{second}</b>")
+
+    async def test_a_number_picks_from_the_entries_offered_after_thumbs_down(self, bot: Harness) -> None:
+        """After 👎 and its list of other entries, 1 answers with the first of them."""
+        await bot.text("党员中心户")
+        await bot.press("v|-|zh", bot.last_message())
+        offered = bot.api.sent()[-1]
+        first = _labels(offered)[0].removeprefix("1. ")
+        await bot.text("1")
+        assert bot.api.texts()[-1].startswith(f"<b>{first}</b>")
+
+    async def test_thanks_after_an_answer_gets_a_short_reply(self, bot: Harness) -> None:
+        """懂了，谢谢哈 after an answer is "you're welcome", not an apology."""
+        await bot.text("三进四代是啥")
+        await bot.text("懂了 谢谢哈")
+        assert bot.api.texts()[-1] == "不客气！还有问题随时问我。"
+
+    async def test_a_new_question_or_ten_minutes_end_the_context(self, bot: Harness) -> None:
+        """After a question on something else, or after ten minutes, 详细点 no longer expands the old answer."""
+        await bot.text("十分钟服务承诺是什么")
+        await bot.text("孝昌县GDP是多少")
+        await bot.text("详细点")
+        assert "村干部包村湾" not in bot.api.texts()[-1]
+        await bot.text("十分钟服务承诺是什么")
+        bot.clock.move(minutes=11)
+        await bot.text("详细点")
+        assert "村干部包村湾" not in bot.api.texts()[-1]
+
+    async def test_a_real_question_is_never_taken_for_a_follow_up(self, bot: Harness) -> None:
+        """A full question right after an answer is answered as itself, even when it starts with 那."""
+        await bot.text("党建联盟几个")
+        await bot.text("那村干部全员培训采取什么方式")
+        assert bot.api.texts()[-1].startswith("<b>内学强素质</b>")
+        await bot.text("详细说说党小组")
+        assert bot.api.texts()[-1].startswith("<b>纵向深化</b>")
+
+
+class TestTopics:
+    async def test_topics_are_numbered_and_a_typed_number_opens_them(self, bot: Harness) -> None:
+        """/topics numbers its lines of work (all twelve measures under four lines); 3 opens the third, then
+        2 its first measure (1 is its overview)."""
+        await bot.text("/topics")
+        menu = bot.last_message()
+        assert menu["text"].startswith("文章目录：4个方面、12项举措。")
+        assert _labels(menu)[2] == "3. 强化引领，发挥作用"
+        await bot.text("3")
+        line = bot.last_message()
+        assert _labels(line)[:2] == ["1. 概述", "2. “十分钟服务承诺”联户联心"]
+        await bot.text("2")
+        assert bot.api.texts()[-1].startswith("<b>“十分钟服务承诺”联户联心</b>")
+
+    async def test_all_topics_under_an_answer_leaves_the_answer_alone(self, bot: Harness) -> None:
+        """📚 All topics sends the menu as a new message; the answer it was under is not edited away."""
+        await bot.text("多少个党小组")
+        answer = bot.last_message()
+        await bot.press("t|+|zh", answer)
+        assert bot.api.sent("editMessageText") == []
+        assert bot.api.texts()[-1].startswith("文章目录")
+
+    async def test_full_text_inside_the_menu_keeps_the_way_back(self, bot: Harness) -> None:
+        """A measure opened from /topics, expanded to its full text, still has « 返回 to its line."""
+        await bot.text("/topics")
+        menu = bot.last_message()
+        await bot.press("m|system-vertical|zh", menu)
+        page = bot.api.sent("editMessageText")[-1]
+        full = next(data for data in _buttons(page) if data.startswith("g|"))
+        await bot.press(full, {**menu, "text": page["text"]})
+        expanded = bot.api.sent("editMessageText")[-1]
+        assert "按照居住相对集中" in expanded["text"]
+        assert "l|system|zh" in _buttons(expanded)
+        assert "« 返回" in _labels(expanded)
+
+    async def test_every_overview_names_all_its_measures(self, bot: Harness) -> None:
+        """Asked by its name, each line of work's reply names every one of its measures."""
+        knowledge = bot.app.bot_data.current().knowledge
+        for line_id, line in knowledge.lines.items():
+            await bot.text(line.name("zh"))
+            reply = bot.api.texts()[-1]
+            assert all(m.title in reply for m in knowledge.measures_of(line_id)), reply
+
+    async def test_thumbs_down_with_nothing_else_to_offer_says_so(self, bot: Harness) -> None:
+        """👎 on an answer the question came close to nothing else for: a plain "ask another way", no empty list."""
+        await bot.text("幸福食堂")
+        await bot.press("v|-|zh", bot.last_message())
+        follow = bot.api.sent()[-1]
+        assert follow["text"].startswith("抱歉没答好。没有别的相近内容了")
+        assert all(not label.startswith("1. ") for label in _labels(follow))
+
+
+class TestRoughEdges:
+    async def test_a_photo_whose_caption_is_a_question_gets_it_answered(self, bot: Harness) -> None:
+        """A photo sent with the caption 党小组有多少个 gets the answer, as text would."""
+        photo = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+        message = {"message_id": next(_ids), "date": int(time.time()), "from": ZH_USER, "photo": photo,
+                   "caption": "党小组有多少个", "chat": {"id": ZH_USER["id"], "type": "private"}}  # fmt: skip
+        await bot.send({"message": message})
+        assert "▶ <b>党小组 875个</b>" in bot.api.texts()[-1]
+
+    async def test_private_replies_do_not_quote_group_replies_do(self, bot: Harness) -> None:
+        """In a private chat the answer is not a quote of the question; in a group it says whose it is."""
+        await bot.text("党小组有多少个")
+        assert "reply_parameters" not in bot.api.sent()[-1]
+        await bot.text("/ask 党小组有多少个", chat_id=GROUP)
+        assert "reply_parameters" in bot.api.sent()[-1]
+
+    async def test_help_and_ask_take_their_examples_from_the_faq(self, bot: Harness) -> None:
+        """/help and a bare /ask show the FAQ's own example questions."""
+        examples = bot.app.bot_data.current().knowledge.article.examples("zh")
+        await bot.text("/help")
+        await bot.text("/ask")
+        help_text, usage = bot.api.texts()
+        assert all(example in help_text for example in examples)
+        assert usage == f"用法：/ask 问题，例如 /ask {examples[0]}"
+
+
 class TestLanguage:
     async def test_a_bare_figure_from_an_english_user_is_answered_in_english(self, bot: Harness) -> None:
         """875 has no language of its own: an English user gets English."""
@@ -342,7 +501,7 @@ class TestLanguage:
         """A user whose app is Chinese but who asks in English gets the topic menu in English afterwards."""
         await bot.text("How many Party groups are there?", user=ZH_USER)
         await bot.text("/topics", user=ZH_USER)
-        assert bot.api.texts()[-1].startswith("<b>Topics</b>")
+        assert bot.api.texts()[-1].startswith("Topics:")
 
     async def test_an_english_users_sticker_gets_english(self, bot: Harness) -> None:
         """Non-text messages are answered in the user's language."""
@@ -381,7 +540,7 @@ class TestVotes:
         await bot.press("v|-|zh", bot.last_message())
         follow = bot.api.sent()[-1]
         assert follow["text"].startswith("抱歉没答好")
-        assert _buttons(follow)[-1] == "t||zh"
+        assert _buttons(follow)[-1] == "t|+|zh"
 
 
 class TestGroups:
@@ -436,6 +595,42 @@ class TestGroups:
         assert bot.api.sent("editMessageReplyMarkup") == []
         assert len(await bot.store.votes.since(bot.clock.now - timedelta(days=1))) == 2
 
+    async def test_a_numbered_message_in_a_group_says_how_to_answer_it_there(self, bot: Harness) -> None:
+        """In a group the question back says to reply to it with a number, or tap."""
+        await bot.text("/ask Fengshan", chat_id=GROUP, user=EN_USER)
+        assert "reply to this message with a number, or tap a button" in bot.api.texts()[-1]
+
+    async def test_a_number_replying_to_the_bots_message_picks_for_whoever_sent_it(self, bot: Harness) -> None:
+        """Another member's 2, sent as a reply to someone's question back, answers that member with option 2,
+        in their own language; the asker's own choice still waits."""
+        await bot.text("/ask Fengshan", chat_id=GROUP, user=EN_USER)
+        asked = bot.last_message()
+        replied = {"message_id": asked["message_id"], "date": 0, "from": BOT,
+                   "chat": {"id": GROUP, "type": "supergroup"}, "text": asked["text"]}  # fmt: skip
+        await bot.text("2", chat_id=GROUP, user=OTHER, reply_to=replied)
+        answer = bot.api.sent()[-1]
+        assert answer["text"].startswith("<b>群众全员发动</b>")
+        assert answer["reply_parameters"]["message_id"] != asked["message_id"]
+        await bot.text("1", chat_id=GROUP, user=EN_USER, reply_to=replied)
+        assert bot.api.texts()[-1].startswith("<b>Three intos and four on-behalfs</b>")
+
+    async def test_another_members_tap_comes_in_their_own_language(self, bot: Harness) -> None:
+        """An English asker's answer, expanded by a Chinese-speaking member, reaches that member in Chinese."""
+        await bot.text("/ask How many Party groups are there?", chat_id=GROUP, user=EN_USER)
+        answer = bot.last_message()
+        await bot.press("f|system-vertical|en", answer, user=OTHER)
+        private = [p for p in bot.api.sent() if int(p["chat_id"]) == OTHER["id"]]
+        assert private[-1]["text"].startswith("<b>纵向深化</b>")
+
+    async def test_another_members_thumbs_down_is_counted_without_an_apology(self, bot: Harness) -> None:
+        """A member's 👎 on someone else's answer counts, and sends them nothing about a question they never asked."""
+        await bot.text("/ask 多少个党小组", chat_id=GROUP)
+        answer = bot.last_message()
+        sent_before = len(bot.api.sent())
+        await bot.press("v|-|zh", answer, user=OTHER)
+        assert len(bot.api.sent()) == sent_before
+        assert len(await bot.store.votes.since(bot.clock.now - timedelta(days=1))) == 1
+
     async def test_admin_commands_in_a_group_post_nothing_of_users_questions_there(self, bot: Harness) -> None:
         """An admin's /unanswered in a group goes to the admin privately; the group sees one line without it."""
         await bot.text("孝昌县GDP是多少")
@@ -445,9 +640,13 @@ class TestGroups:
         assert in_group == ["管理命令的结果只在私聊里发送，已私信发给您。"]
         assert "GDP" in private[0]
 
-    async def test_a_non_admin_in_a_group_is_refused(self, bot: Harness) -> None:
-        """Someone not an admin gets the refusal, and no statistics anywhere."""
+    async def test_a_non_admin_is_refused_privately_and_not_answered_in_a_group(self, bot: Harness) -> None:
+        """Someone not an admin gets the refusal in a private chat, and in a group no answer at all:
+        no statistics anywhere, and no noise for the group."""
         await bot.text("/stats", chat_id=GROUP)
+        await bot.text("/unanswered@XiaochangFaqBot", chat_id=GROUP)
+        assert bot.api.texts() == []
+        await bot.text("/stats")
         assert bot.api.texts() == ["抱歉，这个命令只供管理员使用。"]
 
 
@@ -493,10 +692,12 @@ class TestAdmins:
         for question in ("Fengshan", "党小组", "孝昌县GDP是多少", "孝昌县的GDP是多少？"):
             await bot.text(question)
         await bot.text("/stats")
+        refused = bot.api.texts()[-1]
         await bot.text("/stats week", user=ADMIN)
-        await bot.text("/unanswered", user=ADMIN)
-        refused, missing = bot.api.texts()[-2:]
         report = bot.caption()
+        before = len(bot.api.texts())
+        await bot.text("/unanswered", user=ADMIN)
+        missing = bot.api.texts()[before]
         assert refused == "抱歉，这个命令只供管理员使用。"
         assert report.startswith("<pre>自 ")
         assert "4 个问题" in report
@@ -585,8 +786,9 @@ class AdminHarness(Harness):
     async def _tell(self, result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
         self.told.append((result, trigger, quiet_for))
 
-    async def _record(self, raw: bytes, author: str, summary: str) -> None:
-        await record_version(self.store, raw, author, summary)
+    async def _record(self, raw: bytes, author: str, summary: str, author_id: int | None) -> int | None:
+        version = await record_version(self.store, raw, author, summary, author_id)
+        return version.number if version is not None else None
 
     async def document(
         self,
@@ -633,7 +835,8 @@ class TestFaqFromTelegram:
         assert method == "sendDocument"
         assert content == FAQ.read_bytes()
         assert str(params["caption"]).startswith("正在使用的问答库：v1 · ")
-        assert "· file · in use at start" in str(params["caption"])
+        assert "· 服务器上的文件 · 启动时使用" in str(params["caption"])
+        assert "编辑这个文件，再把它发回给我" in str(params["caption"])
 
     async def test_an_upload_is_reviewed_then_applied_and_served(self, admin_bot: AdminHarness) -> None:
         """A valid upload gets a review (what changes, the figure old and new) with Apply and Cancel;
@@ -648,13 +851,17 @@ class TestFaqFromTelegram:
         await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
         (edited,) = admin_bot.api.sent("editMessageText")
         assert edited["text"].endswith("<b>已应用：版本 v2，18 条。</b>")
+        assert "⏳" not in edited["text"]
+        assert "reply_markup" not in edited
         assert admin_bot.faq.read_bytes() == EDITED
         await admin_bot.text("孝昌县有多少个党小组")
         assert "876个" in admin_bot.api.texts()[-1]
         await admin_bot.text("/history", user=ADMIN)
         history = admin_bot.api.texts()[-1]
         assert "v2 · " in history
-        assert "· admin 9001 · +0 -0 ~1 entries, 1 figure change(s)" in history
+        assert "· 管理员 · 修改 1 条，1 处数据变化" in history
+        (latest,) = await admin_bot.store.versions.latest(1)
+        assert (latest.author, latest.author_id) == ("管理员", ADMIN_ID)
 
     async def test_cancel_changes_nothing(self, admin_bot: AdminHarness) -> None:
         """Cancel closes the review; the file and the answers stay as they were, and Apply no longer works."""
@@ -664,9 +871,7 @@ class TestFaqFromTelegram:
         await admin_bot.press(cancel, review, user=ADMIN)
         assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith("<b>已取消，没有做任何改动。</b>")
         await admin_bot.press(apply, review, user=ADMIN)
-        assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith(
-            "<b>这次审阅已过期或已处理；请重新上传文件。</b>"
-        )
+        assert admin_bot.api.sent("editMessageText")[-1]["text"].endswith("<b>这次审阅已经取消了，没有应用。</b>")
         assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
 
     async def test_a_broken_upload_gets_its_problems_by_line_and_changes_nothing(self, admin_bot: AdminHarness) -> None:
@@ -674,8 +879,8 @@ class TestFaqFromTelegram:
         await admin_bot.document(b"entries: [\n  a,\n  b\n\nfoo: 1\n", "new.yaml")
         reply = admin_bot.last_message()
         assert reply["text"].startswith("「new.yaml」有 1 处问题，没有做任何改动：")
-        assert "第 5 行：YAML syntax error" in reply["text"]
-        assert "the [ list opened on line 1 is not closed" in reply["text"]
+        assert "第 5 行：YAML 语法错误：[ 列表里少了逗号或右方括号 ]" in reply["text"]
+        assert "第 1 行开始的 [ 列表没有结束" in reply["text"]
         assert "reply_markup" not in reply
         assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
 
@@ -686,7 +891,7 @@ class TestFaqFromTelegram:
         on_server = FAQ.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（服务器）")
         admin_bot.faq.write_text(on_server, encoding="utf-8")
         await admin_bot.press(_buttons(review)[0], review, user=ADMIN)
-        assert "审阅之后服务器上的问答库文件又被改动过" in admin_bot.api.sent("editMessageText")[-1]["text"]
+        assert "正在使用的问答库已经改过了" in admin_bot.api.sent("editMessageText")[-1]["text"]
         assert admin_bot.faq.read_text(encoding="utf-8") == on_server
 
     async def test_a_rollback_is_reviewed_and_applied_like_an_upload(self, admin_bot: AdminHarness) -> None:
@@ -702,7 +907,7 @@ class TestFaqFromTelegram:
         assert admin_bot.faq.read_bytes() == FAQ.read_bytes()
         await admin_bot.text("/history", user=ADMIN)
         assert "v3 · " in admin_bot.api.texts()[-1]
-        assert "admin 9001 (v1)" in admin_bot.api.texts()[-1]
+        assert "· 管理员 · 修改 1 条，1 处数据变化（回到 v1）" in admin_bot.api.texts()[-1]
 
     async def test_edits_on_the_server_become_versions_too(self, admin_bot: AdminHarness) -> None:
         """A reload of a file edited on the server is recorded with "file" as its author."""
@@ -712,9 +917,10 @@ class TestFaqFromTelegram:
         assert (latest.number, latest.author) == (2, "file")
 
     async def test_uploads_from_others_and_in_groups_are_not_taken(self, admin_bot: AdminHarness) -> None:
-        """A user's document gets one polite line and is not downloaded; in a group, documents are ignored."""
+        """A user's document gets one polite line asking for the question as text (nothing about
+        uploads) and is not downloaded; in a group, documents are ignored."""
         await admin_bot.document(EDITED, user=ZH_USER)
-        assert admin_bot.api.texts() == ["谢谢！不过只有管理员可以上传问答库文件。有问题直接发文字问我就好。"]
+        assert admin_bot.api.texts() == ["我只能读文字问题。请用文字提问，例如：孝昌县有多少个党小组？"]
         await admin_bot.document(EDITED, chat_id=GROUP)
         assert len(admin_bot.api.texts()) == 1
         assert admin_bot.api.downloads == []
@@ -722,7 +928,7 @@ class TestFaqFromTelegram:
     async def test_a_file_too_big_is_refused_before_it_is_downloaded(self, admin_bot: AdminHarness) -> None:
         """15 MB (as Telegram states it, in the message or from getFile) is refused without a download."""
         await admin_bot.document(b"x" * 1000, declared=15_000_000)
-        assert admin_bot.api.texts()[-1].startswith("文件有 15,000,000 字节，问答库最多 1,000,000 字节")
+        assert admin_bot.api.texts()[-1].startswith("文件有 15,000,000 字节，问答库最多 400,000 字节")
         file_id = f"file{next(_ids)}"
         admin_bot.api.files[file_id] = b"x" * 1000
         admin_bot.api.declared_sizes[file_id] = 15_000_000
@@ -798,7 +1004,7 @@ class TestReload:
         await admin_bot.text("/reload", user=ADMIN)
         text = admin_bot.api.texts()[-1]
         assert text.startswith("问答库有错误，未加载，仍在使用原来的版本：")
-        assert f"{faq}:2: YAML syntax error" in text
+        assert "第 2 行：YAML 语法错误" in text
         assert set(re.findall(r"</?(\w+)", text)) == {"pre"}
         assert admin_bot.told[-1][2] == ADMIN_ID
 

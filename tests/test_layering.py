@@ -3,13 +3,14 @@ cycles, and no article in the code.
 
 The floors, lowest first (a folder may import its own floor and the ones below, never above):
 the shared words (`bot.language`, `bot.texts`), the FAQ, the answering core, storage, the
-conversation layer, operations, and the front ends on top, which never import each other.
-`bot.__main__` sits above everything.
+conversation layer, operations, the front ends, which never import each other, and the host on
+top (the process that serves them). `bot.__main__` sits above everything.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import FAQ, ROOT
+from bot.core.brain import Brain
+from tests.conftest import ARTICLE, FAQ, ROOT
 
 FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"language", "texts"}),
@@ -27,9 +29,11 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"conversation"}),
     frozenset({"ops"}),
     frozenset({"tg", "web", "wechat"}),
+    frozenset({"host"}),
 )
-"""Each floor may import the floors below it; a folder in the top floor imports no other folder there."""
-FRONT_ENDS = FLOORS[-1]
+"""Each floor may import the floors below it; a front end imports no other front end, and only the host
+above them all composes them."""
+FRONT_ENDS = FLOORS[-2]
 CORE_MAY_NOT_LOAD = ("telegram", "starlette", "uvicorn", "matplotlib", "psycopg", "sqlite3")
 """What the FAQ and the answering core never load: a front end's library, a chart, a database."""
 MAX_TOP_MODULES = 8
@@ -151,6 +155,52 @@ def test_no_module_names_the_article() -> None:
             text = path.read_text(encoding="utf-8")
             named = [name for name in names if name in text]
             assert not named, f"{path.relative_to(ROOT)} names the article: {named}"
+
+
+def _article_strings() -> tuple[set[str], set[str], set[str]]:
+    """What only this article says: its figures of three digits or more, its example questions (the
+    FAQ's and the article block's, both languages), and the FAQ's Chinese terms of three characters
+    or more that stand in the article's own text (党小组, 星创天地)."""
+    brain = Brain.load(FAQ)
+    knowledge = brain.knowledge
+    article = ARTICLE.read_text(encoding="utf-8")
+    figures = {f.value for e in knowledge.entries for f in e.figures if len(f.value.replace(".", "")) >= 3}
+    asked = [q for e in knowledge.entries for q in (*e.questions, *e.en.questions)]
+    asked += [q for lang in ("zh", "en") for q in knowledge.article.examples(lang)]
+    questions = {q.rstrip("？?。.!！").lower() for q in asked if len(q) >= 4}
+    terms: set[str] = set()
+    for entry in knowledge.entries:
+        terms |= {entry.title, *entry.keywords, *(f.what for f in entry.figures), *(u.zh for u in entry.unexplained)}
+        for listed in entry.lists:
+            terms |= {listed.name, *listed.items}
+    chinese = {t for t in terms if len(t) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and t in article}
+    return figures, questions, chinese
+
+
+def test_no_code_writes_the_articles_figures_questions_or_terms() -> None:
+    """Interface texts and code take examples and facts from the FAQ, never write them in: no string in
+    the code (docstrings aside) holds one of the article's figures (875), example questions (沈腾是谁,
+    "How many Party groups are there?") or terms (党小组)."""
+    figures, questions, terms = _article_strings()
+    assert figures
+    assert questions
+    assert terms
+    found = []
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in docstrings:
+                continue
+            text = node.value
+            named = [f for f in figures if re.search(rf"(?<![\d.]){re.escape(f)}(?![\d.])", text)]
+            named += [q for q in questions if q in text.lower()]
+            named += [t for t in terms if t in text]
+            if named:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {named}")
+    assert found == []
 
 
 def test_no_module_loads_matplotlib_until_a_chart_is_drawn() -> None:

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.conversation.replies import Said
+from bot.conversation.state import Who
+from bot.conversation.turns import said_for
 from bot.core.brain import Brain
 from bot.core.focus import Focus
 from bot.core.normalise import detect_language, fold, query_units, stop_spans
 from bot.core.reply import answer_reply, full_reply, render_plain
 from bot.faq.knowledge import LIMITS, MAX_LIST_ITEMS, English, Entry, Figure, ItemList, Unexplained
 from bot.language import LANGS, Lang
-from bot.tg.markup import MAX_MESSAGE, entry_page, render, telegram_length
+from bot.tg.markup import MAX_MESSAGE, render, telegram_length
 from tests.conftest import FAQ
 
 BRAIN = Brain.load(FAQ)
+PRIVATE = Who("telegram", "7", "7")
+GROUP = Who("telegram", "-100", "7", group=True)
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
                  "span", "blockquote"}  # fmt: skip
 
@@ -63,13 +69,14 @@ def test_any_message_gets_a_reply_telegram_accepts(text: str) -> None:
     4,096 characters), the bot decides, and its reply is valid Telegram HTML within the length limit."""
     decision, reply = BRAIN.respond(text)
     assert decision.kind in ("answer", "ask-back", "decline", "unexplained", "small-talk")
-    rendered = render(BRAIN.knowledge, reply)
-    _valid_telegram_html(rendered.text)
+    for place in (PRIVATE, GROUP):
+        rendered = render(BRAIN.knowledge, said_for(place, decision, reply, text))
+        _valid_telegram_html(rendered.text)
+        if rendered.keyboard is not None:
+            for row in rendered.keyboard.inline_keyboard:
+                for button in row:
+                    assert len(str(button.callback_data).encode()) <= 64
     assert render_plain(reply).strip()
-    if rendered.keyboard is not None:
-        for row in rendered.keyboard.inline_keyboard:
-            for button in row:
-                assert len(str(button.callback_data).encode()) <= 64
 
 
 @settings(max_examples=300, deadline=None)
@@ -93,8 +100,10 @@ def test_rankings_are_ordered_bounded_and_distinct(text: str) -> None:
     assert len({candidate.entry.id for candidate in ranked}) == len(ranked)
 
 
+@cache
 def _bounded(kind: str, lang: str, min_size: int = 1) -> st.SearchStrategy[str]:
-    """Text up to the FAQ's bound for one kind of field, heavy in what escaping lengthens."""
+    """Text up to the FAQ's bound for one kind of field, heavy in what escaping lengthens (made once per
+    field: a strategy built afresh at every draw is validated afresh, most of this test's time)."""
     limit = LIMITS[kind].zh if lang == "zh" else LIMITS[kind].en
     letters = st.one_of(
         st.sampled_from("<>&\"'党小组875…；、 \n"), st.characters(codec="utf-8", exclude_categories=["Cs"])
@@ -159,5 +168,5 @@ def test_every_reply_of_any_valid_entry_is_whole_html_within_the_limit(entry: En
     replies = [answer_reply(knowledge, entry, lang, focus) for focus in focuses]
     replies.append(full_reply(knowledge, entry, lang))
     for reply in replies:
-        _valid_telegram_html(render(knowledge, reply).text)
-        _valid_telegram_html(entry_page(knowledge, reply).text)
+        for in_menu in (False, True):
+            _valid_telegram_html(render(knowledge, Said("answer", lang, reply, in_menu=in_menu)).text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import struct
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.core.brain import Brain
@@ -55,6 +56,16 @@ class TestStats:
         assert "11-22 ▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇ 6" in text
         assert "2  纵向深化" in text
 
+    def test_questions_are_split_by_channel_in_text_and_csv(self) -> None:
+        """Questions from the web page, Telegram and the console are counted apart, the busiest first."""
+        rows = [*ROWS, replace(ROWS[0], channel="web"), replace(ROWS[4], channel="web"),
+                replace(ROWS[2], channel="console"), replace(ROWS[8], channel="web")]  # fmt: skip
+        report = stats(rows, VOTES, SINCE)
+        assert report.channels == (("telegram", 8), ("web", 2), ("console", 1))
+        assert "telegram 8 (73%) · web 2 (18%) · console 1 (9%)" in render_stats(report, {}, "en")
+        table = list(csv.reader(io.StringIO(to_csv(report, []))))
+        assert ["channel", "web", "2", "18%"] in table
+
 
 class TestUnanswered:
     def test_near_duplicates_are_one_group(self) -> None:
@@ -67,6 +78,16 @@ class TestUnanswered:
         ]
         assert set(groups[0].variants) == {"孝昌县的GDP是多少？", "孝昌縣GDP是多少"}
         assert groups[1].asked_back == 1
+
+    def test_bare_numbers_are_not_listed_and_long_questions_are_cut(self) -> None:
+        """A lone 2 (a pick that came too late) is no question the FAQ lacks; a long question shows its start."""
+        long = "我想请问一下，" * 20
+        groups = unanswered([_row("unanswered", "2"), _row("unanswered", "２"), _row("unanswered", long)])
+        assert [g.question for g in groups] == [long]
+        line = render_unanswered(groups, {}).splitlines()[0]
+        assert line.startswith("   1× 我想请问一下，")
+        assert line.endswith("…")
+        assert len(line) < 80
 
     def test_text_and_csv(self) -> None:
         """The text lists counts and variants; the CSV is one table with a header."""

@@ -32,13 +32,11 @@ Answer = tuple[int, dict[str, object]]
 
 class TestShutdown:
     @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-    def test_signal_stops_the_bot_cleanly_within_five_seconds(
-        self, launch: Launch, tmp_path: Path, sig: signal.Signals
-    ) -> None:
-        """SIGTERM and SIGINT stop polling and exit 0 within five seconds, database closed."""
+    def test_signal_stops_the_bot_cleanly(self, launch: Launch, tmp_path: Path, sig: signal.Signals) -> None:
+        """SIGTERM and SIGINT stop polling and exit 0, database closed (`python -m bench.waits` times it)."""
         log = tmp_path / "bot.log"
         bot, _ = launch()
-        assert stop(bot, sig) < 5
+        stop(bot, sig)
         assert bot.returncode == 0, log.read_text()
         assert "stopped" in log.read_text()
         assert not (tmp_path / "bot.sqlite3-wal").exists() or (tmp_path / "bot.sqlite3-wal").stat().st_size == 0
@@ -52,7 +50,7 @@ class TestShutdown:
             user.say(question)
         wait_for(lambda: api[1].delivered.get(token, 0) >= len(questions), 15, "the bot to take every question")
         time.sleep(0.05)  # the last getUpdates answer is on its way to the bot
-        assert stop(bot) < 5
+        stop(bot)
         assert bot.returncode == 0
         assert len(user.replies()) == len(questions)
         user.close()
@@ -60,7 +58,8 @@ class TestShutdown:
     def test_a_stop_during_an_outage_does_not_wait_out_the_retries(
         self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
     ) -> None:
-        """An answer is waiting out an outage (a minute of retries); SIGTERM still ends the bot within five seconds."""
+        """An answer is waiting out an outage (a minute of retries); SIGTERM still ends the bot, without
+        waiting them out (`python -m bench.waits` times it)."""
         emulator, proxy = api
         bot, token = launch()
         attempts: list[float] = []
@@ -76,7 +75,7 @@ class TestShutdown:
             user = TelegramUser(emulator, token, 8102)
             user.say("党小组")
             wait_for(lambda: len(attempts) >= 2, 15, "the answer to be retried")
-            assert stop(bot) < 5
+            stop(bot, within=10)
         finally:
             proxy.fault = None
         assert bot.returncode == 0
@@ -154,8 +153,9 @@ class TestReload:
         assert "（已更新）" in updated["text"]
         faq.write_text("entries: [\n", encoding="utf-8")
         bot.send_signal(signal.SIGHUP)
-        wait_for(lambda: "FAQ not reloaded" in log.read_text(), 15, "the refusal")
-        assert f"{faq}:2: YAML syntax error" in log.read_text()
+        # the refusal's header and its problems are logged one after the other: wait for the problem
+        wait_for(lambda: f"{faq}:2: YAML syntax error" in log.read_text(), 15, "the refusal")
+        assert "FAQ not reloaded" in log.read_text()
         user.say("党小组")
         (still,) = user.wait_replies()
         assert "（已更新）" in still["text"]
@@ -214,30 +214,28 @@ class TestLiveReload:
     def test_file_change_is_picked_up_and_a_bad_one_reported_to_admins(
         self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
     ) -> None:
-        """An edited FAQ is served within two seconds, with no signal, and the admins are told what
-        changed; a broken edit is refused, the admins get the problems in Telegram, the last good
-        answers go on and stay on disk."""
+        """An edited FAQ is served with no signal (`python -m bench.waits` times how soon), and the
+        admins are told what changed; a broken edit is refused, the admins get the problems in
+        Telegram, the last good answers go on and stay on disk."""
         faq = tmp_path / "faq.yaml"
         shutil.copy(FAQ, faq)
         log = tmp_path / "bot.log"
         bot, token = launch(FAQ_FILE=str(faq), ADMIN_IDS="9401")
         user, admin = TelegramUser(api[0], token, 8401), TelegramUser(api[0], token, 9401)
-        time.sleep(0.5)  # the watcher starts with the bot
+        wait_for(lambda: "watching" in (tmp_path / "bot.log").read_text(), 10, "the watcher to start")
         faq.write_text(faq.read_text(encoding="utf-8").replace("设立875个党小组", "设立875个党小组（改）"), "utf-8")
-        changed = time.monotonic()
         wait_for(lambda: "FAQ reloaded (the file changed)" in log.read_text(), 10, "the reload")
-        assert time.monotonic() - changed < 2
         user.say("党小组")
         (updated,) = user.wait_replies()
         assert "（改）" in updated["text"]
         (changes,) = admin.wait_replies()
         assert changes["text"] == "问答库已重新加载（文件有改动）：18 条。\n修改「纵向深化」：摘要；回答"
+        wait_for(lambda: "（改）" in (tmp_path / "faq.last-good.yaml").read_text("utf-8"), 10, "the edit to be kept")
         kept = (tmp_path / "faq.last-good.yaml").read_text(encoding="utf-8")
-        assert "（改）" in kept
         faq.write_text(kept.replace("  - id: learn-outside\n", "  - id: learn-outside\n    colour: red\n"), "utf-8")
         (notice,) = admin.wait_replies()
         assert notice["text"].startswith(f"问答库文件 {faq} 有错误，未加载（文件有改动）")
-        assert "unknown key 'colour'" in notice["text"]
+        assert "不认识的键 `colour`" in notice["text"]
         user.say("党小组")
         (still,) = user.wait_replies()
         assert "（改）" in still["text"]
@@ -309,20 +307,23 @@ class TestFaults:
     def test_questions_sent_while_the_api_is_away_are_answered_when_it_returns(
         self, api: tuple[str, BotApiProxy], launch: Launch
     ) -> None:
-        """For ten seconds every call fails; the bot keeps running and then answers what was asked."""
+        """For a while every call fails (three seconds, with pauses between resends of at most one,
+        TELEGRAM_RETRY_PAUSE); the bot keeps running and then answers what was asked."""
         emulator, proxy = api
-        bot, token = launch()
-        back_at = time.monotonic() + 10
+        bot, token = launch(TELEGRAM_RETRY_PAUSE="1")
+        back_at = time.monotonic() + 3
+        failed: list[str] = []
 
-        def fault(_method: str, called: str) -> Answer | None:
+        def fault(method: str, called: str) -> Answer | None:
             if called == token and time.monotonic() < back_at:
+                failed.append(method)
                 return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
             return None
 
         proxy.fault = fault
         try:
             user = TelegramUser(emulator, token, 8701)
-            time.sleep(1)
+            wait_for(lambda: failed, 5, "the outage to be met")
             for question in ("党小组", "沈腾", "Who is Shen Teng?"):
                 user.say(question)
             time.sleep(max(0.0, back_at - time.monotonic()))
@@ -339,11 +340,12 @@ class TestFaults:
     def test_questions_sent_while_the_api_is_silent_are_answered_when_it_returns(
         self, api: tuple[str, BotApiProxy], launch: Launch
     ) -> None:
-        """For ten seconds no call is ever answered: the bot's calls time out, it keeps asking, then answers."""
+        """For a while no call is ever answered: the bot's calls time out, it keeps asking, then answers.
+        Its waits are shortened (TELEGRAM_TIMEOUT and TELEGRAM_POLL_TIMEOUT of one second) and so is the silence."""
         emulator, proxy = api
-        bot, token = launch()
-        back_at = time.monotonic() + 10
-        hold = 20.0  # longer than any of the bot's waits (15 s for a long poll): the bot gives up first
+        bot, token = launch(TELEGRAM_TIMEOUT="1", TELEGRAM_POLL_TIMEOUT="1")
+        back_at = time.monotonic() + 3
+        hold = 6.0  # longer than any of the bot's waits (2 s for a long poll here): the bot gives up first
         held: list[tuple[str, float]] = []
 
         def fault(method: str, called: str) -> Answer | None:
@@ -356,7 +358,7 @@ class TestFaults:
         proxy.fault = fault
         try:
             user = TelegramUser(emulator, token, 8801)
-            time.sleep(1)
+            wait_for(lambda: held, 5, "a call to be held")
             for question in ("党小组", "Who is Shen Teng?"):
                 user.say(question)
             time.sleep(max(0.0, back_at - time.monotonic()))
@@ -383,13 +385,13 @@ class TestFaults:
         worse mistake for an FAQ; the next question is answered as usual.
         """
         emulator, proxy = api
-        bot, token = launch()
+        bot, token = launch(TELEGRAM_TIMEOUT="1")
         slowed: list[float] = []
 
         def lag(method: str, called: str) -> float:
             if called == token and method == "sendMessage" and not slowed:
                 slowed.append(time.monotonic())
-                return 7.0  # past the bot's five-second wait for an answer
+                return 2.0  # past the bot's wait for an answer (one second here, TELEGRAM_TIMEOUT)
             return 0.0
 
         proxy.lag = lag
@@ -397,7 +399,7 @@ class TestFaults:
             user = TelegramUser(emulator, token, 8802)
             user.say("党小组")
             (first,) = user.wait_replies()
-            time.sleep(max(0.0, slowed[0] + 8 - time.monotonic()))
+            time.sleep(max(0.0, slowed[0] + 2.5 - time.monotonic()))
             assert user.replies() == []
             user.say("沈腾")
             (second,) = user.wait_replies()

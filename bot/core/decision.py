@@ -55,6 +55,8 @@ class Decision:
     """For small talk: which kind."""
     broad: bool = False
     """For a question back: the question was a broad topic, not two close matches."""
+    declined_as: str | None = None
+    """For a decline: the question filed in the FAQ as one the article does not answer that this one repeats."""
 
     @property
     def best(self) -> Candidate | None:

@@ -40,7 +40,7 @@ from bot.core.decision import Candidate, Decision, Ranking
 from bot.core.focus import asks_number, figure_shares, find_focus, label_cover
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
-from bot.core.normalise import detect_language
+from bot.core.normalise import detect_language, query_units
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
 from bot.faq.knowledge import KnowledgeBase
@@ -60,6 +60,17 @@ class Matcher:
         self.indices = {lang: Index.build(knowledge, lang, tuning) for lang in LANGS}
         self.gaps = Gaps(knowledge)
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
+        self.filed: dict[Lang, list[tuple[str, int | None, str]]] = {lang: [] for lang in LANGS}
+        """Per language, the questions admins filed (from /unanswered): (question, the position of the
+        entry it was filed under or None for not in the article, its sounds). A question typed like one
+        of them is answered by that entry, or declined, as the admin decided."""
+        for lang in LANGS:
+            index = self.indices[lang]
+            for question, _ in knowledge.declined_in(lang):
+                self.filed[lang].append((question, None, index.content_sounds(query_units(question, lang))))
+            for position, entry in enumerate(knowledge.entries):
+                for question in entry.asked_in(lang):
+                    self.filed[lang].append((question, position, index.content_sounds(query_units(question, lang))))
 
     def language(self, question: str, hint: Lang | None = None) -> Lang:
         """The language to read a question in: its own, else the hint (the user's), else Chinese."""
@@ -146,7 +157,38 @@ class Matcher:
         if talk is not None:
             return Decision(question, self.language(question, hint), "small-talk", talk=talk)
         ranking = self.rank(question, self.language(question, hint), tuning=tuning, signals=signals)
-        return self.conclude(question, ranking, tuning or self.tuning)
+        tuning = tuning or self.tuning
+        filed = self._filed(ranking, tuning)
+        if filed is not None:
+            return self._as_filed(question, ranking, filed, tuning)
+        return self.conclude(question, ranking, tuning)
+
+    def _filed(self, ranking: Ranking, tuning: Tuning) -> tuple[str, int | None] | None:
+        """The filed question this one repeats (typed otherwise), with where it was filed; None if none."""
+        filed = self.filed[ranking.lang]
+        if not filed:
+            return None
+        sounds = self.indices[ranking.lang].content_sounds(ranking.reading.units)
+        if not sounds:
+            return None
+        found = process.extractOne(sounds, [s for _, _, s in filed], scorer=fuzz.ratio, score_cutoff=tuning.filed_same)
+        if found is None:
+            return None
+        question, position, _ = filed[found[2]]
+        return question, position
+
+    def _as_filed(self, question: str, ranking: Ranking, filed: tuple[str, int | None], tuning: Tuning) -> Decision:
+        """Declined, or answered by the entry it was filed under, as an admin decided for a question like it."""
+        example, position = filed
+        if position is None:
+            return Decision(
+                question, ranking.lang, "decline", ranking.candidates[: tuning.offered], declined_as=example
+            )
+        entry = self.knowledge.entries[position]
+        others = tuple(c for c in ranking.candidates if c.entry.id != entry.id)
+        candidates = (Candidate(entry, 100.0), *others)[: tuning.offered]
+        focus = find_focus(entry, position, ranking.reading, self.indices[ranking.lang], tuning)
+        return Decision(question, ranking.lang, "answer", candidates, focus=focus)
 
     def conclude(self, question: str, ranking: Ranking, tuning: Tuning) -> Decision:
         """The decision for a ranked question under `tuning` (a sweep calls this on cached rankings)."""

@@ -83,6 +83,7 @@ def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, focus: Focu
         separator = "；" if lang == "zh" else "; "
         lead = (separator.join(figure.phrase(lang) for figure in focus.figures),) if focus.figures else ()
         body = (" " if lang == "en" else "").join(focus.sentences) or entry.short(lang)
+        body = _with_measures(knowledge, entry, lang, body)
     shown = body or "".join(lead)
     return Reply(
         kind="answer",
@@ -95,6 +96,17 @@ def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, focus: Focu
         more=shown != entry.text(lang),
         whole=bool(focus.lists),
     )
+
+
+def _with_measures(knowledge: KnowledgeBase, entry: Entry, lang: Lang, body: str) -> str:
+    """A line of work's reply always names all its measures, as its summary does: the sentences a
+    question picked out of its text may not, and the measures are what a reader of the overview comes for."""
+    measures = knowledge.measures_of(entry.id) if entry.id in knowledge.lines else ()
+    titles = [measure.title_in(lang) for measure in measures]
+    if not titles or body == entry.short(lang) or all(title.lower() in body.lower() for title in titles):
+        return body
+    joined = "、".join(titles) if lang == "zh" else "; ".join(titles)
+    return f"{body}{'' if lang == 'zh' else ' '}{say('line_measures', lang, count=len(titles), titles=joined)}"
 
 
 def full_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang) -> Reply:

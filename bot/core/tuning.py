@@ -78,6 +78,11 @@ class Tuning:
     similar_short: float = 95.0
     """By hand: the same for questions of three units or fewer, where a ratio of 80 is one unit."""
     similar_short_units: int = 3
+    filed_same: float = 90.0
+    """By hand. How alike (rapidfuzz ratio on the sounds of the meaningful part) a question must be to
+    one an admin filed (under an entry, or as not in the article) to be answered or declined as that
+    one was: the same question typed otherwise (a particle, a slip of pinyin), not another question
+    on the same topic."""
     similar_pool: int = 50
     """By hand: only the examples of the entries this many best by their words are compared; an entry
     phrased like an example shares its words too. Changes nothing at the article's 18 entries and

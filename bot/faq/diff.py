@@ -9,7 +9,8 @@ Imports nothing from `telegram`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from bot.faq.knowledge import Entry, Figure, KnowledgeBase
 from bot.language import Lang
@@ -17,9 +18,20 @@ from bot.texts import say
 
 PARTS = ("title", "line", "summary", "answer", "questions", "keywords", "lists", "unexplained", "en")
 """The parts of an entry a change is reported for (named in `bot.texts` as `part_<name>`)."""
+PART_TEXTS = {part: f"part_{part}" for part in PARTS}
 
-SETTINGS = ("article", "lines", "generic", "synonyms", "details")
+SETTINGS = ("article", "lines", "generic", "synonyms", "details", "declined")
 """The parts of the FAQ outside the entries (named in `bot.texts` as `setting_<name>`)."""
+SETTING_TEXTS = {name: f"setting_{name}" for name in SETTINGS}
+
+_SUMMARY = re.compile(r"^\+(\d+) -(\d+) ~(\d+) entries(?:, (\d+) figure change\(s\))?(?:, (.+) changed)?$")
+_SUMMARY_WORDS = {
+    "no change in content": "summary_none",
+    "loaded": "summary_loaded",
+    "in use at start": "summary_start",
+    "in use at start (the last good copy)": "summary_start_last_good",
+}
+"""The summaries the history keeps besides `FaqDiff.summary`'s, with their texts."""
 
 SHOWN = 8
 """Entries listed per kind of change; more are counted."""
@@ -49,6 +61,9 @@ class FaqDiff:
     removed: tuple[Entry, ...]
     changed: tuple[EntryChange, ...]
     settings: tuple[str, ...]
+    declined_added: int = 0
+    """Questions filed as not in the article, added (both languages together)."""
+    declined_removed: int = 0
 
     @property
     def empty(self) -> bool:
@@ -73,15 +88,39 @@ class FaqDiff:
         if self.removed:
             out.append(say("diff_removed", lang, count=len(self.removed), titles=_titles(self.removed, lang)))
         for change in self.changed[:SHOWN]:
-            parts = [say(f"part_{part}", lang) for part in change.parts] + _figure_lines(change, lang)
+            parts = [say(PART_TEXTS[part], lang) for part in change.parts] + _figure_lines(change, lang)
             title = change.title if lang == "zh" else change.en_title
             out.append(say("diff_changed", lang, title=title, parts=say("list_separator", lang).join(parts)))
         if len(self.changed) > SHOWN:
             out.append(say("diff_more_changed", lang, count=len(self.changed) - SHOWN))
-        if self.settings:
-            names = [say(f"setting_{name}", lang) for name in self.settings]
+        others = [name for name in self.settings if name != "declined"]
+        if others:
+            names = [say(SETTING_TEXTS[name], lang) for name in others]
             out.append(say("diff_settings", lang, names=say("list_separator", lang).join(names)))
+        if "declined" in self.settings:
+            out.append(say("diff_declined", lang, added=self.declined_added, removed=self.declined_removed))
         return out
+
+
+def render_summary(summary: str, lang: Lang) -> str:
+    """A version's summary as the history keeps it (`FaqDiff.summary`, or how it came in use), in one language;
+    a summary this version does not know is shown as it is."""
+    summary, _, back = summary.partition("; back to v")
+    if back.isdigit():
+        return render_summary(summary, lang) + say("summary_back_to", lang, number=back)
+    if summary in _SUMMARY_WORDS:
+        return say(_SUMMARY_WORDS[summary], lang)
+    match = _SUMMARY.match(summary)
+    if match is None:
+        return summary
+    added, removed, changed, figures, settings = match.groups()
+    counted = (("summary_added", added), ("summary_removed", removed), ("summary_changed", changed),
+               ("summary_figures", figures or "0"))  # fmt: skip
+    parts = [say(key, lang, count=count) for key, count in counted if count != "0"]
+    names = [say(SETTING_TEXTS[name], lang) for name in (settings or "").split(", ") if name in SETTING_TEXTS]
+    if names:
+        parts.append(say("summary_settings", lang, names=say("title_separator", lang).join(names)))
+    return say("summary_separator", lang).join(parts) or say("summary_none", lang)
 
 
 def diff(old: KnowledgeBase, new: KnowledgeBase) -> FaqDiff:
@@ -99,15 +138,29 @@ def diff(old: KnowledgeBase, new: KnowledgeBase) -> FaqDiff:
         "generic": (old.generic_zh, old.generic_en) != (new.generic_zh, new.generic_en),
         "synonyms": (dict(old.synonyms_zh), dict(old.synonyms_en)) != (dict(new.synonyms_zh), dict(new.synonyms_en)),
         "details": old.details != new.details,
+        "declined": _declined(old) != _declined(new),
     }
     settings = [name for name in SETTINGS if differs[name]]
-    return FaqDiff(added, removed, tuple(changed), tuple(settings))
+    declined_before, declined_after = _declined(old), _declined(new)
+    return FaqDiff(added, removed, tuple(changed), tuple(settings), len(declined_after - declined_before),
+                   len(declined_before - declined_after))  # fmt: skip
+
+
+def _declined(knowledge: KnowledgeBase) -> set[tuple[str, str]]:
+    """The questions filed as not in the article, by language (where the file has them does not matter)."""
+    return {(d.lang, d.question) for d in knowledge.declined}
 
 
 def _entry_change(old: Entry, new: Entry) -> EntryChange | None:
-    parts = tuple(part for part in PARTS if getattr(old, part) != getattr(new, part) and part != "questions")
-    before_questions = {*old.questions, *old.en.questions}
-    after_questions = {*new.questions, *new.en.questions}
+    parts = tuple(
+        part
+        for part in PARTS
+        if part != "questions"
+        and getattr(old, part) != getattr(new, part)
+        and (part != "en" or replace(old.en, asked=()) != replace(new.en, asked=()))
+    )
+    before_questions = {*old.questions, *old.en.questions, *old.asked, *old.en.asked}
+    after_questions = {*new.questions, *new.en.questions, *new.asked, *new.en.asked}
     before = {figure.what: figure for figure in old.figures}
     after = {figure.what: figure for figure in new.figures}
     figures_added = tuple(f for what, f in after.items() if what not in before)

@@ -8,6 +8,7 @@ imports nothing from `telegram`.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -21,7 +22,8 @@ from typing import Protocol, TypeVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.language import Lang
+from bot.language import LANGS, Lang
+from bot.texts import Phrase, phrase, say
 
 MAX_FILE_BYTES = 1_000_000
 """An FAQ about one article is a few tens of kilobytes; anything this big is a mistake."""
@@ -183,6 +185,7 @@ class English:
     questions: tuple[str, ...]
     keywords: tuple[str, ...] = ()
     summary: str = ""
+    asked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,9 @@ class Entry:
     lists: tuple[ItemList, ...] = ()
     unexplained: tuple[Unexplained, ...] = ()
     source_line: int = 0
+    asked: tuple[str, ...] = ()
+    """Questions people asked that an admin filed here from /unanswered: answered by their likeness to
+    these, so the self-check asks them with every signal (the written examples, `ask`, on words alone)."""
 
     def title_in(self, lang: Lang) -> str:
         """The title in one language."""
@@ -218,6 +224,10 @@ class Entry:
     def questions_in(self, lang: Lang) -> tuple[str, ...]:
         """The example questions in one language."""
         return self.questions if lang == "zh" else self.en.questions
+
+    def asked_in(self, lang: Lang) -> tuple[str, ...]:
+        """The questions filed here from /unanswered, in one language."""
+        return self.asked if lang == "zh" else self.en.asked
 
     def keywords_in(self, lang: Lang) -> tuple[str, ...]:
         """The keywords in one language."""
@@ -259,6 +269,16 @@ class Detail:
 
 
 @dataclass(frozen=True)
+class Declined:
+    """A question the article does not answer, filed so that the bot declines it (and those like it)."""
+
+    question: str
+    lang: Lang
+    line: int
+    """Where the file has it, for the self-check's messages."""
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """A validated FAQ."""
 
@@ -270,6 +290,7 @@ class KnowledgeBase:
     synonyms_zh: Mapping[str, str] = field(default_factory=dict)
     synonyms_en: Mapping[str, str] = field(default_factory=dict)
     details: tuple[Detail, ...] = ()
+    declined: tuple[Declined, ...] = ()
     path: str = ""
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
@@ -293,9 +314,46 @@ class KnowledgeBase:
         """Variant to the article's word, in one language."""
         return self.synonyms_zh if lang == "zh" else self.synonyms_en
 
+    def declined_in(self, lang: Lang) -> tuple[tuple[str, int], ...]:
+        """The questions filed as not in the article, in one language, each with its line."""
+        return tuple((d.question, d.line) for d in self.declined if d.lang == lang)
+
+
+class Problem(str):
+    """One problem of an FAQ file. It reads as `file:line: message` in English wherever a string is
+    expected (the log, the command line, `KnowledgeError.problems`); `in_lang` says it to an admin
+    in their language, by its line."""
+
+    path: str
+    line: int
+    message: Phrase
+
+    def __new__(cls, path: str, line: int, message: Phrase) -> Problem:
+        made = super().__new__(cls, f"{path}:{line}: {message('en')}")
+        made.path = path
+        made.line = line
+        made.message = message
+        return made
+
+    def __reduce__(self) -> tuple[type[Problem], tuple[str, int, Phrase]]:
+        # kept by the start-up cache: made again from its parts, not from the English text alone
+        return Problem, (self.path, self.line, self.message)
+
+    def in_lang(self, lang: Lang) -> str:
+        """`第 12 行：…` / `line 12: …`."""
+        return say("problem_line", lang, line=self.line, message=self.message(lang))
+
+
+def os_reason(error: OSError) -> Phrase:
+    """Why the system refused a file, in words (the English is the system's own)."""
+    reason = error.strerror or type(error).__name__
+    kinds = {errno.ENOENT: "os_missing", errno.EACCES: "os_denied", errno.EPERM: "os_denied",
+             errno.EISDIR: "os_folder", errno.EROFS: "os_read_only", errno.ENOSPC: "os_full"}  # fmt: skip
+    return phrase(kinds.get(error.errno or 0, "os_other"), reason=reason, code=error.errno)
+
 
 class KnowledgeError(Exception):
-    """An FAQ file that cannot be used; `problems` holds one `file:line: message` each."""
+    """An FAQ file that cannot be used; `problems` holds one `file:line: message` each (a `Problem`)."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
@@ -322,9 +380,9 @@ class _Problems:
         self.path = path
         self.items: list[str] = []
 
-    def add(self, node: Node | None, message: str) -> None:
+    def add(self, node: Node | None, message: Phrase) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
-        self.items.append(f"{self.path}:{line}: {message}")
+        self.items.append(Problem(self.path, line, message))
 
 
 def read_faq(path: str | Path) -> bytes:
@@ -337,10 +395,10 @@ def read_faq(path: str | Path) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise KnowledgeError([f"{path}:1: cannot read the file: {error.strerror}"]) from None
+        raise KnowledgeError([Problem(str(path), 1, phrase("faq_cannot_read", reason=os_reason(error)))]) from None
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise KnowledgeError([f"{path}:1: not a regular file; the FAQ must be a plain YAML file"])
+            raise KnowledgeError([Problem(str(path), 1, phrase("faq_not_regular"))])
         chunks: list[bytes] = []
         size = 0
         while size <= MAX_FILE_BYTES:
@@ -351,7 +409,7 @@ def read_faq(path: str | Path) -> bytes:
             size += len(chunk)
         return b"".join(chunks)
     except OSError as error:
-        raise KnowledgeError([f"{path}:1: cannot read the file: {error.strerror}"]) from None
+        raise KnowledgeError([Problem(str(path), 1, phrase("faq_cannot_read", reason=os_reason(error)))]) from None
     finally:
         os.close(descriptor)
 
@@ -364,17 +422,17 @@ def load_knowledge(path: str | Path) -> KnowledgeBase:
 def parse_knowledge(raw: bytes, path: str = "<faq>") -> KnowledgeBase:
     """Validate FAQ bytes as read from `path` (used in messages only)."""
     if len(raw) > MAX_FILE_BYTES:
-        raise KnowledgeError([f"{path}:1: the file is {len(raw):,} bytes; an FAQ may be at most {MAX_FILE_BYTES:,}"])
+        raise KnowledgeError([Problem(path, 1, phrase("faq_too_big", size=len(raw), limit=MAX_FILE_BYTES))])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise KnowledgeError([f"{path}:{line}: the file is not UTF-8 text; save it as UTF-8"]) from None
+        raise KnowledgeError([Problem(path, line, phrase("faq_not_utf8"))]) from None
     root = _compose(text, path)
     problems = _Problems(path)
     knowledge = _read_root(root, problems, path)
     if problems.items or knowledge is None:
-        raise KnowledgeError(problems.items or [f"{path}:1: the file holds no FAQ"])
+        raise KnowledgeError(problems.items or [Problem(path, 1, phrase("faq_no_faq"))])
     return knowledge
 
 
@@ -383,38 +441,66 @@ def _compose(text: str, path: str) -> Node | None:
         for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 1 if event.start_mark else 1
-                raise KnowledgeError(
-                    [f"{path}:{line}: YAML anchors and aliases (&name, *name) are not allowed; write the text out"]
-                )
+                raise KnowledgeError([Problem(path, line, phrase("faq_alias"))])
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        reason = error.problem or error.context or "invalid YAML"
-        raise KnowledgeError([f"{path}:{line}: YAML syntax error: {reason}{_opened(error, line)}"]) from None
+        reason = _yaml_reason(error.problem or error.context or "invalid YAML")
+        raise KnowledgeError(
+            [Problem(path, line, phrase("faq_syntax", reason=reason, opened=_opened(error, line)))]
+        ) from None
     except yaml.YAMLError as error:
-        raise KnowledgeError([f"{path}:1: YAML error: {error}"]) from None
+        raise KnowledgeError([Problem(path, 1, phrase("faq_yaml_error", reason=_yaml_reason(str(error))))]) from None
 
 
 _OPENERS = {
-    "flow sequence": "the [ list",
-    "flow mapping": "the { mapping",
-    "quoted scalar": "the quoted text",
-    "block mapping": "the block",
-    "block collection": "the block",
+    "flow sequence": "opener_list",
+    "flow mapping": "opener_mapping",
+    "quoted scalar": "opener_quote",
+    "block mapping": "opener_block",
+    "block collection": "opener_block",
 }
 
+_YAML_REASONS = (
+    (re.compile(r"expected key|expected ':'"), "yaml_key"),
+    (re.compile(r"',' or '\]'"), "yaml_list"),
+    (re.compile(r"',' or '\}'"), "yaml_mapping"),
+    (re.compile(r"'-' indicator|<block end>"), "yaml_dash"),
+    (re.compile(r"mapping values are not allowed"), "yaml_colon"),
+    (re.compile(r"sequence entries are not allowed|mapping keys are not allowed"), "yaml_sequence"),
+    (re.compile(r"tab character"), "yaml_tab"),
+    (re.compile(r"cannot start any token"), "yaml_character"),
+    (re.compile(r"end of stream"), "yaml_end"),
+    (re.compile(r"escape"), "yaml_escape"),
+    (re.compile(r"node content"), "yaml_content"),
+    (re.compile(r"document"), "yaml_document"),
+    (re.compile(r"alias|anchor|alphabetic or numeric"), "yaml_anchor"),
+    (re.compile(r"directive|tag|URI"), "yaml_tag"),
+    (re.compile(r"block scalar|indentation indicator|chomping|comment or (a )?line break"), "yaml_block"),
+    (re.compile(r"control characters|unacceptable character|special characters"), "yaml_control"),
+    (re.compile(r"duplicate key"), "yaml_duplicate"),
+    (re.compile(r"indentation|unclosed"), "yaml_indent"),
+)
+"""YAML's reasons (libyaml's and PyYAML's wordings), by the words that tell them apart."""
 
-def _opened(error: yaml.MarkedYAMLError, line: int) -> str:
+
+def _yaml_reason(reason: str) -> Phrase:
+    """YAML's reason as it gave it, said in Chinese by what it is about."""
+    key = next((key for pattern, key in _YAML_REASONS if pattern.search(reason)), "yaml_other")
+    return phrase(key, reason=reason.strip())
+
+
+def _opened(error: yaml.MarkedYAMLError, line: int) -> Phrase | str:
     """Where the construct the parser was in was opened, when that is another line: an unclosed
     bracket or quote is noticed lines later, but it is to be fixed where it was opened."""
     if error.context_mark is None or error.context_mark.line + 1 == line or not error.context:
         return ""
-    what = next((name for key, name in _OPENERS.items() if key in error.context), "it")
-    return f"; {what} opened on line {error.context_mark.line + 1} is not closed"
+    what = next((name for key, name in _OPENERS.items() if key in error.context), "opener_it")
+    return phrase("faq_opened", what=phrase(what), line=error.context_mark.line + 1)
 
 
-def _pairs(node: MappingNode, problems: _Problems, allowed: Mapping[str, bool], what: str) -> dict[str, Node]:
+def _pairs(node: MappingNode, problems: _Problems, allowed: Mapping[str, bool], what: Phrase) -> dict[str, Node]:
     """The keys of a mapping, after checking for unknown, duplicate and missing keys.
 
     `allowed` maps each known key to whether it is required.
@@ -424,101 +510,111 @@ def _pairs(node: MappingNode, problems: _Problems, allowed: Mapping[str, bool], 
         key = key_node.value if isinstance(key_node, ScalarNode) else None
         if key is None or key not in allowed:
             known = ", ".join(allowed)
-            problems.add(key_node, f"unknown key {key!r} in {what}; known keys: {known}")
+            problems.add(key_node, phrase("faq_unknown_key", key=key, what=what, known=known))
         elif key in found:
-            problems.add(key_node, f"duplicate key {key!r} in {what}")
+            problems.add(key_node, phrase("faq_duplicate_key", key=key, what=what))
         else:
             found[key] = value_node
     for key, required in allowed.items():
         if required and key not in found:
-            problems.add(node, f"{what} has no {key!r}")
+            problems.add(node, phrase("faq_missing_key", what=what, key=key))
     return found
 
 
 _SCALAR_TEXT = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
 
 
-def _text(node: Node | None, problems: _Problems, what: str, limit: int | None = None) -> str | None:
+def _text(node: Node | None, problems: _Problems, what: Phrase, limit: int | None = None) -> str | None:
     if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
         if isinstance(node, ScalarNode) and node.tag in _SCALAR_TEXT:
             return str(node.value).strip()
-        problems.add(node, f"{what} must be text")
+        problems.add(node, phrase("faq_not_text", what=what))
         return None
     value = _CJK_GAP.sub("", " ".join(str(node.value).split()))
     if not value:
-        problems.add(node, f"{what} is empty")
+        problems.add(node, phrase("faq_empty", what=what))
         return None
     if limit is not None and len(value) > limit:
-        problems.add(node, f"{what} is {len(value)} characters long; keep it within {limit}")
+        problems.add(node, phrase("faq_too_long", what=what, length=len(value), limit=limit))
         return None
     return value
 
 
 def _texts(
-    node: Node | None, problems: _Problems, what: str, *, required: bool, limit: int | None = None
+    node: Node | None, problems: _Problems, what: Phrase, *, required: bool, limit: int | None = None
 ) -> tuple[str, ...]:
     if node is None:
         return ()
     if not isinstance(node, SequenceNode):
-        problems.add(node, f"{what} must be a list")
+        problems.add(node, phrase("faq_not_list", what=what))
         return ()
     if required and not node.value:
-        problems.add(node, f"{what} is an empty list; give at least one")
-    items = (_text(item, problems, f"an item of {what}", limit) for item in node.value)
+        problems.add(node, phrase("faq_empty_list", what=what))
+    items = (_text(item, problems, phrase("what_item_of", what=what), limit) for item in node.value)
     return tuple(item for item in items if item is not None)
 
 
-def _mapping(node: Node | None, problems: _Problems, what: str) -> MappingNode | None:
+def _mapping(node: Node | None, problems: _Problems, what: Phrase) -> MappingNode | None:
     if not isinstance(node, MappingNode):
-        problems.add(node, f"{what} must be a mapping of `key: value` lines")
+        problems.add(node, phrase("faq_not_mapping", what=what))
         return None
     return node
 
 
-def _flag(node: Node | None, problems: _Problems, what: str) -> bool:
+def _flag(node: Node | None, problems: _Problems, what: Phrase) -> bool:
     if node is None:
         return False
     if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
-        problems.add(node, f"{what} must be true or false")
+        problems.add(node, phrase("faq_not_flag", what=what))
         return False
     return str(node.value).lower() in ("true", "yes", "on")
 
 
-def _bilingual(node: Node | None, problems: _Problems, what: str, kind: str) -> Bilingual | None:
+def _bilingual(node: Node | None, problems: _Problems, what: Phrase, kind: str) -> Bilingual | None:
     """A `{zh: ..., en: ...}` pair, each within the bounds of its kind of text."""
     if (body := _mapping(node, problems, what)) is None:
         return None
     parts = _pairs(body, problems, {"zh": True, "en": True}, what)
-    zh = _text(parts.get("zh"), problems, f"{what} zh", LIMITS[kind].zh) if "zh" in parts else None
-    en = _text(parts.get("en"), problems, f"{what} en", LIMITS[kind].en) if "en" in parts else None
+    zh = (
+        _text(parts.get("zh"), problems, phrase("what_lang", what=what, lang="zh"), LIMITS[kind].zh)
+        if "zh" in parts
+        else None
+    )
+    en = (
+        _text(parts.get("en"), problems, phrase("what_lang", what=what, lang="en"), LIMITS[kind].en)
+        if "en" in parts
+        else None
+    )
     return Bilingual(zh, en) if zh and en else None
 
 
 def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBase | None:
     if root is None:
-        problems.add(None, "the file is empty")
+        problems.add(None, phrase("faq_file_empty"))
         return None
-    top = _mapping(root, problems, "the file")
+    top = _mapping(root, problems, phrase("what_the_file"))
     if top is None:
         return None
-    allowed = {"article": True, "generic": False, "synonyms": False, "details": False, "lines": True, "entries": True}
-    keys = _pairs(top, problems, allowed, "the file")
+    allowed = {"article": True, "generic": False, "synonyms": False, "details": False, "lines": True, "entries": True,
+               "declined": False}  # fmt: skip
+    keys = _pairs(top, problems, allowed, phrase("what_the_file"))
     article = _read_article(keys["article"], problems) if "article" in keys else None
     generic_zh: tuple[str, ...] = ()
     generic_en: tuple[str, ...] = ()
-    if "generic" in keys and (generic := _mapping(keys["generic"], problems, "generic")):
-        parts = _pairs(generic, problems, {"zh": False, "en": False}, "generic")
-        generic_zh = _texts(parts.get("zh"), problems, "generic.zh", required=False)
-        generic_en = _texts(parts.get("en"), problems, "generic.en", required=False)
+    if "generic" in keys and (generic := _mapping(keys["generic"], problems, _key("generic"))):
+        parts = _pairs(generic, problems, {"zh": False, "en": False}, _key("generic"))
+        generic_zh = _texts(parts.get("zh"), problems, _key("generic.zh"), required=False)
+        generic_en = _texts(parts.get("en"), problems, _key("generic.en"), required=False)
     synonyms_zh: dict[str, str] = {}
     synonyms_en: dict[str, str] = {}
-    if "synonyms" in keys and (synonyms := _mapping(keys["synonyms"], problems, "synonyms")):
-        parts = _pairs(synonyms, problems, {"zh": False, "en": False}, "synonyms")
-        synonyms_zh = _read_synonyms(parts.get("zh"), problems, "synonyms.zh")
-        synonyms_en = _read_synonyms(parts.get("en"), problems, "synonyms.en")
+    if "synonyms" in keys and (synonyms := _mapping(keys["synonyms"], problems, _key("synonyms"))):
+        parts = _pairs(synonyms, problems, {"zh": False, "en": False}, _key("synonyms"))
+        synonyms_zh = _read_synonyms(parts.get("zh"), problems, _key("synonyms.zh"))
+        synonyms_en = _read_synonyms(parts.get("en"), problems, _key("synonyms.en"))
     details = _read_details(keys.get("details"), problems)
     lines = _read_lines(keys.get("lines"), problems)
     entries = _read_entries(keys.get("entries"), problems, lines)
+    declined = _read_declined(keys.get("declined"), problems)
     if problems.items or article is None:
         return None
     return KnowledgeBase(
@@ -530,6 +626,7 @@ def _read_root(root: Node | None, problems: _Problems, path: str) -> KnowledgeBa
         synonyms_zh=synonyms_zh,
         synonyms_en=synonyms_en,
         details=details,
+        declined=declined,
         path=path,
     )
 
@@ -539,27 +636,32 @@ _ARTICLE_KEYS = {"title": True, "date": True, "source": True, "bot": True, "scop
 
 def _read_article(node: Node, problems: _Problems) -> Article | None:
     """`article: {title, date, source, bot, scope: {zh, en}, examples: {zh: [...], en: [...]}}`."""
-    if (body := _mapping(node, problems, "article")) is None:
+    if (body := _mapping(node, problems, _key("article"))) is None:
         return None
-    keys = _pairs(body, problems, _ARTICLE_KEYS, "article")
+    keys = _pairs(body, problems, _ARTICLE_KEYS, _key("article"))
     texts = {
-        key: _bilingual(keys[key], problems, f"article {key}", "article")
+        key: _bilingual(keys[key], problems, phrase("what_article_part", key=key), "article")
         for key in ("title", "source", "bot", "scope")
         if key in keys
     }
     published = None
     if "date" in keys:
-        raw = _text(keys["date"], problems, "article date")
+        raw = _text(keys["date"], problems, phrase("what_article_part", key="date"))
         try:
             published = date.fromisoformat(raw) if raw else None
         except ValueError:
-            problems.add(keys["date"], f"article date {raw!r} must be a date written as YYYY-MM-DD")
+            problems.add(keys["date"], phrase("faq_bad_date", raw=raw))
     examples: dict[str, tuple[str, ...]] = {}
-    if "examples" in keys and (both := _mapping(keys["examples"], problems, "article examples")):
-        parts = _pairs(both, problems, {"zh": True, "en": True}, "article examples")
+    examples_what = phrase("what_article_part", key="examples")
+    if "examples" in keys and (both := _mapping(keys["examples"], problems, examples_what)):
+        parts = _pairs(both, problems, {"zh": True, "en": True}, examples_what)
         for lang in ("zh", "en"):
             examples[lang] = _texts(
-                parts.get(lang), problems, f"article examples {lang}", required=True, limit=LIMITS["question"].en
+                parts.get(lang),
+                problems,
+                phrase("what_article_examples", lang=lang),
+                required=True,
+                limit=LIMITS["question"].en,
             )
     title, source, bot, scope = (texts.get(key) for key in ("title", "source", "bot", "scope"))
     if title and source and bot and scope and published and examples.get("zh") and examples.get("en"):
@@ -568,15 +670,17 @@ def _read_article(node: Node, problems: _Problems) -> Article | None:
 
 
 def _named(node: Node | None, problems: _Problems, section: str, kind: str) -> Iterator[tuple[Node, str, Node]]:
-    """The `id: ...` items of a section (`lines`, `details`), each id checked: (id node, id, value node)."""
-    if node is None or (top := _mapping(node, problems, section)) is None:
+    """The `id: ...` items of a section (`lines`, `details`), each id checked: (id node, id, value node).
+    `kind` is `line` or `detail`."""
+    if node is None or (top := _mapping(node, problems, _key(section))) is None:
         return
+    kind_name = phrase("what_kind_line" if kind == "line" else "what_kind_detail")
     for key_node, value_node in top.value:
-        key = _text(key_node, problems, f"a {kind} id")
+        key = _text(key_node, problems, phrase("what_an_id", kind=kind_name))
         if key is None:
             continue
         if not ENTRY_ID.match(key):
-            problems.add(key_node, f"{kind} id {key!r} must be lower-case letters, digits and '-'")
+            problems.add(key_node, phrase("faq_bad_section_id", kind=kind_name, key=key))
         yield key_node, key, value_node
 
 
@@ -586,20 +690,29 @@ def _read_details(node: Node | None, problems: _Problems) -> tuple[Detail, ...]:
     seen: set[str] = set()
     for key_node, key, value_node in _named(node, problems, "details", "detail"):
         if key in seen:
-            problems.add(key_node, f"duplicate detail id {key!r}")
+            problems.add(key_node, phrase("faq_duplicate_detail", key=key))
         seen.add(key)
-        if (body := _mapping(value_node, problems, f"detail {key!r}")) is None:
+        if (body := _mapping(value_node, problems, phrase("what_detail", key=key))) is None:
             continue
-        parts = _pairs(body, problems, {"name": True, "ask": True, "told": True}, f"detail {key!r}")
+        parts = _pairs(body, problems, {"name": True, "ask": True, "told": True}, phrase("what_detail", key=key))
         read: dict[str, dict[str, Node]] = {}
         for part in ("name", "ask", "told"):
-            if part in parts and (both := _mapping(parts[part], problems, f"{part} of detail {key!r}")):
-                read[part] = _pairs(both, problems, {"zh": True, "en": True}, f"{part} of detail {key!r}")
+            of_part = phrase("what_part_of_detail", part=part, key=key)
+            if part in parts and (both := _mapping(parts[part], problems, of_part)):
+                read[part] = _pairs(both, problems, {"zh": True, "en": True}, of_part)
         if len(read) < 3:
             continue
-        names = [_text(read["name"].get(lang), problems, f"the {lang} name of detail {key!r}") for lang in ("zh", "en")]
+        names = [
+            _text(read["name"].get(lang), problems, phrase("what_name_of_detail", lang=lang, key=key))
+            for lang in ("zh", "en")
+        ]
         words = {
-            (part, lang): _texts(read[part].get(lang), problems, f"{part}.{lang} of detail {key!r}", required=True)
+            (part, lang): _texts(
+                read[part].get(lang),
+                problems,
+                phrase("what_words_of_detail", part=part, lang=lang, key=key),
+                required=True,
+            )
             for part in ("ask", "told")
             for lang in ("zh", "en")
         }
@@ -611,16 +724,39 @@ def _read_details(node: Node | None, problems: _Problems) -> tuple[Detail, ...]:
     return tuple(details)
 
 
-def _read_synonyms(node: Node | None, problems: _Problems, what: str) -> dict[str, str]:
+def _read_declined(node: Node | None, problems: _Problems) -> tuple[Declined, ...]:
+    """`declined: {zh: [...], en: [...]}`: questions the article does not answer, which the bot declines."""
+    if node is None or (body := _mapping(node, problems, _key("declined"))) is None:
+        return ()
+    parts = _pairs(body, problems, {"zh": False, "en": False}, _key("declined"))
+    found = []
+    for lang in LANGS:
+        what = _key(f"declined.{lang}")
+        items = parts.get(lang)
+        if items is None:
+            continue
+        if not isinstance(items, SequenceNode):
+            problems.add(items, phrase("faq_not_list", what=what))
+            continue
+        for item in items.value:
+            text = _text(item, problems, phrase("what_item_of", what=what), LIMITS["question"].of(lang))
+            if text:
+                found.append(Declined(text, lang, item.start_mark.line + 1))
+    return tuple(found)
+
+
+def _read_synonyms(node: Node | None, problems: _Problems, what: Phrase) -> dict[str, str]:
     """`word: [variant, ...]` lines, turned into variant -> word."""
     variants: dict[str, str] = {}
     if node is None or (body := _mapping(node, problems, what)) is None:
         return variants
     for key_node, value_node in body.value:
-        word = _text(key_node, problems, f"a word of {what}")
-        for variant in _texts(value_node, problems, f"the variants of {word!r} in {what}", required=True):
+        word = _text(key_node, problems, phrase("what_word_of", what=what))
+        for variant in _texts(value_node, problems, phrase("what_variants", word=word, what=what), required=True):
             if variant in variants and variants[variant] != word:
-                problems.add(value_node, f"{variant!r} is a variant of both {variants[variant]!r} and {word!r}")
+                problems.add(
+                    value_node, phrase("faq_variant_of_two", variant=variant, first=variants[variant], second=word)
+                )
             elif word is not None:
                 variants[variant] = word
     return variants
@@ -630,8 +766,8 @@ def _read_lines(node: Node | None, problems: _Problems) -> dict[str, LineOfWork]
     lines: dict[str, LineOfWork] = {}
     for key_node, key, value_node in _named(node, problems, "lines", "line"):
         if key in lines:
-            problems.add(key_node, f"duplicate line id {key!r}")
-        names = _bilingual(value_node, problems, f"line {key!r}", "line")
+            problems.add(key_node, phrase("faq_duplicate_line", key=key))
+        names = _bilingual(value_node, problems, phrase("what_line", key=key), "line")
         if names is not None:
             lines[key] = LineOfWork(id=key, zh=names.zh, en=names.en)
     return lines
@@ -647,10 +783,11 @@ _ENTRY_KEYS = {
     "lists": False,
     "unexplained": False,
     "ask": True,
+    "asked": False,
     "keywords": False,
     "en": True,
 }
-_EN_KEYS = {"title": True, "summary": False, "answer": True, "ask": True, "keywords": False}
+_EN_KEYS = {"title": True, "summary": False, "answer": True, "ask": True, "asked": False, "keywords": False}
 _FIGURE_KEYS = {"value": True, "unit": True, "what": True, "en": True, "plus": False}
 _LIST_KEYS = {"name": True, "items": True, "partial": False, "keywords": False, "en": True}
 _LIST_EN_KEYS = {"name": True, "items": True, "keywords": False}
@@ -661,10 +798,10 @@ def _read_entries(node: Node | None, problems: _Problems, lines: Mapping[str, Li
     if node is None:
         return []
     if not isinstance(node, SequenceNode):
-        problems.add(node, "entries must be a list, each item starting with '- id:'")
+        problems.add(node, phrase("faq_entries_not_list"))
         return []
     if not node.value:
-        problems.add(node, "entries is an empty list; the FAQ needs at least one entry")
+        problems.add(node, phrase("faq_entries_empty"))
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     for item in node.value:
@@ -672,11 +809,16 @@ def _read_entries(node: Node | None, problems: _Problems, lines: Mapping[str, Li
         if entry is None:
             continue
         if entry.id in seen:
-            problems.add(item, f"duplicate id {entry.id!r}; first used at line {seen[entry.id]}")
+            problems.add(item, phrase("faq_duplicate_id", id=entry.id, line=seen[entry.id]))
             continue
         seen[entry.id] = entry.source_line
         entries.append(entry)
     return entries
+
+
+def _key(key: str) -> Phrase:
+    """A key of the file (or a dotted path of keys) as what a problem is about."""
+    return phrase("what_key", key=key)
 
 
 def plain(text: str) -> str:
@@ -685,26 +827,27 @@ def plain(text: str) -> str:
 
 
 def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]) -> Entry | None:
-    body = _mapping(node, problems, "an entry")
+    body = _mapping(node, problems, phrase("what_an_entry"))
     if body is None:
         return None
     before = len(problems.items)
     named = next((v for k, v in body.value if isinstance(k, ScalarNode) and k.value == "id"), None)
     shown_id = named.value if isinstance(named, ScalarNode) and named.value else None
-    name = f"entry {shown_id!r}" if shown_id else "an entry"
+    name = phrase("what_entry", id=shown_id) if shown_id else phrase("what_an_entry")
     keys = _pairs(body, problems, _ENTRY_KEYS, name)
-    entry_id = _text(keys.get("id"), problems, "id") if "id" in keys else None
+    entry_id = _text(keys.get("id"), problems, _key("id")) if "id" in keys else None
     if entry_id is not None and not ENTRY_ID.match(entry_id):
-        problems.add(keys["id"], f"id {entry_id!r} must be lower-case letters, digits and '-', at most 40")
+        problems.add(keys["id"], phrase("faq_bad_id", id=entry_id))
     line = None
     if "line" in keys:
-        line = _text(keys["line"], problems, f"line of {name}")
+        line = _text(keys["line"], problems, phrase("what_field_of", key="line", name=name))
         if line is not None and line not in lines:
-            known = ", ".join(lines) or "none defined"
-            problems.add(keys["line"], f"{name} names line {line!r}, which is not under `lines:` ({known})")
+            known = phrase("faq_known_ids", ids=", ".join(lines)) if lines else phrase("faq_none_defined")
+            problems.add(keys["line"], phrase("faq_unknown_line", name=name, line=line, known=known))
 
     def field_text(key: str, kind: str) -> str:
-        return (_text(keys[key], problems, f"{key} of {name}", LIMITS[kind].zh) or "") if key in keys else ""
+        what = phrase("what_field_of", key=key, name=name)
+        return (_text(keys[key], problems, what, LIMITS[kind].zh) or "") if key in keys else ""
 
     title, summary, answer = (
         field_text("title", "title"),
@@ -712,11 +855,28 @@ def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]
         field_text("answer", "answer"),
     )
     if answer and not summary and len(answer) > LIMITS["summary"].zh:
-        problems.add(
-            keys["answer"], f"the answer of {name} is long; give it a `summary` of at most {LIMITS['summary'].zh}"
-        )
-    questions = _texts(keys.get("ask"), problems, f"ask of {name}", required=True, limit=LIMITS["question"].zh)
-    keywords = _texts(keys.get("keywords"), problems, f"keywords of {name}", required=False, limit=LIMITS["keyword"].zh)
+        problems.add(keys["answer"], phrase("faq_long_answer", name=name, limit=LIMITS["summary"].zh))
+    questions = _texts(
+        keys.get("ask"),
+        problems,
+        phrase("what_field_of", key="ask", name=name),
+        required=True,
+        limit=LIMITS["question"].zh,
+    )
+    keywords = _texts(
+        keys.get("keywords"),
+        problems,
+        phrase("what_field_of", key="keywords", name=name),
+        required=False,
+        limit=LIMITS["keyword"].zh,
+    )
+    asked = _texts(
+        keys.get("asked"),
+        problems,
+        phrase("what_field_of", key="asked", name=name),
+        required=False,
+        limit=LIMITS["question"].zh,
+    )
     figures = _read_figures(keys.get("figures"), problems, name, answer)
     english = _read_english(keys.get("en"), problems, name)
     en_answer = english.answer if english else ""
@@ -737,16 +897,19 @@ def _read_entry(node: Node, problems: _Problems, lines: Mapping[str, LineOfWork]
         keywords=keywords,
         en=english,
         source_line=node.start_mark.line + 1,
+        asked=asked,
     )
 
 
-def _read_english(node: Node | None, problems: _Problems, name: str) -> English | None:
-    if node is None or (body := _mapping(node, problems, f"en of {name}")) is None:
+def _read_english(node: Node | None, problems: _Problems, name: Phrase) -> English | None:
+    en_of = phrase("what_field_of", key="en", name=name)
+    if node is None or (body := _mapping(node, problems, en_of)) is None:
         return None
-    keys = _pairs(body, problems, _EN_KEYS, f"en of {name}")
+    keys = _pairs(body, problems, _EN_KEYS, en_of)
 
     def field_text(key: str, kind: str) -> str | None:
-        return _text(keys[key], problems, f"en {key} of {name}", LIMITS[kind].en) if key in keys else None
+        what = phrase("what_en_field_of", key=key, name=name)
+        return _text(keys[key], problems, what, LIMITS[kind].en) if key in keys else None
 
     title, summary, answer = (
         field_text("title", "title"),
@@ -754,142 +917,164 @@ def _read_english(node: Node | None, problems: _Problems, name: str) -> English 
         field_text("answer", "answer"),
     )
     if answer and not summary and len(answer) > LIMITS["summary"].en:
-        problems.add(
-            keys["answer"], f"the en answer of {name} is long; give it a `summary` of at most {LIMITS['summary'].en}"
-        )
-    questions = _texts(keys.get("ask"), problems, f"en ask of {name}", required=True, limit=LIMITS["question"].en)
+        problems.add(keys["answer"], phrase("faq_long_en_answer", name=name, limit=LIMITS["summary"].en))
+    questions = _texts(
+        keys.get("ask"),
+        problems,
+        phrase("what_en_field_of", key="ask", name=name),
+        required=True,
+        limit=LIMITS["question"].en,
+    )
     keywords = _texts(
-        keys.get("keywords"), problems, f"en keywords of {name}", required=False, limit=LIMITS["keyword"].en
+        keys.get("keywords"),
+        problems,
+        phrase("what_en_field_of", key="keywords", name=name),
+        required=False,
+        limit=LIMITS["keyword"].en,
+    )
+    asked = _texts(
+        keys.get("asked"),
+        problems,
+        phrase("what_en_field_of", key="asked", name=name),
+        required=False,
+        limit=LIMITS["question"].en,
     )
     if title is None or answer is None:
         return None
-    return English(title=title, answer=answer, questions=questions, keywords=keywords, summary=summary or "")
+    return English(
+        title=title, answer=answer, questions=questions, keywords=keywords, summary=summary or "", asked=asked
+    )
 
 
-def _read_lists(node: Node | None, problems: _Problems, name: str, answer: str, en_answer: str) -> tuple[ItemList, ...]:
+def _read_lists(
+    node: Node | None, problems: _Problems, name: Phrase, answer: str, en_answer: str
+) -> tuple[ItemList, ...]:
     """`lists: [{name, items, partial, keywords, en: {name, items, keywords}}]`; every item stands in the answer."""
     if node is None:
         return ()
     if not isinstance(node, SequenceNode):
-        problems.add(node, f"lists of {name} must be a list, each item starting with '- name:'")
+        problems.add(node, phrase("faq_lists_not_list", name=name))
         return ()
     found = []
     for item in node.value:
-        if (body := _mapping(item, problems, f"a list of {name}")) is None:
+        if (body := _mapping(item, problems, phrase("what_a_list_of", name=name))) is None:
             continue
-        keys = _pairs(body, problems, _LIST_KEYS, f"a list of {name}")
+        keys = _pairs(body, problems, _LIST_KEYS, phrase("what_a_list_of", name=name))
         title = (
-            _text(keys.get("name"), problems, f"the name of a list of {name}", LIMITS["list name"].zh)
+            _text(keys.get("name"), problems, phrase("what_list_name_of", name=name), LIMITS["list name"].zh)
             if "name" in keys
             else None
         )
-        items = _list_items(keys.get("items"), problems, f"the items of list {title!r} of {name}", answer, "zh")
+        items = _list_items(
+            keys.get("items"), problems, phrase("what_list_items", title=title, name=name), answer, "zh"
+        )
         keywords = _texts(
             keys.get("keywords"),
             problems,
-            f"the keywords of list {title!r}",
+            phrase("what_list_keywords", title=title),
             required=False,
             limit=LIMITS["keyword"].zh,
         )
-        partial = _flag(keys.get("partial"), problems, f"partial of list {title!r}")
-        en = _mapping(keys["en"], problems, f"en of list {title!r}") if "en" in keys else None
+        partial = _flag(keys.get("partial"), problems, phrase("what_list_partial", title=title))
+        en = _mapping(keys["en"], problems, phrase("what_list_en", title=title)) if "en" in keys else None
         if en is None or title is None:
             continue
-        en_keys = _pairs(en, problems, _LIST_EN_KEYS, f"en of list {title!r}")
+        en_keys = _pairs(en, problems, _LIST_EN_KEYS, phrase("what_list_en", title=title))
         en_title = (
-            _text(en_keys.get("name"), problems, f"the en name of list {title!r}", LIMITS["list name"].en)
+            _text(en_keys.get("name"), problems, phrase("what_list_en_name", title=title), LIMITS["list name"].en)
             if "name" in en_keys
             else None
         )
         en_items = _list_items(
-            en_keys.get("items"), problems, f"the en items of list {title!r} of {name}", en_answer, "en"
+            en_keys.get("items"), problems, phrase("what_list_en_items", title=title, name=name), en_answer, "en"
         )
         en_keywords = _texts(
             en_keys.get("keywords"),
             problems,
-            f"the en keywords of list {title!r}",
+            phrase("what_list_en_keywords", title=title),
             required=False,
             limit=LIMITS["keyword"].en,
         )
         if items and en_items and len(items) != len(en_items):
             problems.add(
                 en_keys.get("items"),
-                f"list {title!r} of {name} has {len(items)} items in Chinese and {len(en_items)} in English",
+                phrase("faq_list_lengths", title=title, name=name, zh=len(items), en=len(en_items)),
             )
         if en_title and items and en_items:
             found.append(ItemList(title, items, en_title, en_items, keywords, en_keywords, partial))
     return tuple(found)
 
 
-def _list_items(node: Node | None, problems: _Problems, what: str, answer: str, lang: Lang) -> tuple[str, ...]:
+def _list_items(node: Node | None, problems: _Problems, what: Phrase, answer: str, lang: Lang) -> tuple[str, ...]:
     items = _texts(node, problems, what, required=True, limit=LIMITS["list item"].of(lang))
     if node is not None and len(items) > MAX_LIST_ITEMS:
-        problems.add(node, f"{what} has {len(items)} items; a list may have at most {MAX_LIST_ITEMS}")
+        problems.add(node, phrase("faq_list_too_many", what=what, count=len(items), limit=MAX_LIST_ITEMS))
     if node is not None and len(items) == 1:
-        problems.add(node, f"{what} has one item; a list needs at least two")
+        problems.add(node, phrase("faq_list_one", what=what))
     for item in items:
         if answer and plain(item) not in plain(answer):
-            problems.add(node, f"{what}: {item!r} does not stand in the answer; a list repeats the answer's words")
+            problems.add(node, phrase("faq_item_not_in_answer", what=what, item=item))
     return items
 
 
 def _read_terms(
-    node: Node | None, problems: _Problems, name: str, answer: str, en_answer: str
+    node: Node | None, problems: _Problems, name: Phrase, answer: str, en_answer: str
 ) -> tuple[Unexplained, ...]:
     """`unexplained: [{term, en, keywords}]`: things the answer names without explaining."""
     if node is None:
         return ()
     if not isinstance(node, SequenceNode):
-        problems.add(
-            node, f"unexplained of {name} must be a list, each item starting with '- term:' or '{{term: ...}}'"
-        )
+        problems.add(node, phrase("faq_terms_not_list", name=name))
         return ()
     terms = []
+    a_term = phrase("what_a_term_of", name=name)
     for item in node.value:
-        if (body := _mapping(item, problems, f"an unexplained term of {name}")) is None:
+        if (body := _mapping(item, problems, a_term)) is None:
             continue
-        keys = _pairs(body, problems, _TERM_KEYS, f"an unexplained term of {name}")
-        zh = (
-            _text(keys.get("term"), problems, f"an unexplained term of {name}", LIMITS["term"].zh)
-            if "term" in keys
+        keys = _pairs(body, problems, _TERM_KEYS, a_term)
+        zh = _text(keys.get("term"), problems, a_term, LIMITS["term"].zh) if "term" in keys else None
+        en = (
+            _text(keys.get("en"), problems, phrase("what_term_en", term=zh), LIMITS["term"].en)
+            if "en" in keys
             else None
         )
-        en = _text(keys.get("en"), problems, f"the en of term {zh!r}", LIMITS["term"].en) if "en" in keys else None
         keywords = _texts(
-            keys.get("keywords"), problems, f"the keywords of term {zh!r}", required=False, limit=LIMITS["keyword"].en
+            keys.get("keywords"),
+            problems,
+            phrase("what_term_keywords", term=zh),
+            required=False,
+            limit=LIMITS["keyword"].en,
         )
         if zh and answer and plain(zh) not in plain(answer):
-            problems.add(
-                keys["term"], f"term {zh!r} of {name} does not stand in its answer; name what the answer names"
-            )
+            problems.add(keys["term"], phrase("faq_term_not_in_answer", term=zh, name=name))
         if en and en_answer and plain(en) not in plain(en_answer):
-            problems.add(keys["en"], f"term {en!r} of {name} does not stand in its en answer")
+            problems.add(keys["en"], phrase("faq_term_not_in_en_answer", term=en, name=name))
         if zh and en:
             terms.append(Unexplained(zh, en, keywords))
     return tuple(terms)
 
 
-def _read_figures(node: Node | None, problems: _Problems, name: str, answer: str) -> tuple[Figure, ...]:
+def _read_figures(node: Node | None, problems: _Problems, name: Phrase, answer: str) -> tuple[Figure, ...]:
     if node is None:
         return ()
     if not isinstance(node, SequenceNode):
-        problems.add(node, f"figures of {name} must be a list")
+        problems.add(node, phrase("faq_figures_not_list", name=name))
         return ()
     figures = []
     for item in node.value:
-        if (body := _mapping(item, problems, f"a figure of {name}")) is None:
+        if (body := _mapping(item, problems, phrase("what_a_figure_of", name=name))) is None:
             continue
-        keys = _pairs(body, problems, _FIGURE_KEYS, f"a figure of {name}")
+        keys = _pairs(body, problems, _FIGURE_KEYS, phrase("what_a_figure_of", name=name))
         figure = _read_figure(keys, problems, name)
         if figure is None:
             continue
         if answer and figure.zh not in answer:
-            problems.add(item, f"figure {figure.zh} of {name} does not stand in its answer; figures repeat the answer")
+            problems.add(item, phrase("faq_figure_not_in_answer", figure=figure.zh, name=name))
         figures.append(figure)
     return tuple(figures)
 
 
-def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Figure | None:
+def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: Phrase) -> Figure | None:
     value_node = keys.get("value")
     value = None
     if isinstance(value_node, ScalarNode):
@@ -899,17 +1084,20 @@ def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Fi
             except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                 value = None
         if value is None:
-            problems.add(
-                value_node, f"figure value {value_node.value!r} of {name} must be a number such as 875 or 36.5"
-            )
+            problems.add(value_node, phrase("faq_figure_not_number", value=value_node.value, name=name))
     elif value_node is not None:
-        problems.add(value_node, f"figure value of {name} must be a number such as 875 or 36.5")
+        problems.add(value_node, phrase("faq_figure_value_not_number", name=name))
     texts: dict[str, str | None] = {
-        key: _text(keys[key], problems, f"figure {key} of {name}", LIMITS["figure"].of("en" if key == "en" else "zh"))
+        key: _text(
+            keys[key],
+            problems,
+            phrase("what_figure_field", key=key, name=name),
+            LIMITS["figure"].of("en" if key == "en" else "zh"),
+        )
         for key in ("unit", "what", "en")
         if key in keys
     }
-    plus = _flag(keys.get("plus"), problems, f"figure plus of {name}")
+    plus = _flag(keys.get("plus"), problems, phrase("what_figure_field", key="plus", name=name))
     unit, what, en = texts.get("unit"), texts.get("what"), texts.get("en")
     if value is None or unit is None or what is None or en is None:
         return None
@@ -919,7 +1107,7 @@ def _read_figure(keys: Mapping[str, Node], problems: _Problems, name: str) -> Fi
 def iter_texts(entry: Entry, lang: Lang) -> Iterator[tuple[str, str]]:
     """Every text of an entry in one language with its kind, for indexing."""
     yield "title", entry.title_in(lang)
-    for question in entry.questions_in(lang):
+    for question in (*entry.questions_in(lang), *entry.asked_in(lang)):
         yield "question", question
     for keyword in entry.keywords_in(lang):
         yield "keyword", keyword

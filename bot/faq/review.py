@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.faq.diff import FaqDiff, diff
-from bot.faq.knowledge import Build, Built, KnowledgeBase, KnowledgeError
+from bot.faq.knowledge import Build, Built, KnowledgeBase, KnowledgeError, Problem
 from bot.language import Lang
 from bot.texts import say
 
@@ -47,7 +47,7 @@ class Review:
         head = say("review_ok", lang, name=self.name, after=after, before=self.before)
         changes = self.changes.lines(lang)
         if not changes:
-            return [head, say("diff_none", lang)]
+            return [head, say("review_same_content", lang)]
         return [head, say("review_changes", lang), *changes]
 
 
@@ -61,7 +61,9 @@ def review(current: KnowledgeBase, raw: bytes, name: str, build: Build[Built]) -
 
 
 def problem_line(problem: str, lang: Lang) -> str:
-    """`file:12: message` as an editor reads it in a chat: `第 12 行：message` / `line 12: message`."""
+    """`file:12: message` as an editor reads it in a chat, in their language: `第 12 行：…` / `line 12: …`."""
+    if isinstance(problem, Problem):
+        return problem.in_lang(lang)
     match = _LOCATED.match(problem)
     if match is None:
         return problem

@@ -4,17 +4,22 @@ matplotlib (Agg backend) is imported only here, when a chart is drawn; the runni
 in a short-lived process of its own (`python -m bot.ops.chart`, the data in as JSON, the PNG out),
 so that its own memory never holds matplotlib. Chinese labels need a font with the
 characters: the first of `CJK_FONTS` that is installed (Debian: `fonts-wqy-microhei` or
-`fonts-noto-cjk`); without one, the chart is drawn with English labels rather than empty
-boxes. Imports nothing from `telegram`.
+`fonts-noto-cjk`). matplotlib keeps the list of the system's fonts in a cache; a font installed
+after the list was made is added to it. Without such a font the chart is drawn with English
+labels rather than empty boxes, and the bot says so once at start-up (`find_font_elsewhere`) and
+in the log of each chart drawn. Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
+import os
 import sys
+import textwrap
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -63,8 +68,41 @@ def chart_data(report: Stats, titles: Mapping[Lang, Mapping[str, str]], lang: La
     }
 
 
+NO_FONT = (
+    "no font with Chinese characters is installed for the /stats chart (Debian: apt-get install "
+    "fonts-wqy-microhei); charts for Chinese admins are drawn with English labels"
+)
+
+
 def cjk_font() -> str | None:
-    """The first installed font of `CJK_FONTS`, or None."""
+    """The first installed font of `CJK_FONTS`, or None. When none is in matplotlib's cached list of the
+    system's fonts but the system has font files the list lacks (installed after it was made), they
+    are added and the list saved again."""
+    from matplotlib import font_manager  # noqa: PLC0415 - matplotlib only where charts are drawn
+
+    found = _first_cjk()
+    if found is not None:
+        return found
+    manager = font_manager.fontManager
+    known = {entry.fname for entry in manager.ttflist}
+    fresh = [path for path in font_manager.findSystemFonts() if path not in known]
+    if not fresh:
+        return None
+    for path in fresh:
+        with contextlib.suppress(Exception):  # a file FreeType cannot read is skipped, as matplotlib does
+            manager.addfont(path)
+    found = _first_cjk()
+    if found is not None:
+        log.info("matplotlib's font list was stale: %d font file(s) added, %s among them", len(fresh), found)
+        with contextlib.suppress(OSError):
+            from matplotlib import get_cachedir  # noqa: PLC0415
+
+            cache = f"{get_cachedir()}/fontlist-v{font_manager.FontManager.__version__}.json"
+            font_manager.json_dump(manager, cache)
+    return found
+
+
+def _first_cjk() -> str | None:
     from matplotlib import font_manager  # noqa: PLC0415 - matplotlib only where charts are drawn
 
     for family in CJK_FONTS:
@@ -86,7 +124,7 @@ def draw(data: Mapping[str, Any]) -> bytes:
     lang: Lang = "zh" if data.get("lang") == "zh" else "en"
     font = cjk_font() if lang == "zh" else None
     if lang == "zh" and font is None:
-        log.warning("no font with Chinese characters is installed (e.g. fonts-wqy-microhei); chart in English")
+        log.warning("%s", NO_FONT)
         lang = "en"
     if font is not None:
         matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"]
@@ -126,8 +164,10 @@ def _top(axis: Any, top: list[Any], titles: Mapping[str, str], lang: Lang) -> No
         axis.text(0.5, 0.5, say("chart_empty", lang), ha="center", va="center", transform=axis.transAxes)
 
 
-def _short(title: str, width: int = 18) -> str:
-    return title if len(title) <= width else title[: width - 1] + "…"
+def _short(title: str) -> str:
+    """A measure's title as a bar's label: on at most two lines, wrapped by width (wider for English)."""
+    width = 14 if any("\u4e00" <= char <= "\u9fff" for char in title) else 28
+    return textwrap.fill(title, width, max_lines=2, placeholder="…")
 
 
 async def draw_elsewhere(data: Mapping[str, Any]) -> bytes | None:
@@ -147,12 +187,40 @@ async def draw_elsewhere(data: Mapping[str, Any]) -> bytes | None:
         await process.wait()
         log.warning("chart not drawn within %.0f s", DRAW_WAIT)
         return None
+    said = errors.decode(errors="replace").strip().splitlines()
     if process.returncode != 0 or not png.startswith(b"\x89PNG"):
-        log.warning("chart not drawn: %s", errors.decode(errors="replace").strip().splitlines()[-1:] or "no output")
+        log.warning("chart not drawn: %s", said[-1] if said else "no output")
         return None
+    for line in said:
+        if line.startswith("WARNING"):
+            log.warning("chart: %s", line.split(":", 2)[-1])
     return png
+
+
+async def find_font_elsewhere() -> str | None:
+    """The font the chart process would use for Chinese, found in a process of its own; logs one
+    warning when there is none (or the process cannot say)."""
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.ops.chart", "--font", stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        out, _ = await asyncio.wait_for(process.communicate(), DRAW_WAIT)
+    except (OSError, TimeoutError) as error:
+        log.warning("the /stats chart's fonts were not checked: %s", error)
+        return None
+    font = out.decode(errors="replace").strip()
+    if not font:
+        log.warning("%s", NO_FONT)
+        return None
+    log.info("the /stats chart draws Chinese with the font %s", font)
+    return font
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    sys.stdout.buffer.write(draw(json.load(sys.stdin)))
+    if sys.argv[1:] == ["--font"]:
+        os.nice(19)  # the start-up check gives way to the bot answering on the same machine
+        print(cjk_font() or "")
+    else:
+        sys.stdout.buffer.write(draw(json.load(sys.stdin)))

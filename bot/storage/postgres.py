@@ -22,7 +22,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -35,19 +35,26 @@ from bot.language import Lang
 from bot.storage.migrations import migrations
 from bot.storage.shapes import ADOPT, DONE, RECEIVE
 from bot.storage.store import (
+    CARD_COLUMNS,
+    REVIEW_COLUMNS,
     Answered,
-    Choice,
+    Card,
     Clock,
     Event,
     EventRow,
     Inbound,
     Lifetimes,
     PendingReview,
+    Receipt,
     StoreBusy,
     StoreError,
     Version,
     VoteRow,
+    card_from,
+    card_values,
     holder_name,
+    review_from,
+    review_values,
     utc_now,
 )
 from bot.storage.user_key import KEY_BYTES, pseudonym
@@ -69,6 +76,8 @@ AWAY_FOR = 5.0
 """Seconds other calls fail at once after one found the database away."""
 PRUNE_EVERY = 3600.0
 MIGRATION_LOCK = 0x66617162  # "faqb"
+LOCK_WAIT = 30.0
+"""Seconds `exclusive` waits for another replica to let go of a lock."""
 CHANNEL = "faq_versions"
 
 
@@ -95,8 +104,10 @@ class PostgresStore:
         self.votes = _Votes(self)
         self.conversations = _Conversations(self)
         self.deliveries = _Deliveries(self)
+        self.receipts = _Receipts(self)
         self.versions = _Versions(self)
         self.reviews = _Reviews(self)
+        self.cards = _Cards(self)
 
     # ------------------------------------------------------------------ life
 
@@ -200,7 +211,28 @@ class PostgresStore:
         note = f" ({self.dropped} usage events dropped)" if self.dropped else ""
         return True, f"database {self.description} answers{note}"
 
-    def user_hash(self, user_id: int | None) -> str:
+    @contextlib.asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        """An advisory lock named by `name`, held on a connection of its own by one replica at a time;
+        `StoreBusy` when another holds it longer than `LOCK_WAIT`. A replica that dies lets go of it."""
+        if self._pool is None:
+            raise StoreError("the store is not open")
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") >> 1
+        try:
+            async with self._pool.connection(timeout=WRITE_WAIT) as db:
+                deadline = time.monotonic() + LOCK_WAIT
+                while not await _value(db, "SELECT pg_try_advisory_lock(%s)", (key,)):
+                    if time.monotonic() > deadline:
+                        raise StoreBusy(f"the lock {name!r} in {self.description} is held elsewhere")
+                    await asyncio.sleep(0.05)
+                try:
+                    yield
+                finally:
+                    await db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as error:
+            raise StoreError(f"the database {self.description} failed: {_first_line(error)}") from None
+
+    def user_hash(self, user_id: int | str | None) -> str:
         """A stable pseudonym for a user id, the same on every replica."""
         return pseudonym(self._key, user_id)
 
@@ -269,7 +301,7 @@ class PostgresStore:
             return
         candidates = json.dumps([[entry, score] for entry, score in event.candidates])
         row = (self.clock(), event.kind, event.chat_type, event.lang, event.question[:1000], event.entry_id,
-               candidates, self.user_hash(event.user_id))  # fmt: skip
+               candidates, self.user_hash(event.user_id), event.channel)  # fmt: skip
         try:
             self._queue.put_nowait(row)
         except asyncio.QueueFull:
@@ -307,11 +339,14 @@ class PostgresStore:
 
     async def _prune(self, db: Connection) -> None:
         now, life = self.clock(), self.lifetimes
-        await db.execute("DELETE FROM choices WHERE expires < %s", (now,))
+        await db.execute("DELETE FROM dialogues WHERE expires < %s", (now,))
         await db.execute("DELETE FROM answers WHERE at < %s", (now - life.answer,))
-        await db.execute("DELETE FROM languages WHERE at < %s", (now - life.language,))
+        await db.execute("DELETE FROM people WHERE at < %s", (now - life.language,))
         await db.execute("DELETE FROM inbox WHERE done < %s", (now - life.handled,))
         await db.execute("DELETE FROM reviews WHERE expires < %s", (now,))
+        await db.execute("DELETE FROM faq_reviews WHERE expires < %s", (now - life.review_kept,))
+        await db.execute("DELETE FROM cards WHERE expires < %s", (now,))
+        await db.execute("DELETE FROM receipts WHERE at < %s", (now - life.resend,))
         await db.execute("DELETE FROM events WHERE at < %s", (now - life.events,))
         await db.execute("DELETE FROM holders WHERE seen < %s", (now - life.handled,))
 
@@ -319,8 +354,8 @@ class PostgresStore:
 async def _insert_events(db: Connection, rows: list[tuple[Any, ...]]) -> None:
     async with db.cursor() as cursor:
         await cursor.executemany(
-            'INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, "user")'
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            'INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, "user", channel)'
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
 
@@ -328,6 +363,11 @@ async def _insert_events(db: Connection, rows: list[tuple[Any, ...]]) -> None:
 async def _one(db: Connection, query: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
     cursor = await db.execute(query.encode(), params)
     return await cursor.fetchone()
+
+
+async def _value(db: Connection, query: str, params: Sequence[Any] = ()) -> Any:
+    row = await _one(db, query, params)
+    return row[0] if row else None
 
 
 async def _all(db: Connection, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -371,12 +411,12 @@ class _Events:
         rows = await self.store.run(
             lambda db: _all(
                 db,
-                'SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, "user" FROM events'
+                'SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, "user", channel FROM events'
                 f" WHERE at >= %s{clause} ORDER BY id",
                 params,
             )
         )
-        return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _candidates(r[7]), r[8]) for r in rows]
+        return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _candidates(r[7]), r[8], r[9]) for r in rows]
 
 
 class _Votes:
@@ -404,68 +444,56 @@ class _Votes:
         rows = await self.store.run(
             lambda db: _all(
                 db,
-                'SELECT v.chat_id, v.message_id, a.entry_id, v."user", v.vote, v.at FROM votes v'
+                'SELECT v.chat_id, v.message_id, a.entry_id, v."user", v.vote, v.at, a.question, a.lang FROM votes v'
                 " LEFT JOIN answers a ON a.chat_id = v.chat_id AND a.message_id = v.message_id"
                 " WHERE v.at >= %s ORDER BY v.at",
                 (since,),
             )
         )
-        return [VoteRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [VoteRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
 
 
-_ANSWER_COLUMNS = "chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
+_ANSWER_COLUMNS = "chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at, options"
 
 
 def _answered(row: tuple[Any, ...] | None) -> Answered | None:
     if row is None:
         return None
-    return Answered(row[0], row[1], row[2], _lang(row[3]), row[4], row[5], row[6], row[7], row[8])
+    options = tuple(str(option) for option in json.loads(row[9] or "[]"))
+    return Answered(row[0], row[1], row[2], _lang(row[3]), row[4], row[5], row[6], row[7], row[8], options)
 
 
 class _Conversations:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    async def offer(self, choice: Choice) -> None:
-        row = (choice.chat_id, choice.user_id, choice.message_id, json.dumps(choice.options), choice.lang,
-               choice.question, choice.expires)  # fmt: skip
+    async def keep(self, key: str, state: str, expires: datetime) -> None:
         await self.store.run(
             lambda db: db.execute(
-                "INSERT INTO choices (chat_id, user_id, message_id, options, lang, question, expires)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (chat_id, user_id) DO UPDATE SET"
-                " message_id = excluded.message_id, options = excluded.options, lang = excluded.lang,"
-                " question = excluded.question, expires = excluded.expires",
-                row,
+                "INSERT INTO dialogues (key, state, expires) VALUES (%s, %s, %s) ON CONFLICT (key) DO UPDATE SET"
+                " state = excluded.state, expires = excluded.expires",
+                (key, state, expires),
             )
         )
 
-    async def pending(self, chat_id: int, user_id: int) -> Choice | None:
+    async def recall(self, key: str) -> str | None:
         row = await self.store.run(
             lambda db: _one(
-                db,
-                "SELECT message_id, options, lang, question, expires FROM choices"
-                " WHERE chat_id = %s AND user_id = %s AND expires >= %s",
-                (chat_id, user_id, self.store.clock()),
+                db, "SELECT state FROM dialogues WHERE key = %s AND expires >= %s", (key, self.store.clock())
             )
         )
-        if row is None:
-            return None
-        return Choice(chat_id, user_id, row[0], tuple(json.loads(row[1])), _lang(row[2]), row[3], row[4])
-
-    async def settle(self, chat_id: int, user_id: int) -> None:
-        await self.store.run(
-            lambda db: db.execute("DELETE FROM choices WHERE chat_id = %s AND user_id = %s", (chat_id, user_id))
-        )
+        return None if row is None else str(row[0])
 
     async def answered(self, reply: Answered) -> None:
         row = (reply.chat_id, reply.message_id, reply.question[:1000], reply.lang, reply.kind, reply.entry_id,
-               reply.user_id, reply.question_message_id, reply.at)  # fmt: skip
+               reply.user_id, reply.question_message_id, reply.at, json.dumps(reply.options))  # fmt: skip
         await self.store.run(
             lambda db: db.execute(
-                f"INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                f"INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (chat_id, message_id) DO UPDATE SET question = excluded.question,"
                 " lang = excluded.lang, kind = excluded.kind, entry_id = excluded.entry_id,"
-                " user_id = excluded.user_id, question_message_id = excluded.question_message_id, at = excluded.at",
+                " user_id = excluded.user_id, question_message_id = excluded.question_message_id, at = excluded.at,"
+                " options = excluded.options",
                 row,
             )
         )
@@ -493,18 +521,18 @@ class _Conversations:
             )
         )
 
-    async def remember_language(self, user_id: int, lang: Lang) -> None:
+    async def remember_language(self, person: str, lang: Lang) -> None:
         now = self.store.clock()
         await self.store.run(
             lambda db: db.execute(
-                "INSERT INTO languages (user_id, lang, at) VALUES (%s, %s, %s)"
-                " ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, at = excluded.at",
-                (user_id, lang, now),
+                "INSERT INTO people (key, lang, at) VALUES (%s, %s, %s)"
+                " ON CONFLICT (key) DO UPDATE SET lang = excluded.lang, at = excluded.at",
+                (person, lang, now),
             )
         )
 
-    async def language(self, user_id: int) -> Lang | None:
-        row = await self.store.run(lambda db: _one(db, "SELECT lang FROM languages WHERE user_id = %s", (user_id,)))
+    async def language(self, person: str) -> Lang | None:
+        row = await self.store.run(lambda db: _one(db, "SELECT lang FROM people WHERE key = %s", (person,)))
         return None if row is None else _lang(row[0])
 
 
@@ -567,11 +595,58 @@ class _Deliveries:
         return [Inbound(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
+class _Receipts:
+    """Receipts shared by replicas: a message stays with the replica that took it while that replica is
+    alive; one that stopped saying so without settling it loses it to the next resend."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    async def take(self, key: str) -> Receipt | None:
+        store = self.store
+        now, alive = store.clock(), store.clock() - store.lifetimes.holder
+
+        async def work(db: Connection) -> Receipt | None:
+            cursor = await db.execute(
+                "INSERT INTO receipts (key, holder, at) VALUES (%s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                (key, store.holder, now),
+            )
+            if cursor.rowcount == 1:
+                return None
+            cursor = await db.execute(
+                "UPDATE receipts SET holder = %s, at = %s WHERE key = %s AND NOT settled AND holder <> %s"
+                " AND holder NOT IN (SELECT name FROM holders WHERE seen >= %s)",
+                (store.holder, now, key, store.holder, alive),
+            )
+            if cursor.rowcount == 1:
+                return None
+            return _receipt(await _one(db, f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = %s", (key,)))
+
+        return await store.run(work)
+
+    async def settle(self, key: str, reply: str | None) -> None:
+        await self.store.run(
+            lambda db: db.execute("UPDATE receipts SET settled = TRUE, reply = %s WHERE key = %s", (reply, key))
+        )
+
+    async def get(self, key: str) -> Receipt | None:
+        return _receipt(
+            await self.store.run(lambda db: _one(db, f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = %s", (key,)))
+        )
+
+
+_RECEIPT_COLUMNS = "key, holder, at, settled, reply"
+
+
+def _receipt(row: tuple[Any, ...] | None) -> Receipt | None:
+    return None if row is None else Receipt(row[0], row[1], row[2], bool(row[3]), row[4])
+
+
 class _Versions:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    async def add(self, raw: bytes, author: str, summary: str) -> Version:
+    async def add(self, raw: bytes, author: str, summary: str, author_id: int | None = None) -> Version:
         now, digest = self.store.clock(), hashlib.sha256(raw).hexdigest()
 
         async def work(db: Connection) -> Version:
@@ -580,11 +655,12 @@ class _Versions:
             row = await _one(db, "SELECT COALESCE(MAX(number), 0) + 1 FROM versions")
             number = int(row[0]) if row else 1
             await db.execute(
-                "INSERT INTO versions (number, at, author, summary, sha256, body) VALUES (%s, %s, %s, %s, %s, %s)",
-                (number, now, author, summary, digest, raw),
+                "INSERT INTO versions (number, at, author, summary, sha256, body, author_id)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (number, now, author, summary, digest, raw, author_id),
             )
             await db.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(number)))
-            return Version(number, now, author, summary, digest, len(raw))
+            return Version(number, now, author, summary, digest, len(raw), author_id)
 
         return await self.store.run(work)
 
@@ -592,55 +668,101 @@ class _Versions:
         rows = await self.store.run(
             lambda db: _all(
                 db,
-                "SELECT number, at, author, summary, sha256, length(body) FROM versions ORDER BY number DESC LIMIT %s",
+                "SELECT number, at, author, summary, sha256, length(body), author_id FROM versions"
+                " ORDER BY number DESC LIMIT %s",
                 (limit,),
             )
         )
-        return [Version(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [Version(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
     async def get(self, number: int) -> tuple[Version, bytes] | None:
         row = await self.store.run(
             lambda db: _one(
-                db, "SELECT number, at, author, summary, sha256, body FROM versions WHERE number = %s", (number,)
+                db,
+                "SELECT number, at, author, summary, sha256, body, author_id FROM versions WHERE number = %s",
+                (number,),
             )
         )
         if row is None:
             return None
         body = bytes(row[5])
-        return Version(row[0], row[1], row[2], row[3], row[4], len(body)), body
+        return Version(row[0], row[1], row[2], row[3], row[4], len(body), row[6]), body
+
+
+def _same(moment: datetime) -> datetime:
+    return moment
 
 
 class _Reviews:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    async def add(
-        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
-    ) -> int:
-        now = self.store.clock()
-        expires = now + self.store.lifetimes.review
+    async def add(self, review: PendingReview) -> None:
+        row = review_values(review, _same)
+        holes = ", ".join(["%s"] * len(row))
+        await self.store.run(
+            lambda db: db.execute(f"INSERT INTO faq_reviews ({REVIEW_COLUMNS}) VALUES ({holes})".encode(), row),
+            wait=None,
+        )
+
+    async def get(self, review_id: str) -> PendingReview | None:
+        row = await self.store.run(
+            lambda db: _one(db, f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE id = %s", (review_id,))
+        )
+        return review_from(row, _same) if row is not None else None
+
+    async def settle(
+        self, review_id: str, state: str, *, was: Sequence[str] = ("open",), version: int | None = None
+    ) -> bool:
+        async def work(db: Connection) -> bool:
+            cursor = await db.execute(
+                "UPDATE faq_reviews SET state = %s, version = COALESCE(%s, version) WHERE id = %s AND state = ANY(%s)",
+                (state, version, review_id, list(was)),
+            )
+            return cursor.rowcount == 1
+
+        return await self.store.run(work, wait=None)
+
+    async def shown(self, review_id: str, chat_id: int, message_id: int) -> None:
+        await self.store.run(
+            lambda db: db.execute(
+                "UPDATE faq_reviews SET chat_id = %s, message_id = %s WHERE id = %s", (chat_id, message_id, review_id)
+            ),
+            wait=None,
+        )
+
+    async def open_teaching(self, admin: int) -> PendingReview | None:
         row = await self.store.run(
             lambda db: _one(
                 db,
-                "INSERT INTO reviews (admin, at, expires, name, base, summary, rollback_of, body)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                (admin, now, expires, name, base, summary, rollback_of, body),
+                f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE admin = %s AND kind = 'teach' AND state = 'open'"
+                " AND expires >= %s ORDER BY at DESC LIMIT 1",
+                (admin, self.store.clock()),
             )
         )
-        return int(row[0]) if row else 0
+        return review_from(row, _same) if row is not None else None
 
-    async def get(self, review_id: int) -> PendingReview | None:
+
+class _Cards:
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    async def add(self, cards: Sequence[Card]) -> None:
+        rows = [card_values(card, _same) for card in cards]
+        holes = ", ".join(["%s"] * 9)
+
+        async def work(db: Connection) -> None:
+            async with db.cursor() as cursor:
+                await cursor.executemany(f"INSERT INTO cards ({CARD_COLUMNS}) VALUES ({holes})".encode(), rows)
+
+        await self.store.run(work, wait=None)
+
+    async def get(self, card_id: str) -> Card | None:
         row = await self.store.run(
             lambda db: _one(
                 db,
-                "SELECT id, admin, at, expires, name, base, summary, body, rollback_of FROM reviews"
-                " WHERE id = %s AND expires >= %s",
-                (review_id, self.store.clock()),
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE id = %s AND expires >= %s",
+                (card_id, self.store.clock()),
             )
         )
-        if row is None:
-            return None
-        return PendingReview(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bytes(row[7]), row[8])
-
-    async def drop(self, review_id: int) -> None:
-        await self.store.run(lambda db: db.execute("DELETE FROM reviews WHERE id = %s", (review_id,)))
+        return card_from(row, _same) if row is not None else None

@@ -31,27 +31,36 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.faq.reloading import file_lock
 from bot.language import Lang
 from bot.storage.migrations import migrations
 from bot.storage.shapes import ADOPT, DONE, RECEIVE, for_sqlite
 from bot.storage.store import (
+    CARD_COLUMNS,
+    REVIEW_COLUMNS,
     Answered,
-    Choice,
+    Card,
     Clock,
     Event,
     EventRow,
     Inbound,
     Lifetimes,
     PendingReview,
+    Receipt,
     StoreBusy,
     StoreError,
     Version,
     VoteRow,
+    card_from,
+    card_values,
     holder_name,
+    review_from,
+    review_values,
     utc_now,
 )
 from bot.storage.user_key import UserKeyError, load_or_create, pseudonym
@@ -134,8 +143,10 @@ class SqliteStore:
         self.votes = _Votes(self)
         self.conversations = _Conversations(self)
         self.deliveries = _Deliveries(self)
+        self.receipts = _Receipts(self)
         self.versions = _Versions(self)
         self.reviews = _Reviews(self)
+        self.cards = _Cards(self)
 
     # ------------------------------------------------------------------ life
 
@@ -319,12 +330,16 @@ class SqliteStore:
         note = f" ({'; '.join(notes)})" if notes else ""
         return True, f"database {self.path} answers{note}"
 
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[None]:
+        """A lock file beside the database (`DATA_DIR/<name>.lock`), held with flock."""
+        return file_lock(self.data_dir / f"{name}.lock")
+
     @property
     def behind(self) -> bool:
         """Whether writes are waiting on a database another process holds."""
         return self._behind_since is not None
 
-    def user_hash(self, user_id: int | None) -> str:
+    def user_hash(self, user_id: int | str | None) -> str:
         """A stable pseudonym for a user id."""
         return pseudonym(self._key, user_id)
 
@@ -511,23 +526,27 @@ class SqliteStore:
             event.entry_id,
             json.dumps([[entry, score] for entry, score in event.candidates]),
             self.user_hash(event.user_id),
+            event.channel,
         )
 
     def _prune(self, db: sqlite3.Connection) -> None:
         now = self.now()
         life = self.lifetimes
-        db.execute("DELETE FROM choices WHERE expires < ?", (now,))
+        db.execute("DELETE FROM dialogues WHERE expires < ?", (now,))
         db.execute("DELETE FROM answers WHERE at < ?", (now - life.answer.total_seconds(),))
-        db.execute("DELETE FROM languages WHERE at < ?", (now - life.language.total_seconds(),))
+        db.execute("DELETE FROM people WHERE at < ?", (now - life.language.total_seconds(),))
         db.execute("DELETE FROM inbox WHERE done < ?", (now - life.handled.total_seconds(),))
         db.execute("DELETE FROM reviews WHERE expires < ?", (now,))
+        db.execute("DELETE FROM faq_reviews WHERE expires < ?", (now - life.review_kept.total_seconds(),))
+        db.execute("DELETE FROM cards WHERE expires < ?", (now,))
+        db.execute("DELETE FROM receipts WHERE at < ?", (now - life.resend.total_seconds(),))
         db.execute("DELETE FROM events WHERE at < ?", (now - life.events.total_seconds(),))
 
 
 def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
     db.executemany(
-        "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (at, kind, chat_type, lang, question, entry_id, candidates, user, channel)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
@@ -618,7 +637,7 @@ class _Events:
         clause = f" AND kind IN ({','.join('?' * len(kinds))})" if kinds else ""
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, user FROM events"
+                "SELECT id, at, kind, chat_type, lang, question, entry_id, candidates, user, channel FROM events"
                 f" WHERE at >= ?{clause} ORDER BY id",
                 (_epoch(since), *kinds),
             ).fetchall()
@@ -634,6 +653,7 @@ class _Events:
                 entry_id=row[6],
                 candidates=tuple((str(e), float(s)) for e, s in json.loads(row[7] or "[]")),
                 user=row[8],
+                channel=row[9],
             )
             for row in rows
         ]
@@ -666,70 +686,48 @@ class _Votes:
     async def since(self, since: datetime) -> list[VoteRow]:
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT v.chat_id, v.message_id, a.entry_id, v.user, v.vote, v.at FROM votes v"
+                "SELECT v.chat_id, v.message_id, a.entry_id, v.user, v.vote, v.at, a.question, a.lang FROM votes v"
                 " LEFT JOIN answers a ON a.chat_id = v.chat_id AND a.message_id = v.message_id"
                 " WHERE v.at >= ? ORDER BY v.at",
                 (_epoch(since),),
             ).fetchall()
         )
-        return [VoteRow(r[0], r[1], r[2], r[3], r[4], _moment(r[5])) for r in rows]
+        return [VoteRow(r[0], r[1], r[2], r[3], r[4], _moment(r[5]), r[6], r[7]) for r in rows]
 
 
 class _Conversations:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
-    async def offer(self, choice: Choice) -> None:
-        row = (choice.chat_id, choice.user_id, choice.message_id, json.dumps(choice.options), choice.lang,
-               choice.question, _epoch(choice.expires))  # fmt: skip
+    async def keep(self, key: str, state: str, expires: datetime) -> None:
+        row = (key, state, _epoch(expires))
 
         def work(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT OR REPLACE INTO choices (chat_id, user_id, message_id, options, lang, question, expires)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+            db.execute("INSERT OR REPLACE INTO dialogues (key, state, expires) VALUES (?, ?, ?)", row)
 
         await self.store.write(work)
 
-    async def pending(self, chat_id: int, user_id: int) -> Choice | None:
+    async def recall(self, key: str) -> str | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT message_id, options, lang, question, expires FROM choices"
-                " WHERE chat_id = ? AND user_id = ? AND expires >= ?",
-                (chat_id, user_id, self.store.now()),
+                "SELECT state FROM dialogues WHERE key = ? AND expires >= ?", (key, self.store.now())
             ).fetchone()
         )
-        if row is None:
-            return None
-        lang: Lang = "en" if row[2] == "en" else "zh"
-        return Choice(chat_id, user_id, row[0], tuple(json.loads(row[1])), lang, row[3], _moment(row[4]))
-
-    async def settle(self, chat_id: int, user_id: int) -> None:
-        def work(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM choices WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
-
-        await self.store.write(work)
+        return None if row is None else str(row[0])
 
     async def answered(self, reply: Answered) -> None:
         row = (reply.chat_id, reply.message_id, reply.question[:1000], reply.lang, reply.kind, reply.entry_id,
-               reply.user_id, reply.question_message_id, _epoch(reply.at))  # fmt: skip
+               reply.user_id, reply.question_message_id, _epoch(reply.at), json.dumps(reply.options))  # fmt: skip
 
         def work(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT OR REPLACE INTO answers (chat_id, message_id, question, lang, kind, entry_id, user_id,"
-                " question_message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+            db.execute(f"INSERT OR REPLACE INTO answers ({_ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
 
         await self.store.write(work)
 
     async def reply(self, chat_id: int, message_id: int) -> Answered | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
-                " FROM answers WHERE chat_id = ? AND message_id = ?",
-                (chat_id, message_id),
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
             ).fetchone()
         )
         return _answered(row)
@@ -737,35 +735,39 @@ class _Conversations:
     async def reply_to(self, chat_id: int, question_message_id: int) -> Answered | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at"
-                " FROM answers WHERE chat_id = ? AND question_message_id = ? ORDER BY at DESC LIMIT 1",
+                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE chat_id = ? AND question_message_id = ?"
+                " ORDER BY at DESC LIMIT 1",
                 (chat_id, question_message_id),
             ).fetchone()
         )
         return _answered(row)
 
-    async def remember_language(self, user_id: int, lang: Lang) -> None:
+    async def remember_language(self, person: str, lang: Lang) -> None:
         now = self.store.now()
 
         def work(db: sqlite3.Connection) -> None:
-            db.execute("INSERT OR REPLACE INTO languages (user_id, lang, at) VALUES (?, ?, ?)", (user_id, lang, now))
+            db.execute("INSERT OR REPLACE INTO people (key, lang, at) VALUES (?, ?, ?)", (person, lang, now))
 
         await self.store.write(work)
 
-    async def language(self, user_id: int) -> Lang | None:
+    async def language(self, person: str) -> Lang | None:
         row = await self.store.read(
-            lambda db: db.execute("SELECT lang FROM languages WHERE user_id = ?", (user_id,)).fetchone()
+            lambda db: db.execute("SELECT lang FROM people WHERE key = ?", (person,)).fetchone()
         )
         if row is None:
             return None
         return "en" if row[0] == "en" else "zh"
 
 
+_ANSWER_COLUMNS = "chat_id, message_id, question, lang, kind, entry_id, user_id, question_message_id, at, options"
+
+
 def _answered(row: tuple[Any, ...] | None) -> Answered | None:
     if row is None:
         return None
     lang: Lang = "en" if row[3] == "en" else "zh"
-    return Answered(row[0], row[1], row[2], lang, row[4], row[5], row[6], row[7], _moment(row[8]))
+    options = tuple(str(option) for option in json.loads(row[9] or "[]"))
+    return Answered(row[0], row[1], row[2], lang, row[4], row[5], row[6], row[7], _moment(row[8]), options)
 
 
 class _Deliveries:
@@ -825,77 +827,154 @@ class _Deliveries:
         return [Inbound(bot, r[1], r[2], _moment(r[3]), r[4]) for r in rows]
 
 
+class _Receipts:
+    """One process uses a SQLite store: a message taken by any other holder was left by a stopped run."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def take(self, key: str) -> Receipt | None:
+        now, holder = self.store.now(), self.store.holder
+
+        def work(db: sqlite3.Connection) -> Receipt | None:
+            if db.execute("INSERT OR IGNORE INTO receipts (key, holder, at) VALUES (?, ?, ?)",
+                          (key, holder, now)).rowcount == 1:  # fmt: skip
+                return None
+            if db.execute("UPDATE receipts SET holder = ?, at = ? WHERE key = ? AND settled = 0 AND holder != ?",
+                          (holder, now, key, holder)).rowcount == 1:  # fmt: skip
+                return None
+            return _receipt(db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = ?", (key,)).fetchone())
+
+        return await self.store.write(work)
+
+    async def settle(self, key: str, reply: str | None) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE receipts SET settled = 1, reply = ? WHERE key = ?", (reply, key))
+
+        await self.store.write(work)
+
+    async def get(self, key: str) -> Receipt | None:
+        return _receipt(
+            await self.store.read(
+                lambda db: db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE key = ?", (key,)).fetchone()
+            )
+        )
+
+
+_RECEIPT_COLUMNS = "key, holder, at, settled, reply"
+
+
+def _receipt(row: tuple[Any, ...] | None) -> Receipt | None:
+    return None if row is None else Receipt(row[0], row[1], _moment(row[2]), bool(row[3]), row[4])
+
+
 class _Versions:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
-    async def add(self, raw: bytes, author: str, summary: str) -> Version:
+    async def add(self, raw: bytes, author: str, summary: str, author_id: int | None = None) -> Version:
         now = self.store.now()
         digest = hashlib.sha256(raw).hexdigest()
 
         def work(db: sqlite3.Connection) -> Version:
             number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions").fetchone()[0]
             db.execute(
-                "INSERT INTO versions (number, at, author, summary, sha256, body) VALUES (?, ?, ?, ?, ?, ?)",
-                (number, now, author, summary, digest, raw),
+                "INSERT INTO versions (number, at, author, summary, sha256, body, author_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (number, now, author, summary, digest, raw, author_id),
             )
-            return Version(number, _moment(now), author, summary, digest, len(raw))
+            return Version(number, _moment(now), author, summary, digest, len(raw), author_id)
 
         return await self.store.write(work)
 
     async def latest(self, limit: int = 10) -> list[Version]:
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT number, at, author, summary, sha256, length(body) FROM versions ORDER BY number DESC LIMIT ?",
+                "SELECT number, at, author, summary, sha256, length(body), author_id FROM versions"
+                " ORDER BY number DESC LIMIT ?",
                 (limit,),
             ).fetchall()
         )
-        return [Version(r[0], _moment(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+        return [Version(r[0], _moment(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
     async def get(self, number: int) -> tuple[Version, bytes] | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT number, at, author, summary, sha256, body FROM versions WHERE number = ?", (number,)
+                "SELECT number, at, author, summary, sha256, body, author_id FROM versions WHERE number = ?",
+                (number,),
             ).fetchone()
         )
         if row is None:
             return None
         body = bytes(row[5])
-        return Version(row[0], _moment(row[1]), row[2], row[3], row[4], len(body)), body
+        return Version(row[0], _moment(row[1]), row[2], row[3], row[4], len(body), row[6]), body
 
 
 class _Reviews:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
-    async def add(
-        self, admin: int, name: str, body: bytes, *, base: str, summary: str, rollback_of: int | None = None
-    ) -> int:
-        now = self.store.now()
-        expires = now + self.store.lifetimes.review.total_seconds()
+    async def add(self, review: PendingReview) -> None:
+        row = review_values(review, _epoch)
+        holes = ", ".join("?" * len(row))
+        await self.store.write(
+            lambda db: db.execute(f"INSERT INTO faq_reviews ({REVIEW_COLUMNS}) VALUES ({holes})", row), wait=None
+        )
 
-        def work(db: sqlite3.Connection) -> int:
+    async def get(self, review_id: str) -> PendingReview | None:
+        row = await self.store.read(
+            lambda db: db.execute(f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE id = ?", (review_id,)).fetchone()
+        )
+        return review_from(row, _moment) if row is not None else None
+
+    async def settle(
+        self, review_id: str, state: str, *, was: Sequence[str] = ("open",), version: int | None = None
+    ) -> bool:
+        holes = ", ".join("?" * len(was))
+
+        def work(db: sqlite3.Connection) -> bool:
             cursor = db.execute(
-                "INSERT INTO reviews (admin, at, expires, name, base, summary, rollback_of, body)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (admin, now, expires, name, base, summary, rollback_of, body),
+                f"UPDATE faq_reviews SET state = ?, version = COALESCE(?, version) WHERE id = ? AND state IN ({holes})",
+                (state, version, review_id, *was),
             )
-            return int(cursor.lastrowid or 0)
+            return cursor.rowcount == 1
 
         return await self.store.write(work, wait=None)
 
-    async def get(self, review_id: int) -> PendingReview | None:
+    async def shown(self, review_id: str, chat_id: int, message_id: int) -> None:
+        await self.store.write(
+            lambda db: db.execute(
+                "UPDATE faq_reviews SET chat_id = ?, message_id = ? WHERE id = ?", (chat_id, message_id, review_id)
+            ),
+            wait=None,
+        )
+
+    async def open_teaching(self, admin: int) -> PendingReview | None:
         row = await self.store.read(
             lambda db: db.execute(
-                "SELECT id, admin, at, expires, name, base, summary, body, rollback_of FROM reviews"
-                " WHERE id = ? AND expires >= ?",
-                (review_id, self.store.now()),
+                f"SELECT {REVIEW_COLUMNS} FROM faq_reviews WHERE admin = ? AND kind = 'teach' AND state = 'open'"
+                " AND expires >= ? ORDER BY at DESC LIMIT 1",
+                (admin, self.store.now()),
             ).fetchone()
         )
-        if row is None:
-            return None
-        return PendingReview(row[0], row[1], _moment(row[2]), _moment(row[3]), row[4], row[5], row[6], bytes(row[7]),
-                             row[8])  # fmt: skip
+        return review_from(row, _moment) if row is not None else None
 
-    async def drop(self, review_id: int) -> None:
-        await self.store.write(lambda db: db.execute("DELETE FROM reviews WHERE id = ?", (review_id,)), wait=None)
+
+class _Cards:
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def add(self, cards: Sequence[Card]) -> None:
+        rows = [card_values(card, _epoch) for card in cards]
+        holes = ", ".join("?" * 9)
+        await self.store.write(
+            lambda db: db.executemany(f"INSERT INTO cards ({CARD_COLUMNS}) VALUES ({holes})", rows), wait=None
+        )
+
+    async def get(self, card_id: str) -> Card | None:
+        row = await self.store.read(
+            lambda db: db.execute(
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ? AND expires >= ?", (card_id, self.store.now())
+            ).fetchone()
+        )
+        return card_from(row, _moment) if row is not None else None

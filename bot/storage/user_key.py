@@ -20,7 +20,7 @@ class UserKeyError(Exception):
     """A key that cannot be used safely; the message is one line for the operator."""
 
 
-def pseudonym(key: bytes, user_id: int | None) -> str:
+def pseudonym(key: bytes, user_id: int | str | None) -> str:
     """A stable pseudonym: the same user gives the same one, the id cannot be recovered."""
     if user_id is None:
         return ""

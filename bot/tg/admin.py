@@ -1,41 +1,46 @@
-"""Telegram handlers for the admins' commands: /stats, /unanswered, /reload (the FAQ's own
-commands are in `bot.tg.admin_faq`).
+"""Telegram handlers for the admins' commands: /stats, /reload (the FAQ's own commands are in
+`bot.tg.admin_faq`, teaching from /unanswered in `bot.tg.teach`).
 
-`admin_only` wraps each: anyone not in ADMIN_IDS is told the command is for admins; an
-admin using one in a group gets the result in a private chat (the group sees one line,
-never users' questions or figures). A command's result is HTML text, text with buttons,
-or a file (a photo or a document). Admins read the bot in their own language.
+`admin_only` wraps each command and `admin_button` each admin button: anyone not in ADMIN_IDS
+is told they are for admins (a button's data can be forged, so every press is checked; in a
+group a non-admin's command gets no answer at all); an admin using a command in a group gets the
+result in a private chat (the group sees one line, never users' questions or figures). A
+command's result is HTML text, text with buttons, a file (a photo or a document), or several of
+these. Admins read the bot in their own language.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from typing import Any
 
-from telegram import Bot, Update, User
-from telegram.error import Forbidden
+from telegram import Bot, CallbackQuery, Update, User
+from telegram.constants import ChatAction
+from telegram.error import Forbidden, TelegramError
 
 from bot.faq.reloading import Trigger
+from bot.faq.review import problem_line
 from bot.language import LANGS, Lang
 from bot.ops.chart import chart_data, draw_elsewhere
-from bot.ops.reporting import entry_titles, render_stats, render_unanswered, stats, unanswered
+from bot.ops.reporting import PERIODS, entry_titles, render_stats, stats
 from bot.storage.store import StoreError
 from bot.texts import say
+from bot.tg.callbacks import Callback, decode
 from bot.tg.handlers import Context, in_group, user_lang
-from bot.tg.markup import MAX_CAPTION, Rendered
+from bot.tg.markup import MAX_CAPTION, MAX_MESSAGE, Rendered, telegram_length
 
 log = logging.getLogger(__name__)
 
 MAX_SHOWN = 3500
 """Characters of a report sent in one message (Telegram takes 4,096 with the markup)."""
 PROBLEMS_SHOWN = 20
-PERIODS = {"": 7, "week": 7, "w": 7, "周": 7, "本周": 7, "一周": 7, "day": 1, "today": 1, "d": 1, "天": 1, "今天": 1}
-"""The periods /stats and /unanswered understand, in days."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,20 @@ class Attachment:
     photo: bool = False
 
 
-AdminReply = str | Rendered | Attachment
+AdminReply = str | Rendered | Attachment | tuple[str | Rendered | Attachment, ...]
+"""A command's result; a tuple is sent as several messages, in order."""
 AdminReport = Callable[[Update, Context, Lang], Awaitable[AdminReply | None]]
+AdminPress = Callable[[Update, Context, CallbackQuery, Callback, User], Awaitable[None]]
+CHAT_ACTION_EVERY = 4.0
+"""Seconds between "sending a photo" notices while a chart is drawn (Telegram shows one for 5 s)."""
 
 
 async def deliver(bot: Bot, chat_id: int, reply: AdminReply) -> None:
     """Send an admin command's result to a chat."""
-    if isinstance(reply, Attachment):
+    if isinstance(reply, tuple):
+        for part in reply:
+            await deliver(bot, chat_id, part)
+    elif isinstance(reply, Attachment):
         if reply.photo:
             await bot.send_photo(chat_id, reply.data, caption=reply.caption, filename=reply.filename)
         else:
@@ -66,8 +78,62 @@ async def deliver(bot: Bot, chat_id: int, reply: AdminReply) -> None:
 
 
 def author(user: User | None) -> str:
-    """Who put a version in use, as the history shows it."""
-    return f"admin {user.id}" if user is not None else "admin"
+    """Who put a version in use, as the history shows it: their @username, else their Telegram name
+    (their id is kept beside it)."""
+    if user is None:
+        return "?"
+    if user.username:
+        return f"@{user.username}"
+    return user.full_name.strip() or str(user.id)
+
+
+def admin_button(press: AdminPress) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """Handle an admin's button only for admins: anyone else (a forged press included) is told it is
+    for admins, and nothing happens."""
+
+    @functools.wraps(press)
+    async def handler(update: Update, context: Context) -> None:
+        query, user = update.callback_query, update.effective_user
+        if query is None:
+            return
+        callback = decode(query.data)
+        lang = callback.lang if callback is not None else "zh"
+        if user is None or callback is None or not context.bot_data.is_admin(user.id):
+            await query.answer(say("admins_only", lang), show_alert=True)
+            return
+        await press(update, context, query, callback, user)
+
+    return handler
+
+
+def destination(update: Update) -> int | None:
+    """Where an admin command's result goes: the chat itself, or the admin privately when used in a group."""
+    message, user = update.effective_message, update.effective_user
+    if in_group(update):
+        return user.id if user is not None else None
+    return message.chat_id if message is not None else None
+
+
+@contextlib.asynccontextmanager
+async def showing(bot: Bot, chat_id: int | None, action: str) -> AsyncIterator[None]:
+    """Show a chat action ("sending a photo") in a chat until the work inside is done."""
+
+    async def keep_showing() -> None:
+        while chat_id is not None:
+            try:
+                await bot.send_chat_action(chat_id, action)
+            except TelegramError as error:
+                log.debug("chat action not shown: %s", error)
+                return
+            await asyncio.sleep(CHAT_ACTION_EVERY)
+
+    task = asyncio.create_task(keep_showing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def admin_only(report: AdminReport) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
@@ -80,7 +146,8 @@ def admin_only(report: AdminReport) -> Callable[[Update, Context], Coroutine[Any
             return
         lang = await user_lang(update, context)
         if user is None or not context.bot_data.is_admin(user.id):
-            await message.reply_text(say("admins_only", lang))
+            if not in_group(update):  # in a group, a refusal would only be noise for everyone there
+                await message.reply_text(say("admins_only", lang))
             return
         result = await report(update, context, lang)
         if result is None:
@@ -98,7 +165,8 @@ def admin_only(report: AdminReport) -> Callable[[Update, Context], Coroutine[Any
     return handler
 
 
-def _period(context: Context) -> int | None:
+def period(context: Context) -> int | None:
+    """The days a command's [day|week] argument asks for; None for an argument it does not take."""
     argument = (context.args or [""])[0].lower() if context.args else ""
     return PERIODS.get(argument)
 
@@ -107,7 +175,7 @@ def _period(context: Context) -> int | None:
 async def stats_command(update: Update, context: Context, lang: Lang) -> AdminReply | None:
     """/stats [day|week]: a chart (questions per day by outcome, the most asked measures) with the
     figures as its caption: rates, people's votes, a line per day. Text alone if no chart can be drawn."""
-    days = _period(context)
+    days = period(context)
     if days is None:
         return escape(say("period_usage", lang, command="/stats"))
     store = context.bot_data.store
@@ -116,31 +184,18 @@ async def stats_command(update: Update, context: Context, lang: Lang) -> AdminRe
         events = await store.events.since(since)
         votes = await store.votes.since(since)
     except StoreError as error:
-        return escape(str(error))
+        log.warning("usage not read: %s", error)
+        return escape(say("store_unavailable", lang))
     knowledge = context.bot_data.current().knowledge
     report = stats(events, votes, since)
     text = render_stats(report, entry_titles(knowledge, lang), lang)
     titles = {code: entry_titles(knowledge, code) for code in LANGS}
-    png = await draw_elsewhere(chart_data(report, titles, lang, store.clock().date()))
+    async with showing(context.bot, destination(update), ChatAction.UPLOAD_PHOTO):
+        png = await draw_elsewhere(chart_data(report, titles, lang, store.clock().date()))
     if png is None:
         return f"<pre>{escape(text)[:MAX_SHOWN]}</pre>"
     caption = escape(text)[: MAX_CAPTION - len("<pre></pre>")]
     return Attachment(png, f"stats-{since:%Y%m%d}.png", f"<pre>{caption}</pre>", photo=True)
-
-
-@admin_only
-async def unanswered_command(update: Update, context: Context, lang: Lang) -> str | None:
-    """/unanswered [day|week]: the most frequent questions the bot declined or asked back about."""
-    days = _period(context)
-    if days is None:
-        return escape(say("period_usage", lang, command="/unanswered"))
-    store = context.bot_data.store
-    try:
-        events = await store.events.since(store.clock() - timedelta(days=days), ("unanswered", "asked_back"))
-    except StoreError as error:
-        return escape(str(error))
-    titles = entry_titles(context.bot_data.current().knowledge, lang)
-    return f"<pre>{escape(render_unanswered(unanswered(events), titles, lang))[:MAX_SHOWN]}</pre>"
 
 
 @admin_only
@@ -150,18 +205,38 @@ async def reload_command(update: Update, context: Context, lang: Lang) -> str | 
     user = update.effective_user
     if services.faq is None:
         return None
-    result = await services.faq.reload(Trigger.COMMAND, user.id if user else None, author=author(user))
+    result = await services.faq.reload(
+        Trigger.COMMAND, user.id if user else None, author=author(user), author_id=user.id if user else None
+    )
     if result.ok:
         changes = result.changes.lines(lang) if result.changes is not None else []
         return escape(
             "\n".join([say("reloaded", lang, entries=result.entries), *(changes or [say("diff_none", lang)])])
         )
-    return f"{escape(say('not_reloaded', lang))}\n<pre>{escape(problems_text(result.problems, lang))[:MAX_SHOWN]}</pre>"
+    return with_problems(say("not_reloaded", lang), result.problems, lang)
 
 
-def problems_text(problems: tuple[str, ...] | list[str], lang: Lang) -> str:
-    """Problems of an FAQ file, one per line, the first few of many."""
-    shown = list(problems[:PROBLEMS_SHOWN])
+def problems_text(problems: Sequence[str], lang: Lang) -> str:
+    """Problems of an FAQ file, one per line in the admin's language (`第 12 行：…`), the first few of many."""
+    shown = [problem_line(problem, lang) for problem in problems[:PROBLEMS_SHOWN]]
     if len(problems) > len(shown):
         shown.append(say("more_problems", lang, count=len(problems) - len(shown)))
     return "\n".join(shown)
+
+
+def with_problems(head: str, problems: Sequence[str], lang: Lang, limit: int = MAX_MESSAGE) -> str:
+    """`head` (plain text) and the problems in a `<pre>` block, as HTML within `limit` (in Telegram's
+    units): problems that do not fit are counted rather than cut, so no tag is ever left open."""
+    count = min(len(problems), PROBLEMS_SHOWN)
+    while True:
+        lines = [problem_line(problem, lang) for problem in problems[:count]]
+        if len(problems) > count:
+            lines.append(say("more_problems", lang, count=len(problems) - count))
+        html = f"{escape(head)}\n<pre>{escape(chr(10).join(lines))}</pre>"
+        if telegram_length(html) <= limit or count == 0:
+            break
+        count -= 1
+    while telegram_length(html) > limit:  # a head too long on its own: shortened, outside any tag
+        head = head[: len(head) * 9 // 10]
+        html = escape(head) + "…"
+    return html

@@ -33,7 +33,7 @@ from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader
 from bot.ops.settings import Settings
 from bot.storage.store import Store
-from bot.tg import admin, admin_faq, buttons, handlers
+from bot.tg import admin, admin_faq, buttons, handlers, teach
 from bot.tg.callbacks import Kind, pattern
 from bot.tg.delivery import PatientRateLimiter
 from bot.tg.fairness import Fairness
@@ -85,8 +85,8 @@ COMMANDS = (
     Command("topics", "按目录浏览文章", "Browse the article"),
     Command("ask", "提问（群聊中使用）", "Ask a question (in groups)"),
     Command("about", "关于这篇文章", "About the article"),
-    Command("stats", "使用统计 [day|week]", "Usage statistics [day|week]", admin=True),
-    Command("unanswered", "没答上的问题 [day|week]", "Questions not answered [day|week]", admin=True),
+    Command("stats", "使用统计 [天|周]", "Usage statistics [day|week]", admin=True),
+    Command("unanswered", "没答上的问题，可以归档 [天|周]", "Questions not answered, to file [day|week]", admin=True),
     Command("reload", "重新加载问答库", "Load the FAQ file again", admin=True),
     Command("faq", "下载正在使用的问答库", "Download the FAQ in use", admin=True),
     Command("history", "问答库的版本历史", "The FAQ's versions", admin=True),
@@ -101,7 +101,7 @@ COMMAND_HANDLERS: dict[str, Callable[[Update, Context], Coroutine[Any, Any, None
     "ask": handlers.ask,
     "about": handlers.about,
     "stats": admin.stats_command,
-    "unanswered": admin.unanswered_command,
+    "unanswered": teach.unanswered_command,
     "reload": admin.reload_command,
     "faq": admin_faq.faq_command,
     "history": admin_faq.history_command,
@@ -111,6 +111,7 @@ COMMAND_HANDLERS: dict[str, Callable[[Update, Context], Coroutine[Any, Any, None
 BUTTON_HANDLERS: dict[Kind, Callable[[Update, Context], Coroutine[Any, Any, None]]] = {
     Kind.CHOICE: buttons.choice,
     Kind.FULL: buttons.full_text,
+    Kind.MENU_FULL: buttons.full_text,
     Kind.ENTRY: buttons.entry,
     Kind.MENU_ENTRY: buttons.menu,
     Kind.LINE: buttons.menu,
@@ -120,6 +121,7 @@ BUTTON_HANDLERS: dict[Kind, Callable[[Update, Context], Coroutine[Any, Any, None
     Kind.VOTE: buttons.vote,
     Kind.APPLY: admin_faq.apply,
     Kind.CANCEL: admin_faq.cancel,
+    Kind.TEACH: teach.teach,
 }
 
 
@@ -148,7 +150,11 @@ def build_application(
     inbox = Inbox(store, bot_id(settings.token))
     fairness = Fairness(settings.admin_ids)
     limiter = PatientRateLimiter(
-        overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3, on_success=inbox.replied
+        overall_max_rate=settings.rate_limit,
+        overall_time_period=1,
+        max_retries=3,
+        longest_pause=settings.retry_pause,
+        on_success=inbox.replied,
     )
     builder = (
         ApplicationBuilder()
@@ -160,32 +166,33 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .context_types(context_types)
         .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                # quote the question answered: with several questions in a row, each answer says whose it is
-                do_quote=True,
-            )
+            # PTB quotes the question answered in groups (where it says whose answer it is) and not in
+            # private chats (where it only takes room)
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         .concurrent_updates(CONCURRENT_UPDATES)
         .rate_limiter(limiter)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.read_timeout(settings.api_timeout).get_updates_read_timeout(settings.api_timeout)
     application = builder.build()
     assert isinstance(application, BotApplication)
     application.bot_data.configure(
         brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq, fairness=fairness
     )
-    add_handlers(application)
+    add_handlers(application, settings.admin_ids)
     return application
 
 
-def add_handlers(application: BotApplication) -> None:
+def add_handlers(application: BotApplication, admins: frozenset[int] = frozenset()) -> None:
     """Every handler of the bot, in the order they are tried."""
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new = filters.UpdateType.MESSAGE
+    # a photo's caption is asked like a text; a document is an FAQ upload only from an admin
+    written = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
     application.add_handler(TypeHandler(Update, handlers.slow_down), group=-1)
     application.add_handlers([CommandHandler(name, handler) for name, handler in COMMAND_HANDLERS.items()])
     application.add_handlers(
@@ -193,10 +200,10 @@ def add_handlers(application: BotApplication) -> None:
             MessageHandler(
                 new & filters.COMMAND & (private | filters.Regex(_ADDRESSED_COMMAND)), handlers.unknown_command
             ),
-            MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
-            MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, handlers.group_text),
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND, handlers.edited),
-            MessageHandler(new & private & filters.Document.ALL, admin_faq.upload),
+            MessageHandler(new & private & filters.Document.ALL & filters.User(admins), admin_faq.upload),
+            MessageHandler(new & private & written, handlers.private_text),
+            MessageHandler(new & groups & written, handlers.group_text),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & written, handlers.edited),
             MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),
             *(CallbackQueryHandler(handler, pattern=pattern(kind)) for kind, handler in BUTTON_HANDLERS.items()),
             InlineQueryHandler(handlers.inline_query),

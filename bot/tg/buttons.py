@@ -1,34 +1,53 @@
 """Telegram handlers for button presses, one per kind of button (see `bot.tg.callbacks`).
 
-A message belongs to whoever asked for it. In a private chat that is always the presser;
-in a group, a tap by anyone else never changes the asker's message: the presser gets the
-result in a private chat (or, if the bot may not write to them there, a short note).
-Votes count once per person per answer, the latest, and in a group the buttons stay.
+Each press goes to the conversation layer, which says what to show and remembers what it
+offered; this module only decides where the result goes. A message belongs to whoever asked
+for it. In a private chat that is always the presser; in a group, a tap by anyone else never
+changes the asker's message: the presser gets the result in a private chat, in their own
+language (or, if the bot may not write to them there, a short note). Votes count once per
+person per answer, the latest, and in a group the buttons stay; a 👎 brings the other entries
+to try only to whoever asked.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot.core.reply import Option
+from bot.conversation.replies import Said
+from bot.conversation.state import Who
 from bot.language import Lang
-from bot.storage.store import Answered, StoreBusy, StoreError
+from bot.storage.store import Answered
 from bot.texts import say
-from bot.tg.callbacks import Callback, Kind, decode
-from bot.tg.handlers import Context, answer_question, in_group
-from bot.tg.markup import Rendered, button, entry_page, line_menu, numbered, render, topics_menu
+from bot.tg.callbacks import NEW_MESSAGE, Callback, Kind, decode
+from bot.tg.handlers import Context, answer_question, deliver, in_group, who
+from bot.tg.markup import render
 
 log = logging.getLogger(__name__)
 
-FOLLOW_UPS = 3
-"""Other entries offered after a 👎."""
+Produce = Callable[[Who, Lang], Awaitable[Said | None]]
+"""What a press asks of the conversation, given where the result goes and in which language."""
 
 
-def _pressed(update: Update) -> tuple[CallbackQuery, Callback, Message | None] | None:
+class _Press:
+    """A button press: the query, what the button means, the message it sits under, and whose that is."""
+
+    def __init__(self, query: CallbackQuery, callback: Callback, message: Message | None, known: Answered | None,
+                 owner: bool) -> None:  # fmt: skip
+        self.query = query
+        self.callback = callback
+        self.message = message
+        self.known = known
+        """What the conversation knows of the message pressed under."""
+        self.owner = owner
+        """The presser asked for the message (always so in a private chat)."""
+
+
+async def _pressed(update: Update, context: Context) -> _Press | None:
     query = update.callback_query
     if query is None:
         return None
@@ -36,186 +55,159 @@ def _pressed(update: Update) -> tuple[CallbackQuery, Callback, Message | None] |
     if callback is None:
         return None
     message = query.message if isinstance(query.message, Message) else None
-    return query, callback, message
-
-
-async def _owner(context: Context, update: Update, message: Message | None) -> bool:
-    """Whether the presser may change the message: in a private chat always; in a group only its asker."""
-    if message is None:
-        return False
-    if not in_group(update):
-        return True
-    known = await context.bot_data.reply(message.chat_id, message.message_id)
+    known = await context.bot_data.conversation.reply(message.chat_id, message.message_id) if message else None
     user = update.effective_user
-    return known is not None and user is not None and known.user_id == user.id
+    owner = message is not None and (
+        not in_group(update) or (known is not None and user is not None and known.user_id == user.id)
+    )
+    return _Press(query, callback, message, known, owner)
 
 
-async def _show(
-    update: Update, context: Context, rendered: Rendered, lang: Lang, *, kind: str, entry: str | None
-) -> None:
-    """Edit the pressed message into `rendered` if the presser owns it, else send it to them privately."""
-    pressed = _pressed(update)
-    if pressed is None:
+async def _where(update: Update, context: Context, press: _Press) -> tuple[Who, Lang]:
+    """Where a press's result goes, and in which language: the asker's message in the message's
+    language; anyone else privately, in their own."""
+    if press.owner:
+        return who(update), press.callback.lang
+    privately = who(update, privately=True)
+    return privately, await context.bot_data.conversation.language(privately)
+
+
+async def _answer(update: Update, context: Context, produce: Produce, *, in_place: bool) -> None:
+    """Run a press through the conversation and show its result: in place of the pressed message or
+    as a new message under it (for its owner), or privately (for anyone else)."""
+    press = await _pressed(update, context)
+    if press is None:
         return
-    query, _, message = pressed
-    user = update.effective_user
-    if message is not None and await _owner(context, update, message):
-        await query.answer()
-        try:
-            await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
-        except BadRequest as error:
-            if "not modified" not in str(error).lower():
-                raise
-        known = await context.bot_data.reply(message.chat_id, message.message_id)
-        await context.bot_data.remember(
-            Answered(message.chat_id, message.message_id, known.question if known else "", lang, kind, entry,
-                     user.id if user else None, known.question_message_id if known else None)
-        )  # fmt: skip
+    where, lang = await _where(update, context, press)
+    said = await produce(where, lang)
+    if said is None:
+        await press.query.answer(say("gone", lang))
         return
-    await _privately(update, context, rendered, lang, kind=kind, entry=entry)
-
-
-async def _privately(
-    update: Update, context: Context, rendered: Rendered, lang: Lang, *, kind: str, entry: str | None
-) -> None:
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    if not press.owner or press.message is None:
+        await _privately(update, context, press, said)
         return
+    await press.query.answer()
+    if not in_place:
+        await deliver(update, context, press.message, said)
+        return
+    rendered = render(context.bot_data.current().knowledge, said)
     try:
-        sent = await context.bot.send_message(user.id, rendered.text, reply_markup=rendered.keyboard)
-    except Forbidden:
-        await query.answer(say("start_private", lang), show_alert=True)
-        return
-    await query.answer(say("sent_privately", lang))
-    await context.bot_data.remember(Answered(sent.chat_id, sent.message_id, "", lang, kind, entry, user.id))
-
-
-async def choice(update: Update, context: Context) -> None:
-    """A "did you mean" option: that answer, in place of the question back."""
-    pressed = _pressed(update)
-    if pressed is None:
-        return
-    query, callback, message = pressed
-    brain = context.bot_data.current()
-    reply = brain.entry_reply(callback.key, callback.lang)
-    if reply is None:
-        await query.answer(say("gone", callback.lang))
-        return
-    user = update.effective_user
-    if message is not None and user is not None and await _owner(context, update, message):
-        await context.bot_data.settle(message.chat_id, user.id)
-    await _show(update, context, render(brain.knowledge, reply), callback.lang, kind="answer", entry=reply.entry_id)
-
-
-async def full_text(update: Update, context: Context) -> None:
-    """ "Full text": the answer expanded into the entry's whole text, in place."""
-    pressed = _pressed(update)
-    if pressed is None:
-        return
-    query, callback, _ = pressed
-    brain = context.bot_data.current()
-    reply = brain.full_reply(callback.key, callback.lang)
-    if reply is None:
-        await query.answer(say("gone", callback.lang))
-        return
-    await _show(update, context, render(brain.knowledge, reply), callback.lang, kind="answer", entry=reply.entry_id)
-
-
-async def entry(update: Update, context: Context) -> None:
-    """A related measure: its answer as a new message (privately, for someone else's answer in a group)."""
-    pressed = _pressed(update)
-    if pressed is None:
-        return
-    query, callback, message = pressed
-    brain = context.bot_data.current()
-    reply = brain.entry_reply(callback.key, callback.lang)
-    if reply is None:
-        await query.answer(say("gone", callback.lang))
-        return
-    rendered = render(brain.knowledge, reply)
-    if message is None or not await _owner(context, update, message):
-        await _privately(update, context, rendered, callback.lang, kind="answer", entry=reply.entry_id)
-        return
-    await query.answer()
-    sent = await message.reply_text(rendered.text, reply_markup=rendered.keyboard)
-    user = update.effective_user
-    await context.bot_data.remember(
-        Answered(sent.chat_id, sent.message_id, "", callback.lang, "answer", reply.entry_id, user.id if user else None)
+        await press.query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+    known, user = press.known, update.effective_user
+    await context.bot_data.conversation.sent(
+        said,
+        chat_id=press.message.chat_id,
+        message_id=press.message.message_id,
+        user_id=user.id if user else None,
+        question_message_id=known.question_message_id if known else None,
+        question=known.question if known else None,
     )
 
 
-async def menu(update: Update, context: Context) -> None:
-    """The topic menu, a line of work in it, or a measure opened from it, in place ("none of these" too)."""
-    pressed = _pressed(update)
-    if pressed is None:
+async def _privately(update: Update, context: Context, press: _Press, said: Said) -> None:
+    """Send a result to the presser's private chat, or tell them how to open one."""
+    user = update.effective_user
+    if user is None:
         return
-    query, callback, _ = pressed
-    knowledge = context.bot_data.current().knowledge
-    lang = callback.lang
-    entry_id: str | None = None
-    if callback.kind in (Kind.TOPICS, Kind.NONE):
-        rendered = topics_menu(knowledge, lang)
-    elif callback.kind == Kind.LINE:
-        found = line_menu(knowledge, callback.key, lang)
-        if found is None:
-            await query.answer(say("gone", lang))
-            return
-        rendered = found
+    rendered = render(context.bot_data.current().knowledge, said)
+    try:
+        sent = await context.bot.send_message(user.id, rendered.text, reply_markup=rendered.keyboard)
+    except Forbidden:
+        await press.query.answer(say("start_private", said.lang), show_alert=True)
+        return
+    await press.query.answer(say("sent_privately", said.lang))
+    await context.bot_data.conversation.sent(said, chat_id=sent.chat_id, message_id=sent.message_id, user_id=user.id)
+
+
+async def choice(update: Update, context: Context) -> None:
+    """A numbered option of a question back or a no: that answer, in place of the message."""
+    key = _key(update)
+    await _answer(update, context, lambda w, lang: context.bot_data.conversation.choose(w, key, lang), in_place=True)
+
+
+async def full_text(update: Update, context: Context) -> None:
+    """ "Full text": the answer expanded into the entry's whole text, in place (inside the topic menu,
+    keeping the way back)."""
+    key, menu = _key(update), _kind(update) == Kind.MENU_FULL
+    await _answer(
+        update, context, lambda w, lang: context.bot_data.conversation.full(w, key, lang, in_menu=menu), in_place=True
+    )
+
+
+async def entry(update: Update, context: Context) -> None:
+    """A related measure, or one of the entries offered after 👎: its answer as a new message."""
+    key = _key(update)
+    await _answer(update, context, lambda w, lang: context.bot_data.conversation.choose(w, key, lang), in_place=False)
+
+
+async def menu(update: Update, context: Context) -> None:
+    """The topic menu, a line of work in it, or a measure opened from it, in place ("none of these" too);
+    📚 All topics opens the menu as a new message, leaving the answer it was under as it was."""
+    kind, key = _kind(update), _key(update)
+    conversation = context.bot_data.conversation
+    produce: Produce
+    if kind == Kind.LINE:
+        produce = lambda w, lang: conversation.line(w, key, lang)  # noqa: E731 - one line per kind reads best
+    elif kind == Kind.MENU_ENTRY:
+        produce = lambda w, lang: conversation.choose(w, key, lang, in_menu=True)  # noqa: E731
     else:
-        reply = context.bot_data.current().entry_reply(callback.key, lang)
-        if reply is None:
-            await query.answer(say("gone", lang))
-            return
-        rendered, entry_id = entry_page(knowledge, reply), reply.entry_id
-    await _show(update, context, rendered, lang, kind="menu", entry=entry_id)
+        produce = conversation.topics
+    new = kind == Kind.TOPICS and key == NEW_MESSAGE
+    await _answer(update, context, produce, in_place=not new)
 
 
 async def example(update: Update, context: Context) -> None:
     """An example question button: asked as if the presser had typed it."""
-    pressed = _pressed(update)
-    if pressed is None:
+    press = await _pressed(update, context)
+    if press is None:
         return
-    query, callback, message = pressed
+    callback = press.callback
     examples = context.bot_data.current().knowledge.article.examples(callback.lang)
-    if not callback.key.isdigit() or int(callback.key) >= len(examples) or message is None:
-        await query.answer(say("gone", callback.lang))
+    if not callback.key.isdigit() or int(callback.key) >= len(examples) or press.message is None:
+        await press.query.answer(say("gone", callback.lang))
         return
-    await query.answer()
-    await answer_question(update, context, message, examples[int(callback.key)])
+    await press.query.answer()
+    await answer_question(update, context, press.message, examples[int(callback.key)])
 
 
 async def vote(update: Update, context: Context) -> None:
-    """👍 or 👎 under an answer: one vote per person per answer; after 👎, other entries to try."""
-    pressed = _pressed(update)
-    if pressed is None:
-        return
-    query, callback, message = pressed
+    """👍 or 👎 under an answer: one vote per person per answer; after the asker's 👎, other entries to
+    try (privately, in a group); anyone else's 👎 is only counted."""
+    press = await _pressed(update, context)
     user = update.effective_user
+    if press is None:
+        return
+    message = press.message
     if message is None or user is None:
-        await query.answer()
+        await press.query.answer()
         return
-    sign = 1 if callback.key == "+" else -1
-    try:
-        stored = await context.bot_data.store.votes.cast(message.chat_id, message.message_id, user.id, sign)
-    except StoreBusy:
-        stored = True  # queued: stored once the database is free, if the answer is known
-    except StoreError as error:
-        log.warning("vote not stored: %s", error)
-        stored = True  # the vote is lost, not refused: thank the person all the same
+    sign = 1 if press.callback.key == "+" else -1
+    group = in_group(update)
+    where = who(update, privately=group)
+    lang = press.callback.lang if press.owner else await context.bot_data.conversation.language(where)
+    stored, others = await context.bot_data.conversation.vote(
+        where, (message.chat_id, message.message_id), user_id=user.id, sign=sign, lang=lang, follow_up=press.owner
+    )
     if not stored:
-        await query.answer(say("vote_gone", callback.lang))
+        await press.query.answer(say("vote_gone", lang))
         return
-    await query.answer(say("voted", callback.lang))
-    if not in_group(update) and message.reply_markup is not None:
+    await press.query.answer(say("voted", lang))
+    if not group and message.reply_markup is not None:
         rows = [list(row) for row in message.reply_markup.inline_keyboard]
         kept = [row for row in rows if not any(_is_vote(b.callback_data) for b in row)]
         try:
-            await query.edit_message_reply_markup(InlineKeyboardMarkup(kept))
+            await press.query.edit_message_reply_markup(InlineKeyboardMarkup(kept))
         except BadRequest as error:
             log.debug("vote buttons not removed: %s", error)
-    if sign < 0:
-        await _follow_up(update, context, message, callback.lang)
+    if others is None:
+        return
+    if group:
+        await _quiet_private(context, user.id, others)
+        return
+    await deliver(update, context, message, others)
 
 
 def _is_vote(data: Any) -> bool:
@@ -223,33 +215,22 @@ def _is_vote(data: Any) -> bool:
     return found is not None and found.kind == Kind.VOTE
 
 
-async def _follow_up(update: Update, context: Context, message: Message, lang: Lang) -> None:
-    """After 👎: the other entries the question came closest to, and the topic menu."""
-    known = await context.bot_data.reply(message.chat_id, message.message_id)
-    brain = context.bot_data.current()
-    options: tuple[Option, ...] = ()
-    if known is not None and known.question:
-        ranking = brain.matcher.rank(known.question, known.lang)
-        others = [c.entry for c in ranking.candidates if c.entry.id != known.entry_id][:FOLLOW_UPS]
-        options = tuple(Option(e.id, e.title_in(lang)) for e in others)
-    rows = numbered(options, Kind.ENTRY, lang)
-    rows.append([_topics_button(lang)])
-    rendered = Rendered(say("voted_down", lang), InlineKeyboardMarkup(rows))
-    if in_group(update):
-        await _quiet_private(update, context, rendered)
-        return
-    await message.reply_text(rendered.text, reply_markup=rendered.keyboard)
-
-
-def _topics_button(lang: Lang) -> InlineKeyboardButton:
-    return button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))
-
-
-async def _quiet_private(update: Update, context: Context, rendered: Rendered) -> None:
-    user = update.effective_user
-    if user is None:
-        return
+async def _quiet_private(context: Context, user_id: int, said: Said) -> None:
+    """Send a result privately if the bot may; silently skip it if not (the toast already thanked them)."""
+    rendered = render(context.bot_data.current().knowledge, said)
     try:
-        await context.bot.send_message(user.id, rendered.text, reply_markup=rendered.keyboard)
+        sent = await context.bot.send_message(user_id, rendered.text, reply_markup=rendered.keyboard)
     except Forbidden:
         log.debug("follow-up not sent: the user has no private chat with the bot")
+        return
+    await context.bot_data.conversation.sent(said, chat_id=sent.chat_id, message_id=sent.message_id, user_id=user_id)
+
+
+def _key(update: Update) -> str:
+    found = decode(update.callback_query.data if update.callback_query else None)
+    return found.key if found else ""
+
+
+def _kind(update: Update) -> Kind | None:
+    found = decode(update.callback_query.data if update.callback_query else None)
+    return found.kind if found else None

@@ -1,11 +1,13 @@
 """What a button carries: one codec for every kind, within Telegram's 64 bytes.
 
 `kind|key|lang`: `e` sends an entry, `d` answers a "did you mean" with an entry, `f` expands
-an answer into its full text, `m` opens an entry inside the topic menu, `l` a line of work,
-`t` the topic menu, `n` is "none of these" (the topic menu), `q` asks the article's example
+an answer into its full text, `g` the same inside the topic menu (keeping the way back), `m`
+opens an entry inside the topic menu, `l` a line of work, `t` the topic menu (in place, or as a
+new message when `key` is `+`), `n` is "none of these" (the topic menu), `q` asks the article's example
 question number `key`, `v` is a vote (`+` or `-`), `y` applies and `x` cancels an admin's
-review of an FAQ file (`key` is the review's id). Each kind has its own handler, chosen by
-`pattern(kind)`. Imports nothing from `telegram`.
+review of an FAQ file (`key` is the review's id and the start of the file's digest), `a`
+files a question from /unanswered (`key` is the card's id and what to do). Each kind has its
+own handler, chosen by `pattern(kind)`. Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from bot.language import Lang
 
 MAX_CALLBACK_BYTES = 64
 """Telegram's limit on a button's callback data."""
+NEW_MESSAGE = "+"
+"""The key of a topic-menu button that opens the menu as a message of its own."""
 
 
 class Kind(StrEnum):
@@ -26,6 +30,7 @@ class Kind(StrEnum):
     ENTRY = "e"
     CHOICE = "d"
     FULL = "f"
+    MENU_FULL = "g"
     MENU_ENTRY = "m"
     LINE = "l"
     TOPICS = "t"
@@ -34,6 +39,7 @@ class Kind(StrEnum):
     VOTE = "v"
     APPLY = "y"
     CANCEL = "x"
+    TEACH = "a"
 
 
 @dataclass(frozen=True)

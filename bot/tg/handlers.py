@@ -1,14 +1,15 @@
-"""Telegram handlers for what people send: commands, questions, edits, stickers, inline queries.
+"""Telegram handlers for what people send: commands, questions (text or a caption), edits,
+stickers and photos, inline queries.
 
-Handlers read the update, ask the core, and send what `bot.tg.markup` renders; conversation
-state goes to the store through `BotServices`. Buttons are in `bot.tg.buttons`, admin commands
-in `bot.tg.admin`. No matching logic lives here.
+Handlers read the update, hand the message to the conversation layer (`bot.conversation.turns`)
+and send what `bot.tg.markup` renders of its reply. They keep no conversation state: the
+language, what was offered, the last answer and the usage log are the layer's. Buttons are in
+`bot.tg.buttons`, admin commands in `bot.tg.admin`. No matching logic lives here.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from html import escape
 from typing import Any
 
@@ -24,29 +25,18 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 
-from bot.conversation.choosing import picked
-from bot.core.brain import MAX_QUESTION_CHARS
-from bot.core.decision import Decision
+from bot.conversation.replies import Said
+from bot.conversation.state import Who
 from bot.core.normalise import detect_language
-from bot.core.reply import Reply
 from bot.language import Lang, as_lang
-from bot.storage.store import Answered, Choice, Event
+from bot.storage.store import Answered
 from bot.texts import day, say
-from bot.tg.markup import MAX_INLINE_QUERY, examples_keyboard, render, reply_html, topics_menu
-from bot.tg.services import BotServices
+from bot.tg.markup import MAX_INLINE_QUERY, Rendered, examples_keyboard, render, reply_html
+from bot.tg.services import CHANNEL, BotServices
 
 log = logging.getLogger(__name__)
 
 Context = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotServices]
-
-OUTCOME_EVENT = {
-    "answer": "answered",
-    "ask-back": "asked_back",
-    "decline": "unanswered",
-    "unexplained": "unanswered",
-    "small-talk": "small_talk",
-}
-"""How each kind of decision is kept in the usage log."""
 
 INLINE_RESULTS = 5
 
@@ -57,14 +47,26 @@ def in_group(update: Update) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
+def who(update: Update, *, privately: bool = False) -> Who:
+    """The conversation an update belongs to: this person in this chat (or, `privately`, in their
+    private chat with the bot, where a result for them alone goes)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    person = str(user.id) if user else None
+    place = person if privately or chat is None else str(chat.id)
+    return Who(
+        CHANNEL,
+        place or "",
+        person,
+        group=in_group(update) and not privately,
+        hint=as_lang(user.language_code) if user else None,
+    )
+
+
 async def user_lang(update: Update, context: Context, text: str = "") -> Lang:
     """The user's language: what they wrote if it says, else what they last wrote in, else their
     Telegram app's language, else Chinese."""
-    if text and (written := detect_language(text)) is not None:
-        return written
-    user = update.effective_user
-    remembered = await context.bot_data.language(user.id if user else None)
-    return remembered or (as_lang(user.language_code) if user else None) or "zh"
+    return await context.bot_data.conversation.language(who(update), text)
 
 
 def _code_lang(update: Update) -> Lang | None:
@@ -74,14 +76,36 @@ def _code_lang(update: Update) -> Lang | None:
 
 def _facts(context: Context, lang: Lang) -> dict[str, str]:
     article = context.bot_data.current().knowledge.article
+    examples = article.examples(lang)
     return {
         "bot": escape(article.bot.of(lang)),
         "title": escape(article.title.of(lang)),
         "date": day(article.published, lang),
         "source": escape(article.source.of(lang)),
         "scope": escape(article.scope.of(lang)),
-        "example": escape(article.examples(lang)[0]),
+        "example": escape(examples[0]),
+        "examples": say("title_separator", lang).join(
+            escape(say("example_quote", lang, example=example)) for example in examples
+        ),
     }
+
+
+async def deliver(
+    update: Update, context: Context, message: Message, said: Said, *, question_message_id: int | None = None
+) -> Message:
+    """Send a reply of the conversation under `message`, and tell the conversation where it went
+    (the reply belongs to whoever the update is from)."""
+    rendered = render(context.bot_data.current().knowledge, said)
+    sent = await message.reply_text(rendered.text, reply_markup=rendered.keyboard)
+    user = update.effective_user
+    await context.bot_data.conversation.sent(
+        said,
+        chat_id=sent.chat_id,
+        message_id=sent.message_id,
+        user_id=user.id if user else None,
+        question_message_id=question_message_id,
+    )
+    return sent
 
 
 async def start(update: Update, context: Context) -> None:
@@ -96,14 +120,15 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """/help: how to ask (in a group, how to ask there), and the commands, listed from those registered."""
+    """/help: how to ask (in a group, how to ask there), with the FAQ's example questions, and the
+    commands, listed from those registered."""
     message = update.effective_message
     if message is None:
         return
     lang = await user_lang(update, context)
     services = context.bot_data
     listed = "\n".join(f"/{c.name} — {escape(c.describe(lang))}" for c in services.commands if not c.admin)
-    text = say("help", lang, commands=listed)
+    text = say("help", lang, commands=listed, examples=_facts(context, lang)["examples"])
     if in_group(update):
         text += say("help_group", lang)
     user = update.effective_user
@@ -121,17 +146,13 @@ async def about(update: Update, context: Context) -> None:
 
 
 async def topics(update: Update, context: Context) -> None:
-    """/topics: the article as a menu of its lines of work, owned by who asked for it."""
+    """/topics: the article as a menu of its lines of work (numbered: a number picks), owned by who asked."""
     message = update.effective_message
     if message is None:
         return
     lang = await user_lang(update, context)
-    menu = topics_menu(context.bot_data.current().knowledge, lang)
-    sent = await message.reply_text(menu.text, reply_markup=menu.keyboard)
-    user = update.effective_user
-    await context.bot_data.remember(
-        Answered(sent.chat_id, sent.message_id, "/topics", lang, "menu", user_id=user.id if user else None)
-    )
+    said = await context.bot_data.conversation.topics(who(update), lang)
+    await deliver(update, context, message, said, question_message_id=message.message_id)
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -141,7 +162,8 @@ async def ask(update: Update, context: Context) -> None:
         return
     question = " ".join(context.args or [])
     if not question.strip():
-        await message.reply_text(say("ask_usage", await user_lang(update, context)))
+        lang = await user_lang(update, context)
+        await message.reply_text(say("ask_usage", lang, example=_facts(context, lang)["example"]))
         return
     await answer_question(update, context, message, question)
 
@@ -156,31 +178,45 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def private_text(update: Update, context: Context) -> None:
-    """A text message in a private chat: a question, or a number answering "did you mean"."""
+    """A text message in a private chat, or a photo's caption: a question, a number picking an
+    option, or a follow-up to the last answer."""
     message = update.effective_message
-    if message is not None and message.text is not None:
-        await answer_question(update, context, message, message.text)
+    if message is None:
+        return
+    text = message.text if message.text is not None else message.caption
+    if text is not None:
+        await answer_question(update, context, message, text)
 
 
 def _addressed(message: Message, context: Context) -> str | None:
-    """The question in a group message addressed to the bot (a mention or a reply to it), else None."""
-    if message.text is None:
+    """The question in a group message (or caption) addressed to the bot (a mention or a reply to it), else None."""
+    text = message.text if message.text is not None else message.caption
+    if text is None:
         return None
-    me = context.bot
-    replied = message.reply_to_message
-    to_me = replied is not None and replied.from_user is not None and replied.from_user.id == me.id
-    mention = f"@{me.username}".lower() if me.username else None
-    mentions = list(message.parse_entities([MessageEntity.MENTION]).values())
-    if not to_me and not (mention and any(m.lower() == mention for m in mentions)):
+    mention = f"@{context.bot.username}".lower() if context.bot.username else None
+    found = (
+        message.parse_entities([MessageEntity.MENTION])
+        if message.text is not None
+        else (message.parse_caption_entities([MessageEntity.MENTION]))
+    )
+    if _replying_to(message, context) is None and not (mention and any(m.lower() == mention for m in found.values())):
         return None
-    text = message.text
     if mention:
         text = " ".join(word for word in text.split() if word.lower() != mention)
     return text
 
 
+def _replying_to(message: Message, context: Context) -> tuple[int, int] | None:
+    """The bot's message this one replies to, as (chat, message), if it replies to one."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    return replied.chat_id, replied.message_id
+
+
 async def group_text(update: Update, context: Context) -> None:
-    """A text message in a group: answered only when it mentions the bot or replies to it."""
+    """A text message (or caption) in a group: answered only when it mentions the bot or replies to it;
+    a number replying to a numbered message of the bot picks from it, for whoever sent it."""
     message = update.effective_message
     if message is None:
         return
@@ -192,121 +228,48 @@ async def group_text(update: Update, context: Context) -> None:
 async def edited(update: Update, context: Context) -> None:
     """An edited question is answered again, by editing the reply to it (or with a new reply if it had none)."""
     message = update.edited_message
-    if message is None or message.text is None:
+    if message is None:
         return
-    question = _addressed(message, context) if in_group(update) else message.text
+    text = message.text if message.text is not None else message.caption
+    question = _addressed(message, context) if in_group(update) else text
     if question is None:
         return
-    previous = await context.bot_data.reply_to(message.chat_id, message.message_id)
+    previous = await context.bot_data.conversation.reply_to(message.chat_id, message.message_id)
     await answer_question(update, context, message, question, edit=previous)
 
 
 async def answer_question(
     update: Update, context: Context, message: Message, question: str, *, edit: Answered | None = None
 ) -> None:
-    """Answer a question: a number picking a pending option, or the core's decision, sent or edited in."""
-    services = context.bot_data
-    user = update.effective_user
-    user_id = user.id if user else None
-    written = detect_language(question)
-    lang = written or await user_lang(update, context)
-    if len(question) > MAX_QUESTION_CHARS:
-        await message.reply_text(say("too_long", lang))
-        return
-    if user_id is not None and edit is None and await _pick(update, context, message, question, user_id):
-        return
-    started = time.perf_counter()
-    brain = services.current()
-    decision, reply = brain.respond(question, lang)
-    rendered = render(brain.knowledge, reply)
-    sent = await _send_or_edit(context, message, rendered.text, rendered.keyboard, edit)
-    answered = decision.answered
-    log.info(
-        "question answered outcome=%s entry=%s lang=%s took_ms=%.1f",
-        decision.kind,
-        answered.id if answered else "-",
-        decision.lang,
-        (time.perf_counter() - started) * 1000,
+    """Hand a message to the conversation and send its reply, or edit it into the earlier reply `edit`."""
+    conversation = context.bot_data.conversation
+    said = await conversation.hear(
+        who(update), question, replying_to=_replying_to(message, context), edited=edit is not None
     )
-    if written is not None and written != await services.language(user_id):
-        await services.remember_language(user_id, written)
-    chat_id, message_id = (
-        (sent.chat_id, sent.message_id) if sent else (edit.chat_id, edit.message_id) if edit else (0, 0)
-    )
-    if message_id:
-        await services.remember(
-            Answered(chat_id, message_id, question, decision.lang, decision.kind,
-                     answered.id if answered else _offered(reply), user_id, message.message_id)
-        )  # fmt: skip
-    if user_id is not None and message_id:
-        if decision.kind == "ask-back":
-            store = services.store
-            expires = store.clock() + store.lifetimes.choice
-            options = tuple(option.id for option in reply.options)
-            await services.offer(Choice(chat_id, user_id, message_id, options, decision.lang, question, expires))
-        else:
-            await services.settle(message.chat_id, user_id)
-    await services.record(_event(decision, update, message.chat.type))
-
-
-def _offered(reply: Reply) -> str | None:
-    """The entry a refusal offers first (for its full text), if any."""
-    return reply.options[0].id if reply.options else reply.entry_id
-
-
-async def _pick(update: Update, context: Context, message: Message, text: str, user_id: int) -> bool:
-    """If the text is a number answering the user's pending "did you mean" in this chat, answer with that option."""
-    services = context.bot_data
-    choice = await services.pending(message.chat_id, user_id)
-    if choice is None:
-        return False
-    number = picked(text, len(choice.options))
-    if number is None:
-        return False
-    await services.settle(message.chat_id, user_id)
-    brain = services.current()
-    reply = brain.entry_reply(choice.options[number - 1], choice.lang)
-    if reply is None:
-        await message.reply_text(say("gone", choice.lang))
-        return True
-    rendered = render(brain.knowledge, reply)
-    sent = await message.reply_text(rendered.text, reply_markup=rendered.keyboard)
-    await services.remember(
-        Answered(sent.chat_id, sent.message_id, choice.question, choice.lang, "answer", reply.entry_id, user_id,
-                 message.message_id)
-    )  # fmt: skip
-    chat = update.effective_chat
-    await services.record(
-        Event("chosen", chat.type if chat else ChatType.PRIVATE, choice.lang, choice.question, user_id, reply.entry_id)
-    )
-    return True
-
-
-async def _send_or_edit(
-    context: Context, message: Message, text: str, keyboard: Any, edit: Answered | None
-) -> Message | None:
-    """Send a reply to `message`, or edit the earlier reply `edit` into it (returns None when edited)."""
     if edit is None:
-        return await message.reply_text(text, reply_markup=keyboard)
+        mine = message.from_user is not None and message.from_user.id == context.bot.id  # an example button
+        await deliver(update, context, message, said, question_message_id=None if mine else message.message_id)
+        return
+    rendered = render(context.bot_data.current().knowledge, said)
+    await _edit(context, edit, rendered)
+    user = update.effective_user
+    await conversation.sent(
+        said,
+        chat_id=edit.chat_id,
+        message_id=edit.message_id,
+        user_id=user.id if user else None,
+        question_message_id=message.message_id,
+    )
+
+
+async def _edit(context: Context, edit: Answered, rendered: Rendered) -> None:
     try:
-        await context.bot.edit_message_text(text, edit.chat_id, edit.message_id, reply_markup=keyboard)
+        await context.bot.edit_message_text(
+            rendered.text, edit.chat_id, edit.message_id, reply_markup=rendered.keyboard
+        )
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
-    return None
-
-
-def _event(decision: Decision, update: Update, chat_type: str) -> Event:
-    answered = decision.answered
-    return Event(
-        kind=OUTCOME_EVENT[decision.kind],
-        chat_type=chat_type,
-        lang=decision.lang,
-        question=decision.question,
-        user_id=update.effective_user.id if update.effective_user else None,
-        entry_id=answered.id if answered else None,
-        candidates=tuple((c.entry.id, c.score) for c in decision.candidates),
-    )
 
 
 async def slow_down(update: Update, context: Context) -> None:
@@ -324,7 +287,8 @@ async def slow_down(update: Update, context: Context) -> None:
 
 
 async def not_text(update: Update, context: Context) -> None:
-    """Stickers, photos, voice and the like in a private chat: a short polite reply."""
+    """Stickers, voice, photos without a caption, a document from someone not an admin, in a private
+    chat: a short polite reply asking for the question as text."""
     if update.effective_message is not None:
         lang = await user_lang(update, context)
         await update.effective_message.reply_text(say("not_text", lang, **_facts(context, lang)))

@@ -1,7 +1,8 @@
-"""Rendering replies for Telegram: HTML text with every piece escaped, and inline keyboards.
+"""Rendering the conversation's replies for Telegram: HTML text with every piece escaped, and
+inline keyboards (numbered options become numbered buttons).
 
-Every button's data comes from `bot.tg.callbacks`; every word from `bot.texts`. No matching
-happens here. Telegram's own limits are named here once.
+Every button's data comes from `bot.tg.callbacks`; every word from `bot.texts` or the reply.
+No matching and no conversation state here. Telegram's own limits are named here once.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.reply import Option, Reply
+from bot.conversation.replies import Pick, Said
+from bot.core.reply import Reply
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import Lang
 from bot.texts import say
-from bot.tg.callbacks import Callback, Kind
+from bot.tg.callbacks import NEW_MESSAGE, Callback, Kind
 
 MAX_MESSAGE = 4096
 """Telegram's limit on a message's text."""
@@ -72,8 +74,6 @@ def _shorter(reply: Reply, over: int) -> Reply:
         return replace(reply, lead=reply.lead[:-1] + ((last,) if last else ()))
     if reply.quote:
         return replace(reply, quote=_cut(reply.quote, over))
-    if reply.prompt:
-        return replace(reply, prompt=_cut(reply.prompt, over))
     if reply.line:
         return replace(reply, line=_cut(reply.line, over))
     return replace(reply, title=_cut(reply.title, over))
@@ -98,23 +98,40 @@ def _html(reply: Reply) -> str:
     lines = [escape(reply.text)]
     if reply.quote:
         lines.append(f"<i>{escape(reply.quote)}</i>")
-    if reply.prompt and (reply.kind == "ask-back" or (reply.kind == "decline" and reply.options)):
-        lines.append(escape(reply.prompt))
     return "\n".join(lines)
 
 
-def numbered(options: tuple[Option, ...], kind: Kind, lang: Lang) -> list[list[InlineKeyboardButton]]:
-    """One numbered button per offered entry: `1. 纵向深化`."""
-    return [[button(f"{n}. {option.title}", Callback(kind, option.id, lang))] for n, option in enumerate(options, 1)]
+def _said_html(said: Said) -> str:
+    """A reply other than an answer: its message (the quoted sentence in italics), the line before the
+    options and how to pick one; each part cut to fit if it must be."""
+    message = reply_html(said.reply) if said.reply is not None else escape(said.text)
+    if said.kind == "line":
+        message = f"<b>{message}</b>"
+    lines = [message]
+    if said.picks and said.lead_in:
+        lines.append(escape(said.lead_in))
+    if said.picks and said.how:
+        lines.append(escape(said.how))
+    return "\n".join(line for line in lines if line)
+
+
+def numbered(picks: tuple[Pick, ...], kind: Kind, lang: Lang) -> list[list[InlineKeyboardButton]]:
+    """One numbered button per offered entry (`1. 纵向深化`); a line of work opens its menu."""
+    return [
+        [button(f"{n}. {pick.title}", Callback(Kind.LINE if pick.kind == "line" else kind, pick.id, lang))]
+        for n, pick in enumerate(picks, 1)
+    ]
 
 
 def answer_keyboard(knowledge: KnowledgeBase, reply: Reply, *, in_menu: bool = False) -> InlineKeyboardMarkup:
-    """Under an answer: its full text, the related measures, the topic menu (or, inside it, the way back), 👍/👎."""
+    """Under an answer: its full text, the related measures, the topic menu (or, inside it, the way
+    back), 👍/👎. Inside the menu, the full text keeps the way back too."""
     lang = reply.lang
     entry = knowledge.by_id.get(reply.entry_id or "")
     rows: list[list[InlineKeyboardButton]] = []
     if entry is not None and reply.more:
-        rows.append([button(say("full_text", lang), Callback(Kind.FULL, entry.id, lang))])
+        full = Kind.MENU_FULL if in_menu else Kind.FULL
+        rows.append([button(say("full_text", lang), Callback(full, entry.id, lang))])
     if entry is not None and entry.line:
         related = [e for e in knowledge.measures_of(entry.line) if e.id != entry.id][:RELATED]
         rows += [[button(e.title_in(lang), Callback(Kind.ENTRY, e.id, lang))] for e in related]
@@ -126,28 +143,40 @@ def answer_keyboard(knowledge: KnowledgeBase, reply: Reply, *, in_menu: bool = F
         )
         rows.append([button(say("back", lang), back)])
     else:
-        rows.append([button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))])
+        rows.append([_topics_button(lang)])
     rows.append([button(VOTE_UP, Callback(Kind.VOTE, "+", lang)), button(VOTE_DOWN, Callback(Kind.VOTE, "-", lang))])
     return InlineKeyboardMarkup(rows)
 
 
-def render(knowledge: KnowledgeBase, reply: Reply) -> Rendered:
-    """Text and keyboard for any reply of the core."""
-    lang = reply.lang
-    if reply.kind == "answer":
-        return Rendered(reply_html(reply), answer_keyboard(knowledge, reply))
+def _topics_button(lang: Lang) -> InlineKeyboardButton:
+    """📚 All topics: the menu as a message of its own, leaving the message it was under as it was."""
+    return button(say("all_topics", lang), Callback(Kind.TOPICS, NEW_MESSAGE, lang))
+
+
+def render(knowledge: KnowledgeBase, said: Said) -> Rendered:
+    """Text and keyboard for any reply of the conversation."""
+    lang = said.lang
+    if said.reply is not None and said.kind in ("answer", "full"):
+        return Rendered(reply_html(said.reply), answer_keyboard(knowledge, said.reply, in_menu=said.in_menu))
     rows: list[list[InlineKeyboardButton]] = []
-    if reply.kind == "ask-back":
-        rows = numbered(reply.options, Kind.CHOICE, lang)
+    if said.kind == "ask-back":
+        rows = numbered(said.picks, Kind.CHOICE, lang)
         rows.append([button(say("none_of_these", lang), Callback(Kind.NONE, "", lang))])
-    elif reply.kind in ("decline", "unexplained"):
-        rows = numbered(reply.options, Kind.CHOICE, lang)
-        rows.append([button(say("all_topics", lang), Callback(Kind.TOPICS, "", lang))])
+    elif said.kind in ("decline", "unexplained"):
+        rows = numbered(said.picks, Kind.CHOICE, lang)
+        rows.append([_topics_button(lang)])
+    elif said.kind == "others":
+        rows = numbered(said.picks, Kind.ENTRY, lang)
+        rows.append([_topics_button(lang)])
+    elif said.kind in ("topics", "line"):
+        rows = numbered(said.picks, Kind.MENU_ENTRY, lang)
+        if said.kind == "line":
+            rows.append([button(say("back", lang), Callback(Kind.TOPICS, "", lang))])
     examples = knowledge.article.examples(lang)
-    for example in reply.examples:
+    for example in said.reply.examples if said.reply is not None else ():
         if example in examples:
             rows.append([button(example, Callback(Kind.EXAMPLE, str(examples.index(example)), lang))])
-    return Rendered(reply_html(reply), InlineKeyboardMarkup(rows) if rows else None)
+    return Rendered(_said_html(said), InlineKeyboardMarkup(rows) if rows else None)
 
 
 def examples_keyboard(knowledge: KnowledgeBase, lang: Lang) -> InlineKeyboardMarkup:
@@ -156,29 +185,3 @@ def examples_keyboard(knowledge: KnowledgeBase, lang: Lang) -> InlineKeyboardMar
     return InlineKeyboardMarkup(
         [[button(example, Callback(Kind.EXAMPLE, str(number), lang))] for number, example in enumerate(examples)]
     )
-
-
-def topics_menu(knowledge: KnowledgeBase, lang: Lang) -> Rendered:
-    """The top of the topic menu: the lines of work, the overview and the article."""
-    rows = [[button(line.name(lang), Callback(Kind.LINE, line.id, lang))] for line in knowledge.lines.values()]
-    extra = [e for e in knowledge.entries if e.line is None]
-    rows += [[button(e.title_in(lang), Callback(Kind.MENU_ENTRY, e.id, lang))] for e in extra]
-    return Rendered(say("topics", lang), InlineKeyboardMarkup(rows))
-
-
-def line_menu(knowledge: KnowledgeBase, line_id: str, lang: Lang) -> Rendered | None:
-    """One line of work: its own summary and its measures, and the way back."""
-    line = knowledge.lines.get(line_id)
-    if line is None:
-        return None
-    rows = []
-    if line_id in knowledge.by_id:
-        rows.append([button(say("overview", lang), Callback(Kind.MENU_ENTRY, line_id, lang))])
-    rows += [[button(e.title_in(lang), Callback(Kind.MENU_ENTRY, e.id, lang))] for e in knowledge.measures_of(line_id)]
-    rows.append([button(say("back", lang), Callback(Kind.TOPICS, "", lang))])
-    return Rendered(f"<b>{escape(line.name(lang))}</b>", InlineKeyboardMarkup(rows))
-
-
-def entry_page(knowledge: KnowledgeBase, reply: Reply) -> Rendered:
-    """An answer opened from the topic menu: edited in place, with a way back to its line."""
-    return Rendered(reply_html(reply), answer_keyboard(knowledge, reply, in_menu=True))

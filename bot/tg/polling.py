@@ -15,6 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 
 from telegram import Bot, Update
 from telegram.error import Conflict, TelegramError
@@ -23,8 +24,6 @@ from bot.tg.inbox import Inbox, InboxQueue, Receipt
 
 log = logging.getLogger("bot")
 
-POLL_TIMEOUT = 10
-"""Seconds a getUpdates call waits for news (long polling)."""
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
 """Pauses after a failed getUpdates: from 1 s, half again as long each time, up to 30 s (as python-telegram-bot)."""
 NOTHING_NEW_PAUSE = 0.25
@@ -65,8 +64,10 @@ class PollingErrors:
 class Poller:
     """Fetches updates into the inbox queue until stopped, confirming only what the inbox keeps."""
 
-    def __init__(self, bot: Bot, queue: InboxQueue, allowed_updates: Sequence[str]) -> None:
+    def __init__(self, bot: Bot, queue: InboxQueue, allowed_updates: Sequence[str], poll_timeout: float) -> None:
         self.bot = bot
+        self.poll_timeout = timedelta(seconds=poll_timeout)
+        """How long a getUpdates call waits for news (long polling; TELEGRAM_POLL_TIMEOUT)."""
         self.queue = queue
         self.inbox: Inbox = queue.inbox
         self.allowed_updates = list(allowed_updates)
@@ -135,7 +136,7 @@ class Poller:
     async def _fetch(self) -> tuple[Update, ...]:
         """One getUpdates call, given up (with nothing) if the bot begins to stop while it waits for news."""
         fetching = asyncio.ensure_future(
-            self.bot.get_updates(offset=self.offset, timeout=POLL_TIMEOUT, allowed_updates=self.allowed_updates)
+            self.bot.get_updates(offset=self.offset, timeout=self.poll_timeout, allowed_updates=self.allowed_updates)
         )
         stopping = asyncio.ensure_future(self._stopping.wait())
         try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import hashlib
 import logging
 import os
 import secrets
@@ -26,12 +25,25 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.routing import BaseRoute
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.brain import Brain
-from bot.faq.knowledge import KnowledgeError, read_faq
-from bot.faq.reloading import LAST_GOOD, FaqReloader, ReloadResult, Trigger
+from bot.faq.reloading import LAST_GOOD, ReloadResult, Trigger
+from bot.ops.chart import find_font_elsewhere
 from bot.ops.logs import configure_logging
+from bot.ops.serving import (
+    Companion,
+    Loaded,
+    StartupError,
+    adopt_version,
+    faq_parser,
+    faq_reloader,
+    load_faq,
+    record_version,
+    shared_faq,
+    stop_reloads,
+)
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
 from bot.storage.store import Store, StoreError
@@ -41,6 +53,7 @@ from bot.tg.application import ALLOWED_UPDATES, BotApplication, build_applicatio
 from bot.tg.delivery import PatientRateLimiter
 from bot.tg.inbox import InboxQueue
 from bot.tg.polling import Poller
+from bot.tg.routes import webhook_routes
 from bot.tg.vitals import Vitals
 from bot.tg.webhook import CappedHTTPServer, webhook_server
 
@@ -60,35 +73,17 @@ TAKE_OVER_EVERY = 3.0
 """Seconds between looks for updates a dead replica left (with a shared store)."""
 
 
-class StartupError(Exception):
-    """A reason the bot cannot start, in lines for the operator, with the exit status to use."""
-
-    def __init__(self, *lines: str, status: int = 1) -> None:
-        super().__init__(lines[0] if lines else "")
-        self.lines = lines
-        self.status = status
-
-
-def run_command(settings: Settings) -> int:
-    """Run the bot until SIGINT or SIGTERM; return the exit status."""
+def run_command(settings: Settings, companion: Companion | None = None) -> int:
+    """Run the bot (and its `companion`, sharing its FAQ, store and HTTP server) until SIGINT or SIGTERM;
+    return the exit status."""
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, companion))
     except StartupError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
         return error.status
     log.info("stopped")
     return 0
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """The FAQ the bot starts with: from FAQ_FILE, or from the last good copy when FAQ_FILE is broken."""
-
-    brain: Brain
-    raw: bytes
-    problems: tuple[str, ...] = ()
-    """FAQ_FILE's problems when the bot started from the last good copy instead."""
 
 
 def _load(settings: Settings) -> Loaded:
@@ -98,27 +93,12 @@ def _load(settings: Settings) -> Loaded:
             "or try the bot without one with `python -m bot chat`",
             status=2,
         )
-    try:
-        raw = read_faq(settings.faq_file)
-        return Loaded(Brain.parse(raw, str(settings.faq_file)), raw)
-    except KnowledgeError as error:
-        problems = error.problems
-    last_good = settings.data_dir / LAST_GOOD
-    try:
-        raw = read_faq(last_good)
-        brain = Brain.parse(raw, str(last_good))
-    except KnowledgeError:
-        # neither is usable (a first start has no last good copy): the operator reads why
-        raise StartupError(*problems) from None
-    log.error("FAQ_FILE %s has %d problem(s); starting from the last good version, %s:", settings.faq_file,
-              len(problems), last_good)  # fmt: skip
-    for problem in problems:
-        log.error("%s", problem)
-    return Loaded(brain, raw, tuple(problems))
+    return load_faq(settings.faq_file, settings.data_dir, faq_parser(settings.data_dir))
 
 
-async def serve(settings: Settings) -> None:
-    """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start."""
+async def serve(settings: Settings, companion: Companion | None = None) -> None:
+    """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start. With a
+    `companion`, the webhook is one of the routes of the companion's HTTP server."""
     os.umask(0o077)  # what the bot writes under DATA_DIR (database, key, copies, heartbeat) is its owner's only
     stop = _stop_on_signals()
     if settings.webhook_url and not settings.webhook_secret:
@@ -137,7 +117,7 @@ async def serve(settings: Settings) -> None:
     deadline: Deadline | None = None
     try:
         if not stop.is_set():
-            deadline = await _serve(settings, loaded, store, stop)
+            deadline = await _serve(settings, loaded, store, stop, companion)
     finally:
         await _within(store.close(), deadline.left() if deadline else CLOSE_RESERVE, "closing the store")
 
@@ -207,7 +187,9 @@ async def _within(work: Awaitable[Any], seconds: float, what: str) -> bool:
     return True
 
 
-async def _serve(settings: Settings, loaded: Loaded, store: Store, stop: asyncio.Event) -> Deadline:
+async def _serve(
+    settings: Settings, loaded: Loaded, store: Store, stop: asyncio.Event, companion: Companion | None
+) -> Deadline:
     holder: list[BotApplication] = []
 
     def install(new: Brain) -> None:
@@ -216,16 +198,15 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store, stop: asyncio
     async def notify(result: ReloadResult, trigger: Trigger, quiet_for: int | None) -> None:
         await tell_admins(holder[0], settings, result, trigger, quiet_for)
 
-    async def record(raw: bytes, author: str, summary: str) -> None:
-        await record_version(store, raw, author, summary)
-
-    reloader = FaqReloader(
-        settings.faq_file, settings.data_dir, Brain.parse, install, tell_admins=notify, record=record
-    )
+    parse = faq_parser(settings.data_dir)
+    reloader = faq_reloader(settings.faq_file, settings.data_dir, store, parse, install=install, notify=notify)
     if store.shared:
-        loaded = await _shared_faq(store, loaded)
+        loaded = await shared_faq(store, loaded, parse)
     reloader.serving(loaded.brain, loaded.raw, keep=not loaded.problems)
-    await record(loaded.raw, "file", "in use at start" + (" (the last good copy)" if loaded.problems else ""))
+    start = "in use at start" + (" (the last good copy)" if loaded.problems else "")
+    await record_version(store, loaded.raw, "file", start)
+    if store.shared and not loaded.problems:
+        await reloader.follow(loaded.raw)
     application = build_application(settings, loaded.brain, store, faq=reloader)
     holder.append(application)
     services = application.bot_data
@@ -233,12 +214,12 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store, stop: asyncio
         signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL))
     )
     vitals = Vitals(application, settings.data_dir, settings.faq_file)
-    server = _listen(application, settings, vitals)
+    server = await _http(application, settings, store, companion, vitals)
     watcher = asyncio.create_task(reloader.watch(stop), name="faq watcher")
-    stop_task = asyncio.create_task(_stop_reloads(stop, reloader))
+    stop_task = asyncio.create_task(stop_reloads(stop, reloader))
 
     async def on_version(number: int) -> None:
-        await _adopt(store, reloader, number)
+        await adopt_version(store, reloader, number)
 
     following = asyncio.create_task(store.follow_versions(on_version, stop.is_set), name="faq versions")
     started = ReloadResult(False, 0, loaded.problems) if loaded.problems else None
@@ -258,7 +239,27 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store, stop: asyncio
             await _within(task, min(STOP_WAIT, deadline.left(CLOSE_RESERVE)), name)
         if server is not None:
             server.stop()
+        if companion is not None:
+            await _within(companion.stop(), deadline.left(CLOSE_RESERVE), "stopping the web page's server")
     return deadline
+
+
+async def _http(
+    application: BotApplication, settings: Settings, store: Store, companion: Companion | None, vitals: Vitals
+) -> CappedHTTPServer | None:
+    """The webhook's own server, listening (in webhook mode, with no companion); or the companion
+    started, with the webhook among its routes."""
+    if companion is None:
+        return _listen(application, settings, vitals)
+    await companion.start(application.bot_data.current, store, _routes(application, settings))
+    return None
+
+
+def _routes(application: BotApplication, settings: Settings) -> list[BaseRoute]:
+    """In webhook mode, the webhook as a route for a shared server (its path is WEBHOOK_URL's); else none."""
+    if not (settings.webhook_url and settings.webhook_secret):
+        return []
+    return webhook_routes(application, urlsplit(settings.webhook_url).path, settings.webhook_secret)
 
 
 def _listen(application: BotApplication, settings: Settings, vitals: Vitals) -> CappedHTTPServer | None:
@@ -273,60 +274,6 @@ def _listen(application: BotApplication, settings: Settings, vitals: Vitals) -> 
         where = f"{settings.webhook_listen}:{settings.webhook_port}"
         raise StartupError(f"faqbot: cannot listen on {where} for the webhook: {error.strerror}") from None
     return server
-
-
-async def _shared_faq(store: Store, loaded: Loaded) -> Loaded:
-    """With a shared store the database's latest version is the FAQ (FAQ_FILE only seeds the first):
-    every replica starts from the same one. One that does not build here leaves FAQ_FILE in use."""
-    try:
-        latest = await store.versions.latest(1)
-        if not latest or latest[0].sha256 == hashlib.sha256(loaded.raw).hexdigest():
-            return loaded
-        found = await store.versions.get(latest[0].number)
-    except StoreError as error:
-        log.warning("the FAQ versions in %s were not read (%s); starting from FAQ_FILE", store.description, error)
-        return loaded
-    if found is None:
-        return loaded
-    version, body = found
-    try:
-        brain = await asyncio.to_thread(Brain.parse, body, f"v{version.number}")
-    except KnowledgeError as error:
-        log.error("FAQ v%d from the database does not build here (%s); starting from FAQ_FILE", version.number,
-                  error.problems[0])  # fmt: skip
-        return loaded
-    log.info("serving FAQ v%d from the database (%s, %s)", version.number, version.author, version.summary)
-    return Loaded(brain, body)
-
-
-async def _adopt(store: Store, reloader: FaqReloader[Brain], number: int) -> None:
-    """Another replica recorded FAQ version `number`: put it in use here too."""
-    try:
-        found = await store.versions.get(number)
-    except StoreError as error:
-        log.warning("FAQ v%d not read: %s", number, error)
-        return
-    if found is not None:
-        await reloader.adopt(found[1], f"v{number}")
-
-
-async def record_version(store: Store, raw: bytes, author: str, summary: str) -> None:
-    """Add a version to the FAQ's history unless it is the latest already (a restart, a touched file)."""
-    try:
-        latest = await store.versions.latest(1)
-        if latest and latest[0].sha256 == hashlib.sha256(raw).hexdigest():
-            return
-        version = await store.versions.add(raw, author, summary)
-    except StoreError as error:
-        log.warning("FAQ version not recorded: %s", error)
-        return
-    log.info("FAQ version v%d recorded (%s: %s)", version.number, author, summary)
-
-
-async def _stop_reloads(stop: asyncio.Event, reloader: FaqReloader[Brain]) -> None:
-    """When the bot begins to stop, a reload still reading the file gives up."""
-    await stop.wait()
-    reloader.stop()
 
 
 @dataclass
@@ -365,13 +312,15 @@ async def _run(  # noqa: PLR0917 - the pieces _serve made, each used here
         sweeping = asyncio.create_task(_take_over(application, stop), name="take over") if shared else None
         if started is not None:
             application.bot_data.background(tell_admins(application, settings, started, Trigger.START, None))
+        if settings.admin_ids:  # only admins draw /stats charts: check once that Chinese can be drawn
+            application.bot_data.background(find_font_elsewhere())
         if settings.webhook_url:
             await application.bot.set_webhook(
                 url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
             )
             log.info("serving the webhook at %s", settings.webhook_url)
         elif isinstance(application.update_queue, InboxQueue):
-            intake.poller = Poller(application.bot, application.update_queue, ALLOWED_UPDATES)
+            intake.poller = Poller(application.bot, application.update_queue, ALLOWED_UPDATES, settings.poll_timeout)
             await intake.poller.start()
             log.info("polling %s", settings.api_url)
         await stop.wait()

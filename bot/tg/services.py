@@ -1,26 +1,28 @@
-"""What the Telegram handlers share: the current FAQ, the store, the admins, the commands.
+"""What the Telegram handlers share: the current FAQ, the store, the conversation layer, the
+admins, the commands.
 
 Built and filled once, in `bot.tg.application.build_application`. Conversation state lives in
-the store, not here, so a restart loses nothing; the helpers below make the store's use by
-a handler best-effort where the answer matters more than the record (a failed write is
-logged and the handler goes on).
+the store behind the conversation layer (`bot.conversation.turns`), not here: the handlers keep
+none of it, and a restart loses nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.conversation.state import Who
+from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader
 from bot.language import Lang
-from bot.storage.store import Answered, Choice, Event, Store, StoreBusy, StoreError
+from bot.storage.store import Store
 from bot.tg.fairness import Fairness
 
-log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+"""This front end's name in conversation keys and the usage log."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class BotServices:
         self.fairness: Fairness | None = None
         """Each user's share; None where nothing is limited."""
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._conversation: Conversation | None = None
 
     def configure(
         self,
@@ -69,6 +72,7 @@ class BotServices:
         self.admins = admins
         self.commands = tuple(commands)
         self.faq = faq
+        self._conversation = Conversation(self.current, store)
 
     @property
     def store(self) -> Store:
@@ -93,78 +97,15 @@ class BotServices:
         """Whether a user may use the admin commands."""
         return user_id is not None and user_id in self.admins
 
-    async def record(self, event: Event) -> None:
-        """Put an event in the usage log (queued: never holds the handler)."""
-        await self.store.events.record(event)
-
-    async def remember(self, reply: Answered) -> None:
-        """Keep the question behind a reply; a failure is logged, the conversation goes on without it."""
-        try:
-            await self.store.conversations.answered(reply)
-        except StoreBusy:
-            pass  # queued: written once the database is free (the store says so once)
-        except StoreError as error:
-            log.warning("reply %s/%s not remembered: %s", reply.chat_id, reply.message_id, error)
-
-    async def offer(self, choice: Choice) -> None:
-        """Keep a pending "did you mean"; without it, a number reply is read as a question."""
-        try:
-            await self.store.conversations.offer(choice)
-        except StoreBusy:
-            pass  # queued: written once the database is free (the store says so once)
-        except StoreError as error:
-            log.warning("choice in chat %s not kept: %s", choice.chat_id, error)
-
-    async def settle(self, chat_id: int, user_id: int) -> None:
-        """Forget a pending choice."""
-        try:
-            await self.store.conversations.settle(chat_id, user_id)
-        except StoreBusy:
-            pass  # queued: written once the database is free (the store says so once)
-        except StoreError as error:
-            log.warning("choice in chat %s not settled: %s", chat_id, error)
-
-    async def pending(self, chat_id: int, user_id: int) -> Choice | None:
-        """The pending choice of a user in a chat, if the store can say."""
-        try:
-            return await self.store.conversations.pending(chat_id, user_id)
-        except StoreError as error:
-            log.warning("pending choice in chat %s not read: %s", chat_id, error)
-            return None
-
-    async def reply(self, chat_id: int, message_id: int) -> Answered | None:
-        """The question behind a reply message, if known."""
-        try:
-            return await self.store.conversations.reply(chat_id, message_id)
-        except StoreError as error:
-            log.warning("reply %s/%s not read: %s", chat_id, message_id, error)
-            return None
-
-    async def reply_to(self, chat_id: int, question_message_id: int) -> Answered | None:
-        """The bot's reply to a question message, if known."""
-        try:
-            return await self.store.conversations.reply_to(chat_id, question_message_id)
-        except StoreError as error:
-            log.warning("reply to %s/%s not read: %s", chat_id, question_message_id, error)
-            return None
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation layer: every turn, tap and vote goes through it, with its state in the store."""
+        if self._conversation is None:
+            raise RuntimeError("the application was built without a store")
+        return self._conversation
 
     async def language(self, user_id: int | None) -> Lang | None:
-        """The language a user last wrote in, if known."""
+        """The language a Telegram user last wrote in, if known (for notices the bot sends unasked)."""
         if user_id is None:
             return None
-        try:
-            return await self.store.conversations.language(user_id)
-        except StoreError as error:
-            log.warning("language of a user not read: %s", error)
-            return None
-
-    async def remember_language(self, user_id: int | None, lang: Lang) -> None:
-        """Remember the language a user wrote in, for the next message without one."""
-        if user_id is None:
-            return
-        try:
-            await self.store.conversations.remember_language(user_id, lang)
-        except StoreBusy:
-            pass  # queued: written once the database is free (the store says so once)
-        except StoreError as error:
-            log.warning("language of a user not kept: %s", error)
+        return await self.conversation.language(Who(CHANNEL, str(user_id), str(user_id)))

@@ -12,6 +12,10 @@ confirms it with its `offset`, and hands pending updates out again until then: a
 taken by a bot that died before confirming it reaches the next bot. It numbers updates
 itself, so that updates the emulator cannot make (edited messages) fit in the sequence.
 
+Files users send go through it too: the emulator stores a message's `document` as given but
+has no `getFile` and serves no downloads, so a test puts the file's bytes here (`files`) and
+the proxy answers `getFile` and serves `/file/bot<token>/<path>` as Telegram does.
+
 Webhooks go through it too, as through Telegram: the bot's `setWebhook` (URL and
 secret) is kept here, the emulator is told to deliver to the proxy, and each update is
 passed on to the bot's URL with the `X-Telegram-Bot-Api-Secret-Token` header.
@@ -91,6 +95,8 @@ class BotApiProxy:
         """(method, fields, file bytes) of each sendPhoto and sendDocument, which the emulator lacks."""
         self.pending: dict[str, list[dict[str, Any]]] = {}
         """Updates handed out (or injected) and not yet confirmed by an offset, per token."""
+        self.files: dict[str, bytes] = {}
+        """Files users sent, by file_id: `getFile` describes them and their path serves them."""
         self._update_ids = iter(range(1, 10**9))
         self.server = _Server(("127.0.0.1", port), self._handler())
         self.port = self.server.server_address[1]
@@ -180,6 +186,18 @@ class BotApiProxy:
             return 200, {"ok": True, "result": True}
         if method in ("sendPhoto", "sendDocument"):
             return 200, {"ok": True, "result": self._attachment(method, body, content_type)}
+        if method == "getFile":
+            file_id = str(_params(body, content_type).get("file_id", ""))
+            if file_id not in self.files:
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+            size = len(self.files[file_id])
+            found = {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": size,
+                "file_path": f"documents/{file_id}",
+            }
+            return 200, {"ok": True, "result": found}
         if method == "setWebhook":
             return self._set_webhook(path, _params(body, content_type))
         if method == "deleteWebhook":
@@ -289,6 +307,9 @@ class BotApiProxy:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if self.path.startswith("/file/bot"):  # a download, as Telegram serves it
+                    self._send_file(proxy.files.get(self.path.rsplit("/", 1)[-1]))
+                    return
                 payload: dict[str, Any] = {}
                 if self.path.startswith("/hook/"):
                     status = proxy.deliver(self.path.removeprefix("/hook/"), body)
@@ -305,6 +326,13 @@ class BotApiProxy:
                     self.close_connection = True  # the bot stopped while its long poll was held here
 
             do_GET = do_POST
+
+            def _send_file(self, content: bytes | None) -> None:
+                self.send_response(200 if content is not None else 404)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(content or b"")))
+                self.end_headers()
+                self.wfile.write(content or b"")
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None

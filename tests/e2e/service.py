@@ -40,11 +40,11 @@ def started(bot: subprocess.Popen[str], log: Path) -> None:
     assert bot.poll() is None, log.read_text()
 
 
-def stop(bot: subprocess.Popen[str], sig: signal.Signals = signal.SIGTERM) -> float:
-    """Signal the bot and wait for it to exit; the seconds it took."""
+def stop(bot: subprocess.Popen[str], sig: signal.Signals = signal.SIGTERM, *, within: float = 30) -> float:
+    """Signal the bot and wait for it to exit (failing after `within` seconds); the seconds it took."""
     began = time.monotonic()
     bot.send_signal(sig)
-    bot.wait(timeout=30)
+    bot.wait(timeout=within)
     return time.monotonic() - began
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import signal
 import socket
@@ -109,12 +111,19 @@ class TelegramUser:
     """One person in one chat, talking to the bot through the emulator."""
 
     def __init__(
-        self, emulator: str, token: str, user_id: int, *, language: str = "zh-hans", group: int | None = None
+        self,
+        emulator: str,
+        token: str,
+        user_id: int,
+        *,
+        language: str = "zh-hans",
+        group: int | None = None,
+        name: str | None = None,
     ) -> None:
         # no keep-alive: the emulator closes idle connections after 5 s, leaving stale ones in a pool
         self.http = httpx.Client(base_url=emulator, timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
         self.token = token
-        self.user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": language}
+        self.user = {"id": user_id, "is_bot": False, "first_name": name or f"user{user_id}", "language_code": language}
         if group is None:
             self.chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": f"user{user_id}"}
         else:
@@ -130,6 +139,18 @@ class TelegramUser:
 
     def say(self, text: str) -> None:
         self._post("/sendMessage", self._message(text))
+
+    def reply(self, text: str, to: dict[str, Any], bot: dict[str, Any]) -> None:
+        """Send a text as a reply to one of the bot's messages (`bot` is the bot's user, from getMe)."""
+        replied = {"message_id": to["message_id"], "from": bot, "chat": self.chat, "date": int(time.time()),
+                   "text": to.get("text", "")}  # fmt: skip
+        self._post("/sendMessage", {**self._message(text), "reply_to_message": replied})
+
+    def photo(self, caption: str) -> None:
+        """Send a photo with a caption (the emulator hands the message on as it is given)."""
+        message = {key: value for key, value in self._message("").items() if key != "text"}
+        sizes = [{"file_id": "photo1", "file_unique_id": "photo1", "width": 90, "height": 90}]
+        self._post("/sendMessage", {**message, "photo": sizes, "caption": caption})
 
     def said(self, text: str) -> dict[str, Any]:
         """Send a text message and return it as the bot receives it, message_id included (polling only)."""
@@ -148,18 +169,29 @@ class TelegramUser:
         edited = {key: message[key] for key in ("message_id", "from", "chat", "date")}
         proxy.inject(self.token, "edited_message", {**edited, "text": text, "edit_date": int(time.time())})
 
+    def send_document(self, proxy: BotApiProxy, content: bytes, name: str = "faq.yaml") -> None:
+        """Send a file as a document; the proxy keeps its bytes for the bot to download, as Telegram would."""
+        file_id = f"doc-{self.user['id']}-{time.monotonic_ns()}"
+        proxy.files[file_id] = content
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
+        self._post("/sendMessage", {**self._message(""), "text": None, "document": document})
+
     def command(self, text: str) -> None:
         entity = {"offset": 0, "length": len(text.split(maxsplit=1)[0]), "type": "bot_command"}
         self._post("/sendCommand", {**self._message(text), "entities": [entity]})
 
     def press(self, data: str, on: dict[str, Any]) -> None:
+        """Press a button of a message. Telegram hands the bot the message's plain text (its HTML tags
+        read into entities) and its keyboard; the emulator keeps what was sent, so both are made so here."""
         message = {
             "message_id": on["message_id"],
             "date": int(time.time()),
-            "text": on["text"],
+            "text": html.unescape(re.sub(r"<[^>]+>", "", on["text"])),
             "chat": self.chat,
             "from": {"id": 1, "is_bot": True, "first_name": "bot"},
         }
+        if isinstance(on.get("reply_markup"), dict):
+            message["reply_markup"] = on["reply_markup"]
         self._post("/sendCallback", {"botToken": self.token, "from": self.user, "message": message, "data": data})
 
     def replies(self) -> list[dict[str, Any]]:

@@ -1,0 +1,86 @@
+"""Reading a message that is about the last answer rather than a question: "more", "wrong", "thanks".
+
+Right after an answer people say 详细点, 能说详细点吗, tell me more (the full text, please),
+不对, 不是这个意思, wrong answer (the other candidates, please), or 懂了，谢谢 (you're welcome).
+A message is read so only when all of it is such a cue plus words that carry no subject of
+their own (a handful of function characters and talking verbs); anything that names a thing,
+such as 详细说说党小组 or 不是875个吗, is a question and goes to the matcher. Imports nothing
+from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.core.normalise import fold
+
+Intent = Literal["more", "wrong", "thanks"]
+
+CUES: dict[Intent, tuple[str, ...]] = {
+    "wrong": (
+        "不对", "不是", "(?<!不)错", "答非所问", "不相关", "没答", "没回答", "跑题", "离题", "不准确", "不正确", "误解",
+        "没懂", "没明白", "不沾边", "牛头不对马嘴", "驴唇不对马嘴",
+        "wrong", "incorrect", "not correct", "not what", "isn't what", "wasn't what", "not it", "not right",
+        "not quite", "not the", "isn't it", "nope", "no", "irrelevant", "mistaken", "misunderstood", "misunderstand",
+        "off topic", "doesn't answer", "does not answer", "didn't answer", "did not answer", "not looking for",
+    ),
+    "more": (
+        "详细", "详情", "细", "具体", "展开", "多说", "多讲", "多介绍", "再说", "继续", "接着", "然后", "还有",
+        "全文", "原文", "完整", "全部", "更多",
+        "more", "detail", "details", "detailed", "elaborate", "expand", "full", "continue", "go on", "keep going",
+        "and then", "else", "further", "whole", "longer", "everything",
+    ),
+    "thanks": ("谢", "感谢", "thank", "thanks", "thx", "ty", "cheers", "appreciate", "appreciated"),
+}  # fmt: skip
+"""What each kind of message says, as patterns over the folded message; the first kind found wins
+(不错, "not bad", is praise: no cue)."""
+
+QUIET_ZH = frozenset(
+    "说讲再一点些下可以能请吗呢吧啊哈呀了的得地我你您问这那个意思给多还有什么是看内容回答介绍告诉嗯哦噢喔好懂明白知道"
+    "收到行啦嘛就都很太非常呗清楚儿他她它们吧就要想把其实刚才解完全也根本样像理怎做发案到子上搞节些误"
+)
+"""Characters that may stand beside a cue without making the message a question: they name nothing."""
+QUIET_EN = frozenset((
+    "tell", "me", "please", "can", "could", "would", "you", "a", "bit", "little", "the", "give", "show", "about",
+    "it", "that", "this", "some", "answer", "is", "was", "i", "my", "that's", "thats", "what", "asked", "ask",
+    "for", "meant", "mean", "ok", "okay", "got", "so", "much", "very", "lot", "on", "text", "of", "and", "but",
+    "not", "wanted", "want", "to", "know", "see", "read", "say", "said", "one", "your", "just", "more", "really",
+    "all", "oh", "ah", "great", "good", "nice", "hmm", "well", "there", "here", "be", "again", "sorry", "yes",
+    "think", "don't", "dont", "do", "does", "question", "info", "information", "explain", "way", "u", "pls",
+    "something", "else", "in", "paragraph", "quite", "completely", "totally", "still", "at", "actually", "i'm",
+    "im", "we", "looking",
+))  # fmt: skip
+"""English words that may stand beside a cue without making the message a question."""
+
+MAX_CHARS = 40
+"""Longer messages are questions, whatever they hold."""
+
+_WORD = re.compile(r"[a-z']+|[\u3400-\u9fff]|\d+")
+
+
+def intent(text: str) -> Intent | None:
+    """What a whole message says about the last answer, or None when it is (or holds) a question."""
+    folded = fold(text).strip()
+    if not folded or len(folded) > MAX_CHARS:
+        return None
+    for kind, cues in CUES.items():
+        rest = folded
+        found = False
+        for cue in sorted(cues, key=len, reverse=True):
+            pattern = cue if not cue.isascii() else rf"\b{re.escape(cue)}\b"
+            rest, count = re.subn(pattern, " ", rest)
+            found = found or count > 0
+        if found and all(_quiet(word) for word in _WORD.findall(rest)):
+            return kind
+    return None
+
+
+def _is_han(text: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def _quiet(word: str) -> bool:
+    if _is_han(word):
+        return word in QUIET_ZH
+    return word in QUIET_EN

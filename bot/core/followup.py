@@ -1,0 +1,207 @@
+"""Reading a message against the question answered just before it.
+
+People leave out what the turn before already said. A message may keep the asking and leave
+out the subject (一共多少个, 他们都有谁, 那参加了多少人, "where is it?"): it is read with the
+previous question's subject put in front. Or it may name a new subject and leave out the
+asking (那茶叶呢, "and tea?", "what about the elderly?"): it is read with the previous
+question's asking words (多少亩, 是指什么, "how many") after it.
+
+The message is also decided alone, and the reading against the previous question wins only
+when it does better: it answers where the message alone does not, or answers the same entry
+with the asked fact in front. A message that names a subject of its own and is answered alone
+with another entry is a new question, and the context ends there. A message with a word the FAQ
+does not know (工资, GDP) is never given a subject it did not name, and one that asks a detail the
+previous entry never gives (县长, a price) is not answered by it: at most it is told that the article
+does not give it. Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+
+from bot.core.decision import Decision
+from bot.core.focus import QUANTITY
+from bot.core.index import Reading
+from bot.core.matching import Matcher
+from bot.core.normalise import fold, stop_spans
+from bot.language import Lang
+
+ASKING_ZH = re.compile(r"什么|啥|怎么|怎样|如何|哪|多少|几|为什么|为啥|是不是|有没有|谁|吗|是否|多久|多大|多长|多远")
+ASKING_EN = re.compile(
+    r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|would|should)\b|"
+    r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
+)
+"""Words that ask: a message with one of them says what it asks for."""
+
+NEW_SUBJECT_ZH = re.compile(r"呢\s*[?？。.!！]*$|^\s*(?:那么|那|还有|另外)")
+NEW_SUBJECT_EN = re.compile(r"^\s*(?:and|what about|how about|also|then)\b")
+"""How a message marks that it asks the same about something else: 那茶叶呢, "and tea?"."""
+
+HOW_EN = frozenset(("often", "frequently", "long", "soon", "far", "old", "times", "year", "month", "week", "day"))
+"""English words that ask how often, how long or how far: part of the asking, not a thing asked about."""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The turn before: the question as it was read, and the entry that answered it."""
+
+    question: str
+    entry_id: str
+    """What the question's subject is taken from: its words that this entry knows (or, if none, its title)."""
+
+
+def follow(matcher: Matcher, message: str, previous: Previous, hint: Lang | None = None) -> Decision:
+    """The decision for a message that may lean on the question before it; the decision's
+    question is the message as it was read (the message itself when it stands alone)."""
+    alone = matcher.decide(message, hint)
+    if alone.kind == "small-talk":
+        return alone
+    return _within(matcher, message, previous, alone) or alone
+
+
+def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision) -> Decision | None:
+    """The decision for the message read against the previous question, when that reading does better."""
+    lang = alone.lang
+    index = matcher.indices[lang]
+    mine = index.read(message, matcher.tuning, asking=matcher.gaps.asking)
+    if mine.unknown_words or any(len(mine.units[p].text) > 1 for p in mine.unknown):
+        return None  # a word the FAQ does not know (工资, GDP): not something the previous answer covers
+    before = index.read(previous.question, matcher.tuning, asking=matcher.gaps.asking)
+    folded = fold(message)
+    asks = bool((ASKING_ZH if lang == "zh" else ASKING_EN).search(folded))
+    subject = _subject(matcher, before, previous.entry_id, lang)
+    read = _read_against(mine, before, subject, folded, lang, asks=asks)
+    if read is None:
+        return None
+    within = matcher.decide(read, lang)
+    if within.kind == "small-talk" or _asks_elsewhere(matcher, message, mine, within, lang):
+        return None
+    if _names_subject(mine) and _found_its_own(alone, within):
+        return None
+    if _better(within, alone, asks=asks, lacks_subject=not _names_subject(mine)):
+        return replace(within, question=read)
+    return None
+
+
+def _found_its_own(alone: Decision, within: Decision) -> bool:
+    """Whether the message alone already points somewhere the reading against the previous question
+    leaves: a term it names that the article does not explain (五问), or candidates without that entry."""
+    if alone.gap is not None and alone.gap.term is not None:
+        return True
+    return alone.kind != "decline" and within.answered not in {c.entry for c in alone.candidates}
+
+
+def _asks_elsewhere(matcher: Matcher, message: str, mine: Reading, within: Decision, lang: Lang) -> bool:
+    """Whether the message asks a detail that an answer from the previous entry would only guess at:
+    one the entry never gives (a price), or one asked of something the message names itself and the
+    FAQ does not know (县长是谁, "who is the mayor": not the people the previous answer named)."""
+    entry = within.answered
+    asked = matcher.gaps.asked(message, lang)
+    if entry is None or not asked:
+        return False
+    if not all(matcher.gaps.gives(entry, detail, lang) for detail in asked):
+        return True
+    spans = matcher.gaps.asking(mine.text, lang)
+    inside = [
+        (start, end) for start, end in _words(matcher, mine, lang) if any(a <= start and end <= b for a, b in spans)
+    ]
+    stops = stop_spans(mine.units, lang)
+    known = {p for m in mine.matches for p in range(m.start, m.end)}
+    for start, end in inside:
+        word = [p for p, unit in enumerate(mine.units) if start <= unit.start and unit.end <= end]
+        if lang == "zh" and len(word) >= 2 and not (set(word) & (stops | known)):
+            return True  # 县长, 电话: a thing of its own, not 多久 or 一次
+        if lang == "en" and word and not (set(word) & (stops | known)) and mine.text[start:end] not in HOW_EN:
+            return True  # mayor, phone
+    return False
+
+
+def _words(matcher: Matcher, reading: Reading, lang: Lang) -> list[tuple[int, int]]:
+    """The character spans of a read question's words: as the segmenter cuts Chinese, by unit in English."""
+    if lang == "zh":
+        return matcher.indices[lang].word_spans(reading.text)
+    return [(unit.start, unit.end) for unit in reading.units]
+
+
+def _better(within: Decision, alone: Decision, *, asks: bool, lacks_subject: bool) -> bool:
+    """Whether the message read against the previous question is the better reading."""
+    if within.kind == "answer":
+        if alone.kind != "answer":
+            return True
+        # a new subject with the previous asking (那茶叶呢): the same entry, with the asked fact first;
+        # a message that asks on its own and is answered is a question of its own
+        return not asks and within.answered == alone.answered
+    # with no subject of its own, the previous one is all the message can be about: saying what the
+    # article leaves out of it, or asking which part was meant, beats "the article does not say"
+    return lacks_subject and alone.kind == "decline" and within.kind in ("unexplained", "ask-back")
+
+
+def _names_subject(reading: Reading) -> bool:
+    """Whether a message names something the FAQ knows (a term of its own, not only question words)."""
+    return any(set(range(m.start, m.end)) & reading.content for m in reading.matches)
+
+
+def _read_against(mine: Reading, before: Reading, subject: str, folded: str, lang: Lang, *, asks: bool) -> str | None:
+    """The message with what it leaves out taken from the previous question, or None if it leaves nothing out."""
+    if asks:
+        return _join(subject, mine.text.strip(), lang) if subject else None
+    marked = (NEW_SUBJECT_ZH if lang == "zh" else NEW_SUBJECT_EN).search(folded)
+    if not marked or not _names_subject(mine):
+        return None
+    asking = _part(before, _asking_positions(before, lang))
+    subject = _part(mine, sorted(mine.content))
+    if not asking or not subject:
+        return None
+    return _join(subject, asking, lang) if lang == "zh" else _join(asking, subject, lang)
+
+
+def _subject(matcher: Matcher, before: Reading, entry_id: str, lang: Lang) -> str:
+    """What the previous question was about: its words that the entry it was answered with knows, or
+    the entry's title when it named none of them (an entry picked from a list)."""
+    entries = matcher.knowledge.entries
+    owner = next((n for n, entry in enumerate(entries) if entry.id == entry_id), None)
+    if owner is None:
+        return ""
+    terms = matcher.indices[lang].terms
+    known = {p for m in before.matches if owner in terms[m.term].owners for p in range(m.start, m.end)}
+    positions = (known & before.content) - stop_spans(before.units, lang) - _asking_set(before)
+    return _part(before, positions) or entries[owner].title_in(lang)
+
+
+def _asking_set(reading: Reading) -> set[int]:
+    """The positions of the words that ask how many, and the measure word right after them (多少|亩)."""
+    found: set[int] = set()
+    text = reading.text
+    for match in QUANTITY.finditer(text):
+        inside = [p for p, u in enumerate(reading.units) if match.start() <= u.start and u.end <= match.end()]
+        found.update(inside)
+        if inside and inside[-1] + 1 < len(reading.units):
+            found.add(inside[-1] + 1)
+    return found
+
+
+def _asking_positions(reading: Reading, lang: Lang) -> list[int]:
+    """Where the question asks (question and function words, and how many of what)."""
+    return sorted(stop_spans(reading.units, lang) | _asking_set(reading))
+
+
+def _part(reading: Reading, positions: Collection[int]) -> str:
+    """The words of a read question at some positions, in order, as the question wrote them."""
+    pieces: list[str] = []
+    last = -2
+    for position in sorted(positions):
+        unit = reading.units[position]
+        word = reading.text[unit.start : unit.end]
+        if pieces and reading.lang == "en":
+            pieces.append(" ")
+        elif pieces and position != last + 1 and reading.lang == "zh":
+            pieces.append("，")
+        pieces.append(word)
+        last = position
+    return "".join(pieces).strip("， ")
+
+
+def _join(first: str, second: str, lang: Lang) -> str:
+    return f"{first}{second}" if lang == "zh" else f"{first} {second}"

@@ -1,0 +1,276 @@
+"""The conversation layer: turns read against the ones before, on a real store; and that every front
+end goes through it, keeping no conversation state of its own."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.conversation.intents import intent
+from bot.conversation.replies import Said, plain_text
+from bot.conversation.state import Context, Last, Offer, Who
+from bot.conversation.turns import Conversation
+from bot.core.brain import Brain
+from bot.core.followup import Previous, follow
+from bot.core.reply import decision_reply, render_plain
+from bot.ops.cli import chat_command
+from bot.ops.settings import Settings
+from bot.storage.sqlite import SqliteStore
+from bot.storage.store import Lifetimes
+from tests.bot_api import RecordingBotApi
+from tests.conftest import FAQ, ROOT
+from tests.test_handlers import Harness, _harness
+from tests.test_store import Clock
+
+PERSON = Who("telegram", "7", "7")
+EN_PERSON = Who("telegram", "8", "8", hint="en")
+GROUP_MEMBER = Who("telegram", "-100", "11", group=True)
+
+
+@pytest.fixture
+async def talk(tmp_path: Path, brain: Brain, clock: Clock) -> AsyncIterator[Conversation]:
+    store = SqliteStore(tmp_path, clock=clock, lifetimes=Lifetimes())
+    await store.start()
+    yield Conversation(lambda: brain, store)
+    await store.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+class TestIntents:
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [
+            ("详细点", "more"), ("能说详细点吗", "more"), ("展开", "more"), ("tell me more", "more"), ("全文", "more"),
+            ("不对", "wrong"), ("不是这个", "wrong"), ("你说的不是我问的", "wrong"), ("wrong answer", "wrong"),
+            ("答错了", "wrong"), ("懂了 谢谢哈", "thanks"), ("thanks a lot", "thanks"),
+        ],
+    )  # fmt: skip
+    def test_whole_messages_about_the_last_answer_are_read_so(self, text: str, kind: str) -> None:
+        """More, wrong and thanks are read from how people say them, in both languages."""
+        assert intent(text) == kind
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "详细说说党小组",
+            "党小组不是875个吗",
+            "不是党员能参加吗",
+            "不错",
+            "还有茶叶呢",
+            "2",
+            "Tell me more about tea",
+        ],
+    )
+    def test_a_message_that_names_anything_is_a_question(self, text: str) -> None:
+        """A cue beside a subject, a figure or praise (不错) is not a follow-up: the matcher gets it."""
+        assert intent(text) is None
+
+
+class TestContext:
+    def test_what_a_conversation_remembers_survives_being_kept(self) -> None:
+        """The offer and the last answer come back as they were written."""
+        context = Context(Offer(("entry:a", "line:b"), "Fengshan", "en"), Last("a", "党小组有多少个", "zh", ("b", "c")))
+        assert Context.loads(context.dumps()) == context
+
+    def test_a_newer_versions_fields_are_kept_and_garbage_is_forgotten(self) -> None:
+        """Fields this version does not read are written back; a damaged document is an empty context."""
+        kept = Context.loads('{"mood": "curious", "last": {"entry": "a", "question": "q", "lang": "zh", "others": []}}')
+        assert kept.extra == {"mood": "curious"}
+        assert '"mood":"curious"' in kept.dumps()
+        assert Context.loads("{not json") == Context()
+        assert Context.loads('{"offer": 3}') == Context()
+
+
+class TestFollowUpReading:
+    @pytest.mark.parametrize(
+        "turns",
+        [
+            ("苗木花卉种了多少亩", "act-everyone", "那茶叶呢", "▶ 茶叶 13.9万亩"),
+            ("党小组设在哪里", "system-vertical", "一共多少个", "▶ 党小组 875个"),
+            ("回乡青年党员有多少", "act-returnees", "他们都有谁", "沈腾、程琪、唐根根"),
+            ("How much land grows nursery stock and flowers?", "act-everyone", "and tea?", "139,000 mu"),
+        ],
+    )
+    def test_a_message_leaving_something_out_is_read_against_the_previous_question(
+        self, brain: Brain, turns: tuple[str, str, str, str]
+    ) -> None:
+        """The subject or the asking the message leaves out comes from the previous question, and the
+        reply leads with what the two turns together ask."""
+        before, entry, message, fact = turns
+        decision = follow(brain.matcher, message, Previous(before, entry))
+        assert decision.answered is not None
+        assert decision.answered.id == entry
+        assert fact in render_plain(decision_reply(brain.knowledge, decision))
+
+    @pytest.mark.parametrize("message", ["县长是谁", "孝昌县GDP是多少", "工资多少", "Who is the mayor?"])
+    def test_what_the_previous_answer_does_not_cover_is_not_answered_from_it(self, brain: Brain, message: str) -> None:
+        """A word the FAQ does not know, or a detail asked of something the message names itself, is not
+        answered with the previous entry."""
+        decision = follow(brain.matcher, message, Previous("回乡青年党员有多少", "act-returnees"))
+        assert decision.kind != "answer"
+
+    def test_a_term_the_message_names_keeps_its_own_reading(self, brain: Brain) -> None:
+        """五问是什么 after a question about rice prices is still "the article names 五问 but does not explain it"."""
+        decision = follow(brain.matcher, "五问是什么", Previous("太子米多少钱一斤", "act-everyone"))
+        assert decision.kind == "unexplained"
+        assert decision.gap is not None
+        assert decision.gap.entry.id == "system-quality"
+
+    def test_a_question_of_its_own_keeps_its_own_answer(self, brain: Brain) -> None:
+        """那村干部全员培训采取什么方式 after another answer is answered as asked."""
+        decision = follow(brain.matcher, "那村干部全员培训采取什么方式", Previous("龙头企业有多少家", "act-everyone"))
+        assert decision.answered is not None
+        assert decision.answered.id == "learn-inside"
+        assert decision.question == "那村干部全员培训采取什么方式"
+
+
+class TestConversation:
+    async def test_the_language_written_in_is_remembered_for_messages_without_one(self, talk: Conversation) -> None:
+        """After an English question, a bare 875 is answered in English even for a Chinese app."""
+        await talk.hear(PERSON, "How many Party groups are there?")
+        said = await talk.hear(PERSON, "875")
+        assert said.lang == "en"
+        assert await talk.language(PERSON) == "en"
+
+    async def test_the_context_outlives_a_restart_and_expires_after_ten_minutes(
+        self, tmp_path: Path, brain: Brain, clock: Clock
+    ) -> None:
+        """A new process on the same store still reads 详细点 against the last answer; ten minutes later, not."""
+        first = SqliteStore(tmp_path, clock=clock)
+        await first.start()
+        await Conversation(lambda: brain, first).hear(PERSON, "十分钟服务承诺是什么")
+        await first.close()
+        second = SqliteStore(tmp_path, clock=clock)
+        await second.start()
+        talk = Conversation(lambda: brain, second)
+        assert (await talk.hear(PERSON, "详细点")).kind == "full"
+        clock.move(minutes=11)
+        assert (await talk.hear(PERSON, "详细点")).kind != "full"
+        await second.close()
+
+    async def test_a_number_picks_from_the_topics_then_from_a_line(self, talk: Conversation) -> None:
+        """/topics offers lines of work by number; a line offers its overview and measures."""
+        await talk.topics(PERSON, "zh")
+        line = await talk.hear(PERSON, "2")
+        assert (line.kind, line.text) == ("line", "优化体系，一体推进")
+        answer = await talk.hear(PERSON, "第二个")
+        assert (answer.kind, answer.entry_id) == ("answer", "system-vertical")
+
+    async def test_a_number_replying_to_a_message_picks_from_that_messages_options(self, talk: Conversation) -> None:
+        """Someone replying 1 to another person's question back gets option 1 of that message."""
+        asked = await talk.hear(EN_PERSON, "Fengshan")
+        await talk.sent(asked, chat_id=-100, message_id=50, user_id=8)
+        picked = await talk.hear(GROUP_MEMBER, "1", replying_to=(-100, 50))
+        assert (picked.kind, picked.entry_id) == ("answer", asked.picks[0].id)
+
+    async def test_more_replying_to_an_answer_expands_that_answer_for_whoever_sends_it(
+        self, talk: Conversation
+    ) -> None:
+        """In a group, 详细点 sent as a reply to someone else's answer gives that answer's full text."""
+        answer = await talk.hear(Who("telegram", "-100", "7", group=True), "十分钟服务承诺是什么")
+        await talk.sent(answer, chat_id=-100, message_id=60, user_id=7)
+        full = await talk.hear(GROUP_MEMBER, "详细点", replying_to=(-100, 60))
+        assert (full.kind, full.entry_id) == ("full", "lead-ten-minutes")
+
+    async def test_an_edited_message_is_a_question_of_its_own(self, talk: Conversation) -> None:
+        """An edit to 2 after a question back is not a pick: it is read as the question 2."""
+        await talk.hear(PERSON, "Fengshan")
+        assert (await talk.hear(PERSON, "2", edited=True)).kind != "answer"
+
+    async def test_numbered_replies_say_how_to_pick_where_they_are(self, talk: Conversation) -> None:
+        """Without buttons a decline says to reply with a number; in a group, to reply to the message."""
+        console = Who("console", "terminal", "local", buttons=False)
+        declined = await talk.hear(console, "孝昌县GDP是多少")
+        assert plain_text(declined).endswith("回复序号即可。")
+        grouped = await talk.hear(Who("telegram", "-100", "7", group=True), "孝昌县GDP是多少")
+        assert grouped.how.startswith("在群里请回复这条消息")
+
+    async def test_each_turn_is_logged_with_its_channel(self, talk: Conversation) -> None:
+        """The usage log says which front end each turn came through."""
+        await talk.hear(PERSON, "党小组有多少个")
+        await talk.hear(Who("console", "terminal", "local", buttons=False), "党小组有多少个")
+        store = talk.store
+        assert isinstance(store, SqliteStore)
+        await store.flush()
+        rows = await store.events.since(store.clock().replace(year=2000))
+        assert [row.channel for row in rows] == ["telegram", "console"]
+
+
+FRONT_ENDS = [
+    *sorted((ROOT / "bot" / "tg").glob("*.py")),
+    *sorted((ROOT / "bot" / "wechat").glob("*.py")),
+    ROOT / "bot" / "ops" / "cli.py",
+]
+CONVERSATION_INSIDES = ("bot.conversation.choosing", "bot.conversation.intents", "bot.core.followup")
+
+
+class TestOneLayerForEveryFrontEnd:
+    @pytest.mark.parametrize("path", FRONT_ENDS, ids=[p.name for p in FRONT_ENDS])
+    def test_no_front_end_touches_conversation_state(self, path: Path) -> None:
+        """Telegram's and WeChat's modules and the console never read or write the store's conversation
+        state, never make its records, and never read numbers or follow-ups themselves: only the layer does."""
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "conversations":
+                found.append(f"line {node.lineno}: .{node.attr}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Answered", "Event"):
+                found.append(f"line {node.lineno}: {node.func.id}(...)")
+            if isinstance(node, ast.ImportFrom) and node.module in CONVERSATION_INSIDES:
+                found.append(f"line {node.lineno}: from {node.module}")
+        assert found == []
+
+    async def test_the_console_and_telegram_have_the_same_conversation(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The same messages typed in the console and sent on Telegram pass through the one layer and
+        get the same replies: the same kinds, about the same entries."""
+        heard: list[tuple[str, str, str, str | None]] = []
+        original = Conversation.hear
+
+        async def spy(self: Conversation, who: Who, text: str, **kwargs: Any) -> Said:
+            said = await original(self, who, text, **kwargs)
+            heard.append((who.channel, text, said.kind, said.entry_id))
+            return said
+
+        monkeypatch.setattr(Conversation, "hear", spy)
+        script = [
+            "苗木花卉种了多少亩",
+            "那茶叶呢",
+            "详细点",
+            "党员中心户有多少",
+            "不对",
+            "1",
+            "孝昌县GDP是多少",
+            "2",
+            "谢谢",
+        ]
+        out = io.StringIO()
+        settings = Settings(faq_file=FAQ, data_dir=tmp_path / "console")
+        typed = io.StringIO("\n".join(script) + "\n")
+        assert await asyncio.to_thread(chat_command, settings, typed, out) == 0
+        api, clock = RecordingBotApi(), Clock()
+        application, store = await _harness(tmp_path / "telegram", clock, api)
+        async with application:
+            harness = Harness(application, api, store, clock)
+            for text in script:
+                await harness.text(text)
+        await store.close()
+        console = [(text, kind, entry) for channel, text, kind, entry in heard if channel == "console"]
+        telegram = [(text, kind, entry) for channel, text, kind, entry in heard if channel == "telegram"]
+        assert [text for text, _, _ in console] == script
+        assert telegram == console
+        assert [kind for _, kind, _ in console] == [
+            "answer", "answer", "full", "answer", "others", "answer", "decline", "answer", "small-talk"
+        ]  # fmt: skip
+        assert len(api.sent()) == len(script)
