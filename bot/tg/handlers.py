@@ -278,7 +278,8 @@ async def slow_down(update: Update, context: Context) -> None:
     fairness = context.bot_data.fairness
     if fairness is None or not fairness.owes_slow_down(update):
         return
-    text = say("slow_down", await user_lang(update, context))
+    written = update.effective_message.text if update.effective_message is not None else None
+    text = say("slow_down", await user_lang(update, context, written or ""))
     if update.callback_query is not None:
         await update.callback_query.answer(text)
     elif update.effective_message is not None and not in_group(update):
