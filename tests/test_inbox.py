@@ -4,6 +4,7 @@ crash itself is played in test_faults.)"""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -168,6 +169,36 @@ class TestHandling:
         inbox.replied("sendMessage")
         await inbox.settled(5)
         assert await _left_for_next_run(store) == [(5, "党小组")]
+
+    async def test_a_finished_update_waits_until_its_handled_mark_is_written(self, store: SqliteStore) -> None:
+        """The handling of an update ends only once its "handled" mark is in the database, so that a kill
+        repeats no more replies than are handled at once."""
+        inbox = Inbox(store, BOT)
+        await InboxQueue(inbox).take([_update(8)])
+        handling = inbox.begin(_update(8))
+        inbox.finish(handling)
+        await inbox.written(handling)
+        with sqlite3.connect(store.path) as db:
+            (done,) = db.execute("SELECT done FROM inbox WHERE update_id = 8").fetchone()
+        assert done is not None
+
+    async def test_a_handled_mark_the_store_cannot_write_yet_does_not_hold_the_handling(
+        self, store: SqliteStore
+    ) -> None:
+        """With the database held elsewhere, waiting for the mark gives up (the handling goes on to the next
+        update), and the mark is written once the database is free."""
+        inbox = Inbox(store, BOT)
+        await InboxQueue(inbox).take([_update(9)])
+        holder = _held(store)
+        try:
+            handling = inbox.begin(_update(9))
+            inbox.finish(handling)
+            await asyncio.wait_for(inbox.written(handling), 10)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await inbox.settled(10)
+        assert await _left_for_next_run(store) == []
 
     async def test_an_update_over_its_senders_share_is_kept_as_handled_not_queued(self, store: SqliteStore) -> None:
         """An update the fairness rule turns away is not queued, and not answered after a restart either."""

@@ -54,7 +54,8 @@ the waiting. (An earlier machine with a slower emulator put 8 first, at 95, and 
 class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any], BotServices, Any]):
     """python-telegram-bot's Application, with the durable inbox around each update: the update is
     claimed (when several processes share the store), and marked handled when its reply goes
-    out or, if it sends none, when its handling ends, errors included (see `bot.tg.inbox`)."""
+    out or, if it sends none, when its handling ends, errors included; it keeps its place among
+    the updates handled at once until the mark is written (see `bot.tg.inbox`)."""
 
     def __init__(self, *, inbox: Inbox, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -77,6 +78,9 @@ class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any
             await super().process_update(update)
         finally:
             self.inbox.finish(handling)
+            # the place among those handled at once is kept until the mark is written: a kill then
+            # repeats at most CONCURRENT_UPDATES replies
+            await self.inbox.written(handling)
 
 
 COMMANDS = (

@@ -12,13 +12,16 @@ was answered meanwhile) it is confirmed. One log line says when this begins and 
 ends; health reports it (`Inbox.outage`).
 
 An update is marked handled the moment its reply goes out (`Inbox.replied`, called by the
-rate limiter after each successful call), or when its handling ends if it sends nothing. On
-start, what the last run received but did not handle is handled first (`Inbox.left_over`),
-and a re-delivered update that is already in the inbox is dropped.
+rate limiter after each successful call), or when its handling ends if it sends nothing; its
+handling keeps its place among the updates handled at once until that mark is written
+(`Inbox.written`, for at most `DONE_WAIT`). On start, what the last run received but did not
+handle is handled first (`Inbox.left_over`), and a re-delivered update that is already in the
+inbox is dropped.
 
 What remains: a reply Telegram accepted just before a kill, whose answer had not reached the
 bot yet (one round trip) or whose "handled" mark was not yet written, goes out again after
-the restart (`sendMessage` has no idempotency key); so does an update answered from memory
+the restart (`sendMessage` has no idempotency key): at most as many as are handled at once,
+since each holds its place until its mark is written. So does an update answered from memory
 during a store outage, since nothing durable says it was answered.
 """
 
@@ -51,6 +54,9 @@ KEEP_WAIT = 0.5
 """Seconds an update waits for its inbox write before it is answered from memory (and not confirmed)."""
 RETRY_EVERY = 1.0
 """Seconds between tries to write the updates the store has not taken yet."""
+DONE_WAIT = 0.5
+"""Seconds a handled update waits for its "handled" mark to be written before it gives up its place
+(the store is slow or away: the mark is still written later)."""
 
 
 class Receipt(enum.Enum):
@@ -70,6 +76,8 @@ class Receipt(enum.Enum):
 class _Handling:
     update_id: int
     done: bool = False
+    marking: asyncio.Future[None] | None = None
+    """The write of its "handled" mark, once begun (None when it is written with the update itself)."""
 
 
 @dataclass
@@ -245,7 +253,13 @@ class Inbox:
         if handling.done:
             return
         handling.done = True
-        self._mark_done(handling.update_id)
+        handling.marking = self._mark_done(handling.update_id)
+
+    async def written(self, handling: _Handling) -> None:
+        """Wait, at most `DONE_WAIT` seconds, until the "handled" mark of a finished update is written."""
+        if handling.marking is not None and not handling.marking.done():
+            # asyncio.wait neither cancels the write nor swallows a cancellation of the caller
+            await asyncio.wait([handling.marking], timeout=DONE_WAIT)
 
     def handled(self, update_id: int) -> None:
         """Mark an update handled that is not answered (over its sender's share)."""
@@ -257,14 +271,15 @@ class Inbox:
         self.in_hand.discard(update_id)
         self.left_for_next_run += 1
 
-    def _mark_done(self, update_id: int) -> None:
+    def _mark_done(self, update_id: int) -> asyncio.Future[None] | None:
         unkept = self._unkept.get(update_id)
         if unkept is not None:
             unkept.handled = True  # written with the update, once the store takes it
-            return
+            return None
         task = asyncio.ensure_future(self._done(update_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _done(self, update_id: int) -> None:
         try:
