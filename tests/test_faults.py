@@ -1,8 +1,13 @@
-"""Faults against the real `python -m bot run`: forged webhook calls, repeated votes, a broken key,
-a crash mid-burst, broken and half-written FAQ files, a database held by another process,
-storage that fails at start, and a second process polling with the same token.
+"""Faults against the real `python -m bot run`: forged and absurd webhook calls (on the webhook's own
+server and on the page's), repeated votes, a broken key, kills mid-burst, broken and half-written
+FAQ files, a database held by another process, a full disk, a PostgreSQL outage, a damaged or empty
+database, storage that fails at start, update ids used again, SIGTERM under load, floods, a 429,
+idle connections, and a second process polling with the same token.
 
-Each test states what the bot guarantees; the README's reliability section lists them.
+Each test states what the bot guarantees; the README's reliability section lists them, with the
+figures `-s` prints (lost, doubled, seconds). The bursts are small and ask one question per chat, so
+that a chat's replies count a question's (private replies do not quote their question); tests wait
+for events (answers, nothing left in hand), not for time.
 """
 
 from __future__ import annotations
@@ -20,18 +25,18 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import FAQ, ROOT, missing
-from tests.e2e.postgres import binaries, postgres_server
+from tests.conftest import FAQ, ROOT
+from tests.e2e.postgres import PostgresServer
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.replicas import Sender
-from tests.e2e.service import Launch, faqbot, stop
+from tests.e2e.service import Launch, faqbot, launcher, stop
 from tests.e2e.user import TelegramUser, buttons, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -51,52 +56,39 @@ def _history(emulator: str, token: str) -> list[dict[str, Any]]:
     return list(response.json().get("result") or [])
 
 
-def _replies_by_question(emulator: str, token: str) -> dict[tuple[str, int], int]:
-    """How many replies the bot sent to each question, by (chat, question message id)."""
-    counts: dict[tuple[str, int], int] = {}
+def _replies_per_chat(emulator: str, token: str) -> dict[int, int]:
+    """How many messages the bot sent to each chat. The bursts below ask one question per chat, so this
+    counts the replies to each question (private replies do not quote the question they answer)."""
+    counts: dict[int, int] = {}
     for item in _history(emulator, token):
         message = item.get("message", {})
-        quoted = message.get("reply_parameters")
-        if "chat_id" in message and quoted:
-            key = (str(message["chat_id"]), int(json.loads(quoted)["message_id"]))
-            counts[key] = counts.get(key, 0) + 1
+        if "chat_id" in message:
+            chat = int(str(message["chat_id"]))
+            counts[chat] = counts.get(chat, 0) + 1
     return counts
 
 
-def _replies(emulator: str, token: str) -> int:
-    """How many messages the bot sent."""
-    return sum(1 for item in _history(emulator, token) if "chat_id" in item.get("message", {}))
-
-
-def _answered(data_dir: Path) -> set[tuple[str, int]]:
-    """The questions the bot's own record says it answered, by (chat, question message id): private
-    replies do not quote their question, so the reply alone does not say which it answers."""
-    try:
-        with sqlite3.connect(f"file:{data_dir / 'bot.sqlite3'}?mode=ro", uri=True, timeout=5) as db:
-            rows = db.execute("SELECT chat_id, question_message_id FROM answers WHERE question_message_id IS NOT NULL")
-            return {(str(chat), int(question)) for chat, question in rows.fetchall()}
-    except sqlite3.OperationalError:
-        return set()  # the database is busy or not made yet: ask again
-
-
-def _questions(emulator: str, token: str) -> set[tuple[str, int]]:
+def _askers(emulator: str, token: str) -> set[int]:
+    """The chats that asked the bot something."""
     return {
-        (str(item["message"]["chat"]["id"]), int(item["messageId"]))
-        for item in _history(emulator, token)
-        if "from" in item.get("message", {})
+        int(item["message"]["chat"]["id"]) for item in _history(emulator, token) if "from" in item.get("message", {})
     }
 
 
-def _burst(emulator: str, token: str, users: range, each: int) -> None:
-    """`each` questions from every user, sent as fast as the emulator takes them."""
+def _burst(emulator: str, token: str, users: range) -> None:
+    """One question from every user (each in a chat of their own), sent as fast as the emulator takes them."""
     with httpx.Client(base_url=emulator, timeout=30) as http:
-        for round_ in range(each):
-            for user in users:
-                who = {"id": user, "is_bot": False, "first_name": f"u{user}", "language_code": "zh-hans"}
-                http.post("/sendMessage", json={
-                    "botToken": token, "from": who, "chat": {"id": user, "type": "private"},
-                    "date": int(time.time()), "text": QUESTIONS[(user + round_) % len(QUESTIONS)],
-                }).raise_for_status()  # fmt: skip
+        for user in users:
+            who = {"id": user, "is_bot": False, "first_name": f"u{user}", "language_code": "zh-hans"}
+            http.post("/sendMessage", json={
+                "botToken": token, "from": who, "chat": {"id": user, "type": "private"},
+                "date": int(time.time()), "text": QUESTIONS[user % len(QUESTIONS)],
+            }).raise_for_status()  # fmt: skip
+
+
+def _is_slow_down(text: str) -> bool:
+    """Whether a reply is the "slow down" said to a person over their share, in either language."""
+    return "消息太多太快了" in text or "a lot of messages at once" in text
 
 
 class TestWebhook:
@@ -127,16 +119,15 @@ class TestWebhook:
         assert secret not in (tmp_path / "bot.log").read_text()
         user.close()
 
+    @pytest.mark.parametrize("server", ["own", "shared"])
     def test_bodies_that_are_not_updates_get_400_and_no_traceback(
-        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path, server: str
     ) -> None:
         """With the right secret, `[]`, `1`, `null`, text that is not JSON, `{}`, a string update_id, an
-        update_id of 10^30 and a body nested 100,000 deep are each refused with 400; the bot logs one
-        line each and goes on answering."""
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/hook"
-        _, token = launch(WEBHOOK_URL=url, WEBHOOK_PORT=str(port), WEBHOOK_SECRET="a-Secret_123")
-        header = {"X-Telegram-Bot-Api-Secret-Token": "a-Secret_123", "Content-Type": "application/json"}
+        update_id of 10^30 and a body nested 100,000 deep are each refused with 400, on the webhook's own
+        server and on the page's; the bot logs one line each and goes on answering."""
+        _, token, url = _webhook(launch, server)
+        header = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
         for body in (
             b"[]",
             b"1",
@@ -180,10 +171,10 @@ class TestVotesAndKey:
         for _ in range(31):
             user.press(buttons(answer)["👎"], answer)
         wait_for(lambda: len(api[1].called("answerCallbackQuery")) >= 20, 20, "the presses within the share")
-        time.sleep(1)  # room for any answer beyond the share, which would be wrong
+        wait_for(lambda: _nothing_in_hand(api[1], token, tmp_path), 20, "every press handled or dropped")
         toasts = [str(call.get("text", "")) for call in api[1].called("answerCallbackQuery")]
         assert len(toasts) == 20
-        assert sum("消息太多太快了" in toast for toast in toasts) == 1
+        assert sum(_is_slow_down(toast) for toast in toasts) == 1
         with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
             assert db.execute("SELECT message_id, vote FROM votes").fetchall() == [(answer["message_id"], -1)]
         admin = TelegramUser(api[0], token, 9902)
@@ -217,24 +208,24 @@ class TestVotesAndKey:
 
 
 class TestCrash:
-    @pytest.mark.parametrize("kill_after", [10, 100], ids=["early", "mid-burst"])
+    @pytest.mark.parametrize("kill_after", [10, 50], ids=["early", "mid-burst"])
     def test_a_kill_during_a_burst_loses_no_question(
         self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path, kill_after: int
     ) -> None:
-        """SIGKILL while 300 questions are in hand (after the first 10 answers, or the first 100), then a
+        """SIGKILL while 150 questions are in hand (after the first 10 answers, or the first 50), then a
         restart: every question is answered. Only replies on their way at the instant of the kill go out
-        twice: at most the 16 handled at once, whose "handled" mark had not been written, mostly because
-        Telegram's answer to them had not reached the bot yet (a round trip under load)."""
+        twice: at most the 16 handled at once (each keeps its place until its "handled" mark is written),
+        mostly because Telegram's answer to them had not reached the bot yet (a round trip under load)."""
         emulator, proxy = api
         bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
-        _burst(emulator, token, range(10001, 10031), 10)
+        _burst(emulator, token, range(10001, 10151))
         wait_for(lambda: len(proxy.called("sendMessage")) >= kill_after, 60, f"the first {kill_after} answers")
         bot.send_signal(signal.SIGKILL)
         bot.wait(timeout=10)
-        answered_before = len(_replies_by_question(emulator, token))
-        assert answered_before < 300, "the kill came too late to test anything"
+        answered_before = len(_replies_per_chat(emulator, token))
+        assert answered_before < 150, "the kill came too late to test anything"
         launch(token=token, TELEGRAM_RATE_LIMIT="10000")
-        asked, seconds = _answered_all(api, token, tmp_path, 300, 90)
+        asked, seconds = _answered_all(api, token, tmp_path, 150, 90)
         lost, doubled = _tally(emulator, token, asked)
         print(f"SIGKILL after {kill_after} answers: {answered_before} answered before the kill; lost {lost}, "
               f"doubled {doubled}; all answered {seconds:.1f} s after the restart")  # fmt: skip
@@ -517,42 +508,44 @@ def _degraded(data_dir: Path) -> bool:
         return False
 
 
-def _tally(emulator: str, token: str, asked: set[tuple[str, int]]) -> tuple[int, int]:
-    """(lost, doubled) among the questions asked: not answered at all, and answers beyond the first."""
-    replies = _replies_by_question(emulator, token)
-    return len(asked - set(replies)), sum(count - 1 for key, count in replies.items() if key in asked)
+def _tally(emulator: str, token: str, asked: set[int]) -> tuple[int, int]:
+    """(lost, doubled) among the chats that asked one question each: not answered at all, and answers
+    beyond the first."""
+    replies = _replies_per_chat(emulator, token)
+    return len(asked - set(replies)), sum(count - 1 for chat, count in replies.items() if chat in asked)
 
 
 def _answered_all(
     api: tuple[str, BotApiProxy], token: str, data_dir: Path, count: int, within: float
-) -> tuple[set[tuple[str, int]], float]:
-    """Wait until all `count` questions asked so far are answered and nothing is left in hand (Telegram
-    holds none unconfirmed, the inbox none unhandled); (the questions, seconds it took)."""
+) -> tuple[set[int], float]:
+    """Wait until the `count` chats that asked so far are answered and nothing is left in hand (Telegram
+    holds none unconfirmed, the inbox none unhandled); (the chats, seconds it took)."""
     emulator, proxy = api
     began = time.monotonic()
-    asked = _questions(emulator, token)
+    asked = _askers(emulator, token)
     assert len(asked) == count
 
     def settled() -> bool:
-        if proxy.pending.get(token) or not set(_replies_by_question(emulator, token)) >= asked:
-            return False
-        with sqlite3.connect(data_dir / "bot.sqlite3") as db:
-            return bool(db.execute("SELECT count(*) FROM inbox WHERE done IS NULL").fetchone()[0] == 0)
+        return set(_replies_per_chat(emulator, token)) >= asked and _nothing_in_hand(proxy, token, data_dir)
 
-    try:
-        wait_for(settled, within, "every question answered")
-    except AssertionError:
-        missing = asked - set(_replies_by_question(emulator, token))
-        print("DEBUG missing", len(missing), "pending", len(proxy.pending.get(token, [])))
-        raise
+    wait_for(settled, within, "every question answered")
     return asked, time.monotonic() - began
+
+
+def _nothing_in_hand(proxy: BotApiProxy, token: str, data_dir: Path) -> bool:
+    """Whether every update is handled: Telegram holds none unconfirmed and the inbox none unhandled (an
+    update is marked handled once its reply went out, or when it is dropped), so no reply is still to come."""
+    if proxy.pending.get(token):
+        return False
+    with sqlite3.connect(data_dir / "bot.sqlite3") as db:
+        return bool(db.execute("SELECT count(*) FROM inbox WHERE done IS NULL").fetchone()[0] == 0)
 
 
 class TestStoreOutage:
     def test_a_kill_while_the_database_is_held_loses_no_question(
         self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
     ) -> None:
-        """Another process holds the database while 200 questions come: the bot answers from memory
+        """Another process holds the database while 100 questions come: the bot answers from memory
         without confirming them (one log line says so), is SIGKILLed, and restarted once the database is
         free. Every question is answered; the doubles are answers given from memory before the kill."""
         emulator, _ = api
@@ -560,19 +553,19 @@ class TestStoreOutage:
         holder = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
-            _burst(emulator, token, range(11001, 11021), 10)
-            wait_for(lambda: len(_replies_by_question(emulator, token)) >= 60, 60, "answers from memory")
+            _burst(emulator, token, range(11001, 11101))
+            wait_for(lambda: len(_replies_per_chat(emulator, token)) >= 30, 60, "answers from memory")
             bot.send_signal(signal.SIGKILL)
             bot.wait(timeout=10)
         finally:
             holder.execute("ROLLBACK")
             holder.close()
         first_log = (tmp_path / "bot.log").read_text()
-        from_memory = len(_replies_by_question(emulator, token))
+        from_memory = len(_replies_per_chat(emulator, token))
         launch(token=token, TELEGRAM_RATE_LIMIT="10000")
-        asked, seconds = _answered_all(api, token, tmp_path, 200, 90)
+        asked, seconds = _answered_all(api, token, tmp_path, 100, 90)
         lost, doubled = _tally(emulator, token, asked)
-        print(f"database held, SIGKILL, restart: 200 asked, {from_memory} answered from memory before the kill; "
+        print(f"database held, SIGKILL, restart: 100 asked, {from_memory} answered from memory before the kill; "
               f"lost {lost}, doubled {doubled}; all answered {seconds:.1f} s after the restart")  # fmt: skip
         assert first_log.count("the store cannot keep updates") == 1
         assert lost == 0
@@ -583,7 +576,7 @@ class TestStoreOutage:
     ) -> None:
         """No file of the running bot may grow past 4 KiB (a full disk: its database cannot be written;
         its heartbeat, rewritten in place, can). From the first question (the first write that fails)
-        `health` says "degraded: store unavailable" within seconds; 101 questions are answered from
+        `health` says "degraded: store unavailable" within seconds; 51 questions are answered from
         memory, and after a SIGKILL and a restart with room again every one is answered."""
         emulator, _ = api
         bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
@@ -595,36 +588,36 @@ class TestStoreOutage:
         wait_for(lambda: _degraded(tmp_path), 20, "the heartbeat to say the store is unavailable")
         to_health = time.monotonic() - first_asked
         said = faqbot("health", DATA_DIR=str(tmp_path)).stdout.startswith("degraded: store unavailable")
-        _burst(emulator, token, range(12001, 12021), 5)
-        wait_for(lambda: len(_replies_by_question(emulator, token)) >= 50, 60, "answers from memory")
+        _burst(emulator, token, range(12001, 12051))
+        wait_for(lambda: len(_replies_per_chat(emulator, token)) >= 25, 60, "answers from memory")
         bot.send_signal(signal.SIGKILL)
         bot.wait(timeout=10)
-        from_memory = len(_replies_by_question(emulator, token))
+        from_memory = len(_replies_per_chat(emulator, token))
         launch(token=token, TELEGRAM_RATE_LIMIT="10000")
-        asked, seconds = _answered_all(api, token, tmp_path, 101, 90)
+        asked, seconds = _answered_all(api, token, tmp_path, 51, 90)
         lost, doubled = _tally(emulator, token, asked)
-        print(f"full disk, SIGKILL, restart: 101 asked, {from_memory} answered from memory, health degraded "
+        print(f"full disk, SIGKILL, restart: 51 asked, {from_memory} answered from memory, health degraded "
               f"after {to_health:.1f} s; lost {lost}, doubled {doubled}; all answered {seconds:.1f} s after the "
               "restart")  # fmt: skip
         assert said
         assert lost == 0
         assert doubled <= from_memory
 
+    @pytest.mark.parametrize("server", ["own", "shared"])
     def test_a_webhook_refuses_with_503_what_it_cannot_keep_and_takes_it_once_it_can(
-        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path, server: str
     ) -> None:
-        """Webhook mode, the database held: each update is answered from memory at once but refused with
-        503, so Telegram (here a sender that posts each update again until a 2xx, on 8 connections)
-        keeps it; once the database is free all 50 are acknowledged, and none is answered twice."""
+        """Webhook mode (on its own server, or on the page's), the database held: each update is answered
+        from memory at once but refused with 503, so Telegram (here a sender that posts each update again
+        until a 2xx, on 8 connections) keeps it; once the database is free all 24 are acknowledged, and
+        none is answered twice."""
         _, proxy = api
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/hook"
-        launch(WEBHOOK_URL=url, WEBHOOK_PORT=str(port), WEBHOOK_SECRET=SECRET)
+        _, _, url = _webhook(launch, server)
         replies = _Replies(proxy)
         holder = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         sender = Sender(url, SECRET)
-        updates = [sender.update(n, 13000 + n % 10, QUESTIONS[n % len(QUESTIONS)]) for n in range(1, 51)]
+        updates = [sender.update(n, 13000 + n, QUESTIONS[n % len(QUESTIONS)]) for n in range(1, 25)]
         posting = threading.Thread(target=sender.send_all, args=(updates,))
         try:
             posting.start()
@@ -637,10 +630,10 @@ class TestStoreOutage:
         freed = time.monotonic()
         posting.join(timeout=60)
         acknowledged = time.monotonic() - freed
-        wait_for(lambda: replies.answered() == 50, 30, "every update answered")
-        print(f"webhook, database held: {from_memory} updates answered from memory (one per connection), "
-              f"{refused} posts refused with 503 meanwhile; all 50 acknowledged {acknowledged:.1f} s after the "
-              f"database was freed; doubled {replies.doubled()}")  # fmt: skip
+        wait_for(lambda: replies.answered() == 24, 30, "every update answered")
+        print(f"webhook on the {server} server, database held: {from_memory} updates answered from memory (one per "
+              f"connection), {refused} posts refused with 503 meanwhile; all 24 acknowledged {acknowledged:.1f} s "
+              f"after the database was freed; doubled {replies.doubled()}")  # fmt: skip
         assert not posting.is_alive()
         assert replies.doubled() == 0
         assert "Traceback" not in (tmp_path / "bot.log").read_text()
@@ -648,20 +641,20 @@ class TestStoreOutage:
 
 
 class _Replies:
-    """The bot's replies as the proxy sees them go out, counted by the message they answer."""
+    """The bot's replies as the proxy sees them go out, counted by chat: each chat below asks one question
+    (private replies do not quote the question they answer)."""
 
     def __init__(self, proxy: BotApiProxy) -> None:
         self.proxy = proxy
-        self.counts: dict[tuple[int, int], int] = {}
+        self.counts: dict[int, int] = {}
         self.lock = threading.Lock()
         proxy.observe = self._observe
 
     def _observe(self, method: str, params: dict[str, Any]) -> None:
-        quoted = params.get("reply_parameters")
-        if method == "sendMessage" and isinstance(quoted, dict):
-            key = (int(str(params["chat_id"])), int(str(quoted["message_id"])))
+        if method == "sendMessage":
+            chat = int(str(params["chat_id"]))
             with self.lock:
-                self.counts[key] = self.counts.get(key, 0) + 1
+                self.counts[chat] = self.counts.get(chat, 0) + 1
 
     def answered(self) -> int:
         with self.lock:
@@ -696,8 +689,8 @@ class TestDamagedStorage:
         answered."""
         emulator, proxy = api
         bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
-        _burst(emulator, token, range(14001, 14031), 10)
-        wait_for(lambda: len(proxy.called("sendMessage")) >= 100, 60, "the first hundred answers")
+        _burst(emulator, token, range(14001, 14151))
+        wait_for(lambda: len(proxy.called("sendMessage")) >= 60, 60, "the first 60 answers")
         bot.send_signal(signal.SIGKILL)
         bot.wait(timeout=10)
         database = tmp_path / "bot.sqlite3"
@@ -711,7 +704,7 @@ class TestDamagedStorage:
             damaged.write(b"\xff" * page_size)
         launch(token=token, TELEGRAM_RATE_LIMIT="10000")
         log = (tmp_path / "bot.log").read_text()
-        asked, seconds = _answered_all(api, token, tmp_path, 300, 90)
+        asked, seconds = _answered_all(api, token, tmp_path, 150, 90)
         lost, doubled = _tally(emulator, token, asked)
         print(f"damaged database after a SIGKILL: {unhandled} unhandled in it; lost {lost}, doubled {doubled}; "
               f"all answered {seconds:.1f} s after the restart")  # fmt: skip
@@ -757,11 +750,21 @@ def _reaches(count: Callable[[], int], target: int) -> Callable[[], bool]:
     return lambda: count() >= target
 
 
-def _webhook(launch: Launch, **env: str) -> tuple[subprocess.Popen[str], str, str]:
-    """A bot in webhook mode on a port of its own: (the process, its token, the webhook's URL)."""
+def _webhook_mode(server: str) -> tuple[dict[str, str], str]:
+    """The settings of webhook mode on a free port, served by the webhook's own server or (`shared`) by
+    the page's, under /telegram/: (the environment, the webhook's URL)."""
     port = free_port()
+    if server == "shared":
+        url = f"http://127.0.0.1:{port}/telegram/hook"
+        return {"WEBHOOK_URL": url, "WEB_PORT": str(port), "WEBHOOK_SECRET": SECRET}, url
     url = f"http://127.0.0.1:{port}/hook"
-    bot, token = launch(WEBHOOK_URL=url, WEBHOOK_PORT=str(port), WEBHOOK_SECRET=SECRET, **env)
+    return {"WEBHOOK_URL": url, "WEBHOOK_PORT": str(port), "WEBHOOK_SECRET": SECRET}, url
+
+
+def _webhook(launch: Launch, server: str = "own", **env: str) -> tuple[subprocess.Popen[str], str, str]:
+    """A bot in webhook mode (see `_webhook_mode`): (the process, its token, the webhook's URL)."""
+    mode, url = _webhook_mode(server)
+    bot, token = launch(**mode, **env)
     return bot, token, url
 
 
@@ -769,17 +772,17 @@ class TestForgetting:
     def test_a_new_token_on_the_same_data_answers_update_ids_the_old_bot_used(
         self, api: tuple[str, BotApiProxy], launch: Launch
     ) -> None:
-        """Update ids are each bot's own: after the old bot handled updates 1-20, a bot with a new token on
-        the same DATA_DIR answers its own updates 1-20, none dropped as a re-delivery."""
+        """Update ids are each bot's own: after the old bot handled updates 1-10, a bot with a new token on
+        the same DATA_DIR answers its own updates 1-10, none dropped as a re-delivery."""
         replies = _Replies(api[1])
         for round_, token in enumerate((f"{next(_TOKENS)}:" + "N" * 35, f"{next(_TOKENS)}:" + "N" * 35)):
             bot, _, url = _webhook(launch, token=token)
             sender = Sender(url, SECRET)
-            sender.send_all([sender.update(n, 15000 + 100 * round_ + n, "党小组有多少个") for n in range(1, 21)])
-            wait_for(_reaches(replies.answered, 20 * (round_ + 1)), 30, "the round's answers")
+            sender.send_all([sender.update(n, 15000 + 100 * round_ + n, "党小组有多少个") for n in range(1, 11)])
+            wait_for(_reaches(replies.answered, 10 * (round_ + 1)), 30, "the round's answers")
             stop(bot)
-        print(f"update ids 1-20 from two tokens on one DATA_DIR: {replies.answered()} of 40 answered")
-        assert replies.answered() == 40
+        print(f"update ids 1-10 from two tokens on one DATA_DIR: {replies.answered()} of 20 answered")
+        assert replies.answered() == 20
         assert replies.doubled() == 0
         replies.close()
 
@@ -791,52 +794,53 @@ class TestShutdown:
     def test_sigterm_under_load_ends_within_ten_seconds_every_time(
         self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
     ) -> None:
-        """Four times in a row, SIGTERM the polling bot in the middle of a burst of 100 questions (at a
+        """Four times in a row, SIGTERM the polling bot in the middle of a burst of 50 questions (at a
         different point each time) and start it again: every stop ends cleanly (exit 0) within the stated
         10 s, and in the end every question is answered."""
         emulator, proxy = api
         bot, token = launch(TELEGRAM_RATE_LIMIT="10000")
         took = []
         for round_ in range(4):
-            users = range(16001 + 20 * round_, 16021 + 20 * round_)
+            users = range(16001 + 50 * round_, 16051 + 50 * round_)
             before = len(proxy.called("sendMessage"))
-            _burst(emulator, token, users, 5)
-            wait_for(_reaches(lambda: len(proxy.called("sendMessage")), before + 10 + 20 * round_), 60, "answers")
+            _burst(emulator, token, users)
+            wait_for(_reaches(lambda: len(proxy.called("sendMessage")), before + 5 + 10 * round_), 60, "answers")
             took.append(stop(bot))
             assert bot.returncode == 0, (tmp_path / "bot.log").read_text()[-2000:]
             bot, _ = launch(token=token, TELEGRAM_RATE_LIMIT="10000")
-        asked, _ = _answered_all(api, token, tmp_path, 4 * 100, 120)
+        asked, _ = _answered_all(api, token, tmp_path, 4 * 50, 120)
         lost, doubled = _tally(emulator, token, asked)
         print(f"SIGTERM mid-burst, 4 times: stops took {', '.join(f'{t:.1f}' for t in took)} s; lost {lost}, "
               f"doubled {doubled}")  # fmt: skip
         assert max(took) < 10
         assert lost == 0
 
+    @pytest.mark.parametrize("server", ["own", "shared"])
     def test_sigterm_while_telegram_posts_to_the_webhook_ends_within_ten_seconds(
-        self, api: tuple[str, BotApiProxy], launch: Launch
+        self, api: tuple[str, BotApiProxy], launch: Launch, server: str
     ) -> None:
-        """Twice, SIGTERM the webhook bot while 8 connections post updates to it, and start it again:
-        each stop ends cleanly within 10 s; every update is acknowledged in the end and answered."""
+        """Twice, SIGTERM the webhook bot (on its own server, or on the page's) while 8 connections post
+        updates to it, and start it again: each stop ends cleanly within 10 s; every update is acknowledged
+        in the end and answered."""
         replies = _Replies(api[1])
-        token = f"{next(_TOKENS)}:" + "W" * 35
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/hook"
-        env = {"token": token, "WEBHOOK_URL": url, "WEBHOOK_PORT": str(port), "WEBHOOK_SECRET": SECRET}
+        mode, url = _webhook_mode(server)
+        env = {"token": f"{next(_TOKENS)}:" + "W" * 35, **mode}
         sender = Sender(url, SECRET)
-        updates = [sender.update(n, 16500 + n % 97, QUESTIONS[n % len(QUESTIONS)]) for n in range(1, 201)]
+        updates = [sender.update(n, 16500 + n, QUESTIONS[n % len(QUESTIONS)]) for n in range(1, 81)]
         bot, _ = launch(**env)
         posting = threading.Thread(target=sender.send_all, args=(updates,))
         posting.start()
         took = []
         for round_ in range(2):
-            wait_for(_reaches(replies.answered, 60 * (round_ + 1)), 60, "answers")
+            wait_for(_reaches(replies.answered, 25 * (round_ + 1)), 60, "answers")
             took.append(stop(bot))
             assert bot.returncode == 0
             bot, _ = launch(**env)
         posting.join(timeout=120)
-        wait_for(lambda: replies.answered() == 200, 60, "every update answered")
-        print(f"SIGTERM while the webhook is posted to, twice: stops took {', '.join(f'{t:.1f}' for t in took)} s; "
-              f"200 posted, {replies.answered()} answered, doubled {replies.doubled()}")  # fmt: skip
+        wait_for(lambda: replies.answered() == 80, 60, "every update answered")
+        print(f"SIGTERM while the webhook on the {server} server is posted to, twice: stops took "
+              f"{', '.join(f'{t:.1f}' for t in took)} s; 80 posted, {replies.answered()} answered, doubled "
+              f"{replies.doubled()}")  # fmt: skip
         assert not posting.is_alive()
         assert max(took) < 10
         replies.close()
@@ -883,18 +887,36 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@pytest.fixture(scope="class")
+def shared_bot(
+    api: tuple[str, BotApiProxy], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
+    """One bot for a class whose tests each play users of their own against it: (the process, its token,
+    its DATA_DIR)."""
+    data = tmp_path_factory.mktemp("shared-bot")
+    starting = launcher(api[1], data)
+    start = next(starting)
+    bot, token = start()
+    yield bot, token, data
+    next(starting, None)  # stops what is still running
+
+
 class TestFairness:
-    def test_one_users_flood_does_not_delay_the_others(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
-        """One person sends 2,000 messages at once, then 20 others ask a question each: the others are
+    """One bot for the three tests: each plays users of its own."""
+
+    def test_one_users_flood_does_not_delay_the_others(
+        self, api: tuple[str, BotApiProxy], shared_bot: tuple[subprocess.Popen[str], str, Path]
+    ) -> None:
+        """One person sends 600 messages at once, then 20 others ask a question each: the others are
         answered within seconds; the flooder gets its share (20 at once, then one a second) and one
         "slow down", and the rest of the flood is not answered."""
         emulator, proxy = api
-        _, token = launch()
+        _, token, data = shared_bot
         first = _FirstReplies(proxy)
         flooder = 17000
         began = time.monotonic()
         with httpx.Client(base_url=emulator, timeout=30) as http:
-            for number in range(2000):
+            for number in range(600):
                 _say(http, token, flooder, QUESTIONS[number % len(QUESTIONS)])
             asked_at = {}
             for user in range(17001, 17021):
@@ -902,27 +924,29 @@ class TestFairness:
                 _say(http, token, user, QUESTIONS[user % len(QUESTIONS)])
         wait_for(lambda: all(user in first.at for user in asked_at), 60, "every other user answered")
         waits = sorted(first.at[user] - asked_at[user] for user in asked_at)
-        time.sleep(2)
+        wait_for(lambda: _nothing_in_hand(proxy, token, data), 60, "the whole flood handled or dropped")
         elapsed = time.monotonic() - began
         flood_answers = first.count.get(flooder, 0)
-        slow_downs = sum("消息太多太快了" in text for text in first.texts.get(flooder, []))
-        print(f"flood of 2,000 from one user: the 20 others waited {waits[10]:.2f} s (median), {waits[-1]:.2f} s "
+        slow_downs = sum(_is_slow_down(text) for text in first.texts.get(flooder, []))
+        print(f"flood of 600 from one user: the 20 others waited {waits[10]:.2f} s (median), {waits[-1]:.2f} s "
               f"at most; the flooder got {flood_answers} replies in {elapsed:.0f} s, {slow_downs} of them "
               "'slow down'")  # fmt: skip
         assert slow_downs == 1
         assert flood_answers <= 20 + elapsed + 1
         first.close()
 
-    def test_a_429_for_one_chat_does_not_hold_the_others(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
-        """Telegram answers 429 (retry after 3 s) to the first two messages to one chat: 20 other chats are
+    def test_a_429_for_one_chat_does_not_hold_the_others(
+        self, api: tuple[str, BotApiProxy], shared_bot: tuple[subprocess.Popen[str], str, Path]
+    ) -> None:
+        """Telegram answers 429 (retry after 3 s) to the first message to one chat: 20 other chats are
         answered meanwhile, and the held chat's answer goes out once its wait is over."""
         emulator, proxy = api
-        _, token = launch()
+        _, token, _ = shared_bot
         first = _FirstReplies(proxy)
         held, refused = 17100, list[float]()
 
         def fault(method: str, called: str) -> tuple[int, dict[str, Any]] | None:
-            if called == token and method == "sendMessage" and first.chat_of_this_call() == held and len(refused) < 2:
+            if called == token and method == "sendMessage" and first.chat_of_this_call() == held and not refused:
                 refused.append(time.monotonic())
                 return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
                              "parameters": {"retry_after": 3}}  # fmt: skip
@@ -939,7 +963,7 @@ class TestFairness:
                     _say(http, token, user, QUESTIONS[user % len(QUESTIONS)])
             wait_for(lambda: all(user in first.at for user in asked_at), 30, "the other chats answered")
             others_done = max(first.at[user] for user in asked_at)
-            wait_for(lambda: first.count.get(held, 0) >= len(refused) + 1, 30, "the held chat answered")
+            wait_for(lambda: first.count.get(held, 0) >= 2, 30, "the held chat answered")
         finally:
             proxy.fault = None
         waits = sorted(first.at[user] - asked_at[user] for user in asked_at)
@@ -948,16 +972,19 @@ class TestFairness:
         assert others_done < refused[0] + 3
         first.close()
 
-    def test_an_inline_query_flood_is_capped_per_user(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
-        """2,000 inline queries from one person: only its share is matched and answered (10 at once, then one a
+    def test_an_inline_query_flood_is_capped_per_user(
+        self, api: tuple[str, BotApiProxy], shared_bot: tuple[subprocess.Popen[str], str, Path]
+    ) -> None:
+        """600 inline queries from one person: only its share is matched and answered (10 at once, then one a
         second), costing little CPU, and another person's question meanwhile is answered at once."""
         emulator, proxy = api
-        bot, token = launch()
+        bot, token, _ = shared_bot
         first = _FirstReplies(proxy)
         cpu_before = _cpu_seconds(bot.pid)
+        answered_before = len(proxy.called("answerInlineQuery"))
         flooder = {"id": 17200, "is_bot": False, "first_name": "inline"}
         began = time.monotonic()
-        for number in range(2000):
+        for number in range(600):
             proxy.inject(token, "inline_query", {"id": str(number), "from": flooder, "query": f"党小组{number}",
                                                  "offset": ""})  # fmt: skip
         with httpx.Client(base_url=emulator, timeout=30) as http:
@@ -966,9 +993,9 @@ class TestFairness:
         wait_for(lambda: 17201 in first.at, 30, "the other person's answer")
         wait_for(lambda: not proxy.pending.get(token), 60, "the flood taken in")
         elapsed = time.monotonic() - began
-        answered = len(proxy.called("answerInlineQuery"))
+        answered = len(proxy.called("answerInlineQuery")) - answered_before
         cpu = _cpu_seconds(bot.pid) - cpu_before
-        print(f"2,000 inline queries from one user: {answered} answered in {elapsed:.0f} s, {cpu:.1f} s of CPU; "
+        print(f"600 inline queries from one user: {answered} answered in {elapsed:.0f} s, {cpu:.1f} s of CPU; "
               f"another user's question answered in {first.at[17201] - asked:.2f} s")  # fmt: skip
         assert answered <= 10 + elapsed + 1
         first.close()
@@ -981,7 +1008,7 @@ class TestWebServer:
         """1,100 connections opened to the webhook port and left idle: the bot keeps at most 100 of them
         (closing the others at once, said in one line) and closes those after the idle timeout; its open
         files stay bounded, nothing says "Too many open files", and Telegram's updates are acknowledged."""
-        bot, _, url = _webhook(launch, WEB_IDLE_TIMEOUT="2")
+        bot, _, url = _webhook(launch, WEB_MAX_CONNECTIONS="100", WEB_IDLE_TIMEOUT="2")
         replies = _Replies(api[1])
         port = int(url.split(":")[2].split("/")[0])
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -993,7 +1020,8 @@ class TestWebServer:
                 connection.setblocking(False)
                 connection.connect_ex(("127.0.0.1", port))
                 idle.append(connection)
-            time.sleep(0.5)
+            wait_for(lambda: "connections open, the most allowed" in (tmp_path / "bot.log").read_text(), 10,
+                     "the cap to be reached")  # fmt: skip
             most_files = len(os.listdir(f"/proc/{bot.pid}/fd"))
             sender = Sender(url, SECRET)
             posted = time.monotonic()
@@ -1024,40 +1052,39 @@ def _unhandled_in(url: str) -> int:
 
 class TestPostgresOutage:
     def test_a_postgresql_outage_shows_in_health_within_seconds_and_loses_no_question(
-        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path, postgres: PostgresServer
     ) -> None:
         """With DATABASE_URL and a DATA_DIR that does not exist yet: the bot makes it, so health reads its
-        heartbeat. PostgreSQL stops: health says "degraded: store unavailable" within seconds, 50 questions
+        heartbeat. PostgreSQL stops: health says "degraded: store unavailable" within seconds, 20 questions
         are answered from memory and not confirmed; after a SIGKILL, PostgreSQL back and a restart, every
         question is answered. `report` then reads the same database."""
-        if binaries() is None:
-            missing("PostgreSQL's server binaries are not installed (Debian: apt-get install postgresql)")
         emulator, _ = api
         data = tmp_path / "not-yet"
-        with postgres_server() as server:
-            url = server.fresh_database()
-            bot, token = launch(DATABASE_URL=url, DATA_DIR=str(data), TELEGRAM_RATE_LIMIT="10000")
-            assert faqbot("health", DATA_DIR=str(data)).stdout.startswith("ok: pid")
-            server.stop()
+        url = postgres.fresh_database()
+        bot, token = launch(DATABASE_URL=url, DATA_DIR=str(data), TELEGRAM_RATE_LIMIT="10000")
+        assert faqbot("health", DATA_DIR=str(data)).stdout.startswith("ok: pid")
+        postgres.stop()
+        try:
             stopped = time.monotonic()
             wait_for(lambda: _degraded(data), 30, "the heartbeat to say the store is unavailable")
             to_health = time.monotonic() - stopped
             said = faqbot("health", DATA_DIR=str(data)).stdout.startswith("degraded: store unavailable")
-            _burst(emulator, token, range(19001, 19011), 5)
-            wait_for(lambda: len(_replies_by_question(emulator, token)) >= 50, 60, "answers from memory")
+            _burst(emulator, token, range(19001, 19021))
+            wait_for(lambda: len(_replies_per_chat(emulator, token)) >= 20, 60, "answers from memory")
             bot.send_signal(signal.SIGKILL)
             bot.wait(timeout=10)
-            from_memory = len(_replies_by_question(emulator, token))
-            server.start()
-            launch(token=token, DATABASE_URL=url, DATA_DIR=str(data), TELEGRAM_RATE_LIMIT="10000")
-            asked = _questions(emulator, token)
-            wait_for(lambda: set(_replies_by_question(emulator, token)) >= asked, 60, "every question answered")
-            wait_for(lambda: not api[1].pending.get(token) and not _unhandled_in(url), 30, "nothing left in hand")
-            lost, doubled = _tally(emulator, token, asked)
-            report = faqbot("report", "--days", "1", DATABASE_URL=url, DATA_DIR=str(tmp_path / "nowhere"))
-        print(f"PostgreSQL stopped: health degraded after {to_health:.1f} s; 50 asked, {from_memory} answered from "
+            from_memory = len(_replies_per_chat(emulator, token))
+        finally:
+            postgres.start()  # the server is the whole run's: the tests after this one need it
+        launch(token=token, DATABASE_URL=url, DATA_DIR=str(data), TELEGRAM_RATE_LIMIT="10000")
+        asked = _askers(emulator, token)
+        wait_for(lambda: set(_replies_per_chat(emulator, token)) >= asked, 60, "every question answered")
+        wait_for(lambda: not api[1].pending.get(token) and not _unhandled_in(url), 30, "nothing left in hand")
+        lost, doubled = _tally(emulator, token, asked)
+        report = faqbot("report", "--days", "1", DATABASE_URL=url, DATA_DIR=str(tmp_path / "nowhere"))
+        print(f"PostgreSQL stopped: health degraded after {to_health:.1f} s; 20 asked, {from_memory} answered from "
               f"memory; after SIGKILL and restart lost {lost}, doubled {doubled}")  # fmt: skip
         assert said
-        assert len(asked) == 50
+        assert len(asked) == 20
         assert lost == 0
         assert report.returncode == 0, report.stderr
