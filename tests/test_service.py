@@ -9,6 +9,7 @@ import json
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -246,8 +247,16 @@ class TestLiveReload:
         assert bot.returncode == 0
 
 
+def _logged(data_dir: Path, question: str) -> bool:
+    """Whether the usage log holds a question yet (it is written behind the answer, by a queue)."""
+    with sqlite3.connect(data_dir / "bot.sqlite3") as db:
+        return db.execute("SELECT 1 FROM events WHERE question = ?", (question,)).fetchone() is not None
+
+
 class TestAdminCommands:
-    def test_admin_commands_through_the_emulator(self, api: tuple[str, BotApiProxy], launch: Launch) -> None:
+    def test_admin_commands_through_the_emulator(
+        self, api: tuple[str, BotApiProxy], launch: Launch, tmp_path: Path
+    ) -> None:
         """Through the emulator: /stats is refused to a user and answered for an admin, after real traffic."""
         _, token = launch(ADMIN_IDS="9501")
         user, admin = TelegramUser(api[0], token, 8501), TelegramUser(api[0], token, 9501)
@@ -256,9 +265,11 @@ class TestAdminCommands:
         user.command("/stats")
         (refused,) = user.wait_replies()
         assert refused["text"] == "抱歉，这个命令只供管理员使用。"
+        wait_for(lambda: _logged(tmp_path, "孝昌县GDP是多少"), 15, "the question in the usage log")
         admin.command("/unanswered")
-        (report,) = admin.wait_replies()
+        report, card = admin.wait_replies(2)  # the list, then a card to teach from
         assert "1× 孝昌县GDP是多少" in report["text"]
+        assert "孝昌县GDP是多少" in card["text"]
         user.close()
         admin.close()
 
