@@ -14,18 +14,23 @@ import asyncio
 import contextlib
 import logging
 import time
+import warnings
 from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram import Bot, Update
-from telegram.error import Conflict, TelegramError
+from telegram.error import Conflict, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.tg.inbox import Inbox, InboxQueue, Receipt
 
 log = logging.getLogger("bot")
 
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
-"""Pauses after a failed getUpdates: from 1 s, half again as long each time, up to 30 s (as python-telegram-bot)."""
+"""Pauses after a failed getUpdates: from 1 s, half again as long each time, up to 30 s (as python-telegram-bot).
+A call that timed out is made again at once, and a 429 waits its `retry_after` (as python-telegram-bot too)."""
+RETRY_AFTER_SLACK = 0.5
+"""Seconds added to a 429's `retry_after` before polling again."""
 NOTHING_NEW_PAUSE = 0.25
 """Seconds to wait before asking again when Telegram handed out only updates answered from memory
 (it hands pending updates out at once, so a long poll does not wait): a new question then waits
@@ -116,12 +121,16 @@ class Poller:
         while not self._stopping.is_set():
             try:
                 updates = await self._fetch()
+            except TimedOut:
+                pause = 0.0  # a long poll the Bot API did not answer in time: ask again at once
+                continue
+            except RetryAfter as error:
+                await self._pause(_seconds(error) + RETRY_AFTER_SLACK)
+                continue
             except TelegramError as error:
                 self.errors.report(error)
                 pause = min(LONGEST_PAUSE, pause * 1.5 if pause else FIRST_PAUSE)
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(pause):
-                        await self._stopping.wait()
+                await self._pause(pause)
                 continue
             pause = 0.0
             if not updates:
@@ -132,6 +141,12 @@ class Poller:
                 log.exception("updates %s-%s not taken; asking for them again in %.0f s", updates[0].update_id,
                               updates[-1].update_id, LONGEST_PAUSE)  # fmt: skip
                 await asyncio.sleep(LONGEST_PAUSE)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait before the next call, cut short if the bot begins to stop."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
 
     async def _fetch(self) -> tuple[Update, ...]:
         """One getUpdates call, given up (with nothing) if the bot begins to stop while it waits for news."""
@@ -157,3 +172,11 @@ class Poller:
         if all(r is Receipt.AGAIN for r in receipts) and self.inbox.first_unkept() is not None:
             # only updates answered from memory came back: ask again once one is kept, or in a moment
             await self.inbox.kept_some(NOTHING_NEW_PAUSE)
+
+
+def _seconds(error: RetryAfter) -> float:
+    """A 429's `retry_after` in seconds (an int in python-telegram-bot 22, a timedelta later)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        after = error.retry_after
+    return after.total_seconds() if isinstance(after, timedelta) else float(after)
