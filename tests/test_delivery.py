@@ -158,3 +158,18 @@ async def test_stopping_ends_a_wait_for_a_429(monkeypatch: pytest.MonkeyPatch) -
         await asyncio.wait_for(later, 0.5)
     waiting.cancel()
     assert api.calls == [1]
+
+
+async def test_a_429_for_a_call_to_no_chat_is_waited_out_before_the_next_try(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inline answer (no chat) told to wait is not tried again at once: it waits its retry_after, and a
+    stop during the wait ends it without another try."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    limiter = PatientRateLimiter()
+    call = _Flaky(RetryAfter(30))
+    waiting = asyncio.create_task(limiter.process_request(call, (), {}, "answerInlineQuery", {}, None))
+    while not call.calls:
+        await asyncio.sleep(0.01)
+    limiter.stop_retrying()
+    with pytest.raises(RetryAfter):
+        await asyncio.wait_for(waiting, 5)
+    assert call.calls == 1

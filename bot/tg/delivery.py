@@ -117,7 +117,9 @@ class PatientRateLimiter(BaseRateLimiter[int]):
                 if rate_attempt >= rate_retries or self._stopping.is_set():
                     raise
                 rate_attempt += 1
-                self._wait_out(chat, error, endpoint)
+                seconds = self._wait_out(chat, error, endpoint)
+                if chat is None and await self._pause(seconds):  # a call to no chat waits here itself
+                    raise
             except NetworkError as error:
                 last = network_attempt >= self.network_retries or self._stopping.is_set()
                 if last or not never_arrived(error) or endpoint in NOT_RETRIED:
@@ -152,19 +154,21 @@ class PatientRateLimiter(BaseRateLimiter[int]):
                     del self._groups[key]
         return self._groups.setdefault(chat, AsyncLimiter(GROUP_RATE, 60))
 
-    def _wait_out(self, chat: int | str | None, error: RetryAfter, endpoint: str) -> None:
-        """Hold this chat (only) for the `retry_after` Telegram asked for."""
+    def _wait_out(self, chat: int | str | None, error: RetryAfter, endpoint: str) -> float:
+        """Hold this chat (only) for the `retry_after` Telegram asked for; the seconds to wait."""
         with warnings.catch_warnings():  # an int in python-telegram-bot 22, a timedelta later
             warnings.simplefilter("ignore", PTBDeprecationWarning)
             after = error.retry_after
         seconds = (after.total_seconds() if isinstance(after, timedelta) else float(after)) + 0.1
-        log.info("%s to chat %s: Telegram asks to wait %.0f s; other chats go on", endpoint, chat, seconds)
         if chat is None:
-            return
+            log.info("%s: Telegram asks to wait %.0f s", endpoint, seconds)
+            return seconds
+        log.info("%s to chat %s: Telegram asks to wait %.0f s; other chats go on", endpoint, chat, seconds)
         now = time.monotonic()
         if len(self._chat_free_at) >= TRACKED:
             self._chat_free_at = {key: at for key, at in self._chat_free_at.items() if at > now}
         self._chat_free_at[chat] = max(self._chat_free_at.get(chat, 0.0), now + seconds)
+        return seconds
 
 
 def _chat(value: object) -> int | str | None:
