@@ -32,6 +32,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.core.brain import Brain
+from bot.core.cache import FOLDER, Cache
+from bot.faq.knowledge import read_faq
 from tests.conftest import FAQ, ROOT
 from tests.e2e.postgres import PostgresServer
 from tests.e2e.proxy import BotApiProxy
@@ -48,6 +51,23 @@ QUESTIONS = (
     "龙泉村是什么试点", "沈腾是谁", "十分钟服务承诺是什么", "四大产业是哪些", "How many Party groups are there?",
 )  # fmt: skip
 """Varied questions the bursts below cycle through."""
+
+
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped FAQ built and checked once, as a bot keeps it in `DATA_DIR/cache`. The bots below start
+    from a copy of it, as a restarted bot does, instead of each building it again: a start is most of what
+    these tests wait for, and the first start in a new DATA_DIR is played elsewhere."""
+    folder = tmp_path_factory.mktemp("warm") / FOLDER
+    Brain.parse(read_faq(FAQ), str(FAQ), cache=Cache(folder))
+    return folder
+
+
+@pytest.fixture
+def launch(api: tuple[str, BotApiProxy], tmp_path: Path, warm_cache: Path) -> Iterator[Launch]:
+    """`python -m bot run` processes against `api`, with DATA_DIR = tmp_path and the FAQ's cache in it."""
+    shutil.copytree(warm_cache, tmp_path / FOLDER)
+    yield from launcher(api[1], tmp_path)
 
 
 def _burst(emulator: str, token: str, users: range) -> set[int]:
@@ -868,11 +888,12 @@ def _cpu_seconds(pid: int) -> float:
 
 @pytest.fixture(scope="class")
 def shared_bot(
-    api: tuple[str, BotApiProxy], tmp_path_factory: pytest.TempPathFactory
+    api: tuple[str, BotApiProxy], tmp_path_factory: pytest.TempPathFactory, warm_cache: Path
 ) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     """One bot for a class whose tests each play users of their own against it: (the process, its token,
     its DATA_DIR)."""
     data = tmp_path_factory.mktemp("shared-bot")
+    shutil.copytree(warm_cache, data / FOLDER)
     starting = launcher(api[1], data)
     start = next(starting)
     bot, token = start()
