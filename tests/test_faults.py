@@ -32,9 +32,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.core.brain import Brain
-from bot.core.cache import FOLDER, Cache
-from bot.faq.knowledge import read_faq
+from bot.core.cache import FOLDER
 from tests.conftest import FAQ, ROOT
 from tests.e2e.postgres import PostgresServer
 from tests.e2e.proxy import BotApiProxy
@@ -51,23 +49,6 @@ QUESTIONS = (
     "龙泉村是什么试点", "沈腾是谁", "十分钟服务承诺是什么", "四大产业是哪些", "How many Party groups are there?",
 )  # fmt: skip
 """Varied questions the bursts below cycle through."""
-
-
-@pytest.fixture(scope="module")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped FAQ built and checked once, as a bot keeps it in `DATA_DIR/cache`. The bots below start
-    from a copy of it, as a restarted bot does, instead of each building it again: a start is most of what
-    these tests wait for, and the first start in a new DATA_DIR is played elsewhere."""
-    folder = tmp_path_factory.mktemp("warm") / FOLDER
-    Brain.parse(read_faq(FAQ), str(FAQ), cache=Cache(folder))
-    return folder
-
-
-@pytest.fixture
-def launch(api: tuple[str, BotApiProxy], tmp_path: Path, warm_cache: Path) -> Iterator[Launch]:
-    """`python -m bot run` processes against `api`, with DATA_DIR = tmp_path and the FAQ's cache in it."""
-    shutil.copytree(warm_cache, tmp_path / FOLDER)
-    yield from launcher(api[1], tmp_path)
 
 
 def _burst(emulator: str, token: str, users: range) -> set[int]:
