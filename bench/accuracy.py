@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from bot.core.brain import Brain
 from bot.core.normalise import detect_language, fold
 from bot.faq.knowledge import KnowledgeBase, iter_texts
-from bot.ops.evaluation import Question, load_questions
+from bot.ops.evaluation import Question, load_part, part_files
 from tests.e2e.user import ROOT
 
 Scorer = Callable[[str], tuple[str | None, float]]
@@ -88,8 +88,8 @@ def tuned(scorer: Scorer, tuning: list[Question]) -> float:
 def main() -> int:
     jieba.setLogLevel(logging.WARNING)
     brain = Brain.load(ROOT / "knowledge" / "faq.yaml")
-    tuning = load_questions(ROOT / "tests" / "eval" / "tuning.yaml")
-    held_out = load_questions(ROOT / "tests" / "eval" / "heldout.yaml")
+    tuning = load_part(part_files("tuning", ROOT / "tests" / "eval"))
+    held_out = load_part(part_files("held-out", ROOT / "tests" / "eval"))
 
     def bot(question: str) -> str | None:
         answered = brain.decide(question).answered

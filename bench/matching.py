@@ -31,7 +31,7 @@ from bot.core.cache import FOLDER, Cache
 from bot.core.matching import Matcher
 from bot.faq.knowledge import English, Entry, Figure, KnowledgeBase, load_knowledge
 from bot.faq.reloading import FaqReloader, Trigger
-from bot.ops.evaluation import load_questions
+from bot.ops.evaluation import load_part, part_files
 from tests.e2e.user import ROOT
 
 FAQ = ROOT / "knowledge" / "faq.yaml"
@@ -87,7 +87,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     questions = [
-        q.text for name in ("tuning", "heldout") for q in load_questions(ROOT / "tests" / "eval" / f"{name}.yaml")
+        q.text for part in ("tuning", "held-out") for q in load_part(part_files(part, ROOT / "tests" / "eval"))
     ]
     base = load_knowledge(FAQ)
     print(f"{len(questions)} questions x {args.repeat}")

@@ -22,6 +22,7 @@ from bot.ops.cli import (
     teach_command,
     validate_command,
 )
+from bot.ops.evaluation import PARTS, part_files
 from bot.ops.health import check as check_health
 from bot.ops.settings import Settings, SettingsError
 
@@ -39,8 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check an FAQ file; exit 1 and list every problem if bad")
     validate.add_argument("path", nargs="?", type=Path, help="the FAQ file (default: FAQ_FILE or knowledge/faq.yaml)")
     evaluate = commands.add_parser("eval", help="accuracy on the written question sets")
-    evaluate.add_argument("--tuning", type=Path, default=Path("tests/eval/tuning.yaml"))
-    evaluate.add_argument("--heldout", type=Path, default=Path("tests/eval/heldout.yaml"))
+    for part, flag in (("tuning", "--tuning"), ("held-out", "--heldout"), ("sealed", "--sealed")):
+        evaluate.add_argument(
+            flag,
+            type=Path,
+            action="append",
+            metavar="FILE",
+            help=f"a file of the {part} part, repeatable (default: {', '.join(PARTS[part])} under tests/eval)",
+        )
     evaluate.add_argument("--misses", action="store_true", help="list every tuning question not handled right")
     evaluate.add_argument("--sweep", action="store_true", help="search thresholds on the tuning part only")
     evaluate.add_argument(
@@ -49,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--sealed-figures",
         action="store_true",
-        help="also print the sealed part's follow-up figures (run once, at the end)",
+        help="print only the sealed part's figures and follow-up figures, once, at the end of a round "
+        "(never its questions)",
     )
     commands.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     commands.add_parser("web", help="serve the web chat page on WEB_HOST:WEB_PORT (no token needed)")
@@ -73,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown_parts(*, sealed: bool, held_out: bool) -> tuple[str, ...]:
+    """The parts `eval` reports: the sealed one alone, else tuning (with held out when asked)."""
+    if sealed:
+        return ("sealed",)
+    return ("tuning", "held-out") if held_out else ("tuning",)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = _parser().parse_args(argv)
@@ -87,23 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": lambda: chat_command(settings),
         "ask": lambda: ask_command(settings, args.questions, as_json=args.json),
         "validate": lambda: validate_command(args.path or settings.faq_file),
-        "eval": lambda: (
-            eval_command(
-                settings,
-                args.tuning,
-                args.heldout,
-                misses=args.misses,
-                sweep_thresholds=args.sweep,
-                show_heldout=args.heldout_figures,
-            )
-            or followups_command(
-                settings,
-                args.tuning.parent,
-                misses=args.misses,
-                heldout=args.heldout_figures,
-                sealed=args.sealed_figures,
-            )
-        ),
+        "eval": lambda: _eval(settings, args),
         "health": lambda: health_command(settings),
         "report": lambda: report_command(settings, days=args.days, as_csv=args.csv, png=args.png),
         "diff": lambda: diff_command(args.old, args.new, args.lang),
@@ -114,6 +113,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "web": lambda: _web(settings),
     }
     return commands[command]()
+
+
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    """`eval`: the questions' figures, then the follow-ups' of the same parts and files."""
+    parts = {
+        "tuning": args.tuning or part_files("tuning"),
+        "held-out": args.heldout or part_files("held-out"),
+        "sealed": args.sealed or part_files("sealed"),
+    }
+    show = _shown_parts(sealed=args.sealed_figures, held_out=args.heldout_figures)
+    misses = args.misses and not args.sealed_figures
+    sweep = args.sweep and not args.sealed_figures
+    return eval_command(settings, parts, misses=misses, sweep_thresholds=sweep, show=show) or followups_command(
+        settings, parts, misses=misses, show=show
+    )
 
 
 def health_command(settings: Settings) -> int:

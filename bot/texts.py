@@ -48,6 +48,16 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "zh": "文章没有提到{detail}。相关原文（{title}）：",
         "en": "The article does not give {detail}. What it says ({title}):",
     },
+    "not_said": {
+        "zh": "文章没有说{what}。它只说（{title}）：",
+        "en": 'The article does not answer "{what}?" What it does say ({title}):',
+    },
+    "verdict_yes": {"zh": "是的。", "en": "Yes."},
+    "verdict_yes_because": {"zh": "是的：{truth}。", "en": "Yes: {truth}."},
+    "verdict_no": {"zh": "不是。", "en": "No."},
+    "verdict_no_because": {"zh": "不是：{truth}。", "en": "No: {truth}."},
+    "verdict_no_value": {"zh": "不是{said}，是{truth}。", "en": "No: {truth}, not {said}."},
+    "verdict_no_sentence": {"zh": "不是{said}：{truth}。", "en": "No, not {said}: {truth}."},
     "the_number": {"zh": "这个数字", "en": "that number"},
     "the_word": {"zh": "“{word}”", "en": '"{word}"'},
     "partial": {"zh": "等", "en": "among others"},
@@ -727,6 +737,22 @@ FAQ_TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "check_declined": {
         "zh": "标为文章没有的问题“{question}”没有被拒答（{outcome}）",
         "en": "declined example {question!r} is not declined ({outcome})",
+    },
+    # the curated figures and lists against the facts read from the entry's texts
+    "check_figure_not_count": {
+        "zh": "条目“{id}”的数据“{figure}”在回答里读不成一个数目；数值和单位请照回答的写法写",
+        "en": (
+            "figure {figure!r} of entry {id!r} is not read as a count of its answer; "
+            "write the value and unit as the answer does"
+        ),
+    },
+    "check_figure_not_en": {
+        "zh": "条目“{id}”的数据“{figure}”（{en}）不是它英文回答里的数字",
+        "en": "figure {figure!r} of entry {id!r} ({en}) is not a number of its en answer",
+    },
+    "check_list_item": {
+        "zh": "条目“{id}”的列表“{name}”里的“{item}”不在任何一句里",
+        "en": "list {name!r} of entry {id!r}: {item!r} is in no sentence",
     },
     # filing a question from /unanswered or `python -m bot teach`
     "teach_empty": {"zh": "问题是空的", "en": "the question is empty"},

@@ -74,10 +74,22 @@ class TestConversation:
         assert page.user_messages()[-1].text == "孝昌县有多少个党小组？"
 
     def test_an_english_question_is_answered_in_english(self, page: Page) -> None:
-        """Language follows what the person writes, though the browser asked for Chinese."""
+        """Language follows what the person writes, though the browser asked for Chinese; the asked
+        figure comes before the measure's long English title."""
         reply = page.ask("How many Party groups are there?")
         assert "875 Party groups" in reply.text
         assert "Full text" in reply.text
+        parts = reply.find_elements(By.CSS_SELECTOR, ".body > *")
+        assert parts[0].get_attribute("class") == "lead"
+        assert parts[-1].get_attribute("class") == "title"
+
+    def test_a_wrong_premise_is_corrected_first(self, page: Page) -> None:
+        """党小组有900个吗 gets 不是 and the article's figure before anything else."""
+        reply = page.ask("党小组有900个吗")
+        first = reply.find_elements(By.CSS_SELECTOR, ".body > *")[0]
+        assert first.get_attribute("class") == "verdict"
+        assert first.text.startswith("不是")
+        assert "875" in first.text
 
     def test_a_did_you_mean_is_answered_by_a_tap(self, page: Page) -> None:
         """Tapping the second numbered option opens that entry."""

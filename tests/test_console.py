@@ -36,9 +36,8 @@ class TestAsk:
         result = _run("ask", "--json", "党小组有多少个", "孝昌县GDP是多少", "Fengshan")
         assert result.returncode == 0, result.stderr
         rows = [json.loads(line) for line in result.stdout.splitlines()]
-        assert [set(row) for row in rows] == [
-            {"question", "kind", "matched", "answer", "id", "title", "score", "lang", "missing", "suggestions"}
-        ] * 3
+        fields = {"question", "kind", "matched", "answer", "id", "title", "score", "lang", "verdict", "missing"}
+        assert [set(row) for row in rows] == [fields | {"suggestions"}] * 3
         answered, declined, asked = rows
         assert [row["kind"] for row in rows] == ["answer", "decline", "ask-back"]
         assert answered["matched"] is True
@@ -56,7 +55,7 @@ class TestAsk:
         rows = [json.loads(line) for line in result.stdout.splitlines()]
         assert [row["kind"] for row in rows] == ["small-talk", "unexplained", "unexplained"]
         assert [row["matched"] for row in rows] == [False, False, False]
-        assert [row["missing"] for row in rows] == [None, "五问", "价格或费用"]
+        assert [row["missing"] for row in rows] == [None, "五问", "太子米多少钱一斤"]
         assert rows[1]["suggestions"][0]["id"] == "system-quality"
 
     def test_questions_from_stdin_one_per_line(self) -> None:
@@ -182,3 +181,23 @@ class TestDiff:
         result = _run("report", "--days", "-3", env={"DATA_DIR": str(tmp_path)})
         assert result.returncode == 2
         assert "--days -3" in result.stderr
+
+
+class TestEval:
+    def test_sealed_figures_print_only_the_sealed_part_and_no_question(self, tmp_path: Path) -> None:
+        """`eval --sealed-figures` scores the sealed part's files alone and prints figures, never a question."""
+        sealed = tmp_path / "sealed.yaml"
+        sealed.write_text(
+            "questions:\n"
+            "  - [figure, system-vertical, 孝昌县有几个党小组呀, '875']\n"
+            "  - [yesno, act-returnees, 国家级星创天地有2家吗, 1家, 'no']\n"
+            "followups:\n  - [ellipsis, 党小组设在哪里, system-vertical, 一共多少个, system-vertical, '875']\n",
+            encoding="utf-8",
+        )
+        result = _run("eval", "--sealed-figures", "--misses", "--sealed", str(sealed))
+        assert result.returncode == 0, result.stderr
+        assert f"sealed ({sealed}, 2 questions)" in result.stdout
+        assert "tuning (" not in result.stdout
+        assert "held-out (" not in result.stdout
+        assert "党小组" not in result.stdout
+        assert "星创天地" not in result.stdout

@@ -112,6 +112,22 @@ class TestFollowUpReading:
         assert decision.answered.id == entry
         assert fact in render_plain(decision_reply(brain.knowledge, decision))
 
+    def test_a_message_of_question_words_alone_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
+        """多久一次 names nothing (多久 is how it asks): it asks how often of the previous subject, and a
+        character of that subject's words (干 of 村干部) stays in it, though 干什么 would ask with it."""
+        decision = follow(brain.matcher, "多久一次", Previous("村干部全员培训去哪些高校", "learn-inside"))
+        assert decision.answered is not None
+        assert decision.answered.id == "learn-inside"
+        assert decision.question.startswith("村干部全员培训")
+        assert "每年" in render_plain(decision_reply(brain.knowledge, decision))
+
+    def test_what_the_article_leaves_out_is_said_of_the_previous_subject(self, brain: Brain) -> None:
+        """多久选一次 after a question about 党员中心户: the article does not say it of them, not of another entry."""
+        decision = follow(brain.matcher, "多久选一次", Previous("党员中心户有多少", "system-vertical"))
+        assert decision.kind == "unexplained"
+        assert decision.gap is not None
+        assert decision.gap.entry.id == "system-vertical"
+
     @pytest.mark.parametrize("message", ["县长是谁", "孝昌县GDP是多少", "工资多少", "Who is the mayor?"])
     def test_what_the_previous_answer_does_not_cover_is_not_answered_from_it(self, brain: Brain, message: str) -> None:
         """A word the FAQ does not know, or a detail asked of something the message names itself, is not

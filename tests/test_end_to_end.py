@@ -67,7 +67,8 @@ def test_a_conversation(rig: Rig) -> None:
 
     user.say("How many mu of tea does the county grow?")
     (english,) = user.wait_replies()
-    assert english["text"].startswith("<b>Mobilising everyone</b>")
+    assert english["text"].startswith("▶ <b>139,000 mu of tea</b>")
+    assert "— <b>Mobilising everyone</b>" in english["text"]
     assert "139,000 mu of tea" in english["text"]
 
     user.say("孝昌县的GDP是多少")
@@ -115,7 +116,7 @@ def test_users_do_not_see_each_others_replies(rig: Rig) -> None:
     (one,) = first.wait_replies()
     (two,) = second.wait_replies()
     assert one["text"].startswith("<b>“四事工作法”民事民办</b>")
-    assert two["text"].startswith("<b>Capable people come home and lead</b>")
+    assert "— <b>Capable people come home and lead</b>" in two["text"]
     time.sleep(0.3)
     assert first.replies() == []
     assert second.replies() == []

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.brain import Brain
-from bot.ops.followups import FollowUp, evaluate_followups, load_followups, part_files
+from bot.ops.evaluation import part_files
+from bot.ops.followups import FollowUp, evaluate_followups, load_followups
 from tests.conftest import ROOT
 
 EVAL = ROOT / "tests" / "eval"
@@ -15,14 +16,14 @@ EVAL = ROOT / "tests" / "eval"
 class TestLoading:
     def test_follow_ups_are_read_from_every_file_of_a_part(self, tmp_path: Path) -> None:
         """Each `followups:` row becomes a pair; a file without the list adds none."""
-        (tmp_path / "a-tuning.yaml").write_text(
+        (tmp_path / "tuning.yaml").write_text(
             'questions: []\nfollowups:\n  - ["ellipsis", "苗木花卉种了多少亩", "act-everyone", "茶叶呢",'
             ' "act-everyone", "13.9万亩|茶叶"]\n  - ["more", "x", null, "详细点", "more", ""]\n',
             encoding="utf-8",
         )
-        (tmp_path / "b-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
-        (tmp_path / "c-heldout.yaml").write_text("followups: [[a, b, c, d, e, f]]\n", encoding="utf-8")
-        pairs = load_followups(part_files(tmp_path, "tuning"))
+        (tmp_path / "batch7-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
+        (tmp_path / "heldout.yaml").write_text("followups: [[a, b, c, d, e, f]]\n", encoding="utf-8")
+        pairs = load_followups(part_files("tuning", tmp_path))
         assert pairs == [
             FollowUp("ellipsis", "苗木花卉种了多少亩", "act-everyone", "茶叶呢", "act-everyone", ("13.9万亩", "茶叶")),
             FollowUp("more", "x", None, "详细点", "more", ()),
@@ -52,7 +53,7 @@ class TestTuningFigures:
     def test_the_tuning_parts_follow_ups_are_handled(self, brain: Brain) -> None:
         """At least 94% of the tuning part's second turns are handled right, at least 85% in every
         category, and none is answered with a wrong entry (34 pairs: 32 right when pinned)."""
-        pairs = load_followups(part_files(EVAL, "tuning"))
+        pairs = load_followups(part_files("tuning", EVAL))
         assert len(pairs) >= 34
         report = evaluate_followups(brain, pairs)
         overall = report.overall

@@ -112,6 +112,22 @@ class TestShippedFaq:
             assert not re.search(r"[\u4e00-\u9fff，；。] [\u4e00-\u9fff]", entry.answer), entry.id
 
 
+class TestWordLists:
+    def test_the_faqs_word_lists_are_counted_here(self, knowledge: KnowledgeBase) -> None:
+        """The FAQ's keywords (of entries, lists and terms), synonym variants and detail words, counted.
+
+        A change to any of these numbers shows in review. They may shrink; growing them after
+        reading questions is how a matcher memorises the questions it has seen, so an increase needs
+        a reason of its own (a real synonym many questions would use), given in the commit.
+        """
+        keywords = sum(len(e.keywords) + len(e.en.keywords) for e in knowledge.entries)
+        keywords += sum(len(lst.keywords) + len(lst.en_keywords) for e in knowledge.entries for lst in e.lists)
+        keywords += sum(len(term.keywords) for e in knowledge.entries for term in e.unexplained)
+        variants = len(knowledge.synonyms("zh")) + len(knowledge.synonyms("en"))
+        details = sum(len(d.ask_zh) + len(d.ask_en) + len(d.told_zh) + len(d.told_en) for d in knowledge.details)
+        assert (keywords, variants, details) == (753, 117, 318)
+
+
 class TestFigure:
     def test_english_number_multiplies_out_wan(self, knowledge: KnowledgeBase) -> None:
         """36.5万亩 reads as 365,000 in English, and 余 becomes a plus sign."""

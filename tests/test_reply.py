@@ -44,8 +44,8 @@ class TestAnswerShape:
         """An English question gets the English title, figure and text, and nothing in Chinese."""
         _, reply = brain.respond("How much Taizi rice is grown?")
         text = render_plain(reply)
-        assert text.startswith("Mobilising everyone")
-        assert "365,000 mu of high-quality Taizi rice" in text
+        assert text.startswith("▶ 365,000 mu of high-quality Taizi rice")
+        assert text.endswith("— Mobilising everyone")
         assert not any("\u4e00" <= char <= "\u9fff" for char in text)
 
     @pytest.mark.parametrize("lang", LANGS)
@@ -99,14 +99,17 @@ class TestOtherReplies:
         assert [option.id for option in reply.options] == ["system-quality"]
 
     def test_a_detail_not_given_is_named_with_the_sentence(self, brain: Brain) -> None:
-        """The reply says which detail the article leaves out, in the question's language."""
+        """The reply says what the article leaves out in the question's own words, in its language."""
         _, reply = brain.respond("太子米卖多少钱一斤")
         assert reply.kind == "unexplained"
-        assert reply.text == "文章没有提到价格或费用。相关原文（群众全员发动）："
+        assert reply.text == "文章没有说太子米卖多少钱一斤。它只说（群众全员发动）："
         assert "太子米" in reply.quote
         assert reply.options[0].id == "act-everyone"
         _, reply = brain.respond("What is the price of Taizi rice?")
-        assert reply.text == "The article does not give a price or cost. What it says (Mobilising everyone):"
+        assert (
+            reply.text
+            == 'The article does not answer "What is the price of Taizi rice?" What it does say (Mobilising everyone):'
+        )
 
     def test_ask_back_lists_numbered_options(self, brain: Brain) -> None:
         """Asking back offers numbered candidates and says how to pick one."""

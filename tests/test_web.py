@@ -102,10 +102,21 @@ class TestMessages:
         assert all(option["token"].startswith("entry:") for option in reply["related"])
 
     async def test_an_english_question_is_answered_in_english_whatever_the_browser_says(self, web: Harness) -> None:
-        """Language follows what the person writes, not the browser."""
+        """Language follows what the person writes, not the browser; the long English title follows the fact."""
         reply = await web.browser("zh-CN").say({"text": "How many Party groups are there?"})
         assert reply["lang"] == "en"
         assert "875" in " ".join(reply["lead"])
+        assert reply["title_last"] is True
+
+    async def test_a_yes_no_question_leads_with_its_verdict(self, web: Harness) -> None:
+        """党小组有900个吗 gets the correction as the reply's verdict; a question that is not yes/no gets none."""
+        browser = web.browser()
+        corrected = await browser.say({"text": "党小组有900个吗"})
+        assert corrected["verdict"].startswith("不是")
+        assert "875" in corrected["verdict"]
+        assert corrected["title_last"] is False
+        plain = await browser.say({"text": "孝昌县有多少个党小组？"})
+        assert plain["verdict"] == ""
 
     async def test_a_did_you_mean_is_answered_by_a_typed_number_or_by_its_token(self, web: Harness) -> None:
         """A question back offers numbered options; `2` typed, or the option's token tapped, opens the second."""

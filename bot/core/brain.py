@@ -75,9 +75,10 @@ class Brain:
 
     def self_check(self, only: Collection[str] | None = None) -> list[str]:
         """Each entry must answer its own example questions, give its lists when asked for them and
-        say it does not explain its unexplained terms; the article's examples must be answered, and
-        the questions filed as ones the article does not answer must be declined. One `Problem` per
-        failure. With `only`, just those entries are checked (and the article's and declined examples)."""
+        say it does not explain its unexplained terms, and its figures and lists must agree with the
+        facts read from its texts; the article's examples must be answered, and the questions filed as
+        ones the article does not answer must be declined. One `Problem` per failure. With `only`, just
+        those entries are checked (and the article's and declined examples)."""
         path = self.knowledge.path
         problems: list[str] = []
         for entry in self.knowledge.entries:
@@ -95,6 +96,11 @@ class Brain:
                 if decision.kind not in ("decline", "unexplained"):
                     outcome = decision.kind if decision.answered is None else decision.answered.id
                     problems.append(Problem(path, line, phrase("check_declined", question=question, outcome=outcome)))
+        # the curated figures and lists against the facts read from the texts
+        lines = {entry.id: entry.source_line for entry in self.knowledge.entries}
+        for entry_id, problem in self.matcher.facts.check():
+            if only is None or entry_id in only:
+                problems.append(Problem(path, lines.get(entry_id, 1), problem))
         return problems
 
     def _check_entry(self, entry: Entry, lang: Lang) -> list[Phrase]:

@@ -75,7 +75,8 @@ class _Pickler(pickle.Pickler):
 
 _CONTAINERS = {("collections", "defaultdict"), ("collections", "OrderedDict"), ("builtins", "list"),
                ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "slice"), ("datetime", "date"),
-               ("re", "_compile"), (__name__, "_mapping_proxy")}  # fmt: skip
+               ("decimal", "Decimal"), ("re", "_compile"), (__name__, "_mapping_proxy")}  # fmt: skip
+"""Besides the bot's own classes: containers and plain values (the facts' amounts are `Decimal`s)."""
 
 
 class _Unpickler(pickle.Unpickler):

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.asking import Asking
 from bot.core.focus import Focus
 from bot.core.index import Reading
 from bot.core.smalltalk import Talk
@@ -18,6 +19,9 @@ from bot.language import Lang
 
 Kind = Literal["answer", "ask-back", "decline", "unexplained", "small-talk"]
 """What the bot does with a message; `ask --json` reports it as `kind`."""
+
+Verdict = Literal["yes", "no"]
+"""The answer to a yes/no question, or "no" to a question resting on a wrong premise."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Ranking:
     candidates: tuple[Candidate, ...]
     explained: Mapping[str, float]
     """Entry id to the weight of the question its terms explain (before dividing by the total)."""
+    asking: Asking | None = None
+    """What the question asks, as read before matching."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,10 @@ class Decision:
     """For small talk: which kind."""
     broad: bool = False
     """For a question back: the question was a broad topic, not two close matches."""
+    verdict: Verdict | None = None
+    """For an answer to a yes/no question or one resting on a wrong premise: what the reply leads with."""
+    asking: Asking | None = None
+    """How the question was read (what it asks, about what): pass it back as `previous` with a follow-up."""
     declined_as: str | None = None
     """For a decline: the question filed in the FAQ as one the article does not answer that this one repeats."""
 
@@ -82,3 +92,5 @@ class Gap:
     """The question asks how many of something the entry gives no figure for."""
     attribute: str = ""
     """A word of the question the article never uses, asked of something it names (冯山社区的“人口”)."""
+    asked: str = ""
+    """What the question asks that the entry gives no value for, in its own words (浙大培训几期)."""

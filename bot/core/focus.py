@@ -55,6 +55,10 @@ class Focus:
     lists: tuple[ItemList, ...] = ()
     figures: tuple[Figure, ...] = ()
     sentences: tuple[str, ...] = ()
+    said: str = ""
+    """For a "no": what the question stated that the article does not bear out (300个, 清华大学)."""
+    truth: str = ""
+    """For a "no" or a comparison: what the article says instead."""
 
     @property
     def general(self) -> bool:
@@ -247,21 +251,52 @@ def _clauses(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> s
     return run[:1].upper() + run[1:] if lang == "en" else run
 
 
-def _held(text: str, reading: Reading, index: Index) -> float:
+def clauses_holding(sentence: str, value: str, reading: Reading, index: Index, tuning: Tuning) -> str:
+    """A long sentence cut to the clause holding `value`, with the clauses before it that say what
+    it is about (在浙江大学开办……培训班，组织……等51人学习提能) or that it points back to."""
+    lang = reading.lang
+    if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en):
+        return sentence
+    parts = [part for part in _CLAUSE_END[lang].split(sentence) if part]
+    where = next((n for n, part in enumerate(parts) if value in part), None)
+    if where is None:
+        return _clauses(sentence, reading, index, tuning)
+    first = where
+    while (
+        first > 0
+        and where - first < 2
+        and (_held(parts[first], reading, index) <= 0 or _BACK_REFERENCE[lang].match(parts[first].strip()))
+    ):
+        if _held(parts[first - 1], reading, index) <= 0 and not _BACK_REFERENCE[lang].match(parts[first].strip()):
+            break
+        first -= 1
+    run = ("".join if lang == "zh" else " ".join)(parts[first : where + 1]).strip()
+    if lang == "zh" and run.endswith("，"):
+        run = run[:-1] + "。"
+    elif lang == "en" and run.endswith(","):
+        run = run[:-1] + "."
+    return run[:1].upper() + run[1:] if lang == "en" else run
+
+
+def cut_to_question(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> str:
+    """A long sentence cut to the run of clauses holding the question's terms."""
+    return _clauses(sentence, reading, index, tuning)
+
+
+def held(text: str, reading: Reading, index: Index) -> float:
     """How much of the question the terms standing in `text` explain."""
-    inside = _unit_text(text)
-    compact = inside.replace(" ", "")
+    return _held(text, reading, index)
+
+
+def _held(text: str, reading: Reading, index: Index) -> float:
+    """How much of the question the terms standing in `text` explain (`Index.terms_in`)."""
+    present = index.terms_in(text)
     held: dict[int, float] = {}
     for match in reading.matches:
-        term = index.terms[match.term]
-        forms = (term.text, *term.stands_for)
-        if reading.lang == "zh":
-            present = any("".join(form) in compact for form in forms)
-        else:
-            present = any(" " + " ".join(form) + " " in inside for form in forms)
-        if not present:
+        if match.term not in present:
             continue
+        weight = index.terms[match.term].idf * match.quality
         for position in range(match.start, match.end):
-            if position in reading.content:
-                held[position] = max(held.get(position, 0.0), term.idf * match.quality)
+            if position in reading.content and weight > held.get(position, 0.0):
+                held[position] = weight
     return sum(held.values())

@@ -21,6 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
+from bot.core.asking import analyse
 from bot.core.decision import Decision
 from bot.core.focus import QUANTITY
 from bot.core.index import Reading
@@ -64,11 +65,10 @@ def follow(matcher: Matcher, message: str, previous: Previous, hint: Lang | None
 def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision) -> Decision | None:
     """The decision for the message read against the previous question, when that reading does better."""
     lang = alone.lang
-    index = matcher.indices[lang]
-    mine = index.read(message, matcher.tuning, asking=matcher.gaps.asking)
+    mine = _reading(matcher, message, lang)
     if mine.unknown_words or any(len(mine.units[p].text) > 1 for p in mine.unknown):
         return None  # a word the FAQ does not know (工资, GDP): not something the previous answer covers
-    before = index.read(previous.question, matcher.tuning, asking=matcher.gaps.asking)
+    before = _reading(matcher, previous.question, lang)
     folded = fold(message)
     asks = bool((ASKING_ZH if lang == "zh" else ASKING_EN).search(folded))
     subject = _subject(matcher, before, previous.entry_id, lang)
@@ -83,6 +83,24 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     if _better(within, alone, asks=asks, lacks_subject=not _names_subject(mine)):
         return replace(within, question=read)
     return None
+
+
+def _reading(matcher: Matcher, text: str, lang: Lang) -> Reading:
+    """A message read for its words, with the words it asks by (多久……一次, 都有谁, where: as
+    `bot.core.asking` finds them) set aside with the details it asks for: a follow-up names a
+    subject of its own only by its other words."""
+
+    def asking(folded: str, lang: Lang) -> list[tuple[int, int]]:
+        spans = list(matcher.gaps.asking(folded, lang))
+        read = analyse(folded, lang)
+        for ask in read.asks:
+            words = read.core[ask.start : ask.end]
+            start = folded.find(words) if words else -1
+            if start >= 0:
+                spans.append((start, start + len(words)))
+        return spans
+
+    return matcher.indices[lang].read(text, matcher.tuning, asking=asking)
 
 
 def _found_its_own(alone: Decision, within: Decision) -> bool:
@@ -135,7 +153,7 @@ def _better(within: Decision, alone: Decision, *, asks: bool, lacks_subject: boo
         return not asks and within.answered == alone.answered
     # with no subject of its own, the previous one is all the message can be about: saying what the
     # article leaves out of it, or asking which part was meant, beats "the article does not say"
-    return lacks_subject and alone.kind == "decline" and within.kind in ("unexplained", "ask-back")
+    return lacks_subject and alone.kind in ("decline", "unexplained") and within.kind in ("unexplained", "ask-back")
 
 
 def _names_subject(reading: Reading) -> bool:
@@ -166,8 +184,22 @@ def _subject(matcher: Matcher, before: Reading, entry_id: str, lang: Lang) -> st
         return ""
     terms = matcher.indices[lang].terms
     known = {p for m in before.matches if owner in terms[m.term].owners for p in range(m.start, m.end)}
-    positions = (known & before.content) - stop_spans(before.units, lang) - _asking_set(before)
+    positions = (known & before.content) - _stop_words(matcher, before, lang) - _asking_set(before)
     return _part(before, positions) or entries[owner].title_in(lang)
+
+
+def _stop_words(matcher: Matcher, reading: Reading, lang: Lang) -> set[int]:
+    """The positions of question and function words standing as words of their own: in Chinese, not a
+    character of a longer word (干 of 村干部, which 干什么 makes a question word)."""
+    stops = stop_spans(reading.units, lang)
+    if lang != "zh":
+        return stops
+    inside: set[int] = set()
+    for start, end in matcher.indices[lang].word_spans(reading.text):
+        word = {p for p, unit in enumerate(reading.units) if start <= unit.start and unit.end <= end}
+        if len(word) >= 2 and not word <= stops:
+            inside |= word
+    return stops - inside
 
 
 def _asking_set(reading: Reading) -> set[int]:

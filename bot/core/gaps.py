@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from bot.core.decision import Decision, Gap, Ranking
-from bot.core.focus import Focus, asks_number, sentences
+from bot.core.focus import Focus, sentences
 from bot.core.index import Index, Reading
 from bot.core.normalise import fold
 from bot.core.tuning import Tuning
@@ -53,45 +52,46 @@ class Gaps:
         """Whether the entry's text speaks of the detail."""
         return bool(self._tells[lang, detail.id].search(self._texts[lang, entry.id]))
 
-    def find(self, choice: Decision, ranking: Ranking, focus: Focus, index: Index, tuning: Tuning) -> Gap | None:
-        """The gap in the best candidate's entry that the question falls into, if any.
+    def detail(self, choice: Decision, ranking: Ranking, focus: Focus) -> Gap | None:
+        """A detail the question asks for (a price, a phone number) that no entry offered gives: the
+        one answered with, or all those offered in a question back. Nothing is missing when the
+        question asks for a list the entry gives. Read in the question part, not in its lead-in."""
+        if focus.lists or not choice.candidates:
+            return None
+        lang = ranking.lang
+        best = choice.candidates[0].entry
+        offered = choice.candidates[:1] if choice.kind == "answer" else choice.candidates
+        question = ranking.asking.core if ranking.asking is not None else choice.question
+        for detail in self.asked(question, lang):
+            if not any(self.gives(c.entry, detail, lang) for c in offered):
+                return Gap(best, _mentioning(best, focus, lang), detail=detail)
+        return None
 
-        Nothing is missing when the question asks for a list the entry gives. A detail counts
-        when no entry offered gives it (the one answered with, or all those offered in a
-        question back); so does a word the FAQ never uses, asked of something the article names
-        (冯山社区的人口). A number counts when the question asks how many and the entry it is
-        answered with has no figure of what it names. A term counts when the question is mostly
-        about it and asks for no figure the entry does give.
+    def find(self, choice: Decision, ranking: Ranking, focus: Focus, index: Index, tuning: Tuning) -> Gap | None:
+        """What the question asks of the best candidate's entry that it does not tell, when the facts
+        found no value of the kind asked (`bot.core.answers`).
+
+        Nothing is missing when the question asks for a list the entry gives. A word the FAQ never
+        uses, asked of something the article names (冯山社区的人口), is missing unless an entry
+        offered uses it. A term is unexplained when the question is mostly about it and asks for
+        no figure the entry does give.
         """
         if focus.lists or not choice.candidates:
             return None
         lang = ranking.lang
         best = choice.candidates[0].entry
-        missing = self._missing(choice, ranking)
-        if missing is not None:
-            return Gap(best, _mentioning(best, focus, lang), **missing)
+        offered = choice.candidates[:1] if choice.kind == "answer" else choice.candidates
+        attribute = asked_attribute(ranking.reading)
+        if attribute and not any(plain(attribute) in self._texts[lang, c.entry.id] for c in offered):
+            return Gap(best, _mentioning(best, focus, lang), attribute=attribute)
         reading = ranking.reading
         if focus.figures or reading.total <= 0:
             return None
-        if asks_number(reading) and choice.kind == "answer":
-            return Gap(best, _mentioning(best, focus, lang), number=True)
         position = self._position[best.id]
         for number, named in enumerate(best.unexplained):
             share = reading.covered(index.term_sets["unexplained", position, number]) / reading.total
             if share >= tuning.unexplained_share:
                 return Gap(best, _naming(best, named, lang), term=named)
-        return None
-
-    def _missing(self, choice: Decision, ranking: Ranking) -> dict[str, Any] | None:
-        """A detail or a word the question asks for that no entry offered speaks of."""
-        lang = ranking.lang
-        offered = choice.candidates[:1] if choice.kind == "answer" else choice.candidates
-        for detail in self.asked(choice.question, lang):
-            if not any(self.gives(c.entry, detail, lang) for c in offered):
-                return {"detail": detail}
-        attribute = asked_attribute(ranking.reading)
-        if attribute and not any(plain(attribute) in self._texts[lang, c.entry.id] for c in offered):
-            return {"attribute": attribute}
         return None
 
 

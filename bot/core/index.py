@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,19 @@ from functools import lru_cache
 from typing import overload
 
 from bot.core.labels import label_parts
-from bot.core.normalise import STOP_EN_STEMS, STOP_ZH, Unit, fold, prepare, query_units, stop_spans, units
+from bot.core.normalise import (
+    STOP_EN_STEMS,
+    STOP_ZH,
+    Unit,
+    fold,
+    loosen,
+    prepare,
+    query_units,
+    stem,
+    stop_spans,
+    units,
+)
+from bot.core.romanised import romanise, split_word, syllables_of
 from bot.core.segmenter import Segmenter
 from bot.core.tuning import Tuning
 from bot.faq.knowledge import Entry, KnowledgeBase, iter_texts
@@ -210,6 +223,17 @@ class Index:
         self.generic_words: tuple[str, ...] = ()
         self.figure_parts: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
         """Per (entry, figure), the units of each part of its label, to see how well a question names it."""
+        self.romanised: set[int] = set()
+        """For the English index: the terms that are Chinese ones in pinyin."""
+        self.chinese: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        """For the English index: the Chinese text of each such term, to the term."""
+        self.variants: dict[int, list[int]] = defaultdict(list)
+        """Per term, the synonyms standing for it (群众: 老百姓, 乡亲们)."""
+        self._held_terms: dict[str, frozenset[int]] = {}
+        self._prefixes: set[tuple[str, ...]] = set()
+        self.syllables: frozenset[str] = frozenset()
+        """For the English index: the pinyin syllables of the FAQ's Chinese, which a question's pinyin words
+        are cut into (`bot.core.romanised`)."""
         self.term_sets: dict[tuple[str, int, int], set[int]] = defaultdict(set)
         """The terms standing for a part of an entry: ("list", entry, n) for a list's name and keywords,
         ("list part", entry, n) for the words inside them, ("list mark", entry, n) for those of them
@@ -218,13 +242,14 @@ class Index:
     # ------------------------------------------------------------------ build side
 
     @classmethod
-    def build(cls, knowledge: KnowledgeBase, lang: Lang, tuning: Tuning) -> Index:
-        """Index every entry of `knowledge` in `lang`."""
+    def build(cls, knowledge: KnowledgeBase, lang: Lang, tuning: Tuning, chinese: Index | None = None) -> Index:
+        """Index every entry of `knowledge` in `lang`; an English index also takes the Chinese index's
+        terms in pinyin (`chinese`), for English questions that name the article's terms so."""
         with _collector_paused():
-            return cls._build(knowledge, lang, tuning)
+            return cls._build(knowledge, lang, tuning, chinese)
 
     @classmethod
-    def _build(cls, knowledge: KnowledgeBase, lang: Lang, tuning: Tuning) -> Index:
+    def _build(cls, knowledge: KnowledgeBase, lang: Lang, tuning: Tuning, chinese: Index | None) -> Index:
         segmenter = _segmenter(frozenset(_vocabulary(knowledge))) if lang == "zh" else None
         index = cls(lang, tuning, segmenter)
         index.generic_words = knowledge.generic(lang)
@@ -237,6 +262,8 @@ class Index:
                 term.generic = True
         index._weigh(knowledge)
         index._add_synonyms(knowledge.synonyms(lang))
+        if chinese is not None:
+            index._add_romanised(chinese)
         index._lay_out()
         index.example_sounds = _ExampleSounds(index, examples)
         for number, owner in enumerate(index.example_owner):
@@ -251,8 +278,16 @@ class Index:
         segmenter = self.segmenter if own else _plain_segmenter()
         return [w for w in segmenter.cut(fold(text)) if len(w.strip()) >= 2 and not _is_stop_zh(w.strip())]
 
+    def term_of(self, text: str) -> Term | None:
+        """The term written as `text`, if the FAQ has it."""
+        key, _ = _keys(text)
+        number = self.by_text.get(key)
+        return self.terms[number] if number is not None else None
+
     def _term(self, text: str) -> Term | None:
-        key, sound = _keys(text)
+        return self._keyed(*_keys(text))
+
+    def _keyed(self, key: tuple[str, ...], sound: tuple[str, ...]) -> Term | None:
         if not key:
             return None
         number = self.by_text.get(key)
@@ -377,9 +412,31 @@ class Index:
             term.idf = max(term.idf, original.idf)
             term.generic = term.generic or original.generic
             term.stands_for.append(original.text)
+            self.variants[self.by_text[original.text]].append(self.by_text[term.text])
             for members in self.term_sets.values():
                 if self.by_text[original.text] in members:
                     members.add(self.by_text[term.text])
+
+    def _add_romanised(self, chinese: Index) -> None:
+        """The Chinese index's terms of two characters or more, in pinyin, standing for the same entries."""
+        self.syllables = syllables_of("".join(term.text) for term in chinese.terms)
+        for original in chinese.terms:
+            written = romanise("".join(original.text)) if len(original.text) >= 2 and original.owners else None
+            # the syllables are units already: only the stemmer English units go through is left to apply
+            key = tuple(_stemmed(syllable) for syllable in written.split()) if written else ()
+            term = self._keyed(key, key)
+            if term is None:
+                continue
+            for owner, weight in original.owners.items():
+                term.owners[owner] = max(term.owners.get(owner, 0.0), weight)
+            for owner, numbers in original.figures.items():
+                term.figures[owner].update(numbers)
+            term.idf = max(term.idf, original.idf)
+            term.generic = term.generic or original.generic
+            if original.text not in term.stands_for:
+                term.stands_for.append(original.text)  # so that a Chinese label counts as naming it
+            self.romanised.add(self.by_text[term.text])
+            self.chinese[original.text].append(self.by_text[term.text])
 
     def _lay_out(self) -> None:
         slip_min = self.tuning.slip_min_units
@@ -387,12 +444,14 @@ class Index:
             self.exact[term.text].append(number)
             if len(term.sound) >= 2:
                 self.sound[term.sound].append(number)
-            if len(term.sound) >= slip_min and not self._mostly_question_words(term):
+            if len(term.sound) >= slip_min and number not in self.romanised and not self._mostly_question_words(term):
                 # one unit off leaves one half whole: look a window up by its halves, then compare
                 half = len(term.sound) // 2
                 self.slip[len(term.sound), 0, term.sound[:half]].append(number)
                 self.slip[len(term.sound), 1, term.sound[half:]].append(number)
         self.longest = max((len(t.text) for t in self.terms), default=1)
+        keys = [term.text for term in self.terms] + list(self.chinese)
+        self._prefixes = {key[:size] for key in keys for size in range(1, len(key))}
 
     def _mostly_question_words(self, term: Term) -> bool:
         """A term such as 讲了什么: one character off, it would match any question (做了什么)."""
@@ -474,6 +533,39 @@ class Index:
             for m in live
         )
         return changed, grown
+
+    def terms_in(self, text: str) -> frozenset[int]:
+        """The terms standing in an FAQ text (a sentence, a clause, a label), with the synonyms of
+        those; in English also the romanised terms that its capitalised pinyin names spell (Huayuan:
+        hua yuan). Worked out once per text: the same sentences are read for every question."""
+        found = self._held_terms.get(text)
+        if found is not None:
+            return found
+        pieces = tuple(unit.text for unit in _pieces(text))
+        spotted = self._spotted(pieces, self.exact)
+        if self.lang == "en" and self.chinese:  # a Chinese label (党小组) names what dang xiao zu names
+            spotted |= self._spotted(pieces, self.chinese)
+        if self.lang == "en":
+            for word in re.findall(r"\b[A-Z][a-z]+\b", text):
+                cut = split_word(word, self.syllables)
+                if cut:  # only the romanised terms: Teng, cut to ten, is no English "ten"
+                    syllables = tuple(stem(loosen(syllable)) for syllable in cut)
+                    spotted |= self._spotted(syllables, self.exact) & self.romanised
+        spotted.update(variant for number in list(spotted) for variant in self.variants.get(number, ()))
+        if len(self._held_terms) > 50_000:  # a bound, not a working size: the article's texts are a few hundred
+            self._held_terms.clear()
+        found = self._held_terms[text] = frozenset(spotted)
+        return found
+
+    def _spotted(self, sequence: tuple[str, ...], table: Mapping[tuple[str, ...], list[int]]) -> set[int]:
+        found: set[int] = set()
+        for start in range(len(sequence)):
+            for end in range(start + 1, min(len(sequence), start + self.longest) + 1):
+                window = sequence[start:end]
+                found.update(table.get(window, ()))
+                if window not in self._prefixes:
+                    break  # no longer term begins so
+        return found
 
     def word_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the words of a (prepared) Chinese question; none for English."""
@@ -585,6 +677,11 @@ def _spans(positions: set[int], words: Sequence[tuple[int, int]], query: Sequenc
         if len(span) >= 2 and all(p in positions for p in span):
             found.append((span[0], span[-1] + 1))
     return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _stemmed(syllable: str) -> str:
+    return stem(syllable)
 
 
 @lru_cache(maxsize=2)

@@ -2,51 +2,64 @@
 
 How a question is scored against an entry (see `bot.core.index` for how terms are found):
 
+0. What is matched is the question part of the message (`bot.core.asking`): a lead-in
+   about who is asking is set aside unless the question alone says too little, spoken
+   forms are written out, and pinyin words of an English question are cut into syllables
+   (`bot.core.romanised`). Counts, dates and unknown place names the question states carry
+   no weight: a wrong one is corrected once the entry is found.
 1. The units that carry meaning are those some term explains plus those nothing
    explains; question words and the FAQ's generic words (孝昌县) are set aside. Each
    weighs by how telling it is: a known unit by the rarity of its term across entries,
    an unknown one by a fixed weight, more for a whole unknown word (工资) than for a
    stray character.
-2. Two signals score each entry, and an entry's score is the better of the two:
-   `terms`, the share of the question's weight that the entry's own terms explain (each
-   counted by where the entry holds it: a curated keyword more than a word of some
-   answer); and `examples`, a rapidfuzz comparison with the entry's example questions on
-   sounds, which catches questions phrased like the examples. A third, `figures`, lifts
-   the entries that have a figure of what a "how many" question names (a question about
-   the area of nursery stock is about the entry with that figure, not the one that lists
-   nursery stock as an industry). Each can be switched off by name (the FAQ's self-check
-   judges examples on their words alone).
+2. Signals score each entry, and an entry's score is the best of them: `terms`, the share
+   of the question's weight that the entry's own terms explain (each counted by where the
+   entry holds it: a curated keyword more than a word of some answer); `examples`, a
+   rapidfuzz comparison with the entry's example questions on sounds; `facts`, a clause of
+   the entry's text holding nearly the whole question. Two more lift an entry: `figures`,
+   the entry with a figure of what a "how many" question names, and `quoted`, the one entry
+   owning a term the question quotes (“四代”). Each can be switched off by name (the FAQ's
+   self-check judges examples on their words alone).
 3. The decision: small talk is answered as such before any matching; then answer when
    the best entry is strong and clearly ahead, ask back when a few are close or when the
-   question is only a broad topic word (党员), decline when nothing explains it.
-4. What the article leaves out (`bot.core.gaps`): a question about a term the article names but
-   never explains (五问), or asking a detail the chosen entry never gives (a price), is
-   declined as "unexplained", naming the entry and the sentence that mentions it.
-5. For an answer, the part of the entry that answers (`bot.core.focus`): a list asked for,
-   the figures asked for, or the sentences that hold what was asked.
+   question is only a broad topic word (党员), decline when nothing explains it or the
+   question is about another place of the article's kind (大悟县).
+4. For an answer, the part of the entry that answers: a list or sentences (`bot.core.focus`),
+   then the value of the kind the question asks among the entry's facts (`bot.core.answers`),
+   and the verdict on what it states (`bot.core.verdicts`). What the entry does not give is
+   declined as "unexplained", in the question's words, with the nearest fact; so is a term the
+   article names but never explains (五问) or a detail it never gives (`bot.core.gaps`).
 
-This module imports nothing from `telegram`.
-"""
+This module imports nothing from `telegram`."""
 
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from bot.core.decision import Candidate, Decision, Ranking
-from bot.core.focus import asks_number, figure_shares, find_focus, label_cover
+from bot.core.answers import Answers, Case, Found, asked_words
+from bot.core.asking import Asking, analyse
+from bot.core.decision import Candidate, Decision, Gap, Ranking
+from bot.core.facts import Facts
+from bot.core.focus import asks_number, figure_shares, find_focus, held, label_cover
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language, query_units
+from bot.core.romanised import split_question
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
+from bot.core.values import values
+from bot.core.verdicts import Verdicts
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
 
-SIGNALS = ("terms", "examples", "figures")
+SIGNALS = ("terms", "examples", "figures", "facts", "quoted")
+_QUOTED = re.compile(r"[“\"「『‘']([^”\"」』’']{2,30})[”\"」』’']")
 MAX_QUESTION_CHARS = 1000
 """Longer messages are cut before matching; nobody asks an FAQ question in more."""
 
@@ -57,20 +70,25 @@ class Matcher:
     def __init__(self, knowledge: KnowledgeBase, tuning: Tuning = DEFAULT) -> None:
         self.knowledge = knowledge
         self.tuning = tuning
-        self.indices = {lang: Index.build(knowledge, lang, tuning) for lang in LANGS}
+        chinese = Index.build(knowledge, "zh", tuning)
+        self.indices = {"zh": chinese, "en": Index.build(knowledge, "en", tuning, chinese)}
         self.gaps = Gaps(knowledge)
+        self.facts = Facts(knowledge)
+        self.answers = Answers(self.facts, self.indices["en"].syllables)
+        self.verdicts = Verdicts(knowledge, self.facts)
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
+        english = self.indices["en"]
+        self._english = frozenset(term.text[0] for term in english.terms if len(term.text) == 1)
         self.filed: dict[Lang, list[tuple[str, int | None, str]]] = {lang: [] for lang in LANGS}
         """Per language, the questions admins filed (from /unanswered): (question, the position of the
         entry it was filed under or None for not in the article, its sounds). A question typed like one
         of them is answered by that entry, or declined, as the admin decided."""
         for lang in LANGS:
-            index = self.indices[lang]
             for question, _ in knowledge.declined_in(lang):
-                self.filed[lang].append((question, None, index.content_sounds(query_units(question, lang))))
+                self.filed[lang].append((question, None, self._sounds(question, lang)))
             for position, entry in enumerate(knowledge.entries):
                 for question in entry.asked_in(lang):
-                    self.filed[lang].append((question, position, index.content_sounds(query_units(question, lang))))
+                    self.filed[lang].append((question, position, self._sounds(question, lang)))
 
     def language(self, question: str, hint: Lang | None = None) -> Lang:
         """The language to read a question in: its own, else the hint (the user's), else Chinese."""
@@ -84,11 +102,41 @@ class Matcher:
         tuning: Tuning | None = None,
         signals: Collection[str] = SIGNALS,
     ) -> Ranking:
-        """Entries that explain part of the question, best first, scored by the named signals."""
+        """Entries that explain part of the question, best first, scored by the named signals.
+
+        What is matched is the question part of the message (`bot.core.asking`); when that alone
+        is too weak to answer, the lead-in before it is matched with it, and the stronger of the
+        two rankings is kept.
+        """
         tuning = tuning or self.tuning
         lang = lang or self.language(question)
+        asking = analyse(question[:MAX_QUESTION_CHARS], lang)
+        ranking = self._rank(self._matchable(asking.core, lang), asking, lang, tuning, signals)
+        if asking.context and (not ranking.candidates or ranking.candidates[0].score < tuning.answer):
+            joined = self._matchable(f"{asking.context}，{asking.core}", lang)
+            wider = self._rank(joined, asking, lang, tuning, signals)
+            if wider.candidates and (not ranking.candidates or wider.candidates[0].score > ranking.candidates[0].score):
+                return wider
+        return ranking
+
+    def _matchable(self, text: str, lang: Lang) -> str:
+        """The text to read: in English, pinyin words cut into syllables (`bot.core.romanised`)."""
+        if lang == "en":
+            return split_question(text, self.indices["en"].syllables, self._english)
+        return text
+
+    def _asked(self, text: str, lang: Lang) -> list[tuple[int, int]]:
+        """Where a question's words say what is asked rather than about what: the words asking for a
+        detail, and the counts, dates and names of places and organisations it states (两百多个吧,
+        清华大学), which unless they are the article's own (875, 浙江大学) point to no entry: a wrong
+        one is corrected once the entry is found (`bot.core.answers`)."""
+        stated = [(v.start, v.end) for v in values(text, lang) if v.number != 1]  # 一年, 一个: a rate, an article
+        spans = self.gaps.asking(text, lang) + stated
+        return spans + self.verdicts.unknown_names(text, lang, self.indices[lang])
+
+    def _rank(self, question: str, asking: Asking, lang: Lang, tuning: Tuning, signals: Collection[str]) -> Ranking:
         index = self.indices[lang]
-        reading = index.read(question[:MAX_QUESTION_CHARS], tuning, asking=self.gaps.asking)
+        reading = index.read(question[:MAX_QUESTION_CHARS], tuning, asking=self._asked)
         explained = _explain(index, reading)
         scores: dict[int, float] = {}
         if "terms" in signals and explained:
@@ -100,6 +148,10 @@ class Matcher:
                 scores[owner] = max(scores[owner], score)
         if "figures" in signals and scores and asks_number(reading):
             self._figures(scores, reading, index, tuning)
+        if "facts" in signals and scores:
+            self._facts(scores, reading, index, tuning)
+        if "quoted" in signals and scores:
+            self._quoted(scores, asking.core, index, tuning)
         order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
         entries = self.knowledge.entries
         most = heapq.nlargest(tuning.ranked, explained, key=lambda owner: explained[owner])
@@ -108,6 +160,7 @@ class Matcher:
             reading,
             tuple(Candidate(entries[owner], round(scores[owner], 1)) for owner in order),
             {entries[owner].id: explained[owner] for owner in most},
+            asking,
         )
 
     def _figures(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
@@ -126,6 +179,42 @@ class Matcher:
                 cover = label_cover(reading, index, owner, best)
                 named = 100.0 * share * cover if share >= tuning.figure_answer else 0.0
                 scores[owner] = min(100.0, max(scores[owner] + tuning.figure_bonus, named))
+
+    def _quoted(self, scores: dict[int, float], text: str, index: Index, tuning: Tuning) -> None:
+        """A term the question puts in quotes (“四代”, "细化举措，增强合力") names what it asks about:
+        the one entry that has it as a title, keyword, list or term of its own gains, and leads the
+        others by a margin unless they are quoted too."""
+        quoted: set[int] = set()
+        for found in _QUOTED.finditer(text):
+            term = index.term_of(found.group(1))
+            own = [owner for owner, weight in term.owners.items() if weight >= tuning.curated] if term else []
+            if len(own) == 1 and own[0] in scores:
+                quoted.add(own[0])
+        if not quoted:
+            return
+        others = max((score for owner, score in scores.items() if owner not in quoted), default=0.0)
+        for owner in quoted:
+            scores[owner] = min(100.0, max(scores[owner] + tuning.quoted, others + tuning.margin))
+
+    def _facts(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
+        """An entry one of whose clauses holds what the question asks about, nearly all of it, is the
+        entry the question is about (周巷镇入选的是什么: the clause 周巷镇入选全国一村一品示范村镇)."""
+        if len({match.term for match in reading.matches}) < 2:
+            return  # one word (党员) is in many clauses: it says nothing of which one is meant
+        total = max(reading.total, tuning.min_evidence)
+        pool = heapq.nlargest(tuning.fact_pool, scores, key=lambda owner: scores[owner])
+        for owner in pool:
+            entry = self.knowledge.entries[owner]
+            best = max(
+                (
+                    held(clause, reading, index)
+                    for fact in self.facts.of(entry, reading.lang)
+                    for clause in fact.clauses
+                ),
+                default=0.0,
+            )
+            if best >= tuning.fact_share * total:
+                scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
 
     def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:
         """Per entry of `pool`, the best rapidfuzz ratio between the question and an example, on sounds."""
@@ -163,6 +252,11 @@ class Matcher:
             return self._as_filed(question, ranking, filed, tuning)
         return self.conclude(question, ranking, tuning)
 
+    def _sounds(self, question: str, lang: Lang) -> str:
+        """The sounds of the meaningful part of a question as `rank` reads it: its question part."""
+        text = self._matchable(analyse(question[:MAX_QUESTION_CHARS], lang).core, lang)
+        return self.indices[lang].content_sounds(query_units(text, lang))
+
     def _filed(self, ranking: Ranking, tuning: Tuning) -> tuple[str, int | None] | None:
         """The filed question this one repeats (typed otherwise), with where it was filed; None if none."""
         filed = self.filed[ranking.lang]
@@ -182,29 +276,51 @@ class Matcher:
         example, position = filed
         if position is None:
             return Decision(
-                question, ranking.lang, "decline", ranking.candidates[: tuning.offered], declined_as=example
+                question,
+                ranking.lang,
+                "decline",
+                ranking.candidates[: tuning.offered],
+                declined_as=example,
+                asking=ranking.asking,
             )
         entry = self.knowledge.entries[position]
         others = tuple(c for c in ranking.candidates if c.entry.id != entry.id)
         candidates = (Candidate(entry, 100.0), *others)[: tuning.offered]
         focus = find_focus(entry, position, ranking.reading, self.indices[ranking.lang], tuning)
-        return Decision(question, ranking.lang, "answer", candidates, focus=focus)
+        return Decision(question, ranking.lang, "answer", candidates, focus=focus, asking=ranking.asking)
 
     def conclude(self, question: str, ranking: Ranking, tuning: Tuning) -> Decision:
         """The decision for a ranked question under `tuning` (a sweep calls this on cached rankings)."""
-        decision = choose(question, ranking, tuning)
+        decision = replace(choose(question, ranking, tuning), asking=ranking.asking)
         if decision.kind == "decline" or not decision.candidates:
             return decision
-        index = self.indices[ranking.lang]
+        lang = ranking.lang
+        index = self.indices[lang]
         best = decision.candidates[0].entry
         focus = find_focus(best, self._position[best.id], ranking.reading, index, tuning)
-        gap = self.gaps.find(decision, ranking, focus, index, tuning)
+        asking = ranking.asking or analyse(question, lang)
+        if self.verdicts.elsewhere(asking.core, lang, index):
+            return replace(decision, kind="decline")
+        gap = self.gaps.detail(decision, ranking, focus)
+        found = Found(focus)
+        if gap is None:
+            case = Case(best, self.facts.of(best, lang), asking, ranking.reading, index, tuning)
+            found = self.verdicts.judge(self.answers.find(case, focus), case)
+            if found.missing:
+                gap = Gap(best, found.nearest, asked=found.missing)
+            elif not found.resolved:
+                gap = self.gaps.find(decision, ranking, found.focus, index, tuning)
         if gap is not None and decision.broad:
-            return Decision(question, ranking.lang, "decline", decision.candidates)
+            return replace(decision, kind="decline")
         if gap is not None:
-            return Decision(question, ranking.lang, "unexplained", decision.candidates, gap=gap)
+            if gap.term is None and not gap.asked:
+                gap = replace(gap, asked=asked_words(asking))  # what is missing, in the question's own words
+            return Decision(question, lang, "unexplained", decision.candidates, gap=gap, asking=asking)
         if decision.kind == "answer":
-            return Decision(question, ranking.lang, "answer", decision.candidates, focus=focus)
+            focus = replace(found.focus, said=found.said, truth=found.truth)
+            return Decision(
+                question, lang, "answer", decision.candidates, focus=focus, verdict=found.verdict, asking=asking
+            )
         return decision
 
 

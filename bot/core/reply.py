@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.decision import Decision, Kind
+from bot.core.decision import Decision, Kind, Verdict
 from bot.core.focus import Focus
 from bot.faq.knowledge import Entry, ItemList, KnowledgeBase
 from bot.language import Lang
@@ -43,6 +43,8 @@ class Reply:
     line: str = ""
     lead: tuple[str, ...] = ()
     """What the reply leads with: the figures asked for (`党小组 875个`) or whole lists (`三进：…`)."""
+    verdict: str = ""
+    """Before everything, for a yes/no question or a wrong premise: `不是，是1家。`, `Yes.`"""
     quote: str = ""
     """For "unexplained": the article's sentence that mentions the thing."""
     options: tuple[Option, ...] = ()
@@ -55,6 +57,8 @@ class Reply:
     """The entry holds more than this reply shows: offer its full text."""
     whole: bool = False
     """A whole list or the full text was asked for: the length budget does not apply."""
+    focused: bool = False
+    """The reply answers something particular (a figure, a list, a sentence), not with the summary."""
 
 
 def title_of(entry: Entry, lang: Lang) -> str:
@@ -73,15 +77,19 @@ def list_line(listed: ItemList, lang: Lang) -> str:
     return f"{name}: {'; '.join(items)}{tail}"
 
 
-def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, focus: Focus | None = None) -> Reply:
-    """The reply for one entry, leading with what the question asked for (the summary if nothing particular)."""
+def answer_reply(
+    knowledge: KnowledgeBase, entry: Entry, lang: Lang, focus: Focus | None = None, verdict: Verdict | None = None
+) -> Reply:
+    """The reply for one entry, leading with what the question asked for (the summary if nothing
+    particular), and before that with the verdict on a yes/no question or a wrong premise."""
     focus = focus or Focus()
-    if focus.lists:
-        lead = tuple(list_line(listed, lang) for listed in focus.lists)
-        body = ""
+    separator = "；" if lang == "zh" else "; "
+    figures = (separator.join(figure.phrase(lang) for figure in focus.figures),) if focus.figures else ()
+    if focus.lists:  # the list is the answer; a sentence stays when another ask of the question found it
+        lead = figures + tuple(list_line(listed, lang) for listed in focus.lists)
+        body = (" " if lang == "en" else "").join(focus.sentences)
     else:
-        separator = "；" if lang == "zh" else "; "
-        lead = (separator.join(figure.phrase(lang) for figure in focus.figures),) if focus.figures else ()
+        lead = figures
         body = (" " if lang == "en" else "").join(focus.sentences) or entry.short(lang)
         body = _with_measures(knowledge, entry, lang, body)
     shown = body or "".join(lead)
@@ -92,10 +100,24 @@ def answer_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang, focus: Focu
         title=entry.title_in(lang),
         line=knowledge.line_name(entry, lang),
         lead=lead,
+        verdict=verdict_line(verdict, focus, lang),
         entry_id=entry.id,
         more=shown != entry.text(lang),
         whole=bool(focus.lists),
+        focused=not focus.general,
     )
+
+
+def verdict_line(verdict: Verdict | None, focus: Focus, lang: Lang) -> str:
+    """`不是300个，是219个。`, `不是丰山镇：周巷镇在……`, `是的。`; empty without a verdict."""
+    if verdict is None:
+        return ""
+    if verdict == "yes":
+        return say("verdict_yes_because", lang, truth=focus.truth) if focus.truth else say("verdict_yes", lang)
+    if focus.said and focus.truth:
+        key = "verdict_no_value" if len(focus.truth) <= 16 else "verdict_no_sentence"
+        return say(key, lang, said=focus.said, truth=focus.truth)
+    return say("verdict_no_because", lang, truth=focus.truth) if focus.truth else say("verdict_no", lang)
 
 
 def _with_measures(knowledge: KnowledgeBase, entry: Entry, lang: Lang, body: str) -> str:
@@ -154,7 +176,7 @@ def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
         examples = article.examples(lang) if decision.talk in ("hello", "help", "who") else ()
         return Reply(kind="small-talk", lang=lang, text=say(f"talk_{decision.talk}", lang, **facts), examples=examples)
     if decision.kind == "answer" and decision.best is not None:
-        return answer_reply(knowledge, decision.best.entry, lang, decision.focus)
+        return answer_reply(knowledge, decision.best.entry, lang, decision.focus, decision.verdict)
     if decision.kind == "ask-back":
         return Reply(
             kind="ask-back",
@@ -168,6 +190,8 @@ def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
         title = gap.entry.title_in(lang)
         if gap.term is not None:
             text = say("unexplained_term", lang, term=gap.term.name(lang), title=title)
+        elif gap.asked:
+            text = say("not_said", lang, what=gap.asked, title=title)
         else:
             if gap.detail is not None:
                 detail = gap.detail.name(lang)
@@ -203,13 +227,24 @@ def heading(reply: Reply) -> str:
     return reply.title  # English lines of work are long: on a phone they would push the answer down
 
 
+def heading_first(reply: Reply) -> bool:
+    """Whether the title line comes before what answers: in Chinese, where it is a few characters, and
+    before a summary; an English title (up to a hundred characters) would push an asked fact down, so
+    after one it comes last."""
+    return reply.lang == "zh" or not reply.focused
+
+
 def render_plain(reply: Reply) -> str:
     """The reply as plain text, for the console and the JSON output."""
     if reply.kind == "answer":
-        parts = [heading(reply)]
+        parts = [reply.verdict] if reply.verdict else []
+        if heading_first(reply):
+            parts.append(heading(reply))
         parts += [f"▶ {lead}" for lead in reply.lead]
         if reply.text:
             parts.append(reply.text)
+        if not heading_first(reply):
+            parts.append(f"— {heading(reply)}")
         return "\n".join(parts)
     lines = [reply.text]
     if reply.quote:

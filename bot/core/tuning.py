@@ -96,6 +96,17 @@ class Tuning:
     figure_bonus: float = 10.0
     """By hand: what an entry gains in a "how many" question when it has a figure of what is named;
     two margins, enough to settle a near tie between the entry with the figure and one without."""
+    fact_weight: float = 0.85
+    """By hand: what a clause holding the whole question scores, against 100 for an entry whose own
+    terms explain it all: the article's wording is evidence, a little less than the FAQ's keywords."""
+    fact_share: float = 0.8
+    """By hand: the share of the question a clause must hold to count at all: co-occurring in one
+    clause is evidence only for nearly the whole question (怎么举报村干部 is not about any clause)."""
+    fact_pool: int = 5
+    """By hand: the entries, best by their words, whose clauses are read; as for the examples."""
+    quoted: float = 25.0
+    """By hand: what the one entry owning a term gains when a question quotes the term (“四代”): five
+    margins, since quoting names the thing asked about; not enough to lift a weak match to an answer."""
     figure_answer: float = 0.5
     """By hand: a "how many" question naming at least this share of a figure's label scores that share
     for the figure's entry, even where its words alone are too common to tell (villages)."""

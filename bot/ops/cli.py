@@ -12,7 +12,7 @@ import contextlib
 import json
 import shlex
 import sys
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
@@ -31,8 +31,8 @@ from bot.faq.review import review
 from bot.faq.teaching import Lesson, TeachingError, check, file_lessons
 from bot.language import LANGS, Lang
 from bot.ops.chart import chart_data, draw
-from bot.ops.evaluation import evaluate, format_report, load_questions, sweep
-from bot.ops.followups import evaluate_followups, format_followups, load_followups, part_files
+from bot.ops.evaluation import evaluate, format_report, load_part, sweep
+from bot.ops.followups import evaluate_followups, format_followups, load_followups
 from bot.ops.reporting import downvoted, entry_titles, render_stats, render_unanswered, stats, to_csv, unanswered
 from bot.ops.settings import Settings
 from bot.storage.open import open_store
@@ -101,10 +101,8 @@ def _as_json(decision: Decision, reply: Reply) -> str:
     best = decision.best
     gap = decision.gap
     missing = None
-    if gap is not None:
-        missing = (
-            gap.term.name(decision.lang) if gap.term else gap.detail.name(decision.lang) if gap.detail else "number"
-        )
+    if gap is not None:  # the term left unexplained, or what was asked in the question's own words
+        missing = gap.term.name(decision.lang) if gap.term else gap.asked
     return json.dumps(
         {
             "question": decision.question,
@@ -115,6 +113,7 @@ def _as_json(decision: Decision, reply: Reply) -> str:
             "title": reply.title or None,
             "score": best.score if best else 0.0,
             "lang": decision.lang,
+            "verdict": decision.verdict,
             "missing": missing,
             "suggestions": [
                 {"id": c.entry.id, "title": c.entry.title_in(decision.lang), "score": c.score}
@@ -155,22 +154,28 @@ def validate_command(path: Path) -> int:
 
 
 def eval_command(
-    settings: Settings, tuning: Path, heldout: Path, *, misses: bool, sweep_thresholds: bool, show_heldout: bool
+    settings: Settings,
+    parts: Mapping[str, Sequence[Path]],
+    *,
+    misses: bool,
+    sweep_thresholds: bool,
+    show: Sequence[str] = ("tuning",),
 ) -> int:
-    """Print accuracy on the tuning set, and on the held-out set only when asked for."""
+    """Print accuracy on the parts named in `show`; questions one by one only for the tuning part."""
     brain = _brain(settings.faq_file, settings.data_dir)
     if brain is None:
         return 1
     print(f"tuning: {brain.matcher.tuning}")
-    parts = [("tuning", tuning)] + ([("held-out", heldout)] if show_heldout else [])
-    for name, path in parts:
-        questions = load_questions(path)
+    for name in show:
+        paths = parts[name]
+        questions = load_part(paths)
         report = evaluate(brain, questions)
-        # the held-out part is never looked at question by question: only its figures are shown
+        # the held-out and sealed parts are never looked at question by question: only their figures are shown
         shown = misses and name == "tuning"
-        print(format_report(f"{name} ({path}, {len(questions)} questions)", report, show_misses=shown))
+        where = ", ".join(str(path) for path in paths)
+        print(format_report(f"{name} ({where}, {len(questions)} questions)", report, show_misses=shown))
     if sweep_thresholds:
-        best, tally = sweep(brain.matcher, load_questions(tuning))
+        best, tally = sweep(brain.matcher, load_part(parts["tuning"]))
         print(
             f"best cut-offs on the tuning part: answer={best.answer} margin={best.margin} ask={best.ask} "
             f"unknown_word={best.unknown_word} unknown_char={best.unknown_char} min_evidence={best.min_evidence}"
@@ -180,15 +185,16 @@ def eval_command(
     return 0
 
 
-def followups_command(settings: Settings, folder: Path, *, misses: bool, heldout: bool, sealed: bool) -> int:
-    """Print the follow-up figures (two turns through the conversation layer) of the tuning part, and of
-    the held-out and sealed parts only when asked for, figures only."""
-    brain = _brain(settings.faq_file)
+def followups_command(
+    settings: Settings, parts: Mapping[str, Sequence[Path]], *, misses: bool, show: Sequence[str] = ("tuning",)
+) -> int:
+    """Print the follow-up figures (two turns through the conversation layer) of the parts named in
+    `show`; pairs one by one only for the tuning part."""
+    brain = _brain(settings.faq_file, settings.data_dir)
     if brain is None:
         return 1
-    parts = ["tuning", *(["held-out"] if heldout else []), *(["sealed"] if sealed else [])]
-    for part in parts:
-        followups = load_followups(part_files(folder, part))
+    for part in show:
+        followups = load_followups(parts[part])
         if not followups:
             continue
         report = evaluate_followups(brain, followups)

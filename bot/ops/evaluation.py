@@ -1,7 +1,10 @@
 """Measuring the matcher on a written question set: accuracy by category, and a threshold sweep.
 
 A question set is YAML: `questions: [[category, expected, question], ...]`, with an optional
-fourth element, the facts the reply must show (`新岗村` or `沈腾|程琪`). `expected` is:
+fourth element, the facts the reply must show (`新岗村` or `沈腾|程琪`), and an optional fifth,
+`says` (`yes` or `no`), for yes/no questions and questions resting on a wrong premise. Only
+`questions:` is read: a file may hold other lists (`followups:`, scored by the conversation
+layer). `expected` is:
 
 - an entry id, or several as `a|b`: answered with (one of) that entry;
 - `any:a|b`: answered with one of them, or asked back with one of them offered (a broad topic);
@@ -12,13 +15,20 @@ fourth element, the facts the reply must show (`新岗村` or `沈腾|程琪`). 
 
 A confident wrong answer, the worst outcome, is an answer with the wrong entry or an
 answer where none was expected. For questions answered right that carry facts, the
-reply must hold them all, the first within `FACT_WINDOW` characters of its start. Every
-reply is checked against the length budget. This module imports nothing from `telegram`.
+reply must hold them all, the first within `FACT_WINDOW` characters of its start. A question
+with `says` is right only when the reply leads with that verdict (是/不是, yes/no) and, for a
+"no", shows the facts (the value the article does give). Every reply is checked against the
+length budget.
+
+The parts (`PARTS`) are each made of several files: the tuning part is read and tuned on; the
+held-out and sealed parts are only ever reported as figures. This module imports nothing from
+`telegram`.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
@@ -40,6 +50,16 @@ ASKED_CREDIT = 0.5
 """In the sweep, asking back (with the right entry among the options, or on a question the
 article cannot answer) earns half of a right answer: one more tap for the user."""
 
+PARTS: dict[str, tuple[str, ...]] = {
+    "tuning": ("tuning.yaml", "batch7-tuning.yaml"),
+    "held-out": ("heldout.yaml", "batch7-heldout.yaml"),
+    "sealed": ("sealed.yaml",),
+}
+"""The files of each part, under `tests/eval/`: every batch was split at random between the parts
+before any of it was tried."""
+
+EVAL_DIR = Path("tests/eval")
+
 TARGET_RIGHT, TARGET_REST, TARGET_WRONG, TARGET_CATEGORY = 0.95, 0.95, 0.02, 0.90
 """The targets: answerable questions answered right, the rest handled right (declined, or
 answered as small talk), confident wrong answers at most, and every category's right share."""
@@ -53,6 +73,8 @@ class Question:
     expected: str | None
     text: str
     facts: tuple[str, ...] = ()
+    says: str | None = None
+    """For a yes/no question or a wrong premise: the verdict the reply must lead with, `yes` or `no`."""
 
     @property
     def wants(self) -> str:
@@ -95,6 +117,10 @@ class Tally:
     facts_shown: int = 0
     replies: int = 0
     within_budget: int = 0
+    verdicts: int = 0
+    """Answerable questions with a `says`."""
+    verdicts_right: int = 0
+    """Of those, replies leading with the right verdict (and, for a "no", showing the facts)."""
 
     @property
     def total(self) -> int:
@@ -113,12 +139,17 @@ class Tally:
             correct = answered in question.entries
             asked = decision.kind == "ask-back" and bool(offered & question.entries)
             right = correct or (asked and question.ask_ok)
+            judged = question.says is not None
+            if judged:
+                right = correct and _verdict_right(question, decision, reply_text)
             tally = replace(
                 self,
                 answerable=self.answerable + 1,
                 correct=self.correct + right,
                 asked_with_right=self.asked_with_right + (asked and not question.ask_ok),
                 confident_wrong=self.confident_wrong + (answered is not None and not correct),
+                verdicts=self.verdicts + judged,
+                verdicts_right=self.verdicts_right + (judged and right),
             )
         else:
             declined = decision.kind in ("decline", "unexplained")
@@ -154,6 +185,41 @@ class Tally:
         )
 
 
+_VERDICT = {
+    "zh": re.compile(
+        r"^\s*(?:(?P<no>不是|不对|没有|不[，,。！!：:；\s])|(?P<yes>(?:是的?|对的?|有的?)(?=[，,。！!：:；\s]|$)))"
+    ),
+    "en": re.compile(r"^\s*(?:(?P<no>no)|(?P<yes>yes))\b", re.IGNORECASE),
+}
+
+
+def verdict(text: str) -> str | None:
+    """The verdict a reply leads with: `yes` (是, 对, yes), `no` (不是, 不对, no), or None."""
+    for pattern in _VERDICT.values():
+        found = pattern.match(text)
+        if found:
+            return "no" if found.group("no") else "yes"
+    return None
+
+
+def _verdict_right(question: Question, decision: Decision, reply_text: str | None) -> bool:
+    """The reply leads with the verdict the question wants and, for a "no", shows what the article says.
+
+    Judged on the reply as the user reads it; a sweep, which renders no replies, judges the
+    decision's own verdict."""
+    if reply_text is None:
+        said = decision.verdict
+        return said == question.says
+    if verdict(reply_text) != question.says:
+        return False
+    return question.says == "yes" or not question.facts or _shows_all(reply_text, question.facts)
+
+
+def _shows_all(text: str, facts: tuple[str, ...]) -> bool:
+    whole = plain(text)
+    return all(plain(fact) in whole for fact in facts)
+
+
 def _shows(text: str, facts: tuple[str, ...]) -> bool:
     """Every fact stands in the reply, the first within the window at its start."""
     whole = plain(text)
@@ -170,14 +236,25 @@ class Report:
 
 
 def load_questions(path: str | Path) -> list[Question]:
-    """Read a question set file."""
+    """Read the `questions:` of a question set file."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     questions = []
     for item in data["questions"]:
         category, expected, text, *rest = item
-        facts = tuple(str(rest[0]).split("|")) if rest else ()
-        questions.append(Question(str(category), None if expected is None else str(expected), str(text), facts))
+        facts = tuple(fact for fact in str(rest[0]).split("|") if fact) if rest and rest[0] else ()
+        says = str(rest[1]) if len(rest) > 1 and rest[1] else None
+        questions.append(Question(str(category), None if expected is None else str(expected), str(text), facts, says))
     return questions
+
+
+def part_files(part: str, root: str | Path = EVAL_DIR) -> list[Path]:
+    """The files of a part (`tuning`, `held-out`, `sealed`) under `root`."""
+    return [Path(root) / name for name in PARTS[part]]
+
+
+def load_part(paths: Iterable[str | Path]) -> list[Question]:
+    """The questions of several files, in order."""
+    return [question for path in paths for question in load_questions(path)]
 
 
 def evaluate(brain: Brain, questions: Iterable[Question]) -> Report:
@@ -205,15 +282,15 @@ def format_report(name: str, report: Report, *, show_misses: bool = False) -> st
     """The report as a table, one row per category and one overall."""
     rows = [
         f"{name}",
-        f"  {'category':<13}{'n':>4}  {'right':>6}  {'asked back':>10}  {'declined':>8}  {'wrong':>6}"
-        f"  {'fact first':>10}  {'in budget':>9}",
+        f"  {'category':<15}{'n':>4}  {'right':>6}  {'asked back':>10}  {'declined':>8}  {'wrong':>6}"
+        f"  {'fact first':>10}  {'in budget':>9}  {'yes/no':>6}",
     ]
     for category, tally in [*sorted(report.by_category.items()), ("overall", report.overall)]:
         rows.append(
-            f"  {category:<13}{tally.total:>4}  {_percent(tally.right, tally.total):>6}  "
+            f"  {category:<15}{tally.total:>4}  {_percent(tally.right, tally.total):>6}  "
             f"{_percent(tally.asked_with_right, tally.answerable):>10}  {_percent(tally.handled, tally.rest):>8}  "
             f"{_percent(tally.confident_wrong, tally.total):>6}  {_percent(tally.facts_shown, tally.with_facts):>10}  "
-            f"{_percent(tally.within_budget, tally.replies):>9}"
+            f"{_percent(tally.within_budget, tally.replies):>9}  {_percent(tally.verdicts_right, tally.verdicts):>6}"
         )
     overall = report.overall
     rows.append(

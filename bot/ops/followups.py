@@ -15,7 +15,8 @@ in the same conversation and what that should get:
 A confident wrong second reply is an answer with another entry than expected, or any answer
 where none was expected (a "wrong" or a "thanks" swallowed as a question). Each pair is played
 in a conversation of its own, on a store in a temporary directory, exactly as a person's
-messages are. This module imports nothing from `telegram`.
+messages are. A part's files are those `bot.ops.evaluation.PARTS` names for its questions. This
+module imports nothing from `telegram`.
 """
 
 from __future__ import annotations
@@ -37,9 +38,6 @@ from bot.core.reply import FACT_WINDOW
 from bot.faq.knowledge import plain
 from bot.storage.sqlite import SqliteStore
 from bot.texts import say
-
-PARTS = {"tuning": "*tuning*.yaml", "held-out": "*heldout*.yaml", "sealed": "sealed*.yaml"}
-"""Which files of the evaluation folder make up each part; every `followups:` list in them counts."""
 
 ANSWERED = ("answer", "full")
 
@@ -99,11 +97,6 @@ def load_followups(paths: Iterable[Path]) -> list[FollowUp]:
                 FollowUp(str(category), str(first), _text(first_expected), str(second), _text(expected), facts)
             )
     return found
-
-
-def part_files(folder: Path, part: str) -> list[Path]:
-    """The files of one part (`tuning`, `held-out`, `sealed`) in the evaluation folder."""
-    return sorted(folder.glob(PARTS[part]))
 
 
 def _text(value: object) -> str | None:

@@ -13,7 +13,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation.replies import Pick, Said
-from bot.core.reply import Reply
+from bot.core.reply import Reply, heading_first
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import Lang
 from bot.texts import say
@@ -90,10 +90,14 @@ def _html(reply: Reply) -> str:
         title = f"<b>{escape(reply.title)}</b>"
         if reply.line:
             title += f" · <i>{escape(reply.line)}</i>"
-        parts = [title]
+        parts = [f"<b>{escape(reply.verdict)}</b>"] if reply.verdict else []
+        if heading_first(reply):
+            parts.append(title)
         parts += [f"▶ <b>{escape(lead)}</b>" for lead in reply.lead]
         if reply.text:
             parts.append(escape(reply.text))
+        if not heading_first(reply):
+            parts.append(f"— {title}")
         return "\n\n".join(parts)
     lines = [escape(reply.text)]
     if reply.quote:

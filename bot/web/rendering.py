@@ -2,7 +2,8 @@
 
 The page puts every string in with `textContent`, so nothing here is escaped and nothing may be
 trusted as HTML. A reply carries its `turn` (the id it is kept under, for its votes), its parts
-(title, line of work, the asked fact first, the text, a quoted sentence), numbered options as
+(the verdict on a yes/no question or a wrong premise, title, line of work, the asked fact first,
+the text, a quoted sentence; `title_last` when the title follows the fact), numbered options as
 `{label, token}` (a tap sends the token back; typing the number picks the same one), what else is
 one tap away (the full text, votes, related measures, the topics) and example questions.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation.replies import Said
+from bot.core.reply import heading_first
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import Lang
 from bot.texts import day, say
@@ -29,8 +31,9 @@ def said_json(said: Said, turn: int, knowledge: KnowledgeBase) -> Json:
     reply = said.reply
     out: Json = {"kind": said.kind, "lang": said.lang, "turn": turn, "text": said.text}
     if reply is not None:
-        out |= {"title": reply.title, "line": reply.line, "lead": list(reply.lead), "text": reply.text,
-                "quote": reply.quote, "examples": list(reply.examples)}  # fmt: skip
+        out |= {"verdict": reply.verdict, "title": reply.title, "line": reply.line, "lead": list(reply.lead),
+                "text": reply.text, "quote": reply.quote, "examples": list(reply.examples),
+                "title_last": reply.kind == "answer" and not heading_first(reply)}  # fmt: skip
     if said.picks:
         out["options"] = [{"label": f"{n}. {pick.title}", "token": pick.token} for n, pick in enumerate(said.picks, 1)]
         out["lead_in"] = said.lead_in

@@ -55,14 +55,18 @@
 
   function fillBody(node, reply) {
     node.replaceChildren();
+    if (reply.verdict) node.appendChild(element("p", "verdict", reply.verdict));
+    let head = null;
     if (reply.title) {
-      const head = element("div", "title", reply.title);
+      head = element("div", "title", reply.title);
       if (reply.line) head.appendChild(element("span", "line", reply.line));
-      node.appendChild(head);
+      if (!reply.title_last) node.appendChild(head);
     }
     for (const line of reply.lead || []) node.appendChild(element("p", "lead", line));
     paragraphs(node, reply.text, "");
     if (reply.quote) node.appendChild(element("blockquote", "", reply.quote));
+    // a long English title would push the asked fact down: it follows the answer
+    if (head && reply.title_last) node.appendChild(head);
   }
 
   function button(text, className, onPress) {

@@ -1,0 +1,104 @@
+"""The answering mechanism without the word lists written for it: figures with them kept, and emptied.
+
+    python -m bench.ablation
+
+Reading a question and the article's facts rests on the grammar of questions and of Chinese
+(question words, measure words, the endings of place names), and on a few lists of words that
+were written while tuning. This empties those lists, all at once, and scores the tuning and
+held-out parts again, next to the figures with the lists kept:
+
+- `bot.core.asking`: `SPOKEN` (咋, 啥, 木有...), `LEAD_IN_ENDS` (请问, 想了解...) and
+  `ASKING_NOUNS` (价格, 日期, acreage...: nouns that ask without a question word);
+- `bot.core.answers`: `LIGHT_VERBS` (谁负责……) and `EXCLUDING_WORDS` (除了, besides);
+- `bot.core.values`: `FREQUENCY_WORDS` (每年, yearly) and `NAMED_KINDS` (企业, company);
+- the FAQ: the keywords added with them (`ADDED_KEYWORDS`).
+
+Only figures are printed, never a held-out question.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+from bot.core import answers, asking, values
+from bot.core.brain import Brain
+from bot.core.matching import Matcher
+from bot.faq.knowledge import KnowledgeBase, load_knowledge
+from bot.ops.evaluation import Report, evaluate, load_part, part_files
+from tests.e2e.user import ROOT
+
+FAQ = ROOT / "knowledge" / "faq.yaml"
+ADDED_KEYWORDS = frozenset({"做主", "决定", "fast", "quickly", "cities", "attended", "university"})
+"""Keywords the FAQ gained in the same change as the lists (terms kept from removed question phrases)."""
+
+
+def without_added(knowledge: KnowledgeBase) -> KnowledgeBase:
+    """The FAQ without `ADDED_KEYWORDS`."""
+
+    def kept(words: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(word for word in words if word not in ADDED_KEYWORDS)
+
+    entries = tuple(
+        replace(
+            entry,
+            keywords=kept(entry.keywords),
+            en=replace(entry.en, keywords=kept(entry.en.keywords)),
+            lists=tuple(
+                replace(listed, keywords=kept(listed.keywords), en_keywords=kept(listed.en_keywords))
+                for listed in entry.lists
+            ),
+        )
+        for entry in knowledge.entries
+    )
+    return replace(knowledge, entries=entries)
+
+
+def empty_lists() -> None:
+    """Empty every list named in the module docstring, and forget what was compiled from them."""
+    asking.SPOKEN.clear()
+    asking.LEAD_IN_ENDS.clear()
+    for lang in asking.ASKING_NOUNS:
+        asking.ASKING_NOUNS[lang] = {}
+    answers.LIGHT_VERBS.clear()
+    for words in answers.EXCLUDING_WORDS.values():
+        words.clear()
+    for words in values.FREQUENCY_WORDS.values():
+        words.clear()
+    values.NAMED_KINDS.update(dict.fromkeys(values.NAMED_KINDS, ()))
+    for cached in (asking.analyse, asking.asks_table, asking.lead_in_end, answers.deed_words, answers.excluding_words):
+        cached.cache_clear()
+    values.frequency_words.cache_clear()
+
+
+def row(name: str, report: Report) -> str:
+    """One line of figures."""
+    tally = report.overall
+
+    def share(part: int, whole: int) -> str:
+        return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+    return (
+        f"{name:<34}{share(tally.correct, tally.answerable):>9}{share(tally.handled, tally.rest):>9}"
+        f"{share(tally.confident_wrong, tally.total):>9}{share(tally.facts_shown, tally.with_facts):>11}"
+        f"{share(tally.verdicts_right, tally.verdicts):>9}"
+    )
+
+
+def main() -> int:
+    parts = {name: load_part(part_files(name, ROOT / "tests" / "eval")) for name in ("tuning", "held-out")}
+    knowledge = load_knowledge(FAQ)
+    print(f"{'':<34}{'right':>9}{'handled':>9}{'wrong':>9}{'fact first':>11}{'yes/no':>9}")
+    kept = Brain(knowledge, Matcher(knowledge))
+    results = {name: evaluate(kept, questions) for name, questions in parts.items()}
+    empty_lists()
+    bare = without_added(knowledge)
+    emptied = Brain(bare, Matcher(bare))
+    for name, questions in parts.items():
+        print(row(f"{name}, lists kept", results[name]))
+        print(row(f"{name}, lists emptied", evaluate(emptied, questions)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

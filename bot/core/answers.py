@@ -1,0 +1,584 @@
+"""Which of an entry's facts answers what a question asks, or what the entry does not give.
+
+Given the entry a question matched and what it asks (`bot.core.asking`), the asked value leads
+the reply:
+
+- **how many**: the count whose measure and label fit (几期 wants a count of times, 多少斤 a
+  weight: 51人 answers neither); counts about as good as the best are all given;
+- **when**: a date or time; **who**: the person the question names, or whose role it asks
+  (编辑是谁), or the people a list of the entry names; **what is it called**: a name the
+  question does not already give; **where** and **which one**: the place or organisation the
+  sentence about the question names, or a list whose items are all places;
+- several asks in one question (有多少家企业……，涉及哪些产业) are answered one after another.
+
+When the entry has no value of the asked kind about the subject, that is what is missing: the
+reply says so in the question's own words (文章没有说浙大培训几期) and quotes the nearest fact,
+which by construction does not answer it. Nothing else is called missing here; what a question
+states is checked in `bot.core.verdicts`. Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+
+from bot.core.asking import Ask, Asking, asks_table
+from bot.core.decision import Verdict
+from bot.core.facts import Fact, Facts, around, overlap
+from bot.core.focus import Focus, clauses_holding, cut_to_question, held
+from bot.core.gaps import asked_attribute
+from bot.core.index import Index, Reading
+from bot.core.normalise import STOP_EN, fold, stop_spans, units
+from bot.core.romanised import split_word
+from bot.core.tuning import Tuning
+from bot.core.values import Value, name_kind, names_a_kind, same_level
+from bot.faq.knowledge import Entry, ItemList, iter_texts
+from bot.language import LANGS, Lang
+
+_ENDING = re.compile(r"[\s?？!！。.~～,，、;；:：]+$|[^\w\u3400-\u9fff]+$")
+_PARTICLES = re.compile(r"(?:啊|呀|呢|吧|嘞|滴|哈|哦|嘛|呗|啦|了吗|吗|么)+$")
+_EN_MEASURE = {
+    **dict.fromkeys(("mu", "hectares", "hectare", "acres", "square"), "area"),
+    **dict.fromkeys(("minutes", "minute", "years", "year", "hours", "days", "months", "weeks"), "duration"),
+    **dict.fromkeys(("yuan", "rmb"), "money"),
+    **dict.fromkeys(("times",), "times"),
+}
+"""What an English count measures, by the noun after it (a count of anything else is of things)."""
+_ROLE_ASK = {
+    "zh": re.compile(r"(?P<role>[^\W\d_的是]{2,8}?)(?:是谁|叫什么|叫啥|姓什么|是哪位)(?=[\W啊呀呢吧嘞]|$)"),
+    "en": re.compile(
+        r"\bwho (?:is|was|are|were) (?:the |its |their )?(?P<role>[a-z][a-z -]{2,40}?)(?: of\b| in\b| for\b|\?|$)"
+    ),
+}
+"""A question for the person holding a role: 县委书记是谁, who is the county Party secretary."""
+LIGHT_VERBS = ["负责", "来", "去", "在", "给", "替", "帮", "为", "能", "会", "要"]
+"""Verbs that stand before the deed a person is asked about (谁负责谋事, 谁来监督)."""
+EXCLUDING_WORDS: dict[Lang, list[str]] = {
+    "zh": ["除了", "除去", "另外", "其他", "其余", "别的"],
+    "en": ["besides", "apart from", "other than", "except"],
+}
+"""Words that ask about the rest of something (除了冯山社区，另外两个): what the question names is not
+the answer, and a count it states is of the rest."""
+
+
+@lru_cache(maxsize=2)
+def deed_words(lang: Lang) -> re.Pattern[str]:
+    """What a person is asked to have done (谁创办, who founded)."""
+    if lang == "zh":
+        light = "|".join(LIGHT_VERBS) or "(?!)"
+        return re.compile(rf"谁(?:{light})*([\u4e00-\u9fff]{{2,6}})")
+    return re.compile(r"\bwho (?!is\b|are\b|was\b|were\b|has\b|have\b|had\b|does\b|did\b|do\b)([a-z]{4,})\b")
+
+
+@lru_cache(maxsize=2)
+def excluding_words(lang: Lang) -> re.Pattern[str]:
+    """`EXCLUDING_WORDS`, compiled."""
+    words = EXCLUDING_WORDS[lang]
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(words) if lang == "zh" else rf"\b(?:{'|'.join(words)})\b")
+
+
+def excluding(asking: Asking) -> bool:
+    """Whether a question asks about the rest of something (除了……另外……, besides)."""
+    return bool(excluding_words(asking.lang).search(asking.core))
+
+
+_STOP_CHARS = "的了是有在去来过着和与及跟都也就还又被把给对为从这那其该些么个吗呢啊呀吧"
+"""Function characters around a noun read from a question (去了几次: no noun)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What answers, and what the question stated that the article does not bear out."""
+
+    focus: Focus
+    verdict: Verdict | None = None
+    said: str = ""
+    """For a "no": what the question stated (300个, 清华大学)."""
+    truth: str = ""
+    """For a "no": what the article says instead (219个; the sentence with 浙江大学)."""
+    missing: str = ""
+    """What the question asks that the entry does not give, in its own words; empty when it does."""
+    nearest: str = ""
+    """With `missing`: the fact nearest to what was asked, which does not answer it."""
+    resolved: bool = False
+    """A value of the asked kind was found (or the question's statements judged): nothing is missing."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question about one entry: everything a step of answering reads."""
+
+    entry: Entry
+    facts: tuple[Fact, ...]
+    asking: Asking
+    reading: Reading
+    index: Index
+    tuning: Tuning
+
+    @property
+    def lang(self) -> Lang:
+        """The question's language."""
+        return self.asking.lang
+
+    def held(self, text: str) -> float:
+        """How much of the question a text holds (`bot.core.focus.held`)."""
+        return held(text, self.reading, self.index)
+
+    def nearest(self) -> Fact:
+        """The fact that holds most of the question."""
+        return max(self.facts, key=lambda fact: self.held(fact.text))
+
+
+class Answers:
+    """Finds, in an entry's facts, the value a question asks for."""
+
+    key_figures = 4
+    """A measure named alone is answered with at most this many of its figures: a phone screen's worth."""
+
+    def __init__(self, facts: Facts, syllables: frozenset[str] = frozenset()) -> None:
+        self.facts = facts
+        knowledge = facts.knowledge
+        self.synonyms = {lang: dict(knowledge.synonyms(lang)) for lang in LANGS}
+        self.syllables = syllables
+        """The pinyin syllables of the FAQ's Chinese: an English question's words of them are terms."""
+
+    def find(self, case: Case, focus: Focus) -> Found:
+        """The reply's focus for the case's entry, led by the asked values; or what is missing."""
+        if not case.facts:
+            return Found(focus)
+        if not case.asking.asks and not case.asking.polar and focus.general and case.entry.figures:
+            # a topic or a measure named alone: the measure with its key figures
+            return Found(replace(focus, figures=case.entry.figures[: self.key_figures]), resolved=True)
+        found = Found(focus)
+        for ask in case.asking.asks:
+            found = self._step(ask, found, case)
+            if len(case.asking.asks) > 1 and not found.missing:
+                found = self._part(ask, found, case)
+            if found.missing:
+                break
+        return found
+
+    # ------------------------------------------------------------------ one step per kind asked
+
+    def _step(self, ask: Ask, found: Found, case: Case) -> Found:
+        """The step for the kind asked; how and why have none: their answer is the sentence found."""
+        # looked up at each call, not kept on the object: the start-up cache keeps no bound methods
+        steps: dict[str, Callable[[Ask, Found, Case], Found]] = {
+            "count": self._count,
+            "when": self._when,
+            "person": self._person,
+            "name": self._name,
+            "place": self._place,
+            "which": self._which,
+            "what": self._named,
+        }
+        step = steps.get(ask.kind)
+        return step(ask, found, case) if step is not None else found
+
+    def _count(self, ask: Ask, found: Found, case: Case) -> Found:
+        if ask.measure == "frequency":  # 多久一次: how often the article says, if it says
+            often = [(fact, v) for fact in case.facts for v in fact.of_kind("frequency")]
+            return _lead(found, often, case) if often else missing(found, case)
+        if not self._counted_told(ask, case):
+            return missing(found, case)  # 多少人口, 一年产量多少: what is counted is not in the entry
+        noun = " ".join(_words(case.asking.noun_after(ask), case)[:2])
+        chosen = self._counts(ask, noun, case)
+        if chosen:
+            return _lead(found, chosen, case)
+        if found.focus.lists and ask.measure in ("", "things", "people"):
+            return replace(found, resolved=True)  # 几种方式, 各类支部分别有多少个: the list gives them
+        if found.focus.figures and not ask.measure and not case.asking.polar:
+            return replace(found, resolved=True)
+        return missing(found, case)
+
+    def _when(self, _ask: Ask, found: Found, case: Case) -> Found:
+        dated = [(fact, v) for fact in case.facts for v in fact.of_kind("date", "time")]
+        return _lead(found, dated, case) if dated else missing(found, case)
+
+    def _person(self, _ask: Ask, found: Found, case: Case) -> Found:
+        """A person asked for: named in the question (沈腾是谁: the sentence about them), by role
+        (编辑是谁: the person the article gives that role), or those the entry lists or a sentence names."""
+        names = self.facts.named_in(case.asking.core, case.lang)
+        named = {n.text for n in names}
+        persons = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.text not in named]
+        role = _ROLE_ASK[case.lang].search(case.asking.core)
+        people = [n.text for n in names if n.kind == "person"]
+        wanted = role.group("role") if role and not any(n in role.group("role") for n in people) else ""
+        if not wanted:
+            return self._doer(found, persons, case)
+        by_role = [(case.held(v.label), fact, v) for fact, v in persons if v.label]
+        top = max((score for score, _, _ in by_role), default=0.0)
+        if top > 0:
+            return _lead(found, [(fact, v) for score, fact, v in by_role if score >= top], case)
+        holding = [(fact, v) for fact, v in persons if _role_fits(wanted, v.label or fact.clause_of(v), case.lang)]
+        if holding:
+            return _lead(found, holding[:3], case)
+        if not found.focus.lists and (not persons or not _role_named(wanted, case)):
+            return missing(found, case)  # 县委书记是谁: the entry names no one, or no one in that role
+        return found
+
+    def _doer(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
+        """Who did something: missing when the entry tells no such deed (谁创办的, who founded), else the
+        people the entry lists or the sentence about the question names."""
+        deed = deed_words(case.lang).search(case.asking.core)
+        words = _words(deed.group(1), case)[:1] if deed else []
+        if words and not self._known(words[0], case):
+            return missing(found, case)
+        listed = self._listed_names(("person",), case)
+        if listed:
+            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        return self._sentence_people(found, persons, case)
+
+    def _sentence_people(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
+        """The people named in the sentence about the question; a role word of an English question
+        counts for the person given that role (edited: Editor)."""
+        if not persons or found.focus.lists:
+            return found
+        words = re.findall(r"[a-z]{4,}", case.asking.core.lower()) if case.lang == "en" else []
+        scored = [
+            (case.held(fact.text) + float(any(_role_fits(w, v.label, case.lang) for w in words)), fact, v)
+            for fact, v in persons
+        ]
+        best = max(score for score, _, _ in scored)
+        if best <= 0:
+            return found
+        return _lead(found, [(fact, v) for score, fact, v in scored if score >= best], case)
+
+    def _name(self, _ask: Ask, found: Found, case: Case) -> Found:
+        """A name asked for (叫什么名字): one the clause about the question gives and the question does not."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        near = [
+            (fact, v)
+            for fact in case.facts
+            for v in fact.of_kind("person", "org", "place")
+            if v.text not in named and any(case.held(c) > 0 and v.text in c for c in fact.parts())
+        ]
+        if near and case.held(case.nearest().text) > 0:
+            return _lead(found, near[:3], case)
+        return found if found.focus.lists else missing(found, case)
+
+    def _place(self, ask: Ask, found: Found, case: Case) -> Found:
+        """Where: a list of the entry's places, else the place of the asked kind (镇, village) that the
+        sentence about the question names and the question does not."""
+        if _attribute(case):
+            return missing(found, case)  # 乡镇党校的老师从哪里来: the article never speaks of the teachers
+        listed = self._listed_names(("place", "org"), case)
+        chosen = self._places(ask, case)
+        # 去了哪些地方: the list of places, over a list found by its words, unless a place stands in a
+        # sentence nearer the question (在……开办培训班是在哪里: 浙江大学)
+        if listed and not (chosen and case.held(chosen[0][0].text) > self._giving(listed[0], case)):
+            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        if chosen:  # a place answers where, before a list found by its words (the three zeros)
+            return _lead(replace(found, focus=replace(found.focus, lists=())), chosen, case)
+        if found.focus.lists:
+            return found
+        return missing(found, case) if excluding(case.asking) else found
+
+    def _named(self, ask: Ask, found: Found, case: Case) -> Found:
+        """What or which of things known by their names (哪些企业, what company): the names, if given."""
+        if found.focus.lists or not names_a_kind(case.asking.noun(ask), case.lang):
+            return found
+        return self._name(ask, found, case)
+
+    def _which(self, ask: Ask, found: Found, case: Case) -> Found:
+        """Which ones: a list of names (哪些大学) or one found by its words, the names of things known
+        by them (哪些企业), or the place of the kind asked (which town)."""
+        naming = names_a_kind(case.asking.noun(ask), case.lang)
+        if found.focus.lists and not naming:
+            return found
+        listed = self._listed_names(("place", "org"), case) if naming or ask.unit else ()
+        if listed:  # 哪些大学: the list of names, over a list found by its words
+            return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        if naming:
+            return self._name(ask, found, case)
+        chosen = self._places(ask, case) if ask.unit or re.search(r"\bwhich \w+ in\b", case.asking.core) else []
+        if chosen:
+            return _lead(found, chosen, case)
+        return self._rest(ask, found, case)
+
+    def _rest(self, ask: Ask, found: Found, case: Case) -> Found:
+        """Which ones, when no list is named: the measure's one list when the question names the measure
+        (深化学习方面分了哪几种学法); asked about the rest of something (除了冯山社区，另外两个), missing
+        unless the sentence names others of that kind."""
+        entry = case.entry
+        named = case.reading.total > 0 and case.held(entry.title_in(case.lang)) >= 0.5 * case.reading.total
+        if len(entry.lists) == 1 and named:
+            return replace(found, focus=replace(found.focus, lists=entry.lists), resolved=True)
+        if excluding(case.asking) and not self._others(ask, case):
+            return missing(found, case)
+        return found
+
+    def _part(self, ask: Ask, found: Found, case: Case) -> Found:
+        """One of several asks that found no value (有什么平台，已经有多少青年党员): the clause naming
+        what it asks by joins the reply."""
+        if ask.kind not in ("what", "how", "which") or found.focus.lists:
+            return found
+        noun = case.asking.noun(ask)
+        naming = [(fact, part) for fact in case.facts for part in fact.parts() if noun and noun in part]
+        if not naming:
+            return found
+        fact, part = max(naming, key=lambda pair: case.held(pair[1]))
+        start = fact.text.find(part)
+        return _lead(found, [(fact, Value("count", part, start, start + len(part)))], case)
+
+    # ------------------------------------------------------------------ the values
+
+    def _counted_told(self, ask: Ask, case: Case) -> bool:
+        """Whether the entry speaks of what a count counts: the words after 多少 (多少名导师, 多少人口)
+        must be in it; else the word before (太子米一年产量多少) must be one the FAQ uses at all."""
+        if ask.measure in ("duration", "money", "age", "frequency"):
+            return True
+        after = _words(case.asking.noun_after(ask), case)[:2]
+        if after:
+            return self._told(" ".join(after), case)
+        before = _words(case.asking.noun_before(ask), case)[-1:]
+        if not before or self._told(before[0], case) or case.index.term_of(before[0]) is not None:
+            return not _attribute(case)
+        return False
+
+    def _known(self, word: str, case: Case) -> bool:
+        """Whether the entry speaks of a word, or the FAQ knows it at all."""
+        return self._told(word, case) or case.index.term_of(word) is not None
+
+    def _told(self, noun: str, case: Case) -> bool:
+        """Whether the entry speaks of what a question counts, by the word or the word it is a variant of."""
+        words = noun.split() if case.lang == "zh" else ([noun] if noun else [])
+        variants = self.synonyms[case.lang]
+        words += [variants[w] for w in (*words, *noun.lower().split()) if w in variants]
+        return _noun_told(words, case.entry, case.lang, self.syllables)
+
+    def _counts(self, ask: Ask, noun: str, case: Case) -> list[tuple[Fact, Value]]:
+        """The counts that answer a "how many": of the asked measure, about what the question names.
+
+        A count fits when it measures what is asked (几期 a number of times, 多少斤 a weight; 个 any
+        number of things or people); it answers when its label or its sentence holds the question's
+        terms, the label counting double, and a label naming what the question counts (多少名导师)
+        most of all; of several asks in one question, each by the words of its own clause. Counts
+        about as good as the best are all given (国家级 and 省级 for 星创天地有几家).
+        """
+        asking = case.asking
+        clause = around(asking.core, asking.core[ask.start : ask.end])
+        scored: list[tuple[float, Fact, Value]] = []
+        for fact in case.facts:
+            for value in fact.of_kind("count"):
+                if not _fits(ask, value, case.lang):
+                    continue
+                if any(value.number == stated.number and value.unit == stated.unit for stated in asking.asserted):
+                    continue  # the question states it (71家企业跟多少个行政村): not what is asked
+                label = max(case.held(value.label), case.held(_other_label(case.entry, value)))
+                score = 2 * label + case.held(fact.clause_of(value, before=1)) + 0.5 * case.held(fact.text)
+                score += 0.5 if ask.unit and value.unit == ask.unit else 0.0
+                # 多少个……，……又有几个: of several asks, each by the words of its own clause above all
+                shared = overlap(clause, value.label, case.lang)
+                score += shared * (case.reading.total if len(asking.asks) > 1 else 1.0)
+                # a label naming what the question counts (多少名导师, how many mentors) settles it
+                named = any(_noun_in(w, value.label, case.lang) for w in noun.split())
+                score += 3 * case.reading.total if named else 0.0
+                scored.append((score, fact, value))
+        if not scored:
+            return []
+        best = max(score for score, _, _ in scored)
+        exact = [item for item in scored if ask.unit and item[2].unit == ask.unit and ask.unit != "个"]
+        if best < 0.25 * case.reading.total and not exact:
+            return []
+        if best <= 0.0 and case.reading.total > 0 and len(exact) != 1:
+            return []
+        return [(fact, value) for score, fact, value in scored if score >= best - 0.15 * max(best, 1e-9)][:4]
+
+    def _places(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """The place or organisation the sentence about the question names, of the kind asked if one is."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        placed = [
+            (fact, v)
+            for fact in case.facts
+            for v in fact.of_kind("place", "org")
+            if v.text not in named and v.text.lower() not in case.asking.core.lower()
+        ]
+        if not placed:
+            return []
+        top = max(case.held(fact.text) for fact, _ in placed)
+        if top <= 0:
+            return []
+        suited = [pair for pair in placed if case.held(pair[0].text) >= top]
+        suited.sort(
+            key=lambda pair: (
+                not (ask.unit and pair[1].unit.lower() == ask.unit.lower()),
+                -max((case.held(part) for part in pair[0].parts() if pair[1].text in part), default=0.0),
+            )
+        )
+        return suited[:1]
+
+    def _others(self, ask: Ask, case: Case) -> bool:
+        """Whether the sentence about the question names others of the kind a question about the
+        rest asks for (另外两个……示范村: villages or communities, not the town)."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
+        kind = name_kind(case.asking.noun(ask)) if case.lang == "zh" else None
+        return any(
+            case.held(fact.clause_of(v)) > 0
+            for fact in case.facts
+            for v in fact.of_kind("place", "org", "person")
+            if v.text not in named and (kind is None or same_level(v.unit, kind[1]))
+        )
+
+    def _listed_names(self, kinds: tuple[str, ...], case: Case) -> tuple[ItemList, ...]:
+        """The entry's list whose items are all names of these kinds (places visited: 黄冈、宜昌; the
+        young Party members named), when the sentence giving it is about the question."""
+        names = {v.text for fact in case.facts for v in fact.values if v.kind in kinds}
+        for listed in case.entry.lists:
+            if all(item in names for item in listed.items_in(case.lang)) and self._giving(listed, case) > 0:
+                return (listed,)
+        return ()
+
+    def _giving(self, listed: ItemList, case: Case) -> float:
+        """How much of the question the sentence giving a list holds."""
+        items = listed.items_in(case.lang)
+        giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
+        return case.held(giving[0].text) if giving else 0.0
+
+
+def missing(found: Found, case: Case) -> Found:
+    """The question asks what the entry does not give: say so in its words, quoting the nearest fact,
+    cut to what it holds of the question, or, for a "how many", to the counts it does give (浙大培训几期:
+    ……等51人学习提能)."""
+    fact = case.nearest()
+    counts = fact.of_kind("count") if case.asking.asks_for("count") else ()
+    if counts:
+        nearest = clauses_holding(fact.text, counts[0].text, case.reading, case.index, case.tuning)
+    else:
+        nearest = cut_to_question(fact.text, case.reading, case.index, case.tuning)
+    return replace(found, missing=asked_words(case.asking), nearest=nearest)
+
+
+def asked_words(asking: Asking) -> str:
+    """What a question asks, in its own words, for "the article does not say ...": 浙大培训几期."""
+    text = (asking.shown or asking.core).strip()
+    for _ in range(3):
+        text = _ENDING.sub("", text)
+        text = _PARTICLES.sub("", text) if asking.lang == "zh" else text
+    return text.strip() or (asking.shown or asking.core).strip()
+
+
+def _lead(found: Found, chosen: list[tuple[Fact, Value]], case: Case) -> Found:
+    """The focus leading with the chosen values: a figure's phrase where the FAQ gives one, and the
+    clauses that hold them; after what an earlier ask of the same question led with."""
+    focus = found.focus
+    figures = list(focus.figures) if found.resolved else []
+    texts = list(focus.sentences) if found.resolved else []
+    for fact, value in chosen:
+        figure = next(
+            (f for f in case.entry.figures if value.kind == "count" and f.label(case.lang) == value.label), None
+        )
+        if figure is not None and figure not in figures:
+            figures.append(figure)
+        text = clauses_holding(fact.text, value.text, case.reading, case.index, case.tuning)
+        if text not in texts:
+            texts.append(text)
+    led = replace(focus, figures=tuple(figures) or focus.figures, sentences=tuple(texts[:3]) or focus.sentences)
+    return replace(found, focus=led, resolved=True)
+
+
+def _other_label(entry: Entry, value: Value) -> str:
+    """A curated count's label in Chinese: pinyin in an English question names the Chinese term."""
+    return next((figure.what for figure in entry.figures if figure.en == value.label), "")
+
+
+def _noun_told(words: list[str], entry: Entry, lang: Lang, syllables: frozenset[str]) -> bool:
+    """Whether the entry speaks of what a count counts: one of the words (or what it is a variant
+    of) stands in the entry's texts, an English word by its first four letters or in pinyin. No
+    words are told."""
+    if not words:
+        return True
+    text = " ".join(text for kind, text in iter_texts(entry, lang) if kind != "question")
+    if lang == "zh":  # by sound, so that a typo (党小租) names what the text names (党小组)
+        sounds = _sounds(text)
+        return any(word in text or _sounds(word) in sounds for word in words)
+    found = [w for word in words for w in re.findall(r"[a-z]{3,}", word.lower()) if w not in STOP_EN]
+    told = {w[:4] for w in re.findall(r"[a-z]{3,}", text.lower())}
+    return not found or any(w[:4] in told or split_word(w, syllables) for w in found)
+
+
+def _attribute(case: Case) -> str:
+    """A word the FAQ never uses that the question asks by (冯山社区的人口), unless it is itself a word
+    asking how many (总数 in 党支部总数是多少)."""
+    word = asked_attribute(case.reading)
+    return "" if any(pattern.fullmatch(word) for _, _, pattern in asks_table(case.lang)) else word
+
+
+def _words(noun: str, case: Case) -> list[str]:
+    """The content words of a noun phrase, in order: Chinese cut as the index cuts it, English by spaces."""
+    if case.lang != "zh":
+        return [noun] if noun else []
+    words = [noun[start:end].strip(_STOP_CHARS) for start, end in case.index.word_spans(noun)]
+    generic = case.index.generic_words
+    return [w for w in words if len(w) >= 2 and not w.isdigit() and not _is_stop(w) and w not in generic]
+
+
+def _is_stop(word: str) -> bool:
+    """A question or function word (一共, 那边 is not one; 一共 and 什么 are)."""
+    pieces = units(word)
+    return len(stop_spans(pieces, "zh")) == len(pieces)
+
+
+@lru_cache(maxsize=1024)
+def _sounds(text: str) -> str:
+    return " ".join(unit.sound for unit in units(fold(text)) if unit.text not in _STOP_CHARS)
+
+
+def _noun_in(noun: str, label: str, lang: Lang) -> bool:
+    """Whether a count's label names what a question counts (导师 in 导师; mentors in mentors)."""
+    if lang == "zh":
+        noun = noun.strip(_STOP_CHARS)
+        return len(noun) >= 2 and (noun in label or noun[-2:] in label)
+    first = re.findall(r"[a-z]{3,}", noun.lower())
+    return bool(first) and any(first[0][:5] == word[:5] for word in re.findall(r"[a-z]{3,}", label.lower()))
+
+
+def _fits(ask: Ask, value: Value, lang: Lang) -> bool:
+    """Whether a count measures what is asked: 期 a number of times, 斤 a weight; 个 anything counted."""
+    measure = value.measure if lang == "zh" else _EN_MEASURE.get(value.unit, "things")
+    if not ask.measure:
+        return measure not in ("duration", "money", "age") or lang == "en"
+    if ask.unit == "个" or (ask.measure == "people" and measure == "things"):
+        return measure in ("people", "things")
+    if ask.measure == "things" and measure == "people":
+        return ask.unit in ("个", "位")
+    return measure == ask.measure
+
+
+def agrees(stated: Value, value: Value) -> bool:
+    """Whether a stated count agrees with the article's: the same number, or a range that holds it
+    (两百多个 and 219个; 3100 and 3100余)."""
+    if stated.number is None or value.number is None:
+        return False
+    if stated.number == value.number:
+        return True
+    if stated.plus:
+        step = Decimal(10) ** max(0, len(str(int(stated.number))) - 1)
+        return stated.number <= value.number < stated.number + step
+    return False
+
+
+def _role_named(role: str, case: Case) -> bool:
+    """Whether the entry speaks of a role at all (领头雁 is in the text; 县委书记 is not)."""
+    texts = [fact.text for fact in case.facts] + [case.entry.title_in(case.lang), *case.entry.keywords_in(case.lang)]
+    if case.lang == "zh":
+        return any(role in text or role[-2:] in text for text in texts if len(role) >= 2)
+    words = [w[:5] for w in re.findall(r"[a-z]{3,}", role.lower())]
+    for text in texts:
+        found = [w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())]
+        if any(found[n : n + len(words)] == words for n in range(len(found))):
+            return True
+    return False
+
+
+def _role_fits(role: str, text: str, lang: Lang) -> bool:
+    """Whether a text gives the role a question asks about (编辑 for 编辑是谁; Editor for edited)."""
+    if lang == "zh":
+        return role in text or (len(role) >= 2 and role[-2:] in text)
+    words = re.findall(r"[a-z]{4,}", role.lower())
+    return bool(words) and all(any(w[:4] == t[:4] for t in re.findall(r"[a-z]{4,}", text.lower())) for w in words)

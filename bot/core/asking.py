@@ -1,0 +1,342 @@
+"""What a question asks: its kind (how many, who, which place, which ones, how, why, when, what
+is, yes or no), the words it asks by, and what it states on the way (`有2家吗`, `三次组织`).
+
+Before that, the question is found in the message: a long message often opens with who is
+asking and why (`我是周巷镇的一名村监会成员，……请问……`), and spoken Chinese has its own
+question words (咋, 啥, 有木有). `analyse` returns an `Asking`: the question part to match
+(`core`), the lead-in kept aside (`context`, for when the question part alone says too
+little), the asks it makes (one message may ask two things: 去了几次，都去了哪些地方), whether
+it is a yes/no question, and the values it asserts. A follow-up (那茶叶呢) is read against
+the question before it by the conversation's `bot.core.followup`, before it comes here.
+
+The patterns here are the grammar of questions in the two languages, not the article's
+vocabulary. Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from bot.core.normalise import fold
+from bot.core.values import MEASURES, Value, counts, dates
+from bot.language import Lang
+
+AskedKind = Literal["count", "when", "person", "name", "place", "which", "how", "why", "what", "none"]
+"""What a question asks for: a count or amount (its measure says of what: people, area, money,
+duration...), a date or time, a person, a proper name, a place, one or more of several (which
+ones), a way, a reason, what something is, or nothing in particular (a topic named)."""
+
+SPOKEN: dict[str, str] = {
+    "咋": "怎么", "啥": "什么", "木有": "没有", "神马": "什么", "肿么": "怎么", "整了": "做了", "弄了": "做了",
+    "嘞": "", "滴": "的", "哒": "", "咯": "", "噻": "",
+}  # fmt: skip
+"""Spoken and chat forms of question words, of 'do' and of particles, as the written language has them."""
+
+_MEASURE = "|".join(sorted(map(re.escape, MEASURES), key=len, reverse=True))
+
+
+QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] = {
+    "zh": (
+        ("count", "money", ("多少钱", "几块钱?", "几毛", "多少元", "什么价", "贵不贵")),
+        ("when", "", ("哪一?年", "哪一?天", "哪个月", "几月", "几号", "几点", "何时", "什么时[候间]")),
+        ("count", "frequency", ("多久一次", "多久[开办搞举]一次", "[一每]年几次", "几年一次", "多长时间一次")),
+        ("count", "duration", ("多久", "多长时间", "多少时间", "持续多长", "为期多长")),
+        ("count", "age", ("几岁", "多大年纪", "多大岁数", "多少岁")),
+        ("count", "", (rf"(?<!哪)几(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?", "多大", "多高", "多重",
+                       "多宽", "多深", "多长(?!时间)")),
+        ("name", "", ("叫什么名", "叫什么", "叫啥")),
+        ("person", "", ("谁", "哪位", "哪些人", "什么人", "何人", "哪个人")),
+        ("place", "", ("哪里", "哪儿", "在哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
+                       "哪个(?P<place>镇|村|乡|县|市|省|社区|地方|地区)")),
+        ("which", "", ("哪些", rf"哪几(?:{_MEASURE})?", rf"哪[一二两三四五六七八九十\d]*(?:{_MEASURE})",
+                       "哪[一二两三四五六七八九十\\d]+", "分别", "都有", "有哪", "包括", "包含", "列举", "都是")),
+        ("why", "", ("为什么", "为何")),
+        ("how", "", ("怎么", "怎样", "如何", "什么办法", "什么措施", "什么做法", "什么招")),
+        ("what", "", ("是什么", "什么意思", "指什么", "是指", "什么是", "干什么", "做什么", "有什么", "什么")),
+    ),
+    "en": (
+        ("count", "money", (r"\bhow much (?:\w+ )*(?:cost|pay|charge)", "how much money")),
+        ("when", "", (r"^when\b", r"\bwhen (?:was|were|did|does|do|is|will)\b", r"what (?:year|date|day|time)\b",
+                      r"which (?:year|date|day)\b")),
+        ("count", "frequency", (r"\bhow (?:often|frequently)\b", r"\btimes a (?:year|month|week)\b")),
+        ("count", "duration", (r"\bhow long\b",)),
+        ("count", "age", (r"\bhow old\b",)),
+        ("count", "", (r"\bhow (?:many|much|big|large|high|tall|wide|deep|heavy|far)\b", r"\bnumber of\b",
+                       r"\bwhat number\b")),
+        ("name", "", (r"\bwhat is (?:it|he|she|they) called\b",)),
+        ("person", "", (r"\bwho(?:m|se)?\b",)),
+        ("place", "", (r"\bwhere\b",
+                       r"\bwhich (?P<place>town|village|city|place|county|province|community|township)s?\b")),
+        ("which", "", (r"\bwhich\b", r"\bwhat (?:are|were) (?:the )?\b", r"\blist\b", r"\bname (?:the|all)\b",
+                       r"\bwhat (?:kinds?|types?|ways)\b")),
+        ("why", "", (r"\bwhy\b",)),
+        ("how", "", (r"\bhow\b",)),
+        ("what", "", (r"\bwhat\b",)),
+    ),
+}  # fmt: skip
+"""Per language, the question words of each kind, most particular first (多少钱 before 多少):
+(kind, measure, alternatives). A count's measure is money, duration, age or frequency, or the
+measure word written after 几/多少 (几期: times), or open."""
+
+ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
+    "zh": {
+        ("count", "money"): ("价格", "价钱", "费用", "收费", "花费"),
+        ("when", ""): ("日期", "发布时间", "时间是"),
+        ("count", "frequency"): ("频率",),
+        ("count", "age"): ("年龄",),
+        ("count", ""): ("数量", "数目", "总数", "规模", "面积"),
+        ("name", ""): ("名字", "名称"),
+        ("why", ""): ("原因",),
+    },
+    "en": {
+        ("count", "money"): (r"\bcosts?\b", r"\bprices?\b", r"\bfees?\b"),
+        ("count", ""): (r"\bacreage\b", r"\btotal\b"),
+        ("name", ""): (r"\bnames?\b", r"\bcalled\b"),
+        ("what", ""): (r"\bmeaning\b", r"\bmean\b"),
+    },
+}  # fmt: skip
+"""Nouns that ask for a kind of value without a question word (价格, 日期, acreage): words of the
+language, kept apart from the question words so that what they add can be measured."""
+
+
+@lru_cache(maxsize=2)
+def asks_table(lang: Lang) -> tuple[tuple[AskedKind, str, re.Pattern[str]], ...]:
+    """The question words and asking nouns of each kind, compiled: (kind, measure, pattern)."""
+    return tuple(
+        (kind, measure, re.compile("|".join((*words, *ASKING_NOUNS[lang].get((kind, measure), ())))))
+        for kind, measure, words in QUESTION_WORDS[lang]
+    )
+
+
+_EN_NOUN = re.compile(
+    r"\s*(?:of )?(?:the )?([a-z][a-z' -]*?)"
+    r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|got|can|will|would|there|in|at|on|of)\b|[?,.!;]|$)"
+)
+"""What "how many" asks about: the words after it, up to the verb."""
+_POLAR = {
+    "zh": re.compile(
+        r"(?:吗|(?<!什)么|嘛|没有|没|不)[\s?？!！。.~～]*$|是不是|是否|有没有|对不对|对吗|是吧|了没|可不可以"
+    ),
+    "en": re.compile(
+        r"^(?:and |so |but )?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|aren't|"
+        r"wasn't|didn't|doesn't)\b",
+        re.IGNORECASE,
+    ),
+}
+"""A yes/no question: 有2家吗, 是不是, 有没有; Is / Did / Has ... at the start."""
+_ALTERNATIVE = {"zh": re.compile(r"还是"), "en": re.compile(r"\bor\b")}
+_COMPARE = {
+    "zh": re.compile(r"比(?P<other>.{1,12}?)(?:更|还)?(?P<way>多|少|大|小|高|低)"),
+    "en": re.compile(r"\b(?:more|less|fewer|bigger|larger|smaller) than\b"),
+}
+
+LEAD_IN_ENDS = ["请问", "想问", "想知道", "想了解", "想请教", "请教", "想确认", "确认", "打听", "问一下", "问问"]
+"""Words with which a long message turns from its lead-in to the question (……，请问……)."""
+
+
+@lru_cache(maxsize=1)
+def lead_in_end() -> re.Pattern[str]:
+    """`LEAD_IN_ENDS`, compiled."""
+    return re.compile(f"(?:{'|'.join(LEAD_IN_ENDS)})(?:一下)?" if LEAD_IN_ENDS else r"(?!)")
+
+
+_SELF = re.compile(r"^(?:我|本人|作为|咱|俺)")
+"""A clause about the person asking (我是……, 作为……): no part of the question."""
+_SENTENCES = {"zh": re.compile(r"(?<=[。！？!?\n；;])"), "en": re.compile(r"(?<=[.!?\n;])\s+")}
+_CLAUSES = re.compile(r"(?<=[，,])")
+_CUE = {
+    "zh": re.compile(r"[?？]|吗|呢|么|嘛|多少|几|哪|谁|什么|怎|如何|为何|是否|有没有|是不是"),
+    "en": re.compile(
+        r"\?|\b(?:how|what|which|who|whom|whose|where|when|why|is|are|was|were|do|does|did|can|has|have)\b",
+        re.IGNORECASE,
+    ),
+}
+"""Whether a sentence or clause asks anything."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One thing a question asks for."""
+
+    kind: AskedKind
+    measure: str = ""
+    """For a count: what it measures when the question says (money, duration, age, or the measure
+    word's kind: people, things, times, area, weight...)."""
+    unit: str = ""
+    """For a count, the measure word asked with (期 in 几期, 斤 in 多少斤); for a place, its kind (镇)."""
+    start: int = 0
+    end: int = 0
+    """Where the question words stand in `Asking.core`."""
+
+
+@dataclass(frozen=True)
+class Asking:
+    """A question as read: where it is, what it asks, what it states."""
+
+    question: str
+    lang: Lang
+    core: str
+    """The question part, spoken forms written out, lead-in left aside: what is matched."""
+    context: str = ""
+    """The lead-in before the question part, if any."""
+    shown: str = ""
+    """The question part as the person wrote it, to quote back (文章没有说……)."""
+    asks: tuple[Ask, ...] = ()
+    polar: bool = False
+    """A yes/no question: the reply leads with 是/不是 (yes/no)."""
+    alternative: bool = False
+    """An either-or question (两次还是三次): answered with the one the article gives."""
+    compared: bool = False
+    """A question comparing two things (茶叶比鲜果多吗)."""
+    asserted: tuple[Value, ...] = field(default=())
+    """Counts, dates and names the question states, to check against the article."""
+
+    @property
+    def kind(self) -> AskedKind:
+        """The main kind asked: the first ask's, or "none" when only a topic is named."""
+        return self.asks[0].kind if self.asks else "none"
+
+    def noun(self, ask: Ask) -> str:
+        """The words an ask asks by: what a count counts (多少个党小组, 党小组有多少; how many mentors)."""
+        return self.noun_after(ask) or self.noun_before(ask)
+
+    def noun_after(self, ask: Ask) -> str:
+        """The words right after the question words (多少名导师: 导师; which companies: companies)."""
+        rest = self.core[ask.end :]
+        if self.lang == "en":
+            after = _EN_NOUN.match(rest)
+            words = after.group(1).strip() if after else ""
+            return "" if re.match(r"(?:is|are|was|were|do|does|did|has|have|had)\b", words) else words
+        rest = re.sub(r"^(?:多少|多大|几|有多少|是多少)+", "", rest)
+        after = re.match(r"[\u4e00-\u9fff]{1,8}?(?=[的了是有吗呢啊呀吧嘞哈在和与跟，,？?。！!\s]|$)", rest)
+        if not after or not after.group():
+            return ""
+        # 多少人口: 人 begins a word here, it does not count people
+        joined = ask.unit in ("人", "户", "名", "位") and ask.end < len(self.core)
+        return (ask.unit + after.group()) if joined else after.group()
+
+    def noun_before(self, ask: Ask) -> str:
+        """The words right before the question words (党小组有多少: 党小组); empty in English."""
+        if self.lang == "en":
+            return ""
+        before = re.sub(r"(?:有|是|的|一共|总共|到底|共|又)+$", "", self.core[: ask.start])
+        tail = re.search(r"[\u4e00-\u9fff\d]{1,10}$", before)
+        return tail.group() if tail else ""
+
+    def asks_for(self, *kinds: AskedKind) -> bool:
+        """Whether any of the asks is of these kinds."""
+        return any(ask.kind in kinds for ask in self.asks)
+
+
+@lru_cache(maxsize=4096)
+def analyse(question: str, lang: Lang) -> Asking:
+    """Read a message: the question part, its asks, yes/no, the values it states."""
+    text = _spoken(fold(question)) if lang == "zh" else fold(question)
+    core, context = question_part(text, lang)
+    shown, _ = question_part(question.strip(), lang)
+    asks = tuple(_asks(core, lang))
+    polar = bool(_POLAR[lang].search(core.strip())) and not _ALTERNATIVE[lang].search(core)
+    if lang == "en" and asks and asks[0].start < 3:
+        polar = False  # a wh- question: "What is ... ?"
+    asserted = tuple(_asserted(core, lang, asks))
+    return Asking(
+        question=question,
+        lang=lang,
+        core=core,
+        context=context,
+        shown=shown,
+        asks=asks,
+        polar=polar,
+        alternative=bool(_ALTERNATIVE[lang].search(core)) and bool(asserted),
+        compared=bool(_COMPARE[lang].search(core)),
+        asserted=asserted,
+    )
+
+
+def _spoken(text: str) -> str:
+    for spoken, written in SPOKEN.items():
+        text = text.replace(spoken, written)
+    return text
+
+
+def question_part(text: str, lang: Lang) -> tuple[str, str]:
+    """The part of a message that asks, and the lead-in before it.
+
+    The question is the last sentence that asks anything; within it, what follows the last
+    asking verb (请问, 想了解), else its clauses from the first one not about the asker (我是……).
+    """
+    sentences = [s for s in _SENTENCES[lang].split(text) if s.strip()]
+    if len(sentences) <= 1 and not lead_in_end().search(text) and not _SELF.match(text.strip()):
+        return text.strip(), ""
+    asking = [n for n, s in enumerate(sentences) if _CUE[lang].search(s)]
+    last = asking[-1] if asking else len(sentences) - 1
+    sentence = sentences[last]
+    before = "".join(sentences[:last])
+    verbs = list(lead_in_end().finditer(sentence)) if lang == "zh" else []
+    if verbs and sentence[verbs[-1].end() :].strip(" ，,：:一下"):
+        cut = verbs[-1].end()
+        return sentence[cut:].strip(" ，,：:"), before + sentence[: verbs[-1].start()]
+    clauses = _CLAUSES.split(sentence)
+    first = 0
+    while first < len(clauses) - 1 and _SELF.match(clauses[first].strip()) and not _CUE[lang].search(clauses[first]):
+        first += 1
+    return "".join(clauses[first:]).strip(), before + "".join(clauses[:first])
+
+
+def _asks(core: str, lang: Lang) -> list[Ask]:
+    """The asks of a question, in the order they stand; one per kind and place."""
+    found: list[Ask] = []
+    taken: list[tuple[int, int]] = []
+    for kind, measure, pattern in asks_table(lang):
+        for match in pattern.finditer(core):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            groups = match.groupdict()
+            unit = groups.get("unit") or groups.get("unit2") or ""
+            measured = MEASURES.get(unit, "things") if kind == "count" and not measure and unit else measure
+            found.append(Ask(kind, measured, unit or groups.get("place") or "", match.start(), match.end()))
+            taken.append(match.span())
+    found.sort(key=lambda ask: ask.start)
+    return _merge(found, core, lang)
+
+
+PRIORITY: tuple[AskedKind, ...] = ("when", "count", "name", "person", "place", "which", "why", "how", "what")
+"""Of several question words in one clause, the one that says what is asked: 几点几分 asks when, 多少个……
+是什么 how many, 都有谁 who, 吹哨报到是怎么回事 吹什么哨 how."""
+_CLAUSE_BREAK = {"zh": re.compile(r"[，,；;]"), "en": re.compile(r"[,;]|\band\b|\?")}
+
+
+def _merge(asks: list[Ask], core: str, lang: Lang) -> list[Ask]:
+    """One ask per clause: the most telling of its question words (`PRIORITY`), a count with its
+    measure word before one without."""
+    groups: list[list[Ask]] = []
+    for ask in asks:
+        if groups and not _CLAUSE_BREAK[lang].search(core[groups[-1][-1].end : ask.start]):
+            groups[-1].append(ask)
+        else:
+            groups.append([ask])
+    kept: list[Ask] = []
+    for group in groups:
+        best = min(group, key=lambda ask: (PRIORITY.index(ask.kind), not ask.unit, not ask.measure))
+        if best.kind == "count" and not best.measure:
+            measured = [ask for ask in group if ask.kind == "count" and ask.measure]
+            best = measured[0] if measured else best
+        kept.append(best)
+    return kept
+
+
+def _asserted(core: str, lang: Lang, asks: tuple[Ask, ...]) -> list[Value]:
+    """The counts and dates a question states (not the 几/多少 it asks with); names are found by
+    the facts, which know the article's (`bot.core.facts`)."""
+    found = [value for value in dates(core, lang) if value.kind == "date"]
+    for value in counts(core, lang):
+        if any(value.start < ask.end and ask.start < value.end for ask in asks):
+            continue
+        if value.number == 1 and not value.plus:
+            continue  # 一个, 一斤, 一年: an article or a rate (每亩一年), not a figure stated
+        if not any(d.start <= value.start < d.end for d in found):
+            found.append(value)
+    return sorted(found, key=lambda value: value.start)

@@ -1,0 +1,221 @@
+"""Whether what a question states holds: yes/no questions, wrong premises, comparisons.
+
+A question states things on the way to asking (有2家吗, 全县300个村里……, 王店镇冯山社区……,
+是在清华大学办的吗). Each count, date or name it states is checked against the fact it is about,
+found by the words around it in the question:
+
+- a count or date the article gives otherwise is corrected: 不是300个，是219个;
+- a place or organisation the article ties to another of its kind is corrected with the article's
+  clause: 不是王店镇：花园镇冯山社区等3个村（社区）获评全国民主法治示范村;
+- a yes/no question whose statements hold gets "yes"; one that asks about a word the FAQ never
+  uses (有补贴吗, the famous actor) is told the article does not say;
+- 茶叶比鲜果多吗 compares the two counts.
+
+Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.core.answers import Case, Found, agrees, excluding, missing
+from bot.core.decision import Verdict
+from bot.core.facts import Facts, around, overlap
+from bot.core.index import Index
+from bot.core.values import Kind, Value, name_kind
+from bot.faq.knowledge import KnowledgeBase
+from bot.language import LANGS, Lang
+
+_COMPARED = re.compile(
+    r"(?P<left>[\u4e00-\u9fff]{2,8}?)(?:的[\u4e00-\u9fff]{0,6})?比(?P<right>[\u4e00-\u9fff]{2,8}?)(?:更|还)?"
+    r"(?P<way>多|少|大|小|高|低)"
+)
+
+
+class Verdicts:
+    """Checks what questions state against one FAQ's facts."""
+
+    def __init__(self, knowledge: KnowledgeBase, facts: Facts) -> None:
+        self.facts = facts
+        self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
+        self._generic_kinds = {
+            lang: {found[1] for word in self._generic[lang] if (found := name_kind(word)) is not None} for lang in LANGS
+        }
+        self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
+
+    def judge(self, found: Found, case: Case) -> Found:
+        """The found answer with a verdict: "no" with the article's word when something stated is
+        not what the article says, "yes" for a yes/no question whose statements hold, or what is
+        missing when a yes/no question turns on a word the FAQ never uses."""
+        if found.missing:
+            return found
+        wrong = self._wrong_count(case) or self._wrong_name(case)
+        if wrong is not None:
+            return replace(found, verdict="no", said=wrong[0], truth=wrong[1], resolved=True)
+        compared = _compare(case) if case.asking.compared else None
+        if compared is not None:
+            return replace(found, verdict=compared[0], truth=compared[1], resolved=True)
+        return self._polar(found, case) if case.asking.polar else found
+
+    def _polar(self, found: Found, case: Case) -> Found:
+        """A yes/no question stating no count, date or place to check: "yes" when one fact holds all it
+        asks about; the article does not say when it turns mostly on words the FAQ never uses (有补贴吗);
+        else no verdict: the fact nearest to it answers, and says neither yes nor no (the famous actor)."""
+        reading = case.reading
+        unknown = sum(reading.telling.get(p, 0.0) for p in reading.unknown)
+        # words of four letters or more in English: go, get and the like say nothing
+        words = [
+            (start, end)
+            for start, end in reading.unknown_words
+            if case.lang == "zh" or len(reading.units[start].text) >= 4
+        ]
+        weight = sum(reading.telling.get(p, 0.0) for start, end in words for p in range(start, end))
+        stated = bool(case.asking.asserted)
+        if weight >= 0.5 * reading.total and not stated and not found.resolved:
+            return missing(found, case)
+        covered = case.held(case.nearest().text)
+        sure = not weight and covered >= 0.8 * (reading.total - unknown)
+        # two names the article ties together (新岗村 and 王店镇) bear out what a question ties; one name
+        # alone does not bear out what it says of it (Shen Teng, the famous actor)
+        names = self._names_hold(case)
+        if stated or names >= 2 or (names and not weight) or sure:
+            return replace(found, verdict="yes", resolved=True)
+        return found
+
+    def elsewhere(self, text: str, lang: Lang, index: Index) -> str:
+        """A place the question asks about that is not the article's but of its kind (云梦县, 大悟县 for
+        an article about a county): the question is about somewhere else. Empty when there is none."""
+        for name, kind, suffix in self._names_in(text, lang, index):
+            if kind == "place" and suffix in self._generic_kinds[lang] and not self._known(name, lang, index):
+                return name
+        return ""
+
+    def unknown_names(self, text: str, lang: Lang, index: Index) -> list[tuple[int, int]]:
+        """Where a question names a place or organisation the article never does (清华大学, 大悟县)."""
+        if lang != "zh":
+            return []
+        found = self._unknown.get((text, lang))
+        if found is None:
+            found = [
+                (start, end)
+                for start, end in index.word_spans(text)
+                if end - start >= 3
+                and name_kind(text[start:end]) is not None
+                and not self._known(text[start:end], lang, index)
+            ]
+            if len(self._unknown) > 4096:  # the same question is read twice, not kept
+                self._unknown.clear()
+            self._unknown[text, lang] = found
+        return found
+
+    # ------------------------------------------------------------------ what a question states
+
+    def _wrong_count(self, case: Case) -> tuple[str, str] | None:
+        """A count or date the question states that the article gives otherwise: (what it said, what the
+        article says). Counts of the rest (另外两个) and either-or questions state nothing to check."""
+        asking = case.asking
+        if asking.alternative or excluding(asking):
+            return None
+        counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
+        dated = [v for fact in case.facts for v in fact.of_kind("date")]
+        for stated in asking.asserted:
+            if stated.kind == "date":
+                if dated and not any(v.number == stated.number for v in dated):
+                    return stated.text, canonical(dated[0])
+                continue
+            words = around(asking.core, stated.text)
+            fitting = [
+                (overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang), v)
+                for fact, v in counts
+                if v.measure == stated.measure or v.unit == stated.unit
+            ]
+            pool = [item for item in fitting if item[1].unit == stated.unit] or fitting
+            if not pool:
+                continue
+            best = max(pool, key=lambda item: item[0])
+            if (best[0] <= 0 and len(pool) > 1) or any(agrees(stated, v) for score, v in pool if score > 0):
+                continue
+            if not agrees(stated, best[1]):
+                return stated.text, best[1].text
+        return None
+
+    def _wrong_name(self, case: Case) -> tuple[str, str] | None:
+        """A place or organisation the question ties to something the article ties to another of its
+        kind (王店镇冯山社区: 花园镇冯山社区; 清华大学 for the course at 浙江大学)."""
+        lang = case.lang
+        clauses = [(part, fact) for fact in case.facts for part in fact.parts()]
+        if not clauses:
+            return None
+        for name, kind, suffix in self._names_in(case.asking.core, lang, case.index):
+            words = around(case.asking.core, name)
+            score, clause, fact = max(
+                ((overlap(words, part.replace(name, ""), lang), part, fact) for part, fact in clauses),
+                key=lambda item: item[0],
+            )
+            core = name[: -len(suffix)] if suffix and lang == "zh" else name
+            if score <= 0 or name in clause or (suffix and core in clause):
+                continue
+            if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
+                return name, clause.rstrip("，,；;。.")
+        return None
+
+    def _names_in(self, text: str, lang: Lang, index: Index) -> list[tuple[str, Kind, str]]:
+        """The places and organisations a question names: the article's own, and unknown ones by
+        their ending (清华大学, 大悟县), as (name, kind, its kind word)."""
+        found: list[tuple[str, Kind, str]] = [
+            (name.text, name.kind, name.suffix)
+            for name in self.facts.named_in(text, lang)
+            if name.kind in ("place", "org") and name.text not in self._generic[lang] and name.text in text
+        ]
+        for start, end in self.unknown_names(text, lang, index):
+            word = text[start:end]
+            kind = name_kind(word)
+            if kind is not None and not any(word in f[0] or f[0] in word for f in found):
+                found.append((word, kind[0], kind[1]))
+        return found
+
+    def _known(self, word: str, lang: Lang, index: Index) -> bool:
+        """Whether the FAQ knows a word: a name of the article, one of its generic words, or a term."""
+        return word in self._generic[lang] or word in self.facts.names[lang] or index.term_of(word) is not None
+
+    def _names_hold(self, case: Case) -> int:
+        """How many places or people of the article the question names, when they all stand in one fact;
+        0 when they do not (or it names none)."""
+        text = case.asking.core
+        names = [n.text for n in self.facts.named_in(text, case.lang) if n.text in text]
+        names = [n for n in names if n not in self._generic[case.lang]]
+        return len(names) if any(all(n in fact.text for n in names) for fact in case.facts) else 0
+
+
+def canonical(value: Value) -> str:
+    """A date as the article's own header writes it (2022-11-16); other values as written."""
+    found = re.match(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})", value.text)
+    if value.kind == "date" and found:
+        return f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
+    return value.text
+
+
+def _rival(value: Value, kind: Kind, suffix: str) -> bool:
+    """A name of the article of the kind a question's name has (a town for a town)."""
+    return value.kind == kind and (value.unit == suffix or not suffix or not value.unit)
+
+
+def _compare(case: Case) -> tuple[Verdict, str] | None:
+    """茶叶比鲜果多吗: the two counts compared, and the verdict."""
+    match = _COMPARED.search(case.asking.core)
+    if match is None:
+        return None
+    counts = [v for fact in case.facts for v in fact.of_kind("count")]
+
+    def value_for(subject: str) -> Value | None:
+        scored = [(overlap(subject, v.label, "zh"), v) for v in counts]
+        scored = [item for item in scored if item[0] > 0]
+        return max(scored, key=lambda item: item[0])[1] if scored else None
+
+    left, right = value_for(match.group("left")), value_for(match.group("right"))
+    if left is None or right is None or left.number is None or right.number is None or left.unit != right.unit:
+        return None
+    holds = left.number > right.number if match.group("way") in ("多", "大", "高") else left.number < right.number
+    verdict: Verdict = "yes" if holds else "no"
+    return verdict, f"{left.label}{left.text}，{right.label}{right.text}"

@@ -1,0 +1,321 @@
+"""The article's facts and what questions ask of them: typed values, question reading, the asked value,
+yes/no and wrong premises, and never a false "the article does not say"."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.asking import analyse
+from bot.core.brain import Brain
+from bot.core.facts import Facts
+from bot.core.followup import Previous
+from bot.core.reply import render_plain
+from bot.core.romanised import split_question, split_word
+from bot.core.values import Value, counts, dates
+from bot.faq.knowledge import Entry
+from bot.language import Lang
+from tests.conftest import FAQ
+from tests.faqs import tiny_knowledge
+
+BRAIN = Brain.load(FAQ)
+
+
+def _typed_values() -> list[tuple[Lang, Entry, Value, str]]:
+    """Every value of the article that a question can ask for, with a question asking for it; not the
+    names of the whole article's place (孝昌县: the FAQ's generic words), which every fact is about."""
+    found: list[tuple[Lang, Entry, Value, str]] = []
+    generic = {word.lower() for lang in ("zh", "en") for word in BRAIN.knowledge.generic(lang)}
+    for entry in BRAIN.knowledge.entries:
+        for lang in ("zh", "en"):
+            for fact in BRAIN.matcher.facts.of(entry, lang):
+                for value in fact.values:
+                    if value.text.lower() in generic or value.text.lower().split()[0] in generic:
+                        continue
+                    question = _asking_for(entry, _around(fact.text, fact.clause_of(value), value, lang), value, lang)
+                    if question:
+                        found.append((lang, entry, value, question))
+    return found
+
+
+def _around(sentence: str, clause: str, value: Value, lang: Lang) -> str:
+    """What the article says of a value: its clause in Chinese; in English what follows it up to the next
+    "and" or the sentence's end (was selected as a national "one village, one product" model town), or
+    what comes before it when little follows."""
+    if lang == "zh":
+        return clause
+    after = re.split(r", and |;|\. | and ", sentence[value.end :])[0].strip(" ,.")
+    if len(after.split()) >= 3:
+        return after
+    return " ".join(sentence[: value.start].split()[-10:]).strip(" ,")
+
+
+def _asking_for(entry: Entry, clause: str, value: Value, lang: Lang) -> str:
+    """A question asking for the value: by its figure's label, its role, or the clause it stands in."""
+    rest = clause.replace(value.text, "").strip("，。；,.; ")
+    figure = next((f for f in entry.figures if f.label(lang) == value.label), None)
+    questions = {
+        "count": (f"{figure.what}有多少", f"How many {figure.en}?") if figure else ("", ""),
+        "date": ("这篇文章是什么时候发布的", "When was the article published?"),
+        "person": (f"{value.label}是谁", f"Who is the {value.label.lower()}?")
+        if value.label
+        else (f"{rest}都有谁", f"Who {rest}?"),
+        "place": (f"{value.label}是哪里", f"What is the {value.label.lower()}?")
+        if value.label
+        else (f"{rest}是在哪里", f"Which place {rest}?"),
+    }
+    kind = {"time": "date", "org": "place"}.get(value.kind, value.kind)
+    zh, en = questions.get(kind, ("", ""))
+    return zh if lang == "zh" else en
+
+
+TYPED = _typed_values()
+POLITE = {
+    "zh": (("", "请问", "你好，", "我想知道", "我是一名村干部，想了解一下，"), ("", "？", "呢", "啊")),
+    "en": (("", "Please, ", "Hi! ", "I read the report. "), ("?", "", "? Thanks", "?")),
+}
+"""What people put before and after a question, by language."""
+
+
+class TestValues:
+    @pytest.mark.parametrize(
+        ("text", "number", "unit", "plus"),
+        [("875个党小组", "875", "个", False), ("3100余名", "3100", "名", True), ("两次组织", "2", "次", False),
+         ("一百三十一名导师", "131", "名", False), ("36.5万亩", "36.5", "万亩", False),
+         ("两百多个", "200", "个", True)],
+    )  # fmt: skip
+    def test_chinese_counts_in_digits_and_numerals(self, text: str, number: str, unit: str, plus: bool) -> None:
+        """Counts are read with their measure word, in Arabic or Chinese numerals, 余/多 as "more than"."""
+        (value,) = counts(text, "zh")
+        assert (value.number, value.unit, value.plus) == (Decimal(number), unit, plus)
+
+    def test_ordinals_and_words_are_not_counts(self) -> None:
+        """第一书记, 每个 and 一方面 hold no count."""
+        assert counts("驻村第一书记，每个村，一方面", "zh") == []
+
+    def test_english_counts(self) -> None:
+        """Digits with their group commas, number words, twice, more than."""
+        found = counts("Twice, more than 3,100 members and 365,000 mu", "en")
+        assert [(v.number, v.unit, v.plus) for v in found] == [
+            (Decimal(2), "times", False),
+            (Decimal(3100), "members", True),
+            (Decimal(365000), "mu", False),
+        ]
+
+    def test_dates_times_and_how_often(self) -> None:
+        """A date, the time of day and a word for how often are values of their own kinds."""
+        kinds = [(v.kind, v.text) for v in dates("2022年11月16日10:04发布，每年办班", "zh")]
+        assert kinds == [("date", "2022年11月16日"), ("time", "10:04"), ("frequency", "每年")]
+
+
+class TestFacts:
+    def test_names_are_typed_by_their_pinyin_in_the_english(self) -> None:
+        """Shen Teng is a person, Wangdian town a place, Zhejiang University an organisation: in both languages."""
+        names = BRAIN.matcher.facts.names
+        assert (names["zh"]["沈腾"].kind, names["zh"]["王店镇"].kind, names["zh"]["浙江大学"].kind) == (
+            "person",
+            "place",
+            "org",
+        )
+        assert names["en"]["Xingang village"].kind == "place"
+
+    def test_a_persons_role_is_their_label(self) -> None:
+        """编辑：彭扬 gives 彭扬 the role 编辑."""
+        about = BRAIN.knowledge.by_id["about"]
+        people = {v.text: v.label for f in BRAIN.matcher.facts.of(about, "zh") for v in f.of_kind("person")}
+        assert people == {"彭扬": "编辑", "陈腊梅": "责编", "李健初": "终审"}
+
+    def test_a_figure_labels_its_count(self) -> None:
+        """The count 875个 is labelled 党小组 by the FAQ's figure."""
+        entry = BRAIN.knowledge.by_id["system-vertical"]
+        labels = {v.text: v.label for f in BRAIN.matcher.facts.of(entry, "zh") for v in f.of_kind("count")}
+        assert labels["875个"] == "党小组"
+
+    def test_figures_that_disagree_with_the_facts_are_reported(self) -> None:
+        """A figure whose number the English text does not give is a problem of its entry."""
+        knowledge = tiny_knowledge("""\
+        - id: groups
+          line: work
+          title: 党小组
+          answer: 全县设立875个党小组。
+          figures: [{value: 875, unit: 个, what: 党小组, en: Party groups}]
+          ask: [党小组有多少个]
+          en:
+            title: Party groups
+            answer: The county has 857 Party groups.
+            ask: [How many Party groups?]
+        """)
+        assert [entry for entry, _ in Facts(knowledge).check()] == ["groups"]
+
+
+class TestAsking:
+    @pytest.mark.parametrize(
+        ("question", "kind", "measure"),
+        [("浙大培训几期", "count", "times"), ("太子米一亩地能产多少斤", "count", "weight"),
+         ("幸福食堂吃一顿饭要多少钱", "count", "money"), ("议事协商会多久开一次", "count", "frequency"),
+         ("这篇报道是哪一年的", "when", ""), ("编辑是谁", "person", ""), ("新岗村是哪个镇的", "place", ""),
+         ("四大产业分别是哪些", "which", ""), ("党员中心户是怎么选出来的", "how", ""),
+         ("How long does mentoring last?", "count", "duration"), ("Who edited this article?", "person", "")],
+    )  # fmt: skip
+    def test_what_a_question_asks(self, question: str, kind: str, measure: str) -> None:
+        """Each question is read for the kind of value it asks, and for a count, its measure."""
+        asking = analyse(question, "en" if question.isascii() else "zh")
+        assert (asking.kind, asking.asks[0].measure) == (kind, measure)
+
+    def test_a_lead_in_is_left_aside(self) -> None:
+        """Who is asking and why comes before 请问: the question is what follows it."""
+        asking = analyse(
+            "我是孝昌县花园镇的一名普通党员，平时在村里负责一些群众工作。最近看到县里发的报道，我想了解一下，"
+            "请问全县一共设立了多少个党小组？",
+            "zh",
+        )
+        assert asking.core == "全县一共设立了多少个党小组?"
+        assert "花园镇" in asking.context
+
+    def test_spoken_question_words_are_read(self) -> None:
+        """咋, 啥 and 木有 ask as 怎么, 什么 and 没有 do."""
+        assert analyse("吹哨报到是咋回事", "zh").kind == "how"
+        assert analyse("回乡青年有名字木有", "zh").polar
+
+    @pytest.mark.parametrize(
+        ("question", "polar", "stated"),
+        [("党小组有900个吗", True, ["900个"]), ("整顿了11个软弱涣散村党组织，是不是", True, ["11个"]),
+         ("全县300个村里，有多少青年党员回乡了", False, ["300个"]), ("文章标题是什么", False, []),
+         ("组织了两次还是三次", False, ["两次", "三次"]), ("Did they set up 900 Party groups?", True, ["900"])],
+    )  # fmt: skip
+    def test_yes_no_and_what_a_question_states(self, question: str, polar: bool, stated: list[str]) -> None:
+        """A yes/no question is told apart from a what-question; the counts it states are read."""
+        asking = analyse(question, "en" if question.isascii() else "zh")
+        assert asking.polar == polar
+        assert [v.text for v in asking.asserted] == stated
+
+    def test_a_follow_up_asks_what_the_question_before_asked(self) -> None:
+        """那茶叶呢 after a "how many mu" question asks how many mu of tea."""
+        before = BRAIN.decide("太子米种了多少亩")
+        assert before.answered is not None
+        after, _ = BRAIN.respond("那茶叶呢", previous=Previous(before.question, before.answered.id))
+        assert after.focus is not None
+        assert [f.what for f in after.focus.figures] == ["茶叶"]
+
+
+class TestRomanised:
+    def test_a_pinyin_word_is_cut_as_unmarked_pinyin_reads(self) -> None:
+        """Xingang is xin-gang, not xing-ang: a syllable after the first does not begin with a vowel."""
+        assert split_word("xingang", frozenset({"xin", "xing", "gang", "ang"})) == ("xin", "gang")
+
+    def test_only_runs_of_pinyin_are_cut(self) -> None:
+        """dangxiaozu is cut into syllables; English words and a lone syllable are left alone."""
+        cut = split_question("How many dangxiaozu did they set up", frozenset({"dang", "xiao", "zu"}), frozenset())
+        assert cut == "How many dan xiao zu did they set up"
+
+    @pytest.mark.parametrize(
+        ("question", "entry", "fact"),
+        [("How many dang xiao zu are there?", "system-vertical", "875"),
+         ("Which shequ in Huayuan zhen is a quanguo minzhu fazhi shifan cun?", "lead-three-four", "Fengshan")],
+    )  # fmt: skip
+    def test_english_with_pinyin_terms_is_answered(self, question: str, entry: str, fact: str) -> None:
+        """The article's terms written in pinyin inside English find their entry and fact."""
+        decision, reply = BRAIN.respond(question)
+        assert decision.answered is not None
+        assert decision.answered.id == entry
+        assert fact in render_plain(reply)
+
+
+class TestTheAskedValue:
+    def test_a_count_of_another_measure_is_missing_in_the_questions_words(self) -> None:
+        """浙大培训几期 asks a number of sessions; 51人 is not one: the article does not say, quoting what it does."""
+        decision, reply = BRAIN.respond("浙大培训几期")
+        assert decision.kind == "unexplained"
+        assert render_plain(reply).startswith("文章没有说浙大培训几期。")
+        assert "51人" in reply.quote
+
+    def test_the_person_holding_a_role(self) -> None:
+        """责任编辑是哪位 is 陈腊梅, the 责编, and no other editor."""
+        _, reply = BRAIN.respond("责任编辑是哪位")
+        assert "陈腊梅" in render_plain(reply)
+        assert "彭扬" not in render_plain(reply)
+
+    def test_a_list_of_places_answers_where(self) -> None:
+        """Where the cadres went is the list of places, whole."""
+        decision = BRAIN.decide("干部去了哪些地方学习")
+        assert decision.focus is not None
+        assert [listed.name for listed in decision.focus.lists] == ["外出学习的地方"]
+
+    def test_two_asks_are_both_answered(self) -> None:
+        """有多少家企业……，涉及哪些产业 gets the count and the list."""
+        _, reply = BRAIN.respond("目前有多少家企业跟村里结对了，涉及哪些产业？")
+        text = render_plain(reply)
+        assert "71家" in text
+        assert "太子米、果茶、苗木花卉、生态养殖" in text
+
+    def test_a_measure_named_alone_leads_with_its_figures(self) -> None:
+        """纵向深化 alone gets the measure and its key figures."""
+        _, reply = BRAIN.respond("纵向深化")
+        assert reply.lead == ("党小组 875个；党员中心户 3100余名",)
+
+
+class TestVerdicts:
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("党小组有900个吗", "不是900个，是875个。"), ("国家级星创天地有2家吗", "不是2家，是1家。"),
+         ("新岗村是属于王店镇的吗", "是的。"), ("帮带新书记的导师是131名吗", "是的。"),
+         ("全县300个村里，有多少青年党员回乡了？", "不是300个，是219个。"),
+         ("Did the county set up 900 Party groups?", "No: 875, not 900.")],
+    )  # fmt: skip
+    def test_the_reply_leads_with_the_verdict(self, question: str, first_line: str) -> None:
+        """A yes/no question gets 是/不是 first; a wrong figure, stated or assumed, is corrected first."""
+        _, reply = BRAIN.respond(question)
+        assert render_plain(reply).splitlines()[0] == first_line
+
+    def test_a_place_tied_to_the_wrong_town_is_corrected_with_the_articles_words(self) -> None:
+        """王店镇冯山社区: the article's 冯山社区 is in 花园镇, and the reply says so first."""
+        decision, reply = BRAIN.respond("王店镇冯山社区获得了什么称号？")
+        assert decision.verdict == "no"
+        assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
+
+    def test_a_place_the_article_is_not_about_is_declined(self) -> None:
+        """大悟县 is another county: its Party groups are not the article's 875."""
+        assert BRAIN.decide("大悟县有多少个党小组").kind == "decline"
+
+    def test_a_yes_no_question_about_a_word_the_article_never_uses_is_not_said(self) -> None:
+        """Is Shen Teng the famous actor? The article does not say, and does not say "yes"."""
+        decision = BRAIN.decide("Is Shen Teng the famous actor?")
+        assert decision.verdict != "yes"
+
+
+class TestNeverFalselyMissing:
+    """For every typed value of the article, a question asking for it is never told the article does not say it."""
+
+    def test_every_value_is_asked_for(self) -> None:
+        """The values asked for cover every kind, in both languages."""
+        kinds = {(lang, value.kind) for lang, _, value, _ in TYPED}
+        assert {("zh", "count"), ("en", "count"), ("zh", "person"), ("en", "person"), ("zh", "place")} <= kinds
+        assert {("zh", "date"), ("en", "date"), ("zh", "org"), ("en", "org")} <= kinds
+
+    @pytest.mark.parametrize("typed", TYPED, ids=[t[3][:30] for t in TYPED])
+    def test_a_question_for_a_value_is_answered(self, typed: tuple[Lang, Entry, Value, str]) -> None:
+        """Asked for a value the article gives, the bot answers (or asks which entry was meant), never declines;
+        an answer shows the value."""
+        lang, _, value, question = typed
+        decision, reply = BRAIN.respond(question, lang)
+        assert decision.kind in ("answer", "ask-back"), (question, decision.kind)
+        shown = render_plain(reply).replace(",", "")
+        number = f"{value.number:f}".rstrip("0").rstrip(".") if value.number is not None else ""
+        if decision.kind == "answer" and value.kind != "date":
+            assert value.text in render_plain(reply) or (number and number in shown), (question, value.text)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.sampled_from(TYPED), st.integers(0, 4), st.integers(0, 3))
+    def test_whatever_the_politeness_around_it(
+        self, typed: tuple[Lang, Entry, Value, str], before: int, after: int
+    ) -> None:
+        """Greetings and lead-ins before, particles after change nothing: never "the article does not say"."""
+        lang, _, _, question = typed
+        polite = POLITE[lang]
+        asked = polite[0][before % len(polite[0])] + question.rstrip("?？") + polite[1][after % len(polite[1])]
+        decision = BRAIN.decide(asked, lang)
+        assert decision.kind not in ("unexplained", "decline"), (asked, decision.kind)
