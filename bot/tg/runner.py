@@ -2,10 +2,11 @@
 
 SIGTERM and SIGINT stop it cleanly within 8 s however busy it is (no more updates taken,
 those taken handled for up to 5 s, those not begun by then left for the next run, the
-database closed, exit 0); a watchdog ends the process at 10 s if anything is stuck. The FAQ is
-reloaded when its file changes, on SIGHUP and on /reload, keeping the old one if the new one
-is bad (see `bot.faq.reloading`). Start-up problems (no token, a broken FAQ, an unreachable
-Bot API, a port in use) end in one line and a non-zero exit, not a traceback.
+database closed, exit 0; the page's server too, when it is hosted beside the bot); a watchdog
+ends the process at 10 s if anything is stuck. The FAQ is reloaded when its file changes, on
+SIGHUP and on /reload, keeping the old one if the new one is bad (see `bot.faq.reloading`).
+Start-up problems (no token, a broken FAQ, an unreachable Bot API, a port in use) end in one
+line and a non-zero exit, not a traceback.
 """
 
 from __future__ import annotations
