@@ -165,6 +165,7 @@ def build_application(
         .application_class(BotApplication, {"inbox": inbox})
         .update_queue(InboxQueue(inbox, admit=fairness.admit))
         .updater(None)  # polling is `bot.tg.polling`: it confirms only what the inbox keeps
+        .job_queue(None)  # nothing is scheduled: the heartbeat is `bot.tg.vitals`
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
