@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -33,10 +34,17 @@ def broken_expectation(path: Path) -> tuple[int, str]:
     return int(match.group(1)), match.group(2)
 
 
+@functools.cache
+def shipped_brain() -> Brain:
+    """The shipped FAQ with its matcher, built once per test process: a brain is never changed
+    after it is built (a reload makes another), so every test may share this one."""
+    return Brain.load(FAQ)
+
+
 @pytest.fixture(scope="session")
 def brain() -> Brain:
     """The shipped FAQ with its matcher."""
-    return Brain.load(FAQ)
+    return shipped_brain()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.asking import analyse
-from bot.core.brain import Brain
 from bot.core.facts import Facts
 from bot.core.followup import Previous
 from bot.core.reply import render_plain
@@ -19,10 +18,10 @@ from bot.core.romanised import split_question, split_word
 from bot.core.values import Value, counts, dates
 from bot.faq.knowledge import Entry
 from bot.language import Lang
-from tests.conftest import FAQ
+from tests.conftest import shipped_brain
 from tests.faqs import tiny_knowledge
 
-BRAIN = Brain.load(FAQ)
+BRAIN = shipped_brain()
 
 
 def _typed_values() -> list[tuple[Lang, Entry, Value, str]]:

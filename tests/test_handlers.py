@@ -27,7 +27,7 @@ from bot.storage.sqlite import SqliteStore
 from bot.storage.store import Lifetimes
 from bot.tg.application import BotApplication, build_application, register_commands
 from tests.bot_api import BOT, RecordingBotApi
-from tests.conftest import BROKEN, FAQ, broken_expectation
+from tests.conftest import BROKEN, FAQ, broken_expectation, shipped_brain
 from tests.test_store import Clock
 
 TOKEN = "123456:" + "A" * 35
@@ -134,7 +134,7 @@ async def _harness(
     store = SqliteStore(data, clock=clock, lifetimes=Lifetimes())
     await store.start()
     settings = Settings(faq_file=FAQ, token=TOKEN, api_url="http://bot-api.invalid", admin_ids=admins, data_dir=data)
-    application = build_application(settings, Brain.load(FAQ), store, request=api)
+    application = build_application(settings, shipped_brain(), store, request=api)
     return application, store
 
 

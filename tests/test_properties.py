@@ -12,16 +12,15 @@ from hypothesis import strategies as st
 from bot.conversation.replies import Said
 from bot.conversation.state import Who
 from bot.conversation.turns import said_for
-from bot.core.brain import Brain
 from bot.core.focus import Focus
 from bot.core.normalise import detect_language, fold, query_units, stop_spans
 from bot.core.reply import answer_reply, full_reply, render_plain
 from bot.faq.knowledge import LIMITS, MAX_LIST_ITEMS, English, Entry, Figure, ItemList, Unexplained
 from bot.language import LANGS, Lang
 from bot.tg.markup import MAX_MESSAGE, render, telegram_length
-from tests.conftest import FAQ
+from tests.conftest import shipped_brain
 
-BRAIN = Brain.load(FAQ)
+BRAIN = shipped_brain()
 PRIVATE = Who("telegram", "7", "7")
 GROUP = Who("telegram", "-100", "7", group=True)
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",

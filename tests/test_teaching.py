@@ -18,7 +18,7 @@ from bot.faq.diff import diff
 from bot.faq.knowledge import KnowledgeError, parse_knowledge
 from bot.faq.teaching import Lesson, TeachingError, check, file_lesson, file_lessons
 from tests.bot_api import RecordingBotApi
-from tests.conftest import FAQ, ROOT
+from tests.conftest import FAQ, ROOT, shipped_brain
 from tests.faqs import tiny_faq
 from tests.test_handlers import ADMIN, ADMIN_ID, EN_ADMIN, EN_USER, ZH_USER, AdminHarness, Harness, _harness
 from tests.test_store import Clock
@@ -32,7 +32,7 @@ VERTICAL = "system-vertical"
 
 @pytest.fixture(scope="module")
 def shipped() -> Brain:
-    return Brain.load(FAQ)
+    return shipped_brain()
 
 
 def _taught(*lessons: Lesson) -> Brain:
