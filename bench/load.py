@@ -1,11 +1,14 @@
-"""Load run: 50 users send 2,000 questions in a burst; the FAQ bot against a bare echo bot.
+"""Load run: 200 users send 2,000 questions in a burst; the FAQ bot against a bare echo bot.
 
 Both bots run as real processes against the same Bot API emulator (through the test
 proxy), one after the other in the same run, with the same rate limiter settings.
 Prints, for each: questions answered, answered more than once, replies per second,
 and p50/p99 latency from a question's arrival at the API to its reply.
 
-    python -m bench.load [--users 50] [--questions 2000] [--rate-limit 1000] [--rounds 3]
+    python -m bench.load [--users 200] [--questions 2000] [--rate-limit 1000] [--rounds 3]
+
+Ten questions a user keeps each within the bot's fair share (20 at once, then one a second), so
+both bots answer every question.
 
 The emulator's speed varies from run to run, so each round runs both bots (each on a
 fresh emulator, the order alternating between rounds) and the summary gives medians.
@@ -178,7 +181,7 @@ def cpu_seconds(pid: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--questions", type=int, default=2000)
     parser.add_argument("--rate-limit", type=float, default=1000.0, help="TELEGRAM_RATE_LIMIT for both bots")
     parser.add_argument("--rounds", type=int, default=3)

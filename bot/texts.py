@@ -174,6 +174,11 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
         "en": "That is a long message; please ask in a sentence or two.",
     },
     "error": {"zh": "抱歉，出了点问题，请再试一次。", "en": "Sorry, something went wrong. Please try again."},
+    "slow_down": {
+        "zh": "消息太多太快了，请稍等片刻再问。这期间的消息我不会回复。",
+        "en": "That is a lot of messages at once; please wait a moment before asking again. "
+        "I will not answer the ones sent meanwhile.",
+    },
     # -- Telegram: buttons and menus
     "topics": {
         "zh": "文章目录：{lines}个方面、{measures}项举措。请选择：",

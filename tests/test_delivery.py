@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.tg.delivery import PatientRateLimiter, never_arrived
 
@@ -107,3 +107,69 @@ async def test_stopping_ends_the_pauses_and_the_retries() -> None:
     with pytest.raises(NetworkError):
         await limiter.process_request(later, (), {}, "sendMessage", {"chat_id": 1}, None)
     assert later.calls == 1
+
+
+class _Chats:
+    """A Bot API that answers a chat's first call with a 429 (retry after 1 s) when told to, and records calls."""
+
+    def __init__(self, *limited: int) -> None:
+        self.limited = set(limited)
+        self.calls: list[int] = []
+
+    def call(self, chat: int) -> Any:
+        async def send(*_args: Any, **_kwargs: Any) -> dict[str, Any]:
+            self.calls.append(chat)
+            if chat in self.limited:
+                self.limited.discard(chat)
+                raise RetryAfter(1)
+            return {"message_id": len(self.calls)}
+
+        return send
+
+
+async def test_a_429_holds_only_its_own_chat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chat 1 is told to wait: chat 2 is sent to meanwhile, and chat 1's next message waits its turn
+    instead of meeting another 429; chat 1's first message goes out after the wait."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # python-telegram-bot 23's RetryAfter, without 22's warning
+    limiter = PatientRateLimiter()
+    api = _Chats(1)
+    first = asyncio.create_task(limiter.process_request(api.call(1), (), {}, "sendMessage", {"chat_id": 1}, None))
+    while not api.calls:
+        await asyncio.sleep(0.01)
+    other = await limiter.process_request(api.call(2), (), {}, "sendMessage", {"chat_id": 2}, None)
+    assert other == {"message_id": 2}
+    second = asyncio.create_task(limiter.process_request(api.call(1), (), {}, "sendMessage", {"chat_id": 1}, None))
+    await asyncio.gather(first, second)
+    assert api.calls == [1, 2, 1, 1]
+
+
+async def test_stopping_ends_a_wait_for_a_429(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chat waiting out a long retry_after gives up at once when the bot stops."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    limiter = PatientRateLimiter()
+    api = _Chats(1)
+    waiting = asyncio.create_task(limiter.process_request(api.call(1), (), {}, "sendMessage", {"chat_id": 1}, None))
+    while not api.calls:
+        await asyncio.sleep(0.01)
+    later = asyncio.create_task(limiter.process_request(api.call(1), (), {}, "sendMessage", {"chat_id": 1}, None))
+    await asyncio.sleep(0.05)
+    limiter.stop_retrying()
+    with pytest.raises((NetworkError, RetryAfter)):
+        await asyncio.wait_for(later, 0.5)
+    waiting.cancel()
+    assert api.calls == [1]
+
+
+async def test_a_429_for_a_call_to_no_chat_is_waited_out_before_the_next_try(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inline answer (no chat) told to wait is not tried again at once: it waits its retry_after, and a
+    stop during the wait ends it without another try."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    limiter = PatientRateLimiter()
+    call = _Flaky(RetryAfter(30))
+    waiting = asyncio.create_task(limiter.process_request(call, (), {}, "answerInlineQuery", {}, None))
+    while not call.calls:
+        await asyncio.sleep(0.01)
+    limiter.stop_retrying()
+    with pytest.raises(RetryAfter):
+        await asyncio.wait_for(waiting, 5)
+    assert call.calls == 1

@@ -23,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from bot.host.server import Bounds, HttpServer, ListenError, listening_socket
+from bot.host.server import HttpServer, ListenError, listening_socket
+from bot.ops.settings import ServerLimits
 from tests.conftest import FAQ, ROOT
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.service import Launch, faqbot, stop
@@ -42,7 +43,7 @@ async def _slow(request: Request) -> PlainTextResponse:
 @pytest.fixture
 async def server() -> AsyncIterator[HttpServer]:
     app = Starlette(routes=[Route("/", _slow)])
-    running = HttpServer(app, listening_socket("127.0.0.1", 0, "a test"), Bounds(connections=3, head_timeout=0.3))
+    running = HttpServer(app, listening_socket("127.0.0.1", 0, "a test"), ServerLimits(connections=3, idle_timeout=0.3))
     await running.start()
     yield running
     await running.stop()

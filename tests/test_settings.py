@@ -31,6 +31,8 @@ def test_a_postgresql_url_is_taken() -> None:
         ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT '70000' is not a port number"),
         ({"TELEGRAM_TIMEOUT": "0"}, "TELEGRAM_TIMEOUT '0' is not a number of seconds"),
         ({"TELEGRAM_RETRY_PAUSE": "soon"}, "TELEGRAM_RETRY_PAUSE 'soon' is not a number of seconds"),
+        ({"WEB_MAX_CONNECTIONS": "0"}, "WEB_MAX_CONNECTIONS '0' is not a whole number"),
+        ({"WEB_IDLE_TIMEOUT": "soon"}, "WEB_IDLE_TIMEOUT 'soon' is not a number of seconds"),
     ],
 )  # fmt: skip
 def test_a_bad_value_is_one_line_naming_the_variable(env: dict[str, str], says: str) -> None:
@@ -39,6 +41,14 @@ def test_a_bad_value_is_one_line_naming_the_variable(env: dict[str, str], says: 
         Settings.from_env(env)
     assert str(refused.value).startswith(says)
     assert "\n" not in str(refused.value)
+
+
+def test_the_http_servers_limits_are_read() -> None:
+    """WEB_MAX_CONNECTIONS and WEB_IDLE_TIMEOUT bound the process's HTTP server; unset, 512 and 10 s."""
+    default = Settings.from_env({}).server_limits
+    assert (default.connections, default.idle_timeout) == (512, 10.0)
+    limits = Settings.from_env({"WEB_MAX_CONNECTIONS": "20", "WEB_IDLE_TIMEOUT": "2.5"}).server_limits
+    assert (limits.connections, limits.idle_timeout) == (20, 2.5)
 
 
 def test_the_bots_waits_default_to_what_it_always_waited_and_can_be_shortened() -> None:

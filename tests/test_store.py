@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import stat
@@ -20,6 +21,8 @@ from bot.storage.store import Answered, Event, Lifetimes, Store, StoreBusy, Stor
 from tests.e2e.postgres import PostgresServer
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+BOT = 123456
+"""The bot whose updates the inbox keeps (update ids are each bot's own)."""
 
 
 class Clock:
@@ -155,24 +158,24 @@ class TestDeliveries:
     async def test_an_update_is_received_once_and_handled_once(self, store: Store) -> None:
         """A re-delivered update is known; the one that received it holds it (it is not left over);
         once done it is not claimable again."""
-        assert await store.deliveries.receive(1, '{"update_id": 1}')
-        assert not await store.deliveries.receive(1, '{"update_id": 1}')
-        assert await store.deliveries.unhandled() == []
-        assert await store.deliveries.claim(1, store.holder)
-        await store.deliveries.done(1)
-        assert not await store.deliveries.claim(1, store.holder)
+        assert await store.deliveries.receive(BOT, 1, '{"update_id": 1}')
+        assert not await store.deliveries.receive(BOT, 1, '{"update_id": 1}')
+        assert await store.deliveries.unhandled(BOT) == []
+        assert await store.deliveries.claim(BOT, 1, store.holder)
+        await store.deliveries.done(BOT, 1)
+        assert not await store.deliveries.claim(BOT, 1, store.holder)
 
     async def test_a_claim_holds_while_its_holder_is_alive(self, store: Store) -> None:
         """Another process cannot take an update this one holds."""
-        await store.deliveries.receive(2, "{}")
-        assert await store.deliveries.claim(2, store.holder)
-        assert not await store.deliveries.claim(2, "another process")
+        await store.deliveries.receive(BOT, 2, "{}")
+        assert await store.deliveries.claim(BOT, 2, store.holder)
+        assert not await store.deliveries.claim(BOT, 2, "another process")
 
     async def test_an_update_claimed_without_being_received_is_handled_once(self, store: Store) -> None:
         """A claim is itself the record: the same id claimed again after done is refused."""
-        assert await store.deliveries.claim(3, store.holder)
-        await store.deliveries.done(3)
-        assert not await store.deliveries.claim(3, "another process")
+        assert await store.deliveries.claim(BOT, 3, store.holder)
+        await store.deliveries.done(BOT, 3)
+        assert not await store.deliveries.claim(BOT, 3, "another process")
 
     async def test_what_a_stopped_run_received_is_the_next_runs_to_handle(self, tmp_path: Path) -> None:
         """SQLite (one process): updates the last run received and did not finish come back to the next,
@@ -180,13 +183,13 @@ class TestDeliveries:
         last = SqliteStore(tmp_path)
         await last.start()
         for update_id in (4, 5):
-            await last.deliveries.receive(update_id, f'{{"update_id": {update_id}}}')
-        await last.deliveries.done(5)
+            await last.deliveries.receive(BOT, update_id, f'{{"update_id": {update_id}}}')
+        await last.deliveries.done(BOT, 5)
         await last.close()
         this = SqliteStore(tmp_path)
         await this.start()
-        assert [u.update_id for u in await this.deliveries.unhandled()] == [4]
-        assert await this.deliveries.claim(4, this.holder)
+        assert [u.update_id for u in await this.deliveries.unhandled(BOT)] == [4]
+        assert await this.deliveries.claim(BOT, 4, this.holder)
         await this.close()
 
 
@@ -238,18 +241,18 @@ class TestReplicas:
         first, second = PostgresStore(url), PostgresStore(url)
         await first.start()
         await second.start()
-        assert await first.deliveries.receive(7, '{"update_id": 7}')
-        assert not await second.deliveries.receive(7, '{"update_id": 7}')
-        assert not await second.deliveries.claim(7, second.holder)
-        assert await second.deliveries.unhandled() == []
+        assert await first.deliveries.receive(BOT, 7, '{"update_id": 7}')
+        assert not await second.deliveries.receive(BOT, 7, '{"update_id": 7}')
+        assert not await second.deliveries.claim(BOT, 7, second.holder)
+        assert await second.deliveries.unhandled(BOT) == []
         for task in first._tasks:  # frozen: no more "alive", as after a SIGKILL
             task.cancel()
         silent_since = second.clock() - second.lifetimes.holder - timedelta(seconds=1)
         await second.run(lambda db: db.execute("UPDATE holders SET seen = %s WHERE name = %s",
                                                (silent_since, first.holder)))  # fmt: skip
-        assert [u.update_id for u in await second.deliveries.unhandled()] == [7]
-        assert await second.deliveries.claim(7, second.holder)
-        assert not await second.deliveries.claim(7, first.holder)
+        assert [u.update_id for u in await second.deliveries.unhandled(BOT)] == [7]
+        assert await second.deliveries.claim(BOT, 7, second.holder)
+        assert not await second.deliveries.claim(BOT, 7, first.holder)
         await first.close()
         await second.close()
 
@@ -467,3 +470,136 @@ async def _settle(store: Store) -> None:
     queue = getattr(store, "_queue", None)
     if queue is not None:
         await asyncio.wait_for(queue.join(), 10)
+
+
+async def _prune(store: Store) -> None:
+    """Run the store's hourly removal of what has expired, now."""
+    if isinstance(store, SqliteStore):
+        await store.write(store._prune, wait=None)
+    elif isinstance(store, PostgresStore):
+        await store.run(store._prune)
+
+
+class TestInboxLifetimes:
+    async def test_an_update_id_is_forgotten_a_day_after_it_was_seen(self, store: Store, clock: Clock) -> None:
+        """Telegram keeps an update 24 hours at most and its ids start again: an id seen 25 hours ago is
+        a new update, one seen 23 hours ago a re-delivery."""
+        assert await store.deliveries.receive(BOT, 11, '{"update_id": 11, "old": true}')
+        await store.deliveries.done(BOT, 11)
+        clock.move(hours=23)
+        assert not await store.deliveries.receive(BOT, 11, '{"update_id": 11}')
+        clock.move(hours=2)
+        assert await store.deliveries.receive(BOT, 11, '{"update_id": 11, "new": true}')
+        assert not await store.deliveries.receive(BOT, 11, '{"update_id": 11}')
+
+    async def test_update_ids_are_kept_per_bot(self, store: Store) -> None:
+        """Another bot (a new token on the same data) has its own update 12."""
+        assert await store.deliveries.receive(BOT, 12, "{}")
+        assert await store.deliveries.receive(BOT + 1, 12, "{}")
+        await store.deliveries.done(BOT, 12)
+        assert not await store.deliveries.claim(BOT, 12, store.holder)
+        assert await store.deliveries.claim(BOT + 1, 12, store.holder)
+
+
+class TestPruning:
+    async def test_the_usage_log_and_handled_updates_expire(self, store: Store, clock: Clock) -> None:
+        """Events older than `lifetimes.events` and updates handled over a day ago are removed."""
+        await store.events.record(Event("answered", "private", "zh", "旧问题", 7))
+        await store.deliveries.receive(BOT, 13, "{}")
+        await store.deliveries.done(BOT, 13)
+        await _settle(store)
+        clock.move(days=store.lifetimes.events.days - 1)
+        await store.events.record(Event("answered", "private", "zh", "新问题", 7))
+        await _settle(store)
+        clock.move(days=2)
+        await _prune(store)
+        assert [e.question for e in await store.events.since(START)] == ["新问题"]
+        assert await store.deliveries.receive(BOT, 13, "{}")  # forgotten, so new again
+
+
+def _inbox_page(path: Path) -> int:
+    """A leaf page of the inbox table in the middle of the file (neither its first nor its last)."""
+    with sqlite3.connect(path) as db:
+        try:
+            pages = [
+                row[0] for row in db.execute("SELECT pageno FROM dbstat WHERE name = 'inbox' AND pagetype = 'leaf'")
+            ]
+        except sqlite3.OperationalError:
+            pytest.skip("this SQLite has no dbstat table to find the inbox's pages with")
+    assert len(pages) >= 3
+    return int(sorted(pages)[len(pages) // 2])
+
+
+class TestSqliteDurability:
+    async def test_each_write_is_on_disk_before_it_returns(self, tmp_path: Path) -> None:
+        """The writer runs with synchronous=FULL: an update confirmed after its inbox write survives a power cut."""
+        store = SqliteStore(tmp_path)
+        await store.start()
+        assert await store.write(lambda db: db.execute("PRAGMA synchronous").fetchone()[0], wait=None) == 2
+        await store.close()
+
+    async def test_a_damaged_database_gives_back_the_unhandled_updates_that_still_read(self, tmp_path: Path) -> None:
+        """One page of the inbox overwritten with garbage: the database is moved aside, and every unhandled
+        update on the other pages is in the fresh one; only those on the damaged page are lost."""
+        store = SqliteStore(tmp_path)
+        await store.start()
+        for update_id in range(1, 401):
+            await store.deliveries.receive(BOT, update_id, json.dumps({"update_id": update_id, "text": "问" * 40}))
+        for update_id in range(1, 401, 4):
+            await store.deliveries.done(BOT, update_id)
+        await store.close()
+        page = _inbox_page(tmp_path / "bot.sqlite3")
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        with (tmp_path / "bot.sqlite3").open("r+b") as damaged:
+            damaged.seek((page - 1) * page_size)
+            damaged.write(b"\xff" * page_size)
+        fresh = SqliteStore(tmp_path)
+        await fresh.start()
+        kept = {u.update_id for u in await fresh.deliveries.unhandled(BOT)}
+        await fresh.close()
+        unhandled = {n for n in range(1, 401) if n % 4 != 1}
+        lost = unhandled - kept
+        print(f"unhandled updates recovered from a database with one damaged page: {len(kept)} of {len(unhandled)}")
+        assert kept <= unhandled
+        assert 0 < len(lost) <= 40  # one leaf page holds a few dozen of these rows
+        assert len([p for p in tmp_path.glob("bot.sqlite3.corrupt-*") if not p.name.endswith(("-wal", "-shm"))]) == 1
+
+    async def test_an_empty_database_file_is_said_in_the_log(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A 0-byte database (left by a full disk) is started afresh, with a warning saying so."""
+        (tmp_path / "bot.sqlite3").write_bytes(b"")
+        store = await open_store(tmp_path)
+        await store.close()
+        assert any("is empty (0 bytes" in r.getMessage() for r in caplog.records)
+
+    async def test_a_start_does_not_wait_for_a_database_held_elsewhere(self, tmp_path: Path) -> None:
+        """Another process holds the write lock: the store still opens (no migration is due) and reads."""
+        store = await open_store(tmp_path)
+        await store.deliveries.receive(BOT, 21, "{}")
+        await store.close()
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            reopened = await asyncio.wait_for(open_store(tmp_path), 5)
+            assert [u.update_id for u in await reopened.deliveries.unhandled(BOT)] == [21]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await reopened.close()
+
+    async def test_updates_kept_before_the_inbox_knew_bots_become_the_first_bots(self, tmp_path: Path) -> None:
+        """A database from before migration 6 (every table as it was until then): its unhandled update is
+        the next run's, whatever its token."""
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            for number, script in migrations("sqlite"):
+                if number < 6:
+                    db.executescript(script)
+            db.execute("PRAGMA user_version = 5")
+            db.execute("INSERT INTO inbox (update_id, payload, received) VALUES (31, '{}', 0)")
+        store = await open_store(tmp_path)
+        assert [(u.bot, u.update_id) for u in await store.deliveries.unhandled(BOT)] == [(BOT, 31)]
+        await store.deliveries.done(BOT, 31)
+        assert await store.deliveries.unhandled(BOT) == []
+        await store.close()

@@ -3,11 +3,12 @@ cannot use it up.
 
 uvicorn closes a kept-alive connection that stays idle, but waits for ever for the first request
 on a new one, and takes as many connections as the process has files. `BoundedH11Protocol` adds
-what it lacks: at most `Bounds.connections` open at once (one beyond is closed at once, said once
-a minute), and `Bounds.head_timeout` seconds for each request's head to arrive, whether on a new
-connection or between requests on a kept one. A body's deadline is the application's (see
-`bot.web.app`). The server listens on a socket bound here, so a port in use is one line for the
-operator, not a traceback.
+what it lacks: at most `ServerLimits.connections` open at once, below the open-file limit (one
+beyond is closed at once, said once a minute: `bot.ops.connections`), and
+`ServerLimits.idle_timeout` seconds for each request's head to arrive, whether on a new connection
+or between requests on a kept one (`WEB_MAX_CONNECTIONS`, `WEB_IDLE_TIMEOUT`). A body's deadline is
+the application's (see `bot.web.app`, `bot.tg.routes`). The server listens on a socket bound here,
+so a port in use is one line for the operator, not a traceback.
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ import asyncio
 import contextlib
 import logging
 import socket
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from bot.ops.connections import ConnectionCap, connection_cap
 from bot.ops.serving import StartupError
+from bot.ops.settings import ServerLimits
 
 log = logging.getLogger(__name__)
 
@@ -37,45 +38,6 @@ GRACE = 5
 
 class ListenError(StartupError):
     """The server cannot listen where it was told to: one line for the operator."""
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """How much of the process one HTTP server may take."""
-
-    connections: int = 512
-    """Connections open at once at most."""
-    head_timeout: float = 10.0
-    """Seconds a connection may take to send a whole request head, new or kept alive between requests."""
-
-
-class ConnectionCap:
-    """Counts open connections against a limit; says once a minute when it closes new ones."""
-
-    EVERY = 60.0
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.open = 0
-        self.refused = 0
-        self._told = -self.EVERY
-
-    def admit(self) -> bool:
-        """Whether a new connection may stay open (it must be released when it closes)."""
-        if self.open >= self.limit:
-            self.refused += 1
-            now = time.monotonic()
-            if now - self._told >= self.EVERY:
-                self._told = now
-                log.warning("%d connections open, the most allowed; closing new ones (%d so far)",
-                            self.open, self.refused)  # fmt: skip
-            return False
-        self.open += 1
-        return True
-
-    def release(self) -> None:
-        """A connection admitted earlier has closed."""
-        self.open -= 1
 
 
 class BoundedH11Protocol(H11Protocol):
@@ -123,9 +85,10 @@ class BoundedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def bounded_protocol(bounds: Bounds) -> type[BoundedH11Protocol]:
+def bounded_protocol(limits: ServerLimits) -> type[BoundedH11Protocol]:
     """A protocol class for one server, with its own cap."""
-    attributes: dict[str, Any] = {"cap": ConnectionCap(bounds.connections), "head_timeout": bounds.head_timeout}
+    cap = connection_cap(limits.connections, "HTTP server")
+    attributes: dict[str, Any] = {"cap": cap, "head_timeout": limits.idle_timeout}
     return type("ServerProtocol", (BoundedH11Protocol,), attributes)
 
 
@@ -143,9 +106,9 @@ def listening_socket(host: str, port: int, what: str) -> socket.socket:
 class HttpServer:
     """One uvicorn server on a bound socket, started and stopped by its owner (who keeps the signals)."""
 
-    def __init__(self, app: ASGIApp, sock: socket.socket, bounds: Bounds) -> None:
+    def __init__(self, app: ASGIApp, sock: socket.socket, limits: ServerLimits) -> None:
         self.sock = sock
-        self.protocol = bounded_protocol(bounds)
+        self.protocol = bounded_protocol(limits)
         config = uvicorn.Config(
             app,
             http=self.protocol,
@@ -153,7 +116,7 @@ class HttpServer:
             log_config=None,
             access_log=False,
             server_header=False,
-            timeout_keep_alive=int(bounds.head_timeout),
+            timeout_keep_alive=int(limits.idle_timeout),
             timeout_graceful_shutdown=GRACE,
             h11_max_incomplete_event_size=MAX_HEAD,
             proxy_headers=True,  # X-Forwarded-For from a proxy on this host (FORWARDED_ALLOW_IPS, default 127.0.0.1)

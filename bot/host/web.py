@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader, Trigger
-from bot.host.server import Bounds, HttpServer, listening_socket
+from bot.host.server import HttpServer, listening_socket
 from bot.ops.logs import configure_logging
 from bot.ops.serving import (
     StartupError,
@@ -129,7 +129,7 @@ def page_server(settings: Settings, site: Site, mounted: Sequence[BaseRoute] = (
     """The one HTTP server of the process, bound to WEB_HOST:WEB_PORT: the page, and `mounted` routes."""
     web = settings.web
     sock = listening_socket(web.host, web.listen_port, "the web page")
-    return HttpServer(web_app(site, mounted=mounted), sock, Bounds(connections=web.connections))
+    return HttpServer(web_app(site, mounted=mounted), sock, settings.server_limits)
 
 
 async def _reload(reloader: FaqReloader[Brain]) -> None:

@@ -226,7 +226,7 @@ def report_command(settings: Settings, *, days: int, as_csv: bool, png: Path | N
         print(f"faqbot: --days {days}: give a number of days of 1 or more", file=sys.stderr)
         return 2
     database = settings.data_dir / DATABASE
-    if not database.exists() and not (settings.data_dir / LEGACY).exists():
+    if not settings.database_url and not database.exists() and not (settings.data_dir / LEGACY).exists():
         print(
             f"faqbot: no database at {database}: DATA_DIR chooses where the bot keeps it; "
             "point DATA_DIR at the running bot's data directory",

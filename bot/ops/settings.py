@@ -24,6 +24,19 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class ServerLimits:
+    """Bounds of the process's HTTP server (the shared one with WEB_PORT, else the webhook's own), so that
+    idle or slow sockets cannot use it up."""
+
+    connections: int = 512
+    """Connections open at once at most (`WEB_MAX_CONNECTIONS`); new ones beyond are closed at once. Kept
+    below the process's open-file limit (see `bot.ops.connections`)."""
+    idle_timeout: float = 10.0
+    """Seconds a connection may take to send a whole request head, new or kept alive between requests
+    (`WEB_IDLE_TIMEOUT`)."""
+
+
+@dataclass(frozen=True)
 class WebSettings:
     """The web chat page: where it listens and how much one reader may ask."""
 
@@ -37,8 +50,6 @@ class WebSettings:
     since a county office puts many readers behind one address."""
     frame_ancestors: str = "*"
     """Sites that may show the page in a frame (`WEB_FRAME_ANCESTORS`), as CSP `frame-ancestors` sources."""
-    connections: int = 512
-    """Connections open at once at most (`WEB_MAX_CONNECTIONS`); new ones beyond are closed at once."""
 
     @property
     def listen_port(self) -> int:
@@ -67,6 +78,7 @@ class Settings:
     database_url: str | None = None
     """PostgreSQL for the whole store, shared by replicas; None keeps SQLite under DATA_DIR."""
     web: WebSettings = WebSettings()
+    server_limits: ServerLimits = ServerLimits()
     api_timeout: float = 5.0
     """Seconds the bot waits for the Bot API to answer one call."""
     poll_timeout: float = 10.0
@@ -124,6 +136,10 @@ class Settings:
                 "/telegram/; give it a path such as https://bot.example.org/telegram/hook"
             )
         return cls(
+            server_limits=ServerLimits(
+                connections=_count(env, "WEB_MAX_CONNECTIONS", ServerLimits.connections, "connections"),
+                idle_timeout=_seconds(env, "WEB_IDLE_TIMEOUT", ServerLimits.idle_timeout),
+            ),
             api_timeout=_seconds(env, "TELEGRAM_TIMEOUT", cls.api_timeout),
             poll_timeout=_seconds(env, "TELEGRAM_POLL_TIMEOUT", cls.poll_timeout),
             retry_pause=_seconds(env, "TELEGRAM_RETRY_PAUSE", cls.retry_pause),
@@ -162,7 +178,6 @@ def _web(env: Mapping[str, str]) -> WebSettings:
         per_session=_count(env, "WEB_SESSION_PER_MINUTE", WebSettings.per_session, "messages a minute"),
         per_address=_count(env, "WEB_ADDRESS_PER_MINUTE", WebSettings.per_address, "messages a minute"),
         frame_ancestors=ancestors,
-        connections=_count(env, "WEB_MAX_CONNECTIONS", WebSettings.connections, "connections"),
     )
 
 

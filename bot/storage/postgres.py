@@ -33,6 +33,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot.language import Lang
 from bot.storage.migrations import migrations
+from bot.storage.shapes import ADOPT, DONE, RECEIVE
 from bot.storage.store import (
     CARD_COLUMNS,
     REVIEW_COLUMNS,
@@ -346,6 +347,7 @@ class PostgresStore:
         await db.execute("DELETE FROM faq_reviews WHERE expires < %s", (now - life.review_kept,))
         await db.execute("DELETE FROM cards WHERE expires < %s", (now,))
         await db.execute("DELETE FROM receipts WHERE at < %s", (now - life.resend,))
+        await db.execute("DELETE FROM events WHERE at < %s", (now - life.events,))
         await db.execute("DELETE FROM holders WHERE seen < %s", (now - life.handled,))
 
 
@@ -543,56 +545,54 @@ class _Deliveries:
     def _alive_since(self) -> datetime:
         return self.store.clock() - self.store.lifetimes.holder
 
-    async def receive(self, update_id: int, payload: str) -> bool:
+    async def receive(self, bot: int, update_id: int, payload: str) -> bool:
         store = self.store
+        now = store.clock()
+        forgotten = now - store.lifetimes.handled
 
         async def work(db: Connection) -> bool:
-            cursor = await db.execute(
-                "INSERT INTO inbox (update_id, payload, received, holder) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT (update_id) DO NOTHING",
-                (update_id, payload, store.clock(), store.holder),
-            )
+            cursor = await db.execute(RECEIVE, (bot, update_id, payload, now, store.holder, forgotten))
             return cursor.rowcount == 1
 
         return await store.run(work)
 
-    async def claim(self, update_id: int, holder: str) -> bool:
+    async def claim(self, bot: int, update_id: int, holder: str) -> bool:
         store, alive = self.store, self._alive_since()
 
         async def work(db: Connection) -> bool:
             cursor = await db.execute(
-                "UPDATE inbox SET holder = %s WHERE update_id = %s AND done IS NULL AND (holder IS NULL"
+                "UPDATE inbox SET holder = %s WHERE bot = %s AND update_id = %s AND done IS NULL AND (holder IS NULL"
                 " OR holder = %s OR holder NOT IN (SELECT name FROM holders WHERE seen >= %s))",
-                (holder, update_id, holder, alive),
+                (holder, bot, update_id, holder, alive),
             )
             if cursor.rowcount == 1:
                 return True
             cursor = await db.execute(
-                "INSERT INTO inbox (update_id, payload, received, holder) VALUES (%s, NULL, %s, %s)"
-                " ON CONFLICT (update_id) DO NOTHING",
-                (update_id, store.clock(), holder),
+                "INSERT INTO inbox (bot, update_id, payload, received, holder) VALUES (%s, %s, NULL, %s, %s)"
+                " ON CONFLICT (bot, update_id) DO NOTHING",
+                (bot, update_id, store.clock(), holder),
             )
             return cursor.rowcount == 1
 
         return await store.run(work)
 
-    async def done(self, update_id: int) -> None:
+    async def done(self, bot: int, update_id: int) -> None:
         now = self.store.clock()
-        await self.store.run(
-            lambda db: db.execute("UPDATE inbox SET done = %s, payload = NULL WHERE update_id = %s", (now, update_id))
-        )
+        await self.store.run(lambda db: db.execute(DONE, (now, bot, update_id)))
 
-    async def unhandled(self) -> list[Inbound]:
-        rows = await self.store.run(
-            lambda db: _all(
+    async def unhandled(self, bot: int) -> list[Inbound]:
+        async def work(db: Connection) -> list[tuple[Any, ...]]:
+            await db.execute(ADOPT, (bot,))
+            return await _all(
                 db,
-                "SELECT update_id, payload, received, holder FROM inbox WHERE done IS NULL AND payload IS NOT NULL"
-                " AND (holder IS NULL OR holder NOT IN (SELECT name FROM holders WHERE seen >= %s))"
-                " ORDER BY update_id LIMIT 500",
-                (self._alive_since(),),
+                "SELECT bot, update_id, payload, received, holder FROM inbox WHERE bot = %s AND done IS NULL"
+                " AND payload IS NOT NULL AND (holder IS NULL OR holder NOT IN (SELECT name FROM holders"
+                " WHERE seen >= %s)) ORDER BY update_id LIMIT 500",
+                (bot, self._alive_since()),
             )
-        )
-        return [Inbound(r[0], r[1], r[2], r[3]) for r in rows]
+
+        rows = await self.store.run(work)
+        return [Inbound(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 class _Receipts:

@@ -1,15 +1,19 @@
 """The store in one SQLite file under `DATA_DIR`: the default, for one process.
 
-Writes go through one thread, in order; reads use a second connection (in WAL mode a
-writer never blocks them). The usage log goes through a bounded queue drained by that
-writer: recording never holds a handler, and when the queue is full what is dropped is
-counted and logged once a minute. Other writes (a pending choice, an update in the inbox)
-are awaited for at most `WRITE_WAIT`. When another process holds the database, the writer
-keeps retrying in order and nothing is lost; meanwhile the store is *behind*: writes are
-queued without waiting for them, so a locked database never slows an answer, and the
-backlog is bounded by `MAX_BACKLOG`. Everything under `DATA_DIR` is owner-only. A
-database file that is not a database any more is moved aside and a fresh one started.
-Imports nothing from `telegram`.
+Writes go through one thread, in order, and return once committed with `synchronous=FULL`
+(on disk: a power cut loses none); writes that queue up while one commit is under way go
+together in the next transaction, each in a savepoint of its own (group commit). Reads use
+a second connection (in WAL mode a writer never blocks them). The usage log goes through a
+bounded queue drained by that writer: recording never holds a handler, and when the queue
+is full what is dropped is counted and logged once a minute. Other writes (a pending
+choice) are awaited for at most `WRITE_WAIT`; the inbox's wait for their commit however
+long it takes (the inbox decides how long to wait, see `bot.tg.inbox`). When another
+process holds the database, the writer keeps retrying in order and nothing is lost;
+meanwhile the store is *behind*: writes are queued without waiting for them, so a locked
+database never slows an answer, and the backlog is bounded by `MAX_BACKLOG`. Everything
+under `DATA_DIR` is owner-only. A database file that is not a database any more is read
+for its unhandled updates, moved aside and a fresh one started with them. Imports nothing
+from `telegram`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
@@ -34,6 +39,7 @@ from typing import Any, TypeVar
 from bot.faq.reloading import file_lock
 from bot.language import Lang
 from bot.storage.migrations import migrations
+from bot.storage.shapes import ADOPT, DONE, RECEIVE, for_sqlite
 from bot.storage.store import (
     CARD_COLUMNS,
     REVIEW_COLUMNS,
@@ -78,10 +84,18 @@ CLOSE_WAIT = 2.0
 """Seconds closing waits for queued usage events; then writes still blocked by another process are given up."""
 QUEUE_SIZE = 2000
 """Usage-log events waiting to be written; beyond it new ones are dropped and counted."""
+COMMIT_BATCH = 500
+"""Writes committed together at most (one transaction, one fsync)."""
+SYNCHRONOUS = "FULL"
+"""FULL: each commit is on disk before it returns, so an update confirmed to Telegram after its inbox
+write survives a power cut. NORMAL (in WAL mode) syncs only at checkpoints: a power cut loses the
+commits since the last one. `python -m bench.durability` measures both."""
 PRUNE_EVERY = 3600.0
 """Seconds between removals of expired conversation state and old handled updates."""
 
 T = TypeVar("T")
+Outcome = tuple[asyncio.Future[Any], Any, BaseException | None]
+"""A write's future, and its result or the error it raised."""
 
 
 def _epoch(moment: datetime) -> float:
@@ -118,6 +132,10 @@ class SqliteStore:
         self._closing = threading.Event()
         """Set when closing: a write blocked by another process is then given up, not retried."""
         self._backlog = 0
+        self._pending: deque[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = deque()
+        """Writes waiting for the writer thread's next transaction (appended on the loop, taken in the thread)."""
+        self._committing = False
+        """Whether the writer thread has been asked to commit what is pending (touched on the loop only)."""
         self._behind_since: float | None = None
         """When a write last took longer than WRITE_WAIT; None once the writer has caught up."""
         self.refused = 0
@@ -139,35 +157,55 @@ class SqliteStore:
         self._drain = asyncio.create_task(self._drain_events(), name="store writer")
 
     def _open(self) -> None:
-        try:
-            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as error:
-            raise StoreError(f"cannot create DATA_DIR {self.data_dir}: {error.strerror}") from None
-        try:
-            self._key = load_or_create(self.data_dir / "user-key")
-        except UserKeyError as error:
-            raise StoreError(str(error)) from None
-        fresh = not self.path.exists()
+        fresh = self._check_files()
+        salvaged: list[tuple[Any, ...]] = []
         try:
             self._write_db = self._connect()
             self._check_whole(self._write_db)
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and not _looks_corrupt(error):
                 raise StoreError(f"cannot use the database {self.path}: {error}") from None
-            self._move_aside(error)
+            salvaged = self._move_aside(error)
             fresh = True
             self._write_db = self._connect()
         try:
             self._migrate(self._write_db)
             if fresh:
                 _transaction(self._write_db, self._import_legacy)
+            if salvaged:
+                insert = "INSERT OR IGNORE INTO inbox (bot, update_id, payload, received) VALUES (?, ?, ?, ?)"
+                _transaction(self._write_db, lambda db: db.executemany(insert, salvaged))
         except sqlite3.OperationalError as error:
             raise StoreError(f"cannot use the database {self.path}: {error}") from None
         self._read_db = self._connect(READ_WAIT)
         for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm"):
             path = self.data_dir / name
-            if path.exists():
-                path.chmod(0o600)
+            try:
+                if path.exists():
+                    path.chmod(0o600)
+            except OSError as error:
+                log.warning("%s is not made owner-only: %s", path, error.strerror)
+
+    def _check_files(self) -> bool:
+        """Create DATA_DIR, check it and the database can be written, load the key; True for a new database."""
+        try:
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create DATA_DIR {self.data_dir}: {error.strerror}") from None
+        if not os.access(self.data_dir, os.W_OK):
+            raise StoreError(f"cannot write in DATA_DIR {self.data_dir} (read-only, or another user's): "
+                             "the bot keeps its database there")  # fmt: skip
+        try:
+            self._key = load_or_create(self.data_dir / "user-key")
+        except UserKeyError as error:
+            raise StoreError(str(error)) from None
+        if not self.path.exists():
+            return True
+        if not os.access(self.path, os.R_OK | os.W_OK):
+            raise StoreError(f"cannot read and write the database {self.path}: permission denied")
+        if self.path.stat().st_size == 0 and not self.path.with_name(DATABASE + "-wal").exists():
+            log.warning("the database %s is empty (0 bytes; a full disk?): starting it afresh", self.path)
+        return False
 
     def _connect(self, busy_wait: float = BUSY_WAIT) -> sqlite3.Connection:
         old_mask = os.umask(0o077)
@@ -176,7 +214,7 @@ class SqliteStore:
         finally:
             os.umask(old_mask)
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         return db
 
@@ -185,7 +223,8 @@ class SqliteStore:
         if row is None or row[0] != "ok":
             raise sqlite3.DatabaseError(f"quick_check says {row[0] if row else 'nothing'}")
 
-    def _move_aside(self, error: Exception) -> None:
+    def _move_aside(self, error: Exception) -> list[tuple[Any, ...]]:
+        """Move a damaged database aside; the unhandled updates that still read from it."""
         if self._write_db is not None:
             self._write_db.close()
             self._write_db = None
@@ -201,9 +240,14 @@ class SqliteStore:
             raise StoreError(
                 f"the database {self.path} is damaged ({error}) and cannot be moved aside: {move_error.strerror}"
             ) from None
-        log.warning("the database %s was damaged (%s); moved it to %s and started a fresh one", self.path, error, aside)
+        salvaged = salvage_inbox(aside)
+        log.warning("the database %s was damaged (%s); moved it to %s and started a fresh one with the %d unhandled "
+                    "update(s) that still read from it", self.path, error, aside, len(salvaged))  # fmt: skip
+        return salvaged
 
     def _migrate(self, db: sqlite3.Connection) -> None:
+        if db.execute("PRAGMA user_version").fetchone()[0] >= migrations("sqlite")[-1][0]:
+            return  # up to date: no write lock needed, so a start does not wait on another holder
         db.execute("BEGIN IMMEDIATE")  # a second process starting at once waits here
         try:
             current = db.execute("PRAGMA user_version").fetchone()[0]
@@ -261,6 +305,7 @@ class SqliteStore:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._writer, self._close)
         self._writer.shutdown(wait=True)
+        self._fail_pending(StoreError("the store is closed"))
         if self.dropped or self.refused:
             log.warning("store closed; %d usage events dropped, %d writes refused while the database was held",
                         self.dropped, self.refused)  # fmt: skip
@@ -309,34 +354,103 @@ class SqliteStore:
     # ------------------------------------------------------------------ doing
 
     async def write(self, work: Callable[[sqlite3.Connection], T], *, wait: float | None = WRITE_WAIT) -> T:
-        """Run `work` on the writer connection, in order with every other write.
+        """Run `work` on the writer connection, in order with every other write, and return once it is
+        committed (on disk: synchronous=FULL).
 
-        With `wait`, the caller waits at most that long, and not at all while the store is
-        behind: it then gets `StoreBusy`, and the write still happens once the database is
-        free. Raises `StoreError` when the database fails.
+        Writes that queue up while one commit is under way go together in the next transaction,
+        each in a savepoint of its own (group commit): one fsync for many writes, and one
+        failing does not undo the others. With `wait`, the caller waits at most that long, and
+        not at all while the store is behind: it then gets `StoreBusy`, and the write still
+        happens once the database is free. Raises `StoreError` when the database fails.
         """
         if self._backlog >= MAX_BACKLOG:
             self.refused += 1
             raise StoreBusy(f"the database {self.path} is held elsewhere; {self._backlog} writes are waiting")
-        try:
-            future = asyncio.get_running_loop().run_in_executor(self._writer, self._on_writer, work)
-        except RuntimeError:  # the writer has shut down
-            raise StoreError("the store is closed") from None
+        if self._write_db is None or self._closing.is_set():
+            raise StoreError("the store is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._pending.append((work, future))
         self._backlog += 1
         future.add_done_callback(self._written)
+        self._commit_soon(loop)
         try:
             if wait is None:
-                return await future
+                return await asyncio.shield(future)
             if self._behind_since is not None:
                 raise StoreBusy(f"the database {self.path} is held elsewhere; the write is queued")
-            return await asyncio.wait_for(asyncio.shield(future), wait)
-        except TimeoutError:
-            if self._behind_since is None:
-                self._behind_since = time.monotonic()
-                log.warning("the database %s is held by another process; writes are queued until it is free", self.path)
-            raise StoreBusy(f"the database {self.path} did not answer within {wait} s; the write is queued") from None
+            done, _ = await asyncio.wait([future], timeout=wait)
+            if not done:
+                if self._behind_since is None:
+                    self._behind_since = time.monotonic()
+                    log.warning("the database %s is held by another process; writes are queued until it is free",
+                                self.path)  # fmt: skip
+                raise StoreBusy(f"the database {self.path} did not answer within {wait} s; the write is queued")
+            return future.result()
         except sqlite3.Error as error:
             raise StoreError(f"the database {self.path} failed: {error}") from None
+
+    def _commit_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Have the writer thread commit what is pending, unless it is already on it."""
+        if self._committing or not self._pending:
+            return
+        self._committing = True
+        try:
+            self._writer.submit(self._commit_pending, loop)
+        except RuntimeError:  # the writer has shut down
+            self._committing = False
+            self._fail_pending(StoreError("the store is closed"))
+
+    def _committed(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the event loop: the writer thread found nothing more; writes queued since need a new round."""
+        self._committing = False
+        self._commit_soon(loop)
+
+    def _fail_pending(self, error: Exception) -> None:
+        while self._pending:
+            _, future = self._pending.popleft()
+            if not future.done():
+                future.set_exception(error)
+
+    def _commit_pending(self, loop: asyncio.AbstractEventLoop) -> None:
+        """In the writer thread: commit pending writes, a batch per transaction, until none are left."""
+        while self._pending:
+            batch = [self._pending.popleft() for _ in range(min(len(self._pending), COMMIT_BATCH))]
+            for future, result, error in self._commit(batch):
+                loop.call_soon_threadsafe(_settle, future, result, error)
+        loop.call_soon_threadsafe(self._committed, loop)
+
+    def _commit(self, batch: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]]) -> list[Outcome]:
+        """Run a batch of writes in one transaction, each in its own savepoint; while another process holds
+        the database, try again (each try waits BUSY_WAIT). Nothing counts as done before the commit."""
+        while True:
+            db = self._write_db
+            if db is None:
+                return [(future, None, StoreError("the store is closed")) for _, future in batch]
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or self._closing.is_set():
+                    return [(future, None, error) for _, future in batch]
+        outcomes: list[Outcome] = []
+        try:
+            for work, future in batch:
+                db.execute("SAVEPOINT one_write")
+                try:
+                    result = work(db)
+                except Exception as error:  # any error is that write's own, handed to its caller as raised
+                    db.execute("ROLLBACK TO one_write")
+                    outcomes.append((future, None, error))
+                else:
+                    outcomes.append((future, result, None))
+                db.execute("RELEASE one_write")
+            db.execute("COMMIT")
+        except sqlite3.Error as error:  # a full disk, a damaged file: none of the batch is written
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            return [(future, None, error) for _, future in batch]
+        return outcomes
 
     async def flush(self) -> None:
         """Wait (at most WRITE_WAIT) for queued usage events to be written, so a report includes them."""
@@ -352,17 +466,6 @@ class SqliteStore:
         if self._backlog == 0 and self._behind_since is not None:
             log.info("the database %s is free again after %.0f s", self.path, time.monotonic() - self._behind_since)
             self._behind_since = None
-
-    def _on_writer(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run one write; while another process holds the database, try again (each try waits BUSY_WAIT)."""
-        while True:
-            if self._write_db is None:
-                raise StoreError("the store is closed")
-            try:
-                return _transaction(self._write_db, work)
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error) or self._closing.is_set():
-                    raise
 
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` on the reader connection, off the event loop; raises `StoreError` if the database fails."""
@@ -437,6 +540,7 @@ class SqliteStore:
         db.execute("DELETE FROM faq_reviews WHERE expires < ?", (now - life.review_kept.total_seconds(),))
         db.execute("DELETE FROM cards WHERE expires < ?", (now,))
         db.execute("DELETE FROM receipts WHERE at < ?", (now - life.resend.total_seconds(),))
+        db.execute("DELETE FROM events WHERE at < ?", (now - life.events.total_seconds(),))
 
 
 def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -445,6 +549,16 @@ def _insert_events(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    """On the event loop: hand a write's outcome to whoever waits for it (unless it gave up)."""
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 def _statements(script: str) -> list[str]:
@@ -473,6 +587,42 @@ def _is_busy(error: sqlite3.Error) -> bool:
 def _looks_corrupt(error: sqlite3.Error) -> bool:
     text = str(error).lower()
     return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def salvage_inbox(path: Path) -> list[tuple[Any, ...]]:
+    """The unhandled updates (bot, update id, payload, received) that still read from a damaged database.
+
+    Reads the inbox table in row order; where a page does not read, jumps ahead by growing steps
+    until rows read again, so one damaged page costs only the updates on it.
+    """
+    found: list[tuple[Any, ...]] = []
+    try:
+        old = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return found
+    try:
+        columns = {row[1] for row in old.execute("PRAGMA table_info(inbox)")}
+        bot = "bot" if "bot" in columns else "0"
+        after, step = 0, 1
+        while step < 1 << 62:
+            try:
+                rows = old.execute(
+                    f"SELECT rowid, {bot}, update_id, payload, received, done FROM inbox"
+                    " WHERE rowid > ? ORDER BY rowid",
+                    (after,),
+                )
+                for row in rows:
+                    after, step = row[0], 1
+                    if row[5] is None and row[3] is not None:
+                        found.append(row[1:5])
+                break
+            except sqlite3.DatabaseError:
+                after, step = after + step, step * 2
+    except sqlite3.DatabaseError as error:
+        log.warning("no updates could be read from the damaged database %s: %s", path, error)
+    finally:
+        old.close()
+    return found
 
 
 class _Events:
@@ -621,63 +771,60 @@ def _answered(row: tuple[Any, ...] | None) -> Answered | None:
 
 
 class _Deliveries:
+    """One process uses a SQLite store: updates this process holds are in hand; any other holder's
+    are a stopped run's, to be finished by this one. Every write here waits for its commit (an
+    update is confirmed to Telegram only once it is on disk), however long the database is held."""
+
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
 
-    """One process uses a SQLite store: updates this process holds are in hand; any other holder's
-    are a stopped run's, to be finished by this one."""
-
-    async def receive(self, update_id: int, payload: str) -> bool:
+    async def receive(self, bot: int, update_id: int, payload: str) -> bool:
         now, holder = self.store.now(), self.store.holder
+        forgotten = now - self.store.lifetimes.handled.total_seconds()
 
         def work(db: sqlite3.Connection) -> bool:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO inbox (update_id, payload, received, holder) VALUES (?, ?, ?, ?)",
-                (update_id, payload, now, holder),
-            )
+            cursor = db.execute(for_sqlite(RECEIVE), (bot, update_id, payload, now, holder, forgotten))
             return cursor.rowcount == 1
 
-        return await self.store.write(work)
+        return await self.store.write(work, wait=None)
 
-    async def claim(self, update_id: int, holder: str) -> bool:
+    async def claim(self, bot: int, update_id: int, holder: str) -> bool:
         now, alive = self.store.now(), self.store.holder
 
         def work(db: sqlite3.Connection) -> bool:
             cursor = db.execute(
-                "UPDATE inbox SET holder = ? WHERE update_id = ? AND done IS NULL"
+                "UPDATE inbox SET holder = ? WHERE bot = ? AND update_id = ? AND done IS NULL"
                 " AND (holder IS NULL OR holder = ? OR holder != ?)",
-                (holder, update_id, holder, alive),
+                (holder, bot, update_id, holder, alive),
             )
             if cursor.rowcount == 1:
                 return True
-            exists = db.execute("SELECT 1 FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
+            exists = db.execute("SELECT 1 FROM inbox WHERE bot = ? AND update_id = ?", (bot, update_id)).fetchone()
             if exists is not None:
                 return False
             db.execute(
-                "INSERT INTO inbox (update_id, payload, received, holder) VALUES (?, NULL, ?, ?)",
-                (update_id, now, holder),
+                "INSERT INTO inbox (bot, update_id, payload, received, holder) VALUES (?, ?, NULL, ?, ?)",
+                (bot, update_id, now, holder),
             )
             return True
 
         return await self.store.write(work)
 
-    async def done(self, update_id: int) -> None:
+    async def done(self, bot: int, update_id: int) -> None:
         now = self.store.now()
+        await self.store.write(lambda db: db.execute(for_sqlite(DONE), (now, bot, update_id)), wait=None)
 
-        def work(db: sqlite3.Connection) -> None:
-            db.execute("UPDATE inbox SET done = ?, payload = NULL WHERE update_id = ?", (now, update_id))
-
-        await self.store.write(work)
-
-    async def unhandled(self) -> list[Inbound]:
+    async def unhandled(self, bot: int) -> list[Inbound]:
         rows = await self.store.read(
             lambda db: db.execute(
-                "SELECT update_id, payload, received, holder FROM inbox WHERE done IS NULL AND payload IS NOT NULL"
-                " AND (holder IS NULL OR holder != ?) ORDER BY update_id",
-                (self.store.holder,),
+                "SELECT bot, update_id, payload, received, holder FROM inbox WHERE bot IN (?, 0) AND done IS NULL"
+                " AND payload IS NOT NULL AND (holder IS NULL OR holder != ?) ORDER BY update_id",
+                (bot, self.store.holder),
             ).fetchall()
         )
-        return [Inbound(r[0], r[1], _moment(r[2]), r[3]) for r in rows]
+        if any(row[0] == 0 for row in rows):
+            await self.store.write(lambda db: db.execute(for_sqlite(ADOPT), (bot,)), wait=None)
+        return [Inbound(bot, r[1], r[2], _moment(r[3]), r[4]) for r in rows]
 
 
 class _Receipts:

@@ -53,8 +53,10 @@ class Lifetimes:
     """The question behind an answer is kept this long, for its 👍/👎 and its full-text button."""
     holder: timedelta = timedelta(seconds=10)
     """A replica that has not said it is alive for this long is taken for dead: its claims go to others."""
-    handled: timedelta = timedelta(days=2)
-    """Handled update ids are kept this long to refuse a re-delivery (Telegram keeps updates 24 hours)."""
+    handled: timedelta = timedelta(hours=24)
+    """An update id is remembered this long to refuse a re-delivery: Telegram keeps an update at most
+    24 hours, and ids start again (a new token, or a week without updates), so an id older than this
+    is a new update."""
     review: timedelta = timedelta(minutes=30)
     """An admin's review of an FAQ upload can be applied for this long."""
     review_kept: timedelta = timedelta(days=7)
@@ -66,6 +68,8 @@ class Lifetimes:
     resend: timedelta = timedelta(hours=1)
     """A message from a channel that resends (WeChat) is remembered this long, to answer a resend once:
     WeChat sends a message again within about 15 s."""
+    events: timedelta = timedelta(days=400)
+    """The usage log is kept this long: a year of /stats and reports, and a little more."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ class Answered:
 class Inbound:
     """An update as it arrived, kept until handled."""
 
+    bot: int
+    """The bot it was sent to (update ids are each bot's own)."""
     update_id: int
     payload: str
     received: datetime
@@ -270,20 +276,25 @@ class Conversations(Protocol):
 
 
 class Deliveries(Protocol):
-    """The durable inbox: every update is written before Telegram is told it arrived, and handled once."""
+    """The durable inbox: every update is written before Telegram is told it arrived, and handled once.
 
-    async def receive(self, update_id: int, payload: str) -> bool:
-        """Keep an update until handled; False if it was seen before (a re-delivery)."""
+    Update ids are a bot's own, so each call names the bot (`bot`, its numeric id). A write returns
+    only once it is durable: an update is confirmed to Telegram after `receive` returns.
+    """
 
-    async def claim(self, update_id: int, holder: str) -> bool:
+    async def receive(self, bot: int, update_id: int, payload: str) -> bool:
+        """Keep an update until handled; False if it was seen in the last `lifetimes.handled` (a
+        re-delivery). An id seen longer ago than that is a new update (ids start again)."""
+
+    async def claim(self, bot: int, update_id: int, holder: str) -> bool:
         """Take an update to handle it; False if it is handled, or another live process holds it."""
 
-    async def done(self, update_id: int) -> None:
+    async def done(self, bot: int, update_id: int) -> None:
         """Mark an update handled: a re-delivery of it will not be answered again."""
 
-    async def unhandled(self) -> list[Inbound]:
+    async def unhandled(self, bot: int) -> list[Inbound]:
         """Updates received but not handled whose holder is gone (a process that crashed or stopped):
-        this one's to handle now."""
+        this one's to handle now. Rows kept before the inbox recorded bots are taken as this bot's."""
 
 
 class Receipts(Protocol):

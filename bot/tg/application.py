@@ -24,6 +24,7 @@ from telegram.ext import (
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -35,8 +36,9 @@ from bot.storage.store import Store
 from bot.tg import admin, admin_faq, buttons, handlers, teach
 from bot.tg.callbacks import Kind, pattern
 from bot.tg.delivery import PatientRateLimiter
+from bot.tg.fairness import Fairness
 from bot.tg.handlers import Context
-from bot.tg.inbox import Inbox, InboxQueue
+from bot.tg.inbox import Inbox, InboxQueue, bot_id
 from bot.tg.services import BotServices, Command
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,8 @@ the waiting. (An earlier machine with a slower emulator put 8 first, at 95, and 
 class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any], BotServices, Any]):
     """python-telegram-bot's Application, with the durable inbox around each update: the update is
     claimed (when several processes share the store), and marked handled when its reply goes
-    out or, if it sends none, when its handling ends, errors included (see `bot.tg.inbox`)."""
+    out or, if it sends none, when its handling ends, errors included; it keeps its place among
+    the updates handled at once until the mark is written (see `bot.tg.inbox`)."""
 
     def __init__(self, *, inbox: Inbox, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -61,6 +64,10 @@ class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
             await super().process_update(update)
+            return
+        if self.inbox.stopping:
+            # not begun before the stop: it stays in the inbox (or unconfirmed at Telegram) for the next run
+            self.inbox.release(update.update_id)
             return
         if not await self.inbox.claim(update):
             log.debug("update %s is being handled by another process", update.update_id)
@@ -71,6 +78,9 @@ class BotApplication(Application[ExtBot[int], Any, dict[Any, Any], dict[Any, Any
             await super().process_update(update)
         finally:
             self.inbox.finish(handling)
+            # the place among those handled at once is kept until the mark is written: a kill then
+            # repeats at most CONCURRENT_UPDATES replies
+            await self.inbox.written(handling)
 
 
 COMMANDS = (
@@ -141,7 +151,8 @@ def build_application(
     if settings.token is None:
         raise ValueError("a token is needed to build the Telegram application")
     context_types = ContextTypes(bot_data=BotServices)
-    inbox = Inbox(store)
+    inbox = Inbox(store, bot_id(settings.token))
+    fairness = Fairness(settings.admin_ids)
     limiter = PatientRateLimiter(
         overall_max_rate=settings.rate_limit,
         overall_time_period=1,
@@ -152,7 +163,9 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .application_class(BotApplication, {"inbox": inbox})
-        .update_queue(InboxQueue(inbox))
+        .update_queue(InboxQueue(inbox, admit=fairness.admit))
+        .updater(None)  # polling is `bot.tg.polling`: it confirms only what the inbox keeps
+        .job_queue(None)  # nothing is scheduled: the heartbeat is `bot.tg.vitals`
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
@@ -171,7 +184,9 @@ def build_application(
         builder = builder.read_timeout(settings.api_timeout).get_updates_read_timeout(settings.api_timeout)
     application = builder.build()
     assert isinstance(application, BotApplication)
-    application.bot_data.configure(brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq)
+    application.bot_data.configure(
+        brain, store, admins=settings.admin_ids, commands=COMMANDS, faq=faq, fairness=fairness
+    )
     add_handlers(application, settings.admin_ids)
     return application
 
@@ -183,6 +198,7 @@ def add_handlers(application: BotApplication, admins: frozenset[int] = frozenset
     new = filters.UpdateType.MESSAGE
     # a photo's caption is asked like a text; a document is an FAQ upload only from an admin
     written = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+    application.add_handler(TypeHandler(Update, handlers.slow_down), group=-1)
     application.add_handlers([CommandHandler(name, handler) for name, handler in COMMAND_HANDLERS.items()])
     application.add_handlers(
         [

@@ -23,7 +23,7 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 
 from bot.conversation.replies import Said
 from bot.conversation.state import Who
@@ -270,6 +270,21 @@ async def _edit(context: Context, edit: Answered, rendered: Rendered) -> None:
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
+
+
+async def slow_down(update: Update, context: Context) -> None:
+    """Before any other handler: the first update over its sender's share is answered "slow down", once
+    (in a private chat, or as a button's toast; a group is not told about one member)."""
+    fairness = context.bot_data.fairness
+    if fairness is None or not fairness.owes_slow_down(update):
+        return
+    written = update.effective_message.text if update.effective_message is not None else None
+    text = say("slow_down", await user_lang(update, context, written or ""))
+    if update.callback_query is not None:
+        await update.callback_query.answer(text)
+    elif update.effective_message is not None and not in_group(update):
+        await update.effective_message.reply_text(text)
+    raise ApplicationHandlerStop
 
 
 async def not_text(update: Update, context: Context) -> None:

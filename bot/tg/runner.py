@@ -1,10 +1,12 @@
 """`python -m bot run`: the bot as a service, by polling or by webhook, until a signal stops it.
 
-SIGTERM and SIGINT stop it cleanly (updates in hand are finished, the database closed,
-exit 0). The FAQ is reloaded when its file changes, on SIGHUP and on /reload, keeping
-the old one if the new one is bad (see `bot.faq.reloading`). Start-up
-problems (no token, a broken FAQ, an unreachable Bot API, a port in use) end in one line
-and a non-zero exit, not a traceback.
+SIGTERM and SIGINT stop it cleanly within 8 s however busy it is (no more updates taken,
+those taken handled for up to 5 s, those not begun by then left for the next run, the
+database closed, exit 0; the page's server too, when it is hosted beside the bot); a watchdog
+ends the process at 10 s if anything is stuck. The FAQ is reloaded when its file changes, on
+SIGHUP and on /reload, keeping the old one if the new one is bad (see `bot.faq.reloading`).
+Start-up problems (no token, a broken FAQ, an unreachable Bot API, a port in use) end in one
+line and a non-zero exit, not a traceback.
 """
 
 from __future__ import annotations
@@ -17,19 +19,19 @@ import os
 import secrets
 import signal
 import sys
+import threading
 import time
-from datetime import timedelta
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.routing import BaseRoute
-from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
-from tornado.httpserver import HTTPServer
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.core.brain import Brain
 from bot.faq.reloading import LAST_GOOD, ReloadResult, Trigger
 from bot.ops.chart import find_font_elsewhere
-from bot.ops.health import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
-from bot.ops.health import check as check_health
 from bot.ops.logs import configure_logging
 from bot.ops.serving import (
     Companion,
@@ -50,15 +52,24 @@ from bot.texts import say
 from bot.tg.admin import MAX_SHOWN, problems_text
 from bot.tg.application import ALLOWED_UPDATES, BotApplication, build_application, register_commands
 from bot.tg.delivery import PatientRateLimiter
-from bot.tg.handlers import Context
 from bot.tg.inbox import InboxQueue
+from bot.tg.polling import Poller
 from bot.tg.routes import webhook_routes
-from bot.tg.webhook import webhook_server
+from bot.tg.vitals import Vitals
+from bot.tg.webhook import CappedHTTPServer, webhook_server
 
 log = logging.getLogger("bot")
 
 STOP_WAIT = 1.0
 """Seconds a stop waits for the FAQ watcher before leaving it behind."""
+STOP_WITHIN = 8.0
+"""Seconds from SIGTERM to the end of a stop, however busy the bot is (what is left is the next run's)."""
+FINISH_WITHIN = 5.0
+"""Of those, seconds the updates already begun have to finish (sending stops retrying at once)."""
+CLOSE_RESERVE = 2.0
+"""Of those, seconds kept for closing the store."""
+HARD_STOP = 10.0
+"""Seconds after SIGTERM at which the process ends even if something is stuck (the watchdog)."""
 TAKE_OVER_EVERY = 3.0
 """Seconds between looks for updates a dead replica left (with a shared store)."""
 
@@ -90,6 +101,7 @@ async def serve(settings: Settings, companion: Companion | None = None) -> None:
     """Start, serve until SIGTERM or SIGINT, stop; raise `StartupError` when it cannot start. With a
     `companion`, the webhook is one of the routes of the companion's HTTP server."""
     os.umask(0o077)  # what the bot writes under DATA_DIR (database, key, copies, heartbeat) is its owner's only
+    stop = _stop_on_signals()
     if settings.webhook_url and not settings.webhook_secret:
         # a webhook is never served without a secret: only Telegram, told it by setWebhook, knows this one
         settings = dataclasses.replace(settings, webhook_secret=secrets.token_urlsafe(32))
@@ -97,17 +109,88 @@ async def serve(settings: Settings, companion: Companion | None = None) -> None:
         settings.log_level, settings.log_format, secrets=[settings.token or "", settings.webhook_secret or ""]
     )
     loaded = _load(settings)
+    if settings.database_url:
+        _data_dir(settings)  # SQLite makes it; with PostgreSQL the heartbeat and the last good FAQ still live there
     try:
         store = await open_store(settings.data_dir, settings.database_url)
     except StoreError as error:
         raise StartupError(f"faqbot: {error}") from None
+    deadline: Deadline | None = None
     try:
-        await _serve(settings, loaded, store, companion)
+        if not stop.is_set():
+            deadline = await _serve(settings, loaded, store, stop, companion)
     finally:
-        await store.close()
+        await _within(store.close(), deadline.left() if deadline else CLOSE_RESERVE, "closing the store")
 
 
-async def _serve(settings: Settings, loaded: Loaded, store: Store, companion: Companion | None) -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event SIGTERM and SIGINT set; the first also starts the watchdog that ends a stop gone on too long."""
+    stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if not stop.is_set():
+            stop.set()
+            _watchdog(HARD_STOP)
+
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, on_signal)
+    loop.add_signal_handler(signal.SIGINT, on_signal)
+    return stop
+
+
+def _watchdog(seconds: float) -> None:
+    """End the process `seconds` from now if it is still running: a stop is bounded, whatever is stuck.
+
+    What was in hand is safe: kept in the inbox (answered at the next start) or not yet confirmed to
+    Telegram (handed out again)."""
+
+    def end() -> None:
+        log.error("not stopped within %.0f s; ending now (what was in hand is answered after the restart)", seconds)
+        logging.shutdown()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True
+    timer.start()
+
+
+def _data_dir(settings: Settings) -> None:
+    try:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise StartupError(f"faqbot: cannot create DATA_DIR {settings.data_dir}: {error.strerror} (with DATABASE_URL "
+                           "it still holds the heartbeat and the last good FAQ)") from None  # fmt: skip
+    if not os.access(settings.data_dir, os.W_OK):
+        raise StartupError(f"faqbot: cannot write in DATA_DIR {settings.data_dir} (with DATABASE_URL it still holds "
+                           "the heartbeat and the last good FAQ)")  # fmt: skip
+
+
+class Deadline:
+    """A point in time a stop must be done by; how much of it is left."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def left(self, keep: float = 0.0) -> float:
+        """Seconds left, keeping `keep` of them for what comes after."""
+        return max(0.0, self.at - keep - time.monotonic())
+
+
+async def _within(work: Awaitable[Any], seconds: float, what: str) -> bool:
+    """Run `work` for at most `seconds`; past that it is left running (the process is ending). True if done."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait([task], timeout=seconds)
+    if not done:
+        log.warning("%s did not finish within %.1f s; left behind", what, seconds)
+        return False
+    if not task.cancelled() and (error := task.exception()) is not None:
+        raise error
+    return True
+
+
+async def _serve(
+    settings: Settings, loaded: Loaded, store: Store, stop: asyncio.Event, companion: Companion | None
+) -> Deadline:
     holder: list[BotApplication] = []
 
     def install(new: Brain) -> None:
@@ -128,12 +211,11 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store, companion: Co
     application = build_application(settings, loaded.brain, store, faq=reloader)
     holder.append(application)
     services = application.bot_data
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    loop.add_signal_handler(signal.SIGINT, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL)))
-    server = await _http(application, settings, store, companion)
+    asyncio.get_running_loop().add_signal_handler(
+        signal.SIGHUP, lambda: services.background(reloader.reload(Trigger.SIGNAL))
+    )
+    vitals = Vitals(application, settings.data_dir, settings.faq_file)
+    server = await _http(application, settings, store, companion, vitals)
     watcher = asyncio.create_task(reloader.watch(stop), name="faq watcher")
     stop_task = asyncio.create_task(stop_reloads(stop, reloader))
 
@@ -142,8 +224,9 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store, companion: Co
 
     following = asyncio.create_task(store.follow_versions(on_version, stop.is_set), name="faq versions")
     started = ReloadResult(False, 0, loaded.problems) if loaded.problems else None
+    deadline = Deadline(STOP_WITHIN)
     try:
-        await _run(application, settings, stop, started)
+        deadline = await _run(application, settings, stop, started, Intake(server), vitals)
     except InvalidToken:
         raise StartupError("faqbot: the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
     except NetworkError as error:
@@ -154,23 +237,21 @@ async def _serve(settings: Settings, loaded: Loaded, store: Store, companion: Co
         stop.set()
         await stop_task
         for task, name in ((watcher, "the FAQ watcher"), (following, "the FAQ version listener")):
-            try:
-                await asyncio.wait_for(task, STOP_WAIT)
-            except TimeoutError:
-                log.warning("%s did not stop within %s s; left behind", name, STOP_WAIT)
+            await _within(task, min(STOP_WAIT, deadline.left(CLOSE_RESERVE)), name)
         if server is not None:
             server.stop()
         if companion is not None:
-            await companion.stop()
+            await _within(companion.stop(), deadline.left(CLOSE_RESERVE), "stopping the web page's server")
+    return deadline
 
 
 async def _http(
-    application: BotApplication, settings: Settings, store: Store, companion: Companion | None
-) -> HTTPServer | None:
+    application: BotApplication, settings: Settings, store: Store, companion: Companion | None, vitals: Vitals
+) -> CappedHTTPServer | None:
     """The webhook's own server, listening (in webhook mode, with no companion); or the companion
     started, with the webhook among its routes."""
     if companion is None:
-        return _listen(application, settings)
+        return _listen(application, settings, vitals)
     await companion.start(application.bot_data.current, store, _routes(application, settings))
     return None
 
@@ -182,12 +263,12 @@ def _routes(application: BotApplication, settings: Settings) -> list[BaseRoute]:
     return webhook_routes(application, urlsplit(settings.webhook_url).path, settings.webhook_secret)
 
 
-def _listen(application: BotApplication, settings: Settings) -> HTTPServer | None:
+def _listen(application: BotApplication, settings: Settings, vitals: Vitals) -> CappedHTTPServer | None:
     """In webhook mode, the server for Telegram's calls and /healthz, listening; else None."""
     if not (settings.webhook_url and settings.webhook_secret):
         return None
     path = urlsplit(settings.webhook_url).path
-    server = webhook_server(application, path, settings.webhook_secret, lambda: check_health(settings.data_dir))
+    server = webhook_server(application, path, settings.webhook_secret, vitals.check, settings.server_limits)
     try:
         server.listen(settings.webhook_port, settings.webhook_listen)
     except OSError as error:
@@ -196,16 +277,36 @@ def _listen(application: BotApplication, settings: Settings) -> HTTPServer | Non
     return server
 
 
-async def _run(
-    application: BotApplication, settings: Settings, stop: asyncio.Event, started: ReloadResult | None
-) -> None:
+@dataclass
+class Intake:
+    """Where updates come in: the poller, or the webhook server."""
+
+    server: CappedHTTPServer | None
+    poller: Poller | None = None
+
+    async def close(self, application: BotApplication) -> None:
+        """Take no more updates: the poller's waiting call is cut short, the server stops listening (and
+        answers 503 on connections still open)."""
+        if self.poller is not None:
+            await self.poller.cancel()
+        if self.server is not None:
+            self.server.stop()
+        if isinstance(queue := application.update_queue, InboxQueue):
+            queue.close()
+
+
+async def _run(  # noqa: PLR0917 - the pieces _serve made, each used here
+    application: BotApplication,
+    settings: Settings,
+    stop: asyncio.Event,
+    started: ReloadResult | None,
+    intake: Intake,
+    vitals: Vitals,
+) -> Deadline:
     async with application:  # initialize: reaches the Bot API (getMe) or raises
         await register_commands(application)
-        await _beat(application, settings)
-        if application.job_queue is not None:
-            application.job_queue.run_repeating(
-                heartbeat, interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS, data=settings
-            )
+        await vitals.beat_once()
+        beating = asyncio.create_task(vitals.keep(), name="heartbeat")
         await application.start()
         await _left_over(application)
         shared = application.bot_data.store.shared
@@ -214,30 +315,40 @@ async def _run(
             application.bot_data.background(tell_admins(application, settings, started, Trigger.START, None))
         if settings.admin_ids:  # only admins draw /stats charts: check once that Chinese can be drawn
             application.bot_data.background(find_font_elsewhere())
-        updater = application.updater
         if settings.webhook_url:
             await application.bot.set_webhook(
                 url=settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES
             )
             log.info("serving the webhook at %s", settings.webhook_url)
-        elif updater is not None:
-            await updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES,
-                timeout=timedelta(seconds=settings.poll_timeout),
-                poll_interval=0.0,
-                error_callback=PollingErrors().report,
-            )
+        elif isinstance(application.update_queue, InboxQueue):
+            intake.poller = Poller(application.bot, application.update_queue, ALLOWED_UPDATES, settings.poll_timeout)
+            await intake.poller.start()
             log.info("polling %s", settings.api_url)
         await stop.wait()
-        log.info("stopping")
-        if isinstance(limiter := application.bot.rate_limiter, PatientRateLimiter):
-            limiter.stop_retrying()
-        if updater is not None and updater.running:
-            await updater.stop()
-        if sweeping is not None:
-            sweeping.cancel()
-        await application.stop()
-        await application.inbox.settled()
+        return await _stop(application, intake, [beating, *([sweeping] if sweeping else [])])
+
+
+async def _stop(application: BotApplication, intake: Intake, background: list[asyncio.Task[None]]) -> Deadline:
+    """Stop within `STOP_WITHIN` seconds however busy the bot is: take no more updates, handle those
+    taken for up to `FINISH_WITHIN`, then leave the ones not begun for the next run (kept in the
+    inbox, or unconfirmed at Telegram), confirm what the store keeps."""
+    deadline = Deadline(STOP_WITHIN)
+    log.info("stopping")
+    if isinstance(limiter := application.bot.rate_limiter, PatientRateLimiter):
+        limiter.stop_retrying()
+    await intake.close(application)
+    for task in background:
+        task.cancel()
+    stopping = asyncio.ensure_future(application.stop())
+    finished, _ = await asyncio.wait([stopping], timeout=min(FINISH_WITHIN, deadline.left(CLOSE_RESERVE)))
+    if not finished:
+        application.inbox.stopping = True  # those not begun are skipped now, so the rest can end
+        await _within(stopping, deadline.left(CLOSE_RESERVE), "finishing the updates begun")
+    await application.inbox.settled(deadline.left(CLOSE_RESERVE))
+    if intake.poller is not None:
+        await _within(intake.poller.confirm(), deadline.left(CLOSE_RESERVE), "confirming the updates kept")
+    log.info("stopped taking updates; %d left for the next run", application.inbox.left_for_next_run)
+    return deadline
 
 
 async def _take_over(application: BotApplication, stop: asyncio.Event) -> None:
@@ -257,63 +368,6 @@ async def _left_over(application: BotApplication, whose: str = "the last run rec
         log.warning("answering %d update(s) %s", len(left), whose)
         for update in left:
             await queue.put_left_over(update)
-
-
-class PollingErrors:
-    """Polling errors in one line each, at most once a minute per kind, instead of a traceback each time.
-
-    python-telegram-bot already waits longer after each failed getUpdates (1 s, growing by
-    half up to 30 s); this says why, once. A Conflict means another process polls with the
-    same token: Telegram gives updates to one of them at a time.
-    """
-
-    EVERY = 60.0
-
-    def __init__(self) -> None:
-        self._told: dict[str, float] = {}
-
-    def report(self, error: TelegramError) -> None:
-        kind = type(error).__name__
-        now = time.monotonic()
-        if now - self._told.get(kind, -self.EVERY) < self.EVERY:
-            return
-        self._told[kind] = now
-        if isinstance(error, Conflict):
-            log.error("another process is polling with this token (%s); backing off, retrying up to every 30 s",
-                      error.message)  # fmt: skip
-        else:
-            log.warning("getUpdates failed (%s: %s); retrying with growing pauses", kind, error.message)
-
-
-async def _beat(application: BotApplication, settings: Settings) -> None:
-    brain = application.bot_data.current()
-    database_ok, database = await application.bot_data.store.healthy()
-    beat = Heartbeat(
-        pid=os.getpid(),
-        started=time.time(),
-        faq_file=str(settings.faq_file),
-        faq_entries=len(brain.knowledge.entries),
-        api_ok_at=time.time(),
-        tasks=len(asyncio.all_tasks()),
-        database_ok=database_ok,
-        database=database,
-    )
-    try:
-        write_heartbeat(settings.data_dir, beat)
-    except OSError as error:
-        log.warning("heartbeat not written: %s", error)
-
-
-async def heartbeat(context: Context) -> None:
-    """Check that the Bot API answers; if it does, say so in the heartbeat file."""
-    try:
-        await context.bot.get_me()
-    except TelegramError as error:
-        log.warning("Bot API not reached: %s", error)
-        return
-    if context.job is not None and isinstance(context.job.data, Settings):
-        assert isinstance(context.application, BotApplication)
-        await _beat(context.application, context.job.data)
 
 
 async def tell_admins(

@@ -19,6 +19,7 @@ from bot.core.brain import Brain
 from bot.faq.reloading import FaqReloader
 from bot.language import Lang
 from bot.storage.store import Store
+from bot.tg.fairness import Fairness
 
 CHANNEL = "telegram"
 """This front end's name in conversation keys and the usage log."""
@@ -49,6 +50,8 @@ class BotServices:
         self.commands: tuple[Command, ...] = ()
         self.faq: FaqReloader[Brain] | None = None
         """The FAQ file and its versions: reload, apply an upload; None where nothing reloads (tests, console)."""
+        self.fairness: Fairness | None = None
+        """Each user's share; None where nothing is limited."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._conversation: Conversation | None = None
 
@@ -60,8 +63,10 @@ class BotServices:
         admins: frozenset[int] = frozenset(),
         commands: Sequence[Command] = (),
         faq: FaqReloader[Brain] | None = None,
+        fairness: Fairness | None = None,
     ) -> None:
         """Fill in the services; called once, by `bot.tg.application.build_application`."""
+        self.fairness = fairness
         self.brain = brain
         self._store = store
         self.admins = admins

@@ -3,8 +3,17 @@
 Replaces python-telegram-bot's built-in webhook server so that health checks and the
 webhook share one port. There is always a secret (`run` makes one when none is set):
 updates whose secret-token header does not match are refused with 403, bodies that are
-not an update with 400, before anything is queued. An accepted update is in the durable
-inbox before the 200 goes back to Telegram (see `bot.tg.inbox`).
+not an update with 400 (not JSON, nested deeper than any update, a number beyond 64 bits),
+before anything is queued. An update is answered 200 only once it is durably in the inbox;
+while the store cannot take it, it is answered from memory and refused with 503, so that
+Telegram delivers it again (see `bot.tg.inbox`). A stopping bot answers 503 too.
+
+The server is bounded by `ServerLimits` (see `bot.ops.settings`), as the shared server is: a
+connection has `idle_timeout` seconds to send a whole request head, whether new or kept alive
+between requests (`WEB_IDLE_TIMEOUT`), and `BODY_TIMEOUT` for its body; beyond `connections`
+open at once (`WEB_MAX_CONNECTIONS`), new ones are closed at once (`bot.ops.connections`), so
+idle sockets cannot use up the process's open files. Facing the internet, put nginx in front
+(`deploy/nginx/faqbot.conf`).
 """
 
 from __future__ import annotations
@@ -17,10 +26,13 @@ from typing import Any
 
 from telegram import Update
 from tornado.httpserver import HTTPServer
+from tornado.iostream import IOStream
 from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
-from bot.tg.routes import MAX_BODY, SECRET_HEADER, read_update
+from bot.ops.connections import ConnectionCap, connection_cap
+from bot.ops.settings import ServerLimits
+from bot.tg.routes import BODY_TIMEOUT, MAX_BODY, SECRET_HEADER, read_update, take
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +54,7 @@ class UpdateHandler(RequestHandler):
         if update is None:
             self.set_status(400)
             return
-        await self.bot_application.update_queue.put(update)
-        self.set_status(200)
+        self.set_status(await take(self.bot_application, update))
 
     def _update(self) -> Update | None:
         return read_update(self.request.body, self.bot_application.bot)
@@ -62,10 +73,42 @@ class HealthHandler(RequestHandler):
         self.finish(json.dumps({"healthy": healthy, "reason": reason}))
 
 
-def webhook_server(application: Any, path: str, secret: str, check: Callable[[], tuple[bool, str]]) -> HTTPServer:
+class CappedHTTPServer(HTTPServer):
+    """tornado's HTTP server with a `ConnectionCap` (set before it listens)."""
+
+    cap: ConnectionCap
+
+    def handle_stream(self, stream: IOStream, address: tuple[Any, ...]) -> None:
+        if not self.cap.admit():
+            stream.close()
+            return
+        super().handle_stream(stream, address)
+
+    def on_close(self, server_conn: object) -> None:
+        super().on_close(server_conn)
+        self.cap.release()
+
+
+def _log_request(handler: RequestHandler) -> None:
+    """Each call at DEBUG only: a refusal says why in its own line, and a 503 during an outage (Telegram
+    delivering again) must not flood the log."""
+    request = handler.request
+    log.debug("%d %s %s %.1f ms", handler.get_status(), request.method, request.uri, 1000 * request.request_time())
+
+
+def webhook_server(
+    application: Any, path: str, secret: str, check: Callable[[], tuple[bool, str]], limits: ServerLimits
+) -> CappedHTTPServer:
     """An HTTP server (not yet listening) for the webhook at `/path` and `/healthz`."""
     routes = [
         (f"/{path.strip('/')}", UpdateHandler, {"bot_application": application, "secret": secret}),
         ("/healthz", HealthHandler, {"check": check}),
     ]
-    return HTTPServer(WebApplication(routes), max_body_size=MAX_BODY)
+    server = CappedHTTPServer(
+        WebApplication(routes, log_function=_log_request),
+        max_body_size=MAX_BODY,
+        idle_connection_timeout=limits.idle_timeout,  # tornado's header timeout too: new and kept-alive alike
+        body_timeout=BODY_TIMEOUT,
+    )
+    server.cap = connection_cap(limits.connections, "webhook server")
+    return server

@@ -34,11 +34,13 @@ def binaries() -> Path | None:
 class PostgresServer:
     """A running throwaway server; `fresh_database()` gives each test its own empty database."""
 
-    def __init__(self, url: str, admin_url: str, stop: Callable[[], None]) -> None:
+    def __init__(self, url: str, admin_url: str, stop: Callable[[], None], start: Callable[[], None]) -> None:
         self.url = url
         self.admin_url = admin_url
         self.stop = stop
         """Stop the server now (a database that goes away under the bot)."""
+        self.start = start
+        """Start a stopped server again, on the same port and data (the database comes back)."""
 
     def fresh_database(self) -> str:
         """A new empty database on the server, by URL."""
@@ -70,17 +72,23 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         run(str(folder / "initdb"), "-D", str(data), "-U", "faqbot", "--auth=trust", "-E", "UTF8", "--no-sync")
         options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        run(str(folder / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "server.log"), "-w", "start")
-        base = f"postgresql://faqbot@127.0.0.1:{port}"
-        stopped: list[bool] = []
+        stopped: list[bool] = [True]
+
+        def start() -> None:
+            if stopped:
+                log = str(root / "server.log")
+                run(str(folder / "pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start")
+                stopped.clear()
 
         def stop() -> None:
             if not stopped:
                 stopped.append(True)
                 run(str(folder / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
 
+        start()
+        base = f"postgresql://faqbot@127.0.0.1:{port}"
         try:
-            yield PostgresServer(f"{base}/postgres", f"{base}/postgres", stop)
+            yield PostgresServer(f"{base}/postgres", f"{base}/postgres", stop, start)
         finally:
             stop()
     finally:
