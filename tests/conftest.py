@@ -5,15 +5,12 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.core.brain import Brain
-from bot.core.cache import FOLDER, Cache
-from bot.faq.knowledge import read_faq
 from tests.e2e.postgres import PostgresServer, binaries, postgres_server
 from tests.e2e.proxy import BotApiProxy
 from tests.e2e.service import Launch, launcher
@@ -54,20 +51,10 @@ def api() -> Iterator[tuple[str, BotApiProxy]]:
         yield running
 
 
-@pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped FAQ built and checked once, as a bot keeps it in `DATA_DIR/cache`. The bots of the
-    end-to-end tests start from a copy, as a restarted bot does, instead of each building it again (about
-    half a second a start); building it in a new DATA_DIR is `tests/test_cache.py`'s."""
-    folder = tmp_path_factory.mktemp("warm") / FOLDER
-    Brain.parse(read_faq(FAQ), str(FAQ), cache=Cache(folder))
-    return folder
-
-
 @pytest.fixture
-def launch(api: tuple[str, BotApiProxy], tmp_path: Path, warm_cache: Path) -> Iterator[Launch]:
-    """Start `python -m bot run` processes against `api`, with DATA_DIR = tmp_path (the FAQ's cache in it)."""
-    shutil.copytree(warm_cache, tmp_path / FOLDER)
+def launch(api: tuple[str, BotApiProxy], tmp_path: Path) -> Iterator[Launch]:
+    """Start `python -m bot run` processes against `api`, with DATA_DIR = tmp_path (the FAQ's cache in
+    it: `tests.e2e.user.start_bot` puts it there)."""
     yield from launcher(api[1], tmp_path)
 
 

@@ -32,7 +32,6 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.core.cache import FOLDER
 from tests.conftest import FAQ, ROOT
 from tests.e2e.postgres import PostgresServer
 from tests.e2e.proxy import BotApiProxy
@@ -869,12 +868,11 @@ def _cpu_seconds(pid: int) -> float:
 
 @pytest.fixture(scope="class")
 def shared_bot(
-    api: tuple[str, BotApiProxy], tmp_path_factory: pytest.TempPathFactory, warm_cache: Path
+    api: tuple[str, BotApiProxy], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     """One bot for a class whose tests each play users of their own against it: (the process, its token,
     its DATA_DIR)."""
     data = tmp_path_factory.mktemp("shared-bot")
-    shutil.copytree(warm_cache, data / FOLDER)
     starting = launcher(api[1], data)
     start = next(starting)
     bot, token = start()
