@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import resource
 import shutil
@@ -177,15 +178,19 @@ class TestVotesAndKey:
         counts people."""
         _, token = launch(ADMIN_IDS="9902")
         user = TelegramUser(api[0], token, 8903)
+        began = time.monotonic()
         user.say("孝昌县有多少个党小组")
         (answer,) = user.wait_replies()
         user.press("v|+|zh", {**answer, "message_id": 987654})
         for _ in range(31):
             user.press(buttons(answer)["👎"], answer)
+        sending = time.monotonic() - began
         wait_for(lambda: len(api[1].called("answerCallbackQuery")) >= 20, 20, "the presses within the share")
         wait_for(lambda: _nothing_in_hand(api[1], token, tmp_path), 20, "every press handled or dropped")
         toasts = [str(call.get("text", "")) for call in api[1].called("answerCallbackQuery")]
-        assert len(toasts) == 20
+        # 20 at once (the question, the forged vote and 18 presses, then "slow down"), and one more
+        # for each second the share refilled while a slow machine was still sending the presses
+        assert 20 <= len(toasts) <= 20 + math.ceil(sending)
         assert sum(_is_slow_down(toast) for toast in toasts) == 1
         with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
             assert db.execute("SELECT message_id, vote FROM votes").fetchall() == [(answer["message_id"], -1)]
