@@ -405,12 +405,7 @@ class Index:
             term = self._term(variant)
             if original is None or term is None or term is original:
                 continue
-            for owner, weight in original.owners.items():
-                term.owners[owner] = max(term.owners.get(owner, 0.0), weight)
-            for owner, numbers in original.figures.items():
-                term.figures[owner].update(numbers)
-            term.idf = max(term.idf, original.idf)
-            term.generic = term.generic or original.generic
+            _stands_for(term, original)
             term.stands_for.append(original.text)
             self.variants[self.by_text[original.text]].append(self.by_text[term.text])
             for members in self.term_sets.values():
@@ -427,12 +422,7 @@ class Index:
             term = self._keyed(key, key)
             if term is None:
                 continue
-            for owner, weight in original.owners.items():
-                term.owners[owner] = max(term.owners.get(owner, 0.0), weight)
-            for owner, numbers in original.figures.items():
-                term.figures[owner].update(numbers)
-            term.idf = max(term.idf, original.idf)
-            term.generic = term.generic or original.generic
+            _stands_for(term, original)
             if original.text not in term.stands_for:
                 term.stands_for.append(original.text)  # so that a Chinese label counts as naming it
             self.romanised.add(self.by_text[term.text])
@@ -716,3 +706,13 @@ def _vocabulary(knowledge: KnowledgeBase) -> list[str]:
         for named in entry.unexplained:
             words += [fold(named.zh), *(fold(k) for k in named.keywords)]
     return words
+
+
+def _stands_for(term: Term, original: Term) -> None:
+    """`term` stands for `original` wherever it stands, and counts as much."""
+    for owner, weight in original.owners.items():
+        term.owners[owner] = max(term.owners.get(owner, 0.0), weight)
+    for owner, numbers in original.figures.items():
+        term.figures[owner].update(numbers)
+    term.idf = max(term.idf, original.idf)
+    term.generic = term.generic or original.generic
