@@ -14,7 +14,6 @@ import contextlib
 import logging
 import os
 import signal
-import sys
 from collections.abc import Callable, Sequence
 
 from starlette.routing import BaseRoute
@@ -31,6 +30,7 @@ from bot.ops.serving import (
     faq_reloader,
     load_faq,
     record_version,
+    serve_until_stopped,
     shared_faq,
 )
 from bot.ops.settings import Settings
@@ -47,14 +47,7 @@ STOP_WAIT = 1.0
 
 def web_command(settings: Settings, mounted: Sequence[BaseRoute] = ()) -> int:
     """Serve the page until SIGINT or SIGTERM; return the exit status."""
-    try:
-        asyncio.run(serve_web(settings, mounted))
-    except StartupError as error:
-        for line in error.lines:
-            print(line, file=sys.stderr)
-        return error.status
-    log.info("stopped")
-    return 0
+    return serve_until_stopped(serve_web(settings, mounted))
 
 
 class Serving:

@@ -15,7 +15,8 @@ import contextlib
 import functools
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+import sys
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +43,18 @@ class StartupError(Exception):
         super().__init__(lines[0] if lines else "")
         self.lines = lines
         self.status = status
+
+
+def serve_until_stopped(serving: Coroutine[object, object, None]) -> int:
+    """Run a serving process to its end; the exit status, with a `StartupError`'s lines on stderr."""
+    try:
+        asyncio.run(serving)
+    except StartupError as error:
+        for line in error.lines:
+            print(line, file=sys.stderr)
+        return error.status
+    log.info("stopped")
+    return 0
 
 
 class Companion(Protocol):

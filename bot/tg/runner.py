@@ -18,7 +18,6 @@ import logging
 import os
 import secrets
 import signal
-import sys
 import threading
 import time
 from collections.abc import Awaitable
@@ -42,6 +41,7 @@ from bot.ops.serving import (
     faq_reloader,
     load_faq,
     record_version,
+    serve_until_stopped,
     shared_faq,
     stop_reloads,
 )
@@ -77,14 +77,7 @@ TAKE_OVER_EVERY = 3.0
 def run_command(settings: Settings, companion: Companion | None = None) -> int:
     """Run the bot (and its `companion`, sharing its FAQ, store and HTTP server) until SIGINT or SIGTERM;
     return the exit status."""
-    try:
-        asyncio.run(serve(settings, companion))
-    except StartupError as error:
-        for line in error.lines:
-            print(line, file=sys.stderr)
-        return error.status
-    log.info("stopped")
-    return 0
+    return serve_until_stopped(serve(settings, companion))
 
 
 def _load(settings: Settings) -> Loaded:
