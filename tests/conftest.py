@@ -7,9 +7,13 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.conversation.replies import Said
+from bot.conversation.state import Who
+from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
 from tests.e2e.postgres import PostgresServer, binaries, postgres_server
 from tests.e2e.proxy import BotApiProxy
@@ -42,6 +46,25 @@ def shipped_brain() -> Brain:
 def brain() -> Brain:
     """The shipped FAQ with its matcher."""
     return shipped_brain()
+
+
+Heard = list[tuple[str, str, str, str | None]]
+"""What the conversation layer heard and said: (channel, text, reply kind, entry id), in order."""
+
+
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> Heard:
+    """Every message any front end passes through `Conversation.hear` in the test, with its reply."""
+    turns: Heard = []
+    original = Conversation.hear
+
+    async def spy(self: Conversation, who: Who, text: str, **kwargs: Any) -> Said:
+        said = await original(self, who, text, **kwargs)
+        turns.append((who.channel, text, said.kind, said.entry_id))
+        return said
+
+    monkeypatch.setattr(Conversation, "hear", spy)
+    return turns
 
 
 @pytest.fixture(scope="module")

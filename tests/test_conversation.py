@@ -8,12 +8,11 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.conversation.intents import intent
-from bot.conversation.replies import Said, plain_text
+from bot.conversation.replies import plain_text
 from bot.conversation.state import Context, Last, Offer, Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
@@ -24,7 +23,7 @@ from bot.ops.settings import Settings
 from bot.storage.sqlite import SqliteStore
 from bot.storage.store import Lifetimes
 from tests.bot_api import RecordingBotApi
-from tests.conftest import FAQ, ROOT
+from tests.conftest import FAQ, ROOT, Heard
 from tests.test_handlers import Harness, _harness
 from tests.test_store import Clock
 
@@ -246,20 +245,9 @@ class TestOneLayerForEveryFrontEnd:
                 found.append(f"line {node.lineno}: from {node.module}")
         assert found == []
 
-    async def test_the_console_and_telegram_have_the_same_conversation(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    async def test_the_console_and_telegram_have_the_same_conversation(self, tmp_path: Path, heard: Heard) -> None:
         """The same messages typed in the console and sent on Telegram pass through the one layer and
         get the same replies: the same kinds, about the same entries."""
-        heard: list[tuple[str, str, str, str | None]] = []
-        original = Conversation.hear
-
-        async def spy(self: Conversation, who: Who, text: str, **kwargs: Any) -> Said:
-            said = await original(self, who, text, **kwargs)
-            heard.append((who.channel, text, said.kind, said.entry_id))
-            return said
-
-        monkeypatch.setattr(Conversation, "hear", spy)
         script = [
             "苗木花卉种了多少亩",
             "那茶叶呢",

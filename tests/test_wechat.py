@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -45,7 +44,7 @@ from bot.wechat.endpoint import WeChat
 from bot.wechat.fitting import MAX_BYTES, cut, fit_answer, fit_whole, size, split
 from bot.wechat.messages import Messages, fitted
 from bot.wechat.protocol import Envelope, Incoming, Wire
-from tests.conftest import FAQ
+from tests.conftest import FAQ, Heard
 from tests.e2e.postgres import PostgresServer
 from tests.faqs import tiny_brain
 from tests.test_properties import BRAIN, entries
@@ -281,19 +280,10 @@ class TestReplyXml:
 
 class TestOneConversation:
     async def test_wechat_and_the_console_have_the_same_conversation(
-        self, store: Store, brain: Brain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        self, store: Store, brain: Brain, tmp_path: Path, heard: Heard
     ) -> None:
         """The same messages typed in the console and sent on WeChat pass through the one layer and get
         the same replies (kinds and entries): numbers, 详细点, 不对, follow-ups and thanks included."""
-        heard: list[tuple[str, str, str, str | None]] = []
-        original = Conversation.hear
-
-        async def spy(self: Conversation, who: Who, text: str, **kwargs: Any) -> Said:
-            said = await original(self, who, text, **kwargs)
-            heard.append((who.channel, text, said.kind, said.entry_id))
-            return said
-
-        monkeypatch.setattr(Conversation, "hear", spy)
         script = [
             "苗木花卉种了多少亩",
             "那茶叶呢",
