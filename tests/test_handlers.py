@@ -824,6 +824,21 @@ async def admin_bot(bot: Harness, tmp_path: Path) -> AdminHarness:
     return harness
 
 
+async def own_admin_bot(tmp_path: Path) -> AsyncIterator[AdminHarness]:
+    """An admin harness with a store and clock of its own (both admins listed), and a copy of the shipped
+    FAQ under `tmp_path` recorded as the version in use at start."""
+    api = RecordingBotApi()
+    clock = Clock()
+    application, store = await _harness(tmp_path / "data", clock, api, frozenset({ADMIN_ID, int(EN_ADMIN["id"])}))
+    faq = tmp_path / "faq.yaml"
+    faq.write_bytes(FAQ.read_bytes())
+    async with application:
+        harness = AdminHarness(Harness(application, api, store, clock), faq)
+        await harness._record(faq.read_bytes(), "file", "in use at start", None)
+        yield harness
+    await store.close()
+
+
 EDITED = FAQ.read_text(encoding="utf-8").replace("875", "876").encode("utf-8")
 """The FAQ with one figure changed (875 Party groups become 876), in its answer, summary and English."""
 

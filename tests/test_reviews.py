@@ -20,7 +20,6 @@ from bot.core.brain import Brain
 from bot.faq.knowledge import KnowledgeError, Problem, parse_knowledge
 from bot.texts import FAQ_TEXTS, TEXTS
 from bot.tg.markup import MAX_MESSAGE, telegram_length
-from tests.bot_api import RecordingBotApi
 from tests.conftest import BROKEN, FAQ, ROOT
 from tests.test_handlers import (
     ADMIN,
@@ -29,10 +28,8 @@ from tests.test_handlers import (
     EN_ADMIN,
     ZH_USER,
     AdminHarness,
-    Harness,
-    _harness,
+    own_admin_bot,
 )
-from tests.test_store import Clock
 
 EN_ADMIN_ID = int(EN_ADMIN["id"])
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|'[^']*'|\"[^\"]*\"|`[^`]*`")
@@ -43,16 +40,8 @@ ALLOWED_LATIN = {"YAML", "UTF", "UTC", "YYYY", "MM", "DD", "Tab", "true", "false
 
 @pytest.fixture
 async def admin_bot(tmp_path: Path) -> AsyncIterator[AdminHarness]:
-    api = RecordingBotApi()
-    clock = Clock()
-    application, store = await _harness(tmp_path / "data", clock, api, frozenset({ADMIN_ID, EN_ADMIN_ID}))
-    faq = tmp_path / "faq.yaml"
-    faq.write_bytes(FAQ.read_bytes())
-    async with application:
-        harness = AdminHarness(Harness(application, api, store, clock), faq)
-        await harness._record(faq.read_bytes(), "file", "in use at start", None)
+    async for harness in own_admin_bot(tmp_path):
         yield harness
-    await store.close()
 
 
 def _keys(params: dict[str, Any]) -> list[str]:

@@ -17,11 +17,17 @@ from bot.core.brain import Brain
 from bot.faq.diff import diff
 from bot.faq.knowledge import KnowledgeError, parse_knowledge
 from bot.faq.teaching import Lesson, TeachingError, check, file_lesson, file_lessons
-from tests.bot_api import RecordingBotApi
 from tests.conftest import FAQ, ROOT, shipped_brain
 from tests.faqs import tiny_faq
-from tests.test_handlers import ADMIN, ADMIN_ID, EN_ADMIN, EN_USER, ZH_USER, AdminHarness, Harness, _harness
-from tests.test_store import Clock
+from tests.test_handlers import (
+    ADMIN,
+    ADMIN_ID,
+    EN_ADMIN,
+    EN_USER,
+    ZH_USER,
+    AdminHarness,
+    own_admin_bot,
+)
 
 GDP = "孝昌县GDP是多少"
 """A question the article does not answer."""
@@ -143,16 +149,8 @@ class TestFiledQuestions:
 
 @pytest.fixture
 async def teach_bot(tmp_path: Path) -> AsyncIterator[AdminHarness]:
-    api = RecordingBotApi()
-    clock = Clock()
-    application, store = await _harness(tmp_path / "data", clock, api, frozenset({ADMIN_ID, int(EN_ADMIN["id"])}))
-    faq = tmp_path / "faq.yaml"
-    faq.write_bytes(FAQ.read_bytes())
-    async with application:
-        harness = AdminHarness(Harness(application, api, store, clock), faq)
-        await harness._record(faq.read_bytes(), "file", "in use at start", None)
+    async for harness in own_admin_bot(tmp_path):
         yield harness
-    await store.close()
 
 
 def _buttons(params: dict[str, Any]) -> dict[str, str]:
