@@ -12,7 +12,8 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -130,45 +131,45 @@ class TestBoundedServer:
         assert str(refused.value).startswith(f"faqbot: cannot listen on 127.0.0.1:{port} for the web page")
 
 
+@contextmanager
+def bot_web(tmp_path: Path, **env: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`python -m bot web` on a free port with DATA_DIR = tmp_path, logging to `web.log`, once it serves
+    the page: (the process, its port); killed at the end if still running."""
+    port = free_port()
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "WEB_PORT": str(port), "TELEGRAM_BOT_TOKEN": "", **env}
+    with (tmp_path / "web.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        wait_for(lambda: "serving the web page" in (tmp_path / "web.log").read_text() or process.poll() is not None,
+                 60, "the page to be served")  # fmt: skip
+        assert process.poll() is None, (tmp_path / "web.log").read_text()
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 class TestWebCommand:
     """`python -m bot web` as an operator runs it."""
 
     def test_it_serves_the_page_without_a_token_and_stops_cleanly_on_sigterm(self, tmp_path: Path) -> None:
         """No TELEGRAM_BOT_TOKEN needed; SIGTERM ends it with status 0 and the store closed."""
-        port = free_port()
-        env = {**os.environ, "DATA_DIR": str(tmp_path), "WEB_PORT": str(port), "TELEGRAM_BOT_TOKEN": ""}
-        with (tmp_path / "web.log").open("w") as log:
-            process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=log,
-                                       stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            wait_for(lambda: "serving the web page" in (tmp_path / "web.log").read_text() or process.poll() is not None,
-                     60, "the page to be served")  # fmt: skip
-            assert process.poll() is None, (tmp_path / "web.log").read_text()
+        with bot_web(tmp_path) as (process, port):
             health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=PATIENCE).json()
             assert health["healthy"] is True
             page = httpx.get(f"http://127.0.0.1:{port}/", timeout=PATIENCE)
             assert 'role="log"' in page.text
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
         assert "stopped" in (tmp_path / "web.log").read_text()
 
     def test_with_a_wechat_token_it_serves_wechat_on_the_same_server(self, tmp_path: Path) -> None:
         """WECHAT_TOKEN set: WeChat's signed check and a signed question reach `/wechat` on the page's
         server and are answered through the same conversation, logged as channel `wechat`."""
-        port, side = free_port(), WeChatSide()
-        env = {**os.environ, "DATA_DIR": str(tmp_path), "WEB_PORT": str(port), "TELEGRAM_BOT_TOKEN": "",
-               "WECHAT_TOKEN": TOKEN}  # fmt: skip
-        with (tmp_path / "web.log").open("w") as log:
-            process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=log,
-                                       stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            wait_for(lambda: "serving the web page" in (tmp_path / "web.log").read_text() or process.poll() is not None,
-                     60, "the page to be served")  # fmt: skip
-            assert process.poll() is None, (tmp_path / "web.log").read_text()
+        side = WeChatSide()
+        with bot_web(tmp_path, WECHAT_TOKEN=TOKEN) as (process, port):
             url = f"http://127.0.0.1:{port}/wechat"
             assert httpx.get(url, params=side.check("4242"), timeout=PATIENCE).text == "4242"
             query, body = side.post(side.text("孝昌县有多少个党小组？")[0])
@@ -177,10 +178,6 @@ class TestWebCommand:
             assert "875" in reply.content
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
         assert "serving /wechat for a WeChat Official Account (plaintext mode" in (tmp_path / "web.log").read_text()
         assert "channel,wechat,1," in faqbot("report", "--csv", DATA_DIR=str(tmp_path)).stdout
 
