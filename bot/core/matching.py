@@ -130,7 +130,8 @@ class Matcher:
         detail, and the counts, dates and names of places and organisations it states (两百多个吧,
         清华大学), which unless they are the article's own (875, 浙江大学) point to no entry: a wrong
         one is corrected once the entry is found (`bot.core.answers`)."""
-        stated = [(v.start, v.end) for v in values(text, lang) if v.number != 1]  # 一年, 一个: a rate, an article
+        # 一年, 一个: a rate, an article; 每年: how often, which the article says of what it does
+        stated = [(v.start, v.end) for v in values(text, lang) if v.number != 1 and v.kind != "frequency"]
         spans = self.gaps.asking(text, lang) + stated
         return spans + self.verdicts.unknown_names(text, lang, self.indices[lang])
 
