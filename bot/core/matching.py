@@ -224,10 +224,10 @@ class Matcher:
         short = sounds.count(" ") < tuning.similar_short_units
         cutoff = tuning.similar_short if short else tuning.similar
         numbers = [number for owner in pool for number in index.examples_of.get(owner, ())]
-        choices = [index.example_sounds[number] for number in numbers]
+        choices = [index.example_sounds[number].split() for number in numbers]
         found: dict[int, float] = {}
         for _, score, place in process.extract(
-            sounds, choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
+            sounds.split(), choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
         ):
             owner = index.example_owner[numbers[place]]
             found[owner] = max(found.get(owner, 0.0), float(score))
