@@ -44,6 +44,8 @@ BATCH7 = {
     *("onefact", "pinyin-english", "premise", "spoken", "yesno"),
 }
 """The styles the seventh batch added: spoken and speech-to-text wording, lead-ins, yes/no, wrong premises..."""
+BATCH8 = {"which-where", "how-why"}
+"""The styles the eighth batch added: which place or name, and how or why."""
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +69,8 @@ class TestQuestionSets:
         assert len(held_out) >= 0.16 * (len(tuning) + len(held_out))
         shared = len({q.text for q in tuning} & {q.text for q in held_out})
         assert shared == 0, f"{shared} held-out questions also stand in the tuning part"
-        assert set(Counter(q.category for q in tuning)) == CATEGORIES | BATCH7
-        assert set(Counter(q.category for q in held_out)) == CATEGORIES | BATCH7
+        assert set(Counter(q.category for q in tuning)) == CATEGORIES | BATCH7 | BATCH8
+        assert set(Counter(q.category for q in held_out)) == CATEGORIES | BATCH7 | BATCH8
         unknown = sum(not question.entries <= set(brain.knowledge.by_id) for question in held_out)
         assert unknown == 0, f"{unknown} held-out questions name entries the FAQ does not have"
         for question in tuning:
