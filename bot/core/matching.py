@@ -147,7 +147,9 @@ class Matcher:
             pool = heapq.nlargest(tuning.similar_pool, scores, key=lambda owner: scores[owner])
             for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
                 scores[owner] = max(scores[owner], score)
-        if "figures" in signals and scores and asks_number(reading):
+        # 有300个村社区吗 is about the figure of 村社区 as much as 有几个村社区 is
+        stated = any(value.kind == "count" for value in asking.asserted)
+        if "figures" in signals and scores and (asks_number(reading) or stated):
             self._figures(scores, reading, index, tuning)
         if "facts" in signals and scores:
             self._facts(scores, reading, index, tuning)

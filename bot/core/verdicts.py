@@ -125,8 +125,14 @@ class Verdicts:
                     return stated.text, canonical(dated[0])
                 continue
             words = around(asking.core, stated.text)
+            # what the stated count counts (5 provincial demonstration parks) tells its figure first
+            noun = counted(asking.core, stated, asking.lang)
             fitting = [
-                (overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang), v)
+                (
+                    overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang)
+                    + 2 * overlap(noun, v.label, asking.lang),
+                    v,
+                )
                 for fact, v in counts
                 if v.measure == stated.measure or v.unit == stated.unit
             ]
@@ -147,8 +153,10 @@ class Verdicts:
         clauses = [(part, fact) for fact in case.facts for part in fact.parts()]
         if not clauses:
             return None
-        for name, kind, suffix in self._names_in(case.asking.core, lang, case.index):
-            words = around(case.asking.core, name)
+        # an English name is told by its capitals, which the matched text has folded away
+        text = case.asking.core if lang == "zh" else (case.asking.shown or case.asking.question)
+        for name, kind, suffix in self._names_in(text, lang, case.index):
+            words = around(text, name)
             score, clause, fact = max(
                 ((overlap(words, part.replace(name, ""), lang), part, fact) for part, fact in clauses),
                 key=lambda item: item[0],
@@ -158,6 +166,15 @@ class Verdicts:
                 continue
             if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
                 return name, clause.rstrip("，,；;。.")
+            # 该镇龙泉村: the clause points back to the town the sentence named before it
+            if lang == "zh" and suffix and f"该{suffix}" in clause:
+                earlier = case.facts[: case.facts.index(fact)]
+                named = [v for f in earlier for v in f.values] + [
+                    v for v in fact.values if v.end <= max(fact.text.find(clause), 0)
+                ]
+                rivals = [v for v in named if _rival(v, kind, suffix) and v.text != name]
+                if rivals:
+                    return name, clause.replace(f"该{suffix}", rivals[-1].text, 1).rstrip("，,；;。.")
         return None
 
     def _names_in(self, text: str, lang: Lang, index: Index) -> list[tuple[str, Kind, str]]:
@@ -166,8 +183,16 @@ class Verdicts:
         found: list[tuple[str, Kind, str]] = [
             (name.text, name.kind, name.suffix)
             for name in self.facts.named_in(text, lang)
-            if name.kind in ("place", "org") and name.text not in self._generic[lang] and name.text in text
+            if name.kind in ("place", "org")
+            and name.text not in self._generic[lang]
+            and (name.text in text if lang == "zh" else name.text.lower() in text.lower())
         ]
+        if lang == "en":  # Wuhan University, Dawu County: a capitalised name before a kind of place or body
+            for match in _EN_NAME.finditer(text):
+                word, kind_word = match.group(), match.group("kind")
+                if not any(word.lower() in f[0].lower() or f[0].lower() in word.lower() for f in found):
+                    found.append((word, "org" if kind_word.lower() in _EN_ORGS else "place", kind_word))
+            return found
         for start, end in self.unknown_names(text, lang, index):
             word = text[start:end]
             kind = name_kind(word)
@@ -188,6 +213,26 @@ class Verdicts:
         return len(names) if any(all(n in fact.text for n in names) for fact in case.facts) else 0
 
 
+_COUNTED = {
+    "zh": re.compile(r"[\u4e00-\u9fff（）()]{1,8}?(?=[的了是有吗呢啊呀吧里中，,？?。！!\s]|$)"),
+    "en": re.compile(r"\s*(?:[a-z'-]+\s+){0,3}?[a-z'-]+(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|[?,.!;]|$)"),
+}
+
+
+def counted(text: str, value: Value, lang: Lang) -> str:
+    """The words right after a stated count: what it counts (300个村里: 村; 5 provincial parks)."""
+    found = _COUNTED[lang].match(text[value.end :].lower() if lang == "en" else text[value.end :])
+    return found.group().strip() if found else ""
+
+
+_EN_ORGS = {"university", "college", "school", "company", "station", "tv"}
+_EN_NAME = re.compile(
+    r"\b(?:[A-Z][a-z]+ )+(?P<kind>University|College|School|County|Town|Township|Village|Community|City|Province"
+    r"|university|county|town|township|village|community|city|province)\b"
+)
+"""An English name of a place or body the question states: capitalised words, then what kind it is."""
+
+
 def canonical(value: Value) -> str:
     """A date as the article's own header writes it (2022-11-16); other values as written."""
     found = re.match(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})", value.text)
@@ -198,7 +243,7 @@ def canonical(value: Value) -> str:
 
 def _rival(value: Value, kind: Kind, suffix: str) -> bool:
     """A name of the article of the kind a question's name has (a town for a town)."""
-    return value.kind == kind and (value.unit == suffix or not suffix or not value.unit)
+    return value.kind == kind and (value.unit.lower() == suffix.lower() or not suffix or not value.unit)
 
 
 def _compare(case: Case) -> tuple[Verdict, str] | None:
