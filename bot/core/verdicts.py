@@ -215,7 +215,10 @@ class Verdicts:
 
 _COUNTED = {
     "zh": re.compile(r"[\u4e00-\u9fff（）()]{1,8}?(?=[的了是有吗呢啊呀吧里中，,？?。！!\s]|$)"),
-    "en": re.compile(r"\s*(?:[a-z'-]+\s+){0,3}?[a-z'-]+(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|[?,.!;]|$)"),
+    "en": re.compile(
+        r"\s*(?:[a-z'-]+\s+){0,3}?[a-z'-]+"
+        r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|[?,.!;]|$)"
+    ),
 }
 
 

@@ -38,8 +38,8 @@ from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
 from bot.core.reply import FACT_WINDOW
-from bot.ops.evaluation import verdict
 from bot.faq.knowledge import plain
+from bot.ops.evaluation import verdict
 from bot.storage.sqlite import SqliteStore
 from bot.texts import say
 
