@@ -34,7 +34,7 @@ from bot.core.index import Index, Reading
 from bot.core.normalise import STOP_EN, fold, stop_spans, units
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
-from bot.core.values import Value, name_kind, names_a_kind, same_level
+from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, Value, name_kind, names_a_kind, same_level
 from bot.faq.knowledge import Entry, ItemList, iter_texts
 from bot.language import LANGS, Lang
 
@@ -277,7 +277,7 @@ class Answers:
             return _lead(replace(found, focus=replace(found.focus, lists=())), chosen, case)
         if found.focus.lists:
             return found
-        return missing(found, case) if excluding(case.asking) else found
+        return missing(found, case) if excluding(case.asking) or _kind_untold(ask, case) else found
 
     def _named(self, ask: Ask, found: Found, case: Case) -> Found:
         """What or which of things known by their names (哪些企业, what company): the names, if given."""
@@ -299,6 +299,8 @@ class Answers:
         chosen = self._places(ask, case) if ask.unit or re.search(r"\bwhich \w+ in\b", case.asking.core) else []
         if chosen:
             return _lead(found, chosen, case)
+        if not found.focus.lists and _kind_untold(ask, case, case.asking.noun(ask)):
+            return missing(found, case)  # 11个软弱涣散村党组织是哪些村: the sentence names no village
         return self._rest(ask, found, case)
 
     def _rest(self, ask: Ask, found: Found, case: Case) -> Found:
@@ -391,6 +393,20 @@ class Answers:
         return [(fact, value) for score, fact, value in scored if score >= best - 0.15 * max(best, 1e-9)][:4]
 
     def _places(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """The place or organisation of the kind asked (哪个镇: a town) that the sentence about the
+        question names; any place or organisation when no kind is asked."""
+        found = self._near_places(ask, case)
+        kind = _asked_place_kind(ask, case.lang)
+        if kind and case.lang == "zh":  # 龙泉村在哪个镇: 该镇, the town named before
+            fact = case.nearest()
+            pointed = referent(case.facts, fact, kind)
+            if pointed is not None and pointed.text not in case.asking.core:
+                told = next(f for f in case.facts if pointed in f.values)
+                at = fact.text.find(f"该{kind}")
+                return [(told, pointed), (fact, Value("place", f"该{kind}", at, at + len(kind) + 1))]
+        return [pair for pair in found if not kind or same_level(_place_level(pair[1]), kind)]
+
+    def _near_places(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
         """The place or organisation the sentence about the question names, of the kind asked if one is."""
         named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
         placed = [
@@ -439,6 +455,41 @@ class Answers:
         items = listed.items_in(case.lang)
         giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
         return case.held(giving[0].text) if giving else 0.0
+
+
+def _asked_place_kind(ask: Ask, lang: Lang, noun: str = "") -> str:
+    """The kind of place a question asks for by its ending (哪个镇: 镇; which village: 村), or empty."""
+    word = (ask.unit or noun).strip().lower()
+    if lang == "en":
+        return PLACE_NOUNS_EN.get(word.rstrip("s"), "")
+    return next((suffix for suffix in PLACE_SUFFIXES if word == suffix), "")
+
+
+def _kind_untold(ask: Ask, case: Case, noun: str = "") -> bool:
+    """A kind of place asked for (唐根根在哪个镇, 是哪些村) that the sentence about the question does
+    not name: what the question asks is not given."""
+    kind = _asked_place_kind(ask, case.lang, noun)
+    if not kind:
+        return False
+    fact = case.nearest()
+    if case.held(fact.text) <= 0 or referent(case.facts, fact, kind) is not None:
+        return False
+    return not any(same_level(_place_level(v), kind) for v in fact.of_kind("place"))
+
+
+def referent(facts: tuple[Fact, ...], fact: Fact, kind: str) -> Value | None:
+    """The place a fact points back to (该镇龙泉村: the town the sentence before named), if it does."""
+    if f"该{kind}" not in fact.text or fact not in facts:
+        return None
+    at = fact.text.find(f"该{kind}")
+    earlier = [v for f in facts[: facts.index(fact)] for v in f.values] + [v for v in fact.values if v.end <= at]
+    named = [v for v in earlier if v.kind == "place" and same_level(_place_level(v), kind)]
+    return named[-1] if named else None
+
+
+def _place_level(value: Value) -> str:
+    """A place's kind as its Chinese ending says it (village: 村)."""
+    return PLACE_NOUNS_EN.get(value.unit.lower(), value.unit)
 
 
 def missing(found: Found, case: Case) -> Found:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core.answers import Case, Found, agrees, excluding, missing
+from bot.core.answers import Case, Found, agrees, excluding, missing, referent
 from bot.core.decision import Verdict
 from bot.core.facts import Facts, around, overlap
 from bot.core.index import Index
@@ -167,14 +167,9 @@ class Verdicts:
             if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
                 return name, clause.rstrip("，,；;。.")
             # 该镇龙泉村: the clause points back to the town the sentence named before it
-            if lang == "zh" and suffix and f"该{suffix}" in clause:
-                earlier = case.facts[: case.facts.index(fact)]
-                named = [v for f in earlier for v in f.values] + [
-                    v for v in fact.values if v.end <= max(fact.text.find(clause), 0)
-                ]
-                rivals = [v for v in named if _rival(v, kind, suffix) and v.text != name]
-                if rivals:
-                    return name, clause.replace(f"该{suffix}", rivals[-1].text, 1).rstrip("，,；;。.")
+            pointed = referent(case.facts, fact, suffix) if lang == "zh" and suffix in clause else None
+            if pointed is not None and pointed.text != name and f"该{suffix}" in clause:
+                return name, clause.replace(f"该{suffix}", pointed.text, 1).rstrip("，,；;。.")
         return None
 
     def _names_in(self, text: str, lang: Lang, index: Index) -> list[tuple[str, Kind, str]]:
