@@ -32,6 +32,7 @@ from bot.core.focus import Focus, clauses_holding, cut_to_question, held
 from bot.core.gaps import asked_attribute
 from bot.core.index import Index, Reading
 from bot.core.normalise import STOP_EN, fold, stop_spans, units
+from bot.core.reply import FACT_WINDOW
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
 from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, Value, name_kind, names_a_kind, same_level
@@ -526,7 +527,9 @@ def _lead(found: Found, chosen: list[tuple[Fact, Value]], case: Case) -> Found:
         )
         if figure is not None and figure not in figures:
             figures.append(figure)
-        text = clauses_holding(fact.text, value.text, case.reading, case.index, case.tuning)
+        # an asked name or place leads its reply: a sentence holding it late is cut to its clause
+        within = FACT_WINDOW // 2 if value.kind in ("place", "org", "person") else 0
+        text = clauses_holding(fact.text, value.text, case.reading, case.index, case.tuning, within=within)
         if text not in texts:
             texts.append(text)
     led = replace(focus, figures=tuple(figures) or focus.figures, sentences=tuple(texts[:3]) or focus.sentences)

@@ -118,7 +118,8 @@ _EN_NOUN = re.compile(
 """What "how many" asks about: the words after it, up to the verb."""
 _POLAR = {
     "zh": re.compile(
-        r"(?:吗|(?<!什)么|嘛|没有|没|不)[\s?？!！。.~～]*$|是不是|是否|有没有|对不对|对吗|是吧|了没|可不可以"
+        r"(?:吗|(?<!什)么|嘛|没有|没|不)[\s?？!！。.~～]*$|是不是|是否|有没有|对不对|对吗|对吧|是吧|了没|可不可以"
+        r"|^(?:是|就是).{1,16}吧[\s?？!！。.~～]*$"
     ),
     "en": re.compile(
         r"^(?:and |so |but )?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|aren't|"

@@ -152,6 +152,10 @@ class _ExampleSounds(Sequence[str]):
         return sounds
 
 
+_STOP_CHARS_ZH = frozenset(word for word in STOP_ZH if len(word) == 1)
+"""The one-character question and function words."""
+
+
 @lru_cache(maxsize=65536)
 def _pieces(text: str) -> tuple[Unit, ...]:
     """The units of an FAQ text; the same words recur across entries and reloads."""
@@ -591,7 +595,11 @@ class Index:
                 window = sounds[start:end]
                 if end - start >= 2:
                     found += [(t, tuning.sound) for t in self.sound.get(window, ())]
-                if end - start >= tuning.slip_min_units:
+                # a one-off sound-alike that opens or closes on a function word (是央视对 for 实验试点)
+                # is words of the question, not a typo
+                if end - start >= tuning.slip_min_units and not (
+                    texts[start] in _STOP_CHARS_ZH or texts[end - 1] in _STOP_CHARS_ZH
+                ):
                     found += [(t, tuning.slip) for t in self._one_off(window)]
                 for term, quality in found:
                     key = (term, start, end)

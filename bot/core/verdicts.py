@@ -23,6 +23,7 @@ from bot.core.answers import Case, Found, agrees, excluding, missing, referent
 from bot.core.decision import Verdict
 from bot.core.facts import Facts, around, overlap
 from bot.core.index import Index
+from bot.core.normalise import STOP_EN
 from bot.core.values import Kind, Value, name_kind
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
@@ -126,7 +127,7 @@ class Verdicts:
                 continue
             words = around(asking.core, stated.text)
             # what the stated count counts (5 provincial demonstration parks) tells its figure first
-            noun = counted(asking.core, stated, asking.lang)
+            noun = counted(asking.core, stated, asking.lang) or counted_before(asking.core, stated, asking.lang)
             fitting = [
                 (
                     overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang)
@@ -136,11 +137,15 @@ class Verdicts:
                 for fact, v in counts
                 if v.measure == stated.measure or v.unit == stated.unit
             ]
-            pool = [item for item in fitting if item[1].unit == stated.unit] or fitting
+            # 个 counts anything: the unit tells only when it is a measure word of its own (家, 亩, 名)
+            same = [item for item in fitting if item[1].unit == stated.unit]
+            pool = same if same and stated.unit != "个" else fitting
             if not pool:
                 continue
             best = max(pool, key=lambda item: item[0])
-            if (best[0] <= 0 and len(pool) > 1) or any(agrees(stated, v) for score, v in pool if score > 0):
+            # it agrees with the count it is about, not with any count of the passage (128 of the new
+            # secretaries is not the 131 mentors)
+            if (best[0] <= 0 and len(pool) > 1) or any(agrees(stated, v) for score, v in pool if score >= best[0]):
                 continue
             if not agrees(stated, best[1]):
                 return stated.text, best[1].text
@@ -185,6 +190,8 @@ class Verdicts:
         if lang == "en":  # Wuhan University, Dawu County: a capitalised name before a kind of place or body
             for match in _EN_NAME.finditer(text):
                 word, kind_word = match.group(), match.group("kind")
+                if any(w.lower() in STOP_EN or w.lower() in _EN_ASKING for w in word.split()[:-1]):
+                    continue  # Which town, The village: not a name
                 if not any(word.lower() in f[0].lower() or f[0].lower() in word.lower() for f in found):
                     found.append((word, "org" if kind_word.lower() in _EN_ORGS else "place", kind_word))
             return found
@@ -220,15 +227,28 @@ _COUNTED = {
 def counted(text: str, value: Value, lang: Lang) -> str:
     """The words right after a stated count: what it counts (300个村里: 村; 5 provincial parks)."""
     found = _COUNTED[lang].match(text[value.end :].lower() if lang == "en" else text[value.end :])
-    return found.group().strip() if found else ""
+    return found.group().strip().strip("吗呢啊呀吧嘛么了的") if found else ""
 
 
+_EN_ASKING = {"which", "what", "whose", "each", "every", "any", "some", "another", "other", "same", "national"}
 _EN_ORGS = {"university", "college", "school", "company", "station", "tv"}
 _EN_NAME = re.compile(
     r"\b(?:[A-Z][a-z]+ )+(?P<kind>University|College|School|County|Town|Township|Village|Community|City|Province"
     r"|university|county|town|township|village|community|city|province)\b"
 )
 """An English name of a place or body the question states: capitalised words, then what kind it is."""
+
+
+_BEFORE_COUNT = re.compile(r"(?:是不是|是否|有没有|大概|大约|差不多|将近|正好|一共|总共|共|有|是|的|了|都|就|才|只)+$")
+
+
+def counted_before(text: str, value: Value, lang: Lang) -> str:
+    """The words right before a stated count, in its clause: what it is of (鲜果是不是13.9万亩: 鲜果)."""
+    if lang != "zh":
+        return ""
+    clause = re.split(r"[，,；;。？?！!]", text[: value.start])[-1]
+    found = re.search(r"[\u4e00-\u9fff]{1,8}$", _BEFORE_COUNT.sub("", clause))
+    return found.group().split("的")[-1] if found else ""  # 帮带新书记的导师: 导师
 
 
 def canonical(value: Value) -> str:
