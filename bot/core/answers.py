@@ -185,8 +185,10 @@ class Answers:
         if ask.measure == "frequency":  # 多久一次: how often the article says, if it says
             often = [(fact, v) for fact in case.facts for v in fact.of_kind("frequency")]
             return _lead(found, often, case) if often else missing(found, case)
-        if not self._counted_told(ask, case):
-            return missing(found, case)  # 多少人口, 一年产量多少: what is counted is not in the entry
+        # 多少人口, 一年产量多少: what is counted is not in the entry; 多少个乡镇党校, 多少个驻村第一书记:
+        # spoken of, never counted
+        if not self._counted_told(ask, case) or self._uncounted(ask, case):
+            return missing(found, case)
         noun = " ".join(_words(case.asking.noun_after(ask), case)[:2])
         chosen = self._counts(ask, noun, case)
         if chosen:
@@ -343,6 +345,32 @@ class Answers:
         if not before or self._told(before[0], case) or case.index.term_of(before[0]) is not None:
             return not _attribute(case)
         return False
+
+    def _uncounted(self, ask: Ask, case: Case) -> bool:
+        """Whether what a "how many" counts is something the entry speaks of but never counts: no count's
+        label names it, and where the entry names it no count stands, or the count there is of a group
+        it is one of (驻村第一书记 among the 51 trained: the article gives no count of them)."""
+        asking, lang = case.asking, case.lang
+        # how much land, 多少亩: an amount, which a sentence gives without naming it; and in English the
+        # words after "how many" run on into the verb (people studied), so only Chinese is read so
+        if lang != "zh" or ask.measure not in ("things", "people"):
+            return False
+        noun = (asking.noun_after(ask) or asking.noun_before(ask)).strip(_STOP_CHARS)
+        if len(noun) < 2:
+            return False
+        counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
+
+        def names(text: str) -> bool:
+            return noun in text
+
+        if any(names(v.label) or names(_other_label(case.entry, v)) for _, v in counts):
+            return False
+        parts = [(fact, part) for fact in case.facts for part in fact.parts() if names(part)]
+        if not parts:
+            return False  # not named as such: whether it is told is read by its words (`_counted_told`)
+        listed = any(names(item) for listed in case.entry.lists for item in listed.items_in(lang))
+        counted_there = any(v.text in part for fact, part in parts for v in fact.of_kind("count"))
+        return listed or not counted_there
 
     def _known(self, word: str, case: Case) -> bool:
         """Whether the entry speaks of a word, or the FAQ knows it at all."""

@@ -24,7 +24,7 @@ from bot.core.decision import Verdict
 from bot.core.facts import Facts, around, overlap
 from bot.core.index import Index
 from bot.core.normalise import STOP_EN
-from bot.core.values import Kind, Value, name_kind
+from bot.core.values import LEVELS, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
 
@@ -44,6 +44,17 @@ class Verdicts:
             lang: {found[1] for word in self._generic[lang] if (found := name_kind(word)) is not None} for lang in LANGS
         }
         self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
+        generic_levels = {
+            lang: [
+                level
+                for word in self._generic[lang]
+                if (level := _level_of(word.split()[-1] if lang == "en" and word.split() else word, lang)) is not None
+            ]
+            for lang in LANGS
+        }
+        self._levels = {lang: min(found, default=len(LEVELS)) for lang, found in generic_levels.items()}
+        """Per language, the level of the places the article is about (a county): a place of that level
+        or above that is not the article's is somewhere else."""
 
     def judge(self, found: Found, case: Case) -> Found:
         """The found answer with a verdict: "no" with the article's word when something stated is
@@ -87,9 +98,11 @@ class Verdicts:
     def elsewhere(self, text: str, lang: Lang, index: Index) -> str:
         """A place the question asks about that is not the article's but of its kind (云梦县, 大悟县 for
         an article about a county): the question is about somewhere else. Empty when there is none."""
+        levels = self._levels[lang]
         for name, kind, suffix in self._names_in(text, lang, index):
-            if kind == "place" and suffix in self._generic_kinds[lang] and not self._known(name, lang, index):
-                return name
+            level = _level_of(suffix, lang)
+            if kind == "place" and level is not None and level >= levels and not self._known(name, lang, index):
+                return name  # 大悟县; 孝感市, 湖北省: the article gives the county's figures, not theirs
         return ""
 
     def unknown_names(self, text: str, lang: Lang, index: Index) -> list[tuple[int, int]]:
@@ -240,6 +253,14 @@ _EN_NAME = re.compile(
 
 
 _BEFORE_COUNT = re.compile(r"(?:是不是|是否|有没有|大概|大约|差不多|将近|正好|一共|总共|共|有|是|的|了|都|就|才|只)+$")
+
+
+def _level_of(word: str, lang: Lang) -> int | None:
+    """How high a place is by its ending (村 0, 镇 1, 县 2, 市 3, 省 4; village, town, county ...)."""
+    suffix = PLACE_NOUNS_EN.get(word.lower(), "") if lang == "en" else (name_kind(word) or ("", word))[1]
+    if lang == "zh" and suffix not in PLACE_SUFFIXES:
+        suffix = word if word in PLACE_SUFFIXES else ""
+    return next((n for n, level in enumerate(LEVELS) if suffix in level), None) if suffix else None
 
 
 def counted_before(text: str, value: Value, lang: Lang) -> str:
