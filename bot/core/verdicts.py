@@ -39,6 +39,7 @@ class Verdicts:
 
     def __init__(self, knowledge: KnowledgeBase, facts: Facts) -> None:
         self.facts = facts
+        self._published = knowledge.article.published
         self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
         self._generic_kinds = {
             lang: {found[1] for word in self._generic[lang] if (found := name_kind(word)) is not None} for lang in LANGS
@@ -137,6 +138,10 @@ class Verdicts:
             if stated.kind == "date":
                 if dated and not any(v.number == stated.number for v in dated):
                     return stated.text, canonical(dated[0])
+                if not dated and stated.number is not None and stated.number != self._published.year:
+                    # 2023年太子米种了多少: the article's figures are those of its own year
+                    year = str(self._published.year)
+                    return stated.text, f"{year}年" if case.lang == "zh" else year
                 continue
             words = around(asking.core, stated.text)
             # what the stated count counts (5 provincial demonstration parks) tells its figure first
