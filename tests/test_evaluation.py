@@ -18,6 +18,7 @@ from bot.ops.evaluation import (
     load_part,
     load_questions,
     part_files,
+    shows_facts,
     verdict,
 )
 
@@ -160,6 +161,19 @@ class TestTally:
         late = Tally().add(question, decision, "x" * 100 + "王店镇")
         early = Tally().add(question, decision, "王店镇新岗村")
         assert (late.facts_shown, early.facts_shown) == (0, 1)
+
+
+class TestFactsShown:
+    def test_a_fact_is_found_as_either_language_writes_it(self) -> None:
+        """14万亩 stands in "140,000 mu", 3100余名 in "3,100+", 2022-11-16 in 2022年11月16日 and in
+        "16 November 2022"; the first fact must stand near the start."""
+        assert shows_facts("▶ 140,000 mu of fresh fruit", ("14万亩",))
+        assert shows_facts("▶ 3,100+ central Party-member households", ("3100余名",))
+        assert shows_facts("这是一篇2022年11月16日10:04发布的新闻报道", ("2022-11-16", "10:04"))
+        assert shows_facts("A news report published on 16 November 2022 at 10:04", ("2022-11-16",))
+        assert not shows_facts("▶ 139,000 mu of tea", ("14万亩",))
+        assert not shows_facts("▶ 13,100 households", ("3100余名",))
+        assert not shows_facts("x" * 100 + "875", ("875",))
 
 
 class TestTuningAccuracy:

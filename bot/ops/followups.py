@@ -37,9 +37,7 @@ from bot.conversation.replies import Said, plain_text
 from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
-from bot.core.reply import FACT_WINDOW
-from bot.faq.knowledge import plain
-from bot.ops.evaluation import verdict
+from bot.ops.evaluation import shows_facts, verdict
 from bot.storage.sqlite import SqliteStore
 from bot.texts import say
 
@@ -161,18 +159,10 @@ def _tally(pair: FollowUp, first: Said, second: Said) -> FollowTally:
         wrong = answered
     else:
         text = plain_text(second)
-        right = answered and second.entry_id in pair.entries and _shows(text, pair.facts)
+        right = answered and second.entry_id in pair.entries and shows_facts(text, pair.facts)
         right = right and (pair.says is None or verdict(text) == pair.says)
         wrong = answered and second.entry_id not in pair.entries
     return replace(FollowTally(), total=1, first_right=int(first_right), right=int(right), confident_wrong=int(wrong))
-
-
-def _shows(text: str, facts: tuple[str, ...]) -> bool:
-    """Every fact stands in the reply, the first within the window at its start."""
-    if not facts:
-        return True
-    whole = plain(text)
-    return plain(facts[0]) in plain(text[:FACT_WINDOW]) and all(plain(fact) in whole for fact in facts)
 
 
 def _percent(part: int, whole: int) -> str:
