@@ -152,6 +152,14 @@ class Answers:
         """The reply's focus for the case's entry, led by the asked values; or what is missing."""
         if not case.facts:
             return Found(focus)
+        stated = [listed for listed in focus.lists if _all_named(listed, case)]
+        if stated and case.asking.asks and not case.asking.polar:
+            # 华中科技大学和华中农业大学办的是什么班: a list the question itself names is not what it asks
+            kept = tuple(listed for listed in focus.lists if listed not in stated)
+            sentences = focus.sentences or (
+                cut_to_question(case.nearest().text, case.reading, case.index, case.tuning),
+            )
+            focus = replace(focus, lists=kept, sentences=sentences if not kept else focus.sentences)
         if not case.asking.asks and not case.asking.polar and focus.general and case.entry.figures:
             # a topic or a measure named alone: the measure with its key figures
             return Found(replace(focus, figures=case.entry.figures[: self.key_figures]), resolved=True)
@@ -484,6 +492,13 @@ class Answers:
         items = listed.items_in(case.lang)
         giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
         return case.held(giving[0].text) if giving else 0.0
+
+
+def _all_named(listed: ItemList, case: Case) -> bool:
+    """Whether the question names every item of a list (of two or more)."""
+    items = listed.items_in(case.lang)
+    core = case.asking.core.lower()
+    return len(items) >= 2 and all(fold(item).lower() in core for item in items)
 
 
 def _asked_place_kind(ask: Ask, lang: Lang, noun: str = "") -> str:

@@ -24,7 +24,7 @@ from bot.core.decision import Verdict
 from bot.core.facts import Facts, around, overlap
 from bot.core.index import Index
 from bot.core.normalise import STOP_EN
-from bot.core.values import LEVELS, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
+from bot.core.values import LEVELS, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
 
@@ -76,6 +76,14 @@ class Verdicts:
         asks about; the article does not say when it turns mostly on words the FAQ never uses (有补贴吗);
         else no verdict: the fact nearest to it answers, and says neither yes nor no (the famous actor)."""
         reading = case.reading
+        text = case.asking.core if case.lang == "zh" else (case.asking.shown or case.asking.question)
+        strangers = [
+            name
+            for name, _, _ in self._names_in(text, case.lang, case.index)
+            if not self._known(name, case.lang, case.index)
+        ]
+        if strangers and not found.resolved:
+            return missing(found, case)  # 上过湖北卫视吗, on Hubei TV: a name the article never gives
         unknown = sum(reading.telling.get(p, 0.0) for p in reading.unknown)
         # words of four letters or more in English: go, get and the like say nothing
         words = [
@@ -112,9 +120,19 @@ class Verdicts:
             return []
         found = self._unknown.get((text, lang))
         if found is None:
+            spans = index.word_spans(text)
+            # 湖北|电视台, 武汉|大学: a name cut before its kind word is one name
+            joined = [
+                (spans[n - 1][0], end)
+                for n, (start, end) in enumerate(spans)
+                if n
+                and spans[n - 1][1] == start
+                and spans[n - 1][1] - spans[n - 1][0] >= 2
+                and text[start:end] in ORG_SUFFIXES  # not 村, 镇: 全县|村, 涣散|村 are no names
+            ]
             found = [
                 (start, end)
-                for start, end in index.word_spans(text)
+                for start, end in (*spans, *joined)
                 if end - start >= 3
                 and name_kind(text[start:end]) is not None
                 and not self._known(text[start:end], lang, index)
@@ -250,8 +268,9 @@ def counted(text: str, value: Value, lang: Lang) -> str:
 
 _EN_ASKING = {"which", "what", "whose", "each", "every", "any", "some", "another", "other", "same", "national"}
 _EN_ORGS = {"university", "college", "school", "company", "station", "tv"}
+"""English kinds of bodies (the rest are places)."""
 _EN_NAME = re.compile(
-    r"\b(?:[A-Z][a-z]+ )+(?P<kind>University|College|School|County|Town|Township|Village|Community|City|Province"
+    r"\b(?:[A-Z][a-z]+ )+(?P<kind>University|College|School|County|Town|Township|Village|Community|City|Province|TV"
     r"|university|county|town|township|village|community|city|province)\b"
 )
 """An English name of a place or body the question states: capitalised words, then what kind it is."""
