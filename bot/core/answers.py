@@ -170,6 +170,8 @@ class Answers:
                 found = self._part(ask, found, case)
             if found.missing:
                 break
+        if case.asking.kind in ("how", "why") and not found.missing:
+            found = replace(found, focus=_with_way(found.focus, case))
         return found
 
     # ------------------------------------------------------------------ one step per kind asked
@@ -492,6 +494,57 @@ class Answers:
         items = listed.items_in(case.lang)
         giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
         return case.held(giving[0].text) if giving else 0.0
+
+
+WAY_MARKS: dict[str, re.Pattern[str]] = {
+    "how": re.compile(r"^(?:采取|通过|按照|依托|利用|借助|采用|实行|坚持)|方式|方法|办法|机制|模式"),
+    "why": re.compile(r"^(?:为了|为|确保|以便|做到|实现|保障|推动|引导)|目的|目标"),
+}
+"""How a clause of the article says the way something is done (采取……方式) or what it is for (确保……):
+the answer to a how or a why, which a sentence cut to the question's words may have left out."""
+
+
+def _with_way(focus: Focus, case: Case) -> Focus:
+    """The focus's sentences with the clause of their sentence that says how (or why), when the cut
+    left it out (党员中心户是怎么产生的: 采取支部指派或党员推荐方式)."""
+    if case.lang != "zh":
+        return focus
+    mark = WAY_MARKS[case.asking.kind]
+    if case.asking.kind == "why" and focus.lists and not focus.sentences:
+        # 三进四代的目的是什么: not the lists of what is done, but the sentence saying what for
+        items = focus.lists[0].items_in(case.lang)
+        giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
+        if giving and any(mark.search(part) for part in giving[0].parts()):
+            focus = replace(focus, lists=(), sentences=(giving[0].text,))
+    if not focus.sentences:
+        return focus
+    shown = []
+    for sentence in focus.sentences:
+        whole = next((fact for fact in case.facts if sentence.rstrip("。") in fact.text), None)
+        if case.asking.kind == "why":
+            # what it is for leads: 确保“小事不出村……”, then what is done for it
+            ends = [part for part in _clauses_of(whole.text if whole else sentence) if mark.search(part)]
+            end = ends[-1].rstrip("，,；;。") if ends else ""
+            if end and end in sentence and not sentence.startswith(end):
+                rest = sentence.replace(end, "").rstrip("，,；; 。")
+                shown.append(f"{end}。{rest}。")
+                continue
+        ways = [part for part in _clauses_of(whole.text) if mark.search(part) and part not in sentence] if whole else []
+        if not ways:
+            shown.append(sentence)
+            continue
+        way = ways[0].rstrip("，,；;。")
+        if way in sentence:
+            shown.append(sentence)
+            continue
+        before = whole.text.find(ways[0]) < whole.text.find(sentence.rstrip("。")) if whole else True
+        shown.append(f"{way}，{sentence}" if before else f"{sentence.rstrip('。')}，{way}。")
+    return replace(focus, sentences=tuple(shown))
+
+
+def _clauses_of(text: str) -> list[str]:
+    """A sentence's clauses, as its commas and semicolons cut it (not its 、: those are items)."""
+    return [clause for clause in re.split(r"(?<=[，；。])", text) if clause.strip("，；。 ")]
 
 
 def _all_named(listed: ItemList, case: Case) -> bool:

@@ -89,7 +89,7 @@ ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
         ("count", "age"): ("年龄",),
         ("count", ""): ("数量", "数目", "总数", "规模", "面积"),
         ("name", ""): ("名字", "名称"),
-        ("why", ""): ("原因",),
+        ("why", ""): ("原因", "目的", "目标", "意义"),
     },
     "en": {
         ("count", "money"): (r"\bcosts?\b", r"\bprices?\b", r"\bfees?\b"),
