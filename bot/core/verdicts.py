@@ -63,7 +63,7 @@ class Verdicts:
         missing when a yes/no question turns on a word the FAQ never uses."""
         if found.missing:
             return found
-        wrong = self._wrong_count(case) or self._wrong_name(case)
+        wrong = self._wrong_count(case) or self._wrong_name(case) or _wrong_level(case)
         if wrong is not None:
             return replace(found, verdict="no", said=wrong[0], truth=wrong[1], resolved=True)
         compared = _compare(case) if case.asking.compared else None
@@ -277,6 +277,55 @@ _EN_NAME = re.compile(
 
 
 _BEFORE_COUNT = re.compile(r"(?:是不是|是否|有没有|大概|大约|差不多|将近|正好|一共|总共|共|有|是|的|了|都|就|才|只)+$")
+
+
+LEVEL_WORDS: dict[Lang, dict[str, str]] = {
+    "zh": {
+        **dict.fromkeys(("国家级", "全国", "国家"), "national"),
+        **dict.fromkeys(("省级", "全省", "省里"), "province"),
+        **dict.fromkeys(("市级", "全市", "市里"), "city"),
+    },
+    "en": {
+        **dict.fromkeys(("national", "nationwide", "country-level", "state-level"), "national"),
+        **dict.fromkeys(("provincial", "province-level"), "province"),
+        **dict.fromkeys(("city-level", "municipal"), "city"),
+    },
+}
+"""Words of the level a title or an honour is of (全国, 省级, national): a question may state the wrong one."""
+
+
+def _levels_in(text: str, lang: Lang) -> list[tuple[str, str, int]]:
+    """The level words of a text: (word, level, where), longest first at each place."""
+    words = sorted(LEVEL_WORDS[lang], key=len, reverse=True)
+    found: list[tuple[str, str, int]] = []
+    for word in words:
+        pattern = re.escape(word) if lang == "zh" else rf"\b{re.escape(word)}\b"
+        for match in re.finditer(pattern, text if lang == "zh" else text.lower()):
+            if not any(start <= match.start() < start + len(w) for w, _, start in found):
+                found.append((word, LEVEL_WORDS[lang][word], match.start()))
+    return found
+
+
+def _wrong_level(case: Case) -> tuple[str, str] | None:
+    """A level the question gives a title or an honour that the article gives another (龙泉村被列为省级
+    试点: 全国; 省级以上的龙头企业: 市级以上): what it said, and the article's clause."""
+    lang = case.lang
+    text = case.asking.core
+    stated = _levels_in(text, lang)
+    if not stated:
+        return None
+    clauses = [part for fact in case.facts for part in re.split(r"[，；。,;]", fact.text) if part.strip()]
+    for word, level, _ in stated:
+        words = around(text, word)
+        scored = [(overlap(words, part, lang), part) for part in clauses]
+        score, clause = max(scored, key=lambda item: item[0], default=(0.0, ""))
+        if score < 2:
+            continue  # no clause is clearly about what the question gives a level
+        levels = {found for _, found, _ in _levels_in(clause, lang)}
+        if levels and level not in levels:
+            clause = re.sub(r"^(?:and|but|while)\s+", "", clause.strip()).rstrip(".")
+            return word, clause[:1].upper() + clause[1:] if lang == "en" else clause
+    return None
 
 
 def _level_of(word: str, lang: Lang) -> int | None:
