@@ -194,6 +194,11 @@ def _read_against(mine: Reading, before: Reading, subject: str, folded: str, lan
     if not marked or not _names_subject(mine):
         return None
     asking = _part(before, _asking_positions(before, lang))
+    stated = [value for value in counts(before.text, lang) if value.number != 1]
+    if stated and analyse(before.text, lang).polar:
+        # 导师是不是131个 → 那新书记呢: not whether they too are 131, but how many they are
+        unit = stated[0].unit
+        asking = f"有多少{unit}" if lang == "zh" else f"how many {unit}".strip()
     subject = _part(mine, sorted(mine.content))
     if not asking or not subject:
         return None
