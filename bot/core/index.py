@@ -600,7 +600,15 @@ class Index:
                 if end - start >= tuning.slip_min_units and not (
                     texts[start] in _STOP_CHARS_ZH or texts[end - 1] in _STOP_CHARS_ZH
                 ):
-                    found += [(t, tuning.slip) for t in self._one_off(window)]
+                    # nor where the one sound that differs is a function word's (五个问题 is no 五小问题)
+                    found += [
+                        (t, tuning.slip)
+                        for t in self._one_off(window)
+                        if not any(
+                            a != b and text in _STOP_CHARS_ZH
+                            for a, b, text in zip(self.terms[t].sound, window, texts[start:end], strict=True)
+                        )
+                    ]
                 for term, quality in found:
                     key = (term, start, end)
                     if quality > best.get(key, 0.0):
