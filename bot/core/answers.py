@@ -497,7 +497,7 @@ class Answers:
 
 
 WAY_MARKS: dict[str, re.Pattern[str]] = {
-    "how": re.compile(r"^(?:采取|通过|按照|依托|利用|借助|采用|实行|坚持)|方式|方法|办法|机制|模式"),
+    "how": re.compile(r"^(?:采取|通过|按照|依托|利用|借助|采用|实行)|方式|方法|办法"),
     "why": re.compile(r"^(?:为了|为|确保|以便|做到|实现|保障|推动|引导)|目的|目标"),
 }
 """How a clause of the article says the way something is done (采取……方式) or what it is for (确保……):

@@ -218,7 +218,7 @@ class Asking:
             after = _EN_NOUN.match(rest)
             words = after.group(1).strip() if after else ""
             return "" if re.match(r"(?:is|are|was|were|do|does|did|has|have|had)\b", words) else words
-        rest = re.sub(r"^(?:多少|多大|几|有多少|是多少)+", "", rest)
+        rest = re.sub(r"^(?:多少|多大|几|有多少|是多少|哪些|哪几|什么|啥)+", "", rest)  # 都有哪些: no noun after
         after = re.match(r"[\u4e00-\u9fff]{1,8}?(?=[的了是有吗呢啊呀吧嘞哈在和与跟，,？?。！!\s]|$)", rest)
         if not after or not after.group():
             return ""
