@@ -159,6 +159,7 @@ class Matcher:
         if "facts" in signals and scores:
             self._facts(scores, reading, index, tuning)
             self._kinds(scores, asking, tuning)
+            self._subject(scores, asking, tuning)
         if "quoted" in signals and scores:
             self._quoted(scores, asking.core, index, tuning)
         order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
@@ -224,6 +225,31 @@ class Matcher:
             )
             if best >= tuning.fact_share * total:
                 scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
+
+    def _subject(self, scores: dict[int, float], asking: Asking, tuning: Tuning) -> None:
+        """A yes/no question that ties two of the article's names told of in different entries (新岗村是
+        花园镇的吗, Is Xingang village in Huayuan town?) is about the first: what it says of it is what to
+        check, in the entry that tells of it."""
+        if not asking.polar:
+            return
+        text = asking.core.lower()
+        names = sorted(
+            (n for n in self.facts.named_in(asking.core, asking.lang) if n.text.lower() in text),
+            key=lambda n: text.find(n.text.lower()),
+        )
+        if len(names) < 2:
+            return
+        entries = self.knowledge.entries
+        telling = {
+            n.text: {o for o in scores if any(n.text in f.text for f in self.facts.of(entries[o], asking.lang))}
+            for n in names[:2]
+        }
+        first, second = (telling[n.text] for n in names[:2])
+        if not first or first == second:
+            return
+        top = max(scores.values())
+        for owner in first - second:
+            scores[owner] = min(100.0, max(scores[owner], top + tuning.margin))
 
     def _kinds(self, scores: dict[int, float], asking: Asking, tuning: Tuning) -> None:
         """A question asking when or who is about an entry that gives a date or a person: of the entries
