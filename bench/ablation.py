@@ -7,9 +7,12 @@ Reading a question and the article's facts rests on the grammar of questions and
 were written while tuning. This empties those lists, all at once, and scores the tuning and
 held-out parts again, next to the figures with the lists kept:
 
-- `bot.core.asking`: `SPOKEN` (咋, 啥, 木有...), `LEAD_IN_ENDS` (请问, 想了解...) and
-  `ASKING_NOUNS` (价格, 日期, acreage...: nouns that ask without a question word);
-- `bot.core.answers`: `LIGHT_VERBS` (谁负责……) and `EXCLUDING_WORDS` (除了, besides);
+- `bot.core.asking`: `SPOKEN` (咋, 啥, 木有...), `LEAD_IN_ENDS` (请问, 想了解...),
+  `ASKING_NOUNS` (价格, 日期, acreage...: nouns that ask without a question word) and
+  `MONEY_NOUNS` (收入, income: a how-much of them asks money);
+- `bot.core.answers`: `LIGHT_VERBS` (谁负责……), `EXCLUDING_WORDS` (除了, besides) and `WAY_MARKS`
+  (采取……方式, 确保……: the clause that answers a how or a why);
+- `bot.core.verdicts`: `LEVEL_WORDS` (全国, 省级, national: a level a question may state wrongly);
 - `bot.core.values`: `FREQUENCY_WORDS` (每年, yearly) and `NAMED_KINDS` (企业, company);
 - the FAQ: the keywords added with them (`ADDED_KEYWORDS`).
 
@@ -18,10 +21,11 @@ Only figures are printed, never a held-out question.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 
-from bot.core import answers, asking, values
+from bot.core import answers, asking, values, verdicts
 from bot.core.brain import Brain
 from bot.core.matching import Matcher
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
@@ -60,6 +64,11 @@ def empty_lists() -> None:
     asking.LEAD_IN_ENDS.clear()
     for lang in asking.ASKING_NOUNS:
         asking.ASKING_NOUNS[lang] = {}
+    never = re.compile(r"(?!)")
+    asking.MONEY_NOUNS.update(dict.fromkeys(asking.MONEY_NOUNS, never))
+    answers.WAY_MARKS.update(dict.fromkeys(answers.WAY_MARKS, never))
+    for words in verdicts.LEVEL_WORDS.values():
+        words.clear()
     answers.LIGHT_VERBS.clear()
     for words in answers.EXCLUDING_WORDS.values():
         words.clear()
