@@ -291,12 +291,13 @@ def held(text: str, reading: Reading, index: Index) -> float:
 def _held(text: str, reading: Reading, index: Index) -> float:
     """How much of the question the terms standing in `text` explain (`Index.terms_in`)."""
     present = index.terms_in(text)
+    found, weighed = reading.weighed(index)
+    if found.isdisjoint(present):
+        return 0.0
     held: dict[int, float] = {}
-    for match in reading.matches:
-        if match.term not in present:
-            continue
-        weight = index.terms[match.term].idf * match.quality
-        for position in range(match.start, match.end):
-            if position in reading.content and weight > held.get(position, 0.0):
-                held[position] = weight
+    for term, weight, positions in weighed:
+        if term in present:
+            for position in positions:
+                if weight > held.get(position, 0.0):
+                    held[position] = weight
     return sum(held.values())

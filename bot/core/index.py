@@ -100,11 +100,33 @@ class Reading:
     """Content positions no term explains."""
     unknown_words: tuple[tuple[int, int], ...] = ()
     """Positions [start, end) of the question's whole words no term explains (人口 in 冯山社区有多少人口)."""
+    _weighed: dict[Index, tuple[frozenset[int], tuple[tuple[int, float, tuple[int, ...]], ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """What `weighed` worked out, per index."""
 
     @property
     def total(self) -> float:
         """The weight of the whole question."""
         return sum(self.telling.values())
+
+    def weighed(self, index: Index) -> tuple[frozenset[int], tuple[tuple[int, float, tuple[int, ...]], ...]]:
+        """The terms found, and per match its term, its weight in `index` (rarity times quality) and the
+        content positions it stands on: worked out once, for the many texts a question is held against."""
+        found = self._weighed.get(index)
+        if found is None:
+            found = self._weighed[index] = (
+                frozenset(m.term for m in self.matches),
+                tuple(
+                    (
+                        m.term,
+                        index.terms[m.term].idf * m.quality,
+                        tuple(p for p in range(m.start, m.end) if p in self.content),
+                    )
+                    for m in self.matches
+                ),
+            )
+        return found
 
     def covered(self, terms: set[int]) -> float:
         """The weight of the positions that any of `terms` covers."""
@@ -171,6 +193,14 @@ def _words_en(text: str) -> list[str]:
     return [u.text for u in pieces if u.text not in STOP_EN_STEMS and len(u.text) >= (2 if u.text.isdigit() else 3)]
 
 
+def _note(best: dict[tuple[int, int, int], float], terms: Iterable[int], start: int, end: int, quality: float) -> None:
+    """Terms found over [start, end) at a quality: each place keeps its best."""
+    for term in terms:
+        key = (term, start, end)
+        if quality > best.get(key, 0.0):
+            best[key] = quality
+
+
 def _inside_longer(match: Match, spans: set[tuple[int, int]]) -> bool:
     """A sound-alike is no evidence where a longer term already claims those units."""
     return any(
@@ -231,6 +261,10 @@ class Index:
         """Per term, the synonyms standing for it (群众: 老百姓, 乡亲们)."""
         self._held_terms: dict[str, frozenset[int]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
+        self._sound_prefixes: set[tuple[str, ...]] = set()
+        self._halves: tuple[tuple[dict[tuple[str, ...], list[int]], set[tuple[str, ...]]], ...] = ()
+        """For the slip table's first halves, then its second halves: the sizes of the slip terms each
+        half belongs to, and the proper beginnings of the halves."""
         self.syllables: frozenset[str] = frozenset()
         """For the English index: the pinyin syllables of the FAQ's Chinese, which a question's pinyin words
         are cut into (`bot.core.romanised`)."""
@@ -442,6 +476,11 @@ class Index:
         self.longest = max((len(t.text) for t in self.terms), default=1)
         keys = [term.text for term in self.terms] + list(self.chinese)
         self._prefixes = {key[:size] for key in keys for size in range(1, len(key))}
+        self._sound_prefixes = {key[:size] for key in self.sound for size in range(1, len(key))}
+        halves: tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]] = ({}, {})
+        for size, side, sounds in self.slip:
+            halves[side].setdefault(sounds, []).append(size)
+        self._halves = tuple((sizes, {key[:end] for key in sizes for end in range(1, len(key))}) for sizes in halves)
 
     def _mostly_question_words(self, term: Term) -> bool:
         """A term such as 讲了什么: one character off, it would match any question (做了什么)."""
@@ -574,6 +613,25 @@ class Index:
         near = {*self.slip.get((size, 0, window[:half]), ()), *self.slip.get((size, 1, window[half:]), ())}
         return {t for t in near if sum(a != b for a, b in zip(self.terms[t].sound, window, strict=True)) <= 1}
 
+    def _slip_windows(self, sounds: tuple[str, ...]) -> set[tuple[int, int]]:
+        """The windows [start, end) of a question's sounds with a whole half of some slip term's sounds
+        in place: the only ones `_one_off` can find a term for. Each half is looked up while it can
+        still grow into one (`_halves`), rather than every window at every size."""
+        found: set[tuple[int, int]] = set()
+        size = len(sounds)
+        for side, (sizes, prefixes) in enumerate(self._halves):
+            for start in range(size):
+                for end in range(start + 1, size + 1):
+                    piece = sounds[start:end]
+                    for whole in sizes.get(piece, ()):
+                        # the first half begins the window; the second ends it, after the first half
+                        first = start if side == 0 else start - whole // 2
+                        if first >= 0 and first + whole <= size:
+                            found.add((first, first + whole))
+                    if piece not in prefixes:
+                        break
+        return found
+
     def spot(self, query: Sequence[Unit]) -> list[Match]:
         """Every occurrence of a known term in the query, best quality per place.
 
@@ -585,18 +643,30 @@ class Index:
         sounds = tuple(u.sound for u in query)
         best: dict[tuple[int, int, int], float] = {}
         size = len(query)
+        slipping = self._slip_windows(sounds)
+        reach: dict[int, int] = {}
+        for first, last in slipping:
+            reach[first] = max(reach.get(first, 0), last)
+        exact, sound, prefixes, sound_prefixes = self.exact, self.sound, self._prefixes, self._sound_prefixes
         for start in range(size):
+            # a window is widened only while a term may still begin with it, by its characters or its
+            # sounds, or while a window one sound off a term (`_slip_windows`) lies ahead
+            by_text = by_sound = True
+            furthest = reach.get(start, 0)
             for end in range(start + 1, min(size, start + self.longest) + 1):
-                found = [(t, tuning.exact) for t in self.exact.get(texts[start:end], ())]
-                window = sounds[start:end]
-                if end - start >= 2:
-                    found += [(t, tuning.sound) for t in self.sound.get(window, ())]
-                if end - start >= tuning.slip_min_units:
-                    found += [(t, tuning.slip) for t in self._one_off(window)]
-                for term, quality in found:
-                    key = (term, start, end)
-                    if quality > best.get(key, 0.0):
-                        best[key] = quality
+                if by_text:
+                    piece = texts[start:end]
+                    _note(best, exact.get(piece, ()), start, end, tuning.exact)
+                    by_text = piece in prefixes
+                if by_sound or end <= furthest:
+                    window = sounds[start:end]
+                    if by_sound:
+                        _note(best, sound.get(window, ()), start, end, tuning.sound)  # two units or more
+                        by_sound = window in sound_prefixes
+                    if (start, end) in slipping:
+                        _note(best, self._one_off(window), start, end, tuning.slip)
+                if not (by_text or by_sound or end < furthest):
+                    break
         found_all = [
             Match(t, s, e, q) for (t, s, e), q in best.items() if q == tuning.exact or not self._real_word(texts[s:e])
         ]
