@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from bot.core.normalise import STOP_EN, loose_syllable, loosen
 from bot.core.romanised import split_word, syllables_of
@@ -106,13 +107,23 @@ class Facts:
                 for name in names[lang]:
                     self.names[lang].setdefault(name.text, name)
                 self._facts[entry.id, lang] = tuple(_facts(entry, lang, names[lang]))
+        self._clauses = {
+            key: tuple(clause for fact in facts for clause in fact.clauses) for key, facts in self._facts.items()
+        }
         self._longest_first = {
             lang: sorted(self.names[lang].values(), key=lambda name: -len(name.text)) for lang in LANGS
+        }
+        self._needles = {
+            lang: [(name, _needles(name, lang)) for name in names] for lang, names in self._longest_first.items()
         }
 
     def of(self, entry: Entry, lang: Lang) -> tuple[Fact, ...]:
         """The facts of an entry in one language, in the order of its text."""
         return self._facts.get((entry.id, lang), ())
+
+    def clauses_of(self, entry: Entry, lang: Lang) -> tuple[str, ...]:
+        """The clauses of an entry's facts in one language, in the order of its text."""
+        return self._clauses.get((entry.id, lang), ())
 
     def all(self, lang: Lang) -> Iterable[Fact]:
         """Every fact in one language."""
@@ -122,13 +133,7 @@ class Facts:
     def named_in(self, text: str, lang: Lang) -> list[Name]:
         """The article's names that a text uses, whole or without their kind word (王店 for 王店镇), longest first."""
         folded = text if lang == "zh" else text.lower()
-        found = []
-        for name in self._longest_first[lang]:
-            whole = name.text if lang == "zh" else name.text.lower()
-            core = name.core if lang == "zh" else name.core.lower()
-            if whole in folded or (len(core) >= 2 and core in folded):
-                found.append(name)
-        return found
+        return [name for name, needles in self._needles[lang] if any(needle in folded for needle in needles)]
 
     def check(self) -> list[tuple[str, Phrase]]:
         """Where the FAQ's figures and lists disagree with the facts read from the texts: (entry id, problem)."""
@@ -157,6 +162,16 @@ class Facts:
         return problems
 
 
+def _needles(name: Name, lang: Lang) -> tuple[str, ...]:
+    """What a text may hold to use a name: the whole name, or the name without its kind word when
+    that is two characters or more; only the second when the whole holds it (the whole begins with it)."""
+    whole = name.text if lang == "zh" else name.text.lower()
+    core = name.core if lang == "zh" else name.core.lower()
+    if len(core) < 2:
+        return (whole,)
+    return (core,) if core in whole else (whole, core)
+
+
 def around(text: str, word: str) -> str:
     """The clause of a question that `word` stands in, without the word."""
     for clause in re.split(r"[，,；;。？?！!]", text):
@@ -173,11 +188,14 @@ def overlap(first: str, second: str, lang: Lang) -> float:
     return float(len(words[0] & words[1]))
 
 
-def _pairs(text: str) -> set[str]:
-    return {text[n : n + 2] for n in range(len(text) - 1) if _HAN_PAIR.fullmatch(text[n : n + 2])}
+@lru_cache(maxsize=8192)
+def _pairs(text: str) -> frozenset[str]:
+    """The pairs of Chinese characters side by side in a text; the article's clauses and labels recur."""
+    han = [_HAN_FIRST <= char <= _HAN_LAST for char in text]
+    return frozenset(text[n : n + 2] for n in range(len(text) - 1) if han[n] and han[n + 1])
 
 
-_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_HAN_FIRST, _HAN_LAST = "\u4e00", "\u9fff"
 
 
 def _plain(text: str) -> str:

@@ -9,6 +9,7 @@ Imports nothing from `telegram`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,8 +67,9 @@ class Focus:
         return not (self.lists or self.figures or self.sentences)
 
 
+@lru_cache(maxsize=8192)
 def sentences(text: str, lang: Lang) -> tuple[str, ...]:
-    """The sentences (and clauses closed by ；) of a text."""
+    """The sentences (and clauses closed by ；) of a text; an entry's are cut again for every question."""
     return tuple(s.strip() for s in _SENTENCE_END[lang].split(text) if s.strip())
 
 
@@ -206,13 +208,14 @@ def _answering_sentences(entry: Entry, reading: Reading, index: Index, tuning: T
     texts = _with_context(sentences(entry.text(lang), lang), lang)
     if reading.total <= 0 or not texts:
         return ()
-    credit = [_held(text, reading, index) for text in texts]
+    credit = held_each(texts, reading, index)
     best = max(range(len(texts)), key=lambda n: credit[n])
     if credit[best] < tuning.sentence_share * reading.total or credit[best] < _held(entry.short(lang), reading, index):
         return ()
     return (_clauses(texts[best], reading, index, tuning),)
 
 
+@lru_cache(maxsize=8192)
 def _with_context(texts: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
     """Each sentence, with the one before when it begins by pointing back to it (该镇龙泉村……)."""
     joiner = " " if lang == "en" else ""
@@ -235,7 +238,7 @@ def _clauses(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> s
     if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en):
         return sentence
     parts = [part for part in _CLAUSE_END[lang].split(sentence) if part]
-    credit = [_held(part, reading, index) for part in parts]
+    credit = held_each(parts, reading, index)
     holding = [n for n, held in enumerate(credit) if held > 0 and held >= tuning.clause_share * max(credit)]
     if not holding or len(parts) < 2:
         return sentence
@@ -288,12 +291,31 @@ def held(text: str, reading: Reading, index: Index) -> float:
     return _held(text, reading, index)
 
 
+def held_each(texts: Iterable[str], reading: Reading, index: Index) -> list[float]:
+    """`held` of each text, in order: the question's matches weighed once for all of them."""
+    found, weighed = reading.weighed(index)
+    terms_in = index.terms_in
+    return [0.0 if found.isdisjoint(present := terms_in(text)) else _held_of(present, weighed) for text in texts]
+
+
+def held_most(texts: tuple[str, ...], reading: Reading, index: Index) -> float:
+    """The most `held` of any of the texts; only those holding a term of the question are weighed."""
+    found, weighed = reading.weighed(index)
+    holding = index.holding(texts)
+    chosen = sorted({number for term in found for number in holding.get(term, ())})
+    return max((_held_of(index.terms_in(texts[number]), weighed) for number in chosen), default=0.0)
+
+
 def _held(text: str, reading: Reading, index: Index) -> float:
     """How much of the question the terms standing in `text` explain (`Index.terms_in`)."""
     present = index.terms_in(text)
     found, weighed = reading.weighed(index)
     if found.isdisjoint(present):
         return 0.0
+    return _held_of(present, weighed)
+
+
+def _held_of(present: frozenset[int], weighed: tuple[tuple[int, float, tuple[int, ...]], ...]) -> float:
     held: dict[int, float] = {}
     for term, weight, positions in weighed:
         if term in present:

@@ -260,6 +260,8 @@ class Index:
         self.variants: dict[int, list[int]] = defaultdict(list)
         """Per term, the synonyms standing for it (群众: 老百姓, 乡亲们)."""
         self._held_terms: dict[str, frozenset[int]] = {}
+        self._examples_sounds: dict[int, list[str]] = {}
+        self._holding: dict[tuple[str, ...], dict[int, tuple[int, ...]]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
         self._sound_prefixes: set[tuple[str, ...]] = set()
         self._halves: tuple[tuple[dict[tuple[str, ...], list[int]], set[tuple[str, ...]]], ...] = ()
@@ -303,6 +305,13 @@ class Index:
         for number, owner in enumerate(index.example_owner):
             index.examples_of.setdefault(owner, []).append(number)
         return index
+
+    def examples_sounds(self, owner: int) -> list[str]:
+        """The sounds of an entry's example questions, in the order of `examples_of`; kept once worked out."""
+        found = self._examples_sounds.get(owner)
+        if found is None:
+            found = self._examples_sounds[owner] = [self.example_sounds[n] for n in self.examples_of.get(owner, ())]
+        return found
 
     def words(self, text: str, *, own: bool = True) -> list[str]:
         """The words of an FAQ text worth a term of their own; with `own=False`, as jieba alone
@@ -584,6 +593,20 @@ class Index:
         if len(self._held_terms) > 50_000:  # a bound, not a working size: the article's texts are a few hundred
             self._held_terms.clear()
         found = self._held_terms[text] = frozenset(spotted)
+        return found
+
+    def holding(self, texts: tuple[str, ...]) -> Mapping[int, tuple[int, ...]]:
+        """Per term, which of the texts it stands in (`terms_in`): the texts worth holding a question
+        against, among the many clauses of an entry."""
+        found = self._holding.get(texts)
+        if found is None:
+            by_term: dict[int, list[int]] = defaultdict(list)
+            for number, text in enumerate(texts):
+                for term in self.terms_in(text):
+                    by_term[term].append(number)
+            if len(self._holding) > 50_000:  # a bound, as for `terms_in`
+                self._holding.clear()
+            found = self._holding[texts] = {term: tuple(numbers) for term, numbers in by_term.items()}
         return found
 
     def _spotted(self, sequence: tuple[str, ...], table: Mapping[tuple[str, ...], list[int]]) -> set[int]:

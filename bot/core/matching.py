@@ -46,7 +46,7 @@ from bot.core.answers import Answers, Case, Found, asked_words
 from bot.core.asking import Asking, analyse
 from bot.core.decision import Candidate, Decision, Gap, Ranking
 from bot.core.facts import Facts
-from bot.core.focus import asks_number, figure_shares, find_focus, held, label_cover
+from bot.core.focus import asks_number, figure_shares, find_focus, held_most, label_cover
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language, query_units
@@ -205,14 +205,7 @@ class Matcher:
         pool = heapq.nlargest(tuning.fact_pool, scores, key=lambda owner: scores[owner])
         for owner in pool:
             entry = self.knowledge.entries[owner]
-            best = max(
-                (
-                    held(clause, reading, index)
-                    for fact in self.facts.of(entry, reading.lang)
-                    for clause in fact.clauses
-                ),
-                default=0.0,
-            )
+            best = held_most(self.facts.clauses_of(entry, reading.lang), reading, index)
             if best >= tuning.fact_share * total:
                 scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
 
@@ -223,7 +216,7 @@ class Matcher:
         short = sounds.count(" ") < tuning.similar_short_units
         cutoff = tuning.similar_short if short else tuning.similar
         numbers = [number for owner in pool for number in index.examples_of.get(owner, ())]
-        choices = [index.example_sounds[number] for number in numbers]
+        choices = [sounds for owner in pool for sounds in index.examples_sounds(owner)]
         found: dict[int, float] = {}
         for _, score, place in process.extract(
             sounds, choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
