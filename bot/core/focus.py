@@ -134,9 +134,10 @@ def figure_shares(entry: Entry, position: int, reading: Reading, index: Index) -
         for original in term.stands_for:
             asked_words.update(original)
     folded = fold(reading.text)
+    numbers = _NUMBER.findall(folded)
     hits: dict[int, float] = {}
     for number, figure in enumerate(entry.figures):
-        if len(figure.value.replace(".", "")) >= 2 and _number_in(figure, folded, lang):
+        if len(figure.value.replace(".", "")) >= 2 and _number_in(figure, folded, lang, numbers):
             # 10年 names the ten years, not the ten minutes, though both are 10
             written = (figure.zh, f"{figure.value}{figure.unit}")
             hits[number] = 1.0 if lang == "en" or any(form in folded for form in written) else 0.8
@@ -177,9 +178,13 @@ def asked_figures(entry: Entry, position: int, reading: Reading, index: Index, t
     return tuple(asked) if asks_number(reading) else ()
 
 
-def _number_in(figure: Figure, folded: str, lang: Lang) -> bool:
-    """Whether the question writes the figure's number (875, 36.5, 365,000)."""
-    if figure.value in re.findall(r"\d+(?:\.\d+)?", folded):
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _number_in(figure: Figure, folded: str, lang: Lang, written: list[str] | None = None) -> bool:
+    """Whether the question writes the figure's number (875, 36.5, 365,000); `written`, the numbers
+    it writes, when already found."""
+    if figure.value in (_NUMBER.findall(folded) if written is None else written):
         return True
     return lang == "en" and figure.en_number.rstrip("+").replace(",", "") in folded.replace(",", "")
 

@@ -221,6 +221,8 @@ def _straddles(start: int, end: int, words: Sequence[tuple[int, int]]) -> bool:
 
 def _unknown_words(query: Sequence[Unit], unknown: set[int], words: Sequence[tuple[int, int]]) -> set[int]:
     """Unknown positions that make up a whole word of two or more characters (工资, 贷款)."""
+    if not unknown:
+        return set()
     by_start = {unit.start: position for position, unit in enumerate(query)}
     found: set[int] = set()
     for word_start, word_end in words:
@@ -510,9 +512,15 @@ class Index:
         words = self.word_spans(text)
         matches = self._align(self.spot(query), query, words, tuning)
         spans = asking(text, self.lang) if asking is not None else []
-        asked = {p for p, u in enumerate(query) if any(start <= u.start and u.end <= end for start, end in spans)}
+        asked = (
+            {p for p, u in enumerate(query) if any(start <= u.start and u.end <= end for start, end in spans)}
+            if spans
+            else set()
+        )
         content = self.content(query, matches, asked)
-        live = tuple(m for m in matches if not self.terms[m.term].generic and (set(range(m.start, m.end)) & content))
+        live = tuple(
+            m for m in matches if not self.terms[m.term].generic and not content.isdisjoint(range(m.start, m.end))
+        )
         telling: dict[int, float] = {}
         for match in live:
             idf = self.terms[match.term].idf
@@ -690,11 +698,33 @@ class Index:
                         _note(best, self._one_off(window), start, end, tuning.slip)
                 if not (by_text or by_sound or end < furthest):
                     break
-        found_all = [
-            Match(t, s, e, q) for (t, s, e), q in best.items() if q == tuning.exact or not self._real_word(texts[s:e])
-        ]
+        return self._typos_kept(best, texts)
+
+    def _typos_kept(self, best: dict[tuple[int, int, int], float], texts: tuple[str, ...]) -> list[Match]:
+        """The terms found, with the sound-alikes that cannot be typos left out (`spot`)."""
+        tuning = self.tuning
+        real: dict[tuple[int, int], bool] = {}  # many sound-alikes share a place: each place is judged once
+        found_all = []
+        for (term, start, end), quality in best.items():
+            if quality != tuning.exact:
+                place = (start, end)
+                if place not in real:
+                    real[place] = self._real_word(texts[start:end])
+                if real[place]:
+                    continue
+            found_all.append(Match(term, start, end, quality))
         spans = {(m.start, m.end) for m in found_all}
-        return [m for m in found_all if m.quality == tuning.exact or not _inside_longer(m, spans)]
+        inside: dict[tuple[int, int], bool] = {}
+        kept = []
+        for match in found_all:
+            if match.quality != tuning.exact:
+                place = (match.start, match.end)
+                if place not in inside:
+                    inside[place] = _inside_longer(match, spans)
+                if inside[place]:
+                    continue
+            kept.append(match)
+        return kept
 
     def _real_word(self, window: tuple[str, ...]) -> bool:
         """Two characters that are a word of their own (成绩) are not a typo for a homophone (层级)."""
@@ -729,10 +759,11 @@ class Index:
         generic: set[int] = set()
         stops = stop_spans(query, self.lang)
         asked = asked or set()
+        blocked = stops | asked
         for match in matches:
             span = set(range(match.start, match.end))
             term = self.terms[match.term]
-            if span <= stops | asked:
+            if span <= blocked:
                 if term.curated_for < self.tuning.curated:
                     continue
             elif self.lang == "en":
@@ -752,6 +783,8 @@ class Index:
 
 def _spans(positions: set[int], words: Sequence[tuple[int, int]], query: Sequence[Unit]) -> tuple[tuple[int, int], ...]:
     """Runs of unknown positions that are whole words: by the question's words in Chinese, one unit each in English."""
+    if not positions:
+        return ()
     if not words:
         return tuple((p, p + 1) for p in sorted(positions))
     found = []

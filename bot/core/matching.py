@@ -143,7 +143,7 @@ class Matcher:
             total = max(reading.total, tuning.min_evidence)
             scores = {owner: 100 * held / total for owner, held in explained.items()}
         if "examples" in signals and scores:
-            pool = heapq.nlargest(tuning.similar_pool, scores, key=lambda owner: scores[owner])
+            pool = heapq.nlargest(tuning.similar_pool, scores, key=scores.__getitem__)
             for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
                 scores[owner] = max(scores[owner], score)
         if "figures" in signals and scores and asks_number(reading):
@@ -154,7 +154,7 @@ class Matcher:
             self._quoted(scores, asking.core, index, tuning)
         order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
         entries = self.knowledge.entries
-        most = heapq.nlargest(tuning.ranked, explained, key=lambda owner: explained[owner])
+        most = heapq.nlargest(tuning.ranked, explained, key=explained.__getitem__)
         return Ranking(
             lang,
             reading,
@@ -202,7 +202,7 @@ class Matcher:
         if len({match.term for match in reading.matches}) < 2:
             return  # one word (党员) is in many clauses: it says nothing of which one is meant
         total = max(reading.total, tuning.min_evidence)
-        pool = heapq.nlargest(tuning.fact_pool, scores, key=lambda owner: scores[owner])
+        pool = heapq.nlargest(tuning.fact_pool, scores, key=scores.__getitem__)
         for owner in pool:
             entry = self.knowledge.entries[owner]
             best = held_most(self.facts.clauses_of(entry, reading.lang), reading, index)
