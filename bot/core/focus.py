@@ -127,12 +127,7 @@ def _asked_lists(entry: Entry, position: int, reading: Reading, index: Index, tu
 def figure_shares(entry: Entry, position: int, reading: Reading, index: Index) -> dict[int, float]:
     """For each figure of the entry, how well the question names it (1 when it writes the number)."""
     lang = reading.lang
-    asked_words = {reading.units[p].text for p in reading.content}
-    for match in reading.matches:  # a typo (党小租) or a synonym (水稻) names the label it stands for
-        term = index.terms[match.term]
-        asked_words.update(term.text)
-        for original in term.stands_for:
-            asked_words.update(original)
+    asked_words = reading.named_words(index)
     folded = fold(reading.text)
     numbers = _NUMBER.findall(folded)
     hits: dict[int, float] = {}

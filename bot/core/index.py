@@ -104,6 +104,8 @@ class Reading:
         default_factory=dict, compare=False, repr=False
     )
     """What `weighed` worked out, per index."""
+    _named: dict[Index, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    """What `named_words` worked out, per index."""
 
     @property
     def total(self) -> float:
@@ -126,6 +128,20 @@ class Reading:
                     for m in self.matches
                 ),
             )
+        return found
+
+    def named_words(self, index: Index) -> frozenset[str]:
+        """The units of the question's content, with those of the terms found in `index` and of the
+        words they stand for: a typo (党小租) or a synonym (水稻) names what its term names."""
+        found = self._named.get(index)
+        if found is None:
+            words = {self.units[p].text for p in self.content}
+            for match in self.matches:
+                term = index.terms[match.term]
+                words.update(term.text)
+                for original in term.stands_for:
+                    words.update(original)
+            found = self._named[index] = frozenset(words)
         return found
 
     def covered(self, terms: set[int]) -> float:
