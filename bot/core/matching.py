@@ -152,7 +152,7 @@ class Matcher:
             self._facts(scores, reading, index, tuning)
         if "quoted" in signals and scores:
             self._quoted(scores, asking.core, index, tuning)
-        order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
+        order = _best(scores, tuning.ranked)
         entries = self.knowledge.entries
         most = heapq.nlargest(tuning.ranked, explained, key=explained.__getitem__)
         return Ranking(
@@ -317,6 +317,16 @@ class Matcher:
         return decision
 
 
+def _best(scores: dict[int, float], count: int) -> list[int]:
+    """The `count` best-scored owners, best first, ties by position: only those scoring at least the
+    `count`-th best score are sorted, not the thousands a common word brings in a large FAQ."""
+    chosen: Collection[int] = scores
+    if len(scores) > count:
+        least = heapq.nlargest(count, scores.values())[-1]
+        chosen = [owner for owner, score in scores.items() if score >= least]
+    return sorted(chosen, key=lambda owner: (-scores[owner], owner))[:count]
+
+
 def _explain(index: Index, reading: Reading) -> dict[int, float]:
     """Per entry position, the weight of the question positions its terms explain, the best term per position.
 
@@ -335,6 +345,9 @@ def _explain(index: Index, reading: Reading) -> dict[int, float]:
             match = reading.matches[number]
             term = index.terms[match.term]
             factor = match.quality * term.idf
+            if not best:  # the first match of the group: no best to beat yet
+                best = {owner: held for owner, weight in term.owners.items() if (held := factor * weight) > 0.0}
+                continue
             for owner, weight in term.owners.items():
                 held = factor * weight
                 if held > best.get(owner, 0.0):
