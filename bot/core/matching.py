@@ -34,7 +34,6 @@ This module imports nothing from `telegram`."""
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
@@ -143,7 +142,7 @@ class Matcher:
             total = max(reading.total, tuning.min_evidence)
             scores = {owner: 100 * held / total for owner, held in explained.items()}
         if "examples" in signals and scores:
-            pool = heapq.nlargest(tuning.similar_pool, scores, key=scores.__getitem__)
+            pool = _largest(scores, tuning.similar_pool)
             for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
                 scores[owner] = max(scores[owner], score)
         if "figures" in signals and scores and asks_number(reading):
@@ -154,7 +153,7 @@ class Matcher:
             self._quoted(scores, asking.core, index, tuning)
         order = _best(scores, tuning.ranked)
         entries = self.knowledge.entries
-        most = heapq.nlargest(tuning.ranked, explained, key=explained.__getitem__)
+        most = _largest(explained, tuning.ranked)
         return Ranking(
             lang,
             reading,
@@ -202,7 +201,7 @@ class Matcher:
         if len({match.term for match in reading.matches}) < 2:
             return  # one word (党员) is in many clauses: it says nothing of which one is meant
         total = max(reading.total, tuning.min_evidence)
-        pool = heapq.nlargest(tuning.fact_pool, scores, key=scores.__getitem__)
+        pool = _largest(scores, tuning.fact_pool)
         for owner in pool:
             entry = self.knowledge.entries[owner]
             best = held_most(self.facts.clauses_of(entry, reading.lang), reading, index)
@@ -317,12 +316,19 @@ class Matcher:
         return decision
 
 
+def _largest(scores: dict[int, float], count: int) -> list[int]:
+    """The `count` owners with the largest scores, ties in the dictionary's order: what `heapq.nlargest`
+    gives, sorted in C rather than sifted in Python, which the thousands of entries of a large FAQ
+    make the slower."""
+    return sorted(scores, key=scores.__getitem__, reverse=True)[:count]
+
+
 def _best(scores: dict[int, float], count: int) -> list[int]:
     """The `count` best-scored owners, best first, ties by position: only those scoring at least the
     `count`-th best score are sorted, not the thousands a common word brings in a large FAQ."""
     chosen: Collection[int] = scores
     if len(scores) > count:
-        least = heapq.nlargest(count, scores.values())[-1]
+        least = sorted(scores.values(), reverse=True)[count - 1]
         chosen = [owner for owner, score in scores.items() if score >= least]
     return sorted(chosen, key=lambda owner: (-scores[owner], owner))[:count]
 
