@@ -154,8 +154,10 @@ def loosen(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """A light English stemmer: plural and verb endings, British and American spelling.
+    """A light English stemmer: plural and verb endings, British and American spelling (kept per word:
+    the same words come again and again).
 
     Both sides go through it, so it needs to be consistent, not correct: guide and guiding
     meet at guid, village and villages at villag.
