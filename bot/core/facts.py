@@ -28,7 +28,7 @@ from functools import cached_property, lru_cache
 from bot.core.normalise import STOP_EN, loose_syllable, loosen
 from bot.core.romanised import split_word, syllables_of
 from bot.core.values import ORG_NOUNS_EN, PLACE_NOUNS_EN, Kind, Value, values
-from bot.faq.knowledge import Entry, Figure, KnowledgeBase
+from bot.faq.knowledge import Entry, Figure, KnowledgeBase, iter_texts
 from bot.language import LANGS, Lang
 from bot.texts import Phrase, phrase
 
@@ -94,6 +94,15 @@ class Fact:
         return self.text
 
 
+@dataclass(frozen=True)
+class Told:
+    """What an entry tells, to check a question's words against: its texts but its example questions,
+    joined, and in English the first four letters of their words."""
+
+    text: str
+    beginnings: frozenset[str]
+
+
 def sentences(text: str, lang: Lang) -> tuple[str, ...]:
     """The sentences (and clauses closed by ；) of a text."""
     return tuple(s.strip() for s in _SENTENCE_END[lang].split(text) if s.strip())
@@ -112,6 +121,7 @@ class Facts:
                 for name in names[lang]:
                     self.names[lang].setdefault(name.text, name)
                 self._facts[entry.id, lang] = tuple(_facts(entry, lang, names[lang]))
+        self._told: dict[tuple[str, Lang], Told] = {}
         self._clauses = {
             key: tuple(clause for fact in facts for clause in fact.clauses) for key, facts in self._facts.items()
         }
@@ -125,6 +135,15 @@ class Facts:
     def of(self, entry: Entry, lang: Lang) -> tuple[Fact, ...]:
         """The facts of an entry in one language, in the order of its text."""
         return self._facts.get((entry.id, lang), ())
+
+    def told(self, entry: Entry, lang: Lang) -> Told:
+        """What an entry tells (`Told`), worked out once: it is read for every "how many" question."""
+        found = self._told.get((entry.id, lang))
+        if found is None:
+            text = " ".join(text for kind, text in iter_texts(entry, lang) if kind != "question")
+            beginnings = frozenset(w[:4] for w in re.findall(r"[a-z]{3,}", text.lower())) if lang == "en" else None
+            found = self._told[entry.id, lang] = Told(text, beginnings or frozenset())
+        return found
 
     def clauses_of(self, entry: Entry, lang: Lang) -> tuple[str, ...]:
         """The clauses of an entry's facts in one language, in the order of its text."""
