@@ -209,6 +209,21 @@ def _words_en(text: str) -> list[str]:
     return [u.text for u in pieces if u.text not in STOP_EN_STEMS and len(u.text) >= (2 if u.text.isdigit() else 3)]
 
 
+_NOWHERE: tuple[tuple[int, ...], bool] = ((), False)
+"""A window no term is or begins with."""
+
+
+def _steps(
+    table: Mapping[tuple[str, ...], list[int]], prefixes: set[tuple[str, ...]]
+) -> dict[tuple[str, ...], tuple[tuple[int, ...], bool]]:
+    """Per key of `table` or beginning of one: its terms, and whether a longer key begins with it."""
+    beginning: tuple[tuple[int, ...], bool] = ((), True)
+    steps = dict.fromkeys(prefixes, beginning)
+    for key, terms in table.items():
+        steps[key] = (tuple(terms), key in prefixes)
+    return steps
+
+
 def _note(best: dict[tuple[int, int, int], float], terms: Iterable[int], start: int, end: int, quality: float) -> None:
     """Terms found over [start, end) at a quality: each place keeps its best."""
     for term in terms:
@@ -281,8 +296,12 @@ class Index:
         self._examples_sounds: dict[int, list[str]] = {}
         self._holding: dict[tuple[str, ...], dict[int, tuple[int, ...]]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
-        self._sound_prefixes: set[tuple[str, ...]] = set()
-        self._halves: tuple[tuple[dict[tuple[str, ...], list[int]], set[tuple[str, ...]]], ...] = ()
+        self._text_steps: dict[tuple[str, ...], tuple[tuple[int, ...], bool]] = {}
+        """`exact` and `_prefixes` in one table, for `spot`: per key or beginning of one, the terms it is
+        and whether a longer one begins with it."""
+        self._sound_steps: dict[tuple[str, ...], tuple[tuple[int, ...], bool]] = {}
+        """`sound` and its keys' beginnings in one table, as `_text_steps`."""
+        self._halves: tuple[dict[tuple[str, ...], tuple[tuple[int, ...], bool]], ...] = ()
         """For the slip table's first halves, then its second halves: the sizes of the slip terms each
         half belongs to, and the proper beginnings of the halves."""
         self.syllables: frozenset[str] = frozenset()
@@ -503,11 +522,14 @@ class Index:
         self.longest = max((len(t.text) for t in self.terms), default=1)
         keys = [term.text for term in self.terms] + list(self.chinese)
         self._prefixes = {key[:size] for key in keys for size in range(1, len(key))}
-        self._sound_prefixes = {key[:size] for key in self.sound for size in range(1, len(key))}
+        self._text_steps = _steps(self.exact, self._prefixes)
+        self._sound_steps = _steps(self.sound, {key[:size] for key in self.sound for size in range(1, len(key))})
         halves: tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]] = ({}, {})
         for size, side, sounds in self.slip:
             halves[side].setdefault(sounds, []).append(size)
-        self._halves = tuple((sizes, {key[:end] for key in sizes for end in range(1, len(key))}) for sizes in halves)
+        self._halves = tuple(
+            _steps(sizes, {key[:end] for key in sizes for end in range(1, len(key))}) for sizes in halves
+        )
 
     def _mostly_question_words(self, term: Term) -> bool:
         """A term such as 讲了什么: one character off, it would match any question (做了什么)."""
@@ -666,16 +688,16 @@ class Index:
         still grow into one (`_halves`), rather than every window at every size."""
         found: set[tuple[int, int]] = set()
         size = len(sounds)
-        for side, (sizes, prefixes) in enumerate(self._halves):
+        for side, steps in enumerate(self._halves):
             for start in range(size):
                 for end in range(start + 1, size + 1):
-                    piece = sounds[start:end]
-                    for whole in sizes.get(piece, ()):
+                    wholes, longer = steps.get(sounds[start:end], _NOWHERE)
+                    for whole in wholes:
                         # the first half begins the window; the second ends it, after the first half
                         first = start if side == 0 else start - whole // 2
                         if first >= 0 and first + whole <= size:
                             found.add((first, first + whole))
-                    if piece not in prefixes:
+                    if not longer:
                         break
         return found
 
@@ -690,27 +712,28 @@ class Index:
         sounds = tuple(u.sound for u in query)
         best: dict[tuple[int, int, int], float] = {}
         size = len(query)
-        slipping = self._slip_windows(sounds)
-        reach: dict[int, int] = {}
-        for first, last in slipping:
-            reach[first] = max(reach.get(first, 0), last)
-        exact, sound, prefixes, sound_prefixes = self.exact, self.sound, self._prefixes, self._sound_prefixes
+        slipping: dict[int, set[int]] = {}  # per start, the ends of the windows one sound off a term
+        for first, last in self._slip_windows(sounds):
+            slipping.setdefault(first, set()).add(last)
+        by_texts, by_sounds = self._text_steps, self._sound_steps
         for start in range(size):
             # a window is widened only while a term may still begin with it, by its characters or its
             # sounds, or while a window one sound off a term (`_slip_windows`) lies ahead
             by_text = by_sound = True
-            furthest = reach.get(start, 0)
+            ends = slipping.get(start, ())
+            furthest = max(ends) if ends else 0
             for end in range(start + 1, min(size, start + self.longest) + 1):
                 if by_text:
-                    piece = texts[start:end]
-                    _note(best, exact.get(piece, ()), start, end, tuning.exact)
-                    by_text = piece in prefixes
+                    terms, by_text = by_texts.get(texts[start:end], _NOWHERE)
+                    if terms:
+                        _note(best, terms, start, end, tuning.exact)
                 if by_sound or end <= furthest:
                     window = sounds[start:end]
                     if by_sound:
-                        _note(best, sound.get(window, ()), start, end, tuning.sound)  # two units or more
-                        by_sound = window in sound_prefixes
-                    if (start, end) in slipping:
+                        terms, by_sound = by_sounds.get(window, _NOWHERE)
+                        if terms:  # of two units or more
+                            _note(best, terms, start, end, tuning.sound)
+                    if end in ends:
                         _note(best, self._one_off(window), start, end, tuning.slip)
                 if not (by_text or by_sound or end < furthest):
                     break
