@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import overload
 
 from bot.core.labels import label_parts
@@ -118,7 +118,7 @@ class Reading:
         found = self._weighed.get(index)
         if found is None:
             found = self._weighed[index] = (
-                frozenset(m.term for m in self.matches),
+                self.found,
                 tuple(
                     (
                         m.term,
@@ -144,8 +144,15 @@ class Reading:
             found = self._named[index] = frozenset(words)
         return found
 
+    @cached_property
+    def found(self) -> frozenset[int]:
+        """The terms of the matches."""
+        return frozenset(m.term for m in self.matches)
+
     def covered(self, terms: set[int]) -> float:
         """The weight of the positions that any of `terms` covers."""
+        if self.found.isdisjoint(terms):
+            return 0.0
         positions = {p for m in self.matches if m.term in terms for p in range(m.start, m.end)}
         return sum(self.telling.get(p, 0.0) for p in positions)
 
