@@ -237,7 +237,7 @@ def _clauses(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> s
     lang = reading.lang
     if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en):
         return sentence
-    parts = [part for part in _CLAUSE_END[lang].split(sentence) if part]
+    parts = list(_clause_parts(sentence, lang))
     credit = held_each(parts, reading, index)
     holding = [n for n, held in enumerate(credit) if held > 0 and held >= tuning.clause_share * max(credit)]
     if not holding or len(parts) < 2:
@@ -260,7 +260,7 @@ def clauses_holding(sentence: str, value: str, reading: Reading, index: Index, t
     lang = reading.lang
     if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en):
         return sentence
-    parts = [part for part in _CLAUSE_END[lang].split(sentence) if part]
+    parts = list(_clause_parts(sentence, lang))
     where = next((n for n, part in enumerate(parts) if value in part), None)
     if where is None:
         return _clauses(sentence, reading, index, tuning)
@@ -279,6 +279,12 @@ def clauses_holding(sentence: str, value: str, reading: Reading, index: Index, t
     elif lang == "en" and run.endswith(","):
         run = run[:-1] + "."
     return run[:1].upper() + run[1:] if lang == "en" else run
+
+
+@lru_cache(maxsize=8192)
+def _clause_parts(sentence: str, lang: Lang) -> tuple[str, ...]:
+    """A sentence cut into its clauses, once: the article's sentences are cut for question after question."""
+    return tuple(part for part in _CLAUSE_END[lang].split(sentence) if part)
 
 
 def cut_to_question(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> str:

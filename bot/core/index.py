@@ -107,9 +107,9 @@ class Reading:
     _named: dict[Index, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     """What `named_words` worked out, per index."""
 
-    @property
+    @cached_property
     def total(self) -> float:
-        """The weight of the whole question."""
+        """The weight of the whole question (summed once: it is read for every entry and text weighed)."""
         return sum(self.telling.values())
 
     def weighed(self, index: Index) -> tuple[frozenset[int], tuple[tuple[int, float, tuple[int, ...]], ...]]:
