@@ -516,8 +516,9 @@ def _words(noun: str, case: Case) -> list[str]:
     return [w for w in words if len(w) >= 2 and not w.isdigit() and not _is_stop(w) and w not in generic]
 
 
+@lru_cache(maxsize=8192)
 def _is_stop(word: str) -> bool:
-    """A question or function word (一共, 那边 is not one; 一共 and 什么 are)."""
+    """A question or function word (一共, 那边 is not one; 一共 and 什么 are); kept per word."""
     pieces = units(word)
     return len(stop_spans(pieces, "zh")) == len(pieces)
 
