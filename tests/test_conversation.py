@@ -78,7 +78,9 @@ class TestIntents:
 class TestContext:
     def test_what_a_conversation_remembers_survives_being_kept(self) -> None:
         """The offer and the last answer come back as they were written."""
-        context = Context(Offer(("entry:a", "line:b"), "Fengshan", "en"), Last("a", "党小组有多少个", "zh", ("b", "c")))
+        context = Context(
+            Offer(("entry:a", "line:b"), "Fengshan", "en"), Last("a", "党小组有多少个", "zh", ("b", "c"), ("x", "y"))
+        )
         assert Context.loads(context.dumps()) == context
 
     def test_a_newer_versions_fields_are_kept_and_garbage_is_forgotten(self) -> None:
@@ -180,6 +182,15 @@ class TestConversation:
         assert (line.kind, line.text) == ("line", "优化体系，一体推进")
         answer = await talk.hear(PERSON, "第二个")
         assert (answer.kind, answer.entry_id) == ("answer", "system-vertical")
+
+    async def test_a_number_after_a_listed_answer_asks_about_that_item(self, talk: Conversation) -> None:
+        """四大产业是哪些, then 2: the second industry, 果茶, is asked about; 第一个 after the four lines: the first."""
+        await talk.hear(PERSON, "四大产业是哪些")
+        item = await talk.hear(PERSON, "2")
+        assert (item.kind, item.question) == ("answer", "果茶")
+        await talk.hear(PERSON, "四化是哪四化")
+        first = await talk.hear(PERSON, "第一个")
+        assert (first.kind, first.question) == ("answer", "深化学习")
 
     async def test_a_number_replying_to_a_message_picks_from_that_messages_options(self, talk: Conversation) -> None:
         """Someone replying 1 to another person's question back gets option 1 of that message."""

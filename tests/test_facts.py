@@ -263,6 +263,12 @@ class TestVerdicts:
         [("党小组有900个吗", "不是900个，是875个。"), ("国家级星创天地有2家吗", "不是2家，是1家。"),
          ("新岗村是属于王店镇的吗", "是的。"), ("帮带新书记的导师是131名吗", "是的。"),
          ("全县300个村里，有多少青年党员回乡了？", "不是300个，是219个。"),
+         ("131名导师帮带了131名新书记对吗", "不是131名，是128名。"), ("鲜果是不是13.9万亩", "不是13.9万亩，是14万亩。"),
+         ("示范支部是不是369个", "不是369个，是124个。"), ("孝昌县2023年太子米种了多少", "不是2023年，是2022年。"),
+         ("王店镇龙泉村是什么试点", "不是王店镇：周巷镇龙泉村被列为全国村级议事协商创新实验试点。"),
+         ("龙头企业是不是省级以上的81家", "不是省级：培育市级以上农业产业化龙头企业81家。"),
+         ("Given that Xiaochang has 5 provincial demonstration parks, how many national hubs are there?",
+          "No: 4, not 5."),
          ("Did the county set up 900 Party groups?", "No: 875, not 900.")],
     )  # fmt: skip
     def test_the_reply_leads_with_the_verdict(self, question: str, first_line: str) -> None:
@@ -277,13 +283,51 @@ class TestVerdicts:
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
 
     def test_a_place_the_article_is_not_about_is_declined(self) -> None:
-        """大悟县 is another county: its Party groups are not the article's 875."""
-        assert BRAIN.decide("大悟县有多少个党小组").kind == "decline"
+        """大悟县 and Yunmeng County are other counties, 孝感市 a city: their Party groups are not the article's 875."""
+        for question in (
+            "大悟县有多少个党小组",
+            "How many party groups does Yunmeng County have?",
+            "孝感市一共设立了多少个党小组",
+        ):
+            assert BRAIN.decide(question).kind == "decline", question
+
+    def test_a_name_the_article_never_gives_is_not_borne_out(self) -> None:
+        """幸福食堂上过湖北电视台吗: the article names 央视, not that station; the reply never says yes."""
+        for question in ("幸福食堂上过湖北电视台吗", "Was the happiness canteen featured on Hubei TV?"):
+            assert BRAIN.decide(question).verdict != "yes", question
 
     def test_a_yes_no_question_about_a_word_the_article_never_uses_is_not_said(self) -> None:
         """Is Shen Teng the famous actor? The article does not say, and does not say "yes"."""
         decision = BRAIN.decide("Is Shen Teng the famous actor?")
         assert decision.verdict != "yes"
+
+
+class TestWhatIsNotGiven:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "孝昌县有多少个驻村第一书记",
+            "多少个乡镇党校",
+            "孝昌县村集体收入多少",
+            "唐根根在哪个镇",
+            "11个软弱涣散村党组织是哪些村",
+        ],
+    )
+    def test_a_detail_the_article_does_not_give_is_said_to_be_missing(self, question: str) -> None:
+        """Something spoken of but never counted, an amount of money, a town or villages the sentence never names."""
+        assert BRAIN.decide(question).kind == "unexplained"
+
+    def test_a_town_pointed_back_to_is_given(self) -> None:
+        """龙泉村在哪个镇: 该镇, the 周巷镇 of the clause before."""
+        _, reply = BRAIN.respond("龙泉村在哪个镇")
+        assert "周巷镇" in render_plain(reply)[:60]
+
+    def test_how_and_why_lead_with_the_way_and_the_end(self) -> None:
+        """How the households are chosen is 支部指派或党员推荐; what 三进四代 is for is 小事不出村."""
+        _, how = BRAIN.respond("党员中心户是怎么产生的")
+        _, why = BRAIN.respond("三进四代的目的是什么")
+        assert "支部指派或党员推荐" in render_plain(how)[:60]
+        assert "小事不出村" in render_plain(why)[:60]
 
 
 class TestNeverFalselyMissing:

@@ -15,18 +15,25 @@ EVAL = ROOT / "tests" / "eval"
 
 class TestLoading:
     def test_follow_ups_are_read_from_every_file_of_a_part(self, tmp_path: Path) -> None:
-        """Each `followups:` row becomes a pair; a file without the list adds none."""
+        """Each `followups:` row becomes a pair, with the verdict a yes/no second message must lead with;
+        a file without the list adds none."""
         (tmp_path / "tuning.yaml").write_text(
             'questions: []\nfollowups:\n  - ["ellipsis", "苗木花卉种了多少亩", "act-everyone", "茶叶呢",'
             ' "act-everyone", "13.9万亩|茶叶"]\n  - ["more", "x", null, "详细点", "more", ""]\n',
             encoding="utf-8",
         )
         (tmp_path / "batch7-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
+        (tmp_path / "batch8-tuning.yaml").write_text(
+            'followups:\n  - ["yesno-followup", "导师有多少", "learn-inside", "是不是131个", "learn-inside", "131",'
+            ' "yes"]\n',
+            encoding="utf-8",
+        )
         (tmp_path / "heldout.yaml").write_text("followups: [[a, b, c, d, e, f]]\n", encoding="utf-8")
         pairs = load_followups(part_files("tuning", tmp_path))
         assert pairs == [
             FollowUp("ellipsis", "苗木花卉种了多少亩", "act-everyone", "茶叶呢", "act-everyone", ("13.9万亩", "茶叶")),
             FollowUp("more", "x", None, "详细点", "more", ()),
+            FollowUp("yesno-followup", "导师有多少", "learn-inside", "是不是131个", "learn-inside", ("131",), "yes"),
         ]
 
 
@@ -47,6 +54,16 @@ class TestTally:
         assert [pair.second for pair, _, _ in report.misses] == ["那茶叶呢", "一共多少个", "党小组有多少个"]
         assert (report.overall.total, report.overall.right, report.overall.confident_wrong) == (7, 4, 2)
         assert report.by_category["wrong"].first_right == 2
+
+    def test_a_yes_no_second_message_needs_the_right_verdict_first(self, brain: Brain) -> None:
+        """A second message asking yes or no is right only when its reply leads with the expected verdict."""
+        pairs = [
+            FollowUp("yesno-followup", "导师有多少", "learn-inside", "是不是131个", "learn-inside", ("131",), "yes"),
+            FollowUp("yesno-followup", "导师有多少", "learn-inside", "是不是131个", "learn-inside", ("131",), "no"),
+        ]
+        report = evaluate_followups(brain, pairs)
+        assert [pair.says for pair, _, _ in report.misses] == ["no"]
+        assert report.overall.confident_wrong == 0
 
 
 class TestTuningFigures:

@@ -243,7 +243,8 @@ class TestTopicsAndTalk:
     @pytest.mark.parametrize(
         ("text", "talk"),
         [("你好", "hello"), ("好的", "ack"), ("嗯", "ack"), ("明白了，谢谢", "thanks"), ("你是谁", "who"),
-         ("what can you do?", "help"), ("OK thanks", "thanks"), ("拜拜", "bye")],
+         ("what can you do?", "help"), ("OK thanks", "thanks"), ("拜拜", "bye"), ("/start", "hello"),
+         ("/help", "help")],
     )  # fmt: skip
     def test_small_talk_is_answered_as_such(self, brain: Brain, text: str, talk: str) -> None:
         """Greetings, thanks, acknowledgements and questions about the bot are small talk, never matched."""

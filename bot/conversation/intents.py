@@ -4,8 +4,9 @@ Right after an answer people say 详细点, 能说详细点吗, tell me more (th
 不对, 不是这个意思, wrong answer (the other candidates, please), or 懂了，谢谢 (you're welcome).
 A message is read so only when all of it is such a cue plus words that carry no subject of
 their own (a handful of function characters and talking verbs); anything that names a thing,
-such as 详细说说党小组 or 不是875个吗, is a question and goes to the matcher. Imports nothing
-from `telegram`.
+such as 详细说说党小组 or 不是875个吗, is a question and goes to the matcher, unless it opens by
+rejecting the answer and names the thing only to say it was not what was asked (不对，我问的不是
+面积). Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ QUIET_EN = frozenset((
 ))  # fmt: skip
 """English words that may stand beside a cue without making the message a question."""
 
+OPENING_WRONG = re.compile(
+    r"^(?:不对|不是这个|不是这样|错了|答错了|搞错了|wrong|no[,.!]|nope|that's not it|that is not it|not that)"
+)
+"""How a message opens when it rejects the last answer outright (不对，……, "wrong, ...")."""
+ASKED_OTHER = re.compile(
+    r"我问的不是|我不是问|不是问|没问|另(?:外)?(?:一|1)个|别的|其他的|其它的|"
+    r"\bi (?:didn't|did not|wasn't|was not) ask|\bnot asking\b|\b(?:another|the other|a different)\b"
+)
+"""What such a message goes on to say when it names what was not asked, or asks for another one
+(不对，我问的不是面积; 不是这个，我问的是另一个村; wrong, I didn't ask about the area)."""
+
 MAX_CHARS = 40
 """Longer messages are questions, whatever they hold."""
 
@@ -64,6 +76,8 @@ def intent(text: str) -> Intent | None:
     folded = fold(text).strip()
     if not folded or len(folded) > MAX_CHARS:
         return None
+    if OPENING_WRONG.match(folded) and ASKED_OTHER.search(folded):
+        return "wrong"  # it names a thing, but only to say it was not what was asked
     for kind, cues in CUES.items():
         rest = folded
         found = False

@@ -70,6 +70,8 @@ class Last:
     lang: Lang
     others: tuple[str, ...] = ()
     """The other entries the bot weighed, best first."""
+    items: tuple[str, ...] = ()
+    """The items of the list the answer led with, for a number after it (2, 第三个: that item)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Context:
         if self.last is not None:
             last = self.last
             data["last"] = {"entry": last.entry, "question": last.question, "lang": last.lang,
-                            "others": list(last.others)}  # fmt: skip
+                            "others": list(last.others), "items": list(last.items)}  # fmt: skip
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -106,7 +108,13 @@ class Context:
                 Offer(tuple(map(str, offer["options"])), str(offer["question"]), _lang(offer["lang"]))
                 if offer
                 else None,
-                Last(str(last["entry"]), str(last["question"]), _lang(last["lang"]), tuple(map(str, last["others"])))
+                Last(
+                    str(last["entry"]),
+                    str(last["question"]),
+                    _lang(last["lang"]),
+                    tuple(map(str, last["others"])),
+                    tuple(map(str, last.get("items", ()))),
+                )
                 if last
                 else None,
                 data,

@@ -88,7 +88,9 @@ def _last(decision: Decision) -> Last | None:
     if entry is None:
         return None
     others = tuple(c.entry.id for c in decision.candidates if c.entry.id != entry.id)[:OTHERS]
-    return Last(entry.id, decision.question, decision.lang, others)
+    lists = decision.focus.lists if decision.focus is not None and decision.answered is not None else ()
+    items = lists[0].items_in(decision.lang) if lists else ()
+    return Last(entry.id, decision.question, decision.lang, others, items)
 
 
 def _offer_of(replied: Answered, who: Who, lang: Lang) -> Offer | None:
@@ -159,6 +161,9 @@ class Conversation:
             context = Context(_offer_of(replied, who, lang), _last_of(replied) or context.last)
         if context.offer is not None and (number := picked(text, len(context.offer.options))) is not None:
             return await self._picked(who, context.offer, number)
+        if context.last is not None and (number := picked(text, len(context.last.items))) is not None:
+            # 四大产业是哪些 → 2: the second of the items just listed, asked about as a question
+            return await self._question(who, Context(), context.last.items[number - 1], lang)
         if context.last is not None and (said := await self._follow_up(who, context, context.last, text, lang)):
             return said
         return await self._question(who, context, text, lang)

@@ -32,9 +32,10 @@ from bot.core.focus import Focus, clauses_holding, cut_to_question, held
 from bot.core.gaps import asked_attribute
 from bot.core.index import Index, Reading
 from bot.core.normalise import STOP_EN, fold, stop_spans, units
+from bot.core.reply import FACT_WINDOW
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
-from bot.core.values import Value, name_kind, names_a_kind, same_level
+from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, Value, name_kind, names_a_kind, same_level
 from bot.faq.knowledge import Entry, ItemList
 from bot.language import LANGS, Lang
 
@@ -151,6 +152,14 @@ class Answers:
         """The reply's focus for the case's entry, led by the asked values; or what is missing."""
         if not case.facts:
             return Found(focus)
+        stated = [listed for listed in focus.lists if _all_named(listed, case)]
+        if stated and case.asking.asks and not case.asking.polar:
+            # 华中科技大学和华中农业大学办的是什么班: a list the question itself names is not what it asks
+            kept = tuple(listed for listed in focus.lists if listed not in stated)
+            sentences = focus.sentences or (
+                cut_to_question(case.nearest().text, case.reading, case.index, case.tuning),
+            )
+            focus = replace(focus, lists=kept, sentences=sentences if not kept else focus.sentences)
         if not case.asking.asks and not case.asking.polar and focus.general and case.entry.figures:
             # a topic or a measure named alone: the measure with its key figures
             return Found(replace(focus, figures=case.entry.figures[: self.key_figures]), resolved=True)
@@ -161,6 +170,8 @@ class Answers:
                 found = self._part(ask, found, case)
             if found.missing:
                 break
+        if case.asking.kind in ("how", "why") and not found.missing:
+            found = replace(found, focus=_with_way(found.focus, case))
         return found
 
     # ------------------------------------------------------------------ one step per kind asked
@@ -184,8 +195,10 @@ class Answers:
         if ask.measure == "frequency":  # 多久一次: how often the article says, if it says
             often = [(fact, v) for fact in case.facts for v in fact.of_kind("frequency")]
             return _lead(found, often, case) if often else missing(found, case)
-        if not self._counted_told(ask, case):
-            return missing(found, case)  # 多少人口, 一年产量多少: what is counted is not in the entry
+        # 多少人口, 一年产量多少: what is counted is not in the entry; 多少个乡镇党校, 多少个驻村第一书记:
+        # spoken of, never counted
+        if not self._counted_told(ask, case) or self._uncounted(ask, case):
+            return missing(found, case)
         noun = " ".join(_words(case.asking.noun_after(ask), case)[:2])
         chosen = self._counts(ask, noun, case)
         if chosen:
@@ -277,7 +290,7 @@ class Answers:
             return _lead(replace(found, focus=replace(found.focus, lists=())), chosen, case)
         if found.focus.lists:
             return found
-        return missing(found, case) if excluding(case.asking) else found
+        return missing(found, case) if excluding(case.asking) or _kind_untold(ask, case) else found
 
     def _named(self, ask: Ask, found: Found, case: Case) -> Found:
         """What or which of things known by their names (哪些企业, what company): the names, if given."""
@@ -299,6 +312,8 @@ class Answers:
         chosen = self._places(ask, case) if ask.unit or re.search(r"\bwhich \w+ in\b", case.asking.core) else []
         if chosen:
             return _lead(found, chosen, case)
+        if not found.focus.lists and _kind_untold(ask, case, case.asking.noun(ask)):
+            return missing(found, case)  # 11个软弱涣散村党组织是哪些村: the sentence names no village
         return self._rest(ask, found, case)
 
     def _rest(self, ask: Ask, found: Found, case: Case) -> Found:
@@ -340,6 +355,32 @@ class Answers:
         if not before or self._told(before[0], case) or case.index.term_of(before[0]) is not None:
             return not _attribute(case)
         return False
+
+    def _uncounted(self, ask: Ask, case: Case) -> bool:
+        """Whether what a "how many" counts is something the entry speaks of but never counts: no count's
+        label names it, and where the entry names it no count stands, or the count there is of a group
+        it is one of (驻村第一书记 among the 51 trained: the article gives no count of them)."""
+        asking, lang = case.asking, case.lang
+        # how much land, 多少亩: an amount, which a sentence gives without naming it; and in English the
+        # words after "how many" run on into the verb (people studied), so only Chinese is read so
+        if lang != "zh" or ask.measure not in ("things", "people"):
+            return False
+        noun = (asking.noun_after(ask) or asking.noun_before(ask)).strip(_STOP_CHARS)
+        if len(noun) < 2:
+            return False
+        counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
+
+        def names(text: str) -> bool:
+            return noun in text
+
+        if any(names(v.label) or names(_other_label(case.entry, v)) for _, v in counts):
+            return False
+        parts = [(fact, part) for fact in case.facts for part in fact.parts() if names(part)]
+        if not parts:
+            return False  # not named as such: whether it is told is read by its words (`_counted_told`)
+        listed = any(names(item) for listed in case.entry.lists for item in listed.items_in(lang))
+        counted_there = any(v.text in part for fact, part in parts for v in fact.of_kind("count"))
+        return listed or not counted_there
 
     def _known(self, word: str, case: Case) -> bool:
         """Whether the entry speaks of a word, or the FAQ knows it at all."""
@@ -391,6 +432,20 @@ class Answers:
         return [(fact, value) for score, fact, value in scored if score >= best - 0.15 * max(best, 1e-9)][:4]
 
     def _places(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """The place or organisation of the kind asked (哪个镇: a town) that the sentence about the
+        question names; any place or organisation when no kind is asked."""
+        found = self._near_places(ask, case)
+        kind = _asked_place_kind(ask, case.lang)
+        if kind and case.lang == "zh":  # 龙泉村在哪个镇: 该镇, the town named before
+            fact = case.nearest()
+            pointed = referent(case.facts, fact, kind)
+            if pointed is not None and pointed.text not in case.asking.core:
+                told = next(f for f in case.facts if pointed in f.values)
+                at = fact.text.find(f"该{kind}")
+                return [(told, pointed), (fact, Value("place", f"该{kind}", at, at + len(kind) + 1))]
+        return [pair for pair in found if not kind or same_level(_place_level(pair[1]), kind)]
+
+    def _near_places(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
         """The place or organisation the sentence about the question names, of the kind asked if one is."""
         named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
         placed = [
@@ -441,6 +496,99 @@ class Answers:
         return case.held(giving[0].text) if giving else 0.0
 
 
+WAY_MARKS: dict[str, re.Pattern[str]] = {
+    "how": re.compile(r"^(?:采取|通过|按照|依托|利用|借助|采用|实行|坚持)|方式|方法|办法|机制|模式"),
+    "why": re.compile(r"^(?:为了|为|确保|以便|做到|实现|保障|推动|引导)|目的|目标"),
+}
+"""How a clause of the article says the way something is done (采取……方式) or what it is for (确保……):
+the answer to a how or a why, which a sentence cut to the question's words may have left out."""
+
+
+def _with_way(focus: Focus, case: Case) -> Focus:
+    """The focus's sentences with the clause of their sentence that says how (or why), when the cut
+    left it out (党员中心户是怎么产生的: 采取支部指派或党员推荐方式)."""
+    if case.lang != "zh":
+        return focus
+    mark = WAY_MARKS[case.asking.kind]
+    if case.asking.kind == "why" and focus.lists and not focus.sentences:
+        # 三进四代的目的是什么: not the lists of what is done, but the sentence saying what for
+        items = focus.lists[0].items_in(case.lang)
+        giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
+        if giving and any(mark.search(part) for part in giving[0].parts()):
+            focus = replace(focus, lists=(), sentences=(giving[0].text,))
+    if not focus.sentences:
+        return focus
+    shown = []
+    for sentence in focus.sentences:
+        whole = next((fact for fact in case.facts if sentence.rstrip("。") in fact.text), None)
+        if case.asking.kind == "why":
+            # what it is for leads: 确保“小事不出村……”, then what is done for it
+            ends = [part for part in _clauses_of(whole.text if whole else sentence) if mark.search(part)]
+            end = ends[-1].rstrip("，,；;。") if ends else ""
+            if end and end in sentence and not sentence.startswith(end):
+                rest = sentence.replace(end, "").rstrip("，,；; 。")
+                shown.append(f"{end}。{rest}。")
+                continue
+        ways = [part for part in _clauses_of(whole.text) if mark.search(part) and part not in sentence] if whole else []
+        if not ways:
+            shown.append(sentence)
+            continue
+        way = ways[0].rstrip("，,；;。")
+        if way in sentence:
+            shown.append(sentence)
+            continue
+        before = whole.text.find(ways[0]) < whole.text.find(sentence.rstrip("。")) if whole else True
+        shown.append(f"{way}，{sentence}" if before else f"{sentence.rstrip('。')}，{way}。")
+    return replace(focus, sentences=tuple(shown))
+
+
+def _clauses_of(text: str) -> list[str]:
+    """A sentence's clauses, as its commas and semicolons cut it (not its 、: those are items)."""
+    return [clause for clause in re.split(r"(?<=[，；。])", text) if clause.strip("，；。 ")]
+
+
+def _all_named(listed: ItemList, case: Case) -> bool:
+    """Whether the question names every item of a list (of two or more)."""
+    items = listed.items_in(case.lang)
+    core = case.asking.core.lower()
+    return len(items) >= 2 and all(fold(item).lower() in core for item in items)
+
+
+def _asked_place_kind(ask: Ask, lang: Lang, noun: str = "") -> str:
+    """The kind of place a question asks for by its ending (哪个镇: 镇; which village: 村), or empty."""
+    word = (ask.unit or noun).strip().lower()
+    if lang == "en":
+        return PLACE_NOUNS_EN.get(word.rstrip("s"), "")
+    return next((suffix for suffix in PLACE_SUFFIXES if word == suffix), "")
+
+
+def _kind_untold(ask: Ask, case: Case, noun: str = "") -> bool:
+    """A kind of place asked for (唐根根在哪个镇, 是哪些村) that the sentence about the question does
+    not name: what the question asks is not given."""
+    kind = _asked_place_kind(ask, case.lang, noun)
+    if not kind:
+        return False
+    fact = case.nearest()
+    if case.held(fact.text) <= 0 or referent(case.facts, fact, kind) is not None:
+        return False
+    return not any(same_level(_place_level(v), kind) for v in fact.of_kind("place"))
+
+
+def referent(facts: tuple[Fact, ...], fact: Fact, kind: str) -> Value | None:
+    """The place a fact points back to (该镇龙泉村: the town the sentence before named), if it does."""
+    if f"该{kind}" not in fact.text or fact not in facts:
+        return None
+    at = fact.text.find(f"该{kind}")
+    earlier = [v for f in facts[: facts.index(fact)] for v in f.values] + [v for v in fact.values if v.end <= at]
+    named = [v for v in earlier if v.kind == "place" and same_level(_place_level(v), kind)]
+    return named[-1] if named else None
+
+
+def _place_level(value: Value) -> str:
+    """A place's kind as its Chinese ending says it (village: 村)."""
+    return PLACE_NOUNS_EN.get(value.unit.lower(), value.unit)
+
+
 def missing(found: Found, case: Case) -> Found:
     """The question asks what the entry does not give: say so in its words, quoting the nearest fact,
     cut to what it holds of the question, or, for a "how many", to the counts it does give (浙大培训几期:
@@ -475,7 +623,9 @@ def _lead(found: Found, chosen: list[tuple[Fact, Value]], case: Case) -> Found:
         )
         if figure is not None and figure not in figures:
             figures.append(figure)
-        text = clauses_holding(fact.text, value.text, case.reading, case.index, case.tuning)
+        # an asked name or place leads its reply: a sentence holding it late is cut to its clause
+        within = FACT_WINDOW // 2 if value.kind in ("place", "org", "person") else 0
+        text = clauses_holding(fact.text, value.text, case.reading, case.index, case.tuning, within=within)
         if text not in texts:
             texts.append(text)
     led = replace(focus, figures=tuple(figures) or focus.figures, sentences=tuple(texts[:3]) or focus.sentences)

@@ -49,7 +49,7 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
                        "多宽", "多深", "多长(?!时间)")),
         ("name", "", ("叫什么名", "叫什么", "叫啥")),
         ("person", "", ("谁", "哪位", "哪些人", "什么人", "何人", "哪个人")),
-        ("place", "", ("哪里", "哪儿", "在哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
+        ("place", "", ("哪里", "哪儿", "[在去到从来回]了?哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
                        "哪个(?P<place>镇|村|乡|县|市|省|社区|地方|地区)")),
         ("which", "", ("哪些", rf"哪几(?:{_MEASURE})?", rf"哪[一二两三四五六七八九十\d]*(?:{_MEASURE})",
                        "哪[一二两三四五六七八九十\\d]+", "分别", "都有", "有哪", "包括", "包含", "列举", "都是")),
@@ -89,7 +89,7 @@ ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
         ("count", "age"): ("年龄",),
         ("count", ""): ("数量", "数目", "总数", "规模", "面积"),
         ("name", ""): ("名字", "名称"),
-        ("why", ""): ("原因",),
+        ("why", ""): ("原因", "目的", "目标", "意义"),
     },
     "en": {
         ("count", "money"): (r"\bcosts?\b", r"\bprices?\b", r"\bfees?\b"),
@@ -100,6 +100,13 @@ ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
 }  # fmt: skip
 """Nouns that ask for a kind of value without a question word (价格, 日期, acreage): words of the
 language, kept apart from the question words so that what they add can be measured."""
+
+
+MONEY_NOUNS: dict[Lang, re.Pattern[str]] = {
+    "zh": re.compile(r"收入|产值|资金|经费|工资|补贴|投资|利润|营收|奖金|报酬|预算"),
+    "en": re.compile(r"\b(?:income|revenue|salar(?:y|ies)|wages?|budget|funding|subsid(?:y|ies)|profits?|earn\w*)\b"),
+}
+"""Nouns of money: a "how much" of them (村集体收入多少) asks an amount of money, not any figure."""
 
 
 @lru_cache(maxsize=2)
@@ -118,7 +125,8 @@ _EN_NOUN = re.compile(
 """What "how many" asks about: the words after it, up to the verb."""
 _POLAR = {
     "zh": re.compile(
-        r"(?:吗|(?<!什)么|嘛|没有|没|不)[\s?？!！。.~～]*$|是不是|是否|有没有|对不对|对吗|是吧|了没|可不可以"
+        r"(?:吗|(?<!什)么|嘛|没有|没|不)[\s?？!！。.~～]*$|是不是|是否|有没有|对不对|对吗|对吧|是吧|了没|可不可以"
+        r"|^(?:是|就是).{1,16}吧[\s?？!！。.~～]*$"
     ),
     "en": re.compile(
         r"^(?:and |so |but )?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|aren't|"
@@ -297,10 +305,20 @@ def _asks(core: str, lang: Lang) -> list[Ask]:
             groups = match.groupdict()
             unit = groups.get("unit") or groups.get("unit2") or ""
             measured = MEASURES.get(unit, "things") if kind == "count" and not measure and unit else measure
+            if kind == "count" and not measured and _money_near(core, match.start(), match.end(), lang):
+                measured = "money"
             found.append(Ask(kind, measured, unit or groups.get("place") or "", match.start(), match.end()))
             taken.append(match.span())
     found.sort(key=lambda ask: ask.start)
     return _merge(found, core, lang)
+
+
+def _money_near(core: str, start: int, end: int, lang: Lang) -> bool:
+    """Whether the words a "how much" asks by, in its clause, are of money (收入多少, how much income)."""
+    clause = (
+        re.split(r"[，,；;。？?！!]", core[:start])[-1] + core[start:end] + re.split(r"[，,；;。？?！!]", core[end:])[0]
+    )
+    return bool(MONEY_NOUNS[lang].search(clause))
 
 
 PRIORITY: tuple[AskedKind, ...] = ("when", "count", "name", "person", "place", "which", "why", "how", "what")

@@ -254,11 +254,15 @@ def _clauses(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> s
     return run[:1].upper() + run[1:] if lang == "en" else run
 
 
-def clauses_holding(sentence: str, value: str, reading: Reading, index: Index, tuning: Tuning) -> str:
+def clauses_holding(
+    sentence: str, value: str, reading: Reading, index: Index, tuning: Tuning, *, within: int = 0
+) -> str:
     """A long sentence cut to the clause holding `value`, with the clauses before it that say what
-    it is about (在浙江大学开办……培训班，组织……等51人学习提能) or that it points back to."""
+    it is about (在浙江大学开办……培训班，组织……等51人学习提能) or that it points back to; a shorter
+    one too when `value` would stand beyond its first `within` characters (an asked place)."""
     lang = reading.lang
-    if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en):
+    late = within > 0 and sentence.find(value) + len(value) > within
+    if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en) and not late:
         return sentence
     parts = list(_clause_parts(sentence, lang))
     where = next((n for n, part in enumerate(parts) if value in part), None)
@@ -278,7 +282,10 @@ def clauses_holding(sentence: str, value: str, reading: Reading, index: Index, t
         run = run[:-1] + "。"
     elif lang == "en" and run.endswith(","):
         run = run[:-1] + "."
-    return run[:1].upper() + run[1:] if lang == "en" else run
+    if lang == "en":
+        run = re.sub(r"^(?:and|but|while|so)\s+", "", run)  # a clause cut from its sentence stands alone
+        return run[:1].upper() + run[1:]
+    return run
 
 
 @lru_cache(maxsize=8192)

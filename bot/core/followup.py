@@ -27,9 +27,12 @@ from bot.core.focus import QUANTITY
 from bot.core.index import Reading
 from bot.core.matching import Matcher
 from bot.core.normalise import fold, stop_spans
+from bot.core.values import counts
 from bot.language import Lang
 
-ASKING_ZH = re.compile(r"什么|啥|怎么|怎样|如何|哪|多少|几|为什么|为啥|是不是|有没有|谁|吗|是否|多久|多大|多长|多远")
+ASKING_ZH = re.compile(
+    r"什么|啥|怎么|怎样|如何|哪|多少|几|为什么|为啥|是不是|有没有|谁|吗|是否|多久|多大|多长|多远|对吧|是吧|吧\W*$"
+)
 ASKING_EN = re.compile(
     r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|would|should)\b|"
     r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
@@ -39,6 +42,11 @@ ASKING_EN = re.compile(
 NEW_SUBJECT_ZH = re.compile(r"呢\s*[?？。.!！]*$|^\s*(?:那么|那|还有|另外)")
 NEW_SUBJECT_EN = re.compile(r"^\s*(?:and|what about|how about|also|then)\b")
 """How a message marks that it asks the same about something else: 那茶叶呢, "and tea?"."""
+
+ELIDED_ZH = re.compile(r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同)")
+ELIDED_EN = re.compile(r"^(?:is it|was it|are they|were they|isn't it|wasn't it|aren't they|is that|was that)\b")
+"""How a message opens when it leaves its subject out: with the verb or the preposition that would
+follow it (是花园镇吧, 跟几个村, "is it 131?"): whatever it names is said of the previous subject."""
 
 HOW_EN = frozenset(("often", "frequently", "long", "soon", "far", "old", "times", "year", "month", "week", "day"))
 """English words that ask how often, how long or how far: part of the asking, not a thing asked about."""
@@ -66,7 +74,7 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     """The decision for the message read against the previous question, when that reading does better."""
     lang = alone.lang
     mine = _reading(matcher, message, lang)
-    if mine.unknown_words or any(len(mine.units[p].text) > 1 for p in mine.unknown):
+    if _unknown_subject(mine, lang) or any(len(mine.units[p].text) > 1 for p in mine.unknown):
         return None  # a word the FAQ does not know (工资, GDP): not something the previous answer covers
     before = _reading(matcher, previous.question, lang)
     folded = fold(message)
@@ -76,13 +84,29 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     if read is None:
         return None
     within = matcher.decide(read, lang)
+    if within.kind not in ("answer", "small-talk") and not asks and subject:
+        # 其中示范的呢: the new subject alone is found in many places; with the previous one, in one
+        read = f"{subject}，{read}" if lang == "zh" else f"{subject}, {read}"
+        within = matcher.decide(read, lang)
     if within.kind == "small-talk" or _asks_elsewhere(matcher, message, mine, within, lang):
         return None
-    if _names_subject(mine) and _found_its_own(alone, within):
-        return None
-    if _better(within, alone, asks=asks, lacks_subject=not _names_subject(mine)):
-        return replace(within, question=read)
-    return None
+    # 是花园镇吧, 跟几个村: a message that leaves its subject out is about the previous one, whatever it names
+    elided = bool((ELIDED_ZH if lang == "zh" else ELIDED_EN).match(folded))
+    if elided:
+        within = matcher.decide_about(read, lang, previous.entry_id)
+    elided = elided and within.kind == "answer"
+    keep = elided or (
+        not (_names_subject(mine) and _found_its_own(alone, within))
+        and _better(within, alone, asks=asks, lacks_subject=not _names_subject(mine))
+    )
+    return replace(within, question=read) if keep else None
+
+
+def _unknown_subject(reading: Reading, lang: Lang) -> bool:
+    """Whether a message names a thing the FAQ does not know: a word no term explains, other than one
+    right before a count it states (正好100个, 大概100个: how it states the count, not a thing)."""
+    starts = {value.start for value in counts(reading.text, lang)}
+    return any(reading.units[end - 1].end not in starts for _, end in reading.unknown_words)
 
 
 def _reading(matcher: Matcher, text: str, lang: Lang) -> Reading:
@@ -92,6 +116,7 @@ def _reading(matcher: Matcher, text: str, lang: Lang) -> Reading:
 
     def asking(folded: str, lang: Lang) -> list[tuple[int, int]]:
         spans = list(matcher.gaps.asking(folded, lang))
+        spans += [(value.start, value.end) for value in counts(folded, lang)]  # 100个: stated, not named
         read = analyse(folded, lang)
         for ask in read.asks:
             words = read.core[ask.start : ask.end]
@@ -163,12 +188,17 @@ def _names_subject(reading: Reading) -> bool:
 
 def _read_against(mine: Reading, before: Reading, subject: str, folded: str, lang: Lang, *, asks: bool) -> str | None:
     """The message with what it leaves out taken from the previous question, or None if it leaves nothing out."""
-    if asks:
-        return _join(subject, mine.text.strip(), lang) if subject else None
+    if asks:  # as written, particles and all: 对吧 asks yes or no
+        return _join(subject, folded.strip(), lang) if subject else None
     marked = (NEW_SUBJECT_ZH if lang == "zh" else NEW_SUBJECT_EN).search(folded)
     if not marked or not _names_subject(mine):
         return None
     asking = _part(before, _asking_positions(before, lang))
+    stated = [value for value in counts(before.text, lang) if value.number != 1]
+    if stated and analyse(before.text, lang).polar:
+        # 导师是不是131个 → 那新书记呢: not whether they too are 131, but how many they are
+        unit = stated[0].unit
+        asking = f"有多少{unit}" if lang == "zh" else f"how many {unit}".strip()
     subject = _part(mine, sorted(mine.content))
     if not asking or not subject:
         return None

@@ -197,6 +197,10 @@ class _ExampleSounds(Sequence[str]):
         return sounds
 
 
+_STOP_CHARS_ZH = frozenset(word for word in STOP_ZH if len(word) == 1)
+"""The one-character question and function words."""
+
+
 @lru_cache(maxsize=65536)
 def _pieces(text: str) -> tuple[Unit, ...]:
     """The units of an FAQ text; the same words recur across entries and reloads."""
@@ -300,7 +304,7 @@ class Index:
         self.variants: dict[int, list[int]] = defaultdict(list)
         """Per term, the synonyms standing for it (群众: 老百姓, 乡亲们)."""
         self._held_terms: dict[str, frozenset[int]] = {}
-        self._examples_sounds: dict[int, list[str]] = {}
+        self._examples_sounds: dict[int, list[list[str]]] = {}
         self._holding: dict[tuple[str, ...], dict[int, tuple[int, ...]]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
         self._text_steps: dict[tuple[str, ...], tuple[tuple[int, ...], bool]] = {}
@@ -350,11 +354,14 @@ class Index:
             index.examples_of.setdefault(owner, []).append(number)
         return index
 
-    def examples_sounds(self, owner: int) -> list[str]:
-        """The sounds of an entry's example questions, in the order of `examples_of`; kept once worked out."""
+    def examples_sounds(self, owner: int) -> list[list[str]]:
+        """The sounds of an entry's example questions, each as its list of sounds, in the order of
+        `examples_of`; kept once worked out."""
         found = self._examples_sounds.get(owner)
         if found is None:
-            found = self._examples_sounds[owner] = [self.example_sounds[n] for n in self.examples_of.get(owner, ())]
+            found = self._examples_sounds[owner] = [
+                self.example_sounds[n].split() for n in self.examples_of.get(owner, ())
+            ]
         return found
 
     def words(self, text: str, *, own: bool = True) -> list[str]:
@@ -689,6 +696,20 @@ class Index:
         near = {*self.slip.get((size, 0, window[:half]), ()), *self.slip.get((size, 1, window[half:]), ())}
         return {t for t in near if sum(a != b for a, b in zip(self.terms[t].sound, window, strict=True)) <= 1}
 
+    def _slips(self, window: tuple[str, ...], texts: tuple[str, ...]) -> list[int]:
+        """The one-off sound-alikes of a window (`_one_off`) that can be typos: a window that opens or
+        closes on a function word (是央视对 for 实验试点) is words of the question, not a typo; nor is
+        one where the one sound that differs is a function word's (五个问题 is no 五小问题)."""
+        if texts[0] in _STOP_CHARS_ZH or texts[-1] in _STOP_CHARS_ZH:
+            return []
+        return [
+            t
+            for t in self._one_off(window)
+            if not any(
+                a != b and text in _STOP_CHARS_ZH for a, b, text in zip(self.terms[t].sound, window, texts, strict=True)
+            )
+        ]
+
     def _slip_windows(self, sounds: tuple[str, ...]) -> set[tuple[int, int]]:
         """The windows [start, end) of a question's sounds with a whole half of some slip term's sounds
         in place: the only ones `_one_off` can find a term for. Each half is looked up while it can
@@ -741,7 +762,7 @@ class Index:
                         if terms:  # of two units or more
                             _note(best, terms, start, end, tuning.sound)
                     if end in ends:
-                        _note(best, self._one_off(window), start, end, tuning.slip)
+                        _note(best, self._slips(window, texts[start:end]), start, end, tuning.slip)
                 if not (by_text or by_sound or end < furthest):
                     break
         return self._typos_kept(best, texts)

@@ -129,8 +129,14 @@ class Matcher:
         detail, and the counts, dates and names of places and organisations it states (两百多个吧,
         清华大学), which unless they are the article's own (875, 浙江大学) point to no entry: a wrong
         one is corrected once the entry is found (`bot.core.answers`)."""
-        stated = [(v.start, v.end) for v in values(text, lang) if v.number != 1]  # 一年, 一个: a rate, an article
+        # 一年, 一个: a rate, an article; 每年: how often, which the article says of what it does
+        stated = [(v.start, v.end) for v in values(text, lang) if v.number != 1 and v.kind != "frequency"]
         spans = self.gaps.asking(text, lang) + stated
+        # 哪天, 几点: the words asking when say what is asked, like 多少钱; they name nothing
+        read = analyse(text, lang)
+        offset = text.find(read.core) if read.core else -1
+        if offset >= 0:
+            spans += [(offset + ask.start, offset + ask.end) for ask in read.asks if ask.kind == "when"]
         return spans + self.verdicts.unknown_names(text, lang, self.indices[lang])
 
     def _rank(self, question: str, asking: Asking, lang: Lang, tuning: Tuning, signals: Collection[str]) -> Ranking:
@@ -145,10 +151,13 @@ class Matcher:
             pool = _largest(scores, tuning.similar_pool)
             for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
                 scores[owner] = max(scores[owner], score)
-        if "figures" in signals and scores and asks_number(reading):
+        # 有300个村社区吗 is about the figure of 村社区 as much as 有几个村社区 is
+        stated = any(value.kind == "count" for value in asking.asserted)
+        if "figures" in signals and scores and (asks_number(reading) or stated):
             self._figures(scores, reading, index, tuning)
         if "facts" in signals and scores:
             self._facts(scores, reading, index, tuning)
+            self._kinds(scores, asking, tuning)
         if "quoted" in signals and scores:
             self._quoted(scores, asking.core, index, tuning)
         order = _best(scores, tuning.ranked)
@@ -208,6 +217,23 @@ class Matcher:
             if best >= tuning.fact_share * total:
                 scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
 
+    def _kinds(self, scores: dict[int, float], asking: Asking, tuning: Tuning) -> None:
+        """A question asking when or who is about an entry that gives a date or a person: of the entries
+        in the running, those that do gain as a figure of what a "how many" names does (文章哪天发的:
+        the entry about the article, which gives its date)."""
+        kinds = {"when": ("date", "time"), "person": ("person",)}
+        wanted = [kind for ask in asking.asks for kind in kinds.get(ask.kind, ())]
+        wanted += ["date"] * any(value.kind == "date" for value in asking.asserted)  # 是2023年发的吧
+        if not wanted or not scores:
+            return
+        top = max(scores.values())
+        for owner, score in scores.items():
+            if score < top - tuning.spread:
+                continue
+            entry = self.knowledge.entries[owner]
+            if any(fact.of_kind(*wanted) for fact in self.facts.of(entry, asking.lang)):
+                scores[owner] = min(100.0, score + tuning.figure_bonus)
+
     def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:
         """Per entry of `pool`, the best rapidfuzz ratio between the question and an example, on sounds."""
         if not sounds:
@@ -218,7 +244,7 @@ class Matcher:
         choices = [sounds for owner in pool for sounds in index.examples_sounds(owner)]
         found: dict[int, float] = {}
         for _, score, place in process.extract(
-            sounds, choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
+            sounds.split(), choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
         ):
             owner = index.example_owner[numbers[place]]
             found[owner] = max(found.get(owner, 0.0), float(score))
@@ -243,6 +269,18 @@ class Matcher:
         if filed is not None:
             return self._as_filed(question, ranking, filed, tuning)
         return self.conclude(question, ranking, tuning)
+
+    def decide_about(self, question: str, lang: Lang, entry_id: str) -> Decision:
+        """Decide a question known to be about one entry's subject (是花园镇吧, after a question about
+        新岗村): that entry leads when the question names anything of it, whatever else it names."""
+        ranking = self.rank(question, lang)
+        own = [c for c in ranking.candidates if c.entry.id == entry_id and c.score > 0]
+        if own:
+            top = max(c.score for c in ranking.candidates)
+            lead = Candidate(own[0].entry, min(100.0, max(own[0].score, top + self.tuning.margin)))
+            others = tuple(c for c in ranking.candidates if c.entry.id != entry_id)
+            ranking = replace(ranking, candidates=(lead, *others))
+        return self.conclude(question, ranking, self.tuning)
 
     def _sounds(self, question: str, lang: Lang) -> str:
         """The sounds of the meaningful part of a question as `rank` reads it: its question part."""
@@ -291,7 +329,7 @@ class Matcher:
         best = decision.candidates[0].entry
         focus = find_focus(best, self._position[best.id], ranking.reading, index, tuning)
         asking = ranking.asking or analyse(question, lang)
-        if self.verdicts.elsewhere(asking.core, lang, index):
+        if self.verdicts.elsewhere(asking.core if lang == "zh" else asking.shown or question, lang, index):
             return replace(decision, kind="decline")
         gap = self.gaps.detail(decision, ranking, focus)
         found = Found(focus)

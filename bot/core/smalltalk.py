@@ -21,6 +21,7 @@ PHRASES: dict[Talk, tuple[str, ...]] = {
         "你好", "您好", "你们好", "大家好", "嗨", "哈喽", "哈罗", "早上好", "上午好", "中午好", "下午好", "晚上好",
         "早", "早安", "在吗", "在不在", "有人吗", "hello", "hi", "hey", "hiya", "howdy", "good morning",
         "good afternoon", "good evening", "morning", "yo", "greetings",
+        "开始", "start", "get started",  # /start typed where it is no command: the console, the page, WeChat
     ),
     "thanks": (
         "谢谢", "谢了", "谢啦", "多谢", "感谢", "非常感谢", "太感谢了", "辛苦了", "辛苦", "thanks", "thank you",

@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core.answers import Case, Found, agrees, excluding, missing
+from bot.core.answers import Case, Found, agrees, excluding, missing, referent
 from bot.core.decision import Verdict
 from bot.core.facts import Facts, around, overlap
 from bot.core.index import Index
-from bot.core.values import Kind, Value, name_kind
+from bot.core.normalise import STOP_EN
+from bot.core.values import LEVELS, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
 
@@ -38,11 +39,23 @@ class Verdicts:
 
     def __init__(self, knowledge: KnowledgeBase, facts: Facts) -> None:
         self.facts = facts
+        self._published = knowledge.article.published
         self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
         self._generic_kinds = {
             lang: {found[1] for word in self._generic[lang] if (found := name_kind(word)) is not None} for lang in LANGS
         }
         self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
+        generic_levels = {
+            lang: [
+                level
+                for word in self._generic[lang]
+                if (level := _level_of(word.split()[-1] if lang == "en" and word.split() else word, lang)) is not None
+            ]
+            for lang in LANGS
+        }
+        self._levels = {lang: min(found, default=len(LEVELS)) for lang, found in generic_levels.items()}
+        """Per language, the level of the places the article is about (a county): a place of that level
+        or above that is not the article's is somewhere else."""
 
     def judge(self, found: Found, case: Case) -> Found:
         """The found answer with a verdict: "no" with the article's word when something stated is
@@ -50,7 +63,7 @@ class Verdicts:
         missing when a yes/no question turns on a word the FAQ never uses."""
         if found.missing:
             return found
-        wrong = self._wrong_count(case) or self._wrong_name(case)
+        wrong = self._wrong_count(case) or self._wrong_name(case) or _wrong_level(case)
         if wrong is not None:
             return replace(found, verdict="no", said=wrong[0], truth=wrong[1], resolved=True)
         compared = _compare(case) if case.asking.compared else None
@@ -63,6 +76,14 @@ class Verdicts:
         asks about; the article does not say when it turns mostly on words the FAQ never uses (有补贴吗);
         else no verdict: the fact nearest to it answers, and says neither yes nor no (the famous actor)."""
         reading = case.reading
+        text = case.asking.core if case.lang == "zh" else (case.asking.shown or case.asking.question)
+        strangers = [
+            name
+            for name, _, _ in self._names_in(text, case.lang, case.index)
+            if not self._known(name, case.lang, case.index)
+        ]
+        if strangers and not found.resolved:
+            return missing(found, case)  # 上过湖北卫视吗, on Hubei TV: a name the article never gives
         unknown = sum(reading.telling.get(p, 0.0) for p in reading.unknown)
         # words of four letters or more in English: go, get and the like say nothing
         words = [
@@ -86,9 +107,11 @@ class Verdicts:
     def elsewhere(self, text: str, lang: Lang, index: Index) -> str:
         """A place the question asks about that is not the article's but of its kind (云梦县, 大悟县 for
         an article about a county): the question is about somewhere else. Empty when there is none."""
+        levels = self._levels[lang]
         for name, kind, suffix in self._names_in(text, lang, index):
-            if kind == "place" and suffix in self._generic_kinds[lang] and not self._known(name, lang, index):
-                return name
+            level = _level_of(suffix, lang)
+            if kind == "place" and level is not None and level >= levels and not self._known(name, lang, index):
+                return name  # 大悟县; 孝感市, 湖北省: the article gives the county's figures, not theirs
         return ""
 
     def unknown_names(self, text: str, lang: Lang, index: Index) -> list[tuple[int, int]]:
@@ -97,9 +120,19 @@ class Verdicts:
             return []
         found = self._unknown.get((text, lang))
         if found is None:
+            spans = index.word_spans(text)
+            # 湖北|电视台, 武汉|大学: a name cut before its kind word is one name
+            joined = [
+                (spans[n - 1][0], end)
+                for n, (start, end) in enumerate(spans)
+                if n
+                and spans[n - 1][1] == start
+                and spans[n - 1][1] - spans[n - 1][0] >= 2
+                and text[start:end] in ORG_SUFFIXES  # not 村, 镇: 全县|村, 涣散|村 are no names
+            ]
             found = [
                 (start, end)
-                for start, end in index.word_spans(text)
+                for start, end in (*spans, *joined)
                 if end - start >= 3
                 and name_kind(text[start:end]) is not None
                 and not self._known(text[start:end], lang, index)
@@ -123,18 +156,32 @@ class Verdicts:
             if stated.kind == "date":
                 if dated and not any(v.number == stated.number for v in dated):
                     return stated.text, canonical(dated[0])
+                if not dated and stated.number is not None and stated.number != self._published.year:
+                    # 2023年太子米种了多少: the article's figures are those of its own year
+                    year = str(self._published.year)
+                    return stated.text, f"{year}年" if case.lang == "zh" else year
                 continue
             words = around(asking.core, stated.text)
+            # what the stated count counts (5 provincial demonstration parks) tells its figure first
+            noun = counted(asking.core, stated, asking.lang) or counted_before(asking.core, stated, asking.lang)
             fitting = [
-                (overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang), v)
+                (
+                    overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang)
+                    + 2 * overlap(noun, v.label, asking.lang),
+                    v,
+                )
                 for fact, v in counts
                 if v.measure == stated.measure or v.unit == stated.unit
             ]
-            pool = [item for item in fitting if item[1].unit == stated.unit] or fitting
+            # 个 counts anything: the unit tells only when it is a measure word of its own (家, 亩, 名)
+            same = [item for item in fitting if item[1].unit == stated.unit]
+            pool = same if same and stated.unit != "个" else fitting
             if not pool:
                 continue
             best = max(pool, key=lambda item: item[0])
-            if (best[0] <= 0 and len(pool) > 1) or any(agrees(stated, v) for score, v in pool if score > 0):
+            # it agrees with the count it is about, not with any count of the passage (128 of the new
+            # secretaries is not the 131 mentors)
+            if (best[0] <= 0 and len(pool) > 1) or any(agrees(stated, v) for score, v in pool if score >= best[0]):
                 continue
             if not agrees(stated, best[1]):
                 return stated.text, best[1].text
@@ -147,8 +194,10 @@ class Verdicts:
         clauses = [(part, fact) for fact in case.facts for part in fact.parts()]
         if not clauses:
             return None
-        for name, kind, suffix in self._names_in(case.asking.core, lang, case.index):
-            words = around(case.asking.core, name)
+        # an English name is told by its capitals, which the matched text has folded away
+        text = case.asking.core if lang == "zh" else (case.asking.shown or case.asking.question)
+        for name, kind, suffix in self._names_in(text, lang, case.index):
+            words = around(text, name)
             score, clause, fact = max(
                 ((overlap(words, part.replace(name, ""), lang), part, fact) for part, fact in clauses),
                 key=lambda item: item[0],
@@ -158,6 +207,10 @@ class Verdicts:
                 continue
             if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
                 return name, clause.rstrip("，,；;。.")
+            # 该镇龙泉村: the clause points back to the town the sentence named before it
+            pointed = referent(case.facts, fact, suffix) if lang == "zh" and suffix in clause else None
+            if pointed is not None and pointed.text != name and f"该{suffix}" in clause:
+                return name, clause.replace(f"该{suffix}", pointed.text, 1).rstrip("，,；;。.")
         return None
 
     def _names_in(self, text: str, lang: Lang, index: Index) -> list[tuple[str, Kind, str]]:
@@ -166,8 +219,18 @@ class Verdicts:
         found: list[tuple[str, Kind, str]] = [
             (name.text, name.kind, name.suffix)
             for name in self.facts.named_in(text, lang)
-            if name.kind in ("place", "org") and name.text not in self._generic[lang] and name.text in text
+            if name.kind in ("place", "org")
+            and name.text not in self._generic[lang]
+            and (name.text in text if lang == "zh" else name.text.lower() in text.lower())
         ]
+        if lang == "en":  # Wuhan University, Dawu County: a capitalised name before a kind of place or body
+            for match in _EN_NAME.finditer(text):
+                word, kind_word = match.group(), match.group("kind")
+                if any(w.lower() in STOP_EN or w.lower() in _EN_ASKING for w in word.split()[:-1]):
+                    continue  # Which town, The village: not a name
+                if not any(word.lower() in f[0].lower() or f[0].lower() in word.lower() for f in found):
+                    found.append((word, "org" if kind_word.lower() in _EN_ORGS else "place", kind_word))
+            return found
         for start, end in self.unknown_names(text, lang, index):
             word = text[start:end]
             kind = name_kind(word)
@@ -188,6 +251,100 @@ class Verdicts:
         return len(names) if any(all(n in fact.text for n in names) for fact in case.facts) else 0
 
 
+_COUNTED = {
+    "zh": re.compile(r"[\u4e00-\u9fff（）()]{1,8}?(?=[的了是有吗呢啊呀吧里中，,？?。！!\s]|$)"),
+    "en": re.compile(
+        r"\s*(?:[a-z'-]+\s+){0,3}?[a-z'-]+"
+        r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|[?,.!;]|$)"
+    ),
+}
+
+
+def counted(text: str, value: Value, lang: Lang) -> str:
+    """The words right after a stated count: what it counts (300个村里: 村; 5 provincial parks)."""
+    found = _COUNTED[lang].match(text[value.end :].lower() if lang == "en" else text[value.end :])
+    return found.group().strip().strip("吗呢啊呀吧嘛么了的") if found else ""
+
+
+_EN_ASKING = {"which", "what", "whose", "each", "every", "any", "some", "another", "other", "same", "national"}
+_EN_ORGS = {"university", "college", "school", "company", "station", "tv"}
+"""English kinds of bodies (the rest are places)."""
+_EN_NAME = re.compile(
+    r"\b(?:[A-Z][a-z]+ )+(?P<kind>University|College|School|County|Town|Township|Village|Community|City|Province|TV"
+    r"|university|county|town|township|village|community|city|province)\b"
+)
+"""An English name of a place or body the question states: capitalised words, then what kind it is."""
+
+
+_BEFORE_COUNT = re.compile(r"(?:是不是|是否|有没有|大概|大约|差不多|将近|正好|一共|总共|共|有|是|的|了|都|就|才|只)+$")
+
+
+LEVEL_WORDS: dict[Lang, dict[str, str]] = {
+    "zh": {
+        **dict.fromkeys(("国家级", "全国", "国家"), "national"),
+        **dict.fromkeys(("省级", "全省", "省里"), "province"),
+        **dict.fromkeys(("市级", "全市", "市里"), "city"),
+    },
+    "en": {
+        **dict.fromkeys(("national", "nationwide", "country-level", "state-level"), "national"),
+        **dict.fromkeys(("provincial", "province-level"), "province"),
+        **dict.fromkeys(("city-level", "municipal"), "city"),
+    },
+}
+"""Words of the level a title or an honour is of (全国, 省级, national): a question may state the wrong one."""
+
+
+def _levels_in(text: str, lang: Lang) -> list[tuple[str, str, int]]:
+    """The level words of a text: (word, level, where), longest first at each place."""
+    words = sorted(LEVEL_WORDS[lang], key=len, reverse=True)
+    found: list[tuple[str, str, int]] = []
+    for word in words:
+        pattern = re.escape(word) if lang == "zh" else rf"\b{re.escape(word)}\b"
+        for match in re.finditer(pattern, text if lang == "zh" else text.lower()):
+            if not any(start <= match.start() < start + len(w) for w, _, start in found):
+                found.append((word, LEVEL_WORDS[lang][word], match.start()))
+    return found
+
+
+def _wrong_level(case: Case) -> tuple[str, str] | None:
+    """A level the question gives a title or an honour that the article gives another (龙泉村被列为省级
+    试点: 全国; 省级以上的龙头企业: 市级以上): what it said, and the article's clause."""
+    lang = case.lang
+    text = case.asking.core
+    stated = _levels_in(text, lang)
+    if not stated:
+        return None
+    clauses = [part for fact in case.facts for part in re.split(r"[，；。,;]", fact.text) if part.strip()]
+    for word, level, _ in stated:
+        words = around(text, word)
+        scored = [(overlap(words, part, lang), part) for part in clauses]
+        score, clause = max(scored, key=lambda item: item[0], default=(0.0, ""))
+        if score < 2:
+            continue  # no clause is clearly about what the question gives a level
+        levels = {found for _, found, _ in _levels_in(clause, lang)}
+        if levels and level not in levels:
+            clause = re.sub(r"^(?:and|but|while)\s+", "", clause.strip()).rstrip(".")
+            return word, clause[:1].upper() + clause[1:] if lang == "en" else clause
+    return None
+
+
+def _level_of(word: str, lang: Lang) -> int | None:
+    """How high a place is by its ending (村 0, 镇 1, 县 2, 市 3, 省 4; village, town, county ...)."""
+    suffix = PLACE_NOUNS_EN.get(word.lower(), "") if lang == "en" else (name_kind(word) or ("", word))[1]
+    if lang == "zh" and suffix not in PLACE_SUFFIXES:
+        suffix = word if word in PLACE_SUFFIXES else ""
+    return next((n for n, level in enumerate(LEVELS) if suffix in level), None) if suffix else None
+
+
+def counted_before(text: str, value: Value, lang: Lang) -> str:
+    """The words right before a stated count, in its clause: what it is of (鲜果是不是13.9万亩: 鲜果)."""
+    if lang != "zh":
+        return ""
+    clause = re.split(r"[，,；;。？?！!]", text[: value.start])[-1]
+    found = re.search(r"[\u4e00-\u9fff]{1,8}$", _BEFORE_COUNT.sub("", clause))
+    return found.group().split("的")[-1] if found else ""  # 帮带新书记的导师: 导师
+
+
 def canonical(value: Value) -> str:
     """A date as the article's own header writes it (2022-11-16); other values as written."""
     found = re.match(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})", value.text)
@@ -198,7 +355,7 @@ def canonical(value: Value) -> str:
 
 def _rival(value: Value, kind: Kind, suffix: str) -> bool:
     """A name of the article of the kind a question's name has (a town for a town)."""
-    return value.kind == kind and (value.unit == suffix or not suffix or not value.unit)
+    return value.kind == kind and (value.unit.lower() == suffix.lower() or not suffix or not value.unit)
 
 
 def _compare(case: Case) -> tuple[Verdict, str] | None:

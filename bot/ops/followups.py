@@ -1,6 +1,6 @@
 """Measuring follow-ups: two turns of one conversation, played through the conversation layer.
 
-A question set file may hold `followups: [[category, first, expected, second, expected, facts], ...]`:
+A question set file may hold `followups: [[category, first, expected, second, expected, facts, says], ...]`:
 a first question and what it should get (as in `bot.ops.evaluation`), then a second message
 in the same conversation and what that should get:
 
@@ -11,6 +11,9 @@ in the same conversation and what that should get:
 - `wrong`: the other entries the bot weighed, or a request to ask another way; never an answer;
 - `thanks`: a short "you're welcome", never an answer or an apology;
 - null: not answered (declined, or small talk).
+
+`says`, for a second message that asks yes or no (是不是131个), is the verdict its reply must lead
+with, as for the yes/no questions of `bot.ops.evaluation`.
 
 A confident wrong second reply is an answer with another entry than expected, or any answer
 where none was expected (a "wrong" or a "thanks" swallowed as a question). Each pair is played
@@ -34,8 +37,7 @@ from bot.conversation.replies import Said, plain_text
 from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
-from bot.core.reply import FACT_WINDOW
-from bot.faq.knowledge import plain
+from bot.ops.evaluation import shows_facts, verdict
 from bot.storage.sqlite import SqliteStore
 from bot.texts import say
 
@@ -52,6 +54,8 @@ class FollowUp:
     second: str
     expected: str | None
     facts: tuple[str, ...] = ()
+    says: str | None = None
+    """For a second message asking yes or no: the verdict its reply must lead with, `yes` or `no`."""
 
     @property
     def entries(self) -> frozenset[str]:
@@ -93,8 +97,9 @@ def load_followups(paths: Iterable[Path]) -> list[FollowUp]:
         for item in data.get("followups") or ():
             category, first, first_expected, second, expected, *rest = item
             facts = tuple(f for f in str(rest[0] or "").split("|") if f) if rest else ()
+            says = _text(rest[1]) if len(rest) > 1 else None
             found.append(
-                FollowUp(str(category), str(first), _text(first_expected), str(second), _text(expected), facts)
+                FollowUp(str(category), str(first), _text(first_expected), str(second), _text(expected), facts, says)
             )
     return found
 
@@ -153,17 +158,11 @@ def _tally(pair: FollowUp, first: Said, second: Said) -> FollowTally:
         right = not answered
         wrong = answered
     else:
-        right = answered and second.entry_id in pair.entries and _shows(plain_text(second), pair.facts)
+        text = plain_text(second)
+        right = answered and second.entry_id in pair.entries and shows_facts(text, pair.facts)
+        right = right and (pair.says is None or verdict(text) == pair.says)
         wrong = answered and second.entry_id not in pair.entries
     return replace(FollowTally(), total=1, first_right=int(first_right), right=int(right), confident_wrong=int(wrong))
-
-
-def _shows(text: str, facts: tuple[str, ...]) -> bool:
-    """Every fact stands in the reply, the first within the window at its start."""
-    if not facts:
-        return True
-    whole = plain(text)
-    return plain(facts[0]) in plain(text[:FACT_WINDOW]) and all(plain(fact) in whole for fact in facts)
 
 
 def _percent(part: int, whole: int) -> str:
