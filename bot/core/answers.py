@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from bot.core.asking import Ask, Asking, asks_table
 from bot.core.decision import Verdict
-from bot.core.facts import Fact, Facts, around, overlap
+from bot.core.facts import Fact, Facts, Told, around, overlap
 from bot.core.focus import Focus, clauses_holding, cut_to_question, held
 from bot.core.gaps import asked_attribute
 from bot.core.index import Index, Reading
@@ -36,7 +36,7 @@ from bot.core.reply import FACT_WINDOW
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
 from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, Value, name_kind, names_a_kind, same_level
-from bot.faq.knowledge import Entry, ItemList, iter_texts
+from bot.faq.knowledge import Entry, ItemList
 from bot.language import LANGS, Lang
 
 _ENDING = re.compile(r"[\s?？!！。.~～,，、;；:：]+$|[^\w\u3400-\u9fff]+$")
@@ -391,7 +391,7 @@ class Answers:
         words = noun.split() if case.lang == "zh" else ([noun] if noun else [])
         variants = self.synonyms[case.lang]
         words += [variants[w] for w in (*words, *noun.lower().split()) if w in variants]
-        return _noun_told(words, case.entry, case.lang, self.syllables)
+        return _noun_told(words, self.facts.told(case.entry, case.lang), case.lang, self.syllables)
 
     def _counts(self, ask: Ask, noun: str, case: Case) -> list[tuple[Fact, Value]]:
         """The counts that answer a "how many": of the asked measure, about what the question names.
@@ -637,19 +637,17 @@ def _other_label(entry: Entry, value: Value) -> str:
     return next((figure.what for figure in entry.figures if figure.en == value.label), "")
 
 
-def _noun_told(words: list[str], entry: Entry, lang: Lang, syllables: frozenset[str]) -> bool:
+def _noun_told(words: list[str], told: Told, lang: Lang, syllables: frozenset[str]) -> bool:
     """Whether the entry speaks of what a count counts: one of the words (or what it is a variant
     of) stands in the entry's texts, an English word by its first four letters or in pinyin. No
     words are told."""
     if not words:
         return True
-    text = " ".join(text for kind, text in iter_texts(entry, lang) if kind != "question")
     if lang == "zh":  # by sound, so that a typo (党小租) names what the text names (党小组)
-        sounds = _sounds(text)
-        return any(word in text or _sounds(word) in sounds for word in words)
+        sounds = _sounds(told.text)
+        return any(word in told.text or _sounds(word) in sounds for word in words)
     found = [w for word in words for w in re.findall(r"[a-z]{3,}", word.lower()) if w not in STOP_EN]
-    told = {w[:4] for w in re.findall(r"[a-z]{3,}", text.lower())}
-    return not found or any(w[:4] in told or split_word(w, syllables) for w in found)
+    return not found or any(w[:4] in told.beginnings or split_word(w, syllables) for w in found)
 
 
 def _attribute(case: Case) -> str:
@@ -668,8 +666,9 @@ def _words(noun: str, case: Case) -> list[str]:
     return [w for w in words if len(w) >= 2 and not w.isdigit() and not _is_stop(w) and w not in generic]
 
 
+@lru_cache(maxsize=8192)
 def _is_stop(word: str) -> bool:
-    """A question or function word (一共, 那边 is not one; 一共 and 什么 are)."""
+    """A question or function word (一共, 那边 is not one; 一共 and 什么 are); kept per word."""
     pieces = units(word)
     return len(stop_spans(pieces, "zh")) == len(pieces)
 

@@ -23,11 +23,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property, lru_cache
 
 from bot.core.normalise import STOP_EN, loose_syllable, loosen
 from bot.core.romanised import split_word, syllables_of
 from bot.core.values import ORG_NOUNS_EN, PLACE_NOUNS_EN, Kind, Value, values
-from bot.faq.knowledge import Entry, Figure, KnowledgeBase
+from bot.faq.knowledge import Entry, Figure, KnowledgeBase, iter_texts
 from bot.language import LANGS, Lang
 from bot.texts import Phrase, phrase
 
@@ -76,7 +77,12 @@ class Fact:
 
     def parts(self) -> list[str]:
         """The sentence cut at every comma, semicolon and list mark: the smallest pieces that say something."""
-        return [part for part in _PARTS[self.lang].split(self.text) if part.strip()]
+        return list(self._parts)
+
+    @cached_property
+    def _parts(self) -> tuple[str, ...]:
+        """`parts`, cut once: they are read for many questions."""
+        return tuple(part for part in _PARTS[self.lang].split(self.text) if part.strip())
 
     def clause_of(self, value: Value, before: int = 0) -> str:
         """The clause a value stands in, with `before` clauses before it."""
@@ -86,6 +92,15 @@ class Fact:
                 return "".join(self.clauses[max(0, number - before) : number + 1])
             at += len(clause)
         return self.text
+
+
+@dataclass(frozen=True)
+class Told:
+    """What an entry tells, to check a question's words against: its texts but its example questions,
+    joined, and in English the first four letters of their words."""
+
+    text: str
+    beginnings: frozenset[str]
 
 
 def sentences(text: str, lang: Lang) -> tuple[str, ...]:
@@ -106,13 +121,33 @@ class Facts:
                 for name in names[lang]:
                     self.names[lang].setdefault(name.text, name)
                 self._facts[entry.id, lang] = tuple(_facts(entry, lang, names[lang]))
+        self._told: dict[tuple[str, Lang], Told] = {}
+        self._clauses = {
+            key: tuple(clause for fact in facts for clause in fact.clauses) for key, facts in self._facts.items()
+        }
         self._longest_first = {
             lang: sorted(self.names[lang].values(), key=lambda name: -len(name.text)) for lang in LANGS
+        }
+        self._needles = {
+            lang: [(name, _needles(name, lang)) for name in names] for lang, names in self._longest_first.items()
         }
 
     def of(self, entry: Entry, lang: Lang) -> tuple[Fact, ...]:
         """The facts of an entry in one language, in the order of its text."""
         return self._facts.get((entry.id, lang), ())
+
+    def told(self, entry: Entry, lang: Lang) -> Told:
+        """What an entry tells (`Told`), worked out once: it is read for every "how many" question."""
+        found = self._told.get((entry.id, lang))
+        if found is None:
+            text = " ".join(text for kind, text in iter_texts(entry, lang) if kind != "question")
+            beginnings = frozenset(w[:4] for w in re.findall(r"[a-z]{3,}", text.lower())) if lang == "en" else None
+            found = self._told[entry.id, lang] = Told(text, beginnings or frozenset())
+        return found
+
+    def clauses_of(self, entry: Entry, lang: Lang) -> tuple[str, ...]:
+        """The clauses of an entry's facts in one language, in the order of its text."""
+        return self._clauses.get((entry.id, lang), ())
 
     def all(self, lang: Lang) -> Iterable[Fact]:
         """Every fact in one language."""
@@ -123,11 +158,11 @@ class Facts:
         """The article's names that a text uses, whole or without their kind word (王店 for 王店镇), longest first."""
         folded = text if lang == "zh" else text.lower()
         found = []
-        for name in self._longest_first[lang]:
-            whole = name.text if lang == "zh" else name.text.lower()
-            core = name.core if lang == "zh" else name.core.lower()
-            if whole in folded or (len(core) >= 2 and core in folded):
-                found.append(name)
+        for name, needles in self._needles[lang]:
+            for needle in needles:
+                if needle in folded:
+                    found.append(name)
+                    break
         return found
 
     def check(self) -> list[tuple[str, Phrase]]:
@@ -157,6 +192,16 @@ class Facts:
         return problems
 
 
+def _needles(name: Name, lang: Lang) -> tuple[str, ...]:
+    """What a text may hold to use a name: the whole name, or the name without its kind word when
+    that is two characters or more; only the second when the whole holds it (the whole begins with it)."""
+    whole = name.text if lang == "zh" else name.text.lower()
+    core = name.core if lang == "zh" else name.core.lower()
+    if len(core) < 2:
+        return (whole,)
+    return (core,) if core in whole else (whole, core)
+
+
 def around(text: str, word: str) -> str:
     """The clause of a question that `word` stands in, without the word."""
     for clause in re.split(r"[，,；;。？?！!]", text):
@@ -173,11 +218,14 @@ def overlap(first: str, second: str, lang: Lang) -> float:
     return float(len(words[0] & words[1]))
 
 
-def _pairs(text: str) -> set[str]:
-    return {text[n : n + 2] for n in range(len(text) - 1) if _HAN_PAIR.fullmatch(text[n : n + 2])}
+@lru_cache(maxsize=8192)
+def _pairs(text: str) -> frozenset[str]:
+    """The pairs of Chinese characters side by side in a text; the article's clauses and labels recur."""
+    han = [_HAN_FIRST <= char <= _HAN_LAST for char in text]
+    return frozenset(text[n : n + 2] for n in range(len(text) - 1) if han[n] and han[n + 1])
 
 
-_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_HAN_FIRST, _HAN_LAST = "\u4e00", "\u9fff"
 
 
 def _plain(text: str) -> str:

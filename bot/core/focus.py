@@ -9,6 +9,7 @@ Imports nothing from `telegram`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,8 +67,9 @@ class Focus:
         return not (self.lists or self.figures or self.sentences)
 
 
+@lru_cache(maxsize=8192)
 def sentences(text: str, lang: Lang) -> tuple[str, ...]:
-    """The sentences (and clauses closed by ；) of a text."""
+    """The sentences (and clauses closed by ；) of a text; an entry's are cut again for every question."""
     return tuple(s.strip() for s in _SENTENCE_END[lang].split(text) if s.strip())
 
 
@@ -125,16 +127,12 @@ def _asked_lists(entry: Entry, position: int, reading: Reading, index: Index, tu
 def figure_shares(entry: Entry, position: int, reading: Reading, index: Index) -> dict[int, float]:
     """For each figure of the entry, how well the question names it (1 when it writes the number)."""
     lang = reading.lang
-    asked_words = {reading.units[p].text for p in reading.content}
-    for match in reading.matches:  # a typo (党小租) or a synonym (水稻) names the label it stands for
-        term = index.terms[match.term]
-        asked_words.update(term.text)
-        for original in term.stands_for:
-            asked_words.update(original)
+    asked_words = reading.named_words(index)
     folded = fold(reading.text)
+    numbers = _NUMBER.findall(folded)
     hits: dict[int, float] = {}
     for number, figure in enumerate(entry.figures):
-        if len(figure.value.replace(".", "")) >= 2 and _number_in(figure, folded, lang):
+        if len(figure.value.replace(".", "")) >= 2 and _number_in(figure, folded, lang, numbers):
             # 10年 names the ten years, not the ten minutes, though both are 10
             written = (figure.zh, f"{figure.value}{figure.unit}")
             hits[number] = 1.0 if lang == "en" or any(form in folded for form in written) else 0.8
@@ -175,9 +173,13 @@ def asked_figures(entry: Entry, position: int, reading: Reading, index: Index, t
     return tuple(asked) if asks_number(reading) else ()
 
 
-def _number_in(figure: Figure, folded: str, lang: Lang) -> bool:
-    """Whether the question writes the figure's number (875, 36.5, 365,000)."""
-    if figure.value in re.findall(r"\d+(?:\.\d+)?", folded):
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _number_in(figure: Figure, folded: str, lang: Lang, written: list[str] | None = None) -> bool:
+    """Whether the question writes the figure's number (875, 36.5, 365,000); `written`, the numbers
+    it writes, when already found."""
+    if figure.value in (_NUMBER.findall(folded) if written is None else written):
         return True
     return lang == "en" and figure.en_number.rstrip("+").replace(",", "") in folded.replace(",", "")
 
@@ -206,13 +208,14 @@ def _answering_sentences(entry: Entry, reading: Reading, index: Index, tuning: T
     texts = _with_context(sentences(entry.text(lang), lang), lang)
     if reading.total <= 0 or not texts:
         return ()
-    credit = [_held(text, reading, index) for text in texts]
+    credit = held_each(texts, reading, index)
     best = max(range(len(texts)), key=lambda n: credit[n])
     if credit[best] < tuning.sentence_share * reading.total or credit[best] < _held(entry.short(lang), reading, index):
         return ()
     return (_clauses(texts[best], reading, index, tuning),)
 
 
+@lru_cache(maxsize=8192)
 def _with_context(texts: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
     """Each sentence, with the one before when it begins by pointing back to it (该镇龙泉村……)."""
     joiner = " " if lang == "en" else ""
@@ -234,8 +237,8 @@ def _clauses(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> s
     lang = reading.lang
     if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en):
         return sentence
-    parts = [part for part in _CLAUSE_END[lang].split(sentence) if part]
-    credit = [_held(part, reading, index) for part in parts]
+    parts = list(_clause_parts(sentence, lang))
+    credit = held_each(parts, reading, index)
     holding = [n for n, held in enumerate(credit) if held > 0 and held >= tuning.clause_share * max(credit)]
     if not holding or len(parts) < 2:
         return sentence
@@ -261,7 +264,7 @@ def clauses_holding(
     late = within > 0 and sentence.find(value) + len(value) > within
     if len(sentence) <= (tuning.long_sentence_zh if lang == "zh" else tuning.long_sentence_en) and not late:
         return sentence
-    parts = [part for part in _CLAUSE_END[lang].split(sentence) if part]
+    parts = list(_clause_parts(sentence, lang))
     where = next((n for n, part in enumerate(parts) if value in part), None)
     if where is None:
         return _clauses(sentence, reading, index, tuning)
@@ -285,6 +288,12 @@ def clauses_holding(
     return run
 
 
+@lru_cache(maxsize=8192)
+def _clause_parts(sentence: str, lang: Lang) -> tuple[str, ...]:
+    """A sentence cut into its clauses, once: the article's sentences are cut for question after question."""
+    return tuple(part for part in _CLAUSE_END[lang].split(sentence) if part)
+
+
 def cut_to_question(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> str:
     """A long sentence cut to the run of clauses holding the question's terms."""
     return _clauses(sentence, reading, index, tuning)
@@ -295,15 +304,35 @@ def held(text: str, reading: Reading, index: Index) -> float:
     return _held(text, reading, index)
 
 
+def held_each(texts: Iterable[str], reading: Reading, index: Index) -> list[float]:
+    """`held` of each text, in order: the question's matches weighed once for all of them."""
+    found, weighed = reading.weighed(index)
+    terms_in = index.terms_in
+    return [0.0 if found.isdisjoint(present := terms_in(text)) else _held_of(present, weighed) for text in texts]
+
+
+def held_most(texts: tuple[str, ...], reading: Reading, index: Index) -> float:
+    """The most `held` of any of the texts; only those holding a term of the question are weighed."""
+    found, weighed = reading.weighed(index)
+    holding = index.holding(texts)
+    chosen = sorted({number for term in found for number in holding.get(term, ())})
+    return max((_held_of(index.terms_in(texts[number]), weighed) for number in chosen), default=0.0)
+
+
 def _held(text: str, reading: Reading, index: Index) -> float:
     """How much of the question the terms standing in `text` explain (`Index.terms_in`)."""
     present = index.terms_in(text)
+    found, weighed = reading.weighed(index)
+    if found.isdisjoint(present):
+        return 0.0
+    return _held_of(present, weighed)
+
+
+def _held_of(present: frozenset[int], weighed: tuple[tuple[int, float, tuple[int, ...]], ...]) -> float:
     held: dict[int, float] = {}
-    for match in reading.matches:
-        if match.term not in present:
-            continue
-        weight = index.terms[match.term].idf * match.quality
-        for position in range(match.start, match.end):
-            if position in reading.content and weight > held.get(position, 0.0):
-                held[position] = weight
+    for term, weight, positions in weighed:
+        if term in present:
+            for position in positions:
+                if weight > held.get(position, 0.0):
+                    held[position] = weight
     return sum(held.values())

@@ -38,14 +38,23 @@ class Gaps:
             for entry in knowledge.entries:
                 self._texts[lang, entry.id] = fold(f"{entry.title_in(lang)} {entry.short(lang)} {entry.text(lang)}")
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
+        # one search tells most questions they ask for no detail at all, before each detail is tried
+        self._any = {
+            lang: re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in asks) or r"(?!)")
+            for lang, asks in self._asks.items()
+        }
 
     def asked(self, question: str, lang: Lang) -> list[Detail]:
         """The details the question asks for."""
         folded = fold(question)
+        if not self._any[lang].search(folded):
+            return []
         return [detail for detail, pattern in self._asks[lang] if pattern.search(folded)]
 
     def asking(self, text: str, lang: Lang) -> list[tuple[int, int]]:
         """Where in a (folded) question it asks for a detail: those words say what is asked, not about what."""
+        if not self._any[lang].search(text):
+            return []
         return [match.span() for _, pattern in self._asks[lang] for match in pattern.finditer(text)]
 
     def gives(self, entry: Entry, detail: Detail, lang: Lang) -> bool:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import overload
 
 from bot.core.labels import label_parts
@@ -100,14 +100,59 @@ class Reading:
     """Content positions no term explains."""
     unknown_words: tuple[tuple[int, int], ...] = ()
     """Positions [start, end) of the question's whole words no term explains (人口 in 冯山社区有多少人口)."""
+    _weighed: dict[Index, tuple[frozenset[int], tuple[tuple[int, float, tuple[int, ...]], ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """What `weighed` worked out, per index."""
+    _named: dict[Index, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    """What `named_words` worked out, per index."""
 
-    @property
+    @cached_property
     def total(self) -> float:
-        """The weight of the whole question."""
+        """The weight of the whole question (summed once: it is read for every entry and text weighed)."""
         return sum(self.telling.values())
+
+    def weighed(self, index: Index) -> tuple[frozenset[int], tuple[tuple[int, float, tuple[int, ...]], ...]]:
+        """The terms found, and per match its term, its weight in `index` (rarity times quality) and the
+        content positions it stands on: worked out once, for the many texts a question is held against."""
+        found = self._weighed.get(index)
+        if found is None:
+            found = self._weighed[index] = (
+                self.found,
+                tuple(
+                    (
+                        m.term,
+                        index.terms[m.term].idf * m.quality,
+                        tuple(p for p in range(m.start, m.end) if p in self.content),
+                    )
+                    for m in self.matches
+                ),
+            )
+        return found
+
+    def named_words(self, index: Index) -> frozenset[str]:
+        """The units of the question's content, with those of the terms found in `index` and of the
+        words they stand for: a typo (党小租) or a synonym (水稻) names what its term names."""
+        found = self._named.get(index)
+        if found is None:
+            words = {self.units[p].text for p in self.content}
+            for match in self.matches:
+                term = index.terms[match.term]
+                words.update(term.text)
+                for original in term.stands_for:
+                    words.update(original)
+            found = self._named[index] = frozenset(words)
+        return found
+
+    @cached_property
+    def found(self) -> frozenset[int]:
+        """The terms of the matches."""
+        return frozenset(m.term for m in self.matches)
 
     def covered(self, terms: set[int]) -> float:
         """The weight of the positions that any of `terms` covers."""
+        if self.found.isdisjoint(terms):
+            return 0.0
         positions = {p for m in self.matches if m.term in terms for p in range(m.start, m.end)}
         return sum(self.telling.get(p, 0.0) for p in positions)
 
@@ -175,6 +220,29 @@ def _words_en(text: str) -> list[str]:
     return [u.text for u in pieces if u.text not in STOP_EN_STEMS and len(u.text) >= (2 if u.text.isdigit() else 3)]
 
 
+_NOWHERE: tuple[tuple[int, ...], bool] = ((), False)
+"""A window no term is or begins with."""
+
+
+def _steps(
+    table: Mapping[tuple[str, ...], list[int]], prefixes: set[tuple[str, ...]]
+) -> dict[tuple[str, ...], tuple[tuple[int, ...], bool]]:
+    """Per key of `table` or beginning of one: its terms, and whether a longer key begins with it."""
+    beginning: tuple[tuple[int, ...], bool] = ((), True)
+    steps = dict.fromkeys(prefixes, beginning)
+    for key, terms in table.items():
+        steps[key] = (tuple(terms), key in prefixes)
+    return steps
+
+
+def _note(best: dict[tuple[int, int, int], float], terms: Iterable[int], start: int, end: int, quality: float) -> None:
+    """Terms found over [start, end) at a quality: each place keeps its best."""
+    for term in terms:
+        key = (term, start, end)
+        if quality > best.get(key, 0.0):
+            best[key] = quality
+
+
 def _inside_longer(match: Match, spans: set[tuple[int, int]]) -> bool:
     """A sound-alike is no evidence where a longer term already claims those units."""
     return any(
@@ -195,6 +263,8 @@ def _straddles(start: int, end: int, words: Sequence[tuple[int, int]]) -> bool:
 
 def _unknown_words(query: Sequence[Unit], unknown: set[int], words: Sequence[tuple[int, int]]) -> set[int]:
     """Unknown positions that make up a whole word of two or more characters (工资, 贷款)."""
+    if not unknown:
+        return set()
     by_start = {unit.start: position for position, unit in enumerate(query)}
     found: set[int] = set()
     for word_start, word_end in words:
@@ -234,7 +304,17 @@ class Index:
         self.variants: dict[int, list[int]] = defaultdict(list)
         """Per term, the synonyms standing for it (群众: 老百姓, 乡亲们)."""
         self._held_terms: dict[str, frozenset[int]] = {}
+        self._examples_sounds: dict[int, list[list[str]]] = {}
+        self._holding: dict[tuple[str, ...], dict[int, tuple[int, ...]]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
+        self._text_steps: dict[tuple[str, ...], tuple[tuple[int, ...], bool]] = {}
+        """`exact` and `_prefixes` in one table, for `spot`: per key or beginning of one, the terms it is
+        and whether a longer one begins with it."""
+        self._sound_steps: dict[tuple[str, ...], tuple[tuple[int, ...], bool]] = {}
+        """`sound` and its keys' beginnings in one table, as `_text_steps`."""
+        self._halves: tuple[dict[tuple[str, ...], tuple[tuple[int, ...], bool]], ...] = ()
+        """For the slip table's first halves, then its second halves: the sizes of the slip terms each
+        half belongs to, and the proper beginnings of the halves."""
         self.syllables: frozenset[str] = frozenset()
         """For the English index: the pinyin syllables of the FAQ's Chinese, which a question's pinyin words
         are cut into (`bot.core.romanised`)."""
@@ -273,6 +353,16 @@ class Index:
         for number, owner in enumerate(index.example_owner):
             index.examples_of.setdefault(owner, []).append(number)
         return index
+
+    def examples_sounds(self, owner: int) -> list[list[str]]:
+        """The sounds of an entry's example questions, each as its list of sounds, in the order of
+        `examples_of`; kept once worked out."""
+        found = self._examples_sounds.get(owner)
+        if found is None:
+            found = self._examples_sounds[owner] = [
+                self.example_sounds[n].split() for n in self.examples_of.get(owner, ())
+            ]
+        return found
 
     def words(self, text: str, *, own: bool = True) -> list[str]:
         """The words of an FAQ text worth a term of their own; with `own=False`, as jieba alone
@@ -446,6 +536,14 @@ class Index:
         self.longest = max((len(t.text) for t in self.terms), default=1)
         keys = [term.text for term in self.terms] + list(self.chinese)
         self._prefixes = {key[:size] for key in keys for size in range(1, len(key))}
+        self._text_steps = _steps(self.exact, self._prefixes)
+        self._sound_steps = _steps(self.sound, {key[:size] for key in self.sound for size in range(1, len(key))})
+        halves: tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]] = ({}, {})
+        for size, side, sounds in self.slip:
+            halves[side].setdefault(sounds, []).append(size)
+        self._halves = tuple(
+            _steps(sizes, {key[:end] for key in sizes for end in range(1, len(key))}) for sizes in halves
+        )
 
     def _mostly_question_words(self, term: Term) -> bool:
         """A term such as 讲了什么: one character off, it would match any question (做了什么)."""
@@ -466,9 +564,15 @@ class Index:
         words = self.word_spans(text)
         matches = self._align(self.spot(query), query, words, tuning)
         spans = asking(text, self.lang) if asking is not None else []
-        asked = {p for p, u in enumerate(query) if any(start <= u.start and u.end <= end for start, end in spans)}
+        asked = (
+            {p for p, u in enumerate(query) if any(start <= u.start and u.end <= end for start, end in spans)}
+            if spans
+            else set()
+        )
         content = self.content(query, matches, asked)
-        live = tuple(m for m in matches if not self.terms[m.term].generic and (set(range(m.start, m.end)) & content))
+        live = tuple(
+            m for m in matches if not self.terms[m.term].generic and not content.isdisjoint(range(m.start, m.end))
+        )
         telling: dict[int, float] = {}
         for match in live:
             idf = self.terms[match.term].idf
@@ -551,6 +655,20 @@ class Index:
         found = self._held_terms[text] = frozenset(spotted)
         return found
 
+    def holding(self, texts: tuple[str, ...]) -> Mapping[int, tuple[int, ...]]:
+        """Per term, which of the texts it stands in (`terms_in`): the texts worth holding a question
+        against, among the many clauses of an entry."""
+        found = self._holding.get(texts)
+        if found is None:
+            by_term: dict[int, list[int]] = defaultdict(list)
+            for number, text in enumerate(texts):
+                for term in self.terms_in(text):
+                    by_term[term].append(number)
+            if len(self._holding) > 50_000:  # a bound, as for `terms_in`
+                self._holding.clear()
+            found = self._holding[texts] = {term: tuple(numbers) for term, numbers in by_term.items()}
+        return found
+
     def _spotted(self, sequence: tuple[str, ...], table: Mapping[tuple[str, ...], list[int]]) -> set[int]:
         found: set[int] = set()
         for start in range(len(sequence)):
@@ -578,6 +696,39 @@ class Index:
         near = {*self.slip.get((size, 0, window[:half]), ()), *self.slip.get((size, 1, window[half:]), ())}
         return {t for t in near if sum(a != b for a, b in zip(self.terms[t].sound, window, strict=True)) <= 1}
 
+    def _slips(self, window: tuple[str, ...], texts: tuple[str, ...]) -> list[int]:
+        """The one-off sound-alikes of a window (`_one_off`) that can be typos: a window that opens or
+        closes on a function word (是央视对 for 实验试点) is words of the question, not a typo; nor is
+        one where the one sound that differs is a function word's (五个问题 is no 五小问题)."""
+        if texts[0] in _STOP_CHARS_ZH or texts[-1] in _STOP_CHARS_ZH:
+            return []
+        return [
+            t
+            for t in self._one_off(window)
+            if not any(
+                a != b and text in _STOP_CHARS_ZH for a, b, text in zip(self.terms[t].sound, window, texts, strict=True)
+            )
+        ]
+
+    def _slip_windows(self, sounds: tuple[str, ...]) -> set[tuple[int, int]]:
+        """The windows [start, end) of a question's sounds with a whole half of some slip term's sounds
+        in place: the only ones `_one_off` can find a term for. Each half is looked up while it can
+        still grow into one (`_halves`), rather than every window at every size."""
+        found: set[tuple[int, int]] = set()
+        size = len(sounds)
+        for side, steps in enumerate(self._halves):
+            for start in range(size):
+                for end in range(start + 1, size + 1):
+                    wholes, longer = steps.get(sounds[start:end], _NOWHERE)
+                    for whole in wholes:
+                        # the first half begins the window; the second ends it, after the first half
+                        first = start if side == 0 else start - whole // 2
+                        if first >= 0 and first + whole <= size:
+                            found.add((first, first + whole))
+                    if not longer:
+                        break
+        return found
+
     def spot(self, query: Sequence[Unit]) -> list[Match]:
         """Every occurrence of a known term in the query, best quality per place.
 
@@ -589,35 +740,58 @@ class Index:
         sounds = tuple(u.sound for u in query)
         best: dict[tuple[int, int, int], float] = {}
         size = len(query)
+        slipping: dict[int, set[int]] = {}  # per start, the ends of the windows one sound off a term
+        for first, last in self._slip_windows(sounds):
+            slipping.setdefault(first, set()).add(last)
+        by_texts, by_sounds = self._text_steps, self._sound_steps
         for start in range(size):
+            # a window is widened only while a term may still begin with it, by its characters or its
+            # sounds, or while a window one sound off a term (`_slip_windows`) lies ahead
+            by_text = by_sound = True
+            ends = slipping.get(start, ())
+            furthest = max(ends) if ends else 0
             for end in range(start + 1, min(size, start + self.longest) + 1):
-                found = [(t, tuning.exact) for t in self.exact.get(texts[start:end], ())]
-                window = sounds[start:end]
-                if end - start >= 2:
-                    found += [(t, tuning.sound) for t in self.sound.get(window, ())]
-                # a one-off sound-alike that opens or closes on a function word (是央视对 for 实验试点)
-                # is words of the question, not a typo
-                if end - start >= tuning.slip_min_units and not (
-                    texts[start] in _STOP_CHARS_ZH or texts[end - 1] in _STOP_CHARS_ZH
-                ):
-                    # nor where the one sound that differs is a function word's (五个问题 is no 五小问题)
-                    found += [
-                        (t, tuning.slip)
-                        for t in self._one_off(window)
-                        if not any(
-                            a != b and text in _STOP_CHARS_ZH
-                            for a, b, text in zip(self.terms[t].sound, window, texts[start:end], strict=True)
-                        )
-                    ]
-                for term, quality in found:
-                    key = (term, start, end)
-                    if quality > best.get(key, 0.0):
-                        best[key] = quality
-        found_all = [
-            Match(t, s, e, q) for (t, s, e), q in best.items() if q == tuning.exact or not self._real_word(texts[s:e])
-        ]
+                if by_text:
+                    terms, by_text = by_texts.get(texts[start:end], _NOWHERE)
+                    if terms:
+                        _note(best, terms, start, end, tuning.exact)
+                if by_sound or end <= furthest:
+                    window = sounds[start:end]
+                    if by_sound:
+                        terms, by_sound = by_sounds.get(window, _NOWHERE)
+                        if terms:  # of two units or more
+                            _note(best, terms, start, end, tuning.sound)
+                    if end in ends:
+                        _note(best, self._slips(window, texts[start:end]), start, end, tuning.slip)
+                if not (by_text or by_sound or end < furthest):
+                    break
+        return self._typos_kept(best, texts)
+
+    def _typos_kept(self, best: dict[tuple[int, int, int], float], texts: tuple[str, ...]) -> list[Match]:
+        """The terms found, with the sound-alikes that cannot be typos left out (`spot`)."""
+        tuning = self.tuning
+        real: dict[tuple[int, int], bool] = {}  # many sound-alikes share a place: each place is judged once
+        found_all = []
+        for (term, start, end), quality in best.items():
+            if quality != tuning.exact:
+                place = (start, end)
+                if place not in real:
+                    real[place] = self._real_word(texts[start:end])
+                if real[place]:
+                    continue
+            found_all.append(Match(term, start, end, quality))
         spans = {(m.start, m.end) for m in found_all}
-        return [m for m in found_all if m.quality == tuning.exact or not _inside_longer(m, spans)]
+        inside: dict[tuple[int, int], bool] = {}
+        kept = []
+        for match in found_all:
+            if match.quality != tuning.exact:
+                place = (match.start, match.end)
+                if place not in inside:
+                    inside[place] = _inside_longer(match, spans)
+                if inside[place]:
+                    continue
+            kept.append(match)
+        return kept
 
     def _real_word(self, window: tuple[str, ...]) -> bool:
         """Two characters that are a word of their own (成绩) are not a typo for a homophone (层级)."""
@@ -652,10 +826,11 @@ class Index:
         generic: set[int] = set()
         stops = stop_spans(query, self.lang)
         asked = asked or set()
+        blocked = stops | asked
         for match in matches:
             span = set(range(match.start, match.end))
             term = self.terms[match.term]
-            if span <= stops | asked:
+            if span <= blocked:
                 if term.curated_for < self.tuning.curated:
                     continue
             elif self.lang == "en":
@@ -675,6 +850,8 @@ class Index:
 
 def _spans(positions: set[int], words: Sequence[tuple[int, int]], query: Sequence[Unit]) -> tuple[tuple[int, int], ...]:
     """Runs of unknown positions that are whole words: by the question's words in Chinese, one unit each in English."""
+    if not positions:
+        return ()
     if not words:
         return tuple((p, p + 1) for p in sorted(positions))
     found = []

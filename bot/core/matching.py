@@ -34,7 +34,6 @@ This module imports nothing from `telegram`."""
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
@@ -46,7 +45,7 @@ from bot.core.answers import Answers, Case, Found, asked_words
 from bot.core.asking import Asking, analyse
 from bot.core.decision import Candidate, Decision, Gap, Ranking
 from bot.core.facts import Facts
-from bot.core.focus import asks_number, figure_shares, find_focus, held, label_cover
+from bot.core.focus import asks_number, figure_shares, find_focus, held_most, label_cover
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language, query_units
@@ -149,7 +148,7 @@ class Matcher:
             total = max(reading.total, tuning.min_evidence)
             scores = {owner: 100 * held / total for owner, held in explained.items()}
         if "examples" in signals and scores:
-            pool = heapq.nlargest(tuning.similar_pool, scores, key=lambda owner: scores[owner])
+            pool = _largest(scores, tuning.similar_pool)
             for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
                 scores[owner] = max(scores[owner], score)
         # 有300个村社区吗 is about the figure of 村社区 as much as 有几个村社区 is
@@ -162,9 +161,9 @@ class Matcher:
             self._subject(scores, asking, tuning)
         if "quoted" in signals and scores:
             self._quoted(scores, asking.core, index, tuning)
-        order = heapq.nsmallest(tuning.ranked, scores, key=lambda owner: (-scores[owner], owner))
+        order = _best(scores, tuning.ranked)
         entries = self.knowledge.entries
-        most = heapq.nlargest(tuning.ranked, explained, key=lambda owner: explained[owner])
+        most = _largest(explained, tuning.ranked)
         return Ranking(
             lang,
             reading,
@@ -212,17 +211,10 @@ class Matcher:
         if len({match.term for match in reading.matches}) < 2:
             return  # one word (党员) is in many clauses: it says nothing of which one is meant
         total = max(reading.total, tuning.min_evidence)
-        pool = heapq.nlargest(tuning.fact_pool, scores, key=lambda owner: scores[owner])
+        pool = _largest(scores, tuning.fact_pool)
         for owner in pool:
             entry = self.knowledge.entries[owner]
-            best = max(
-                (
-                    held(clause, reading, index)
-                    for fact in self.facts.of(entry, reading.lang)
-                    for clause in fact.clauses
-                ),
-                default=0.0,
-            )
+            best = held_most(self.facts.clauses_of(entry, reading.lang), reading, index)
             if best >= tuning.fact_share * total:
                 scores[owner] = max(scores[owner], tuning.fact_weight * 100 * best / total)
 
@@ -275,7 +267,7 @@ class Matcher:
         short = sounds.count(" ") < tuning.similar_short_units
         cutoff = tuning.similar_short if short else tuning.similar
         numbers = [number for owner in pool for number in index.examples_of.get(owner, ())]
-        choices = [index.example_sounds[number].split() for number in numbers]
+        choices = [sounds for owner in pool for sounds in index.examples_sounds(owner)]
         found: dict[int, float] = {}
         for _, score, place in process.extract(
             sounds.split(), choices, scorer=fuzz.ratio, limit=tuning.similar_candidates, score_cutoff=cutoff
@@ -388,6 +380,23 @@ class Matcher:
         return decision
 
 
+def _largest(scores: dict[int, float], count: int) -> list[int]:
+    """The `count` owners with the largest scores, ties in the dictionary's order: what `heapq.nlargest`
+    gives, sorted in C rather than sifted in Python, which the thousands of entries of a large FAQ
+    make the slower."""
+    return sorted(scores, key=scores.__getitem__, reverse=True)[:count]
+
+
+def _best(scores: dict[int, float], count: int) -> list[int]:
+    """The `count` best-scored owners, best first, ties by position: only those scoring at least the
+    `count`-th best score are sorted, not the thousands a common word brings in a large FAQ."""
+    chosen: Collection[int] = scores
+    if len(scores) > count:
+        least = sorted(scores.values(), reverse=True)[count - 1]
+        chosen = [owner for owner, score in scores.items() if score >= least]
+    return sorted(chosen, key=lambda owner: (-scores[owner], owner))[:count]
+
+
 def _explain(index: Index, reading: Reading) -> dict[int, float]:
     """Per entry position, the weight of the question positions its terms explain, the best term per position.
 
@@ -406,6 +415,9 @@ def _explain(index: Index, reading: Reading) -> dict[int, float]:
             match = reading.matches[number]
             term = index.terms[match.term]
             factor = match.quality * term.idf
+            if not best:  # the first match of the group: no best to beat yet
+                best = {owner: held for owner, weight in term.owners.items() if (held := factor * weight) > 0.0}
+                continue
             for owner, weight in term.owners.items():
                 held = factor * weight
                 if held > best.get(owner, 0.0):

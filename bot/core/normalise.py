@@ -154,8 +154,10 @@ def loosen(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """A light English stemmer: plural and verb endings, British and American spelling.
+    """A light English stemmer: plural and verb endings, British and American spelling (kept per word:
+    the same words come again and again).
 
     Both sides go through it, so it needs to be consistent, not correct: guide and guiding
     meet at guid, village and villages at villag.
@@ -183,7 +185,7 @@ def units(text: str) -> tuple[Unit, ...]:
     found = []
     for match in _UNIT.finditer(text):
         piece, start, end = match.group(), match.start(), match.end()
-        if _HAN_CHAR.fullmatch(piece):
+        if len(piece) == 1 and not piece.isascii() and not piece.isdigit():  # a Chinese character
             found.append(Unit(piece, loose_syllable(piece), start, end))
         elif piece[0].isdigit():
             found.append(Unit(piece, piece, start, end))
@@ -210,7 +212,9 @@ def stop_spans(sequence: Sequence[Unit], lang: Lang) -> set[int]:
         return {i for i, unit in enumerate(sequence) if unit.text in STOP_EN_STEMS}
     text = "".join(unit.text if len(unit.text) == 1 else "\0" for unit in sequence)
     stopped: set[int] = set()
-    for phrase in _STOP_ZH_LONGEST_FIRST:
+    # only the phrases beginning with a character of the text, still longest first
+    chosen = sorted({number for char in set(text) for number in _STOP_ZH_BY_FIRST.get(char, ())})
+    for phrase in (_STOP_ZH_LONGEST_FIRST[number] for number in chosen):
         start = text.find(phrase)
         while start != -1:
             span = range(start, start + len(phrase))
@@ -224,3 +228,7 @@ STOP_EN_STEMS = frozenset(stem(word) for word in STOP_EN)
 _STOP_ZH_LONGEST_FIRST = sorted(STOP_ZH, key=len, reverse=True)
 """一般 before 一, so that a longer question word is found whole."""
 """The stop words as `units` leaves them, to compare with stemmed words."""
+_STOP_ZH_BY_FIRST: dict[str, list[int]] = {}
+"""Per first character, the places in `_STOP_ZH_LONGEST_FIRST` of the phrases beginning with it."""
+for _number, _phrase in enumerate(_STOP_ZH_LONGEST_FIRST):
+    _STOP_ZH_BY_FIRST.setdefault(_phrase[0], []).append(_number)

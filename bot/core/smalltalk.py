@@ -89,10 +89,16 @@ def _longest() -> int:
     return max(len(phrase) for phrase in _phrases())
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Every token a phrase or a filler is made of: a message with any other is no small talk."""
+    return frozenset(token for phrase in _phrases() for token in phrase) | FILLERS
+
+
 def small_talk(text: str) -> Talk | None:
     """The kind of small talk a whole message is, or None when it is (or holds) a question."""
     tokens = _tokens(text)
-    if not tokens or len(tokens) > 16:
+    if not tokens or len(tokens) > 16 or not _vocabulary().issuperset(tokens):
         return None
     phrases = _phrases()
     longest = _longest()

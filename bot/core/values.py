@@ -48,6 +48,9 @@ _COUNT_ZH = re.compile(
     rf"(?<![第每某哪几多任])(?P<number>\d+(?:\.\d+)?|[{_NUMERAL}]{{1,7}})(?P<plus>余|多)?(?P<unit>{_MEASURE})"
 )
 """A count: 875个, 3100余名, 36.5万亩, 两次, 一百三十一名 (not 第一, 每个, 哪几个)."""
+_COUNT_ZH_DIGIT = re.compile(rf"[\d{_NUMERAL}]")
+"""What every count begins with."""
+_ANY_DIGIT = re.compile(r"\d")
 _DATE_ZH = re.compile(r"(?P<year>\d{4})\s*年(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*[日号])?)?")
 _DATE_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 _TIME = re.compile(r"(?<!\d)(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?!\d)")
@@ -165,7 +168,9 @@ def counts(text: str, lang: Lang) -> list[Value]:
 
 
 def _counts_zh(text: str) -> list[Value]:
-    found = []
+    found: list[Value] = []
+    if not _COUNT_ZH_DIGIT.search(text):
+        return found  # no digit and no numeral: no count (most questions)
     for match in _COUNT_ZH.finditer(text):
         number = number_of(match.group("number"))
         unit = match.group("unit")
@@ -214,17 +219,18 @@ def dates(text: str, lang: Lang) -> list[Value]:
     """Dates (2022年11月16日, 2022-11-16, 16 November 2022, a year alone), times of day (10:04) and how
     often (每年, every year)."""
     found: list[Value] = []
-    if lang == "zh":
-        for pattern in (_DATE_ISO, _DATE_ZH):
-            for match in pattern.finditer(text):
-                if not any(v.start <= match.start() < v.end for v in found):
-                    found.append(Value("date", match.group(), match.start(), match.end(), Decimal(match["year"])))
-    else:
-        for match in _DATE_EN.finditer(text):
-            year = match.group("year") or match.group("lone")
-            found.append(Value("date", match.group(), match.start(), match.end(), Decimal(year)))
-    for match in _TIME.finditer(text):
-        found.append(Value("time", match.group(), match.start(), match.end()))
+    if _ANY_DIGIT.search(text):  # every date and time has a digit; most questions have none
+        if lang == "zh":
+            for pattern in (_DATE_ISO, _DATE_ZH):
+                for match in pattern.finditer(text):
+                    if not any(v.start <= match.start() < v.end for v in found):
+                        found.append(Value("date", match.group(), match.start(), match.end(), Decimal(match["year"])))
+        else:
+            for match in _DATE_EN.finditer(text):
+                year = match.group("year") or match.group("lone")
+                found.append(Value("date", match.group(), match.start(), match.end(), Decimal(year)))
+        for match in _TIME.finditer(text):
+            found.append(Value("time", match.group(), match.start(), match.end()))
     for match in frequency_words(lang).finditer(text):
         found.append(Value("frequency", match.group(), match.start(), match.end()))
     return found

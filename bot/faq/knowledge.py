@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -118,9 +119,9 @@ class Figure:
         """The figure as the article writes it, e.g. `3100余名`."""
         return f"{self.value}{'余' if self.plus else ''}{self.unit}"
 
-    @property
+    @cached_property
     def en_number(self) -> str:
-        """The figure as an English number, e.g. `365,000` for 36.5万亩."""
+        """The figure as an English number, e.g. `365,000` for 36.5万亩 (worked out once: read per question)."""
         scaled = Decimal(self.value) * _UNIT_EN_SCALE.get(self.unit, 1)
         text = f"{scaled.normalize():,f}"
         return text + ("+" if self.plus else "")
