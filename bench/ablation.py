@@ -67,8 +67,8 @@ def empty_lists() -> None:
     never = re.compile(r"(?!)")
     asking.MONEY_NOUNS.update(dict.fromkeys(asking.MONEY_NOUNS, never))
     answers.WAY_MARKS.update(dict.fromkeys(answers.WAY_MARKS, never))
-    for words in verdicts.LEVEL_WORDS.values():
-        words.clear()
+    for levels in verdicts.LEVEL_WORDS.values():
+        levels.clear()
     answers.LIGHT_VERBS.clear()
     for words in answers.EXCLUDING_WORDS.values():
         words.clear()

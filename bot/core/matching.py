@@ -52,7 +52,7 @@ from bot.core.normalise import detect_language, query_units
 from bot.core.romanised import split_question
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
-from bot.core.values import values
+from bot.core.values import Kind, values
 from bot.core.verdicts import Verdicts
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
@@ -247,9 +247,10 @@ class Matcher:
         """A question asking when or who is about an entry that gives a date or a person: of the entries
         in the running, those that do gain as a figure of what a "how many" names does (文章哪天发的:
         the entry about the article, which gives its date)."""
-        kinds = {"when": ("date", "time"), "person": ("person",)}
-        wanted = [kind for ask in asking.asks for kind in kinds.get(ask.kind, ())]
-        wanted += ["date"] * any(value.kind == "date" for value in asking.asserted)  # 是2023年发的吧
+        kinds: dict[str, tuple[Kind, ...]] = {"when": ("date", "time"), "person": ("person",)}
+        wanted: list[Kind] = [kind for ask in asking.asks for kind in kinds.get(ask.kind, ())]
+        if any(value.kind == "date" for value in asking.asserted):
+            wanted.append("date")  # 是2023年发的吧
         if not wanted or not scores:
             return
         top = max(scores.values())
