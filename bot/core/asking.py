@@ -45,8 +45,8 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
         ("count", "frequency", ("多久一次", "多久[开办搞举]一次", "[一每]年几次", "几年一次", "多长时间一次")),
         ("count", "duration", ("多久", "多长时间", "多少时间", "持续多长", "为期多长")),
         ("count", "age", ("几岁", "多大年纪", "多大岁数", "多少岁")),
-        ("count", "", (rf"(?<!哪)几(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?", "多大", "多高", "多重",
-                       "多宽", "多深", "多长(?!时间)")),
+        ("count", "", (rf"(?<!哪)几(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?",
+                       rf"好多(?P<unit3>{_MEASURE})", "多大", "多高", "多重", "多宽", "多深", "多长(?!时间)")),
         ("name", "", ("叫什么名", "叫什么", "叫啥")),
         ("person", "", ("谁", "哪位", "哪些人", "什么人", "何人", "哪个人")),
         ("place", "", ("哪里", "哪儿", "[在去到从来回]了?哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
@@ -303,7 +303,7 @@ def _asks(core: str, lang: Lang) -> list[Ask]:
             if any(start < match.end() and match.start() < end for start, end in taken):
                 continue
             groups = match.groupdict()
-            unit = groups.get("unit") or groups.get("unit2") or ""
+            unit = groups.get("unit") or groups.get("unit2") or groups.get("unit3") or ""  # 好多亩: spoken 多少亩
             measured = MEASURES.get(unit, "things") if kind == "count" and not measure and unit else measure
             if kind == "count" and not measured and _money_near(core, match.start(), match.end(), lang):
                 measured = "money"
