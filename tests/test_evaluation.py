@@ -196,9 +196,9 @@ class TestTuningAccuracy:
         assert overall.confident_wrong / overall.total <= 0.02
 
     def test_asked_facts_lead_the_replies(self, tuning: Report) -> None:
-        """At least 93% of right answers that must show a fact show it, the first within 90 characters."""
+        """At least 95% of right answers that must show a fact show it, the first within 90 characters."""
         overall = tuning.overall
-        assert overall.facts_shown / overall.with_facts >= 0.93
+        assert overall.facts_shown / overall.with_facts >= 0.95
 
     def test_yes_no_questions_lead_with_the_right_verdict(self, tuning: Report) -> None:
         """At least 90% of yes/no and wrong-premise questions get the right 是/不是 first."""
@@ -225,22 +225,22 @@ class TestHeldOutAccuracy:
     names the figure, never a question (the held-out part is not read question by question)."""
 
     def test_answerable_questions_answered_right(self, held_out: Report) -> None:
-        """At least 84% of answerable held-out questions get the right entry (and the right yes/no)."""
+        """At least 83% of answerable held-out questions get the right entry (and the right yes/no)."""
         overall = held_out.overall
         share = overall.correct / overall.answerable
-        assert share >= 0.84, f"{share:.1%}"
+        assert share >= 0.83, f"{share:.1%}"
 
     def test_the_rest_is_declined_or_chatted(self, held_out: Report) -> None:
-        """At least 84% of held-out questions that are not answerable are declined, or answered as small talk."""
+        """At least 86% of held-out questions that are not answerable are declined, or answered as small talk."""
         overall = held_out.overall
         share = overall.handled / overall.rest
-        assert share >= 0.84, f"{share:.1%}"
+        assert share >= 0.86, f"{share:.1%}"
 
     def test_confident_wrong_answers_stay_below_their_mark(self, held_out: Report) -> None:
-        """No more than 6.5% of held-out questions get a confident wrong answer (the target, 2%, is missed)."""
+        """No more than 5% of held-out questions get a confident wrong answer (the target, 2%, is missed)."""
         overall = held_out.overall
         share = overall.confident_wrong / overall.total
-        assert share <= 0.065, f"{share:.1%}"
+        assert share <= 0.05, f"{share:.1%}"
 
     def test_asked_facts_lead_the_replies(self, held_out: Report) -> None:
         """At least 86% of right held-out answers that must show a fact show it early."""
