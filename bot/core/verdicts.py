@@ -41,9 +41,6 @@ class Verdicts:
         self.facts = facts
         self._published = knowledge.article.published
         self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
-        self._generic_kinds = {
-            lang: {found[1] for word in self._generic[lang] if (found := name_kind(word)) is not None} for lang in LANGS
-        }
         self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
         generic_levels = {
             lang: [
