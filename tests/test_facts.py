@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.asking import analyse
+from bot.core.asking import analyse, ask_spans
 from bot.core.facts import Facts
 from bot.core.followup import Previous
 from bot.core.reply import render_plain
@@ -152,6 +152,13 @@ class TestFacts:
 
 
 class TestAsking:
+    def test_the_question_words_are_found_in_the_message_as_written_otherwise(self) -> None:
+        """The words asking when (哪天) are found in a longer text, and only those of the kinds named."""
+        asking = analyse("文章哪天发的，谁编辑的", "zh")
+        text = "我想问文章哪天发的，谁编辑的"
+        assert ask_spans(asking, text, ("when",)) == [(5, 7)]
+        assert len(ask_spans(asking, text)) == 2
+
     @pytest.mark.parametrize(
         ("question", "kind", "measure"),
         [("浙大培训几期", "count", "times"), ("太子米一亩地能产多少斤", "count", "weight"),

@@ -16,6 +16,7 @@ vocabulary. Imports nothing from `telegram`.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -262,6 +263,19 @@ def analyse(question: str, lang: Lang) -> Asking:
         compared=bool(_COMPARE[lang].search(core)),
         asserted=asserted,
     )
+
+
+def ask_spans(asking: Asking, text: str, kinds: Collection[str] = ()) -> list[tuple[int, int]]:
+    """Where an asking's question words (of these kinds; all when none are named) stand in a text
+    that writes the question otherwise than its `core` (folded, particles dropped, in a longer
+    message): the first place each is written."""
+    spans = []
+    for ask in asking.asks:
+        words = asking.core[ask.start : ask.end]
+        start = text.find(words) if words and (not kinds or ask.kind in kinds) else -1
+        if start >= 0:
+            spans.append((start, start + len(words)))
+    return spans
 
 
 def _spoken(text: str) -> str:

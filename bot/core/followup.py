@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from bot.core.asking import analyse
+from bot.core.asking import analyse, ask_spans
 from bot.core.decision import Decision
 from bot.core.focus import QUANTITY
 from bot.core.index import Reading
@@ -117,13 +117,7 @@ def _reading(matcher: Matcher, text: str, lang: Lang) -> Reading:
     def asking(folded: str, lang: Lang) -> list[tuple[int, int]]:
         spans = list(matcher.gaps.asking(folded, lang))
         spans += [(value.start, value.end) for value in counts(folded, lang)]  # 100个: stated, not named
-        read = analyse(folded, lang)
-        for ask in read.asks:
-            words = read.core[ask.start : ask.end]
-            start = folded.find(words) if words else -1
-            if start >= 0:
-                spans.append((start, start + len(words)))
-        return spans
+        return spans + ask_spans(analyse(folded, lang), folded)
 
     return matcher.indices[lang].read(text, matcher.tuning, asking=asking)
 

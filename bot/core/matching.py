@@ -42,7 +42,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from bot.core.answers import Answers, Case, Found, asked_words
-from bot.core.asking import Asking, analyse
+from bot.core.asking import Asking, analyse, ask_spans
 from bot.core.decision import Candidate, Decision, Gap, Ranking
 from bot.core.facts import Facts
 from bot.core.focus import asks_number, figure_shares, find_focus, held_most, label_cover
@@ -124,7 +124,7 @@ class Matcher:
             return split_question(text, self.indices["en"].syllables, self._english)
         return text
 
-    def _asked(self, text: str, lang: Lang) -> list[tuple[int, int]]:
+    def _asked(self, text: str, lang: Lang, asking: Asking) -> list[tuple[int, int]]:
         """Where a question's words say what is asked rather than about what: the words asking for a
         detail, and the counts, dates and names of places and organisations it states (两百多个吧,
         清华大学), which unless they are the article's own (875, 浙江大学) point to no entry: a wrong
@@ -133,15 +133,14 @@ class Matcher:
         stated = [(v.start, v.end) for v in values(text, lang) if v.number != 1 and v.kind != "frequency"]
         spans = self.gaps.asking(text, lang) + stated
         # 哪天, 几点: the words asking when say what is asked, like 多少钱; they name nothing
-        read = analyse(text, lang)
-        offset = text.find(read.core) if read.core else -1
-        if offset >= 0:
-            spans += [(offset + ask.start, offset + ask.end) for ask in read.asks if ask.kind == "when"]
+        spans += ask_spans(asking, text, ("when",))
         return spans + self.verdicts.unknown_names(text, lang, self.indices[lang])
 
     def _rank(self, question: str, asking: Asking, lang: Lang, tuning: Tuning, signals: Collection[str]) -> Ranking:
         index = self.indices[lang]
-        reading = index.read(question[:MAX_QUESTION_CHARS], tuning, asking=self._asked)
+        reading = index.read(
+            question[:MAX_QUESTION_CHARS], tuning, asking=lambda text, lang: self._asked(text, lang, asking)
+        )
         explained = _explain(index, reading)
         scores: dict[int, float] = {}
         if "terms" in signals and explained:
