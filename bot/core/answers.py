@@ -518,28 +518,25 @@ def _with_way(focus: Focus, case: Case) -> Focus:
             focus = replace(focus, lists=(), sentences=(giving[0].text,))
     if not focus.sentences:
         return focus
-    shown = []
-    for sentence in focus.sentences:
-        whole = next((fact for fact in case.facts if sentence.rstrip("。") in fact.text), None)
-        if case.asking.kind == "why":
-            # what it is for leads: 确保“小事不出村……”, then what is done for it
-            ends = [part for part in _clauses_of(whole.text if whole else sentence) if mark.search(part)]
-            end = ends[-1].rstrip("，,；;。") if ends else ""
-            if end and end in sentence and not sentence.startswith(end):
-                rest = sentence.replace(end, "").rstrip("，,；; 。")
-                shown.append(f"{end}。{rest}。")
-                continue
-        ways = [part for part in _clauses_of(whole.text) if mark.search(part) and part not in sentence] if whole else []
-        if not ways:
-            shown.append(sentence)
-            continue
-        way = ways[0].rstrip("，,；;。")
-        if way in sentence:
-            shown.append(sentence)
-            continue
-        before = whole.text.find(ways[0]) < whole.text.find(sentence.rstrip("。")) if whole else True
-        shown.append(f"{way}，{sentence}" if before else f"{sentence.rstrip('。')}，{way}。")
-    return replace(focus, sentences=tuple(shown))
+    return replace(focus, sentences=tuple(_way_told(sentence, case, mark) for sentence in focus.sentences))
+
+
+def _way_told(sentence: str, case: Case, mark: re.Pattern[str]) -> str:
+    """One sentence of a reply with the clause of its fact that says how or what for."""
+    whole = next((fact.text for fact in case.facts if sentence.rstrip("。") in fact.text), None)
+    if case.asking.kind == "why":
+        # what it is for leads: 确保“小事不出村……”, then what is done for it
+        ends = [part for part in _clauses_of(whole or sentence) if mark.search(part)]
+        end = ends[-1].rstrip("，,；;。") if ends else ""
+        if end and end in sentence and not sentence.startswith(end):
+            return f"{end}。{sentence.replace(end, '').rstrip('，,；; 。')}。"
+    ways = [part for part in _clauses_of(whole) if mark.search(part) and part not in sentence] if whole else []
+    way = ways[0].rstrip("，,；;。") if ways else ""
+    if whole is None or not way or way in sentence:
+        return sentence
+    if whole.find(ways[0]) < whole.find(sentence.rstrip("。")):
+        return f"{way}，{sentence}"
+    return f"{sentence.rstrip('。')}，{way}。"
 
 
 def _clauses_of(text: str) -> list[str]:
