@@ -204,6 +204,12 @@ class Asking:
     """Counts, dates and names the question states, to check against the article."""
 
     @property
+    def naming(self) -> str:
+        """The text a question's names are read in: the question part as matched in Chinese; in English
+        as written, since a name is told by its capitals (Wuhan University), which `core` folds away."""
+        return self.core if self.lang == "zh" else (self.shown or self.question)
+
+    @property
     def kind(self) -> AskedKind:
         """The main kind asked: the first ask's, or "none" when only a topic is named."""
         return self.asks[0].kind if self.asks else "none"

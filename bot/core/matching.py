@@ -355,7 +355,7 @@ class Matcher:
         best = decision.candidates[0].entry
         focus = find_focus(best, self._position[best.id], ranking.reading, index, tuning)
         asking = ranking.asking or analyse(question, lang)
-        if self.verdicts.elsewhere(asking.core if lang == "zh" else asking.shown or question, lang, index):
+        if self.verdicts.elsewhere(asking.naming, lang, index):
             return replace(decision, kind="decline")
         gap = self.gaps.detail(decision, ranking, focus)
         found = Found(focus)

@@ -73,7 +73,7 @@ class Verdicts:
         asks about; the article does not say when it turns mostly on words the FAQ never uses (有补贴吗);
         else no verdict: the fact nearest to it answers, and says neither yes nor no (the famous actor)."""
         reading = case.reading
-        text = case.asking.core if case.lang == "zh" else (case.asking.shown or case.asking.question)
+        text = case.asking.naming
         strangers = [
             name
             for name, _, _ in self._names_in(text, case.lang, case.index)
@@ -191,8 +191,7 @@ class Verdicts:
         clauses = [(part, fact) for fact in case.facts for part in fact.parts()]
         if not clauses:
             return None
-        # an English name is told by its capitals, which the matched text has folded away
-        text = case.asking.core if lang == "zh" else (case.asking.shown or case.asking.question)
+        text = case.asking.naming
         for name, kind, suffix in self._names_in(text, lang, case.index):
             words = around(text, name)
             score, clause, fact = max(
