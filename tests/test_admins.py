@@ -102,7 +102,7 @@ class TestReviews:
         admin.press(buttons(third)["✅ 应用"], third)
         expired = _now(admin, third, third["text"])
         assert expired.endswith("<b>这次审阅已过期，没有应用；请重新上传文件。</b>")
-        edits = [e for e in proxy.called("editMessageText") if int(e["message_id"]) == third["message_id"]]
+        edits = [e for e in proxy.called("editMessageText", token) if int(e["message_id"]) == third["message_id"]]
         assert "reply_markup" not in edits[-1]  # Telegram takes the buttons off an edit without them
         assert [number for number, _ in _versions(tmp_path)] == [1, 2]
         assert faq.read_bytes() == EDITED
@@ -176,10 +176,12 @@ class TestReviews:
         lines = [r["text"] for r in admin.wait_replies(2)]
         assert lines == ["用法：/rollback 编号，编号见 /history。"] * 2
         answered = wait_for(
-            lambda: len(found := proxy.called("answerCallbackQuery")) >= 8 and found, 15, "every press to be answered"
+            lambda: len(found := proxy.called("answerCallbackQuery", token)) >= 8 and found,
+            15,
+            "every press to be answered",
         )
         refusals = ("抱歉，这个命令只供管理员使用。", "Sorry, that command is for the bot's admins.")
-        assert sum(str(a.get("text")) in refusals for a in answered) == 4
+        assert sum(str(a.get("text")) in refusals for a in answered) == 4, answered
         admin.press(apply, review)
         assert _now(admin, review, review["text"]).endswith("<b>已应用：版本 v2，18 条。</b>")
         assert "error while handling" not in (tmp_path / "bot.log").read_text()

@@ -185,9 +185,9 @@ class TestVotesAndKey:
         for _ in range(31):
             user.press(buttons(answer)["👎"], answer)
         sending = time.monotonic() - began
-        wait_for(lambda: len(api[1].called("answerCallbackQuery")) >= 20, 20, "the presses within the share")
+        wait_for(lambda: len(api[1].called("answerCallbackQuery", token)) >= 20, 20, "the presses within the share")
         wait_for(lambda: _nothing_in_hand(api[1], token, tmp_path), 20, "every press handled or dropped")
-        toasts = [str(call.get("text", "")) for call in api[1].called("answerCallbackQuery")]
+        toasts = [str(call.get("text", "")) for call in api[1].called("answerCallbackQuery", token)]
         # 20 at once (the question, the forged vote and 18 presses, then "slow down"), and one more
         # for each second the share refilled while a slow machine was still sending the presses
         assert 20 <= len(toasts) <= 20 + math.ceil(sending)

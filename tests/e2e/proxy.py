@@ -80,7 +80,8 @@ class BotApiProxy:
 
     def __init__(self, emulator: str, port: int = 0) -> None:
         self.emulator = emulator.rstrip("/")
-        self.calls: list[tuple[str, bytes, str]] = []
+        self.calls: list[tuple[str, str, bytes, str]] = []
+        """(method, token, body, content type) of every call, from every bot the module's tests start."""
         self.lock = threading.Lock()
         self.fault: Callable[[str, str], tuple[int, dict[str, Any]] | None] | None = None
         """Fault injection: given (method, token), an answer to give instead of the emulator's."""
@@ -115,10 +116,11 @@ class BotApiProxy:
         self.server.shutdown()
         self.server.server_close()
 
-    def called(self, method: str) -> list[dict[str, Any]]:
-        """The parameters of every call the bot made to one method."""
+    def called(self, method: str, token: str | None = None) -> list[dict[str, Any]]:
+        """The parameters of every call made to one method: by the bot with `token`, or by any bot (the
+        proxy serves a whole test module, so without a token earlier tests' calls are counted too)."""
         with self.lock:
-            raw = [(body, kind) for name, body, kind in self.calls if name == method]
+            raw = [(body, kind) for name, by, body, kind in self.calls if name == method and token in (None, by)]
         return [_params(body, kind) for body, kind in raw]
 
     def inject(self, token: str, kind: str, payload: dict[str, Any]) -> None:
@@ -157,7 +159,7 @@ class BotApiProxy:
         """What Telegram would have answered to this call."""
         method = path.rsplit("/", 1)[-1]
         with self.lock:
-            self.calls.append((method, body, content_type))
+            self.calls.append((method, _token(path), body, content_type))
         if self.observe is not None:
             self.observe(method, _params(body, content_type))
         if (injected := self._injected(method, path)) is not None:
