@@ -14,7 +14,7 @@ from bot.core.asking import analyse, ask_spans
 from bot.core.facts import Facts
 from bot.core.followup import Previous
 from bot.core.reply import render_plain
-from bot.core.romanised import split_question, split_word
+from bot.core.romanised import hanzi_question, split_question, split_word, written_terms
 from bot.core.values import Value, counts, dates
 from bot.faq.knowledge import Entry
 from bot.language import Lang
@@ -218,13 +218,24 @@ class TestRomanised:
         cut = split_question("How many dangxiaozu did they set up", frozenset({"dang", "xiao", "zu"}), frozenset())
         assert cut == "How many dan xiao zu did they set up"
 
+    def test_pinyin_inside_chinese_is_written_as_the_terms_it_reads_as(self) -> None:
+        """xiaochang and dang xiao zu become 孝昌 and 党小组; a lone syllable, an English word and a run
+        that is not wholly terms stay as typed."""
+        written = written_terms(["孝昌", "党小组", "孝昌县"])
+        syllables = frozenset({"xiao", "chang", "dang", "zu", "xian"})
+        assert hanzi_question("xiaochang dang xiao zu有几个", written, syllables) == "孝昌党小组有几个"
+        assert hanzi_question("xiao有几个", written, syllables) == "xiao有几个"
+        assert hanzi_question("ok xiaochangzu有几个", written, syllables) == "ok xiaochangzu有几个"
+
     @pytest.mark.parametrize(
         ("question", "entry", "fact"),
-        [("How many dang xiao zu are there?", "system-vertical", "875"),
+        [("xiaochang有多少个村", "act-returnees", "219"),
+         ("taizimi种了多少亩", "act-everyone", "36.5万亩"),
+         ("How many dang xiao zu are there?", "system-vertical", "875"),
          ("Which shequ in Huayuan zhen is a quanguo minzhu fazhi shifan cun?", "lead-three-four", "Fengshan")],
     )  # fmt: skip
-    def test_english_with_pinyin_terms_is_answered(self, question: str, entry: str, fact: str) -> None:
-        """The article's terms written in pinyin inside English find their entry and fact."""
+    def test_pinyin_terms_are_answered(self, question: str, entry: str, fact: str) -> None:
+        """The article's terms written in pinyin, inside English or Chinese, find their entry and fact."""
         decision, reply = BRAIN.respond(question)
         assert decision.answered is not None
         assert decision.answered.id == entry

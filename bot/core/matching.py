@@ -49,7 +49,7 @@ from bot.core.focus import asks_number, figure_shares, find_focus, held_most, la
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language, query_units
-from bot.core.romanised import split_question
+from bot.core.romanised import hanzi_question, split_question, written_terms
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
 from bot.core.values import Kind, values
@@ -78,6 +78,7 @@ class Matcher:
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
         english = self.indices["en"]
         self._english = frozenset(term.text[0] for term in english.terms if len(term.text) == 1)
+        self._written = written_terms("".join(term.text) for term in chinese.terms if term.owners)
         self.filed: dict[Lang, list[tuple[str, int | None, str]]] = {lang: [] for lang in LANGS}
         """Per language, the questions admins filed (from /unanswered): (question, the position of the
         entry it was filed under or None for not in the article, its sounds). A question typed like one
@@ -119,10 +120,11 @@ class Matcher:
         return ranking
 
     def _matchable(self, text: str, lang: Lang) -> str:
-        """The text to read: in English, pinyin words cut into syllables (`bot.core.romanised`)."""
+        """The text to read: in English, pinyin words cut into syllables; in Chinese, pinyin words written
+        as the FAQ's terms they read as (`bot.core.romanised`)."""
         if lang == "en":
             return split_question(text, self.indices["en"].syllables, self._english)
-        return text
+        return hanzi_question(text, self._written, self.indices["en"].syllables)
 
     def _asked(self, text: str, lang: Lang, asking: Asking) -> list[tuple[int, int]]:
         """Where a question's words say what is asked rather than about what: the words asking for a

@@ -1,4 +1,5 @@
-"""Chinese terms written in pinyin inside English questions: `How many dang xiao zu are there?`.
+"""Chinese terms written in pinyin: inside English questions (`How many dang xiao zu are there?`) and
+inside Chinese ones (`xiaochang有多少个村`).
 
 English speakers who know the article's terms often write them in pinyin, spaced as they like
 (`dangxiaozu`, `dang xiao zu`, `Dang Xiaozu`). Both sides are brought to one form, a loose
@@ -8,6 +9,9 @@ syllable per unit (the same loosening as Chinese typos: zh/z, ch/c, sh/s, l/n, -
 - a question's words that are no English word the FAQ uses and that split wholly into syllables
   of the FAQ's own characters are cut into those syllables before matching.
 
+In a Chinese question, a run of pinyin words that reads wholly as the FAQ's Chinese terms, one after
+another, is written back in those terms' characters (`hanzi_question`).
+
 A word splits the way pinyin is read without apostrophes: a syllable after the first does not
 begin with a, o or e (Xingang is xin-gang, not xing-ang). Imports nothing from `telegram`.
 """
@@ -15,7 +19,7 @@ begin with a, o or e (Xingang is xin-gang, not xing-ang). Imports nothing from `
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
@@ -101,3 +105,45 @@ def split_question(text: str, syllables: frozenset[str], english: Collection[str
         start = end
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def written_terms(terms: Iterable[str]) -> dict[str, str]:
+    """Chinese terms of two characters or more by their loose syllables (`xiao chang` for 孝昌); where
+    two terms sound alike, the first given keeps the sound."""
+    written: dict[str, str] = {}
+    for term in terms:
+        key = romanise(term) if len(term) >= 2 else None
+        if key is not None:
+            written.setdefault(key, term)
+    return written
+
+
+def hanzi_question(text: str, written: Mapping[str, str], syllables: frozenset[str]) -> str:
+    """A Chinese question with its pinyin runs written as the FAQ's terms they read as (`xiaochang` as
+    孝昌); a run that does not read wholly as terms, or is a single syllable, is left as it is."""
+    if not _LATIN.search(text):
+        return text
+    return _LATIN_RUN.sub(lambda run: _as_terms(run.group(), written, syllables) or run.group(), text)
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_LATIN_RUN = re.compile(r"[A-Za-z]+(?:[ \t-]+[A-Za-z]+)*")
+
+
+def _as_terms(run: str, written: Mapping[str, str], syllables: frozenset[str]) -> str | None:
+    cut: list[str] = []
+    for word in _WORD.findall(run):
+        if (pieces := split_word(word, syllables)) is None:
+            return None
+        cut += [loosen(piece) for piece in pieces]
+    if len(cut) < 2:
+        return None
+    terms, start = [], 0
+    while start < len(cut):
+        # the longest term that begins here
+        end = next((end for end in range(len(cut), start, -1) if " ".join(cut[start:end]) in written), None)
+        if end is None:
+            return None
+        terms.append(written[" ".join(cut[start:end])])
+        start = end
+    return "".join(terms)
