@@ -300,6 +300,12 @@ class TestVerdicts:
         assert decision.verdict == "no"
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
 
+    def test_a_place_the_article_ties_to_the_asked_words_is_not_corrected(self) -> None:
+        """丰山镇是什么示范: 丰山镇 is a 示范乡镇 as surely as 周巷镇 a 示范村镇; the reply gives it, with no "no"."""
+        decision, reply = BRAIN.respond("丰山镇是什么示范")
+        assert decision.verdict is None
+        assert render_plain(reply).splitlines()[1] == "丰山镇获批全省产业融合发展示范乡镇。"
+
     def test_a_place_the_article_is_not_about_is_declined(self) -> None:
         """大悟县 and Yunmeng County are other counties, 孝感市 a city: their Party groups are not the article's 875."""
         for question in (
@@ -334,6 +340,11 @@ class TestWhatIsNotGiven:
     def test_a_detail_the_article_does_not_give_is_said_to_be_missing(self, question: str) -> None:
         """Something spoken of but never counted, an amount of money, a town or villages the sentence never names."""
         assert BRAIN.decide(question).kind == "unexplained"
+
+    def test_a_word_said_beside_the_question_is_not_what_it_asks(self) -> None:
+        """丰山镇拿了个省里的牌子，是什么示范: 牌子 stands in a clause that asks nothing; 示范 is asked, and given."""
+        assert BRAIN.decide("听说丰山镇拿了个省里的牌子，是什么示范？").kind == "answer"
+        assert BRAIN.decide("冯山社区的人口有多少").kind == "unexplained"
 
     def test_a_town_pointed_back_to_is_given(self) -> None:
         """龙泉村在哪个镇: 该镇, the 周巷镇 of the clause before."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from bot.core.asking import Ask, Asking, asks_table
+from bot.core.asking import Ask, Asking, ask_spans, asks_table
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, Told, around, overlap
 from bot.core.focus import Focus, clauses_holding, cut_to_question, held
@@ -650,7 +650,7 @@ def _noun_told(words: list[str], told: Told, lang: Lang, syllables: frozenset[st
 def _attribute(case: Case) -> str:
     """A word the FAQ never uses that the question asks by (冯山社区的人口), unless it is itself a word
     asking how many (总数 in 党支部总数是多少)."""
-    word = asked_attribute(case.reading)
+    word = asked_attribute(case.reading, ask_spans(case.asking, case.reading.text))
     return "" if any(pattern.fullmatch(word) for _, _, pattern in asks_table(case.lang)) else word
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.core.asking import ask_spans
 from bot.core.decision import Decision, Gap, Ranking
 from bot.core.focus import Focus, sentences
 from bot.core.index import Index, Reading
@@ -90,7 +91,8 @@ class Gaps:
         lang = ranking.lang
         best = choice.candidates[0].entry
         offered = choice.candidates[:1] if choice.kind == "answer" else choice.candidates
-        attribute = asked_attribute(ranking.reading)
+        asking = ranking.asking
+        attribute = asked_attribute(ranking.reading, ask_spans(asking, ranking.reading.text) if asking else ())
         if attribute and not any(plain(attribute) in self._texts[lang, c.entry.id] for c in offered):
             return Gap(best, _mentioning(best, focus, lang), attribute=attribute)
         reading = ranking.reading
@@ -108,15 +110,24 @@ _BEFORE_ATTRIBUTE = {
     "zh": re.compile(r"(?:的|多少|几[个名家所位户座条项种]?)$"),
     "en": re.compile(r"\b(?:how many|how much|the)$"),
 }
+_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
 _AFTER_ATTRIBUTE = {"zh": re.compile(r"^(?:是多少|有多少|多少|是几)"), "en": re.compile(r"^of\b")}
 
 
-def asked_attribute(reading: Reading) -> str:
+def asked_attribute(reading: Reading, asks: Sequence[tuple[int, int]] = ()) -> str:
     """The word a question asks about something by, when the FAQ never uses it: a word right after
     的 or 多少 (冯山社区的人口, 有多少人口), right before 多少 (产量多少), or "how many X", "the X of";
-    empty when there is none. Such a word is what is asked, and the article does not give it."""
+    empty when there is none. Such a word is what is asked, and the article does not give it.
+
+    `asks` are where the question's asking words stand in the reading's text: a word in a clause
+    without any is said, not asked (省里的牌子 in 丰山镇拿了个省里的牌子，是什么示范)."""
     lang = reading.lang
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(reading.text)]
+    asking = [c for c in clauses if any(c[0] <= start < c[1] for start, _ in asks)]
     for start, end in reading.unknown_words:
+        at = reading.units[start].start
+        if asking and not any(c[0] <= at < c[1] for c in asking):
+            continue
         word = reading.text[reading.units[start].start : reading.units[end - 1].end]
         before = reading.text[: reading.units[start].start].rstrip()
         after = reading.text[reading.units[end - 1].end :].lstrip()

@@ -194,12 +194,18 @@ class Verdicts:
         text = case.asking.naming
         for name, kind, suffix in self._names_in(text, lang, case.index):
             words = around(text, name)
-            score, clause, fact = max(
-                ((overlap(words, part.replace(name, ""), lang), part, fact) for part, fact in clauses),
-                key=lambda item: item[0],
-            )
             core = name[: -len(suffix)] if suffix and lang == "zh" else name
-            if score <= 0 or name in clause or (suffix and core in clause):
+
+            def holds(part: str, name: str = name, core: str = core, suffix: str = suffix) -> bool:
+                return name in part or bool(suffix and core in part)
+
+            # of clauses the question's words fit as well, one holding the name bears the name out
+            # (丰山镇是什么示范: 丰山镇……示范乡镇, not 周巷镇……示范村镇)
+            score, _, clause, fact = max(
+                ((overlap(words, part.replace(name, ""), lang), holds(part), part, fact) for part, fact in clauses),
+                key=lambda item: item[:2],
+            )
+            if score <= 0 or holds(clause):
                 continue
             if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
                 return name, clause.rstrip("，,；;。.")
