@@ -105,6 +105,15 @@ class TestValues:
             (Decimal(365000), "mu", False),
         ]
 
+    def test_a_scale_word_after_a_number_is_part_of_the_count(self) -> None:
+        """36.5 thousand mu is 36,500 mu, not 36.5 and a thousand; a thousand alone is 1,000."""
+        found = counts("36.5 thousand mu, two hundred villages and a thousand people", "en")
+        assert [(v.text, v.number) for v in found] == [
+            ("36.5 thousand", Decimal(36500)),
+            ("two hundred", Decimal(200)),
+            ("thousand", Decimal(1000)),
+        ]
+
     def test_dates_times_and_how_often(self) -> None:
         """A date, the time of day and a word for how often are values of their own kinds."""
         kinds = [(v.kind, v.text) for v in dates("2022年11月16日10:04发布，每年办班", "zh")]
@@ -287,7 +296,10 @@ class TestVerdicts:
          ("龙头企业是不是省级以上的81家", "不是省级：培育市级以上农业产业化龙头企业81家。"),
          ("Given that Xiaochang has 5 provincial demonstration parks, how many national hubs are there?",
           "No: 4, not 5."),
-         ("Did the county set up 900 Party groups?", "No: 875, not 900.")],
+         ("Did the county set up 900 Party groups?", "No: 875, not 900."),
+         ("村企共建有多少个村参加了？是130个吗", "不是130个，是103个。"),
+         ("为什么那300多名导师带新书记效果这么好", "不是300多名，是131名。"),
+         ("How much land for Taizi rice? Is it 36.5 thousand mu?", "No: 365,000, not 36.5 thousand.")],
     )  # fmt: skip
     def test_the_reply_leads_with_the_verdict(self, question: str, first_line: str) -> None:
         """A yes/no question gets 是/不是 first; a wrong figure, stated or assumed, is corrected first."""
@@ -299,6 +311,17 @@ class TestVerdicts:
         decision, reply = BRAIN.respond("王店镇冯山社区获得了什么称号？")
         assert decision.verdict == "no"
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
+
+    def test_a_count_the_article_itself_gives_is_not_corrected(self) -> None:
+        """What are the four industries? The article's four big industries are four: no "No: 20"."""
+        decision, reply = BRAIN.respond("What are the four industries?")
+        assert decision.verdict is None
+        assert render_plain(reply).startswith("▶ The four big industries: Taizi rice")
+
+    def test_a_yes_no_question_whose_count_nothing_bears_out_gets_no_yes(self) -> None:
+        """是130个吗 after 村企共建有多少个村: 130 is no count of the passage, so never 是的."""
+        assert BRAIN.decide("村企共建有多少个村参加了？是130个吗").verdict == "no"
+        assert BRAIN.decide("村企共建有多少个村参加了？是103个吗").verdict == "yes"
 
     def test_a_place_the_article_ties_to_the_asked_words_is_not_corrected(self) -> None:
         """丰山镇是什么示范: 丰山镇 is a 示范乡镇 as surely as 周巷镇 a 示范村镇; the reply gives it, with no "no"."""

@@ -14,7 +14,7 @@ Imports nothing from `telegram`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -199,7 +199,23 @@ def _counts_en(text: str) -> list[Value]:
         found.append(
             Value("count", match.group().strip(), match.start(), match.end(), number, unit, bool(match.group("plus")))
         )
-    return [value for value in found if not _inside_date(value, text)]
+    return [value for value in _scaled(found, text) if not _inside_date(value, text)]
+
+
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+def _scaled(found: list[Value], text: str) -> list[Value]:
+    """36.5 thousand mu is 36,500 mu: a number and the scale word right after it are one count."""
+    merged: list[Value] = []
+    for value in found:
+        last = merged[-1] if merged else None
+        scale = _SCALES.get(value.text.lower())
+        if scale and last is not None and last.number is not None and not text[last.end : value.start].strip():
+            merged[-1] = replace(last, text=text[last.start : value.end], end=value.end, number=last.number * scale)
+            continue
+        merged.append(value)
+    return merged
 
 
 def _noun_after(text: str, end: int) -> str:

@@ -20,8 +20,9 @@ import re
 from dataclasses import replace
 
 from bot.core.answers import Case, Found, agrees, excluding, missing, referent
+from bot.core.asking import analyse
 from bot.core.decision import Verdict
-from bot.core.facts import Facts, around, overlap
+from bot.core.facts import Fact, Facts, around, overlap
 from bot.core.index import Index
 from bot.core.normalise import STOP_EN
 from bot.core.values import LEVELS, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
@@ -89,7 +90,11 @@ class Verdicts:
             if case.lang == "zh" or len(reading.units[start].text) >= 4
         ]
         weight = sum(reading.telling.get(p, 0.0) for start, end in words for p in range(start, end))
-        stated = bool(case.asking.asserted)
+        # a stated count no count of the passage agrees with is not borne out, though none was found wrong
+        counts = [v for fact in case.facts for v in fact.of_kind("count")]
+        stated = bool(case.asking.asserted) and all(
+            any(agrees(value, v) for v in counts) for value in case.asking.asserted if value.kind == "count"
+        )
         if weight >= 0.5 * reading.total and not stated and not found.resolved:
             return missing(found, case)
         covered = case.held(case.nearest().text)
@@ -161,10 +166,20 @@ class Verdicts:
             words = around(asking.core, stated.text)
             # what the stated count counts (5 provincial demonstration parks) tells its figure first
             noun = counted(asking.core, stated, asking.lang) or counted_before(asking.core, stated, asking.lang)
+            if asking.context and not self._tells(words, noun, stated, counts, asking.lang):
+                # 村企共建有多少个村参加了？是130个吗: the sentence before says what is counted
+                earlier = analyse(asking.context, asking.lang)
+                noun = next((earlier.noun(ask) for ask in earlier.asks if ask.kind == "count"), "") or noun
+                words = f"{words} {earlier.core}"
             fitting = [
                 (
                     overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang)
-                    + 2 * overlap(noun, v.label, asking.lang),
+                    # what the count counts: its label, or the words right after it (四大产业, four big industries)
+                    + 2
+                    * max(
+                        _counts(noun, v.label, asking.lang),
+                        _counts(noun, counted(fact.text, v, asking.lang), asking.lang),
+                    ),
                     v,
                 )
                 for fact, v in counts
@@ -175,7 +190,8 @@ class Verdicts:
             pool = same if same and stated.unit != "个" else fitting
             if not pool:
                 continue
-            best = max(pool, key=lambda item: item[0])
+            # of counts that fit as well, one in the stated measure word (130个: 103个, not 71家)
+            best = max(pool, key=lambda item: (item[0], item[1].unit == stated.unit))
             # it agrees with the count it is about, not with any count of the passage (128 of the new
             # secretaries is not the 131 mentors)
             if (best[0] <= 0 and len(pool) > 1) or any(agrees(stated, v) for score, v in pool if score >= best[0]):
@@ -183,6 +199,17 @@ class Verdicts:
             if not agrees(stated, best[1]):
                 return stated.text, best[1].text
         return None
+
+    @staticmethod
+    def _tells(words: str, noun: str, stated: Value, counts: list[tuple[Fact, Value]], lang: Lang) -> bool:
+        """Whether a question's own words tie a stated count to any count of the article (Is it 36.5
+        thousand mu? ties it to none: only the sentence before says of what)."""
+        return any(
+            overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), lang) > 0
+            or _counts(noun, v.label, lang) > 0
+            for fact, v in counts
+            if v.measure == stated.measure or v.unit == stated.unit
+        )
 
     def _wrong_name(self, case: Case) -> tuple[str, str] | None:
         """A place or organisation the question ties to something the article ties to another of its
@@ -257,14 +284,24 @@ _COUNTED = {
     "zh": re.compile(r"[\u4e00-\u9fff（）()]{1,8}?(?=[的了是有吗呢啊呀吧里中，,？?。！!\s]|$)"),
     "en": re.compile(
         r"\s*(?:[a-z'-]+\s+){0,3}?[a-z'-]+"
-        r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|[?,.!;]|$)"
+        r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|\s*[?,.!;\"”()]|$)"
     ),
 }
 
 
+def _counts(noun: str, label: str, lang: Lang) -> float:
+    """How well what a question counts fits what a count of the article counts: the words they share; a
+    noun of one character (村) by whether the label holds it."""
+    if lang == "zh" and len(noun) == 1:
+        return float(noun in label)
+    return overlap(noun, label, lang)
+
+
 def counted(text: str, value: Value, lang: Lang) -> str:
     """The words right after a stated count: what it counts (300个村里: 村; 5 provincial parks)."""
-    found = _COUNTED[lang].match(text[value.end :].lower() if lang == "en" else text[value.end :])
+    rest = text[value.end :].lower() if lang == "en" else text[value.end :]
+    # 300多名导师带新书记效果这么好: no word ends it within reach; what it counts begins it all the same
+    found = _COUNTED[lang].match(rest) or (re.match(r"[\u4e00-\u9fff]{1,4}", rest) if lang == "zh" else None)
     return found.group().strip().strip("吗呢啊呀吧嘛么了的") if found else ""
 
 
