@@ -364,6 +364,19 @@ class TestWhatIsNotGiven:
         """Something spoken of but never counted, an amount of money, a town or villages the sentence never names."""
         assert BRAIN.decide(question).kind == "unexplained"
 
+    @pytest.mark.parametrize(
+        ("question", "fact"), [("提升中间支部有多少个", "369个"), ("浙江大学培训班人数是多少", "51人")]
+    )
+    def test_a_count_asked_in_other_words_is_given(self, question: str, fact: str) -> None:
+        """提升中间支部 is what the label 提升的中间支部 counts; 人数 asks how many people, like 多少人."""
+        decision, reply = BRAIN.respond(question)
+        assert decision.kind == "answer"
+        assert fact in render_plain(reply)[:40]
+
+    def test_one_of_a_group_counted_as_a_whole_is_not_counted(self) -> None:
+        """冯山社区的人数: 3 counts the villages 冯山社区 is one of (冯山社区等3个村), not its people."""
+        assert BRAIN.decide("冯山社区的人数是多少").kind == "unexplained"
+
     def test_a_word_said_beside_the_question_is_not_what_it_asks(self) -> None:
         """丰山镇拿了个省里的牌子，是什么示范: 牌子 stands in a clause that asks nothing; 示范 is asked, and given."""
         assert BRAIN.decide("听说丰山镇拿了个省里的牌子，是什么示范？").kind == "answer"

@@ -351,7 +351,8 @@ class Answers:
         after = _words(case.asking.noun_after(ask), case)[:2]
         if after:
             return self._told(" ".join(after), case)
-        before = _words(case.asking.noun_before(ask), case)[-1:]
+        # 培训班人数是多少: 人数 asks how many, like 多少; what is counted is the word before it
+        before = [w for w in _words(case.asking.noun_before(ask), case) if not _asks_itself(w, case.lang)][-1:]
         if not before or self._told(before[0], case) or case.index.term_of(before[0]) is not None:
             return not _attribute(case)
         return False
@@ -373,13 +374,20 @@ class Answers:
         def names(text: str) -> bool:
             return noun in text
 
-        if any(names(v.label) or names(_other_label(case.entry, v)) for _, v in counts):
+        def labels(label: str) -> bool:  # 提升中间支部 is counted by the label 提升的中间支部
+            bare = label.replace("的", "")
+            return names(label) or names(bare) or (len(bare) >= 2 and bare in noun)
+
+        if any(labels(v.label) or labels(_other_label(case.entry, v)) for _, v in counts):
             return False
         parts = [(fact, part) for fact in case.facts for part in fact.parts() if names(part)]
         if not parts:
             return False  # not named as such: whether it is told is read by its words (`_counted_told`)
         listed = any(names(item) for listed in case.entry.lists for item in listed.items_in(lang))
-        counted_there = any(v.text in part for fact, part in parts for v in fact.of_kind("count"))
+        # 冯山社区等3个村: a count after 等 is of a group the named one is one of
+        counted_there = any(
+            v.text in part and f"{noun}等{v.text}" not in part for fact, part in parts for v in fact.of_kind("count")
+        )
         return listed or not counted_there
 
     def _known(self, word: str, case: Case) -> bool:
@@ -651,7 +659,12 @@ def _attribute(case: Case) -> str:
     """A word the FAQ never uses that the question asks by (冯山社区的人口), unless it is itself a word
     asking how many (总数 in 党支部总数是多少)."""
     word = asked_attribute(case.reading, ask_spans(case.asking, case.reading.text))
-    return "" if any(pattern.fullmatch(word) for _, _, pattern in asks_table(case.lang)) else word
+    return "" if _asks_itself(word, case.lang) else word
+
+
+def _asks_itself(word: str, lang: Lang) -> bool:
+    """Whether a word is itself a question word or an asking noun (总数, 人数)."""
+    return any(pattern.fullmatch(word) for _, _, pattern in asks_table(lang))
 
 
 def _words(noun: str, case: Case) -> list[str]:

@@ -46,6 +46,7 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
         ("count", "frequency", ("多久一次", "多久[开办搞举]一次", "[一每]年几次", "几年一次", "多长时间一次")),
         ("count", "duration", ("多久", "多长时间", "多少时间", "持续多长", "为期多长")),
         ("count", "age", ("几岁", "多大年纪", "多大岁数", "多少岁")),
+        ("count", "people", ()),  # 人数, an asking noun (`ASKING_NOUNS`)
         ("count", "", (rf"(?<!哪)几(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?",
                        rf"好多(?P<unit3>{_MEASURE})", "多大", "多高", "多重", "多宽", "多深", "多长(?!时间)")),
         ("name", "", ("叫什么名", "叫什么", "叫啥")),
@@ -88,7 +89,8 @@ ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
         ("when", ""): ("日期", "发布时间", "时间是"),
         ("count", "frequency"): ("频率",),
         ("count", "age"): ("年龄",),
-        ("count", ""): ("数量", "数目", "总数", "规模", "面积"),
+        ("count", "people"): ("人数",),
+        ("count", ""): ("数量", "数目", "个数", "总数", "规模", "面积"),
         ("name", ""): ("名字", "名称"),
         ("why", ""): ("原因", "目的", "目标", "意义"),
     },
