@@ -338,6 +338,12 @@ class TestVerdicts:
         ):
             assert BRAIN.decide(question).kind == "decline", question
 
+    def test_the_articles_county_mistyped_is_still_the_article(self) -> None:
+        """孝唱县 sounds as 孝昌县 does: a slip of the keyboard, not another county to decline."""
+        decision, reply = BRAIN.respond("孝唱县设了多少个当小组")
+        assert decision.kind == "answer"
+        assert "875个" in render_plain(reply)
+
     def test_a_name_the_article_never_gives_is_not_borne_out(self) -> None:
         """幸福食堂上过湖北电视台吗: the article names 央视, not that station; the reply never says yes."""
         for question in ("幸福食堂上过湖北电视台吗", "Was the happiness canteen featured on Hubei TV?"):

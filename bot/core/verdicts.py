@@ -24,7 +24,7 @@ from bot.core.asking import analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap
 from bot.core.index import Index
-from bot.core.normalise import STOP_EN
+from bot.core.normalise import STOP_EN, loose_syllable
 from bot.core.values import LEVELS, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
 from bot.faq.knowledge import KnowledgeBase
 from bot.language import LANGS, Lang
@@ -43,6 +43,8 @@ class Verdicts:
         self._published = knowledge.article.published
         self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
         self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
+        self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
+        """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
         generic_levels = {
             lang: [
                 level
@@ -268,8 +270,11 @@ class Verdicts:
         return found
 
     def _known(self, word: str, lang: Lang, index: Index) -> bool:
-        """Whether the FAQ knows a word: a name of the article, one of its generic words, or a term."""
-        return word in self._generic[lang] or word in self.facts.names[lang] or index.term_of(word) is not None
+        """Whether the FAQ knows a word: a name of the article, one of its generic words, or a term; in
+        Chinese also by its sound, as typed with a slip (孝唱县)."""
+        if word in self._generic[lang] or word in self.facts.names[lang] or index.term_of(word) is not None:
+            return True
+        return lang == "zh" and _sound(word) in self._sounds
 
     def _names_hold(self, case: Case) -> int:
         """How many places or people of the article the question names, when they all stand in one fact;
@@ -287,6 +292,10 @@ _COUNTED = {
         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|\s*[?,.!;\"”()]|$)"
     ),
 }
+
+
+def _sound(word: str) -> tuple[str, ...]:
+    return tuple(loose_syllable(char) for char in word)
 
 
 def _counts(noun: str, label: str, lang: Lang) -> float:
