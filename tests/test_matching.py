@@ -113,6 +113,13 @@ class TestWhatWasAsked:
         assert decision.focus is not None
         assert any(holds in sentence for sentence in decision.focus.sentences)
 
+    def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
+        """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
+        decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")
+        assert decision.kind == "answer"
+        assert decision.answered is not None
+        assert decision.answered.id == "lead-ten-minutes"
+
     def test_a_list_asked_for_comes_back_whole(self, brain: Brain) -> None:
         """Asking for the ways farmers share in the gains gives all five of them."""
         decision = brain.decide("农民分享土地收益有哪几种方式")

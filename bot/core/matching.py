@@ -112,10 +112,15 @@ class Matcher:
         lang = lang or self.language(question)
         asking = analyse(question[:MAX_QUESTION_CHARS], lang)
         ranking = self._rank(self._matchable(asking.core, lang), asking, lang, tuning, signals)
-        if asking.context and (not ranking.candidates or ranking.candidates[0].score < tuning.answer):
+        torn = _torn(ranking, tuning)
+        if asking.context and (torn or not ranking.candidates or ranking.candidates[0].score < tuning.answer):
             joined = self._matchable(f"{asking.context}，{asking.core}", lang)
             wider = self._rank(joined, asking, lang, tuning, signals)
             if wider.candidates and (not ranking.candidates or wider.candidates[0].score > ranking.candidates[0].score):
+                return wider
+            # 我是丰山镇人……到底是个什么示范: the question part alone fits several entries alike; the lead-in
+            # names which one
+            if torn and not _torn(wider, tuning) and wider.candidates[0].score >= tuning.answer:
                 return wider
         return ranking
 
@@ -387,6 +392,12 @@ def _largest(scores: dict[int, float], count: int) -> list[int]:
     gives, sorted in C rather than sifted in Python, which the thousands of entries of a large FAQ
     make the slower."""
     return sorted(scores, key=scores.__getitem__, reverse=True)[:count]
+
+
+def _torn(ranking: Ranking, tuning: Tuning) -> bool:
+    """Whether a ranking's best entries are too close to choose between (a question back)."""
+    found = ranking.candidates
+    return len(found) >= 2 and found[0].score - found[1].score < tuning.margin
 
 
 def _best(scores: dict[int, float], count: int) -> list[int]:
