@@ -273,7 +273,28 @@ class Answers:
         ]
         if near and case.held(case.nearest().text) > 0:
             return _lead(found, near[:3], case)
+        titled = self._titled(_ask, case)
+        if titled:
+            return _lead(found, titled, case)
         return found if found.focus.lists else missing(found, case)
+
+    def _titled(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """A thing's name the article puts in quotes (食堂叫啥: “幸福食堂”): a quoted term of the entry that
+        ends with the word the question names the thing by."""
+        if case.lang == "zh":
+            words = _words(case.asking.noun_before(ask), case)
+        else:  # what is the canteen called: the last word before the asking one
+            words = re.findall(r"[a-z]{4,}", case.asking.core[: ask.start].lower())
+        quoted = [
+            (fact, term, (term.group(1) or term.group(2)).lower())
+            for fact in case.facts
+            for term in _QUOTED_TERM.finditer(fact.text)
+        ]
+        for head in reversed([w for w in words if len(w) >= 2]):  # the word nearest the asking one first
+            for fact, term, text in quoted:
+                if text.endswith(head) and text != head:
+                    return [(fact, Value("org", term.group(), term.start(), term.end()))]
+        return []
 
     def _place(self, ask: Ask, found: Found, case: Case) -> Found:
         """Where: a list of the entry's places, else the place of the asked kind (镇, village) that the
@@ -614,6 +635,9 @@ def asked_words(asking: Asking) -> str:
         text = _ENDING.sub("", text)
         text = _PARTICLES.sub("", text) if asking.lang == "zh" else text
     return text.strip() or (asking.shown or asking.core).strip()
+
+
+_QUOTED_TERM = re.compile(r"“([^”]{2,20})”|\"([^\"]{2,40})\"")
 
 
 def _lead(found: Found, chosen: list[tuple[Fact, Value]], case: Case) -> Found:
