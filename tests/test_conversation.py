@@ -136,6 +136,13 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous("回乡青年党员有多少", "act-returnees"))
         assert decision.kind != "answer"
 
+    def test_a_count_of_something_the_message_names_borrows_no_subject(self, brain: Brain) -> None:
+        """孝昌县有多少人口 after a question about the county's Party secretary counts its own 人口: it is
+        declined as it stands, not read as 县委孝昌县有多少人口."""
+        decision = follow(brain.matcher, "孝昌县有多少人口", Previous("孝昌县县委书记是谁", "about"))
+        assert decision.kind == "decline"
+        assert decision.question == "孝昌县有多少人口"
+
     def test_a_term_the_message_names_keeps_its_own_reading(self, brain: Brain) -> None:
         """五问是什么 after a question about rice prices is still "the article names 五问 but does not explain it"."""
         decision = follow(brain.matcher, "五问是什么", Previous("太子米多少钱一斤", "act-everyone"))

@@ -40,7 +40,7 @@ from bot.faq.knowledge import Entry, ItemList
 from bot.language import LANGS, Lang
 
 _ENDING = re.compile(r"[\s?？!！。.~～,，、;；:：]+$|[^\w\u3400-\u9fff]+$")
-_PARTICLES = re.compile(r"(?:啊|呀|呢|吧|嘞|滴|哈|哦|嘛|呗|啦|了吗|吗|么)+$")
+_PARTICLES = re.compile(r"(?:啊|呀|呢|吧|嘞|滴|哈|哦|嘛|呗|啦|了吗|吗|(?<![什怎这那多])么)+$")
 _EN_MEASURE = {
     **dict.fromkeys(("mu", "hectares", "hectare", "acres", "square"), "area"),
     **dict.fromkeys(("minutes", "minute", "years", "year", "hours", "days", "months", "weeks"), "duration"),

@@ -95,11 +95,22 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     if elided:
         within = matcher.decide_about(read, lang, previous.entry_id)
     elided = elided and within.kind == "answer"
+    lacks_subject = not _names_subject(mine) and not _counts_its_own(folded, lang)
     keep = elided or (
         not (_names_subject(mine) and _found_its_own(alone, within))
-        and _better(within, alone, asks=asks, lacks_subject=not _names_subject(mine))
+        and _better(within, alone, asks=asks, lacks_subject=lacks_subject)
     )
     return replace(within, question=read) if keep else None
+
+
+def _counts_its_own(message: str, lang: Lang) -> bool:
+    """Whether a message asks how many of something it names itself, though the FAQ does not know it
+    (孝昌县有多少人口): not a subject left out, but one the article may not speak of."""
+    asking = analyse(message, lang)
+    return lang == "zh" and any(
+        ask.kind == "count" and ask.measure in ("", "things", "people") and len(asking.noun_after(ask)) >= 2
+        for ask in asking.asks
+    )
 
 
 def _unknown_subject(reading: Reading, lang: Lang) -> bool:
