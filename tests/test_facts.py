@@ -349,6 +349,10 @@ class TestVerdicts:
         for question in ("幸福食堂上过湖北电视台吗", "Was the happiness canteen featured on Hubei TV?"):
             assert BRAIN.decide(question).verdict != "yes", question
 
+    def test_a_yes_no_question_after_a_lead_in_is_borne_out_by_its_own_words(self) -> None:
+        """是退下来的老书记吗 after 那131名导师都是些什么人: the lead-in's words, all the article's, make no 是的."""
+        assert BRAIN.decide("那131名导师都是些什么人？是退下来的老书记吗？").verdict != "yes"
+
     def test_a_yes_no_question_about_a_word_the_article_never_uses_is_not_said(self) -> None:
         """Is Shen Teng the famous actor? The article does not say, and does not say "yes"."""
         decision = BRAIN.decide("Is Shen Teng the famous actor?")

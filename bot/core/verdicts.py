@@ -84,23 +84,30 @@ class Verdicts:
         ]
         if strangers and not found.resolved:
             return missing(found, case)  # 上过湖北卫视吗, on Hubei TV: a name the article never gives
-        unknown = sum(reading.telling.get(p, 0.0) for p in reading.unknown)
+        # read with its lead-in (那131名导师都是些什么人？是退下来的老书记吗), the question part alone is weighed:
+        # what the yes/no turns on is there, not in the lead-in
+        asking = case.asking
+        wider = bool(asking.context) and len(reading.text) > len(asking.core) + len(asking.context) // 2
+        at = len(asking.context) + 1 if wider else 0  # the reading's text is the lead-in, "，", the question part
+        inside = {p for p, unit in enumerate(reading.units) if unit.start >= at}
+        unknown = sum(reading.telling.get(p, 0.0) for p in reading.unknown if p in inside)
         # words of four letters or more in English: go, get and the like say nothing
         words = [
             (start, end)
             for start, end in reading.unknown_words
-            if case.lang == "zh" or len(reading.units[start].text) >= 4
+            if (case.lang == "zh" or len(reading.units[start].text) >= 4) and start in inside
         ]
         weight = sum(reading.telling.get(p, 0.0) for start, end in words for p in range(start, end))
+        total = sum(reading.telling.get(p, 0.0) for p in inside)
         # a stated count no count of the passage agrees with is not borne out, though none was found wrong
         counts = [v for fact in case.facts for v in fact.of_kind("count")]
         stated = bool(case.asking.asserted) and all(
             any(agrees(value, v) for v in counts) for value in case.asking.asserted if value.kind == "count"
         )
-        if weight >= 0.5 * reading.total and not stated and not found.resolved:
+        if weight >= 0.5 * total and not stated and not found.resolved:
             return missing(found, case)
         covered = case.held(case.nearest().text)
-        sure = not weight and covered >= 0.8 * (reading.total - unknown)
+        sure = not weight and covered >= 0.8 * (reading.total - unknown) and not (wider and unknown)
         # two names the article ties together (新岗村 and 王店镇) bear out what a question ties; one name
         # alone does not bear out what it says of it (Shen Teng, the famous actor)
         names = self._names_hold(case)
