@@ -299,7 +299,10 @@ class TestVerdicts:
          ("Did the county set up 900 Party groups?", "No: 875, not 900."),
          ("村企共建有多少个村参加了？是130个吗", "不是130个，是103个。"),
          ("为什么那300多名导师带新书记效果这么好", "不是300多名，是131名。"),
-         ("How much land for Taizi rice? Is it 36.5 thousand mu?", "No: 365,000, not 36.5 thousand.")],
+         ("How much land for Taizi rice? Is it 36.5 thousand mu?", "No: 365,000, not 36.5 thousand."),
+         ("终审是彭扬吗", "不是彭扬：终审：李健初。"), ("责任编辑是彭扬吗", "不是彭扬：责编：陈腊梅。"),
+         ("编辑是彭扬吗", "是的。"),
+         ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu.")],
     )  # fmt: skip
     def test_the_reply_leads_with_the_verdict(self, question: str, first_line: str) -> None:
         """A yes/no question gets 是/不是 first; a wrong figure, stated or assumed, is corrected first."""

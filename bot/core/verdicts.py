@@ -43,6 +43,7 @@ class Verdicts:
         self._published = knowledge.article.published
         self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
         self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
+        self._synonyms = dict(knowledge.synonyms("zh"))
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
         generic_levels = {
@@ -63,7 +64,7 @@ class Verdicts:
         missing when a yes/no question turns on a word the FAQ never uses."""
         if found.missing:
             return found
-        wrong = self._wrong_count(case) or self._wrong_name(case) or _wrong_level(case)
+        wrong = self._wrong_count(case) or self._wrong_name(case) or self._wrong_person(case) or _wrong_level(case)
         if wrong is not None:
             return replace(found, verdict="no", said=wrong[0], truth=wrong[1], resolved=True)
         compared = _compare(case) if case.asking.compared else None
@@ -209,6 +210,27 @@ class Verdicts:
                 return stated.text, best[1].text
         return None
 
+    def _wrong_person(self, case: Case) -> tuple[str, str] | None:
+        """A person of the article the question gives a role the article gives someone else (终审是彭扬吗:
+        李健初): the person it said, and the clause giving that role."""
+        lang, text = case.lang, case.asking.naming
+        people = {n.text for n in self.facts.named_in(text, lang) if n.kind == "person" and n.text in text}
+        if len(people) != 1:
+            return None
+        (said,) = people
+        if lang == "zh":  # 责任编辑 is the article's 责编, not its 编辑
+            for variant, word in sorted(self._synonyms.items(), key=lambda item: -len(item[0])):
+                text = text.replace(variant, word)
+        roles = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.label]
+        named = [(_role_named(v.label, text.replace(said, " "), lang), fact, v) for fact, v in roles]
+        best = max((score for score, _, _ in named), default=0.0)
+        if best <= 0:
+            return None
+        holders = [(fact, v) for score, fact, v in named if score >= best]
+        if any(v.text == said for _, v in holders):
+            return None
+        return said, holders[0][0].text.strip().rstrip("，,；;。. ")
+
     @staticmethod
     def _tells(words: str, noun: str, stated: Value, counts: list[tuple[Fact, Value]], lang: Lang) -> bool:
         """Whether a question's own words tie a stated count to any count of the article (Is it 36.5
@@ -299,6 +321,19 @@ _COUNTED = {
         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|\s*[?,.!;\"”()]|$)"
     ),
 }
+
+
+def _role_named(role: str, text: str, lang: Lang) -> float:
+    """How fully a question names a role: in Chinese the role's length if it stands in the text (终审),
+    in English the share of its words that do (final review in "the final reviewer"), a longer
+    role fully named counting more (managing editor over editor)."""
+    if lang == "zh":
+        return float(len(role)) if role in text else 0.0
+    wanted = [w[:5] for w in re.findall(r"[a-z]{3,}", role.lower())]
+    present = {w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())}
+    if not wanted or not all(w in present for w in wanted):
+        return 0.0
+    return float(len(wanted))
 
 
 def _sound(word: str) -> tuple[str, ...]:
