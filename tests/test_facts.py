@@ -181,6 +181,16 @@ class TestAsking:
         asking = analyse(question, "en" if question.isascii() else "zh")
         assert (asking.kind, asking.asks[0].measure) == (kind, measure)
 
+    @pytest.mark.parametrize(
+        ("question", "noun"),
+        [("孝昌县有多少人口", "人口"), ("一共培训了多少名村干部", "村干部"), ("有多少人参加", "参加"),
+         ("浙大培训班多少人数", "")],
+    )  # fmt: skip
+    def test_what_a_count_counts(self, question: str, noun: str) -> None:
+        """The measure word begins what is counted only when the two make a common word (人口, not 名村 or 人参)."""
+        asking = analyse(question, "zh")
+        assert asking.noun_after(asking.asks[0]) == noun
+
     def test_a_lead_in_is_left_aside(self) -> None:
         """Who is asking and why comes before 请问: the question is what follows it."""
         asking = analyse(

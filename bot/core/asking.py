@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from bot.core.dictionary import dictionary
 from bot.core.normalise import fold
 from bot.core.values import MEASURES, Value, counts, dates
 from bot.language import Lang
@@ -231,8 +232,8 @@ class Asking:
         after = re.match(r"[\u4e00-\u9fff]{1,8}?(?=[的了是有吗呢啊呀吧嘞哈在和与跟，,？?。！!\s]|$)", rest)
         if not after or not after.group():
             return ""
-        # 多少人口: 人 begins a word here, it does not count people
-        joined = ask.unit in ("人", "户", "名", "位") and ask.end < len(self.core)
+        # 多少人口: 人 begins a word here, it does not count people; 多少名村干部: 名 counts them
+        joined = ask.unit in ("人", "户", "名", "位") and _word(ask.unit + after.group()[:1])
         return (ask.unit + after.group()) if joined else after.group()
 
     def noun_before(self, ask: Ask) -> str:
@@ -284,6 +285,16 @@ def ask_spans(asking: Asking, text: str, kinds: Collection[str] = ()) -> list[tu
         if start >= 0:
             spans.append((start, start + len(words)))
     return spans
+
+
+COMMON_WORD = 500
+"""How often a pair of characters stands in the general dictionary to be taken for a word of its own
+(人口 23,243, 户籍 618; 人参 347 and 名导 13 are rarer than the 人 and 名 that count)."""
+
+
+def _word(pair: str) -> bool:
+    """Whether two characters are a common word (人口), not a measure word and the next word's start."""
+    return len(pair) == 2 and dictionary().listed(pair, 0) >= COMMON_WORD
 
 
 def _spoken(text: str) -> str:
