@@ -396,6 +396,18 @@ class TestWhatIsNotGiven:
         assert decision.kind == "answer"
         assert fact in render_plain(reply)[:40]
 
+    def test_a_count_of_another_sentence_is_not_what_a_named_thing_counts(self) -> None:
+        """在浙江大学办了几次培训: the 两次 are the trips to 黄冈 and 宜昌; the article does not say how many
+        Zhejiang courses there were, and says so with the 51 who were trained there."""
+        decision, reply = BRAIN.respond("孝昌县在浙江大学办了几次培训")
+        assert decision.kind == "unexplained"
+        assert "51人" in reply.quote
+
+    def test_what_is_not_given_quotes_the_clause_about_the_question(self) -> None:
+        """周巷镇有几个示范: the clause about 周巷镇 is quoted, not the acreage its sentence opens with."""
+        _, reply = BRAIN.respond("周巷镇有几个示范")
+        assert reply.quote.startswith("周巷镇入选全国一村一品示范村镇")
+
     def test_one_of_a_group_counted_as_a_whole_is_not_counted(self) -> None:
         """冯山社区的人数: 3 counts the villages 冯山社区 is one of (冯山社区等3个村), not its people."""
         assert BRAIN.decide("冯山社区的人数是多少").kind == "unexplained"

@@ -145,6 +145,7 @@ class Answers:
         self.facts = facts
         knowledge = facts.knowledge
         self.synonyms = {lang: dict(knowledge.synonyms(lang)) for lang in LANGS}
+        self._generic = {lang: frozenset(knowledge.generic(lang)) for lang in LANGS}
         self.syllables = syllables
         """The pinyin syllables of the FAQ's Chinese: an English question's words of them are terms."""
 
@@ -201,13 +202,27 @@ class Answers:
             return missing(found, case)
         noun = " ".join(_words(case.asking.noun_after(ask), case)[:2])
         chosen = self._counts(ask, noun, case)
-        if chosen:
-            return _lead(found, chosen, case)
+        if chosen:  # 在浙江大学办了几次: the 两次 are the trips to 黄冈, not Zhejiang's
+            return missing(found, case) if self._elsewhere_named(chosen, case) else _lead(found, chosen, case)
         if found.focus.lists and ask.measure in ("", "things", "people"):
             return replace(found, resolved=True)  # 几种方式, 各类支部分别有多少个: the list gives them
         if found.focus.figures and not ask.measure and not case.asking.polar:
             return replace(found, resolved=True)
         return missing(found, case)
+
+    def _elsewhere_named(self, chosen: list[tuple[Fact, Value]], case: Case) -> bool:
+        """Whether the question names one of the article's places, bodies or people that the sentences of
+        the chosen counts leave out while another sentence of the entry holds it."""
+        text = case.asking.naming
+        names = [
+            n.text
+            for n in self.facts.named_in(text, case.lang)
+            if n.text not in self._generic[case.lang] and (n.text in text or n.text.lower() in text.lower())
+        ]
+        if not names:
+            return False
+        held = [name for name in names if any(name in fact.text for fact in case.facts)]
+        return bool(held) and not any(name in fact.text for name in held for fact, _ in chosen)
 
     def _when(self, _ask: Ask, found: Found, case: Case) -> Found:
         dated = [(fact, v) for fact in case.facts for v in fact.of_kind("date", "time")]
@@ -621,8 +636,12 @@ def missing(found: Found, case: Case) -> Found:
     ……等51人学习提能)."""
     fact = case.nearest()
     counts = fact.of_kind("count") if case.asking.asks_for("count") else ()
-    if counts:
-        nearest = clauses_holding(fact.text, counts[0].text, case.reading, case.index, case.tuning)
+    # the count it does give of what the question names (浙大培训几期: ……等51人学习提能); else the clause
+    # holding most of the question (周巷镇有几个示范: 周巷镇入选……, not the acreage the sentence opens with)
+    about = [v for v in counts if case.held(v.label) > 0]
+    if about:
+        best = max(about, key=lambda v: case.held(v.label))
+        nearest = clauses_holding(fact.text, best.text, case.reading, case.index, case.tuning)
     else:
         nearest = cut_to_question(fact.text, case.reading, case.index, case.tuning)
     return replace(found, missing=asked_words(case.asking), nearest=nearest)
