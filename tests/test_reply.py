@@ -90,6 +90,13 @@ class TestOtherReplies:
         assert text.startswith("抱歉，这篇报道里没有讲到这个")
         assert len(reply.options) == 3
 
+    def test_a_message_of_punctuation_alone_is_asked_for_a_question_once_per_example(self, brain: Brain) -> None:
+        """？？？ gets "ask in one sentence, e.g. …" and the other examples, none of them twice."""
+        _, reply = brain.respond("？？？")
+        text = render_plain(reply)
+        assert text.startswith("请用一句话提问，例如：")
+        assert all(text.count(example) == 1 for example in brain.knowledge.article.examples("zh"))
+
     def test_an_unexplained_term_quotes_the_sentence_and_offers_the_measure(self, brain: Brain) -> None:
         """五问 is named, not explained: the reply says so, quotes the sentence naming it and offers its measure."""
         decision, reply = brain.respond("五问是什么")

@@ -211,7 +211,8 @@ def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
             entry_id=gap.entry.id,
         )
     if not decision.question.strip() or not any(ch.isalnum() for ch in decision.question):
-        return Reply(kind="decline", lang=lang, text=say("empty", lang, **facts), examples=article.examples(lang))
+        # the first example is in the text already
+        return Reply(kind="decline", lang=lang, text=say("empty", lang, **facts), examples=article.examples(lang)[1:])
     return Reply(
         kind="decline",
         lang=lang,
