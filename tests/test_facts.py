@@ -336,6 +336,13 @@ class TestVerdicts:
         assert BRAIN.decide("村企共建有多少个村参加了？是130个吗").verdict == "no"
         assert BRAIN.decide("村企共建有多少个村参加了？是103个吗").verdict == "yes"
 
+    def test_a_wrong_premise_is_corrected_before_what_is_not_given(self) -> None:
+        """服务人员30分钟内到场，这个承诺是哪个村先搞的: 10分钟 first, then that the article does not say
+        which village began it, in the question's words without the corrected clause."""
+        decision, reply = BRAIN.respond("服务人员30分钟内到场，这个承诺是哪个村先搞的？")
+        assert decision.kind == "unexplained"
+        assert render_plain(reply).startswith("不是30分钟，是10分钟。文章没有说这个承诺是哪个村先搞的。")
+
     def test_a_place_the_article_ties_to_the_asked_words_is_not_corrected(self) -> None:
         """丰山镇是什么示范: 丰山镇 is a 示范乡镇 as surely as 周巷镇 a 示范村镇; the reply gives it, with no "no"."""
         decision, reply = BRAIN.respond("丰山镇是什么示范")

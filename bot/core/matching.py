@@ -378,7 +378,10 @@ class Matcher:
         if gap is not None:
             if gap.term is None and not gap.asked:
                 gap = replace(gap, asked=asked_words(asking))  # what is missing, in the question's own words
-            return Decision(question, lang, "unexplained", decision.candidates, gap=gap, asking=asking)
+            corrected = replace(found.focus, said=found.said, truth=found.truth) if found.verdict else None
+            return Decision(
+                question, lang, "unexplained", decision.candidates, corrected, gap, verdict=found.verdict, asking=asking
+            )
         if decision.kind == "answer":
             focus = replace(found.focus, said=found.said, truth=found.truth)
             return Decision(

@@ -201,6 +201,8 @@ def decision_reply(knowledge: KnowledgeBase, decision: Decision) -> Reply:
             else:
                 detail = say("the_number", lang)
             text = say("unexplained_detail", lang, detail=detail, title=title)
+        if decision.verdict is not None and decision.focus is not None:  # a wrong premise, corrected first
+            text = f"{verdict_line(decision.verdict, decision.focus, lang)}{'' if lang == 'zh' else ' '}{text}"
         others = [c.entry for c in decision.candidates if c.entry.id != gap.entry.id]
         return Reply(
             kind="unexplained",

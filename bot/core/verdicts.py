@@ -62,11 +62,21 @@ class Verdicts:
         """The found answer with a verdict: "no" with the article's word when something stated is
         not what the article says, "yes" for a yes/no question whose statements hold, or what is
         missing when a yes/no question turns on a word the FAQ never uses."""
-        if found.missing:
-            return found
         wrong = self._wrong_count(case) or self._wrong_name(case) or self._wrong_person(case) or _wrong_level(case)
         if wrong is not None:
-            return replace(found, verdict="no", said=wrong[0], truth=wrong[1], resolved=True)
+            # 服务人员30分钟内到场，这个承诺是哪个村先搞的: the wrong premise is corrected first, and what is
+            # asked on top of it, which the article does not say, stays missing
+            asked = "，".join(c for c in re.split(r"\s*[，,；;]\s*", found.missing) if wrong[0] not in c)
+            return replace(
+                found,
+                verdict="no",
+                said=wrong[0],
+                truth=wrong[1],
+                resolved=not found.missing,
+                missing=asked or found.missing,
+            )
+        if found.missing:
+            return found
         compared = _compare(case) if case.asking.compared else None
         if compared is not None:
             return replace(found, verdict=compared[0], truth=compared[1], resolved=True)
