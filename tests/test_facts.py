@@ -191,6 +191,11 @@ class TestAsking:
         asking = analyse(question, "zh")
         assert asking.noun_after(asking.asks[0]) == noun
 
+    def test_this_number_asks_nothing_more(self) -> None:
+        """茶叶这块有多少亩，只要这个数: 个数 asks how many, 这个数 points back at what was asked."""
+        assert len(analyse("茶叶这块有多少亩，只要这个数", "zh").asks) == 1
+        assert len(analyse("党小组个数", "zh").asks) == 1
+
     def test_a_lead_in_is_left_aside(self) -> None:
         """Who is asking and why comes before 请问: the question is what follows it."""
         asking = analyse(

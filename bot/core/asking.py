@@ -91,7 +91,7 @@ ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
         ("count", "frequency"): ("频率",),
         ("count", "age"): ("年龄",),
         ("count", "people"): ("人数",),
-        ("count", ""): ("数量", "数目", "个数", "总数", "规模", "面积"),
+        ("count", ""): ("数量", "数目", "(?<![这那哪每一])个数", "总数", "规模", "面积"),
         ("name", ""): ("名字", "名称"),
         ("why", ""): ("原因", "目的", "目标", "意义"),
     },
