@@ -317,6 +317,10 @@ class TestVerdicts:
          ("How much land for Taizi rice? Is it 36.5 thousand mu?", "No: 365,000, not 36.5 thousand."),
          ("终审是彭扬吗", "不是彭扬：终审：李健初。"), ("责任编辑是彭扬吗", "不是彭扬：责编：陈腊梅。"),
          ("编辑是彭扬吗", "是的。"),
+         ("周巷镇修十里苗木长廊的时候出过赔偿纠纷吗", "不是：实现“零赔偿、零上访、零纠纷”。"),
+         ("新岗村10年没有信访事项吗", "是的。"),
+         ("Has Xingang village had any petitions?",
+          "No: Xingang village in Wangdian town has had no petition in 10 years."),
          ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu.")],
     )  # fmt: skip
     def test_the_reply_leads_with_the_verdict(self, question: str, first_line: str) -> None:

@@ -80,7 +80,12 @@ class Verdicts:
         compared = _compare(case) if case.asking.compared else None
         if compared is not None:
             return replace(found, verdict=compared[0], truth=compared[1], resolved=True)
-        return self._polar(found, case) if case.asking.polar else found
+        if not case.asking.polar:
+            return found
+        denied = _denied(case)
+        if denied:  # 修长廊时出过赔偿纠纷吗: 实现“零赔偿、零上访、零纠纷”
+            return replace(found, verdict="no", truth=denied, resolved=True)
+        return self._polar(found, case)
 
     def _polar(self, found: Found, case: Case) -> Found:
         """A yes/no question stating no count, date or place to check: "yes" when one fact holds all it
@@ -331,6 +336,31 @@ _COUNTED = {
         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|\s*[?,.!;\"”()]|$)"
     ),
 }
+
+
+_DENIAL = {
+    "zh": re.compile(r"(?:零|没有|无|未|不)(?P<what>[\u4e00-\u9fff]{2})"),
+    "en": re.compile(r"\b(?:zero|no|without|never|not)\s+(?:any\s+)?(?P<what>[a-z]{4,})", re.IGNORECASE),
+}
+_DENYING = {"zh": re.compile(r"[零没无未不非]"), "en": re.compile(r"\b(?:zero|no|not|never|without|n't)\b|n't\b")}
+
+
+def _denied(case: Case) -> str:
+    """The clause of the article that denies what a yes/no question asks whether happened (出过赔偿纠纷吗:
+    “零赔偿、零上访、零纠纷”; has Xingang had petitions: no petition in 10 years); empty when none does,
+    or when the question itself is worded in the negative (没出过纠纷吧), which the other checks read."""
+    lang, core = case.lang, case.asking.core
+    if _DENYING[lang].search(core):
+        return ""
+    words = core if lang == "zh" else " ".join(w[:5] for w in re.findall(r"[a-z]{4,}", core.lower()))
+    for fact in case.facts:
+        # the sentence must hold more of the question than the denied word: it is about what is asked
+        for clause in re.split(r"(?<=[，；。,;])|(?<=\.)\s", fact.text):
+            for match in _DENIAL[lang].finditer(clause):
+                what = match.group("what") if lang == "zh" else match.group("what").lower()[:5]
+                if what in words and case.held(fact.text) > case.held(what):
+                    return clause.strip().rstrip("，,；;。.")
+    return ""
 
 
 def _role_named(role: str, text: str, lang: Lang) -> float:
