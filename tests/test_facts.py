@@ -319,6 +319,8 @@ class TestVerdicts:
          ("编辑是彭扬吗", "是的。"),
          ("周巷镇修十里苗木长廊的时候出过赔偿纠纷吗", "不是：实现“零赔偿、零上访、零纠纷”。"),
          ("新岗村10年没有信访事项吗", "是的。"),
+         ("四事工作法里是理事会负责监事吗", "不是理事会负责监事：理事会管事、村监会监事。"),
+         ("太子米果茶是四大产业吗", "是的。"),
          ("Has Xingang village had any petitions?",
           "No: Xingang village in Wangdian town has had no petition in 10 years."),
          ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu.")],

@@ -62,7 +62,13 @@ class Verdicts:
         """The found answer with a verdict: "no" with the article's word when something stated is
         not what the article says, "yes" for a yes/no question whose statements hold, or what is
         missing when a yes/no question turns on a word the FAQ never uses."""
-        wrong = self._wrong_count(case) or self._wrong_name(case) or self._wrong_person(case) or _wrong_level(case)
+        wrong = (
+            self._wrong_count(case)
+            or self._wrong_name(case)
+            or self._wrong_person(case)
+            or _wrong_pair(case)
+            or _wrong_level(case)
+        )
         if wrong is not None:
             # 服务人员30分钟内到场，这个承诺是哪个村先搞的: the wrong premise is corrected first, and what is
             # asked on top of it, which the article does not say, stays missing
@@ -336,6 +342,33 @@ _COUNTED = {
         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|\s*[?,.!;\"”()]|$)"
     ),
 }
+
+
+def _wrong_pair(case: Case) -> tuple[str, str] | None:
+    """Two words the question ties that the article puts in two items of one parallel list (四事工作法里是
+    理事会负责监事吗: 理事会管事、村监会监事): what it said, and the two items. A list is parallel when
+    every item shares a character with all the others (谋事、管事、办事、监事), unlike a list of names."""
+    if case.lang != "zh":
+        return None
+    text = case.asking.core
+    for listed in case.entry.lists:
+        items = listed.items_in("zh")
+        if len(items) < 2 or not set.intersection(*(set(re.sub(r"[“”\"]", "", item)) for item in items)):
+            continue
+        pieces = [
+            (n, word, text.find(word))
+            for n, item in enumerate(items)
+            for start, end in case.index.word_spans(item)
+            if len(word := item[start:end]) >= 2 and word in text
+        ]
+        for n, first, at in pieces:
+            for m, second, later in pieces:
+                if m == n or later <= at or first in items[m] or second in items[n]:
+                    continue
+                between = text[at + len(first) : later]
+                if len(between) <= 4 and not re.search(r"[和与跟及、,，或]", between):
+                    return text[at : later + len(second)], f"{items[n]}、{items[m]}"
+    return None
 
 
 _DENIAL = {
