@@ -136,6 +136,19 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous("回乡青年党员有多少", "act-returnees"))
         assert decision.kind != "answer"
 
+    @pytest.mark.parametrize(
+        ("before", "entry", "message", "first_line"),
+        [("导师有多少", "learn-inside", "是不是130个", "不是130个，是131名。"),
+         ("茶叶种了多少", "act-everyone", "有15万亩吗", "不是15万亩，是13.9万亩。"),
+         ("茶叶种了多少", "act-everyone", "有13.9万亩吗", "是的。")],
+    )  # fmt: skip
+    def test_a_yes_no_check_of_the_previous_answer_gets_its_verdict(
+        self, brain: Brain, before: str, entry: str, message: str, first_line: str
+    ) -> None:
+        """是不是130个, 有15万亩吗 after a count: the figure is checked against the count of the previous subject."""
+        decision = follow(brain.matcher, message, Previous(before, entry))
+        assert render_plain(decision_reply(brain.knowledge, decision)).splitlines()[0] == first_line
+
     def test_a_count_of_something_the_message_names_borrows_no_subject(self, brain: Brain) -> None:
         """孝昌县有多少人口 after a question about the county's Party secretary counts its own 人口: it is
         declined as it stands, not read as 县委孝昌县有多少人口."""

@@ -43,10 +43,10 @@ NEW_SUBJECT_ZH = re.compile(r"呢\s*[?？。.!！]*$|^\s*(?:那么|那|还有|�
 NEW_SUBJECT_EN = re.compile(r"^\s*(?:and|what about|how about|also|then)\b")
 """How a message marks that it asks the same about something else: 那茶叶呢, "and tea?"."""
 
-ELIDED_ZH = re.compile(r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同)")
+ELIDED_ZH = re.compile(r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同|有(?=[\d一二两三四五六七八九十几多]))")
 ELIDED_EN = re.compile(r"^(?:is it|was it|are they|were they|isn't it|wasn't it|aren't they|is that|was that)\b")
 """How a message opens when it leaves its subject out: with the verb or the preposition that would
-follow it (是花园镇吧, 跟几个村, "is it 131?"): whatever it names is said of the previous subject."""
+follow it (是花园镇吧, 跟几个村, 有15万亩吗, "is it 131?"): whatever it names is said of the previous subject."""
 
 HOW_EN = frozenset(("often", "frequently", "long", "soon", "far", "old", "times", "year", "month", "week", "day"))
 """English words that ask how often, how long or how far: part of the asking, not a thing asked about."""

@@ -121,11 +121,17 @@ class Verdicts:
         ]
         weight = sum(reading.telling.get(p, 0.0) for start, end in words for p in range(start, end))
         total = sum(reading.telling.get(p, 0.0) for p in inside)
-        # a stated count no count of the passage agrees with is not borne out, though none was found wrong
+        # a stated count no count of the passage agrees with is not borne out, though none was found wrong:
+        # no "yes" for it (有15万亩吗, of which of the four crops it does not say)
         counts = [v for fact in case.facts for v in fact.of_kind("count")]
-        stated = bool(case.asking.asserted) and all(
-            any(agrees(value, v) for v in counts) for value in case.asking.asserted if value.kind == "count"
-        )
+        core = case.asking.core
+        if any(
+            not any(_holds(value, v, core, case.lang) for v in counts)
+            for value in case.asking.asserted
+            if value.kind == "count"
+        ):
+            return found
+        stated = bool(case.asking.asserted)
         if weight >= 0.5 * total and not stated and not found.resolved:
             return missing(found, case)
         covered = case.held(case.nearest().text)
@@ -214,7 +220,7 @@ class Verdicts:
                     v,
                 )
                 for fact, v in counts
-                if v.measure == stated.measure or v.unit == stated.unit
+                if _comparable(stated, v)
             ]
             # 个 counts anything: the unit tells only when it is a measure word of its own (家, 亩, 名)
             same = [item for item in fitting if item[1].unit == stated.unit]
@@ -225,9 +231,11 @@ class Verdicts:
             best = max(pool, key=lambda item: (item[0], item[1].unit == stated.unit))
             # it agrees with the count it is about, not with any count of the passage (128 of the new
             # secretaries is not the 131 mentors)
-            if (best[0] <= 0 and len(pool) > 1) or any(agrees(stated, v) for score, v in pool if score >= best[0]):
+            if (best[0] <= 0 and len(pool) > 1) or any(
+                _holds(stated, v, asking.core, asking.lang) for score, v in pool if score >= best[0]
+            ):
                 continue
-            if not agrees(stated, best[1]):
+            if not _holds(stated, best[1], asking.core, asking.lang):
                 return stated.text, best[1].text
         return None
 
@@ -260,7 +268,7 @@ class Verdicts:
             overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), lang) > 0
             or _counts(noun, v.label, lang) > 0
             for fact, v in counts
-            if v.measure == stated.measure or v.unit == stated.unit
+            if _comparable(stated, v)
         )
 
     def _wrong_name(self, case: Case) -> tuple[str, str] | None:
@@ -409,6 +417,47 @@ def _role_named(role: str, text: str, lang: Lang) -> float:
     return float(len(wanted))
 
 
+_ABOVE = {
+    "zh": (re.compile(r"(?:超过|超出|多于|高于|大于|不少于|不低于|至少|起码)$"), re.compile(r"^(?:以上|往上|出头)")),
+    "en": (re.compile(r"\b(?:more than|over|above|at least|greater than|exceeding)\s*$"), re.compile(r"^\s*or more\b")),
+}
+_BELOW = {
+    "zh": (re.compile(r"(?:不到|少于|低于|小于|不足|不超过|不满|至多|最多)$"), re.compile(r"^(?:以下|以内|不到)")),
+    "en": (re.compile(r"\b(?:less than|fewer than|under|below|at most)\s*$"), re.compile(r"^\s*or (?:less|fewer)\b")),
+}
+"""Words that make a stated count a bound (超过3000名, 不到900个, more than 800): what they go before or after."""
+
+
+def _bound(text: str, value: Value, lang: Lang) -> str:
+    """Whether a stated count is a lower bound ("above"), an upper one ("below"), or a count ("")."""
+    before, after = text[: value.start], text[value.end :]
+    if lang == "en":  # "more than 800" is read as the count's own text
+        before = f"{before}{value.text[: -len(value.text.split()[-1])] if ' ' in value.text else ''}"
+    for name, (ahead, behind) in (("above", _ABOVE[lang]), ("below", _BELOW[lang])):
+        if ahead.search(before.lower() if lang == "en" else before) or behind.search(after):
+            return name
+    return ""
+
+
+def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
+    """Whether the article's count bears out a stated one: agrees with it, or lies beyond a bound it sets
+    (超过3000名: 3100余名 does; 不到900个: 875个 does)."""
+    bound = _bound(text, stated, lang)
+    if not bound or stated.number is None or value.number is None:
+        return agrees(stated, value)
+    return value.number >= stated.number if bound == "above" else value.number <= stated.number
+
+
+def _comparable(stated: Value, value: Value) -> bool:
+    """Whether a stated count may be of what an article's count counts: the same measure or measure word;
+    个 counts anything, people too (130个导师)."""
+    return (
+        value.measure == stated.measure
+        or value.unit == stated.unit
+        or (stated.unit == "个" and value.measure in ("people", "things"))
+    )
+
+
 def _sound(word: str) -> tuple[str, ...]:
     return tuple(loose_syllable(char) for char in word)
 
@@ -479,9 +528,12 @@ def _wrong_level(case: Case) -> tuple[str, str] | None:
         return None
     clauses = [part for fact in case.facts for part in re.split(r"[，；。,;]", fact.text) if part.strip()]
     for word, level, _ in stated:
-        words = around(text, word)
-        scored = [(overlap(words, part, lang), part) for part in clauses]
-        score, clause = max(scored, key=lambda item: item[0], default=(0.0, ""))
+        # the clause the level word stands in, else the whole question (龙泉村，试点是省级的吗)
+        for words in (around(text, word), text.replace(word, " ")):
+            scored = [(overlap(words, part, lang), part) for part in clauses]
+            score, clause = max(scored, key=lambda item: item[0], default=(0.0, ""))
+            if score >= 2:
+                break
         if score < 2:
             continue  # no clause is clearly about what the question gives a level
         levels = {found for _, found, _ in _levels_in(clause, lang)}
