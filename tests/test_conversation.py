@@ -140,7 +140,9 @@ class TestFollowUpReading:
         ("before", "entry", "message", "first_line"),
         [("导师有多少", "learn-inside", "是不是130个", "不是130个，是131名。"),
          ("茶叶种了多少", "act-everyone", "有15万亩吗", "不是15万亩，是13.9万亩。"),
-         ("茶叶种了多少", "act-everyone", "有13.9万亩吗", "是的。")],
+         ("茶叶种了多少", "act-everyone", "有13.9万亩吗", "是的。"),
+         ("幸福食堂上了哪个电视台", "lead-ten-minutes", "是湖北卫视吗",
+          "不是湖北卫视：应村民要求开办的老年人“幸福食堂”走进央视。")],
     )  # fmt: skip
     def test_a_yes_no_check_of_the_previous_answer_gets_its_verdict(
         self, brain: Brain, before: str, entry: str, message: str, first_line: str

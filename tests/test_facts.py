@@ -378,6 +378,12 @@ class TestVerdicts:
         assert decision.kind == "answer"
         assert "875个" in render_plain(reply)
 
+    def test_a_station_the_article_does_not_name_is_corrected_with_the_one_it_does(self) -> None:
+        """央视 is a television station (the FAQ gives 中央电视台 as a variant of it): 湖北卫视 is corrected with
+        it, and 哪个电视台 is a question, not a station."""
+        assert render_plain(BRAIN.respond("幸福食堂上过湖北卫视吗")[1]).startswith("不是湖北卫视：")
+        assert BRAIN.decide("幸福食堂上了哪个电视台").verdict is None
+
     def test_a_name_the_article_never_gives_is_not_borne_out(self) -> None:
         """幸福食堂上过湖北电视台吗: the article names 央视, not that station; the reply never says yes."""
         for question in ("幸福食堂上过湖北电视台吗", "Was the happiness canteen featured on Hubei TV?"):

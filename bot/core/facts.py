@@ -27,7 +27,7 @@ from functools import cached_property, lru_cache
 
 from bot.core.normalise import STOP_EN, loose_syllable, loosen
 from bot.core.romanised import split_word, syllables_of
-from bot.core.values import ORG_NOUNS_EN, PLACE_NOUNS_EN, Kind, Value, values
+from bot.core.values import ORG_NOUNS_EN, PLACE_NOUNS_EN, Kind, Value, name_kind, values
 from bot.faq.knowledge import Entry, Figure, KnowledgeBase, iter_texts
 from bot.language import LANGS, Lang
 from bot.texts import Phrase, phrase
@@ -115,8 +115,10 @@ class Facts:
         self.knowledge = knowledge
         self.names: dict[Lang, dict[str, Name]] = {lang: {} for lang in LANGS}
         self._facts: dict[tuple[str, Lang], tuple[Fact, ...]] = {}
+        known_as = _named_by_variants(knowledge)
         for entry in knowledge.entries:
             names = _aligned_names(entry)
+            names["zh"] += [name for name in known_as if name.text in entry.text("zh")]
             for lang in LANGS:
                 for name in names[lang]:
                     self.names[lang].setdefault(name.text, name)
@@ -284,6 +286,17 @@ def _label(entry: Entry, value: Value, sentence: str, lang: Lang) -> str:
 def _role(sentence: str, start: int) -> str:
     found = _ROLE.search(sentence[max(0, start - 32) : start])
     return (found.group(1) or found.group(2) or "").strip() if found else ""
+
+
+def _named_by_variants(knowledge: KnowledgeBase) -> list[Name]:
+    """Chinese words the FAQ gives a variant that is a name by its ending (央视: 中央电视台): names of that
+    kind, though they have no such ending themselves."""
+    found: dict[str, Name] = {}
+    for variant, word in knowledge.synonyms("zh").items():
+        kind = name_kind(variant)
+        if kind is not None and name_kind(word) is None and len(word) >= 2:
+            found.setdefault(word, Name(kind[0], word, word))
+    return list(found.values())
 
 
 def _aligned_names(entry: Entry) -> dict[Lang, list[Name]]:

@@ -74,10 +74,15 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     """The decision for the message read against the previous question, when that reading does better."""
     lang = alone.lang
     mine = _reading(matcher, message, lang)
-    if _unknown_subject(mine, lang) or any(len(mine.units[p].text) > 1 for p in mine.unknown):
+    folded = fold(message)
+    # 是湖北卫视吗: a message leaving its subject out may name what the article does not; it is checked
+    # against the previous subject, not taken for a subject of its own
+    naming = bool((ELIDED_ZH if lang == "zh" else ELIDED_EN).match(folded)) and bool(
+        matcher.verdicts.unknown_names(mine.text, lang, matcher.indices[lang])
+    )
+    if not naming and (_unknown_subject(mine, lang) or any(len(mine.units[p].text) > 1 for p in mine.unknown)):
         return None  # a word the FAQ does not know (工资, GDP): not something the previous answer covers
     before = _reading(matcher, previous.question, lang)
-    folded = fold(message)
     asks = bool((ASKING_ZH if lang == "zh" else ASKING_EN).search(folded))
     subject = _subject(matcher, before, previous.entry_id, lang)
     read = _read_against(mine, before, subject, folded, lang, asks=asks)

@@ -174,6 +174,7 @@ class Verdicts:
                 for start, end in (*spans, *joined)
                 if end - start >= 3
                 and name_kind(text[start:end]) is not None
+                and not _ASKING_NAME.match(text[start:end])
                 and not self._known(text[start:end], lang, index)
             ]
             if len(self._unknown) > 4096:  # the same question is read twice, not kept
@@ -287,11 +288,16 @@ class Verdicts:
                 return name in part or bool(suffix and core in part)
 
             # of clauses the question's words fit as well, one holding the name bears the name out
-            # (丰山镇是什么示范: 丰山镇……示范乡镇, not 周巷镇……示范村镇)
-            score, _, clause, fact = max(
-                ((overlap(words, part.replace(name, ""), lang), holds(part), part, fact) for part, fact in clauses),
-                key=lambda item: item[:2],
-            )
+            # (丰山镇是什么示范: 丰山镇……示范乡镇, not 周巷镇……示范村镇); when none fits the clause the name
+            # stands in, a short question is read whole (幸福食堂，电视台是湖北卫视吗: a follow-up read with
+            # the subject before it), a long one is not (its other clauses are about other things)
+            for said in (words, text.replace(name, " ") if len(text) <= SHORT_QUESTION else words):
+                score, _, clause, fact = max(
+                    ((overlap(said, part.replace(name, ""), lang), holds(part), part, fact) for part, fact in clauses),
+                    key=lambda item: item[:2],
+                )
+                if score > 0:
+                    break
             if score <= 0 or holds(clause):
                 continue
             if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
@@ -456,6 +462,12 @@ def _comparable(stated: Value, value: Value) -> bool:
         or value.unit == stated.unit
         or (stated.unit == "个" and value.measure in ("people", "things"))
     )
+
+
+SHORT_QUESTION = 20
+"""Characters of a question short enough to be about one thing throughout."""
+_ASKING_NAME = re.compile(r"^(?:哪|什么|啥|那|这|某|每|各|本)")
+"""哪个电视台, 什么大学, 这个村: a word of its kind that asks or points, not a name."""
 
 
 def _sound(word: str) -> tuple[str, ...]:
