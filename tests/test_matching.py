@@ -120,6 +120,13 @@ class TestWhatWasAsked:
         assert decision.answered is not None
         assert decision.answered.id == "lead-ten-minutes"
 
+    def test_of_entries_scored_alike_the_one_whose_facts_answer_is_chosen(self, brain: Brain) -> None:
+        """多少个议事的组织 fits 四事工作法 (先议事后决策) about as well as 横向扩面; only the latter counts them."""
+        decision = brain.decide("孝昌搞了多少个议事的组织")
+        assert decision.kind == "answer"
+        assert decision.answered is not None
+        assert decision.answered.id == "system-horizontal"
+
     def test_a_list_asked_for_comes_back_whole(self, brain: Brain) -> None:
         """Asking for the ways farmers share in the gains gives all five of them."""
         decision = brain.decide("农民分享土地收益有哪几种方式")

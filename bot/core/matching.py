@@ -369,25 +369,53 @@ class Matcher:
         if gap is None:
             case = Case(best, self.facts.of(best, lang), asking, ranking.reading, index, tuning)
             found = self.verdicts.judge(self.answers.find(case, focus), case)
+            if found.missing and decision.kind == "ask-back" and not decision.broad:
+                # 孝昌搞了多少个议事的组织: of entries scored alike, the one whose facts give what is asked
+                giving = self._giving(decision, asking, ranking, tuning)
+                if giving is not None:
+                    return giving
             if found.missing:
                 gap = Gap(best, found.nearest, asked=found.missing)
             elif not found.resolved:
                 gap = self.gaps.find(decision, ranking, found.focus, index, tuning)
-        if gap is not None and decision.broad:
-            return replace(decision, kind="decline")
-        if gap is not None:
-            if gap.term is None and not gap.asked:
-                gap = replace(gap, asked=asked_words(asking))  # what is missing, in the question's own words
-            corrected = replace(found.focus, said=found.said, truth=found.truth) if found.verdict else None
-            return Decision(
-                question, lang, "unexplained", decision.candidates, corrected, gap, verdict=found.verdict, asking=asking
-            )
-        if decision.kind == "answer":
-            focus = replace(found.focus, said=found.said, truth=found.truth)
-            return Decision(
-                question, lang, "answer", decision.candidates, focus=focus, verdict=found.verdict, asking=asking
-            )
-        return decision
+        return _settled(replace(decision, asking=asking), found, gap)
+
+    def _giving(self, decision: Decision, asking: Asking, ranking: Ranking, tuning: Tuning) -> Decision | None:
+        """Of a question back's other entries, the one whose facts give a value of the kind asked where the
+        best entry's do not, as an answer; None when none does, or more than one."""
+        lang, index = ranking.lang, self.indices[ranking.lang]
+        answering = []
+        for candidate in decision.candidates[1:]:
+            entry = candidate.entry
+            focus = find_focus(entry, self._position[entry.id], ranking.reading, index, tuning)
+            case = Case(entry, self.facts.of(entry, lang), asking, ranking.reading, index, tuning)
+            found = self.verdicts.judge(self.answers.find(case, focus), case)
+            if found.resolved and not found.missing:
+                answering.append((candidate, found))
+        if len(answering) != 1:
+            return None
+        (candidate, found), others = answering[0], [c for c in decision.candidates if c is not answering[0][0]]
+        focus = replace(found.focus, said=found.said, truth=found.truth)
+        return Decision(
+            decision.question, lang, "answer", (candidate, *others), focus=focus, verdict=found.verdict, asking=asking
+        )
+
+
+def _settled(decision: Decision, found: Found, gap: Gap | None) -> Decision:
+    """A decision with what answering found: what the article does not give (declined when the question
+    was a broad topic), or the answer's focus and verdict; a question back as it was."""
+    asking = decision.asking
+    if gap is not None and decision.broad:
+        return replace(decision, kind="decline")
+    if gap is not None:
+        if gap.term is None and not gap.asked and asking is not None:
+            gap = replace(gap, asked=asked_words(asking))  # what is missing, in the question's own words
+        corrected = replace(found.focus, said=found.said, truth=found.truth) if found.verdict else None
+        return replace(decision, kind="unexplained", focus=corrected, gap=gap, verdict=found.verdict)
+    if decision.kind == "answer":
+        focus = replace(found.focus, said=found.said, truth=found.truth)
+        return replace(decision, focus=focus, verdict=found.verdict)
+    return decision
 
 
 def _largest(scores: dict[int, float], count: int) -> list[int]:
