@@ -408,6 +408,8 @@ class TestWhatIsNotGiven:
             "孝昌县村集体收入多少",
             "唐根根在哪个镇",
             "11个软弱涣散村党组织是哪些村",
+            "How many first secretaries are stationed in villages?",
+            "How many township Party schools are there?",
         ],
     )
     def test_a_detail_the_article_does_not_give_is_said_to_be_missing(self, question: str) -> None:

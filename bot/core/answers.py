@@ -398,21 +398,32 @@ class Answers:
         label names it, and where the entry names it no count stands, or the count there is of a group
         it is one of (驻村第一书记 among the 51 trained: the article gives no count of them)."""
         asking, lang = case.asking, case.lang
-        # how much land, 多少亩: an amount, which a sentence gives without naming it; and in English the
-        # words after "how many" run on into the verb (people studied), so only Chinese is read so
-        if lang != "zh" or ask.measure not in ("things", "people"):
+        # how much land, 多少亩: an amount, which a sentence gives without naming it
+        if ask.measure not in (("things", "people") if lang == "zh" else ("", "things", "people")):
             return False
+        if (
+            lang == "en"
+            and "many" not in asking.core[ask.start : ask.end]
+            and "number" not in asking.core[ask.start : ask.end]
+        ):
+            return False  # how much land: an amount
         noun = (asking.noun_after(ask) or asking.noun_before(ask)).strip(_STOP_CHARS)
-        if len(noun) < 2:
+        # in English the words after "how many" may run on into the verb (villagers use the service):
+        # what is counted is in its first two words
+        stems = [w[:5] for w in re.findall(r"[a-z]{3,}", noun.lower()) if w not in STOP_EN][:2]
+        if len(noun) < 2 or (lang == "en" and not stems):
             return False
         counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
 
         def names(text: str) -> bool:
-            return noun in text
+            if lang == "zh":
+                return noun in text
+            found = {w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())}
+            return all(stem in found for stem in stems)
 
         def labels(label: str) -> bool:  # 提升中间支部 is counted by the label 提升的中间支部
             bare = label.replace("的", "")
-            return names(label) or names(bare) or (len(bare) >= 2 and bare in noun)
+            return names(label) or names(bare) or (lang == "zh" and len(bare) >= 2 and bare in noun)
 
         if any(labels(v.label) or labels(_other_label(case.entry, v)) for _, v in counts):
             return False
