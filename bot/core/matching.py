@@ -120,7 +120,7 @@ class Matcher:
                 return wider
             # 我是丰山镇人……到底是个什么示范: the question part alone fits several entries alike; the lead-in
             # names which one
-            if torn and not _torn(wider, tuning) and wider.candidates[0].score >= tuning.answer:
+            if torn and wider.candidates and not _torn(wider, tuning) and wider.candidates[0].score >= tuning.answer:
                 return wider
         return ranking
 

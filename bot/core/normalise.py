@@ -170,13 +170,20 @@ def stem(word: str) -> str:
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     if len(word) > 4 and word.endswith("ied"):
-        return word[:-3] + "y"
+        return word[:-3] + "i"  # studied and study at studi
     if len(word) > 5 and word.endswith("ing"):
         word = word[:-3]
     elif len(word) > 4 and word.endswith("ed"):
         word = word[:-2]
     if len(word) > 3 and word.endswith("e") and not word.endswith("ee"):
         word = word[:-1]
+    # happiness and happy at happi, villager and village at villag
+    if len(word) > 6 and word.endswith("ness"):
+        word = word[:-4]
+    elif len(word) > 5 and word.endswith("er") and not word.endswith("eer"):
+        word = word[:-2]
+    if len(word) > 3 and word.endswith("y"):
+        word = word[:-1] + "i"
     return word
 
 
