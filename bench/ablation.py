@@ -12,7 +12,10 @@ held-out parts again, next to the figures with the lists kept:
   `MONEY_NOUNS` (收入, income: a how-much of them asks money);
 - `bot.core.answers`: `LIGHT_VERBS` (谁负责……), `EXCLUDING_WORDS` (除了, besides) and `WAY_MARKS`
   (采取……方式, 确保……: the clause that answers a how or a why);
-- `bot.core.verdicts`: `LEVEL_WORDS` (全国, 省级, national: a level a question may state wrongly);
+- `bot.core.verdicts`: `LEVEL_WORDS` (全国, 省级, national: a level a question may state wrongly),
+  `ABOVE` and `BELOW` (超过, 不到, more than: a stated count that is a bound), `DENIAL` and
+  `DENYING` (零, 没有, zero, no: what the article or the question denies) and `POINTING`
+  (哪个, 这个: a word of a name's kind that asks or points, not a name);
 - `bot.core.values`: `FREQUENCY_WORDS` (每年, yearly) and `NAMED_KINDS` (企业, company);
 - the FAQ: the keywords added with them (`ADDED_KEYWORDS`).
 
@@ -69,6 +72,11 @@ def empty_lists() -> None:
     answers.WAY_MARKS.update(dict.fromkeys(answers.WAY_MARKS, never))
     for levels in verdicts.LEVEL_WORDS.values():
         levels.clear()
+    for bounds in (verdicts.ABOVE, verdicts.BELOW):
+        bounds.update(dict.fromkeys(bounds, (never, never)))
+    verdicts.DENIAL.update(dict.fromkeys(verdicts.DENIAL, never))
+    verdicts.DENYING.update(dict.fromkeys(verdicts.DENYING, never))
+    verdicts.POINTING = never
     answers.LIGHT_VERBS.clear()
     for words in answers.EXCLUDING_WORDS.values():
         words.clear()

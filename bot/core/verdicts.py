@@ -174,7 +174,7 @@ class Verdicts:
                 for start, end in (*spans, *joined)
                 if end - start >= 3
                 and name_kind(text[start:end]) is not None
-                and not _ASKING_NAME.match(text[start:end])
+                and not POINTING.match(text[start:end])
                 and not self._known(text[start:end], lang, index)
             ]
             if len(self._unknown) > 4096:  # the same question is read twice, not kept
@@ -385,11 +385,11 @@ def _wrong_pair(case: Case) -> tuple[str, str] | None:
     return None
 
 
-_DENIAL = {
+DENIAL = {
     "zh": re.compile(r"(?:零|没有|无|未|不)(?P<what>[\u4e00-\u9fff]{2})"),
     "en": re.compile(r"\b(?:zero|no|without|never|not)\s+(?:any\s+)?(?P<what>[a-z]{4,})", re.IGNORECASE),
 }
-_DENYING = {"zh": re.compile(r"[零没无未不非]"), "en": re.compile(r"\b(?:zero|no|not|never|without|n't)\b|n't\b")}
+DENYING = {"zh": re.compile(r"[零没无未不非]"), "en": re.compile(r"\b(?:zero|no|not|never|without|n't)\b|n't\b")}
 
 
 def _denied(case: Case) -> str:
@@ -397,13 +397,13 @@ def _denied(case: Case) -> str:
     “零赔偿、零上访、零纠纷”; has Xingang had petitions: no petition in 10 years); empty when none does,
     or when the question itself is worded in the negative (没出过纠纷吧), which the other checks read."""
     lang, core = case.lang, case.asking.core
-    if _DENYING[lang].search(core):
+    if DENYING[lang].search(core):
         return ""
     words = core if lang == "zh" else " ".join(w[:5] for w in re.findall(r"[a-z]{4,}", core.lower()))
     for fact in case.facts:
         # the sentence must hold more of the question than the denied word: it is about what is asked
         for clause in re.split(r"(?<=[，；。,;])|(?<=\.)\s", fact.text):
-            for match in _DENIAL[lang].finditer(clause):
+            for match in DENIAL[lang].finditer(clause):
                 what = match.group("what") if lang == "zh" else match.group("what").lower()[:5]
                 if what in words and case.held(fact.text) > case.held(what):
                     return clause.strip().rstrip("，,；;。.")
@@ -423,11 +423,11 @@ def _role_named(role: str, text: str, lang: Lang) -> float:
     return float(len(wanted))
 
 
-_ABOVE = {
+ABOVE = {
     "zh": (re.compile(r"(?:超过|超出|多于|高于|大于|不少于|不低于|至少|起码)$"), re.compile(r"^(?:以上|往上|出头)")),
     "en": (re.compile(r"\b(?:more than|over|above|at least|greater than|exceeding)\s*$"), re.compile(r"^\s*or more\b")),
 }
-_BELOW = {
+BELOW = {
     "zh": (re.compile(r"(?:不到|少于|低于|小于|不足|不超过|不满|至多|最多)$"), re.compile(r"^(?:以下|以内|不到)")),
     "en": (re.compile(r"\b(?:less than|fewer than|under|below|at most)\s*$"), re.compile(r"^\s*or (?:less|fewer)\b")),
 }
@@ -439,7 +439,7 @@ def _bound(text: str, value: Value, lang: Lang) -> str:
     before, after = text[: value.start], text[value.end :]
     if lang == "en":  # "more than 800" is read as the count's own text
         before = f"{before}{value.text[: -len(value.text.split()[-1])] if ' ' in value.text else ''}"
-    for name, (ahead, behind) in (("above", _ABOVE[lang]), ("below", _BELOW[lang])):
+    for name, (ahead, behind) in (("above", ABOVE[lang]), ("below", BELOW[lang])):
         if ahead.search(before.lower() if lang == "en" else before) or behind.search(after):
             return name
     return ""
@@ -466,7 +466,7 @@ def _comparable(stated: Value, value: Value) -> bool:
 
 SHORT_QUESTION = 20
 """Characters of a question short enough to be about one thing throughout."""
-_ASKING_NAME = re.compile(r"^(?:哪|什么|啥|那|这|某|每|各|本)")
+POINTING = re.compile(r"^(?:哪|什么|啥|那|这|某|每|各|本)")
 """哪个电视台, 什么大学, 这个村: a word of its kind that asks or points, not a name."""
 
 
