@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core import asking as asking_module
 from bot.core.asking import analyse, ask_spans
 from bot.core.facts import Facts
 from bot.core.followup import Previous
@@ -190,6 +191,20 @@ class TestAsking:
         """The measure word begins what is counted only when the two make a common word (人口, not 名村 or 人参)."""
         asking = analyse(question, "zh")
         assert asking.noun_after(asking.asks[0]) == noun
+
+    def test_a_kind_without_words_asks_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With the asking nouns gone (as `bench.ablation` empties them), 人数's kind has no words: it
+        asks nothing, rather than everywhere."""
+        monkeypatch.setitem(asking_module.ASKING_NOUNS, "zh", {})
+        asking_module.asks_table.cache_clear()
+        asking_module.analyse.cache_clear()
+        try:
+            assert not any(pattern.fullmatch("") for _, _, pattern in asking_module.asks_table("zh"))
+            assert len(analyse("党小组有多少个", "zh").asks) == 1
+        finally:
+            monkeypatch.undo()
+            asking_module.asks_table.cache_clear()
+            asking_module.analyse.cache_clear()
 
     def test_this_number_asks_nothing_more(self) -> None:
         """茶叶这块有多少亩，只要这个数: 个数 asks how many, 这个数 points back at what was asked."""
@@ -424,6 +439,11 @@ class TestWhatIsNotGiven:
         decision, reply = BRAIN.respond(question)
         assert decision.kind == "answer"
         assert fact in render_plain(reply)[:40]
+
+    def test_who_where_no_one_is_named_is_the_people_counted(self) -> None:
+        """浙江大学培训班都是些什么人: the article names no one, it counts 51 and says who they were."""
+        _, reply = BRAIN.respond("浙江大学培训班都是些什么人")
+        assert "驻村第一书记和村党组织书记等51人" in render_plain(reply)
 
     def test_a_count_of_another_sentence_is_not_what_a_named_thing_counts(self) -> None:
         """在浙江大学办了几次培训: the 两次 are the trips to 黄冈 and 宜昌; the article does not say how many

@@ -116,10 +116,12 @@ MONEY_NOUNS: dict[Lang, re.Pattern[str]] = {
 @lru_cache(maxsize=2)
 def asks_table(lang: Lang) -> tuple[tuple[AskedKind, str, re.Pattern[str]], ...]:
     """The question words and asking nouns of each kind, compiled: (kind, measure, pattern)."""
-    return tuple(
-        (kind, measure, re.compile("|".join((*words, *ASKING_NOUNS[lang].get((kind, measure), ())))))
+    table = [
+        (kind, measure, (*words, *ASKING_NOUNS[lang].get((kind, measure), ())))
         for kind, measure, words in QUESTION_WORDS[lang]
-    )
+    ]
+    # a kind with no words at all (人数's, its nouns emptied) asks nothing: an empty pattern matches everywhere
+    return tuple((kind, measure, re.compile("|".join(words))) for kind, measure, words in table if words)
 
 
 _EN_NOUN = re.compile(
