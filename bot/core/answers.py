@@ -265,8 +265,10 @@ class Answers:
     def _sentence_people(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
         """The people named in the sentence about the question; a role word of an English question
         counts for the person given that role (edited: Editor)."""
-        if not persons or found.focus.lists:
+        if found.focus.lists:
             return found
+        if not persons:
+            return self._counted_people(found, case)
         words = re.findall(r"[a-z]{4,}", case.asking.core.lower()) if case.lang == "en" else []
         scored = [
             (case.held(fact.text) + float(any(_role_fits(w, v.label, case.lang) for w in words)), fact, v)
@@ -276,6 +278,16 @@ class Answers:
         if best <= 0:
             return found
         return _lead(found, [(fact, v) for score, fact, v in scored if score >= best], case)
+
+    def _counted_people(self, found: Found, case: Case) -> Found:
+        """Who, where the entry names no one: the people it counts in the sentence about the question
+        (浙江大学培训班都是些什么人: 乡镇党委书记……驻村第一书记和村党组织书记等51人)."""
+        counted = [(case.held(fact.text), fact, v) for fact in case.facts for v in fact.of_kind("count")]
+        counted = [item for item in counted if item[2].measure == "people" and item[0] > 0]
+        if not counted:
+            return found
+        best = max(score for score, _, _ in counted)
+        return _lead(found, [(fact, v) for score, fact, v in counted if score >= best][:2], case)
 
     def _name(self, _ask: Ask, found: Found, case: Case) -> Found:
         """A name asked for (叫什么名字): one the clause about the question gives and the question does not."""
