@@ -400,9 +400,11 @@ class TestVerdicts:
         assert BRAIN.decide("幸福食堂上了哪个电视台").verdict is None
 
     def test_a_name_the_article_never_gives_is_not_borne_out(self) -> None:
-        """幸福食堂上过湖北电视台吗: the article names 央视, not that station; the reply never says yes."""
+        """幸福食堂上过湖北电视台吗: the article names 央视 (CCTV), not that station; the reply says no."""
         for question in ("幸福食堂上过湖北电视台吗", "Was the happiness canteen featured on Hubei TV?"):
-            assert BRAIN.decide(question).verdict != "yes", question
+            assert BRAIN.decide(question).verdict == "no", question
+        _, reply = BRAIN.respond("Was the happiness canteen featured on Hubei TV?")
+        assert render_plain(reply).startswith('No, not Hubei TV: The "Happiness Canteen" for the elderly')
 
     def test_a_yes_no_question_after_a_lead_in_is_borne_out_by_its_own_words(self) -> None:
         """是退下来的老书记吗 after 那131名导师都是些什么人: the lead-in's words, all the article's, make no 是的."""

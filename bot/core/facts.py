@@ -115,10 +115,12 @@ class Facts:
         self.knowledge = knowledge
         self.names: dict[Lang, dict[str, Name]] = {lang: {} for lang in LANGS}
         self._facts: dict[tuple[str, Lang], tuple[Fact, ...]] = {}
-        known_as = _named_by_variants(knowledge)
+        known_as = {lang: _named_by_variants(knowledge, lang) for lang in LANGS}
         for entry in knowledge.entries:
             names = _aligned_names(entry)
-            names["zh"] += [name for name in known_as if name.text in entry.text("zh")]
+            for lang in LANGS:
+                text = entry.text(lang).lower()
+                names[lang] += [name for name in known_as[lang] if name.text.lower() in text]
             for lang in LANGS:
                 for name in names[lang]:
                     self.names[lang].setdefault(name.text, name)
@@ -288,14 +290,18 @@ def _role(sentence: str, start: int) -> str:
     return (found.group(1) or found.group(2) or "").strip() if found else ""
 
 
-def _named_by_variants(knowledge: KnowledgeBase) -> list[Name]:
-    """Chinese words the FAQ gives a variant that is a name by its ending (央视: 中央电视台): names of that
-    kind, though they have no such ending themselves."""
+def _named_by_variants(knowledge: KnowledgeBase, lang: Lang) -> list[Name]:
+    """Words the FAQ gives a variant that is a name by its ending, or in English a kind of body (央视:
+    中央电视台; cctv: tv): names of that kind, though they have no such ending themselves."""
     found: dict[str, Name] = {}
-    for variant, word in knowledge.synonyms("zh").items():
-        kind = name_kind(variant)
-        if kind is not None and name_kind(word) is None and len(word) >= 2:
-            found.setdefault(word, Name(kind[0], word, word))
+    for variant, word in knowledge.synonyms(lang).items():
+        if lang == "zh":
+            kind = name_kind(variant)
+            if kind is not None and name_kind(word) is None and len(word) >= 2:
+                found.setdefault(word, Name(kind[0], word, word))
+        elif variant.split()[-1:] and variant.split()[-1] in ORG_NOUNS_EN and word.split()[-1] not in ORG_NOUNS_EN:
+            text = word.upper() if len(word) <= 5 and " " not in word else word.title()  # cctv: CCTV
+            found.setdefault(word, Name("org", text, text))
     return list(found.values())
 
 

@@ -102,7 +102,7 @@ ORG_SUFFIXES = ("大学", "学院", "党校", "日报", "电视台", "卫视")
 """How Chinese names of places and organisations end: 王店镇, 冯山社区, 浙江大学."""
 PLACE_NOUNS_EN = {"town": "镇", "village": "村", "community": "社区", "county": "县", "city": "市",
                   "township": "乡", "province": "省", "district": "区"}  # fmt: skip
-ORG_NOUNS_EN = frozenset({"university", "college", "school"})
+ORG_NOUNS_EN = frozenset({"university", "college", "school", "tv", "television", "station"})
 """English words after a romanised name that say it is a place or an organisation (Wangdian town)."""
 
 

@@ -302,6 +302,12 @@ class Verdicts:
                 continue
             if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
                 return name, clause.rstrip("，,；;。.")
+            # the canteen … was featured on CCTV: the rival stands later in the sentence of the clause
+            at = fact.text.find(clause)
+            later = [v for v in fact.values if _rival(v, kind, suffix) and v.text not in words and v.start >= at >= 0]
+            if kind == "org" and later:
+                told = re.sub(r"^(?:and|but|while)\s+", "", fact.text[at : later[0].end].strip()).rstrip("，,；;。.")
+                return name, told[:1].upper() + told[1:] if lang == "en" else told
             # 该镇龙泉村: the clause points back to the town the sentence named before it
             pointed = referent(case.facts, fact, suffix) if lang == "zh" and suffix in clause else None
             if pointed is not None and pointed.text != name and f"该{suffix}" in clause:
