@@ -369,9 +369,9 @@ class Matcher:
         if gap is None:
             case = Case(best, self.facts.of(best, lang), asking, ranking.reading, index, tuning)
             found = self.verdicts.judge(self.answers.find(case, focus), case)
-            if found.missing and decision.kind == "ask-back" and not decision.broad:
+            if decision.kind == "ask-back" and not decision.broad and asking.asks:
                 # 孝昌搞了多少个议事的组织: of entries scored alike, the one whose facts give what is asked
-                giving = self._giving(decision, asking, ranking, tuning)
+                giving = self._giving(decision, asking, ranking, tuning, found)
                 if giving is not None:
                     return giving
             if found.missing:
@@ -380,11 +380,13 @@ class Matcher:
                 gap = self.gaps.find(decision, ranking, found.focus, index, tuning)
         return _settled(replace(decision, asking=asking), found, gap)
 
-    def _giving(self, decision: Decision, asking: Asking, ranking: Ranking, tuning: Tuning) -> Decision | None:
-        """Of a question back's other entries, the one whose facts give a value of the kind asked where the
-        best entry's do not, as an answer; None when none does, or more than one."""
+    def _giving(
+        self, decision: Decision, asking: Asking, ranking: Ranking, tuning: Tuning, best: Found
+    ) -> Decision | None:
+        """Of a question back's entries, the one whose facts give a value of the kind asked where the others'
+        do not, as an answer; None when none does, or more than one."""
         lang, index = ranking.lang, self.indices[ranking.lang]
-        answering = []
+        answering = [(decision.candidates[0], best)] if best.resolved and not best.missing else []
         for candidate in decision.candidates[1:]:
             entry = candidate.entry
             focus = find_focus(entry, self._position[entry.id], ranking.reading, index, tuning)
