@@ -26,7 +26,7 @@ from bot.core.facts import Fact, Facts, around, overlap
 from bot.core.index import Index
 from bot.core.normalise import STOP_EN, loose_syllable
 from bot.core.values import LEVELS, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
-from bot.faq.knowledge import KnowledgeBase
+from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.language import LANGS, Lang
 
 _COMPARED = re.compile(
@@ -44,6 +44,8 @@ class Verdicts:
         self._generic = {lang: set(knowledge.generic(lang)) for lang in LANGS}
         self._unknown: dict[tuple[str, Lang], list[tuple[int, int]]] = {}
         self._synonyms = dict(knowledge.synonyms("zh"))
+        self._lists: dict[str, list[tuple[tuple[str, ...], list[list[str]]]]] = {}
+        """Per entry, its parallel lists and their items' words (`_parallel`)."""
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
         generic_levels = {
@@ -66,7 +68,7 @@ class Verdicts:
             self._wrong_count(case)
             or self._wrong_name(case)
             or self._wrong_person(case)
-            or _wrong_pair(case)
+            or self._wrong_pair(case)
             or _wrong_level(case)
         )
         if wrong is not None:
@@ -272,6 +274,40 @@ class Verdicts:
             if _comparable(stated, v)
         )
 
+    def _wrong_pair(self, case: Case) -> tuple[str, str] | None:
+        """Two words the question ties that the article puts in two items of one parallel list (四事工作法里是
+        理事会负责监事吗: 理事会管事、村监会监事): what it said, and the two items. A list is parallel when
+        every item shares a character with all the others (谋事、管事、办事、监事), unlike a list of names."""
+        if case.lang != "zh":
+            return None
+        text = case.asking.core
+        for items, words in self._parallel(case.entry, case.index):
+            pieces = [
+                (n, word, text.find(word)) for n, item_words in enumerate(words) for word in item_words if word in text
+            ]
+            for n, first, at in pieces:
+                for m, second, later in pieces:
+                    if m == n or later <= at or first in items[m] or second in items[n]:
+                        continue
+                    between = text[at + len(first) : later]
+                    if len(between) <= 4 and not re.search(r"[和与跟及、,，或]", between):
+                        return text[at : later + len(second)], f"{items[n]}、{items[m]}"
+        return None
+
+    def _parallel(self, entry: Entry, index: Index) -> list[tuple[tuple[str, ...], list[list[str]]]]:
+        """An entry's parallel lists in Chinese, each with the words (two characters or more) of each item;
+        worked out once."""
+        found = self._lists.get(entry.id)
+        if found is None:
+            found = []
+            for listed in entry.lists:
+                items = listed.items_in("zh")
+                if len(items) >= 2 and set.intersection(*(set(re.sub(r"[“”\"]", "", item)) for item in items)):
+                    words = [[item[a:b] for a, b in index.word_spans(item) if b - a >= 2] for item in items]
+                    found.append((items, words))
+            self._lists[entry.id] = found
+        return found
+
     def _wrong_name(self, case: Case) -> tuple[str, str] | None:
         """A place or organisation the question ties to something the article ties to another of its
         kind (王店镇冯山社区: 花园镇冯山社区; 清华大学 for the course at 浙江大学)."""
@@ -362,33 +398,6 @@ _COUNTED = {
         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|\s*[?,.!;\"”()]|$)"
     ),
 }
-
-
-def _wrong_pair(case: Case) -> tuple[str, str] | None:
-    """Two words the question ties that the article puts in two items of one parallel list (四事工作法里是
-    理事会负责监事吗: 理事会管事、村监会监事): what it said, and the two items. A list is parallel when
-    every item shares a character with all the others (谋事、管事、办事、监事), unlike a list of names."""
-    if case.lang != "zh":
-        return None
-    text = case.asking.core
-    for listed in case.entry.lists:
-        items = listed.items_in("zh")
-        if len(items) < 2 or not set.intersection(*(set(re.sub(r"[“”\"]", "", item)) for item in items)):
-            continue
-        pieces = [
-            (n, word, text.find(word))
-            for n, item in enumerate(items)
-            for start, end in case.index.word_spans(item)
-            if len(word := item[start:end]) >= 2 and word in text
-        ]
-        for n, first, at in pieces:
-            for m, second, later in pieces:
-                if m == n or later <= at or first in items[m] or second in items[n]:
-                    continue
-                between = text[at + len(first) : later]
-                if len(between) <= 4 and not re.search(r"[和与跟及、,，或]", between):
-                    return text[at : later + len(second)], f"{items[n]}、{items[m]}"
-    return None
 
 
 DENIAL = {
@@ -526,7 +535,8 @@ LEVEL_WORDS: dict[Lang, dict[str, str]] = {
 
 def _levels_in(text: str, lang: Lang) -> list[tuple[str, str, int]]:
     """The level words of a text: (word, level, where), longest first at each place."""
-    words = sorted(LEVEL_WORDS[lang], key=len, reverse=True)
+    folded = text if lang == "zh" else text.lower()
+    words = sorted((word for word in LEVEL_WORDS[lang] if word in folded), key=len, reverse=True)
     found: list[tuple[str, str, int]] = []
     for word in words:
         pattern = re.escape(word) if lang == "zh" else rf"\b{re.escape(word)}\b"
