@@ -365,6 +365,19 @@ class TestVerdicts:
         assert BRAIN.decide("村企共建有多少个村参加了？是130个吗").verdict == "no"
         assert BRAIN.decide("村企共建有多少个村参加了？是103个吗").verdict == "yes"
 
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "小事不出村大事不出乡下一句是什么",
+            "哪个镇做到了零赔偿零上访",
+            "理事会是管事还是办事",
+            "鲜果是14万亩还是13万亩",
+        ],
+    )
+    def test_a_list_quoted_or_asked_either_or_is_no_wrong_pairing(self, question: str) -> None:
+        """Items quoted as the article has them, an either-or and a list of figures tie nothing anew: no "不是…"."""
+        assert not render_plain(BRAIN.respond(question)[1]).startswith("不是")
+
     def test_a_wrong_premise_is_corrected_before_what_is_not_given(self) -> None:
         """服务人员30分钟内到场，这个承诺是哪个村先搞的: 10分钟 first, then that the article does not say
         which village began it, in the question's words without the corrected clause."""

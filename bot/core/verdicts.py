@@ -126,12 +126,12 @@ class Verdicts:
         # a stated count no count of the passage agrees with is not borne out, though none was found wrong:
         # no "yes" for it (有15万亩吗, of which of the four crops it does not say)
         counts = [v for fact in case.facts for v in fact.of_kind("count")]
-        core = case.asking.core
-        if any(
-            not any(_holds(value, v, core, case.lang) for v in counts)
-            for value in case.asking.asserted
-            if value.kind == "count"
-        ):
+        core, lang = case.asking.core, case.lang
+
+        def borne_out(value: Value) -> bool:
+            return any(_holds(value, v, core, lang) for v in counts)
+
+        if any(not borne_out(value) for value in case.asking.asserted if value.kind == "count"):
             return found
         stated = bool(case.asking.asserted)
         if weight >= 0.5 * total and not stated and not found.resolved:
@@ -278,10 +278,12 @@ class Verdicts:
         """Two words the question ties that the article puts in two items of one parallel list (四事工作法里是
         理事会负责监事吗: 理事会管事、村监会监事): what it said, and the two items. A list is parallel when
         every item shares a character with all the others (谋事、管事、办事、监事), unlike a list of names."""
-        if case.lang != "zh":
-            return None
-        text = case.asking.core
+        if case.lang != "zh" or case.asking.alternative or _ALTERNATIVE_ZH.search(case.asking.core):
+            return None  # 是管事还是办事: either-or, answered by the list itself
+        text = re.sub(r"[“”\"]", "", case.asking.core)
         for items, words in self._parallel(case.entry, case.index):
+            if any(re.sub(r"[“”\"]", "", item) in text for item in items):
+                continue  # 小事不出村大事不出乡下一句是什么: the list quoted as it stands, not two of it tied anew
             pieces = [
                 (n, word, text.find(word)) for n, item_words in enumerate(words) for word in item_words if word in text
             ]
@@ -303,8 +305,13 @@ class Verdicts:
             for listed in entry.lists:
                 items = listed.items_in("zh")
                 if len(items) >= 2 and set.intersection(*(set(re.sub(r"[“”\"]", "", item)) for item in items)):
-                    words = [[item[a:b] for a, b in index.word_spans(item) if b - a >= 2] for item in items]
-                    found.append((items, words))
+                    # each item a doer and a deed (理事会|管事): words of Chinese characters, two or more each
+                    words = [
+                        [item[a:b] for a, b in index.word_spans(item) if b - a >= 2 and _HAN.fullmatch(item[a:b])]
+                        for item in items
+                    ]
+                    if all(len(item_words) >= 2 for item_words in words):
+                        found.append((items, words))
             self._lists[entry.id] = found
         return found
 
@@ -438,6 +445,8 @@ def _role_named(role: str, text: str, lang: Lang) -> float:
     return float(len(wanted))
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_ALTERNATIVE_ZH = re.compile(r"还是")
 ABOVE = {
     "zh": (re.compile(r"(?:超过|超出|多于|高于|大于|不少于|不低于|至少|起码)$"), re.compile(r"^(?:以上|往上|出头)")),
     "en": (re.compile(r"\b(?:more than|over|above|at least|greater than|exceeding)\s*$"), re.compile(r"^\s*or more\b")),
