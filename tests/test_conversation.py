@@ -141,6 +141,7 @@ class TestFollowUpReading:
         [("导师有多少", "learn-inside", "是不是130个", "不是130个，是131名。"),
          ("茶叶种了多少", "act-everyone", "有15万亩吗", "不是15万亩，是13.9万亩。"),
          ("茶叶种了多少", "act-everyone", "有13.9万亩吗", "是的。"),
+         ("茶叶多少亩", "act-everyone", "那个数对吗，是不是13万亩", "不是13万亩，是13.9万亩。"),
          ("幸福食堂上了哪个电视台", "lead-ten-minutes", "是湖北卫视吗",
           "不是湖北卫视：应村民要求开办的老年人“幸福食堂”走进央视。")],
     )  # fmt: skip
@@ -150,6 +151,13 @@ class TestFollowUpReading:
         """是不是130个, 有15万亩吗 after a count: the figure is checked against the count of the previous subject."""
         decision = follow(brain.matcher, message, Previous(before, entry))
         assert render_plain(decision_reply(brain.knowledge, decision)).splitlines()[0] == first_line
+
+    def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
+        """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
+        decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))
+        assert decision.answered is not None
+        assert decision.answered.id == "system-vertical"
+        assert "支部指派或党员推荐" in render_plain(decision_reply(brain.knowledge, decision))
 
     def test_a_count_of_something_the_message_names_borrows_no_subject(self, brain: Brain) -> None:
         """孝昌县有多少人口 after a question about the county's Party secretary counts its own 人口: it is

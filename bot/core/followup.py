@@ -120,9 +120,15 @@ def _counts_its_own(message: str, lang: Lang) -> bool:
 
 def _unknown_subject(reading: Reading, lang: Lang) -> bool:
     """Whether a message names a thing the FAQ does not know: a word no term explains, other than one
-    right before a count it states (正好100个, 大概100个: how it states the count, not a thing)."""
+    right before a count it states (正好100个, 大概100个: how it states the count, not a thing) or one
+    after the words asking how (那是怎么选出来的: the deed asked about, not a thing)."""
     starts = {value.start for value in counts(reading.text, lang)}
-    return any(reading.units[end - 1].end not in starts for _, end in reading.unknown_words)
+    how = [ask.end for ask in analyse(reading.text, lang).asks if ask.kind == "how"] if lang == "zh" else []
+    after = min(how, default=len(reading.text) + 1)
+    return any(
+        reading.units[end - 1].end not in starts and reading.units[start].start < after
+        for start, end in reading.unknown_words
+    )
 
 
 def _reading(matcher: Matcher, text: str, lang: Lang) -> Reading:
@@ -162,7 +168,10 @@ def _asks_elsewhere(matcher: Matcher, message: str, mine: Reading, within: Decis
     ]
     stops = stop_spans(mine.units, lang)
     known = {p for m in mine.matches for p in range(m.start, m.end)}
+    phrases = " ".join(phrase for detail in asked for phrase in (detail.ask_zh if lang == "zh" else detail.ask_en))
     for start, end in inside:
+        if mine.text[start:end] in phrases:
+            continue  # 怎么选出来: the detail's own way of asking, which the entry gives
         word = [p for p, unit in enumerate(mine.units) if start <= unit.start and unit.end <= end]
         if lang == "zh" and len(word) >= 2 and not (set(word) & (stops | known)):
             return True  # 县长, 电话: a thing of its own, not 多久 or 一次
@@ -184,16 +193,24 @@ def _better(within: Decision, alone: Decision, *, asks: bool, lacks_subject: boo
         if alone.kind != "answer":
             return True
         # a new subject with the previous asking (那茶叶呢): the same entry, with the asked fact first;
-        # a message that asks on its own and is answered is a question of its own
-        return not asks and within.answered == alone.answered
+        # a message that asks on its own and is answered is a question of its own, unless it names no
+        # subject (那个数对吗，是不是13万亩: of the 茶叶 asked before, not of whatever 13万亩 is)
+        return (not asks or lacks_subject) and within.answered == alone.answered
     # with no subject of its own, the previous one is all the message can be about: saying what the
     # article leaves out of it, or asking which part was meant, beats "the article does not say"
     return lacks_subject and alone.kind in ("decline", "unexplained") and within.kind in ("unexplained", "ask-back")
 
 
 def _names_subject(reading: Reading) -> bool:
-    """Whether a message names something the FAQ knows (a term of its own, not only question words)."""
-    return any(set(range(m.start, m.end)) & reading.content for m in reading.matches)
+    """Whether a message names something the FAQ knows (a term of its own, not only question words, nor
+    the measure of a count it states: 是不是13万亩 names no crop)."""
+    stated = [(v.start, v.end) for v in counts(reading.text, reading.lang)]
+    units = reading.units
+    return any(
+        set(range(m.start, m.end)) & reading.content
+        and not any(a <= units[m.start].start and units[m.end - 1].end <= b for a, b in stated)
+        for m in reading.matches
+    )
 
 
 def _read_against(mine: Reading, before: Reading, subject: str, folded: str, lang: Lang, *, asks: bool) -> str | None:

@@ -206,6 +206,9 @@ class Verdicts:
             words = around(asking.core, stated.text)
             # what the stated count counts (5 provincial demonstration parks) tells its figure first
             noun = counted(asking.core, stated, asking.lang) or counted_before(asking.core, stated, asking.lang)
+            if not self._tells(words, noun, stated, counts, asking.lang):
+                # 茶叶那个数对吗，是不是13万亩: the clause says nothing of what; the rest of the question may
+                words = asking.core.replace(stated.text, " ")
             if asking.context and not self._tells(words, noun, stated, counts, asking.lang):
                 # 村企共建有多少个村参加了？是130个吗: the sentence before says what is counted
                 earlier = analyse(asking.context, asking.lang)
@@ -214,6 +217,9 @@ class Verdicts:
             fitting = [
                 (
                     overlap(words, (v.label + fact.clause_of(v)).replace(v.text, ""), asking.lang)
+                    # a clause listing several counts holds all their words: the label tells them apart
+                    # (茶叶那个数对吗，是不是13万亩: 茶叶13.9万亩 of 太子米……、茶叶……、苗木花卉13万亩)
+                    + (0.5 * overlap(words, v.label, asking.lang) if not noun else 0.0)
                     # what the count counts: its label, or the words right after it (四大产业, four big industries)
                     + 2
                     * max(
