@@ -10,8 +10,9 @@ held-out parts again, next to the figures with the lists kept:
 - `bot.core.asking`: `SPOKEN` (咋, 啥, 木有...), `LEAD_IN_ENDS` (请问, 想了解...),
   `ASKING_NOUNS` (价格, 日期, acreage...: nouns that ask without a question word) and
   `MONEY_NOUNS` (收入, income: a how-much of them asks money);
-- `bot.core.answers`: `LIGHT_VERBS` (谁负责……), `EXCLUDING_WORDS` (除了, besides) and `WAY_MARKS`
-  (采取……方式, 确保……: the clause that answers a how or a why);
+- `bot.core.answers`: `LIGHT_VERBS` (谁负责……), `EXCLUDING_WORDS` (除了, besides), `WAY_MARKS`
+  (采取……方式, 确保……: the clause that answers a how or a why) and `TITLE_WORDS` (标题, 文章,
+  headline: what such a thing is called is the title in 《》);
 - `bot.core.verdicts`: `LEVEL_WORDS` (全国, 省级, national: a level a question may state wrongly),
   `ABOVE` and `BELOW` (超过, 不到, more than: a stated count that is a bound), `DENIAL` and
   `DENYING` (零, 没有, zero, no: what the article or the question denies) and `POINTING`
@@ -78,6 +79,7 @@ def empty_lists() -> None:
     verdicts.DENYING.update(dict.fromkeys(verdicts.DENYING, never))
     verdicts.POINTING = never
     answers.LIGHT_VERBS.clear()
+    answers.TITLE_WORDS.update(dict.fromkeys(answers.TITLE_WORDS, frozenset()))
     for words in answers.EXCLUDING_WORDS.values():
         words.clear()
     for words in values.FREQUENCY_WORDS.values():

@@ -455,6 +455,13 @@ class TestWhatIsNotGiven:
         assert decision.kind == "answer"
         assert fact in render_plain(reply)[:40]
 
+    @pytest.mark.parametrize("question", ["这篇报道的标题叫啥", "这篇文章叫什么名字"])
+    def test_what_the_article_is_called_is_its_title(self, question: str) -> None:
+        """标题叫啥: the title the article gives in 《》, not "the article does not say"."""
+        decision, reply = BRAIN.respond(question)
+        assert decision.kind == "answer"
+        assert "《孝昌县：坚持“四化”并举" in render_plain(reply)
+
     def test_who_where_no_one_is_named_is_the_people_counted(self) -> None:
         """浙江大学培训班都是些什么人: the article names no one, it counts 51 and says who they were."""
         _, reply = BRAIN.respond("浙江大学培训班都是些什么人")

@@ -321,6 +321,13 @@ class Answers:
             for fact, term, text in quoted:
                 if text.endswith(head) and text != head:
                     return [(fact, Value("org", term.group(), term.start(), term.end()))]
+        # 标题叫啥, what is the headline called: a title is what the article puts in 《》
+        before = case.asking.core[: ask.start].lower()
+        if any(word in before for word in TITLE_WORDS[case.lang]):
+            titles = [(fact, m) for fact in case.facts for m in _TITLE.finditer(fact.text)]
+            if titles:
+                fact, title = titles[0]
+                return [(fact, Value("org", title.group(), title.start(), title.end()))]
         return []
 
     def _place(self, ask: Ask, found: Found, case: Case) -> Found:
@@ -679,6 +686,12 @@ def asked_words(asking: Asking) -> str:
     return text.strip() or (asking.shown or asking.core).strip()
 
 
+TITLE_WORDS: dict[Lang, frozenset[str]] = {
+    "zh": frozenset({"标题", "题目", "篇名", "文章", "报道", "新闻", "稿子"}),
+    "en": frozenset({"title", "headline", "article", "report"}),
+}
+"""Words for a piece of writing or its title: what one is called is the title given in 《》 or quotes."""
+_TITLE = re.compile(r"《[^》]{2,80}》|\"[^\"]{10,120}\"")
 _QUOTED_TERM = re.compile(r"“([^”]{2,20})”|\"([^\"]{2,40})\"")
 
 
