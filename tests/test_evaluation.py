@@ -181,9 +181,9 @@ class TestTuningAccuracy:
     stands, so that a change that loses ground fails; the targets themselves are in the README."""
 
     def test_answerable_questions_answered_right(self, tuning: Report) -> None:
-        """At least 90% of answerable tuning questions get the right entry (and the right yes/no)."""
+        """At least 91% of answerable tuning questions get the right entry (and the right yes/no)."""
         overall = tuning.overall
-        assert overall.correct / overall.answerable >= 0.90
+        assert overall.correct / overall.answerable >= 0.91
 
     def test_the_rest_is_declined_or_chatted(self, tuning: Report) -> None:
         """At least 96% of tuning questions that are not answerable are declined, or answered as small talk."""
@@ -201,9 +201,9 @@ class TestTuningAccuracy:
         assert overall.facts_shown / overall.with_facts >= 0.93
 
     def test_yes_no_questions_lead_with_the_right_verdict(self, tuning: Report) -> None:
-        """At least 84% of yes/no and wrong-premise questions get the right 是/不是 first."""
+        """At least 90% of yes/no and wrong-premise questions get the right 是/不是 first."""
         overall = tuning.overall
-        assert overall.verdicts_right / overall.verdicts >= 0.84
+        assert overall.verdicts_right / overall.verdicts >= 0.9
 
     def test_every_reply_is_within_the_length_budget(self, tuning: Report) -> None:
         """No reply to a tuning question runs over 300 (Chinese) or 600 (English) characters unless asked whole."""
@@ -226,16 +226,16 @@ class TestHeldOutAccuracy:
     names the figure, never a question (the held-out part is not read question by question)."""
 
     def test_answerable_questions_answered_right(self, held_out: Report) -> None:
-        """At least 80% of answerable held-out questions get the right entry (and the right yes/no)."""
+        """At least 81% of answerable held-out questions get the right entry (and the right yes/no)."""
         overall = held_out.overall
         share = overall.correct / overall.answerable
-        assert share >= 0.80, f"{share:.1%}"
+        assert share >= 0.81, f"{share:.1%}"
 
     def test_the_rest_is_declined_or_chatted(self, held_out: Report) -> None:
-        """At least 86% of held-out questions that are not answerable are declined, or answered as small talk."""
+        """At least 87% of held-out questions that are not answerable are declined, or answered as small talk."""
         overall = held_out.overall
         share = overall.handled / overall.rest
-        assert share >= 0.86, f"{share:.1%}"
+        assert share >= 0.87, f"{share:.1%}"
 
     def test_confident_wrong_answers_stay_below_their_mark(self, held_out: Report) -> None:
         """No more than 5% of held-out questions get a confident wrong answer (the target, 2%, is missed)."""

@@ -69,13 +69,13 @@ class TestTally:
 
 class TestTuningFigures:
     def test_the_tuning_parts_follow_ups_are_handled(self, brain: Brain) -> None:
-        """At least 91% of the tuning part's second turns are handled right, at least 80% in every
-        category, and none is answered with a wrong entry (97 pairs: 90 right when pinned)."""
+        """At least 92% of the tuning part's second turns are handled right, at least 80% in every
+        category, and none is answered with a wrong entry (97 pairs: 91 right when pinned)."""
         pairs = load_followups(part_files("tuning", EVAL))
         assert len(pairs) >= 97
         report = evaluate_followups(brain, pairs)
         overall = report.overall
-        assert overall.right >= 0.91 * overall.total
+        assert overall.right >= 0.92 * overall.total
         assert overall.confident_wrong == 0
         for category, tally in report.by_category.items():
             assert tally.right >= 0.80 * tally.total, category
