@@ -45,7 +45,7 @@ from tests.wechat_side import AES_KEY, APP_ID, TOKEN, WeChatSide
 
 IMPORT_COST = """
 import json, time
-import httpx, starlette.applications, uvicorn, cryptography.hazmat.primitives.ciphers, defusedxml.ElementTree
+import httpx, starlette.applications, uvicorn, Crypto.Cipher.AES, defusedxml.ElementTree
 def resident():
     return int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20
 before, started = resident(), time.perf_counter()

@@ -203,11 +203,23 @@ def test_no_code_writes_the_articles_figures_questions_or_terms() -> None:
     assert found == []
 
 
+def _loaded_by_the_whole_bot(package: str) -> str:
+    """The modules of `package` that importing every module of the bot loads, in a fresh interpreter."""
+    modules = sorted(m for m in _modules() if not m.endswith("__main__"))
+    script = "; ".join(f"import {name}" for name in modules)
+    script += f"; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] == {package!r}))"
+    found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    return found.stdout.strip()
+
+
 def test_no_module_loads_matplotlib_until_a_chart_is_drawn() -> None:
     """Importing the whole bot, front ends included, loads no matplotlib: it costs the running bot
     tens of megabytes, so only the chart process (`python -m bot.ops.chart`) imports it."""
-    modules = sorted(m for m in _modules() if not m.endswith("__main__"))
-    script = "; ".join(f"import {name}" for name in modules)
-    script += "; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
-    found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert found.stdout.strip() == "[]"
+    assert _loaded_by_the_whole_bot("matplotlib") == "[]"
+
+
+def test_no_module_loads_cryptography() -> None:
+    """Importing the whole bot, Telegram and WeChat included, loads no `cryptography`: python-telegram-bot
+    imports it whenever it is installed (for Telegram Passport, which the bot does not use), at about
+    6.5 MB, so WeChat's AES comes from pycryptodome and nothing the bot depends on installs it."""
+    assert _loaded_by_the_whole_bot("cryptography") == "[]"

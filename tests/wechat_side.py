@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from Crypto.Cipher import AES
 
 TOKEN = "faqbot2022"
 AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
@@ -116,13 +116,11 @@ class WeChatSide:
         data = secrets.token_bytes(16) + struct.pack(">I", len(plain)) + plain + APP_ID.encode()
         pad = 32 - len(data) % 32
         data += bytes([pad]) * pad
-        encryptor = Cipher(algorithms.AES(self.key), modes.CBC(self.key[:16])).encryptor()
-        return base64.b64encode(encryptor.update(data) + encryptor.finalize()).decode()
+        return base64.b64encode(AES.new(self.key, AES.MODE_CBC, iv=self.key[:16]).encrypt(data)).decode()
 
     def decrypt(self, text: str) -> bytes:
         """The reverse, checking the AppID at the end."""
-        decryptor = Cipher(algorithms.AES(self.key), modes.CBC(self.key[:16])).decryptor()
-        data = decryptor.update(base64.b64decode(text)) + decryptor.finalize()
+        data = AES.new(self.key, AES.MODE_CBC, iv=self.key[:16]).decrypt(base64.b64decode(text))
         data = data[: -data[-1]]
         (length,) = struct.unpack(">I", data[16:20])
         assert data[20 + length :] == APP_ID.encode(), "a reply for another account"
