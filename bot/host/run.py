@@ -13,6 +13,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
@@ -25,7 +26,9 @@ from bot.ops.settings import Settings
 from bot.storage.store import Store
 from bot.tg.runner import run_command as run_telegram
 from bot.web.app import Site
-from bot.wechat.endpoint import WeChat
+
+if TYPE_CHECKING:
+    from bot.wechat.endpoint import WeChat
 
 log = logging.getLogger("bot")
 

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
@@ -37,7 +38,9 @@ from bot.ops.settings import Settings
 from bot.storage.open import open_store
 from bot.storage.store import Store, StoreError
 from bot.web.app import Site, web_app
-from bot.wechat.endpoint import WeChat
+
+if TYPE_CHECKING:
+    from bot.wechat.endpoint import WeChat
 
 log = logging.getLogger("bot")
 
@@ -115,6 +118,10 @@ def wechat_front(settings: Settings, conversation: Conversation, brain: Callable
     mode = "safe mode" if settings.wechat.aes_key else "plaintext mode"
     api = "with" if settings.wechat.app_secret else "without"
     log.info("serving /wechat for a WeChat Official Account (%s, %s the customer-service API)", mode, api)
+    # loaded only when WeChat is set up: wechatpy and the requests it brings cost a bot without it
+    # about 7.6 MB
+    from bot.wechat.endpoint import WeChat  # noqa: PLC0415 - wechatpy only where WeChat is set up
+
     return WeChat(settings.wechat, conversation, brain)
 
 
