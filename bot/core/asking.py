@@ -141,7 +141,8 @@ _POLAR = {
     ),
 }
 """A yes/no question: 有2家吗, 是不是, 有没有; Is / Did / Has ... at the start."""
-_ALTERNATIVE = {"zh": re.compile(r"还是"), "en": re.compile(r"\bor\b")}
+ALTERNATIVE = {"zh": re.compile(r"还是"), "en": re.compile(r"\bor\b")}
+"""How an either-or question offers its choice (两次还是三次, two or three)."""
 _COMPARE = {
     "zh": re.compile(r"比(?P<other>.{1,12}?)(?:更|还)?(?P<way>多|少|大|小|高|低)"),
     "en": re.compile(r"\b(?:more|less|fewer|bigger|larger|smaller) than\b"),
@@ -258,7 +259,7 @@ def analyse(question: str, lang: Lang) -> Asking:
     core, context = question_part(text, lang)
     shown, _ = question_part(question.strip(), lang)
     asks = tuple(_asks(core, lang))
-    polar = bool(_POLAR[lang].search(core.strip())) and not _ALTERNATIVE[lang].search(core)
+    polar = bool(_POLAR[lang].search(core.strip())) and not ALTERNATIVE[lang].search(core)
     if lang == "en" and asks and asks[0].start < 3:
         polar = False  # a wh- question: "What is ... ?"
     asserted = tuple(_asserted(core, lang, asks))
@@ -270,7 +271,7 @@ def analyse(question: str, lang: Lang) -> Asking:
         shown=shown,
         asks=asks,
         polar=polar,
-        alternative=bool(_ALTERNATIVE[lang].search(core)) and bool(asserted),
+        alternative=bool(ALTERNATIVE[lang].search(core)) and bool(asserted),
         compared=bool(_COMPARE[lang].search(core)),
         asserted=asserted,
     )

@@ -20,12 +20,12 @@ import re
 from dataclasses import replace
 
 from bot.core.answers import Case, Found, agrees, excluding, missing, referent
-from bot.core.asking import analyse
+from bot.core.asking import ALTERNATIVE, analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap
 from bot.core.index import Index
 from bot.core.normalise import STOP_EN, loose_syllable
-from bot.core.values import LEVELS, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
+from bot.core.values import LEVELS, ORG_NOUNS_EN, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
 from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.language import LANGS, Lang
 
@@ -284,7 +284,7 @@ class Verdicts:
         """Two words the question ties that the article puts in two items of one parallel list (四事工作法里是
         理事会负责监事吗: 理事会管事、村监会监事): what it said, and the two items. A list is parallel when
         every item shares a character with all the others (谋事、管事、办事、监事), unlike a list of names."""
-        if case.lang != "zh" or case.asking.alternative or _ALTERNATIVE_ZH.search(case.asking.core):
+        if case.lang != "zh" or ALTERNATIVE["zh"].search(case.asking.core):
             return None  # 是管事还是办事: either-or, answered by the list itself
         text = re.sub(r"[“”\"]", "", case.asking.core)
         for items, words in self._parallel(case.entry, case.index):
@@ -452,7 +452,6 @@ def _role_named(role: str, text: str, lang: Lang) -> float:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
-_ALTERNATIVE_ZH = re.compile(r"还是")
 ABOVE = {
     "zh": (re.compile(r"(?:超过|超出|多于|高于|大于|不少于|不低于|至少|起码)$"), re.compile(r"^(?:以上|往上|出头)")),
     "en": (re.compile(r"\b(?:more than|over|above|at least|greater than|exceeding)\s*$"), re.compile(r"^\s*or more\b")),
@@ -521,7 +520,7 @@ def counted(text: str, value: Value, lang: Lang) -> str:
 
 
 _EN_ASKING = {"which", "what", "whose", "each", "every", "any", "some", "another", "other", "same", "national"}
-_EN_ORGS = {"university", "college", "school", "company", "station", "tv"}
+_EN_ORGS = ORG_NOUNS_EN | {"company"}
 """English kinds of bodies (the rest are places)."""
 _EN_NAME = re.compile(
     r"\b(?:[A-Z][a-z]+ )+(?P<kind>University|College|School|County|Town|Township|Village|Community|City|Province|TV"
