@@ -45,7 +45,7 @@ from bot.core.answers import Answers, Case, Found, asked_words
 from bot.core.asking import Asking, analyse, ask_spans
 from bot.core.decision import Candidate, Decision, Gap, Ranking
 from bot.core.facts import Facts
-from bot.core.focus import asks_number, figure_shares, find_focus, held_most, label_cover
+from bot.core.focus import Focus, asks_number, figure_shares, find_focus, held_most, label_cover
 from bot.core.gaps import Gaps
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language, query_units
@@ -54,7 +54,7 @@ from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
 from bot.core.values import Kind, values
 from bot.core.verdicts import Verdicts
-from bot.faq.knowledge import KnowledgeBase
+from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.language import LANGS, Lang
 
 SIGNALS = ("terms", "examples", "figures", "facts", "quoted")
@@ -367,8 +367,7 @@ class Matcher:
         gap = self.gaps.detail(decision, ranking, focus)
         found = Found(focus)
         if gap is None:
-            case = Case(best, self.facts.of(best, lang), asking, ranking.reading, index, tuning)
-            found = self.verdicts.judge(self.answers.find(case, focus), case)
+            found = self._found(best, focus, asking, ranking, tuning)
             if decision.kind == "ask-back" and not decision.broad and asking.asks:
                 # 孝昌搞了多少个议事的组织: of entries scored alike, the one whose facts give what is asked
                 giving = self._giving(decision, asking, ranking, tuning, found)
@@ -385,22 +384,24 @@ class Matcher:
     ) -> Decision | None:
         """Of a question back's entries, the one whose facts give a value of the kind asked where the others'
         do not, as an answer; None when none does, or more than one."""
-        lang, index = ranking.lang, self.indices[ranking.lang]
+        index = self.indices[ranking.lang]
         answering = [(decision.candidates[0], best)] if best.resolved and not best.missing else []
         for candidate in decision.candidates[1:]:
             entry = candidate.entry
             focus = find_focus(entry, self._position[entry.id], ranking.reading, index, tuning)
-            case = Case(entry, self.facts.of(entry, lang), asking, ranking.reading, index, tuning)
-            found = self.verdicts.judge(self.answers.find(case, focus), case)
+            found = self._found(entry, focus, asking, ranking, tuning)
             if found.resolved and not found.missing:
                 answering.append((candidate, found))
         if len(answering) != 1:
             return None
         (candidate, found), others = answering[0], [c for c in decision.candidates if c is not answering[0][0]]
-        focus = replace(found.focus, said=found.said, truth=found.truth)
-        return Decision(
-            decision.question, lang, "answer", (candidate, *others), focus=focus, verdict=found.verdict, asking=asking
-        )
+        return _settled(replace(decision, kind="answer", candidates=(candidate, *others), asking=asking), found, None)
+
+    def _found(self, entry: Entry, focus: Focus, asking: Asking, ranking: Ranking, tuning: Tuning) -> Found:
+        """What an entry's facts give the question: the asked values, judged against what it states."""
+        index = self.indices[ranking.lang]
+        case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
+        return self.verdicts.judge(self.answers.find(case, focus), case)
 
 
 def _settled(decision: Decision, found: Found, gap: Gap | None) -> Decision:
@@ -427,10 +428,15 @@ def _largest(scores: dict[int, float], count: int) -> list[int]:
     return sorted(scores, key=scores.__getitem__, reverse=True)[:count]
 
 
+def _lead(ranking: Ranking) -> float:
+    """How far the best entry scores above the next (above nothing, when it is alone)."""
+    found = ranking.candidates
+    return found[0].score - (found[1].score if len(found) > 1 else 0.0)
+
+
 def _torn(ranking: Ranking, tuning: Tuning) -> bool:
     """Whether a ranking's best entries are too close to choose between (a question back)."""
-    found = ranking.candidates
-    return len(found) >= 2 and found[0].score - found[1].score < tuning.margin
+    return len(ranking.candidates) >= 2 and _lead(ranking) < tuning.margin
 
 
 def _best(scores: dict[int, float], count: int) -> list[int]:
@@ -481,11 +487,9 @@ def choose(question: str, ranking: Ranking, tuning: Tuning) -> Decision:
         if broad:
             return Decision(question, lang, "ask-back", broad, broad=True)
         return Decision(question, lang, "decline", ranked[: tuning.offered])
-    best = ranked[0]
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if best.score >= tuning.answer and best.score - runner_up >= tuning.margin:
+    if ranked[0].score >= tuning.answer and _lead(ranking) >= tuning.margin:
         return Decision(question, lang, "answer", ranked[: tuning.offered])
-    close = [c for c in ranked if c.score >= tuning.ask and c.score >= best.score - tuning.spread]
+    close = [c for c in ranked if c.score >= tuning.ask and c.score >= ranked[0].score - tuning.spread]
     return Decision(question, lang, "ask-back", tuple(close[: tuning.offered]))
 
 
