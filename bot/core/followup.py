@@ -100,10 +100,10 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     if elided:
         within = matcher.decide_about(read, lang, previous.entry_id)
     elided = elided and within.kind == "answer"
-    lacks_subject = not _names_subject(mine) and not _counts_its_own(folded, lang)
+    names = _names_subject(mine)
+    lacks_subject = not names and not _counts_its_own(folded, lang)
     keep = elided or (
-        not (_names_subject(mine) and _found_its_own(alone, within))
-        and _better(within, alone, asks=asks, lacks_subject=lacks_subject)
+        not (names and _found_its_own(alone, within)) and _better(within, alone, asks=asks, lacks_subject=lacks_subject)
     )
     return replace(within, question=read) if keep else None
 
