@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from bot.core.asking import Ask, Asking, ask_spans, asks_table
 from bot.core.decision import Verdict
-from bot.core.facts import Fact, Facts, Told, around, overlap
+from bot.core.facts import Fact, Facts, Told, around, overlap, stems
 from bot.core.focus import Focus, clauses_holding, cut_to_question, held
 from bot.core.gaps import asked_attribute
 from bot.core.index import Index, Reading
@@ -429,16 +429,16 @@ class Answers:
         noun = (asking.noun_after(ask) or asking.noun_before(ask)).strip(_STOP_CHARS)
         # in English the words after "how many" may run on into the verb (villagers use the service):
         # what is counted is in its first two words
-        stems = [w[:5] for w in re.findall(r"[a-z]{3,}", noun.lower()) if w not in STOP_EN][:2]
-        if len(noun) < 2 or (lang == "en" and not stems):
+        asked = [w[:5] for w in re.findall(r"[a-z]{3,}", noun.lower()) if w not in STOP_EN][:2]
+        if len(noun) < 2 or (lang == "en" and not asked):
             return False
         counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
 
         def names(text: str) -> bool:
             if lang == "zh":
                 return noun in text
-            found = {w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())}
-            return all(stem in found for stem in stems)
+            found = set(stems(text))
+            return all(stem in found for stem in asked)
 
         def labels(label: str) -> bool:  # 提升中间支部 is counted by the label 提升的中间支部
             bare = label.replace("的", "")
@@ -772,8 +772,8 @@ def _noun_in(noun: str, label: str, lang: Lang) -> bool:
     if lang == "zh":
         noun = noun.strip(_STOP_CHARS)
         return len(noun) >= 2 and (noun in label or noun[-2:] in label)
-    first = re.findall(r"[a-z]{3,}", noun.lower())
-    return bool(first) and any(first[0][:5] == word[:5] for word in re.findall(r"[a-z]{3,}", label.lower()))
+    first = stems(noun)
+    return bool(first) and first[0] in stems(label)
 
 
 def _fits(ask: Ask, value: Value, lang: Lang) -> bool:
@@ -806,9 +806,9 @@ def _role_named(role: str, case: Case) -> bool:
     texts = [fact.text for fact in case.facts] + [case.entry.title_in(case.lang), *case.entry.keywords_in(case.lang)]
     if case.lang == "zh":
         return any(role in text or role[-2:] in text for text in texts if len(role) >= 2)
-    words = [w[:5] for w in re.findall(r"[a-z]{3,}", role.lower())]
+    words = stems(role)
     for text in texts:
-        found = [w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())]
+        found = stems(text)
         if any(found[n : n + len(words)] == words for n in range(len(found))):
             return True
     return False

@@ -214,6 +214,12 @@ def around(text: str, word: str) -> str:
     return text.replace(word, " ")
 
 
+def stems(text: str) -> list[str]:
+    """An English text's words of three letters or more, each by its first five: how answering tells
+    one English word from another (mentors and mentoring alike)."""
+    return [word[:5] for word in re.findall(r"[a-z]{3,}", text.lower())]
+
+
 def overlap(first: str, second: str, lang: Lang) -> float:
     """How much two texts share: Chinese character pairs, or English words by their first five letters."""
     if lang == "zh":

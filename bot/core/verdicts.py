@@ -22,7 +22,7 @@ from dataclasses import replace
 from bot.core.answers import Case, Found, agrees, excluding, missing, referent
 from bot.core.asking import ALTERNATIVE, analyse
 from bot.core.decision import Verdict
-from bot.core.facts import Fact, Facts, around, overlap
+from bot.core.facts import Fact, Facts, around, overlap, stems
 from bot.core.index import Index
 from bot.core.normalise import STOP_EN, loose_syllable
 from bot.core.values import LEVELS, ORG_NOUNS_EN, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
@@ -260,7 +260,7 @@ class Verdicts:
             for variant, word in sorted(self._synonyms.items(), key=lambda item: -len(item[0])):
                 text = text.replace(variant, word)
         roles = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.label]
-        named = [(_role_named(v.label, text.replace(said, " "), lang), fact, v) for fact, v in roles]
+        named = [(_role_fullness(v.label, text.replace(said, " "), lang), fact, v) for fact, v in roles]
         best = max((score for score, _, _ in named), default=0.0)
         if best <= 0:
             return None
@@ -438,14 +438,14 @@ def _denied(case: Case) -> str:
     return ""
 
 
-def _role_named(role: str, text: str, lang: Lang) -> float:
+def _role_fullness(role: str, text: str, lang: Lang) -> float:
     """How fully a question names a role: in Chinese the role's length if it stands in the text (终审),
     in English the share of its words that do (final review in "the final reviewer"), a longer
     role fully named counting more (managing editor over editor)."""
     if lang == "zh":
         return float(len(role)) if role in text else 0.0
-    wanted = [w[:5] for w in re.findall(r"[a-z]{3,}", role.lower())]
-    present = {w[:5] for w in re.findall(r"[a-z]{3,}", text.lower())}
+    wanted = stems(role)
+    present = set(stems(text))
     if not wanted or not all(w in present for w in wanted):
         return 0.0
     return float(len(wanted))
