@@ -182,6 +182,12 @@ class TestAsking:
         asking = analyse(question, "en" if question.isascii() else "zh")
         assert (asking.kind, asking.asks[0].measure) == (kind, measure)
 
+    def test_a_when_clause_before_the_question_is_its_condition(self) -> None:
+        """"When a villager calls for help, how long ..." asks how long, not when; "When was ..." asks when."""
+        asking = analyse("When a villager calls for help, how long until someone comes?", "en")
+        assert [ask.kind for ask in asking.asks] == ["count"]
+        assert analyse("When was the article published?", "en").kind == "when"
+
     @pytest.mark.parametrize(
         ("question", "noun"),
         [("孝昌县有多少人口", "人口"), ("一共培训了多少名村干部", "村干部"), ("有多少人参加", "参加"),

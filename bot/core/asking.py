@@ -62,7 +62,10 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
     ),
     "en": (
         ("count", "money", (r"\bhow much (?:\w+ )*(?:cost|pay|charge)", "how much money")),
-        ("when", "", (r"^when\b", r"\bwhen (?:was|were|did|does|do|is|will)\b", r"what (?:year|date|day|time)\b",
+        # "When a villager calls, how long ...": a when-clause before a comma and a question is its condition
+        ("when", "", (r"^when\b(?![^,?]*,\s*(?:how|what|which|who|whom|whose|where|why|is|are|was|were|do|does|did|"
+                      r"can|could|will|would|has|have)\b)", r"\bwhen (?:was|were|did|does|do|is|will)\b",
+                      r"what (?:year|date|day|time)\b",
                       r"which (?:year|date|day)\b")),
         ("count", "frequency", (r"\bhow (?:often|frequently)\b", r"\btimes a (?:year|month|week)\b")),
         ("count", "duration", (r"\bhow long\b",)),
