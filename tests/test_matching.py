@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.brain import Brain
 from bot.core.decision import Decision
-from bot.core.matching import Matcher
+from bot.core.matching import Matcher, choose
 from bot.core.reply import render_plain
 from bot.core.tuning import Tuning
 from tests.faqs import tiny_brain, tiny_matcher
@@ -320,6 +320,31 @@ class TestTuning:
         strict = replace(brain.matcher.tuning, answer=101.0, ask=0.0)
         assert brain.matcher.decide("党小组", tuning=strict).kind == "ask-back"
         assert brain.matcher.decide("党小组").kind == "answer"
+
+    def test_a_weak_but_clear_best_entry_is_answered(self, brain: Brain) -> None:
+        """Under the bar to answer, an entry far ahead of the next with evidence in two places answers;
+        the same ranking with one piece of evidence, or with a close runner-up, is not answered."""
+        ranking = brain.matcher.rank("党小组")
+        first, second = (replace(c, score=s) for c, s in zip(ranking.candidates, (35.0, 20.0), strict=False))
+        tuning = brain.matcher.tuning
+        clear = replace(ranking, candidates=(first, second), pieces=2)
+        assert choose("q", clear, tuning).kind == "answer"
+        assert choose("q", replace(clear, pieces=1), tuning).kind != "answer"
+        assert choose("q", replace(clear, candidates=(first, replace(second, score=30.0))), tuning).kind != "answer"
+        assert choose("q", clear, replace(tuning, weak_answer=101.0)).kind != "answer"
+
+    def test_a_question_in_other_words_is_answered_when_it_points_at_one_entry(self, brain: Brain) -> None:
+        """干部 and 出去 are two pieces of evidence for learning from outside, though 开眼界 is not the
+        article's word."""
+        ranking = brain.matcher.rank("干部出去开眼界去了哪")
+        assert ranking.candidates[0].score < brain.matcher.tuning.answer
+        assert ranking.pieces >= 2
+        assert _answer(brain, "干部出去开眼界去了哪") == "learn-outside"
+
+    def test_one_word_the_faq_shares_by_chance_answers_nothing(self, brain: Brain) -> None:
+        """推荐 (of 党员推荐) is the only thing 电影推荐一下 shares with the FAQ: one piece of evidence."""
+        assert brain.matcher.rank("电影推荐一下").pieces == 1
+        assert brain.decide("电影推荐一下").answered is None
 
     def test_a_signal_can_be_switched_off_by_name(self, brain: Brain) -> None:
         """Without the examples signal, an example question is judged on its words alone."""

@@ -43,6 +43,9 @@ class Ranking:
     """Entry id to the weight of the question its terms explain (before dividing by the total)."""
     asking: Asking | None = None
     """What the question asks, as read before matching."""
+    pieces: int = 0
+    """In how many separate places of the question the best entry's own terms stand: two or more are
+    two pieces of evidence for it, where one can be a word it shares by chance."""
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,7 @@ class Matcher:
             tuple(Candidate(entries[owner], round(scores[owner], 1)) for owner in order),
             {entries[owner].id: explained[owner] for owner in most},
             asking,
+            _pieces(index, reading, order[0]) if order else 0,
         )
 
     def _figures(self, scores: dict[int, float], reading: Reading, index: Index, tuning: Tuning) -> None:
@@ -479,9 +480,33 @@ def _explain(index: Index, reading: Reading) -> dict[int, float]:
     return explained
 
 
+def _pieces(index: Index, reading: Reading, owner: int) -> int:
+    """In how many separate places of the question the terms of entry `owner` stand (overlapping
+    matches, 十分钟 and 分钟, are one place)."""
+    spans = sorted((m.start, m.end) for m in reading.matches if owner in index.terms[m.term].owners)
+    pieces, reached = 0, -1
+    for start, end in spans:
+        if start >= reached:
+            pieces += 1
+        reached = max(reached, end)
+    return pieces
+
+
+def _weakly_clear(ranking: Ranking, tuning: Tuning) -> bool:
+    """Whether a best entry scoring under the bar to answer still stands out enough to answer: well
+    ahead of the next, with evidence in more than one place of the question (`Tuning.weak_answer`)."""
+    ranked = ranking.candidates
+    if not ranked or not tuning.weak_answer <= ranked[0].score < tuning.answer:
+        return False
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return ranked[0].score >= tuning.weak_lead * runner_up and ranking.pieces >= tuning.weak_pieces
+
+
 def choose(question: str, ranking: Ranking, tuning: Tuning) -> Decision:
     """Answer, ask back or decline, from the scores alone."""
     lang, ranked = ranking.lang, ranking.candidates
+    if _weakly_clear(ranking, tuning):
+        return Decision(question, lang, "answer", ranked[: tuning.offered])
     if not ranked or ranked[0].score < tuning.ask:
         broad = _broad(ranking, tuning)
         if broad:

@@ -38,6 +38,18 @@ class Tuning:
     """Swept. How far the best entry must lead the next to be answered rather than asked about."""
     ask: float = 45.0
     """Swept. The least score for an entry to be offered in a question back."""
+    weak_answer: float = 30.0
+    """By hand, on the tuning part's distribution. A best entry scoring under `answer` but at least
+    this is answered when it stands out alike by `weak_lead` and `weak_pieces`: a question in other
+    words than the article's (怎么让土地不荒着) is seldom explained in full, but what is explained
+    points at one entry. Questions the article does not answer that score so high hold one word of
+    the FAQ only (推荐一部电影, 孝昌县的历史有多久); on the tuning part no such question passes from 25
+    to 35 with a lead of 1.3 to 2, and the middle of that range is kept."""
+    weak_lead: float = 1.5
+    """By hand, with `weak_answer`: how many times the next entry's score the best must score."""
+    weak_pieces: int = 2
+    """By hand, with `weak_answer`: in how many separate places of the question the best entry's
+    own terms must stand."""
     spread: float = 25.0
     """By hand. Entries within this of the best are offered together when asking back; wide
     enough for two or three options, the most a phone shows without scrolling."""
