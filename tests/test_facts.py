@@ -183,7 +183,7 @@ class TestAsking:
         assert (asking.kind, asking.asks[0].measure) == (kind, measure)
 
     def test_a_when_clause_before_the_question_is_its_condition(self) -> None:
-        """"When a villager calls for help, how long ..." asks how long, not when; "When was ..." asks when."""
+        """ "When a villager calls for help, how long ..." asks how long, not when; "When was ..." asks when."""
         asking = analyse("When a villager calls for help, how long until someone comes?", "en")
         assert [ask.kind for ask in asking.asks] == ["count"]
         assert analyse("When was the article published?", "en").kind == "when"
