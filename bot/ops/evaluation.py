@@ -67,8 +67,8 @@ PARTS: dict[str, tuple[str, ...]] = {
 }
 """The files of each part, under `tests/eval/`: every batch was split at random between the parts
 before any of it was tried. A sealed part, once scored at the end of the work it measured, joins
-the held-out part (batch 7's `sealed.yaml`, batch 8's `batch8-sealed.yaml`, batch 9's `batch9-sealed.yaml`), and the next batch's
-sealed part takes its place."""
+the held-out part (batch 7's `sealed.yaml`, batch 8's `batch8-sealed.yaml`, batch 9's
+`batch9-sealed.yaml`), and the next batch's sealed part takes its place."""
 
 EVAL_DIR = Path("tests/eval")
 
