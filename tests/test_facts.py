@@ -461,6 +461,13 @@ class TestWhatIsNotGiven:
         assert decision.kind == "answer"
         assert fact in render_plain(reply)[:40]
 
+    def test_a_noun_ending_as_a_label_ends_counts_what_it_counts(self) -> None:
+        """同盟 ends as 党建联盟 ends: the head of a Chinese noun is its last character; 人口 ends as no label does."""
+        decision, reply = BRAIN.respond("村企抱团搞的党建同盟有几个")
+        assert decision.kind == "answer"
+        assert "2个" in render_plain(reply)[:40]
+        assert BRAIN.decide("冯山社区有多少人口").kind == "unexplained"
+
     @pytest.mark.parametrize("question", ["这篇报道的标题叫啥", "这篇文章叫什么名字"])
     def test_what_the_article_is_called_is_its_title(self, question: str) -> None:
         """标题叫啥: the title the article gives in 《》, not "the article does not say"."""

@@ -405,10 +405,15 @@ class Answers:
             return True
         after = _words(case.asking.noun_after(ask), case)[:2]
         if after:
-            return self._told(" ".join(after), case)
+            return self._told(" ".join(after), case) or _headed(after[-1], case)
         # 培训班人数是多少: 人数 asks how many, like 多少; what is counted is the word before it
         before = [w for w in _words(case.asking.noun_before(ask), case) if not _asks_itself(w, case.lang)][-1:]
-        if not before or self._told(before[0], case) or case.index.term_of(before[0]) is not None:
+        if (
+            not before
+            or self._told(before[0], case)
+            or case.index.term_of(before[0]) is not None
+            or _headed(before[0], case)
+        ):
             return not _attribute(case)
         return False
 
@@ -767,11 +772,22 @@ def _sounds(text: str) -> str:
     return " ".join(unit.sound for unit in units(fold(text)) if unit.text not in _STOP_CHARS)
 
 
+def _headed(noun: str, case: Case) -> bool:
+    """Whether a Chinese noun of two characters or more ends as one of the entry's count labels ends: its
+    last character is its head, the kind of thing it is, so 同盟 counts what 党建联盟 counts."""
+    return (
+        case.lang == "zh"
+        and len(noun) >= 2
+        and any(value.label.endswith(noun[-1]) for fact in case.facts for value in fact.of_kind("count"))
+    )
+
+
 def _noun_in(noun: str, label: str, lang: Lang) -> bool:
-    """Whether a count's label names what a question counts (导师 in 导师; mentors in mentors)."""
+    """Whether a count's label names what a question counts (导师 in 导师; mentors in mentors), or, in
+    Chinese, ends as it ends (同盟 and 党建联盟: the head of a Chinese noun is its last character)."""
     if lang == "zh":
         noun = noun.strip(_STOP_CHARS)
-        return len(noun) >= 2 and (noun in label or noun[-2:] in label)
+        return len(noun) >= 2 and (noun in label or noun[-2:] in label or label.endswith(noun[-1]))
     first = stems(noun)
     return bool(first) and first[0] in stems(label)
 
