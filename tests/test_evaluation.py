@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.core.brain import Brain
 from bot.core.decision import Decision
+from bot.core.reply import render_plain
 from bot.ops.evaluation import (
     TARGET_CATEGORY,
     Question,
@@ -132,6 +134,21 @@ class TestTally:
         assert Tally().add(question, decision, "是，国家级星创天地是1家。").right == 0
         assert Tally().add(question, decision, "不是。").right == 0
         assert Tally().add(question, decision, "国家级星创天地1家").right == 0
+
+    def test_a_wrong_premise_corrected_with_the_rest_missing_is_right(self, brain: Brain) -> None:
+        """不是20万亩，是13.9万亩 then "the article does not say" for what is asked on top is what a wrong premise
+        wants, from its entry; the same from another entry, or without the "no", is not right."""
+        text = "孝昌的茶叶种了20万亩，有什么知名品牌"
+        decision = brain.decide(text)
+        assert (decision.kind, decision.verdict) == ("unexplained", "no")
+        reply = render_plain(brain.respond(text)[1])
+        right = Tally().add(Question("premise", "act-everyone", text, ("13.9万亩",), "no"), decision, reply)
+        other = Tally().add(Question("premise", "act-enterprises", text, ("13.9万亩",), "no"), decision, reply)
+        unjudged = Tally().add(
+            Question("premise", "act-everyone", text, ("13.9万亩",), "no"), replace(decision, verdict=None)
+        )
+        assert (right.correct, right.facts_shown, right.confident_wrong) == (1, 1, 0)
+        assert (other.correct, unjudged.correct) == (0, 0)
 
     def test_a_wrong_entry_is_a_confident_wrong_answer(self, brain: Brain) -> None:
         """Answering with another entry than the expected one counts against the bot, not as right."""

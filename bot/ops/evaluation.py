@@ -17,8 +17,9 @@ A confident wrong answer, the worst outcome, is an answer with the wrong entry o
 answer where none was expected. For questions answered right that carry facts, the
 reply must hold them all, the first within `FACT_WINDOW` characters of its start. A question
 with `says` is right only when the reply leads with that verdict (是/不是, yes/no) and, for a
-"no", shows the facts (the value the article does give). Every reply is checked against the
-length budget.
+"no", shows the facts (the value the article does give); such a question is also right when the
+premise is corrected from the right entry and what is asked on top of it is said to be missing.
+Every reply is checked against the length budget.
 
 The parts (`PARTS`) are each made of several files: the tuning part is read and tuned on; the
 held-out and sealed parts are only ever reported as figures. This module imports nothing from
@@ -148,7 +149,7 @@ class Tally:
         offered = {c.entry.id for c in decision.candidates}
         wants = question.wants
         if wants == "answer":
-            correct = answered in question.entries
+            correct = answered in question.entries or _premise_corrected(question, decision)
             asked = decision.kind == "ask-back" and bool(offered & question.entries)
             right = correct or (asked and question.ask_ok)
             judged = question.says is not None
@@ -183,7 +184,7 @@ class Tally:
             )
             return tally if reply_text is None else tally._reply(question, False, reply_text, fits)
         tally = replace(tally, right=tally.right + (tally.correct > self.correct))
-        return tally if reply_text is None else tally._reply(question, answered in question.entries, reply_text, fits)
+        return tally if reply_text is None else tally._reply(question, correct, reply_text, fits)
 
     def _reply(self, question: Question, answered_right: bool, text: str, fits: bool) -> Tally:
         checked = answered_right and bool(question.facts)
@@ -195,6 +196,20 @@ class Tally:
             replies=self.replies + 1,
             within_budget=self.within_budget + fits,
         )
+
+
+def _premise_corrected(question: Question, decision: Decision) -> bool:
+    """A wrong premise corrected from the right entry, with what is asked on top of it said to be missing
+    (茶叶种了20万亩，有什么知名品牌: 不是20万亩，是13.9万亩。文章没有说有什么知名品牌): the answer the
+    question wants, though it is not an answer with the entry."""
+    gap = decision.gap
+    return (
+        question.says == "no"
+        and decision.kind == "unexplained"
+        and decision.verdict == "no"
+        and gap is not None
+        and gap.entry.id in question.entries
+    )
 
 
 _VERDICT = {
