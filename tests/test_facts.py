@@ -347,7 +347,9 @@ class TestVerdicts:
          ("龙泉村，试点是省级的吗", "不是省级：该镇龙泉村被列为全国村级议事协商创新实验试点。"),
          ("Has Xingang village had any petitions?",
           "No: Xingang village in Wangdian town has had no petition in 10 years."),
-         ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu.")],
+         ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu."),
+         ("每年在武汉大学办的培训班是给谁办的",
+          "不是武汉大学：每年到华中科技大学和华中农业大学定向举办乡村干部、农村专技人才培训班。")],
     )  # fmt: skip
     def test_the_reply_leads_with_the_verdict(self, question: str, first_line: str) -> None:
         """A yes/no question gets 是/不是 first; a wrong figure, stated or assumed, is corrected first."""

@@ -357,6 +357,11 @@ class Verdicts:
             if kind == "org" and later:
                 told = re.sub(r"^(?:and|but|while)\s+", "", fact.text[at : later[0].end].strip()).rstrip("，,；;。.")
                 return name, told[:1].upper() + told[1:] if lang == "en" else told
+            # 每年去武汉大学办培训班: the clause fits (……农村专技人才培训班), the bodies stand before it in its sentence
+            earlier = [v for v in fact.values if _rival(v, kind, suffix) and v.text not in words and v.end <= at]
+            if kind == "org" and lang == "zh" and earlier and at >= 0:
+                start = max(fact.text.rfind(mark, 0, earlier[0].start) for mark in "，,；;。") + 1
+                return name, fact.text[start : at + len(clause)].strip().rstrip("，,；;。.")
             # 该镇龙泉村: the clause points back to the town the sentence named before it
             pointed = referent(case.facts, fact, suffix) if lang == "zh" and suffix in clause else None
             if pointed is not None and pointed.text != name and f"该{suffix}" in clause:
@@ -611,8 +616,9 @@ def canonical(value: Value) -> str:
 
 
 def _rival(value: Value, kind: Kind, suffix: str) -> bool:
-    """A name of the article of the kind a question's name has (a town for a town)."""
-    return value.kind == kind and (value.unit.lower() == suffix.lower() or not suffix or not value.unit)
+    """A name of the article of the kind a question's name has (a town for a town; 华中科技大学, whose kind
+    word is 科技大学, for 武汉大学)."""
+    return value.kind == kind and (value.unit.lower().endswith(suffix.lower()) or not suffix or not value.unit)
 
 
 def _compare(case: Case) -> tuple[Verdict, str] | None:
