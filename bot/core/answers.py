@@ -809,6 +809,8 @@ def agrees(stated: Value, value: Value) -> bool:
     (两百多个 and 219个; 3100 and 3100余)."""
     if stated.number is None or value.number is None:
         return False
+    if stated.unit != value.unit and stated.measure == value.measure and None not in (stated.amount, value.amount):
+        return stated.amount == value.amount  # 10个月 is not 10年; 半小时 is 30分钟
     if stated.number == value.number:
         return True
     if stated.plus:

@@ -31,7 +31,7 @@ MEASURES: dict[str, str] = {
         ("个", "家", "所", "项", "条", "座", "种", "类", "级", "批", "处", "件", "支", "大", "方面"), "things"
     ),
     **dict.fromkeys(("次", "期", "回", "届", "轮", "遍", "趟"), "times"),
-    **dict.fromkeys(("年", "个月", "月", "天", "日", "周", "小时", "分钟", "秒"), "duration"),
+    **dict.fromkeys(("年", "个月", "月", "天", "日", "周", "小时", "个小时", "钟头", "分钟", "秒"), "duration"),
     **dict.fromkeys(("亩", "万亩", "公顷", "平方米", "平方公里"), "area"),
     **dict.fromkeys(("斤", "公斤", "千克", "吨", "克"), "weight"),
     **dict.fromkeys(("元", "万元", "亿元", "块", "块钱"), "money"),
@@ -40,15 +40,35 @@ MEASURES: dict[str, str] = {
 }
 """Chinese measure words and what they measure; 个 goes with people as well as things."""
 
+SCALE: dict[str, Decimal] = {
+    **{unit: Decimal(1) for unit in ("分钟", "亩", "斤", "元", "块", "块钱", "米")},
+    **dict.fromkeys(("小时", "个小时", "钟头"), Decimal(60)),
+    **dict.fromkeys(("天", "日"), Decimal(60 * 24)),
+    "周": Decimal(60 * 24 * 7),
+    **dict.fromkeys(("月", "个月"), Decimal(60 * 24 * 30)),
+    "年": Decimal(60 * 24 * 365),
+    "秒": Decimal(1) / 60,
+    "万亩": Decimal(10_000),
+    "公顷": Decimal(15),
+    **dict.fromkeys(("公斤", "千克"), Decimal(2)),
+    "吨": Decimal(2000),
+    "克": Decimal("0.002"),
+    "万元": Decimal(10_000),
+    "亿元": Decimal(100_000_000),
+    "公里": Decimal(1000),
+}
+"""Measure words of one measure in one base unit (minutes, mu, jin, yuan, metres), so that 10个月 and 10年
+are told apart and 半小时 is 30分钟; 里 is left out (a 十里 avenue is a name, not a length)."""
+
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _NUMERAL = "零一二两三四五六七八九十百千万"
 _MEASURE = "|".join(sorted(map(re.escape, MEASURES), key=len, reverse=True))
 _COUNT_ZH = re.compile(
-    rf"(?<![第每某哪几多任])(?P<number>\d+(?:\.\d+)?|[{_NUMERAL}]{{1,7}})(?P<plus>余|多)?(?P<unit>{_MEASURE})"
+    rf"(?<![第每某哪几多任])(?P<number>\d+(?:\.\d+)?|[{_NUMERAL}]{{1,7}}|半)(?P<plus>余|多)?(?P<unit>{_MEASURE})"
 )
 """A count: 875个, 3100余名, 36.5万亩, 两次, 一百三十一名 (not 第一, 每个, 哪几个)."""
-_COUNT_ZH_DIGIT = re.compile(rf"[\d{_NUMERAL}]")
+_COUNT_ZH_DIGIT = re.compile(rf"[\d{_NUMERAL}半]")
 """What every count begins with."""
 _ANY_DIGIT = re.compile(r"\d")
 _DATE_ZH = re.compile(r"(?P<year>\d{4})\s*年(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*[日号])?)?")
@@ -129,6 +149,12 @@ class Value:
         """What a count measures: people, things, times, duration, area, weight, money, age, length."""
         return MEASURES.get(self.unit, "things") if self.kind == "count" else ""
 
+    @property
+    def amount(self) -> Decimal | None:
+        """A Chinese count in the base unit of its measure (`SCALE`: 半小时 as 30 minutes), or None."""
+        scale = SCALE.get(self.unit)
+        return self.number * scale if self.number is not None and scale is not None else None
+
 
 def chinese_number(numeral: str) -> Decimal | None:
     """一百三十一 as 131, 两 as 2, 三千一百 as 3100, 十二 as 12; None for what is not a numeral."""
@@ -159,6 +185,8 @@ def number_of(text: str) -> Decimal | None:
         return Decimal(text)
     if text.lower() in _EN_WORDS:
         return Decimal(_EN_WORDS[text.lower()])
+    if text == "半":  # 半小时, 半个月
+        return Decimal("0.5")
     return chinese_number(text)
 
 
