@@ -135,7 +135,7 @@ _EN_NOUN = re.compile(
 _POLAR = {
     "zh": re.compile(
         r"(?:吗|(?<!什)么|嘛|没有|没|不)[\s?？!！。.~～]*$|是不是|是否|有没有|对不对|对吗|对吧|是吧|了没|可不可以"
-        r"|^(?:是|就是).{1,16}吧[\s?？!！。.~～]*$"
+        r"|是[^，,。；;什啥哪谁几]{1,16}吧[\s?？!！。.~～]*$"
     ),
     "en": re.compile(
         r"^(?:and |so |but )?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|aren't|"
@@ -266,6 +266,8 @@ def analyse(question: str, lang: Lang) -> Asking:
     if lang == "en" and asks and asks[0].start < 3:
         polar = False  # a wh- question: "What is ... ?"
     asserted = tuple(_asserted(core, lang, asks))
+    if not polar and not asks and asserted and _ECHOED.match(core):
+        polar = True
     return Asking(
         question=question,
         lang=lang,
@@ -385,6 +387,12 @@ def _merge(asks: list[Ask], core: str, lang: Lang) -> list[Ask]:
     return kept
 
 
+_JUST = re.compile(r"(?:只有|只|就|仅有|仅|才|just|only)\s*$", re.IGNORECASE)
+"""就一家, 只有一个, only one: the one stated is a figure, not an article."""
+_ECHOED = re.compile(r"^\W*(?:就|只有|只|才|仅|一共|总共|共)?[^?？]{0,10}[?？]+\W*$")
+"""就一家？, 10年？: a short message that states a figure and asks nothing else is asking whether it holds."""
+
+
 def _asserted(core: str, lang: Lang, asks: tuple[Ask, ...]) -> list[Value]:
     """The counts and dates a question states (not the 几/多少 it asks with); names are found by
     the facts, which know the article's (`bot.core.facts`)."""
@@ -392,8 +400,8 @@ def _asserted(core: str, lang: Lang, asks: tuple[Ask, ...]) -> list[Value]:
     for value in counts(core, lang):
         if any(value.start < ask.end and ask.start < value.end for ask in asks):
             continue
-        if value.number == 1 and not value.plus:
-            continue  # 一个, 一斤, 一年: an article or a rate (每亩一年), not a figure stated
+        if value.number == 1 and not value.plus and not _JUST.search(core[: value.start]):
+            continue  # 一个, 一斤, 一年: an article or a rate (每亩一年), not a figure stated; 就一家 is one
         if not any(d.start <= value.start < d.end for d in found):
             found.append(value)
     return sorted(found, key=lambda value: value.start)
