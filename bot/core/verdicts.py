@@ -432,6 +432,8 @@ def _denied(case: Case) -> str:
     lang, core = case.lang, case.asking.core
     if DENYING[lang].search(core):
         return ""
+    if lang == "zh" and any(core[: v.start].endswith("是") for v in case.asking.asserted if v.kind == "count"):
+        return ""  # 新岗村信访是10年吧: whether the count is right, not whether petitions happened
     words = core if lang == "zh" else " ".join(w[:5] for w in re.findall(r"[a-z]{4,}", core.lower()))
     for fact in case.facts:
         # the sentence must hold more of the question than the denied word: it is about what is asked
@@ -485,7 +487,10 @@ def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
     bound = _bound(text, stated, lang)
     if not bound or stated.number is None or value.number is None:
         return agrees(stated, value)
-    return value.number >= stated.number if bound == "above" else value.number <= stated.number
+    said, told = stated.number, value.number
+    if stated.unit != value.unit and stated.amount is not None and value.amount is not None:
+        said, told = stated.amount, value.amount  # 不到半小时: 10分钟 is under 30 minutes
+    return told >= said if bound == "above" else told <= said
 
 
 def _comparable(stated: Value, value: Value) -> bool:
