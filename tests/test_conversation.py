@@ -143,12 +143,17 @@ class TestFollowUpReading:
          ("茶叶种了多少", "act-everyone", "有13.9万亩吗", "是的。"),
          ("茶叶多少亩", "act-everyone", "那个数对吗，是不是13万亩", "不是13万亩，是13.9万亩。"),
          ("幸福食堂上了哪个电视台", "lead-ten-minutes", "是湖北卫视吗",
-          "不是湖北卫视：应村民要求开办的老年人“幸福食堂”走进央视。")],
+          "不是湖北卫视：应村民要求开办的老年人“幸福食堂”走进央视。"),
+         ("省级示范园有几家", "act-returnees", "就4家？", "是的。"),
+         ("省级示范园有几家", "act-returnees", "只有一家吗", "不是1家，是4家。"),
+         ("新岗村几年没人信访", "lead-ten-minutes", "是十年吧", "是的。"),
+         ("服务人员多长时间到", "lead-ten-minutes", "是不是半个小时", "不是半个小时，是10分钟。")],
     )  # fmt: skip
     def test_a_yes_no_check_of_the_previous_answer_gets_its_verdict(
         self, brain: Brain, before: str, entry: str, message: str, first_line: str
     ) -> None:
-        """是不是130个, 有15万亩吗 after a count: the figure is checked against the count of the previous subject."""
+        """是不是130个, 有15万亩吗, 就4家？ after a count: the figure is checked against the count of the previous
+        subject, in the unit of that count (半个小时 is not 10分钟)."""
         decision = follow(brain.matcher, message, Previous(before, entry))
         assert render_plain(decision_reply(brain.knowledge, decision)).splitlines()[0] == first_line
 

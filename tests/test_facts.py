@@ -182,6 +182,16 @@ class TestAsking:
         asking = analyse(question, "en" if question.isascii() else "zh")
         assert (asking.kind, asking.asks[0].measure) == (kind, measure)
 
+    @pytest.mark.parametrize(
+        ("question", "stated"),
+        [("就一家？", "1家"), ("只有一个吗", "1个"), ("一个村有几个党小组", ""), ("10年？", "10年")],
+    )
+    def test_a_figure_stated_with_a_question_mark_is_asked_about(self, question: str, stated: str) -> None:
+        """就一家？ states one and asks whether it holds; 一个村 is an article, stated as no figure."""
+        asking = analyse(question, "zh")
+        assert [value.text for value in asking.asserted] == ([stated] if stated else [])
+        assert asking.polar == bool(stated)
+
     def test_a_when_clause_before_the_question_is_its_condition(self) -> None:
         """ "When a villager calls for help, how long ..." asks how long, not when; "When was ..." asks when."""
         asking = analyse("When a villager calls for help, how long until someone comes?", "en")
@@ -348,6 +358,8 @@ class TestVerdicts:
          ("Has Xingang village had any petitions?",
           "No: Xingang village in Wangdian town has had no petition in 10 years."),
          ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu."),
+         ("新岗村是10个月没有信访吗", "不是10个月，是10年。"), ("服务人员半小时内到场吗", "不是半小时，是10分钟。"),
+         ("服务人员是半小时到场吧", "不是半小时，是10分钟。"),
          ("每年在武汉大学办的培训班是给谁办的",
           "不是武汉大学：每年到华中科技大学和华中农业大学定向举办乡村干部、农村专技人才培训班。")],
     )  # fmt: skip
