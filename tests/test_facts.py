@@ -475,6 +475,14 @@ class TestWhatIsNotGiven:
         assert decision.kind == "answer"
         assert fact in render_plain(reply)[:40]
 
+    @pytest.mark.parametrize("question", ["监事是谁负责的", "谋事归谁管"])
+    def test_who_does_one_deed_of_a_who_does_what_list_is_the_list(self, question: str) -> None:
+        """监事是谁负责的: the list of who does what (村“两委”谋事……村监会监事) answers, not "the article
+        does not say"."""
+        decision, reply = BRAIN.respond(question)
+        assert decision.kind == "answer"
+        assert "村监会监事" in render_plain(reply)[:60]
+
     def test_a_noun_ending_as_a_label_ends_counts_what_it_counts(self) -> None:
         """同盟 ends as 党建联盟 ends: the head of a Chinese noun is its last character; 人口 ends as no label does."""
         decision, reply = BRAIN.respond("村企抱团搞的党建同盟有几个")

@@ -231,6 +231,9 @@ class Answers:
     def _person(self, _ask: Ask, found: Found, case: Case) -> Found:
         """A person asked for: named in the question (沈腾是谁: the sentence about them), by role
         (编辑是谁: the person the article gives that role), or those the entry lists or a sentence names."""
+        doing = _doing(case)
+        if doing:  # 谋事是谁的职责: the list of who does what (村“两委”谋事、理事会管事……)
+            return replace(found, focus=replace(found.focus, lists=doing), resolved=True)
         names = self.facts.named_in(case.asking.core, case.lang)
         named = {n.text for n in names}
         persons = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.text not in named]
@@ -780,6 +783,21 @@ def _headed(noun: str, case: Case) -> bool:
         and len(noun) >= 2
         and any(value.label.endswith(noun[-1]) for fact in case.facts for value in fact.of_kind("count"))
     )
+
+
+def _doing(case: Case) -> tuple[ItemList, ...]:
+    """The entry's list of who does what, when the question names one item's deed (谋事 of 村“两委”谋事):
+    each item a doer and a deed, every item sharing a character with the others (谋事、管事、办事、监事)."""
+    if case.lang != "zh":
+        return ()
+    for listed in case.entry.lists:
+        items = [re.sub(r"[“”\"]", "", item) for item in listed.items_in("zh")]
+        shared = set.intersection(*(set(item) for item in items)) if len(items) >= 2 else set()
+        deeds = [item[-2:] for item in items]
+        parallel = shared and all(len(item) > 2 and deed[-1] in shared for item, deed in zip(items, deeds, strict=True))
+        if parallel and sum(deed in case.asking.core for deed in deeds) == 1:
+            return (listed,)
+    return ()
 
 
 def _noun_in(noun: str, label: str, lang: Lang) -> bool:
