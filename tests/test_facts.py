@@ -374,6 +374,12 @@ class TestVerdicts:
         assert decision.verdict == "no"
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
 
+    def test_a_count_of_the_items_an_entry_lists_is_not_corrected(self) -> None:
+        """五种利益联接方式: the entry lists five ways, which no sentence counts; not "不是五种，是81家"."""
+        decision, reply = BRAIN.respond("那五种利益联接方式都是啥")
+        assert decision.verdict is None
+        assert "81家" not in render_plain(reply).splitlines()[0]
+
     def test_a_count_the_article_itself_gives_is_not_corrected(self) -> None:
         """What are the four industries? The article's four big industries are four: no "No: 20"."""
         decision, reply = BRAIN.respond("What are the four industries?")

@@ -206,6 +206,8 @@ class Verdicts:
             words = around(asking.core, stated.text)
             # what the stated count counts (5 provincial demonstration parks) tells its figure first
             noun = counted(asking.core, stated, asking.lang) or counted_before(asking.core, stated, asking.lang)
+            if _list_of(case.entry, noun, stated, asking.lang):
+                continue  # 五种利益联接方式: the entry lists five, though no sentence counts them
             if not self._tells(words, noun, stated, counts, asking.lang):
                 # 茶叶那个数对吗，是不是13万亩: the clause says nothing of what; the rest of the question may
                 words = asking.core.replace(stated.text, " ")
@@ -491,6 +493,18 @@ def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
     if stated.unit != value.unit and stated.amount is not None and value.amount is not None:
         said, told = stated.amount, value.amount  # 不到半小时: 10分钟 is under 30 minutes
     return told >= said if bound == "above" else told <= said
+
+
+def _list_of(entry: Entry, noun: str, stated: Value, lang: Lang) -> bool:
+    """Whether a stated count is the length of an entry's list that what it counts names (五种利益联接方式:
+    the five ways of linking farmers the entry lists, though no sentence counts them)."""
+    if not noun or stated.number is None:
+        return False
+    return any(
+        len(listed.items_in(lang)) == stated.number
+        and any(overlap(noun, name, lang) > 0 for name in (listed.name_in(lang), *listed.keywords_in(lang)))
+        for listed in entry.lists
+    )
 
 
 def _comparable(stated: Value, value: Value) -> bool:
