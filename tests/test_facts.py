@@ -192,6 +192,12 @@ class TestAsking:
         assert [value.text for value in asking.asserted] == ([stated] if stated else [])
         assert asking.polar == bool(stated)
 
+    def test_among_the_several_sets_the_scene_for_the_ask_after_it(self) -> None:
+        """几项工作里，……是哪一项 asks which one; 几项 among them counts nothing asked."""
+        asking = analyse("推进进村湾的几项工作里，跟文明有关的是哪一项", "zh")
+        assert [ask.kind for ask in asking.asks] == ["which"]
+        assert [ask.kind for ask in analyse("进村湾的有几项工作", "zh").asks] == ["count"]
+
     def test_a_when_clause_before_the_question_is_its_condition(self) -> None:
         """ "When a villager calls for help, how long ..." asks how long, not when; "When was ..." asks when."""
         asking = analyse("When a villager calls for help, how long until someone comes?", "en")

@@ -351,7 +351,18 @@ def _asks(core: str, lang: Lang) -> list[Ask]:
             found.append(Ask(kind, measured, unit or groups.get("place") or "", match.start(), match.end()))
             taken.append(match.span())
     found.sort(key=lambda ask: ask.start)
+    # 推进进村湾的几项工作里，跟文明有关的是哪一项: "among the several tasks" sets the scene for the ask after it
+    found = [
+        ask
+        for n, ask in enumerate(found)
+        if not (lang == "zh" and ask.kind == "count" and n + 1 < len(found) and _AMONG.match(core, ask.end))
+    ]
     return _merge(found, core, lang)
+
+
+_AMONG = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:里|中|当中|之中|里面)[，,]")
+"""After 几项, 多少个: a noun and 里/中 before a comma, as in 几项工作里，: where the next ask looks, not a
+count asked."""
 
 
 def _money_near(core: str, start: int, end: int, lang: Lang) -> bool:
