@@ -502,6 +502,12 @@ class TestWhatIsNotGiven:
         assert "2个" in render_plain(reply)[:40]
         assert BRAIN.decide("冯山社区有多少人口").kind == "unexplained"
 
+    def test_a_count_whose_noun_is_cut_with_its_verb_is_still_given(self) -> None:
+        """导师帮带制带了多少人 is cut 导师帮带|制带: 导师帮带 names what is counted, so the count is given."""
+        decision, reply = BRAIN.respond("导师帮带制带了多少人")
+        assert decision.kind == "answer"
+        assert "128名" in render_plain(reply)
+
     @pytest.mark.parametrize("question", ["这篇报道的标题叫啥", "这篇文章叫什么名字"])
     def test_what_the_article_is_called_is_its_title(self, question: str) -> None:
         """标题叫啥: the title the article gives in 《》, not "the article does not say"."""

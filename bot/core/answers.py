@@ -410,12 +410,11 @@ class Answers:
         if after:
             return self._told(" ".join(after), case) or _headed(after[-1], case)
         # 培训班人数是多少: 人数 asks how many, like 多少; what is counted is the word before it
-        before = [w for w in _words(case.asking.noun_before(ask), case) if not _asks_itself(w, case.lang)][-1:]
-        if (
-            not before
-            or self._told(before[0], case)
-            or case.index.term_of(before[0]) is not None
-            or _headed(before[0], case)
+        before = [w for w in _words(case.asking.noun_before(ask), case) if not _asks_itself(w, case.lang)][-2:]
+        # 导师帮带制带了多少人: the last word may be the verb cut with a piece of the noun (制带); the one
+        # before it names what is counted
+        if not before or any(
+            self._told(word, case) or case.index.term_of(word) is not None or _headed(word, case) for word in before
         ):
             return not _attribute(case)
         return False
