@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from bot.core.asking import Ask, Asking, ask_spans, asks_table
+from bot.core.asking import Ask, Asking, ask_spans, asks_table, common_word
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, Told, around, overlap, stems
 from bot.core.focus import Focus, clauses_holding, cut_to_question, held
@@ -411,8 +411,10 @@ class Answers:
             return self._told(" ".join(after), case) or _headed(after[-1], case)
         # 培训班人数是多少: 人数 asks how many, like 多少; what is counted is the word before it
         before = [w for w in _words(case.asking.noun_before(ask), case) if not _asks_itself(w, case.lang)][-2:]
-        # 导师帮带制带了多少人: the last word may be the verb cut with a piece of the noun (制带); the one
-        # before it names what is counted
+        # 导师帮带制带了多少人: a last word that is no word (制带, the verb cut with a piece of the noun) leaves
+        # the one before it to name what is counted; a real one (冯山社区的人口) names it itself
+        if case.lang != "zh" or common_word(before[-1] if before else ""):
+            before = before[-1:]
         if not before or any(
             self._told(word, case) or case.index.term_of(word) is not None or _headed(word, case) for word in before
         ):

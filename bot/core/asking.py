@@ -302,7 +302,12 @@ COMMON_WORD = 500
 
 def _word(pair: str) -> bool:
     """Whether two characters are a common word (人口), not a measure word and the next word's start."""
-    return len(pair) == 2 and dictionary().listed(pair, 0) >= COMMON_WORD
+    return len(pair) == 2 and common_word(pair)
+
+
+def common_word(word: str) -> bool:
+    """Whether a word stands in the general dictionary as often as a word of its own does (人口, not 制带)."""
+    return dictionary().listed(word, 0) >= COMMON_WORD
 
 
 def _spoken(text: str) -> str:
