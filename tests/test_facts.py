@@ -192,6 +192,12 @@ class TestAsking:
         assert [value.text for value in asking.asserted] == ([stated] if stated else [])
         assert asking.polar == bool(stated)
 
+    def test_what_follows_a_colon_is_what_is_asked(self) -> None:
+        """需要几个数字：……建了多少个理事会: the lead-in before the colon asks nothing."""
+        asking = analyse("我是记者，需要几个数字：孝昌在村湾建了多少个理事会？", "zh")
+        assert asking.core == "孝昌在村湾建了多少个理事会?"
+        assert asking.noun_after(asking.asks[0]) == "理事会"
+
     def test_among_the_several_sets_the_scene_for_the_ask_after_it(self) -> None:
         """几项工作里，……是哪一项 asks which one; 几项 among them counts nothing asked."""
         asking = analyse("推进进村湾的几项工作里，跟文明有关的是哪一项", "zh")
@@ -207,7 +213,7 @@ class TestAsking:
     @pytest.mark.parametrize(
         ("question", "noun"),
         [("孝昌县有多少人口", "人口"), ("一共培训了多少名村干部", "村干部"), ("有多少人参加", "参加"),
-         ("浙大培训班多少人数", "")],
+         ("浙大培训班多少人数", ""), ("建了多少个理事会、协商会", "理事会")],
     )  # fmt: skip
     def test_what_a_count_counts(self, question: str, noun: str) -> None:
         """The measure word begins what is counted only when the two make a common word (人口, not 名村 or 人参)."""

@@ -235,7 +235,7 @@ class Asking:
             words = after.group(1).strip() if after else ""
             return "" if re.match(r"(?:is|are|was|were|do|does|did|has|have|had)\b", words) else words
         rest = re.sub(r"^(?:多少|多大|几|有多少|是多少|哪些|哪几|什么|啥)+", "", rest)  # 都有哪些: no noun after
-        after = re.match(r"[\u4e00-\u9fff]{1,8}?(?=[的了是有吗呢啊呀吧嘞哈在和与跟，,？?。！!\s]|$)", rest)
+        after = re.match(r"[\u4e00-\u9fff]{1,8}?(?=[的了是有吗呢啊呀吧嘞哈在和与跟、：:；;，,？?。！!\s]|$)", rest)
         if not after or not after.group():
             return ""
         # 多少人口: 人 begins a word here, it does not count people; 多少名村干部: 名 counts them
@@ -329,6 +329,10 @@ def question_part(text: str, lang: Lang) -> tuple[str, str]:
     last = asking[-1] if asking else len(sentences) - 1
     sentence = sentences[last]
     before = "".join(sentences[:last])
+    # 需要几个数字：孝昌在村湾建了多少个……: what follows a colon is what is asked, when it asks
+    head, colon, tail = sentence.rpartition("：" if "：" in sentence else ":")
+    if colon and head.strip() and _CUE[lang].search(tail):
+        before, sentence = before + head + colon, tail
     verbs = list(lead_in_end().finditer(sentence)) if lang == "zh" else []
     if verbs and sentence[verbs[-1].end() :].strip(" ，,：:一下"):
         cut = verbs[-1].end()
