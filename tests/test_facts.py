@@ -370,6 +370,7 @@ class TestVerdicts:
          ("Has Xingang village had any petitions?",
           "No: Xingang village in Wangdian town has had no petition in 10 years."),
          ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu."),
+         ("三进四代讲的是“小事不出乡”吗", "不是小事不出乡：小事不出村。"), ("是“小事不出村”吗", "是的。"),
          ("新岗村是10个月没有信访吗", "不是10个月，是10年。"), ("服务人员半小时内到场吗", "不是半小时，是10分钟。"),
          ("服务人员是半小时到场吧", "不是半小时，是10分钟。"),
          ("每年在武汉大学办的培训班是给谁办的",

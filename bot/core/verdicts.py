@@ -66,6 +66,7 @@ class Verdicts:
         missing when a yes/no question turns on a word the FAQ never uses."""
         wrong = (
             self._wrong_count(case)
+            or _wrong_quote(case)
             or self._wrong_name(case)
             or self._wrong_person(case)
             or self._wrong_pair(case)
@@ -493,6 +494,25 @@ def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
     if stated.unit != value.unit and stated.amount is not None and value.amount is not None:
         said, told = stated.amount, value.amount  # 不到半小时: 10分钟 is under 30 minutes
     return told >= said if bound == "above" else told <= said
+
+
+_QUOTED = re.compile(r"[“「\"']([^”」\"']{3,20})[”」\"']")
+
+
+def _wrong_quote(case: Case) -> tuple[str, str] | None:
+    """A phrase a question quotes that the article does not have, one character off a phrase of the entry's
+    lists (“小事不出乡”: 小事不出村): what it quoted, and the phrase the article has."""
+    if case.lang != "zh" or not case.asking.polar:
+        return None
+    texts = "".join(fact.text for fact in case.facts)
+    for quoted in _QUOTED.findall(case.asking.core):
+        if quoted in texts:
+            continue
+        for listed in case.entry.lists:
+            for item in listed.items_in("zh"):
+                if len(item) == len(quoted) and sum(a != b for a, b in zip(item, quoted, strict=True)) == 1:
+                    return quoted, item
+    return None
 
 
 def _list_of(entry: Entry, noun: str, stated: Value, lang: Lang) -> bool:
