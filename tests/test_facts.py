@@ -371,6 +371,8 @@ class TestVerdicts:
           "No: Xingang village in Wangdian town has had no petition in 10 years."),
          ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu."),
          ("三进四代讲的是“小事不出乡”吗", "不是小事不出乡：小事不出村。"), ("是“小事不出村”吗", "是的。"),
+         ("太子米、香菇、生态养殖这四大产业链上有几个党支部", "不是香菇：太子米、果茶、苗木花卉、生态养殖。"),
+         ("干部去了武汉、宜昌学习什么经验", "不是武汉：黄冈、宜昌。"),
          ("新岗村是10个月没有信访吗", "不是10个月，是10年。"), ("服务人员半小时内到场吗", "不是半小时，是10分钟。"),
          ("服务人员是半小时到场吧", "不是半小时，是10分钟。"),
          ("每年在武汉大学办的培训班是给谁办的",
@@ -386,6 +388,10 @@ class TestVerdicts:
         decision, reply = BRAIN.respond("王店镇冯山社区获得了什么称号？")
         assert decision.verdict == "no"
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
+
+    def test_a_thing_the_article_has_elsewhere_is_not_corrected_as_a_list_item(self) -> None:
+        """太子米、茶叶种了多少: 茶叶 is no item of the four industries, but the article grows it: no "不是茶叶"."""
+        assert BRAIN.decide("太子米、茶叶这几个产业有几个党支部").verdict is None
 
     def test_a_count_of_the_items_an_entry_lists_is_not_corrected(self) -> None:
         """五种利益联接方式: the entry lists five ways, which no sentence counts; not "不是五种，是81家"."""

@@ -46,6 +46,8 @@ class Verdicts:
         self._synonyms = dict(knowledge.synonyms("zh"))
         self._lists: dict[str, list[tuple[tuple[str, ...], list[list[str]]]]] = {}
         """Per entry, its parallel lists and their items' words (`_parallel`)."""
+        self._text = "".join(fact.text for entry in knowledge.entries for fact in facts.of(entry, "zh"))
+        """The article's Chinese facts as one text: a word standing anywhere in it is the article's."""
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
         generic_levels = {
@@ -67,6 +69,7 @@ class Verdicts:
         wrong = (
             self._wrong_count(case)
             or _wrong_quote(case)
+            or self._wrong_item(case)
             or self._wrong_name(case)
             or self._wrong_person(case)
             or self._wrong_pair(case)
@@ -303,6 +306,37 @@ class Verdicts:
                     between = text[at + len(first) : later]
                     if len(between) <= 4 and not re.search(r"[和与跟及、,，或]", between):
                         return text[at : later + len(second)], f"{items[n]}、{items[m]}"
+        return None
+
+    def _wrong_item(self, case: Case) -> tuple[str, str] | None:
+        """One of a question's 、-separated things that the article does not have, among others that are the
+        items of one of the entry's lists (太子米、中药材、苗木花卉: 太子米、果茶、苗木花卉、生态养殖; 去襄阳、宜昌:
+        黄冈、宜昌): what it said, and the list."""
+        if case.lang != "zh":
+            return None
+        for clause in re.split(r"[，,；;。？?！!]", case.asking.core):
+            pieces = clause.split("、")
+            if len(pieces) < 2:
+                continue
+            for listed in case.entry.lists:
+                items = listed.items_in("zh")
+                matched = [next((item for item in items if item in piece), None) for piece in pieces]
+                if not any(matched):
+                    continue
+                for n, (piece, item) in enumerate(zip(pieces, matched, strict=True)):
+                    if item is not None:
+                        continue
+                    # an edge piece runs on into the words around the list (县里组织干部去襄阳): as long as
+                    # the item beside it
+                    width = len(next(m for m in (matched[n - 1] if n else None, *matched) if m))
+                    said = piece[-width:] if n == 0 else piece[:width] if n == len(pieces) - 1 else piece
+                    if (
+                        len(said) >= 2
+                        and _HAN.fullmatch(said)
+                        and said not in self._text
+                        and case.index.term_of(said) is None
+                    ):
+                        return said, "、".join(items)
         return None
 
     def _parallel(self, entry: Entry, index: Index) -> list[tuple[tuple[str, ...], list[list[str]]]]:
