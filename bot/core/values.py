@@ -118,7 +118,7 @@ NAMED_KINDS: dict[Lang, tuple[str, ...]] = {
 """Things known by their proper names: a question asking which of them (哪些企业) asks for names."""
 
 PLACE_SUFFIXES = ("社区", "镇", "村", "乡", "县", "市", "省", "区")
-ORG_SUFFIXES = ("大学", "学院", "党校", "日报", "电视台", "卫视")
+ORG_SUFFIXES = ("大学", "学院", "党校", "日报", "电视台", "卫视", "新闻社", "通讯社", "社")
 """How Chinese names of places and organisations end: 王店镇, 冯山社区, 浙江大学."""
 PLACE_NOUNS_EN = {"town": "镇", "village": "村", "community": "社区", "county": "县", "city": "市",
                   "township": "乡", "province": "省", "district": "区"}  # fmt: skip

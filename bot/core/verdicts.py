@@ -69,6 +69,7 @@ class Verdicts:
         wrong = (
             self._wrong_count(case)
             or _wrong_quote(case)
+            or self._wrong_source(case)
             or self._wrong_item(case)
             or self._wrong_name(case)
             or self._wrong_person(case)
@@ -308,6 +309,19 @@ class Verdicts:
                         return text[at : later + len(second)], f"{items[n]}、{items[m]}"
         return None
 
+    def _wrong_source(self, case: Case) -> tuple[str, str] | None:
+        """A newspaper, agency or station the question says published the article, when the article gives its
+        source as another (这篇人民日报发的文章: 来源：孝感党建、中共孝昌县委组织部)."""
+        if case.lang != "zh" or not _PUBLISHED.search(case.asking.core):
+            return None
+        sources = [fact for fact in case.facts for v in fact.of_kind("org") if v.label == "来源"]
+        if not sources:
+            return None
+        for name, kind, suffix in self._names_in(case.asking.core, "zh", case.index):
+            if kind == "org" and suffix in _MEDIA and not self._known(name, "zh", case.index):
+                return name, sources[0].text.strip().rstrip("，,；;。")
+        return None
+
     def _wrong_item(self, case: Case) -> tuple[str, str] | None:
         """One of a question's 、-separated things that the article does not have, among others that are the
         items of one of the entry's lists (太子米、中药材、苗木花卉: 太子米、果茶、苗木花卉、生态养殖; 去襄阳、宜昌:
@@ -530,6 +544,10 @@ def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
     return told >= said if bound == "above" else told <= said
 
 
+_PUBLISHED = re.compile(r"文章|报道|稿子|这篇|发的|发布|刊发|刊登|登的|来源|出自")
+"""Words that speak of the article as a piece published somewhere."""
+_MEDIA = frozenset({"日报", "电视台", "卫视", "新闻社", "通讯社", "社"})
+"""The endings of the names of newspapers, agencies and stations: what publishes an article."""
 _QUOTED = re.compile(r"[“「\"']([^”」\"']{3,20})[”」\"']")
 
 
