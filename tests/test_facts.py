@@ -517,6 +517,14 @@ class TestWhatIsNotGiven:
         assert "2个" in render_plain(reply)[:40]
         assert BRAIN.decide("冯山社区有多少人口").kind == "unexplained"
 
+    def test_a_measure_the_nearest_fact_gives_is_given(self) -> None:
+        """A number of times that the clause nearest the question gives is the answer, not "the article does
+        not say" above it; the Zhejiang course, whose sentence gives none, is not given."""
+        decision, reply = BRAIN.respond("How many times did officials go to Huanggang?")
+        assert decision.kind == "answer"
+        assert render_plain(reply).startswith("Twice")
+        assert BRAIN.decide("How many times was the Zhejiang course held?").kind == "unexplained"
+
     def test_a_count_whose_noun_is_cut_with_its_verb_is_still_given(self) -> None:
         """导师帮带制带了多少人 is cut 导师帮带|制带: 导师帮带 names what is counted, so the count is given."""
         decision, reply = BRAIN.respond("导师帮带制带了多少人")

@@ -208,7 +208,25 @@ class Answers:
             return replace(found, resolved=True)  # 几种方式, 各类支部分别有多少个: the list gives them
         if found.focus.figures and not ask.measure and not case.asking.polar:
             return replace(found, resolved=True)
-        return missing(found, case)
+        given = self._near_measure(ask, case)
+        return _lead(found, given, case) if given else missing(found, case)
+
+    def _near_measure(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """A measure of its own (a duration, a number of times) that the fact nearest the question gives in
+        a clause about the question (具体多久到: 服务人员10分钟现场报到): what is asked, though no label names
+        it; saying it is not given would quote it."""
+        if ask.measure in ("", "things", "people"):
+            return []
+        stated = {(v.number, v.unit) for v in case.asking.asserted}
+        near = case.nearest()
+        given = [
+            (near, v)
+            for v in near.of_kind("count")
+            if _fits(ask, v, case.lang)
+            and (v.number, v.unit) not in stated
+            and case.held(near.clause_of(v, before=1)) > 0
+        ]
+        return [] if self._elsewhere_named(given, case) else given
 
     def _elsewhere_named(self, chosen: list[tuple[Fact, Value]], case: Case) -> bool:
         """Whether the question names one of the article's places, bodies or people that the sentences of
@@ -404,7 +422,7 @@ class Answers:
     def _counted_told(self, ask: Ask, case: Case) -> bool:
         """Whether the entry speaks of what a count counts: the words after 多少 (多少名导师, 多少人口)
         must be in it; else the word before (太子米一年产量多少) must be one the FAQ uses at all."""
-        if ask.measure in ("duration", "money", "age", "frequency"):
+        if ask.measure in ("duration", "money", "age", "frequency", "times"):
             return True
         after = _words(case.asking.noun_after(ask), case)[:2]
         if after:

@@ -69,6 +69,7 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
                       r"which (?:year|date|day)\b")),
         ("count", "frequency", (r"\bhow (?:often|frequently)\b", r"\btimes a (?:year|month|week)\b")),
         ("count", "duration", (r"\bhow long\b",)),
+        ("count", "times", (r"\bhow many times\b",)),
         ("count", "age", (r"\bhow old\b",)),
         ("count", "", (r"\bhow (?:many|much|big|large|high|tall|wide|deep|heavy|far)\b", r"\bnumber of\b",
                        r"\bwhat number\b")),
