@@ -402,6 +402,8 @@ class Verdicts:
                 continue
             if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
                 return name, clause.rstrip("，,；;。.")
+            if holds(fact.text):
+                continue  # 王店镇新岗村的幸福食堂上了央视吗: the sentence of the clause holds the name itself
             # the canteen … was featured on CCTV: the rival stands later in the sentence of the clause
             at = fact.text.find(clause)
             later = [v for v in fact.values if _rival(v, kind, suffix) and v.text not in words and v.start >= at >= 0]
@@ -591,8 +593,8 @@ def _comparable(stated: Value, value: Value) -> bool:
 
 SHORT_QUESTION = 20
 """Characters of a question short enough to be about one thing throughout."""
-POINTING = re.compile(r"^(?:哪|什么|啥|那|这|某|每|各|本)")
-"""哪个电视台, 什么大学, 这个村: a word of its kind that asks or points, not a name."""
+POINTING = re.compile(r"^(?:哪|什么|啥|那|这|某|每|各|本|几|多少|[一二两三四五六七八九十\d]+[所个家座名位])")
+"""哪个电视台, 什么大学, 这个村, 两所大学: a word of its kind that asks, points or counts, not a name."""
 
 
 def _sound(word: str) -> tuple[str, ...]:
