@@ -374,7 +374,8 @@ class TestVerdicts:
          ("太子米、香菇、生态养殖这四大产业链上有几个党支部", "不是香菇：太子米、果茶、苗木花卉、生态养殖。"),
          ("干部去了武汉、宜昌学习什么经验", "不是武汉：黄冈、宜昌。"),
          ("光明日报登的这篇报道，终审是谁", "不是光明日报：来源：孝感党建、中共孝昌县委组织部。"),
-         ("这篇报道是孝感党建发的吗", "是的。"),
+         ("这篇报道是孝感党建发的吗", "是的。"), ("王店镇新岗村的幸福食堂上了央视吗", "是的。"),
+         ("Did Xingang's canteen get on CCTV?", "Yes."),
          ("新岗村是10个月没有信访吗", "不是10个月，是10年。"), ("服务人员半小时内到场吗", "不是半小时，是10分钟。"),
          ("服务人员是半小时到场吧", "不是半小时，是10分钟。"),
          ("每年在武汉大学办的培训班是给谁办的",
@@ -390,6 +391,11 @@ class TestVerdicts:
         decision, reply = BRAIN.respond("王店镇冯山社区获得了什么称号？")
         assert decision.verdict == "no"
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
+
+    @pytest.mark.parametrize("question", ["在哪两所大学定向办班", "孝昌的年轻党员在干嘛"])
+    def test_a_question_that_counts_or_asks_what_is_done_states_nothing(self, question: str) -> None:
+        """哪两所大学 asks which two, it names no university; 在干嘛 asks what they do, it is no yes/no."""
+        assert BRAIN.decide(question).verdict is None
 
     def test_a_thing_the_article_has_elsewhere_is_not_corrected_as_a_list_item(self) -> None:
         """太子米、茶叶种了多少: 茶叶 is no item of the four industries, but the article grows it: no "不是茶叶"."""

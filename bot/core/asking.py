@@ -33,6 +33,7 @@ ones), a way, a reason, what something is, or nothing in particular (a topic nam
 
 SPOKEN: dict[str, str] = {
     "咋": "怎么", "啥": "什么", "木有": "没有", "神马": "什么", "肿么": "怎么", "整了": "做了", "弄了": "做了",
+    "干嘛": "干什么", "干吗": "干什么",
     "嘞": "", "滴": "的", "哒": "", "咯": "", "噻": "",
 }  # fmt: skip
 """Spoken and chat forms of question words, of 'do' and of particles, as the written language has them."""
