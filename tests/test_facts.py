@@ -523,6 +523,11 @@ class TestWhatIsNotGiven:
         assert "2个" in render_plain(reply)[:40]
         assert BRAIN.decide("冯山社区有多少人口").kind == "unexplained"
 
+    def test_a_counted_noun_in_other_words_is_read_as_the_articles_word(self) -> None:
+        """How many enterprises: the FAQ gives enterprise as a variant of company, so the companies lead."""
+        _, reply = BRAIN.respond("How many enterprises paired up with villages?")
+        assert render_plain(reply).startswith("▶ 71 companies")
+
     def test_a_measure_the_nearest_fact_gives_is_given(self) -> None:
         """A number of times that the clause nearest the question gives is the answer, not "the article does
         not say" above it; the Zhejiang course, whose sentence gives none, is not given."""

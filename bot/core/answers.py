@@ -505,6 +505,9 @@ class Answers:
         """
         asking = case.asking
         clause = around(asking.core, asking.core[ask.start : ask.end])
+        # how many enterprises: the label says companies, the article's word the variant stands for
+        variants = self.synonyms[case.lang]
+        nouns = [*noun.split(), *(variants[w] for w in noun.lower().split() if w in variants)]
         scored: list[tuple[float, Fact, Value]] = []
         for fact in case.facts:
             for value in fact.of_kind("count"):
@@ -519,7 +522,7 @@ class Answers:
                 shared = overlap(clause, value.label, case.lang)
                 score += shared * (case.reading.total if len(asking.asks) > 1 else 1.0)
                 # a label naming what the question counts (多少名导师, how many mentors) settles it
-                named = any(_noun_in(w, value.label, case.lang) for w in noun.split())
+                named = any(_noun_in(w, value.label, case.lang) for w in nouns)
                 score += 3 * case.reading.total if named else 0.0
                 scored.append((score, fact, value))
         if not scored:
