@@ -523,6 +523,14 @@ class TestWhatIsNotGiven:
         assert "2个" in render_plain(reply)[:40]
         assert BRAIN.decide("冯山社区有多少人口").kind == "unexplained"
 
+    def test_who_a_course_is_for_is_the_sentence_about_the_course(self) -> None:
+        """华中农大的培训班是给谁办的: the sentence of that course (乡村干部、农村专技人才), not the mentors of
+        another sentence that only shares 培训."""
+        _, reply = BRAIN.respond("华中农大的培训班是给谁办的")
+        text = render_plain(reply)
+        assert "乡村干部、农村专技人才" in text
+        assert "131名" not in text
+
     def test_a_counted_noun_in_other_words_is_read_as_the_articles_word(self) -> None:
         """How many enterprises: the FAQ gives enterprise as a variant of company, so the companies lead."""
         _, reply = BRAIN.respond("How many enterprises paired up with villages?")

@@ -303,12 +303,13 @@ class Answers:
     def _counted_people(self, found: Found, case: Case) -> Found:
         """Who, where the entry names no one: the people it counts in the sentence about the question
         (浙江大学培训班都是些什么人: 乡镇党委书记……驻村第一书记和村党组织书记等51人)."""
-        counted = [(case.held(fact.text), fact, v) for fact in case.facts for v in fact.of_kind("count")]
-        counted = [item for item in counted if item[2].measure == "people" and item[0] > 0]
-        if not counted:
-            return found
-        best = max(score for score, _, _ in counted)
-        return _lead(found, [(fact, v) for score, fact, v in counted if score >= best][:2], case)
+        # only in the sentence holding most of the question: 华中农大的培训班是给谁办的 is not answered with the
+        # mentors of another sentence that shares 培训
+        near = case.nearest()
+        counted = (
+            [(near, v) for v in near.of_kind("count") if v.measure == "people"] if case.held(near.text) > 0 else []
+        )
+        return _lead(found, counted[:2], case) if counted else found
 
     def _name(self, _ask: Ask, found: Found, case: Case) -> Found:
         """A name asked for (叫什么名字): one the clause about the question gives and the question does not."""
