@@ -523,6 +523,18 @@ class TestWhatIsNotGiven:
         assert "2个" in render_plain(reply)[:40]
         assert BRAIN.decide("冯山社区有多少人口").kind == "unexplained"
 
+    @pytest.mark.parametrize(
+        ("question", "start"),
+        [
+            ("李健初在文章里是什么角色", "终审：李健初"),
+            ("What was Peng Yang's job on this article?", "Editor: Peng Yang"),
+        ],
+    )
+    def test_what_a_named_person_is_is_their_role(self, question: str, start: str) -> None:
+        """李健初是什么角色: the role the article gives them leads."""
+        _, reply = BRAIN.respond(question)
+        assert start in render_plain(reply)[:40]
+
     def test_who_a_course_is_for_is_the_sentence_about_the_course(self) -> None:
         """华中农大的培训班是给谁办的: the sentence of that course (乡村干部、农村专技人才), not the mentors of
         another sentence that only shares 培训."""

@@ -370,7 +370,12 @@ class Answers:
         return missing(found, case) if excluding(case.asking) or _kind_untold(ask, case) else found
 
     def _named(self, ask: Ask, found: Found, case: Case) -> Found:
-        """What or which of things known by their names (哪些企业, what company): the names, if given."""
+        """What or which of things known by their names (哪些企业, what company): the names, if given; what a
+        person the question names is (彭扬担任什么角色): the role the article gives them."""
+        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang) if n.kind == "person"}
+        roles = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.text in named and v.label]
+        if roles:
+            return _lead(found, roles, case)
         if found.focus.lists or not names_a_kind(case.asking.noun(ask), case.lang):
             return found
         return self._name(ask, found, case)
