@@ -157,6 +157,18 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous(before, entry))
         assert render_plain(decision_reply(brain.knowledge, decision)).splitlines()[0] == first_line
 
+    @pytest.mark.parametrize(
+        ("before", "entry", "message", "line"),
+        [("四化是哪四化", "overview", "最后一个呢", "▶ 四化第4项：细化举措"),
+         ("党组织体系是什么样的", "system-vertical", "最下面一层呢", "▶ 党组织体系第3项：党员中心户")],
+    )  # fmt: skip
+    def test_an_item_asked_by_its_place_is_of_the_previous_list(
+        self, brain: Brain, before: str, entry: str, message: str, line: str
+    ) -> None:
+        """最后一个呢, 最下面一层呢 after a list: that item of the previous answer's list."""
+        decision = follow(brain.matcher, message, Previous(before, entry))
+        assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
+
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))

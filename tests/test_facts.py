@@ -535,6 +535,22 @@ class TestWhatIsNotGiven:
         _, reply = BRAIN.respond(question)
         assert start in render_plain(reply)[:40]
 
+    @pytest.mark.parametrize(
+        ("question", "start"),
+        [("四事工作法第三个是什么", "▶ 四事第3项：专项协会办事"), ("四化的最后一个是什么", "▶ 四化第4项：细化举措"),
+         ("What is the second of the four lines of work?", "▶ The four lines of work, number 2: optimise the system")],
+    )  # fmt: skip
+    def test_an_item_asked_by_its_place_is_that_item(self, question: str, start: str) -> None:
+        """第三个, 最后一个, the second of: the one item of the list at that place."""
+        _, reply = BRAIN.respond(question)
+        assert render_plain(reply).splitlines()[1 if question[0] != "W" else 0] == start
+
+    @pytest.mark.parametrize("question", ["第一书记有几个", "服务网最后形成了什么样的干群互动"])
+    def test_a_title_or_an_adverb_is_no_place_in_a_list(self, question: str) -> None:
+        """第一书记 is a title and 最后 "in the end": no item is picked by its place."""
+        _, reply = BRAIN.respond(question)
+        assert "项：" not in render_plain(reply)
+
     def test_who_a_course_is_for_is_the_sentence_about_the_course(self) -> None:
         """华中农大的培训班是给谁办的: the sentence of that course (乡村干部、农村专技人才), not the mentors of
         another sentence that only shares 培训."""

@@ -35,7 +35,7 @@ from bot.core.normalise import STOP_EN, fold, stop_spans, units
 from bot.core.reply import FACT_WINDOW
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
-from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, Value, name_kind, names_a_kind, same_level
+from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, Value, name_kind, names_a_kind, number_of, same_level
 from bot.faq.knowledge import Entry, ItemList
 from bot.language import LANGS, Lang
 
@@ -161,6 +161,9 @@ class Answers:
                 cut_to_question(case.nearest().text, case.reading, case.index, case.tuning),
             )
             focus = replace(focus, lists=kept, sentences=sentences if not kept else focus.sentences)
+        ordinal = _ordinal(case, focus)
+        if ordinal is not None:  # 四化里第二化是什么, 最后一个呢: that item of the list
+            return Found(replace(focus, lists=(ordinal,), figures=(), sentences=()), resolved=True)
         if not case.asking.asks and not case.asking.polar and focus.general and case.entry.figures:
             # a topic or a measure named alone: the measure with its key figures
             return Found(replace(focus, figures=case.entry.figures[: self.key_figures]), resolved=True)
@@ -810,6 +813,50 @@ def _headed(noun: str, case: Case) -> bool:
         case.lang == "zh"
         and len(noun) >= 2
         and any(value.label.endswith(noun[-1]) for fact in case.facts for value in fact.of_kind("count"))
+    )
+
+
+_ORDINAL = {
+    "zh": re.compile(
+        r"第(?P<n>[一二三四五六七八九十\d]{1,3})(?:个|项|种|化|条|句|层|类|方面|步)|"
+        r"(?P<last>最后[一1]?(?:个|项|种|化|条|句|层|类)|最下面|最底层|末尾)|(?P<first>最上面|最顶层|头[一1](?:个|项|种|条|句))"
+    ),
+    "en": re.compile(
+        r"\bthe (?:(?P<n>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)|(?P<last>last|final)) "
+        r"(?:one|item|line|measure|way|type|kind|step|level|of)\b"
+    ),
+}
+"""How a question asks for one item of a list by its place: 第二个, 最后一项, the third one."""
+_EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+                "5th": 5}  # fmt: skip
+
+
+def _ordinal(case: Case, focus: Focus) -> ItemList | None:
+    """The one item a question asks for by its place in a list of the entry (第二化: 优化体系), as a list of
+    one named by the list and the place; None when it asks none, or the place is beyond the list."""
+    match = _ORDINAL[case.lang].search(case.asking.core)
+    lists = focus.lists or case.entry.lists
+    if match is None or not lists or case.asking.polar:
+        return None
+    listed = max(lists, key=lambda one: case.held(one.name_in(case.lang)))
+    items = listed.items_in(case.lang)
+    if match.group("last"):
+        place = len(items)
+    elif match.groupdict().get("first"):
+        place = 1
+    else:
+        written = match.group("n")
+        number = _EN_ORDINALS.get(written.lower()) if case.lang == "en" else number_of(written)
+        place = int(number) if number is not None else 0
+    if not 1 <= place <= len(items):
+        return None
+    return replace(
+        listed,
+        name=f"{listed.name}第{place}项",
+        en_name=f"{listed.en_name}, number {place}",
+        items=(listed.items[place - 1],),
+        en_items=(listed.en_items[place - 1],),
+        partial=False,
     )
 
 

@@ -39,6 +39,11 @@ SPOKEN: dict[str, str] = {
 """Spoken and chat forms of question words, of 'do' and of particles, as the written language has them."""
 
 _MEASURE = "|".join(sorted(map(re.escape, MEASURES), key=len, reverse=True))
+ORDINAL_ZH = (
+    r"第[一二三四五六七八九十\d]{1,3}(?:个|项|种|化|条|句|层|类|方面|步)|最后[一1]?(?:个|项|种|化|条|句|层|类)|"
+    r"最(?:上|下)面(?:一层|的)?|最底层|最顶层|头[一1](?:个|项|种|条|句)"
+)
+"""Words asking for one item of a list by its place: 第二个, 最后一项, 最下面 (第一书记 is a title)."""
 
 
 QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] = {
@@ -56,7 +61,8 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
         ("place", "", ("哪里", "哪儿", "[在去到从来回]了?哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
                        "哪个(?P<place>镇|村|乡|县|市|省|社区|地方|地区)")),
         ("which", "", ("哪些", rf"哪几(?:{_MEASURE})?", rf"哪[一二两三四五六七八九十\d]*(?:{_MEASURE})",
-                       "哪[一二两三四五六七八九十\\d]+", "分别", "都有", "有哪", "包括", "包含", "列举", "都是")),
+                       "哪[一二两三四五六七八九十\\d]+", "分别", "都有", "有哪", "包括", "包含", "列举", "都是",
+                       ORDINAL_ZH)),
         ("why", "", ("为什么", "为何")),
         ("how", "", ("怎么", "怎样", "如何", "什么办法", "什么措施", "什么做法", "什么招")),
         ("what", "", ("是什么", "什么意思", "指什么", "是指", "什么是", "干什么", "做什么", "有什么", "什么")),

@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from bot.core.asking import analyse, ask_spans
+from bot.core.asking import ORDINAL_ZH, analyse, ask_spans
 from bot.core.decision import Decision
 from bot.core.focus import QUANTITY
 from bot.core.index import Reading
@@ -31,7 +31,8 @@ from bot.core.values import counts
 from bot.language import Lang
 
 ASKING_ZH = re.compile(
-    r"什么|啥|怎么|怎样|如何|哪|多少|几|为什么|为啥|是不是|有没有|谁|吗|是否|多久|多大|多长|多远|对吧|是吧|吧\W*$"
+    r"什么|啥|怎么|怎样|如何|哪|多少|几|为什么|为啥|是不是|有没有|谁|吗|是否|多久|多大|多长|多远|对吧|是吧|吧\W*$|"
+    + ORDINAL_ZH
 )
 ASKING_EN = re.compile(
     r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|would|should)\b|"
