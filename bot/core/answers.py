@@ -203,7 +203,9 @@ class Answers:
         # spoken of, never counted
         if not self._counted_told(ask, case) or self._uncounted(ask, case):
             return missing(found, case)
-        noun = " ".join(_words(case.asking.noun_after(ask), case)[:2])
+        after = case.asking.noun_after(ask)
+        # 多少个村: a noun of one character is what is counted too
+        noun = " ".join(_words(after, case)[:2]) or (after if len(after) == 1 and case.lang == "zh" else "")
         chosen = self._counts(ask, noun, case)
         if chosen:  # 在浙江大学办了几次: the 两次 are the trips to 黄冈, not Zhejiang's
             return missing(found, case) if self._elsewhere_named(chosen, case) else _lead(found, chosen, case)
@@ -531,8 +533,8 @@ class Answers:
                 shared = overlap(clause, value.label, case.lang)
                 score += shared * (case.reading.total if len(asking.asks) > 1 else 1.0)
                 # a label naming what the question counts (多少名导师, how many mentors) settles it
-                named = any(_noun_in(w, value.label, case.lang) for w in nouns)
-                score += 3 * case.reading.total if named else 0.0
+                named = max((_noun_in(w, value.label, case.lang) for w in nouns), default=0.0)
+                score += 3 * case.reading.total * named
                 scored.append((score, fact, value))
         if not scored:
             return []
@@ -875,14 +877,17 @@ def _doing(case: Case) -> tuple[ItemList, ...]:
     return ()
 
 
-def _noun_in(noun: str, label: str, lang: Lang) -> bool:
-    """Whether a count's label names what a question counts (导师 in 导师; mentors in mentors), or, in
-    Chinese, ends as it ends (同盟 and 党建联盟: the head of a Chinese noun is its last character)."""
+def _noun_in(noun: str, label: str, lang: Lang) -> float:
+    """How surely a count's label names what a question counts: 1 when it holds the noun (导师 in 导师;
+    mentors in mentors), half when, in Chinese, it holds the noun's last two characters or ends as the
+    noun ends (同盟 and 党建联盟: the head of a Chinese noun is its last character; 村 and 行政村), 0 else."""
     if lang == "zh":
         noun = noun.strip(_STOP_CHARS)
-        return len(noun) >= 2 and (noun in label or noun[-2:] in label or label.endswith(noun[-1]))
+        if len(noun) >= 2 and noun in label:
+            return 1.0
+        return 0.5 if (len(noun) >= 2 and noun[-2:] in label) or (noun and label.endswith(noun[-1])) else 0.0
     first = stems(noun)
-    return bool(first) and first[0] in stems(label)
+    return float(bool(first) and first[0] in stems(label))
 
 
 def _fits(ask: Ask, value: Value, lang: Lang) -> bool:
