@@ -169,6 +169,19 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous(before, entry))
         assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
 
+    @pytest.mark.parametrize(
+        ("message", "line"),
+        [("多少个村", "▶ 参与支部共建的行政村 103个"), ("设了几个党支部", "▶ 产业链上的党支部 20个")],
+    )
+    def test_a_bare_how_many_of_what_the_previous_entry_counts_is_its_count(
+        self, brain: Brain, message: str, line: str
+    ) -> None:
+        """多少个村 after the companies paired with villages: the 103 villages, not the county's 219."""
+        decision = follow(brain.matcher, message, Previous("多少家企业跟村里搞共建", "act-enterprises"))
+        assert decision.answered is not None
+        assert decision.answered.id == "act-enterprises"
+        assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
+
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))

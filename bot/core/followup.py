@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from bot.core.asking import ORDINAL_ZH, analyse, ask_spans
+from bot.core.asking import ORDINAL_ZH, Asking, analyse, ask_spans
 from bot.core.decision import Decision
 from bot.core.focus import QUANTITY
 from bot.core.index import Reading
@@ -102,7 +102,9 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     if within.kind == "small-talk" or _asks_elsewhere(matcher, message, mine, within, lang):
         return None
     # 是花园镇吧, 跟几个村: a message that leaves its subject out is about the previous one, whatever it names
-    elided = bool((ELIDED_ZH if lang == "zh" else ELIDED_EN).match(folded))
+    elided = bool((ELIDED_ZH if lang == "zh" else ELIDED_EN).match(folded)) or _counts_of_previous(
+        matcher, stating, previous.entry_id
+    )
     if elided:
         within = matcher.decide_about(read, lang, previous.entry_id)
     elided = elided and within.kind == "answer"
@@ -112,6 +114,20 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
         not (names and _found_its_own(alone, within)) and _better(within, alone, asks=asks, lacks_subject=lacks_subject)
     )
     return replace(within, question=read) if keep else None
+
+
+def _counts_of_previous(matcher: Matcher, stating: Asking, entry_id: str) -> bool:
+    """Whether a message is only a "how many" of something the previous entry counts (多少个村 after 71家企业与
+    103个行政村开展支部共建): a count of the previous subject, not the county's 219 villages."""
+    if stating.lang != "zh" or len(stating.core) > 8 or not stating.asks:
+        return False
+    ask = stating.asks[0]
+    noun = stating.noun_after(ask)
+    if ask.kind != "count" or ask.start > 3 or not noun or len(noun) > 3:
+        return False
+    entry = matcher.knowledge.by_id.get(entry_id)
+    facts = matcher.facts.of(entry, "zh") if entry is not None else ()
+    return any(noun in value.label for fact in facts for value in fact.of_kind("count"))
 
 
 def _counts_its_own(message: str, lang: Lang) -> bool:
