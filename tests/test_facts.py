@@ -204,6 +204,11 @@ class TestAsking:
         assert [ask.kind for ask in asking.asks] == ["which"]
         assert [ask.kind for ask in analyse("进村湾的有几项工作", "zh").asks] == ["count"]
 
+    @pytest.mark.parametrize("question", ["龙泉村被列为什么试点", "冯山社区被评为什么称号"])
+    def test_a_verb_ending_in_wei_before_shenme_asks_what_not_why(self, question: str) -> None:
+        """列为|什么, 评为|什么: 为 closes the verb, and 什么 asks what; no 为什么 is asked."""
+        assert analyse(question, "zh").kind != "why"
+
     def test_a_when_clause_before_the_question_is_its_condition(self) -> None:
         """ "When a villager calls for help, how long ..." asks how long, not when; "When was ..." asks when."""
         asking = analyse("When a villager calls for help, how long until someone comes?", "en")
@@ -550,6 +555,13 @@ class TestWhatIsNotGiven:
         """第一书记 is a title and 最后 "in the end": no item is picked by its place."""
         _, reply = BRAIN.respond(question)
         assert "项：" not in render_plain(reply)
+
+    def test_what_a_thing_is_for_leads_without_stray_marks(self) -> None:
+        """龙泉村为什么成了全国试点: 实现…… leads, and what is left of the sentence keeps no dangling ，；."""
+        _, reply = BRAIN.respond("龙泉村为什么成了全国试点")
+        text = render_plain(reply)
+        assert "实现“零赔偿" in text
+        assert "，；" not in text
 
     def test_who_a_course_is_for_is_the_sentence_about_the_course(self) -> None:
         """华中农大的培训班是给谁办的: the sentence of that course (乡村干部、农村专技人才), not the mentors of

@@ -644,7 +644,8 @@ def _way_told(sentence: str, case: Case, mark: re.Pattern[str]) -> str:
         ends = [part for part in _clauses_of(whole or sentence) if mark.search(part)]
         end = ends[-1].rstrip("，,；;。") if ends else ""
         if end and end in sentence and not sentence.startswith(end):
-            return f"{end}。{sentence.replace(end, '').rstrip('，,；; 。')}。"
+            rest = re.sub(r"[，,]\s*(?=[；;。])", "", sentence.replace(end, "")).rstrip("，,；; 。")
+            return f"{end}。{rest}。"
     ways = [part for part in _clauses_of(whole) if mark.search(part) and part not in sentence] if whole else []
     way = ways[0].rstrip("，,；;。") if ways else ""
     if whole is None or not way or way in sentence:
