@@ -311,7 +311,7 @@ class Verdicts:
 
     def _wrong_source(self, case: Case) -> tuple[str, str] | None:
         """A newspaper, agency or station the question says published the article, when the article gives its
-        source as another (这篇人民日报发的文章: 来源：孝感党建、中共孝昌县委组织部)."""
+        source as another (这篇人民日报发的文章: the source line the article gives)."""
         if case.lang != "zh" or not _PUBLISHED.search(case.asking.core):
             return None
         sources = [fact for fact in case.facts for v in fact.of_kind("org") if v.label == "来源"]
