@@ -416,6 +416,8 @@ def _merge(asks: list[Ask], core: str, lang: Lang) -> list[Ask]:
     return kept
 
 
+_QUOTED_NAME = re.compile(r"“[^”]{2,30}”|「[^」]{2,30}」|\"[^\"]{2,40}\"|(?<![A-Za-z])'[^']{2,40}'(?![A-Za-z])")
+"""A name a question quotes: a count inside it is part of the name."""
 _JUST = re.compile(r"(?:只有|只|就|仅有|仅|才|just|only)\s*$", re.IGNORECASE)
 """就一家, 只有一个, only one: the one stated is a figure, not an article."""
 _ECHOED = re.compile(r"^\W*(?:就|只有|只|才|仅|一共|总共|共)?[^?？]{0,10}[?？]+\W*$")
@@ -426,9 +428,12 @@ def _asserted(core: str, lang: Lang, asks: tuple[Ask, ...]) -> list[Value]:
     """The counts and dates a question states (not the 几/多少 it asks with); names are found by
     the facts, which know the article's (`bot.core.facts`)."""
     found = [value for value in dates(core, lang) if value.kind == "date"]
+    quoted = [match.span() for match in _QUOTED_NAME.finditer(core)]
     for value in counts(core, lang):
         if any(value.start < ask.end and ask.start < value.end for ask in asks):
             continue
+        if any(start < value.start and value.end < end for start, end in quoted):
+            continue  # 'four things work method', “十分钟服务承诺”: a name, not a figure stated
         if value.number == 1 and not value.plus and not _JUST.search(core[: value.start]):
             continue  # 一个, 一斤, 一年: an article or a rate (每亩一年), not a figure stated; 就一家 is one
         if not any(d.start <= value.start < d.end for d in found):
