@@ -400,7 +400,10 @@ class Verdicts:
                     break
             if score <= 0 or holds(clause):
                 continue
-            if any(_rival(v, kind, suffix) and v.text in clause and v.text not in words for v in fact.values):
+            rivals = [v for v in fact.values if _rival(v, kind, suffix) and v.text in clause and v.text not in words]
+            if any(_listed_together(fact.text, name, v.text) for v in rivals):
+                continue  # learn in Huanggang: "Huanggang, Yichang and other places" lists it with its rival
+            if rivals:
                 return name, clause.rstrip("，,；;。.")
             if holds(fact.text):
                 continue  # 王店镇新岗村的幸福食堂上了央视吗: the sentence of the clause holds the name itself
@@ -612,11 +615,15 @@ def _counts(noun: str, label: str, lang: Lang) -> float:
 def counted(text: str, value: Value, lang: Lang) -> str:
     """The words right after a stated count: what it counts (300个村里: 村; 5 provincial parks)."""
     rest = text[value.end :].lower() if lang == "en" else text[value.end :]
+    if lang == "zh" and _CHECKING.match(rest):
+        return ""  # 有20家对吗, 13.9万亩是真的吗: what follows asks whether it holds, it counts nothing
     # 300多名导师带新书记效果这么好: no word ends it within reach; what it counts begins it all the same
     found = _COUNTED[lang].match(rest) or (re.match(r"[\u4e00-\u9fff]{1,4}", rest) if lang == "zh" else None)
     return found.group().strip().strip("吗呢啊呀吧嘛么了的") if found else ""
 
 
+_CHECKING = re.compile(r"(?:对|是|吗|呢|吧|嘛|没错|真|确实|准确|正确|不)")
+"""How the words after a stated count begin when they ask whether it holds (对吗, 是真的吗, 没错吧)."""
 _EN_ASKING = {"which", "what", "whose", "each", "every", "any", "some", "another", "other", "same", "national"}
 _EN_ORGS = ORG_NOUNS_EN | {"company"}
 """English kinds of bodies (the rest are places)."""
@@ -706,6 +713,15 @@ def canonical(value: Value) -> str:
     if value.kind == "date" and found:
         return f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
     return value.text
+
+
+def _listed_together(text: str, name: str, other: str) -> bool:
+    """Whether two names stand side by side in one list of a text (黄冈、宜昌; Huanggang, Yichang)."""
+    between = r"\s*(?:、|,|，|和|与|及|and|or)\s*"
+    return bool(
+        re.search(re.escape(name) + between + re.escape(other), text, re.IGNORECASE)
+        or re.search(re.escape(other) + between + re.escape(name), text, re.IGNORECASE)
+    )
 
 
 def _rival(value: Value, kind: Kind, suffix: str) -> bool:
