@@ -380,6 +380,8 @@ class TestVerdicts:
          ("干部去了武汉、宜昌学习什么经验", "不是武汉：黄冈、宜昌。"),
          ("光明日报登的这篇报道，终审是谁", "不是光明日报：来源：孝感党建、中共孝昌县委组织部。"),
          ("这篇报道是孝感党建发的吗", "是的。"), ("王店镇新岗村的幸福食堂上了央视吗", "是的。"),
+         ("省级星创天地有20家对吗", "不是20家，是18家。"), ("苗木花卉13.9万亩是真的吗", "不是13.9万亩，是13万亩。"),
+         ("丰山镇入选全国一村一品示范村镇以后，周巷镇获批了什么", "不是周巷镇：丰山镇获批全省产业融合发展示范乡镇。"),
          ("Did Xingang's canteen get on CCTV?", "Yes."),
          ("新岗村是10个月没有信访吗", "不是10个月，是10年。"), ("服务人员半小时内到场吗", "不是半小时，是10分钟。"),
          ("服务人员是半小时到场吧", "不是半小时，是10分钟。"),
@@ -396,6 +398,13 @@ class TestVerdicts:
         decision, reply = BRAIN.respond("王店镇冯山社区获得了什么称号？")
         assert decision.verdict == "no"
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
+
+    @pytest.mark.parametrize(
+        "question", ["What does 'four things work method' mean?", "What did Xiaochang officials learn in Huanggang?"]
+    )
+    def test_a_quoted_name_or_a_listed_place_is_no_wrong_premise(self, question: str) -> None:
+        """'four things work method' is a name, its four no figure; Huanggang stands beside Yichang in one list."""
+        assert BRAIN.decide(question).verdict is None
 
     @pytest.mark.parametrize("question", ["在哪两所大学定向办班", "孝昌的年轻党员在干嘛"])
     def test_a_question_that_counts_or_asks_what_is_done_states_nothing(self, question: str) -> None:
