@@ -838,10 +838,19 @@ def _ordinal(case: Case, focus: Focus) -> ItemList | None:
     """The one item a question asks for by its place in a list of the entry (第二化: 优化体系), as a list of
     one named by the list and the place; None when it asks none, or the place is beyond the list."""
     match = _ORDINAL[case.lang].search(case.asking.core)
-    lists = focus.lists or case.entry.lists
-    if match is None or not lists or case.asking.polar:
+    if match is None or case.asking.polar:
         return None
-    listed = max(lists, key=lambda one: case.held(one.name_in(case.lang)))
+    # the list the question names (四化的最后一个), or the one it asks for; never a list it does not name
+    # (四大产业，第二个种了多少亩 is not about the entry's ways of linking farmers)
+    named = [
+        (held, one)
+        for one in case.entry.lists
+        if (held := max(case.held(text) for text in (one.name_in(case.lang), *one.keywords_in(case.lang)))) > 0
+    ]
+    lists = focus.lists or tuple(one for _, one in sorted(named, key=lambda item: -item[0]))
+    if not lists:
+        return None
+    listed = lists[0]
     items = listed.items_in(case.lang)
     if match.group("last"):
         place = len(items)
