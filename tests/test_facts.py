@@ -559,11 +559,12 @@ class TestWhatIsNotGiven:
         _, reply = BRAIN.respond(question)
         assert render_plain(reply).splitlines()[1 if question[0] != "W" else 0] == start
 
-    def test_a_place_in_a_list_the_question_does_not_name_picks_nothing(self) -> None:
-        """四大产业，第二个种了多少亩: the entry of the acreage lists the ways of linking farmers, which the
-        question does not name: no item of them is given as the second."""
-        _, reply = BRAIN.respond("四大产业，第二个种了多少亩")
-        assert "第2项" not in render_plain(reply)
+    def test_a_place_is_taken_in_the_list_the_question_names(self) -> None:
+        """四大产业，第二个种了多少亩: the second of the four industries (果茶), never the second way of linking
+        farmers, a list the question does not name."""
+        text = render_plain(BRAIN.respond("四大产业，第二个种了多少亩")[1])
+        assert "果茶" in text
+        assert "土地流转聘用型" not in text
 
     @pytest.mark.parametrize("question", ["第一书记有几个", "服务网最后形成了什么样的干群互动"])
     def test_a_title_or_an_adverb_is_no_place_in_a_list(self, question: str) -> None:
