@@ -399,6 +399,10 @@ class TestVerdicts:
         assert decision.verdict == "no"
         assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
 
+    def test_a_yes_no_question_turning_on_an_unknown_word_gets_no_yes(self) -> None:
+        """村委会 is no word of the FAQ, though 村 and 会 are: 村民理事会是在村委会设立的吗 is not 是的."""
+        assert BRAIN.decide("村民理事会是在村委会设立的吗").verdict != "yes"
+
     @pytest.mark.parametrize(
         "question", ["What does 'four things work method' mean?", "What did Xiaochang officials learn in Huanggang?"]
     )

@@ -17,6 +17,7 @@ Imports nothing from `telegram`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.core.answers import Case, Found, agrees, excluding, missing, referent
@@ -126,6 +127,8 @@ class Verdicts:
             for start, end in reading.unknown_words
             if (case.lang == "zh" or len(reading.units[start].text) >= 4) and start in inside
         ]
+        if case.lang == "zh":  # 在村委会设立的吗: two unknown characters running together are a word unknown
+            words += [run for run in _runs(reading.unknown & inside) if run not in words and run[1] - run[0] >= 2]
         weight = sum(reading.telling.get(p, 0.0) for start, end in words for p in range(start, end))
         total = sum(reading.telling.get(p, 0.0) for p in inside)
         # a stated count no count of the passage agrees with is not borne out, though none was found wrong:
@@ -713,6 +716,17 @@ def canonical(value: Value) -> str:
     if value.kind == "date" and found:
         return f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
     return value.text
+
+
+def _runs(positions: Iterable[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive positions, as [start, end) spans."""
+    runs: list[tuple[int, int]] = []
+    for position in sorted(positions):
+        if runs and runs[-1][1] == position:
+            runs[-1] = (runs[-1][0], position + 1)
+        else:
+            runs.append((position, position + 1))
+    return runs
 
 
 def _listed_together(text: str, name: str, other: str) -> bool:
