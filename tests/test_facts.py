@@ -583,6 +583,11 @@ class TestWhatIsNotGiven:
         assert "实现“零赔偿" in text
         assert "，；" not in text
 
+    def test_what_the_approach_is_for_is_the_sentence_of_its_aim(self) -> None:
+        """四化并举的目标是什么: no sentence gives the four whole; the one saying what for (以……为目标) answers."""
+        text = render_plain(BRAIN.respond("四化并举的目标是什么")[1])
+        assert "为目标" in text
+
     def test_who_a_course_is_for_is_the_sentence_about_the_course(self) -> None:
         """华中农大的培训班是给谁办的: the sentence of that course (乡村干部、农村专技人才), not the mentors of
         another sentence that only shares 培训."""

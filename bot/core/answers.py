@@ -626,9 +626,12 @@ def _with_way(focus: Focus, case: Case) -> Focus:
         return focus
     mark = WAY_MARKS[case.asking.kind]
     if case.asking.kind == "why" and focus.lists and not focus.sentences:
-        # 三进四代的目的是什么: not the lists of what is done, but the sentence saying what for
+        # 三进四代的目的是什么: not the lists of what is done, but the sentence saying what for; where no
+        # sentence gives the whole list (四化并举的目标是什么), the entry's sentence saying what for
         items = focus.lists[0].items_in(case.lang)
         giving = [fact for fact in case.facts if all(item in fact.text for item in items)]
+        if not giving:
+            giving = [fact for fact in case.facts if any(mark.search(part) for part in fact.parts())][:1]
         if giving and any(mark.search(part) for part in giving[0].parts()):
             focus = replace(focus, lists=(), sentences=(giving[0].text,))
     if not focus.sentences:
