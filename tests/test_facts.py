@@ -583,6 +583,12 @@ class TestWhatIsNotGiven:
         assert "实现“零赔偿" in text
         assert "，；" not in text
 
+    def test_a_quote_right_before_a_word_is_its_name(self) -> None:
+        """导师帮带制叫什么名字: “将带兵、师帮徒” stands right before 导师帮带制, naming it."""
+        decision, reply = BRAIN.respond("导师帮带制叫什么名字")
+        assert decision.kind == "answer"
+        assert "“将带兵、师帮徒”" in render_plain(reply)
+
     def test_what_the_approach_is_for_is_the_sentence_of_its_aim(self) -> None:
         """四化并举的目标是什么: no sentence gives the four whole; the one saying what for (以……为目标) answers."""
         text = render_plain(BRAIN.respond("四化并举的目标是什么")[1])

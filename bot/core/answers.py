@@ -346,7 +346,8 @@ class Answers:
         ]
         for head in reversed([w for w in words if len(w) >= 2]):  # the word nearest the asking one first
             for fact, term, text in quoted:
-                if text.endswith(head) and text != head:
+                # “幸福食堂” for 食堂; “将带兵、师帮徒”导师帮带制: the quote right before the word names it
+                if (text.endswith(head) and text != head) or fact.text.startswith(head, term.end()):
                     return [(fact, Value("org", term.group(), term.start(), term.end()))]
         # 标题叫啥, what is the headline called: a title is what the article puts in 《》
         before = case.asking.core[: ask.start].lower()
