@@ -15,8 +15,10 @@ held-out parts again, next to the figures with the lists kept:
   headline: what such a thing is called is the title in 《》);
 - `bot.core.verdicts`: `LEVEL_WORDS` (全国, 省级, national: a level a question may state wrongly),
   `ABOVE` and `BELOW` (超过, 不到, more than: a stated count that is a bound), `DENIAL` and
-  `DENYING` (零, 没有, zero, no: what the article or the question denies) and `POINTING`
-  (哪个, 这个: a word of a name's kind that asks or points, not a name);
+  `DENYING` (零, 没有, zero, no: what the article or the question denies), `POINTING`
+  (哪个, 这个: a word of a name's kind that asks or points, not a name) and `PUBLISHED_WORDS`,
+  `MEDIA_ENDINGS` and `MEDIA_EN` (文章, 日报, People's Daily: a publisher a question says the
+  article came from);
 - `bot.core.values`: `FREQUENCY_WORDS` (每年, yearly) and `NAMED_KINDS` (企业, company);
 - the FAQ: the keywords added with them (`ADDED_KEYWORDS`).
 
@@ -78,6 +80,9 @@ def empty_lists() -> None:
     verdicts.DENIAL.update(dict.fromkeys(verdicts.DENIAL, never))
     verdicts.DENYING.update(dict.fromkeys(verdicts.DENYING, never))
     verdicts.POINTING = never
+    verdicts.PUBLISHED_WORDS.update(dict.fromkeys(verdicts.PUBLISHED_WORDS, never))
+    verdicts.MEDIA_ENDINGS = frozenset()
+    verdicts.MEDIA_EN = never
     answers.LIGHT_VERBS.clear()
     answers.TITLE_WORDS.update(dict.fromkeys(answers.TITLE_WORDS, frozenset()))
     for words in answers.EXCLUDING_WORDS.values():

@@ -379,7 +379,10 @@ class TestVerdicts:
          ("太子米、香菇、生态养殖这四大产业链上有几个党支部", "不是香菇：太子米、果茶、苗木花卉、生态养殖。"),
          ("干部去了武汉、宜昌学习什么经验", "不是武汉：黄冈、宜昌。"),
          ("光明日报登的这篇报道，终审是谁", "不是光明日报：来源：孝感党建、中共孝昌县委组织部。"),
-         ("这篇报道是孝感党建发的吗", "是的。"), ("王店镇新岗村的幸福食堂上了央视吗", "是的。"),
+         ("这篇报道是孝感党建发的吗", "是的。"),
+         ("Was this published by People's Daily?",
+          "No, not People's Daily: Source: Xiaogan Party Building and the Organisation Department of the CPC "
+          "Xiaochang County Committee."), ("王店镇新岗村的幸福食堂上了央视吗", "是的。"),
          ("省级星创天地有20家对吗", "不是20家，是18家。"), ("苗木花卉13.9万亩是真的吗", "不是13.9万亩，是13万亩。"),
          ("丰山镇入选全国一村一品示范村镇以后，周巷镇获批了什么", "不是周巷镇：丰山镇获批全省产业融合发展示范乡镇。"),
          ("Did Xingang's canteen get on CCTV?", "Yes."),

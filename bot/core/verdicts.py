@@ -315,14 +315,19 @@ class Verdicts:
     def _wrong_source(self, case: Case) -> tuple[str, str] | None:
         """A newspaper, agency or station the question says published the article, when the article gives its
         source as another (这篇人民日报发的文章: the source line the article gives)."""
-        if case.lang != "zh" or not _PUBLISHED.search(case.asking.core):
+        lang, core = case.lang, case.asking.core
+        if not PUBLISHED_WORDS[lang].search(core):
             return None
-        sources = [fact for fact in case.facts for v in fact.of_kind("org") if v.label == "来源"]
+        sources = [fact for fact in case.facts for v in fact.of_kind("org") if v.label in ("来源", "Source")]
         if not sources:
             return None
-        for name, kind, suffix in self._names_in(case.asking.core, "zh", case.index):
-            if kind == "org" and suffix in _MEDIA and not self._known(name, "zh", case.index):
-                return name, sources[0].text.strip().rstrip("，,；;。")
+        source = sources[0].text.strip().rstrip("，,；;。.")
+        if lang == "en":  # People's Daily, Xinhua News Agency: a name ending as a publisher's does
+            named = MEDIA_EN.search(case.asking.question)
+            return (named.group().strip(), source) if named and named.group().strip() not in source else None
+        for name, kind, suffix in self._names_in(core, "zh", case.index):
+            if kind == "org" and suffix in MEDIA_ENDINGS and not self._known(name, "zh", case.index):
+                return name, source
         return None
 
     def _wrong_item(self, case: Case) -> tuple[str, str] | None:
@@ -552,10 +557,15 @@ def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
     return told >= said if bound == "above" else told <= said
 
 
-_PUBLISHED = re.compile(r"文章|报道|稿子|这篇|发的|发布|刊发|刊登|登的|来源|出自")
+PUBLISHED_WORDS = {
+    "zh": re.compile(r"文章|报道|稿子|这篇|发的|发布|刊发|刊登|登的|来源|出自"),
+    "en": re.compile(r"\b(?:article|report|story|piece|published|publish|source)\b", re.IGNORECASE),
+}
 """Words that speak of the article as a piece published somewhere."""
-_MEDIA = frozenset({"日报", "电视台", "卫视", "新闻社", "通讯社", "社"})
-"""The endings of the names of newspapers, agencies and stations: what publishes an article."""
+MEDIA_ENDINGS = frozenset({"日报", "电视台", "卫视", "新闻社", "通讯社", "社"})
+"""The endings of the Chinese names of newspapers, agencies and stations: what publishes an article."""
+MEDIA_EN = re.compile(r"(?:\b[A-Z][\w']+ )*(?:Daily|News|Times|Post|Agency|Press|Xinhua)\b")
+"""An English name of a newspaper, an agency or a station (People's Daily, Xinhua)."""
 _QUOTED = re.compile(r"[“「\"']([^”」\"']{3,20})[”」\"']")
 
 
