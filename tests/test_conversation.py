@@ -147,7 +147,8 @@ class TestFollowUpReading:
          ("省级示范园有几家", "act-returnees", "就4家？", "是的。"),
          ("省级示范园有几家", "act-returnees", "只有一家吗", "不是1家，是4家。"),
          ("新岗村几年没人信访", "lead-ten-minutes", "是十年吧", "是的。"),
-         ("服务人员多长时间到", "lead-ten-minutes", "是不是半个小时", "不是半个小时，是10分钟。")],
+         ("服务人员多长时间到", "lead-ten-minutes", "是不是半个小时", "不是半个小时，是10分钟。"),
+         ("示范支部多少个", "system-quality", "你说错了吧，应该是142个", "不是142个，是124个。")],
     )  # fmt: skip
     def test_a_yes_no_check_of_the_previous_answer_gets_its_verdict(
         self, brain: Brain, before: str, entry: str, message: str, first_line: str

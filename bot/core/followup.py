@@ -68,10 +68,32 @@ class Previous:
 def follow(matcher: Matcher, message: str, previous: Previous, hint: Lang | None = None) -> Decision:
     """The decision for a message that may lean on the question before it; the decision's
     question is the message as it was read (the message itself when it stands alone)."""
+    disputed = _disputed(message)
+    if disputed:  # 你说错了吧，应该是142个: whether 142 holds of the previous subject
+        checked = _within(matcher, disputed, previous, matcher.decide(disputed, hint))
+        if checked is not None and checked.verdict is not None:
+            return checked
     alone = matcher.decide(message, hint)
     if alone.kind == "small-talk":
         return alone
     return _within(matcher, message, previous, alone) or alone
+
+
+DISPUTING = re.compile(
+    r"^(?:你)?(?:说错了|搞错了|弄错了|错了|不对)[吧吗啊呀哦，,。！!\s]*(?:应该|应当|明明|其实|我记得|我看的)?是?"
+)
+"""How a message opens when it disputes the last answer with a figure of its own (你说错了吧，应该是142个)."""
+
+
+def _disputed(message: str) -> str:
+    """A message disputing the last answer with a figure, as the yes/no question it amounts to (是不是142个);
+    empty for any other message."""
+    folded = fold(message).strip()
+    opening = DISPUTING.match(folded)
+    if opening is None or not opening.group():
+        return ""
+    stated = [v for v in analyse(folded, "zh").asserted if v.kind == "count"]
+    return f"是不是{stated[0].text}" if len(stated) == 1 and stated[0].start >= opening.end() - 2 else ""
 
 
 def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision) -> Decision | None:
