@@ -586,6 +586,10 @@ class TestWhatIsNotGiven:
         assert "实现“零赔偿" in text
         assert "，；" not in text
 
+    def test_what_a_named_place_got_is_the_sentence_naming_it(self) -> None:
+        """丰山镇获得了什么称号: the one sentence of the entry naming 丰山镇 leads, not the summary."""
+        assert render_plain(BRAIN.respond("丰山镇获得了什么称号")[1]).splitlines()[1].startswith("丰山镇获批")
+
     def test_a_quote_right_before_a_word_is_its_name(self) -> None:
         """导师帮带制叫什么名字: “将带兵、师帮徒” stands right before 导师帮带制, naming it."""
         decision, reply = BRAIN.respond("导师帮带制叫什么名字")

@@ -378,11 +378,17 @@ class Answers:
     def _named(self, ask: Ask, found: Found, case: Case) -> Found:
         """What or which of things known by their names (哪些企业, what company): the names, if given; what a
         person the question names is (彭扬担任什么角色): the role the article gives them."""
-        named = {n.text for n in self.facts.named_in(case.asking.core, case.lang) if n.kind == "person"}
+        names = self.facts.named_in(case.asking.core, case.lang)
+        named = {n.text for n in names if n.kind == "person"}
         roles = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.text in named and v.label]
         if roles:
             return _lead(found, roles, case)
         if found.focus.lists or not names_a_kind(case.asking.noun(ask), case.lang):
+            # 丰山镇获得了什么称号: what the one sentence naming the place says of it, over the summary
+            places = {n.text for n in names if n.kind in ("place", "org")} - self._generic[case.lang]
+            about = [(fact, v) for fact in case.facts for v in fact.of_kind("place", "org") if v.text in places]
+            if found.focus.general and len({fact.text for fact, _ in about}) == 1:
+                return _lead(found, about[:1], case)
             return found
         return self._name(ask, found, case)
 
