@@ -590,11 +590,19 @@ class TestWhatIsNotGiven:
         """丰山镇获得了什么称号: the one sentence of the entry naming 丰山镇 leads, not the summary."""
         assert render_plain(BRAIN.respond("丰山镇获得了什么称号")[1]).splitlines()[1].startswith("丰山镇获批")
 
-    def test_a_quote_right_before_a_word_is_its_name(self) -> None:
-        """导师帮带制叫什么名字: “将带兵、师帮徒” stands right before 导师帮带制, naming it."""
-        decision, reply = BRAIN.respond("导师帮带制叫什么名字")
+    @pytest.mark.parametrize(
+        ("question", "name"),
+        [
+            ("导师帮带制叫什么名字", "“将带兵、师帮徒”"),
+            ("党组织、企业和农民一起干的那种模式，具体叫什么", "“党支部+企业+农民”"),
+        ],
+    )
+    def test_a_quote_right_before_a_word_is_its_name(self, question: str, name: str) -> None:
+        """导师帮带制叫什么名字: “将带兵、师帮徒” stands right before 导师帮带制, naming it; “党支部+企业+农民”
+        before 发展模式 names the 模式 of the clause before the asking."""
+        decision, reply = BRAIN.respond(question)
         assert decision.kind == "answer"
-        assert "“将带兵、师帮徒”" in render_plain(reply)
+        assert name in render_plain(reply)
 
     def test_what_the_approach_is_for_is_the_sentence_of_its_aim(self) -> None:
         """四化并举的目标是什么: no sentence gives the four whole; the one saying what for (以……为目标) answers."""

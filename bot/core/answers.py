@@ -335,8 +335,9 @@ class Answers:
     def _titled(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
         """A thing's name the article puts in quotes (食堂叫啥: “幸福食堂”): a quoted term of the entry that
         ends with the word the question names the thing by."""
-        if case.lang == "zh":
-            words = _words(case.asking.noun_before(ask), case)
+        if case.lang == "zh":  # 那种模式，具体叫什么: the thing may be named in the clause before
+            before = re.sub(r"[^\u4e00-\u9fff]", "", case.asking.core[: ask.start])[-12:]
+            words = _words(before, case)
         else:  # what is the canteen called: the last word before the asking one
             words = re.findall(r"[a-z]{4,}", case.asking.core[: ask.start].lower())
         quoted = [
@@ -347,7 +348,8 @@ class Answers:
         for head in reversed([w for w in words if len(w) >= 2]):  # the word nearest the asking one first
             for fact, term, text in quoted:
                 # “幸福食堂” for 食堂; “将带兵、师帮徒”导师帮带制: the quote right before the word names it
-                if (text.endswith(head) and text != head) or fact.text.startswith(head, term.end()):
+                after = fact.text[term.end() : term.end() + len(head) + 2]  # “党支部+企业+农民”发展模式
+                if (text.endswith(head) and text != head) or (after.endswith(head) or after.startswith(head)):
                     return [(fact, Value("org", term.group(), term.start(), term.end()))]
         # 标题叫啥, what is the headline called: a title is what the article puts in 《》
         before = case.asking.core[: ask.start].lower()
