@@ -258,10 +258,12 @@ class TestTopicsAndTalk:
         ("text", "talk"),
         [("你好", "hello"), ("好的", "ack"), ("嗯", "ack"), ("明白了，谢谢", "thanks"), ("你是谁", "who"),
          ("what can you do?", "help"), ("OK thanks", "thanks"), ("拜拜", "bye"), ("/start", "hello"),
-         ("/help", "help")],
+         ("/help", "help"), ("你能干啥", "help"), ("你好呀小助手", "hello"), ("你好，请问你能回答什么问题", "help"),
+         ("Who made you?", "who"), ("How are you?", "hello")],
     )  # fmt: skip
     def test_small_talk_is_answered_as_such(self, brain: Brain, text: str, talk: str) -> None:
-        """Greetings, thanks, acknowledgements and questions about the bot are small talk, never matched."""
+        """Greetings, thanks, acknowledgements and questions about the bot are small talk, never matched, spoken
+        forms (啥) and words addressing the bot (小助手, 请问) included."""
         decision = brain.decide(text)
         assert decision.kind == "small-talk"
         assert decision.talk == talk

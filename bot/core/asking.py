@@ -267,7 +267,7 @@ class Asking:
 @lru_cache(maxsize=4096)
 def analyse(question: str, lang: Lang) -> Asking:
     """Read a message: the question part, its asks, yes/no, the values it states."""
-    text = _spoken(fold(question)) if lang == "zh" else fold(question)
+    text = spoken(fold(question)) if lang == "zh" else fold(question)
     core, context = question_part(text, lang)
     shown, _ = question_part(question.strip(), lang)
     asks = tuple(_asks(core, lang))
@@ -319,7 +319,8 @@ def common_word(word: str) -> bool:
     return dictionary().listed(word, 0) >= COMMON_WORD
 
 
-def _spoken(text: str) -> str:
+def spoken(text: str) -> str:
+    """A message with its spoken and chat forms written as the written language has them (`SPOKEN`)."""
     for spoken, written in SPOKEN.items():
         text = text.replace(spoken, written)
     return text
