@@ -106,11 +106,11 @@ class TestLanguage:
     @pytest.mark.parametrize(
         ("text", "lang"),
         [("党小组", "zh"), ("How many Party groups?", "en"), ("what is 党小组", "zh"), ("875", None), ("👍", None),
-         ("ok", None), ("OK 875", None)],
+         ("ok", None), ("OK 875", None), ("/start", None), ("/help@XiaochangBot", None)],
     )  # fmt: skip
     def test_detect(self, text: str, lang: str | None) -> None:
         """Any Chinese character makes a question Chinese, English words make it English; digits,
-        emoji and words typed alike in any language ("ok") have no language of their own."""
+        emoji, words typed alike in any language ("ok") and commands (/start) have no language of their own."""
         assert detect_language(text) == lang
 
 

@@ -122,9 +122,15 @@ def detect_language(text: str) -> Lang | None:
     folded = fold(text)
     if _HAN_CHAR.search(folded):
         return "zh"
+    if _COMMAND.fullmatch(folded.strip()):
+        return None  # /start, /help: a command is in no language; the user's own answers it
     if any(word not in UNIVERSAL for word in _LATIN_WORD.findall(folded)):
         return "en"
     return None
+
+
+_COMMAND = re.compile(r"/[a-z_]+(?:@\w+)?")
+"""A bot command as Telegram and the console take it (/start, /help@SomeBot)."""
 
 
 def strip_fillers(text: str) -> str:
