@@ -12,7 +12,10 @@ with the asked fact in front. A message that names a subject of its own and is a
 with another entry is a new question, and the context ends there. A message with a word the FAQ
 does not know (工资, GDP) is never given a subject it did not name, and one that asks a detail the
 previous entry never gives (县长, a price) is not answered by it: at most it is told that the article
-does not give it. Imports nothing from `telegram`.
+does not give it. A bare how-many of something the previous entry counts (多少个村) is its count, an
+item asked by its place (最后一个呢) is of the list before, and a figure stated with a question mark
+or disputing the answer (就一家？, 你说错了吧，应该是142个) is checked against the previous subject.
+Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
