@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from bot.core.asking import Ask, Asking, ask_spans, asks_table, common_word
+from bot.core.asking import ORDINAL_ZH, Ask, Asking, ask_spans, asks_table, common_word
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, Told, around, overlap, stems
 from bot.core.focus import Focus, clauses_holding, cut_to_question, held
@@ -832,10 +832,7 @@ def _headed(noun: str, case: Case) -> bool:
 
 
 _ORDINAL = {
-    "zh": re.compile(
-        r"第(?P<n>[一二三四五六七八九十\d]{1,3})(?:个|项|种|化|条|句|层|类|方面|步)|"
-        r"(?P<last>最后[一1]?(?:个|项|种|化|条|句|层|类)|最下面|最底层|末尾)|(?P<first>最上面|最顶层|头[一1](?:个|项|种|条|句))"
-    ),
+    "zh": re.compile(ORDINAL_ZH),
     "en": re.compile(
         r"\bthe (?:(?P<n>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)|(?P<last>last|final)) "
         r"(?:one|item|line|measure|way|type|kind|step|level|of)\b"

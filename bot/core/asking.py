@@ -40,10 +40,12 @@ SPOKEN: dict[str, str] = {
 
 _MEASURE = "|".join(sorted(map(re.escape, MEASURES), key=len, reverse=True))
 ORDINAL_ZH = (
-    r"第[一二三四五六七八九十\d]{1,3}(?:个|项|种|化|条|句|层|类|方面|步)|最后[一1]?(?:个|项|种|化|条|句|层|类)|"
-    r"最(?:上|下)面(?:一层|的)?|最底层|最顶层|头[一1](?:个|项|种|条|句)"
+    r"第(?P<n>[一二三四五六七八九十\d]{1,3})(?:个|项|种|化|条|句|层|类|方面|步)|"
+    r"(?P<last>最后[一1]?(?:个|项|种|化|条|句|层|类)|最下面(?:一层|的)?|最底层)|"
+    r"(?P<first>最上面(?:一层|的)?|最顶层|头[一1](?:个|项|种|条|句))"
 )
-"""Words asking for one item of a list by its place: 第二个, 最后一项, 最下面 (第一书记 is a title)."""
+"""Words asking for one item of a list by its place: 第二个, 最后一项, 最下面 (第一书记 is a title); the groups
+say which place (`bot.core.answers` reads them)."""
 
 
 QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] = {
