@@ -47,7 +47,7 @@ class Verdicts:
         self._synonyms = dict(knowledge.synonyms("zh"))
         self._lists: dict[str, list[tuple[tuple[str, ...], list[list[str]]]]] = {}
         """Per entry, its parallel lists and their items' words (`_parallel`)."""
-        self._text = "".join(fact.text for entry in knowledge.entries for fact in facts.of(entry, "zh"))
+        self._text = "".join(fact.text for fact in facts.all("zh"))
         """The article's Chinese facts as one text: a word standing anywhere in it is the article's."""
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
