@@ -90,7 +90,8 @@ def _phrases() -> dict[tuple[str, ...], Talk]:
 
 @lru_cache(maxsize=1)
 def _longest() -> int:
-    return max(len(phrase) for phrase in _phrases())
+    """The most tokens a phrase or a filler has: the widest piece of a message worth looking up."""
+    return max(len(piece) for piece in (*_phrases(), *_fillers()))
 
 
 @lru_cache(maxsize=1)
