@@ -75,6 +75,19 @@ class TestIntents:
         assert intent(text) is None
 
 
+    @pytest.mark.parametrize(
+        "text", ["外学这块还有别的吗", "外学还有什么", "Anything else on the outside part?", "还有别的吗"]
+    )
+    def test_a_request_for_more_may_name_the_measure_just_answered(self, text: str) -> None:
+        """Beside a cue for more, the names of the measure just answered name nothing new."""
+        assert intent(text, {"外学拓思路", "外学", "learning from outside to widen horizons", "outside"}) == "more"
+
+    @pytest.mark.parametrize("text", ["外学这块还有别的吗", "还有茶叶呢", "Tell me more about tea"])
+    def test_a_request_for_more_naming_another_thing_is_a_question(self, text: str) -> None:
+        """Names of a measure other than the one answered, or of one of its figures, still make a question."""
+        assert intent(text, {"群众全员发动", "全员发动", "mobilising everyone"}) is None
+
+
 class TestContext:
     def test_what_a_conversation_remembers_survives_being_kept(self) -> None:
         """The offer and the last answer come back as they were written."""

@@ -6,12 +6,14 @@ A message is read so only when all of it is such a cue plus words that carry no 
 their own (a handful of function characters and talking verbs); anything that names a thing,
 such as 详细说说党小组 or 不是875个吗, is a question and goes to the matcher, unless it opens by
 rejecting the answer and names the thing only to say it was not what was asked (不对，我问的不是
-面积). Imports nothing from `telegram`.
+面积), or asks for more and names only the measure just answered (外学这块还有别的吗 after the
+Zhejiang course: the conversation passes the measure's names). Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Literal
 
 from bot.core.normalise import fold
@@ -40,6 +42,7 @@ CUES: dict[Intent, tuple[str, ...]] = {
 QUIET_ZH = frozenset(
     "说讲再一点些下可以能请吗呢吧啊哈呀了的得地我你您问这那个意思给多还有什么是看内容回答介绍告诉嗯哦噢喔好懂明白知道"
     "收到行啦嘛就都很太非常呗清楚儿他她它们吧就要想把其实刚才解完全也根本样像理怎做发案到子上搞节些误"
+    "别其块段落写"
 )
 """Characters that may stand beside a cue without making the message a question: they name nothing."""
 QUIET_EN = frozenset((
@@ -50,7 +53,7 @@ QUIET_EN = frozenset((
     "all", "oh", "ah", "great", "good", "nice", "hmm", "well", "there", "here", "be", "again", "sorry", "yes",
     "think", "don't", "dont", "do", "does", "question", "info", "information", "explain", "way", "u", "pls",
     "something", "else", "in", "paragraph", "quite", "completely", "totally", "still", "at", "actually", "i'm",
-    "im", "we", "looking",
+    "im", "we", "looking", "passage", "section", "part", "rest", "other", "others", "anything",
 ))  # fmt: skip
 """English words that may stand beside a cue without making the message a question."""
 
@@ -71,8 +74,11 @@ MAX_CHARS = 40
 _WORD = re.compile(r"[a-z']+|[\u3400-\u9fff]|\d+")
 
 
-def intent(text: str) -> Intent | None:
-    """What a whole message says about the last answer, or None when it is (or holds) a question."""
+def intent(text: str, names: Collection[str] = ()) -> Intent | None:
+    """What a whole message says about the last answer, or None when it is (or holds) a question.
+
+    `names` are the names of the measure just answered (its title and the words it is called by,
+    folded): beside a request for more they name nothing new (外学这块还有别的吗)."""
     folded = fold(text).strip()
     if not folded or len(folded) > MAX_CHARS:
         return None
@@ -85,9 +91,21 @@ def intent(text: str) -> Intent | None:
             pattern = cue if not cue.isascii() else rf"\b{re.escape(cue)}\b"
             rest, count = re.subn(pattern, " ", rest)
             found = found or count > 0
+        if found and kind == "more":
+            rest = _unnamed(rest, names)
         if found and all(_quiet(word) for word in _WORD.findall(rest)):
             return kind
     return None
+
+
+def _unnamed(rest: str, names: Collection[str]) -> str:
+    """The message without the names of the measure just answered, longest first."""
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) < 2:
+            continue
+        pattern = re.escape(name) if not name.isascii() else rf"\b{re.escape(name)}\b"
+        rest = re.sub(pattern, " ", rest)
+    return rest
 
 
 def _is_han(text: str) -> bool:

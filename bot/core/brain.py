@@ -21,6 +21,7 @@ from bot.core.cache import Cache
 from bot.core.decision import Decision
 from bot.core.followup import Previous, follow
 from bot.core.matching import MAX_QUESTION_CHARS, Matcher
+from bot.core.normalise import fold
 from bot.core.reply import Reply, answer_reply, decision_reply, full_reply
 from bot.faq.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, parse_knowledge, read_faq
 from bot.language import LANGS, Lang
@@ -147,6 +148,18 @@ class Brain:
         """The reply for an entry chosen from a menu or a "did you mean" list: its summary."""
         entry = self.knowledge.by_id.get(entry_id)
         return answer_reply(self.knowledge, entry, lang) if entry else None
+
+    def names(self, entry_id: str) -> frozenset[str]:
+        """What a measure is called, folded, in both languages: its title, its line's, and the words
+        it is known by that are part of either (外学 of 外学拓思路), for a request for more that names
+        the measure just answered (外学这块还有别的吗)."""
+        entry = self.knowledge.by_id.get(entry_id)
+        if entry is None:
+            return frozenset()
+        line = self.knowledge.lines.get(entry.line) if entry.line else None
+        titles = {fold(t) for t in (entry.title, entry.en.title, *((line.zh, line.en) if line else ()))}
+        words = {fold(w) for w in (*entry.keywords, *entry.en.keywords)}
+        return frozenset(titles | {w for w in words if any(w in t for t in titles)})
 
     def full_reply(self, entry_id: str, lang: Lang) -> Reply | None:
         """The whole entry, for the "full text" button."""
