@@ -74,7 +74,6 @@ class TestIntents:
         """A cue beside a subject, a figure or praise (不错) is not a follow-up: the matcher gets it."""
         assert intent(text) is None
 
-
     @pytest.mark.parametrize(
         "text", ["外学这块还有别的吗", "外学还有什么", "Anything else on the outside part?", "还有别的吗"]
     )
