@@ -195,6 +195,19 @@ class TestFollowUpReading:
         assert decision.answered.id == "act-enterprises"
         assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
 
+    @pytest.mark.parametrize(
+        ("before", "entry", "message", "line"),
+        [("全县有多少个农村基层党支部", "system-quality", "其中示范的呢", "▶ 示范支部 124个"),
+         ("省级示范园有几家", "act-returnees", "国家级星创天地呢", "▶ 国家级“星创天地” 1家")],
+    )  # fmt: skip
+    def test_a_new_subject_with_the_previous_how_many_gets_its_own_count(
+        self, brain: Brain, before: str, entry: str, message: str, line: str
+    ) -> None:
+        """其中示范的呢 is the model branches among those counted; 国家级星创天地呢 after a how-many is the
+        count of a term the article does not explain, which it does give."""
+        decision = follow(brain.matcher, message, Previous(before, entry))
+        assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
+
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))

@@ -341,6 +341,17 @@ class TestTheAskedValue:
         assert "71家" in text
         assert "太子米、果茶、苗木花卉、生态养殖" in text
 
+    @pytest.mark.parametrize(
+        ("question", "lead"),
+        [("示范的农村基层党支部有多少个", "示范支部 124个"), ("星创天地国家级的有几家", "国家级“星创天地” 1家"),
+         ("帮带新书记的导师有多少名", "导师 131名；新任村（社区）党组织书记 128名")],
+    )  # fmt: skip
+    def test_words_before_de_single_out_what_is_counted(self, question: str, lead: str) -> None:
+        """示范的党支部 are the model ones among the branches; a clause before 的 that names another counted
+        thing (帮带新书记的导师) does not move the count off the mentors it counts."""
+        _, reply = BRAIN.respond(question)
+        assert reply.lead == (lead,)
+
     def test_a_measure_named_alone_leads_with_its_figures(self) -> None:
         """纵向深化 alone gets the measure and its key figures."""
         _, reply = BRAIN.respond("纵向深化")

@@ -528,6 +528,14 @@ class Answers:
         # how many enterprises: the label says companies, the article's word the variant stands for
         variants = self.synonyms[case.lang]
         nouns = [*noun.split(), *(variants[w] for w in noun.lower().split() if w in variants)]
+        # 示范的党支部, 其中示范的: the words before 的 single out some of what is counted, and a label
+        # holding them names those (示范支部 124个, not the 539 branches in all)
+        singling, counted = _singled_out(asking.core[: ask.start])
+        singled = [w for w in _words(singling, case) if w not in noun.split()]
+        counted_nouns = [*nouns, counted] if counted else nouns
+        labels = [v.label for fact in case.facts for v in fact.of_kind("count") if _fits(ask, v, case.lang)]
+        # only words that tell the counts apart, held by some labels and not all (星创天地国家级的: 国家级)
+        singled = [w for w in singled if 0 < sum(w in label for label in labels) < len(labels)]
         scored: list[tuple[float, Fact, Value]] = []
         for fact in case.facts:
             for value in fact.of_kind("count"):
@@ -544,6 +552,9 @@ class Answers:
                 # a label naming what the question counts (多少名导师, how many mentors) settles it
                 named = max((_noun_in(w, value.label, case.lang) for w in nouns), default=0.0)
                 score += 3 * case.reading.total * named
+                if singled and (not counted_nouns or any(_noun_in(w, value.label, case.lang) for w in counted_nouns)):
+                    # of what the question counts (帮带新书记的导师: the mentors, not the secretaries they help)
+                    score += 4 * case.reading.total * sum(w in value.label for w in singled) / len(singled)
                 scored.append((score, fact, value))
         if not scored:
             return []
@@ -894,6 +905,21 @@ def _doing(case: Case) -> tuple[ItemList, ...]:
         if parallel and sum(deed in case.asking.core for deed in deeds) == 1:
             return (listed,)
     return ()
+
+
+_SINGLED = re.compile(r"([\u4e00-\u9fff]{1,6})的([\u4e00-\u9fff]{0,8})$")
+
+
+def _singled_out(before: str) -> tuple[str, str]:
+    """The words that single out some of what a Chinese "how many" counts, those before its last 的 or
+    after 其中, and what it counts, after the 的 if written there (示范的党支部有多少个: 示范, 党支部;
+    其中示范的有多少个 and 其中示范有多少个: 示范, nothing); empty when there are none."""
+    before = re.sub(r"(?:有|是|一共|总共|共)+$", "", before)
+    found = _SINGLED.search(before)
+    if not found:
+        among = re.search(r"(?:其中|当中|之中)([\u4e00-\u9fff]{1,6})$", before)  # ……，其中示范有多少个
+        return (among.group(1), "") if among else ("", "")
+    return re.sub(r"^(?:其中|里面|当中|之中)", "", found.group(1)), found.group(2) or ""
 
 
 def _noun_in(noun: str, label: str, lang: Lang) -> float:

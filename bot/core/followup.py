@@ -122,7 +122,7 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     within = matcher.decide(read, lang)
     if within.kind not in ("answer", "small-talk") and not asks and subject:
         # 其中示范的呢: the new subject alone is found in many places; with the previous one, in one
-        read = f"{subject}，{read}" if lang == "zh" else f"{subject}, {read}"
+        read = f"{subject}，其中{read}" if lang == "zh" else f"{subject}, {read}"
         within = matcher.decide(read, lang)
     if within.kind == "small-talk" or _asks_elsewhere(matcher, message, mine, within, lang):
         return None
@@ -193,9 +193,13 @@ def _reading(matcher: Matcher, text: str, lang: Lang) -> Reading:
 
 def _found_its_own(alone: Decision, within: Decision) -> bool:
     """Whether the message alone already points somewhere the reading against the previous question
-    leaves: a term it names that the article does not explain (五问), or candidates without that entry."""
+    leaves: a term it names that the article does not explain (五问), unless what the reading against the
+    previous question leads with is a figure of that term (国家级星创天地呢 after a how-many: 1家), or
+    candidates without that entry."""
     if alone.gap is not None and alone.gap.term is not None:
-        return True
+        term = fold(alone.gap.term.name(alone.lang))
+        figures = within.focus.figures if within.kind == "answer" and within.focus is not None else ()
+        return not any(term in fold(figure.label(alone.lang)) for figure in figures)
     return alone.kind != "decline" and within.answered not in {c.entry for c in alone.candidates}
 
 
