@@ -132,6 +132,11 @@ class TestFacts:
         )
         assert names["en"]["Xingang village"].kind == "place"
 
+    def test_a_deed_with_a_variant_ending_as_a_place_ends_is_no_place(self) -> None:
+        """下基层 has the variant 下村 (to go down to the villages): 下 is no village's name, so neither is a place."""
+        assert "下基层" not in BRAIN.matcher.facts.names["zh"]
+        assert BRAIN.matcher.facts.names["zh"]["央视"].kind == "org"  # 中央电视台: 中央 names the station
+
     def test_a_persons_role_is_their_label(self) -> None:
         """编辑：彭扬 gives 彭扬 the role 编辑."""
         about = BRAIN.knowledge.by_id["about"]

@@ -303,7 +303,8 @@ def _named_by_variants(knowledge: KnowledgeBase, lang: Lang) -> list[Name]:
     for variant, word in knowledge.synonyms(lang).items():
         if lang == "zh":
             kind = name_kind(variant)
-            if kind is not None and name_kind(word) is None and len(word) >= 2:
+            # 下村 for 下基层 is a deed, not a village: a name has at least two characters before its ending
+            if kind is not None and len(variant) - len(kind[1]) >= 2 and name_kind(word) is None and len(word) >= 2:
                 found.setdefault(word, Name(kind[0], word, word))
         elif variant.split()[-1:] and variant.split()[-1] in ORG_NOUNS_EN and word.split()[-1] not in ORG_NOUNS_EN:
             text = word.upper() if len(word) <= 5 and " " not in word else word.title()  # cctv: CCTV
