@@ -698,6 +698,35 @@ class TestWhatIsNotGiven:
         assert "小事不出村" in render_plain(why)[:60]
 
 
+class TestGathering:
+    def test_names_of_one_kind_are_gathered_from_every_measure(self) -> None:
+        """文章里提到了哪些大学: the three universities of two measures, each with its measure."""
+        decision, reply = BRAIN.respond("文章里提到了哪些大学")
+        assert decision.kind == "answer"
+        assert reply.lead == (
+            "文章提到的大学：浙江大学（外学拓思路）、华中科技大学（内学强素质）、华中农业大学（内学强素质）",
+        )
+
+    def test_in_english_and_without_the_articles_own_county(self) -> None:
+        """Towns the article mentions are its four towns; Xiaochang County is what it is about, not a place it names."""
+        _, reply = BRAIN.respond("Which towns does the article mention?")
+        assert reply.lead == (
+            "The towns the article names: Wangdian town (The ten-minute service pledge); Huayuan town (Three intos "
+            "and four on-behalfs); Zhouxiang town (The four-matters method); Fengshan town (Mobilising everyone)",
+        )
+        _, reply = BRAIN.respond("文章提到了哪些地方")
+        assert reply.lead[0].startswith("文章提到的地方：黄冈（外学拓思路）、宜昌（外学拓思路）、王店镇")
+        assert "孝昌县" not in reply.lead[0]
+
+    @pytest.mark.parametrize("question", ["孝昌县哪些镇的GDP最高", "都有谁", "哪个镇的"])
+    def test_a_question_with_more_to_it_or_not_pointing_at_the_article_is_not_gathered(self, question: str) -> None:
+        """Something asked of the towns (GDP), or a question that may lean on the answer before it, is no gathering."""
+        decision = BRAIN.decide(question)
+        assert decision.focus is None or not any(
+            listed.name.startswith("文章提到的") for listed in decision.focus.lists
+        )
+
+
 class TestNeverFalselyMissing:
     """For every typed value of the article, a question asking for it is never told the article does not say it."""
 

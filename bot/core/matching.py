@@ -47,6 +47,7 @@ from bot.core.decision import Candidate, Decision, Gap, Ranking
 from bot.core.facts import Facts
 from bot.core.focus import Focus, asks_number, figure_shares, find_focus, held_most, label_cover
 from bot.core.gaps import Gaps
+from bot.core.gathering import gather
 from bot.core.index import Index, Reading
 from bot.core.normalise import detect_language, query_units
 from bot.core.romanised import hanzi_question, split_question, written_terms
@@ -356,6 +357,9 @@ class Matcher:
     def conclude(self, question: str, ranking: Ranking, tuning: Tuning) -> Decision:
         """The decision for a ranked question under `tuning` (a sweep calls this on cached rankings)."""
         decision = replace(choose(question, ranking, tuning), asking=ranking.asking)
+        gathered = self._gathered(decision, ranking)
+        if gathered is not None:
+            return gathered
         if decision.kind == "decline" or not decision.candidates:
             return decision
         lang = ranking.lang
@@ -379,6 +383,21 @@ class Matcher:
             elif not found.resolved:
                 gap = self.gaps.find(decision, ranking, found.focus, index, tuning)
         return _settled(replace(decision, asking=asking), found, gap)
+
+    def _gathered(self, decision: Decision, ranking: Ranking) -> Decision | None:
+        """A question about the whole article (文章里提到了哪些大学), answered with the names of the kind it
+        asks from every measure (`bot.core.gathering`), whatever one measure's words it shares (地方 of
+        外出学习的地方); None for any other question."""
+        asking = ranking.asking or analyse(decision.question, ranking.lang)
+        if decision.kind == "answer" and asking.context:
+            return None  # 想采访几位回乡青年党员。文章里点名提到了哪几个人: the lead-in says which people
+        gathered = gather(asking, self.facts, ranking.lang)
+        if gathered is None:
+            return None
+        listed, entries = gathered
+        scores = {c.entry.id: c.score for c in ranking.candidates}
+        candidates = tuple(Candidate(entry, scores.get(entry.id, 0.0)) for entry in entries)
+        return replace(decision, kind="answer", candidates=candidates, focus=Focus(lists=(listed,)), broad=False)
 
     def _giving(
         self, decision: Decision, asking: Asking, ranking: Ranking, tuning: Tuning, best: Found

@@ -1,0 +1,140 @@
+"""Answering from the whole article: the names of one kind it gives across its measures.
+
+文章里提到了哪些大学, "Which towns does the article mention?", 文中点名的人有谁: no one measure
+answers these, and the matcher alone declines them or asks which measure was meant. The facts
+know every name the article gives, with its kind (a person, a place, an organisation) and its
+ending (大学, 镇, 村, 社区; university, town, village), so the question is answered with all the
+names of the kind asked, each with the measure it stands in. A question is taken to be about the
+whole article only when nothing is left of it once the kind asked, the question words and the
+words that point at the article (文章, 提到, mention) are taken away: 孝昌县哪些镇的GDP最高 is
+not. Imports nothing from `telegram`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.asking import Asking
+from bot.core.facts import Facts
+from bot.core.values import Value
+from bot.faq.knowledge import Entry, ItemList
+from bot.language import Lang
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of name a question may gather, how it is asked for, and which values are of it."""
+
+    zh: str
+    """The kind in a list's name: 文章提到的大学."""
+    en: str
+    asked_zh: tuple[str, ...]
+    """Words that ask for it in Chinese, as the noun after 哪些 or before 有哪些 ends."""
+    asked_en: tuple[str, ...]
+    value: str
+    """The kind of value it is: a person, a place or an organisation."""
+    ending_zh: tuple[str, ...] = ()
+    ending_en: tuple[str, ...] = ()
+    """How its names end (王店镇, Wangdian town); any name of the kind of value when empty."""
+
+    def holds(self, value: Value, lang: Lang) -> bool:
+        """Whether a value of the article is a name of this kind."""
+        endings = self.ending_zh if lang == "zh" else self.ending_en
+        return value.kind == self.value and (not endings or value.text.lower().endswith(endings))
+
+
+KINDS = (
+    Kind("大学", "universities", ("大学", "高校", "学校", "院校", "名校"),
+         ("universities", "university", "colleges", "schools"), "org", ("大学",), ("university",)),
+    Kind("镇", "towns", ("乡镇", "镇"), ("towns", "town", "townships"), "place", ("镇", "乡"), ("town", "township")),
+    Kind("村（社区）", "villages and communities", ("村子", "村庄", "村", "社区"),
+         ("villages", "village", "communities", "community"), "place", ("村", "社区"), ("village", "community")),
+    Kind("地方", "places", ("地方", "城市", "地区", "地名"), ("places", "place", "cities", "city"), "place"),
+    Kind("人", "people", ("人名", "人物", "人"), ("people", "persons", "person"), "person"),
+)  # fmt: skip
+"""The kinds of names a question may gather, most particular first."""
+
+POINTING_ZH = re.compile(
+    r"这篇|文章|报道|本文|全文|原文|文中|新闻|里面|里头|里边|当中|之中|提到|提及|提过|出现|说到|讲到|写到|涉及|点名|点到|"
+    r"哪些|哪几|哪个|一共|总共|所有|分别|名字|姓名|都|有|了|的|过|哪|几|什么|啥|谁|叫|是|个|所|位|家|些|请问|你好|"
+    r"呢|吗|啊|呀|吧|嘛|中|里|共|被|在|和|与|还|孝昌县|孝昌|县"
+)
+"""What a Chinese question gathering names may hold besides the kind asked: question words and words
+pointing at the article."""
+POINTING_EN = frozenset((
+    "which", "what", "who", "whose", "are", "is", "were", "was", "the", "a", "an", "article", "report", "story",
+    "text", "piece", "mention", "mentions", "mentioned", "name", "names", "named", "does", "did", "do", "in", "it",
+    "of", "all", "any", "there", "listed", "list", "appear", "appears", "by", "xiaochang", "county", "this",
+    "please", "tell", "me", "can", "you", "give", "say", "says", "talk", "talks", "about", "refer", "refers",
+    "referred", "to", "and", "or", "other", "does", "cited", "cite", "cites", "featured", "feature", "features",
+))  # fmt: skip
+"""English words a question gathering names may hold besides the kind asked."""
+
+
+def gather(asking: Asking, facts: Facts, lang: Lang) -> tuple[ItemList, tuple[Entry, ...]] | None:
+    """The names of the kind a question about the whole article asks for, as a list with the measure
+    each stands in, and the entries holding them, most names first; None for any other question."""
+    if not asking.asks or asking.polar or asking.kind not in ("which", "person", "place", "name", "what"):
+        return None
+    kind = _kind_asked(asking, lang)
+    if kind is None:
+        return None
+    found: dict[str, Entry] = {}
+    for fact in facts.all(lang):
+        for value in fact.values:
+            if kind.holds(value, lang) and value.text not in found and not _the_articles_own(value, facts, lang):
+                found[value.text] = fact.entry
+    if len(found) < 2:
+        return None
+    entries: dict[str, tuple[Entry, int]] = {}
+    for entry in found.values():
+        entries[entry.id] = (entry, entries.get(entry.id, (entry, 0))[1] + 1)
+    if lang == "zh":
+        items = tuple(f"{name}（{entry.title}）" for name, entry in found.items())
+    else:
+        items = tuple(f"{name} ({entry.en.title})" for name, entry in found.items())
+    listed = ItemList(
+        name=f"文章提到的{kind.zh}", items=items if lang == "zh" else (), en_name=f"the {kind.en} the article names",
+        en_items=items if lang == "en" else (),
+    )  # fmt: skip
+    ranked = tuple(entry for entry, _ in sorted(entries.values(), key=lambda pair: -pair[1]))
+    return listed, ranked
+
+
+ARTICLE_ZH = re.compile(r"文章|报道|本文|全文|原文|文中|新闻|提到|提及|提过|出现|说到|讲到|写到|涉及|点名|点到")
+ARTICLE_EN = re.compile(
+    r"\b(?:article|report|story|text|piece|mention|mentions|mentioned|named|appear|appears|cited|cites)\b"
+)
+"""Words that point at the article as a whole: a question gathering names must have one, for 都有谁 or
+哪个镇的 right after an answer asks about what was just answered."""
+
+
+def _kind_asked(asking: Asking, lang: Lang) -> Kind | None:
+    """The kind of names asked for, when the question points at the article and all it holds besides
+    is asking and pointing."""
+    core = asking.core.lower()
+    if not (ARTICLE_ZH if lang == "zh" else ARTICLE_EN).search(core):
+        return None
+    for kind in KINDS:
+        words = kind.asked_zh if lang == "zh" else kind.asked_en
+        if lang == "zh":
+            found = next((w for w in words if w in core), None)
+            if found is None and not (kind.zh == "人" and asking.kind == "person"):
+                continue
+            rest = core.replace(found, " ") if found else core
+            if not re.sub(r"[^\u4e00-\u9fff]", "", POINTING_ZH.sub("", rest)):
+                return kind
+        else:
+            tokens = re.findall(r"[a-z']+", core)
+            if not (set(tokens) & set(words)) and not (kind.zh == "人" and asking.kind == "person"):
+                continue
+            if all(t in POINTING_EN or t in words for t in tokens):
+                return kind
+    return None
+
+
+def _the_articles_own(value: Value, facts: Facts, lang: Lang) -> bool:
+    """The county the article is about (a word the FAQ calls generic: 孝昌县) is no place it mentions."""
+    generic = {word.lower() for word in facts.knowledge.generic(lang)}
+    return value.text.lower() in generic or value.text.lower().split()[0] in generic
