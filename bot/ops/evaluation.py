@@ -53,7 +53,14 @@ ASKED_CREDIT = 0.5
 article cannot answer) earns half of a right answer: one more tap for the user."""
 
 PARTS: dict[str, tuple[str, ...]] = {
-    "tuning": ("tuning.yaml", "batch7-tuning.yaml", "batch8-tuning.yaml", "batch9-tuning.yaml", "batch10-tuning.yaml"),
+    "tuning": (
+        "tuning.yaml",
+        "batch7-tuning.yaml",
+        "batch8-tuning.yaml",
+        "batch9-tuning.yaml",
+        "batch10-tuning.yaml",
+        "batch11-tuning.yaml",
+    ),
     "held-out": (
         "heldout.yaml",
         "batch7-heldout.yaml",
@@ -63,13 +70,15 @@ PARTS: dict[str, tuple[str, ...]] = {
         "batch9-heldout.yaml",
         "batch9-sealed.yaml",
         "batch10-heldout.yaml",
+        "batch10-sealed.yaml",
+        "batch11-heldout.yaml",
     ),
-    "sealed": ("batch10-sealed.yaml",),
+    "sealed": ("batch11-sealed.yaml",),
 }
 """The files of each part, under `tests/eval/`: every batch was split at random between the parts
 before any of it was tried. A sealed part, once scored at the end of the work it measured, joins
 the held-out part (batch 7's `sealed.yaml`, batch 8's `batch8-sealed.yaml`, batch 9's
-`batch9-sealed.yaml`), and the next batch's sealed part takes its place."""
+`batch9-sealed.yaml`, batch 10's `batch10-sealed.yaml`), and the next batch's sealed part takes its place."""
 
 EVAL_DIR = Path("tests/eval")
 
