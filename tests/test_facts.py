@@ -14,6 +14,7 @@ from bot.core import asking as asking_module
 from bot.core.asking import analyse, ask_spans
 from bot.core.facts import Facts
 from bot.core.followup import Previous
+from bot.core.normalise import fold
 from bot.core.reply import render_plain
 from bot.core.romanised import hanzi_question, split_question, split_word, written_terms
 from bot.core.values import Value, counts, dates
@@ -93,6 +94,15 @@ class TestValues:
         (value,) = counts(text, "zh")
         assert (value.number, value.unit, value.plus) == (Decimal(number), unit, plus)
 
+    @pytest.mark.parametrize(
+        ("text", "low", "high"),
+        [("几十个党小组", "20", "99"), ("十几年", "11", "19"), ("上千个", "1000", "9999"), ("数十个", "20", "99")],
+    )  # fmt: skip
+    def test_a_rough_count_is_a_range(self, text: str, low: str, high: str) -> None:
+        """几十个 is a count from 20 to 99, never 10 or 0 read out of its 十."""
+        (value,) = counts(fold(text), "zh")
+        assert (value.number, value.upto) == (Decimal(low), Decimal(high))
+
     def test_ordinals_and_words_are_not_counts(self) -> None:
         """第一书记, 每个 and 一方面 hold no count."""
         assert counts("驻村第一书记，每个村，一方面", "zh") == []
@@ -167,6 +177,11 @@ class TestFacts:
 
 
 class TestAsking:
+    def test_a_rough_numeral_asks_nothing(self) -> None:
+        """十几年 in a lead-in is a dozen-odd years: the question after it is what is asked."""
+        asking = analyse("我在广东创业十几年了，最近想回老家发展，国家级星创天地有几家？", "zh")
+        assert [ask.measure for ask in asking.asks] == ["things"]
+
     def test_the_question_words_are_found_in_the_message_as_written_otherwise(self) -> None:
         """The words asking when (哪天) are found in a longer text, and only those of the kinds named."""
         asking = analyse("文章哪天发的，谁编辑的", "zh")
@@ -696,6 +711,28 @@ class TestWhatIsNotGiven:
         _, why = BRAIN.respond("三进四代的目的是什么")
         assert "支部指派或党员推荐" in render_plain(how)[:60]
         assert "小事不出村" in render_plain(why)[:60]
+
+
+class TestRoughAndHeadedCounts:
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("几十个党小组吗", "不是几十个，是875个。"), ("有几百个党小组吗", "是的。"),
+         ("党小组有上千个吧", "不是上千个，是875个。"), ("新岗村十几年没有信访吗", "不是十几年，是10年。")],
+    )  # fmt: skip
+    def test_a_rough_count_is_checked_as_a_range(self, question: str, first_line: str) -> None:
+        """875 is some hundreds, not some tens nor a thousand or more; 10 years is not a dozen-odd."""
+        _, reply = BRAIN.respond(question)
+        assert render_plain(reply).splitlines()[0] == first_line
+
+    def test_a_count_asked_by_a_verb_and_its_object_is_of_that_object(self) -> None:
+        """种茶的面积: 茶, a word of the FAQ's own, is what the 茶叶 count counts; 种玉米 is not given."""
+        assert BRAIN.respond("种茶的面积有多大？")[1].lead == ("茶叶 13.9万亩",)
+        assert BRAIN.decide("种玉米的面积有多大？").kind == "unexplained"
+
+    def test_the_number_of_a_thing_is_its_count(self) -> None:
+        """想核对一下……龙头企业的数字 asks for the count of the companies, though it has no question word."""
+        _, reply = BRAIN.respond("我在县农业农村局上班，想核对一下文中市级以上农业产业化龙头企业的数字。")
+        assert "81家" in render_plain(reply).splitlines()[1]
 
 
 class TestGathering:

@@ -35,7 +35,7 @@ from bot.core.normalise import STOP_EN, fold, stop_spans, units
 from bot.core.reply import FACT_WINDOW
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
-from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, Value, name_kind, names_a_kind, number_of, same_level
+from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, SCALE, Value, name_kind, names_a_kind, number_of, same_level
 from bot.faq.knowledge import Entry, ItemList
 from bot.language import LANGS, Lang
 
@@ -834,12 +834,14 @@ def _sounds(text: str) -> str:
 
 def _headed(noun: str, case: Case) -> bool:
     """Whether a Chinese noun of two characters or more ends as one of the entry's count labels ends: its
-    last character is its head, the kind of thing it is, so 同盟 counts what 党建联盟 counts."""
-    return (
-        case.lang == "zh"
-        and len(noun) >= 2
-        and any(value.label.endswith(noun[-1]) for fact in case.facts for value in fact.of_kind("count"))
-    )
+    last character is its head, the kind of thing it is, so 同盟 counts what 党建联盟 counts; or its head
+    is a word of the FAQ's own that a label holds (种茶: 茶, of 茶叶)."""
+    if case.lang != "zh" or len(noun) < 2:
+        return False
+    labels = [value.label for fact in case.facts for value in fact.of_kind("count")]
+    if any(label.endswith(noun[-1]) for label in labels):
+        return True
+    return case.index.term_of(noun[-1]) is not None and any(noun[-1] in label for label in labels)
 
 
 _ORDINAL = {
@@ -952,6 +954,8 @@ def agrees(stated: Value, value: Value) -> bool:
     (两百多个 and 219个; 3100 and 3100余)."""
     if stated.number is None or value.number is None:
         return False
+    if stated.upto is not None:  # 几十个: any count from 20 to 99 of its measure
+        return _within_range(stated, value)
     if stated.unit != value.unit and stated.measure == value.measure and None not in (stated.amount, value.amount):
         return stated.amount == value.amount  # 10个月 is not 10年; 半小时 is 30分钟
     if stated.number == value.number:
@@ -960,6 +964,15 @@ def agrees(stated: Value, value: Value) -> bool:
         step = Decimal(10) ** max(0, len(str(int(stated.number))) - 1)
         return stated.number <= value.number < stated.number + step
     return False
+
+
+def _within_range(stated: Value, value: Value) -> bool:
+    """Whether the article's count lies in the range of one said roughly (几十个, 十几年), in one unit."""
+    if stated.number is None or stated.upto is None or value.number is None or stated.measure != value.measure:
+        return False
+    scale = SCALE.get(stated.unit) if stated.unit != value.unit else Decimal(1)
+    told = value.amount if stated.unit != value.unit else value.number
+    return scale is not None and told is not None and stated.number * scale <= told <= stated.upto * scale
 
 
 def _role_named(role: str, case: Case) -> bool:

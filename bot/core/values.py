@@ -65,9 +65,23 @@ _POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _NUMERAL = "零一二两三四五六七八九十百千万"
 _MEASURE = "|".join(sorted(map(re.escape, MEASURES), key=len, reverse=True))
 _COUNT_ZH = re.compile(
-    rf"(?<![第每某哪几多任])(?P<number>\d+(?:\.\d+)?|[{_NUMERAL}]{{1,7}}|半)(?P<plus>余|多)?(?P<unit>{_MEASURE})"
+    rf"(?<![第每某哪几多任\d.])(?P<number>\d+(?:\.\d+)?|[{_NUMERAL}]{{1,7}}|半)(?P<plus>余|多)?(?P<unit>{_MEASURE})"
 )
 """A count: 875个, 3100余名, 36.5万亩, 两次, 一百三十一名 (not 第一, 每个, 哪几个)."""
+_ROUGH = {
+    "十几": (11, 19),
+    "几十": (20, 99),
+    "数十": (20, 99),
+    "上百": (100, 999),
+    "几百": (200, 999),
+    "数百": (200, 999),
+    "上千": (1000, 9999),
+    "几千": (2000, 9999),
+    "数千": (2000, 9999),
+    "几万": (20000, 99999),
+}
+_COUNT_ROUGH = re.compile(rf"(?P<rough>{'|'.join(_ROUGH)})(?:余|多)?(?P<unit>{_MEASURE})")
+"""A count said roughly, as a range: 几十个 (20 to 99), 十几年, 上百家 (not 几个, which asks)."""
 _COUNT_ZH_DIGIT = re.compile(rf"[\d{_NUMERAL}半]")
 """What every count begins with."""
 _ANY_DIGIT = re.compile(r"\d")
@@ -141,6 +155,8 @@ class Value:
     suffix of a name (镇, 大学)."""
     plus: bool = False
     """余, 多, "more than": the count is at least `number`."""
+    upto: Decimal | None = None
+    """For a count said roughly (几十个, 十几年), the most it may be; `number` is the least."""
     label: str = ""
     """What a count counts or a name names, when known: 党小组; for a person, the role (编辑)."""
 
@@ -199,17 +215,24 @@ def _counts_zh(text: str) -> list[Value]:
     found: list[Value] = []
     if not _COUNT_ZH_DIGIT.search(text):
         return found  # no digit and no numeral: no count (most questions)
+    for match in _COUNT_ROUGH.finditer(text):
+        low, high = _ROUGH[match.group("rough")]
+        found.append(
+            Value("count", match.group(), match.start(), match.end(), Decimal(low), match.group("unit"),
+                  upto=Decimal(high))
+        )  # fmt: skip
+    rough = list(found)
     for match in _COUNT_ZH.finditer(text):
         number = number_of(match.group("number"))
         unit = match.group("unit")
-        if number is None:
+        if number is None or any(v.start < match.end() and match.start() < v.end for v in rough):
             continue
         if unit in ("年", "月", "日") and len(match.group("number")) == 4:  # 2022年: a date, not a count
             continue
         if match.group("number") in ("一",) and unit in ("大", "方面", "级", "日", "天", "月"):
             continue  # 一大批, 一方面: words, not counts
         found.append(Value("count", match.group(), match.start(), match.end(), number, unit, bool(match.group("plus"))))
-    return found
+    return sorted(found, key=lambda value: value.start)
 
 
 def _counts_en(text: str) -> list[Value]:
