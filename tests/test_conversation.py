@@ -81,6 +81,16 @@ class TestIntents:
         """Beside a cue for more, the names of the measure just answered name nothing new."""
         assert intent(text, {"外学拓思路", "外学", "learning from outside to widen horizons", "outside"}) == "more"
 
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [("外出学习还有别的吗", "more"), ("详细说说这个办法", "more"), ("你没理解我的意思", "wrong"),
+         ("非常感谢，帮大忙了", "thanks"), ("还有宜昌呢", None)],
+    )  # fmt: skip
+    def test_the_measures_keywords_and_words_for_it_beside_a_cue_for_more(self, text: str, kind: str | None) -> None:
+        """Beside 别的 or 详细, a keyword of the measure (外出学习) or a word standing for it (这个办法) names
+        nothing new; beside 还有 alone a keyword is a subject (还有宜昌呢 asks about Yichang)."""
+        assert intent(text, {"外学拓思路", "外学"}, {"外出学习", "宜昌", "浙大"}) == kind
+
     @pytest.mark.parametrize("text", ["外学这块还有别的吗", "还有茶叶呢", "Tell me more about tea"])
     def test_a_request_for_more_naming_another_thing_is_a_question(self, text: str) -> None:
         """Names of a measure other than the one answered, or of one of its figures, still make a question."""

@@ -23,18 +23,19 @@ Intent = Literal["more", "wrong", "thanks"]
 CUES: dict[Intent, tuple[str, ...]] = {
     "wrong": (
         "不对", "不是", "(?<!不)错", "答非所问", "不相关", "没答", "没回答", "跑题", "离题", "不准确", "不正确", "误解",
-        "没懂", "没明白", "不沾边", "牛头不对马嘴", "驴唇不对马嘴",
+        "没懂", "没明白", "没理解", "理解错", "误会", "不沾边", "牛头不对马嘴", "驴唇不对马嘴",
         "wrong", "incorrect", "not correct", "not what", "isn't what", "wasn't what", "not it", "not right",
         "not quite", "not the", "isn't it", "nope", "no", "irrelevant", "mistaken", "misunderstood", "misunderstand",
         "off topic", "doesn't answer", "does not answer", "didn't answer", "did not answer", "not looking for",
     ),
     "more": (
         "详细", "详情", "细", "具体", "展开", "多说", "多讲", "多介绍", "再说", "继续", "接着", "然后", "还有",
-        "全文", "原文", "完整", "全部", "更多",
+        "全文", "原文", "完整", "全部", "更多", "别的", "其他", "其它", "都说", "说一下",
         "more", "detail", "details", "detailed", "elaborate", "expand", "full", "continue", "go on", "keep going",
         "and then", "else", "further", "whole", "longer", "everything",
     ),
-    "thanks": ("谢", "感谢", "thank", "thanks", "thx", "ty", "cheers", "appreciate", "appreciated"),
+    "thanks": ("谢", "感谢", "帮大忙", "帮了大忙", "帮了我大忙", "thank", "thanks", "thx", "ty", "cheers", "appreciate",
+               "appreciated", "helpful"),
 }  # fmt: skip
 """What each kind of message says, as patterns over the folded message; the first kind found wins
 (不错, "not bad", is praise: no cue)."""
@@ -68,17 +69,24 @@ ASKED_OTHER = re.compile(
 """What such a message goes on to say when it names what was not asked, or asks for another one
 (不对，我问的不是面积; 不是这个，我问的是另一个村; wrong, I didn't ask about the area)."""
 
+ABOUT_IT_ZH = ("办法", "做法", "措施", "举措", "方法", "机制", "制度", "内容", "情况", "部分", "方面", "事情", "事儿")
+"""Nouns that stand for the measure just answered beside a request for more (详细说说这个办法, 这块的情况)."""
+SOME_CUES = frozenset(("还有", "然后", "接着", "继续", "再说", "else", "and then", "further"))
+"""Cues for more that also open a question about something else (还有茶叶呢): beside them, only the
+measure's own names are no subject; beside any other (详细, 别的, 全部) its keywords are none either."""
+
 MAX_CHARS = 40
 """Longer messages are questions, whatever they hold."""
 
 _WORD = re.compile(r"[a-z']+|[\u3400-\u9fff]|\d+")
 
 
-def intent(text: str, names: Collection[str] = ()) -> Intent | None:
+def intent(text: str, names: Collection[str] = (), words: Collection[str] = ()) -> Intent | None:
     """What a whole message says about the last answer, or None when it is (or holds) a question.
 
     `names` are the names of the measure just answered (its title and the words it is called by,
-    folded): beside a request for more they name nothing new (外学这块还有别的吗)."""
+    folded): beside a request for more they name nothing new (外学这块还有别的吗); `words` are its
+    other keywords, which name nothing new beside a cue that asks only for more (外出学习还有别的吗)."""
     folded = fold(text).strip()
     if not folded or len(folded) > MAX_CHARS:
         return None
@@ -87,12 +95,14 @@ def intent(text: str, names: Collection[str] = ()) -> Intent | None:
     for kind, cues in CUES.items():
         rest = folded
         found = False
+        only_some = True
         for cue in sorted(cues, key=len, reverse=True):
             pattern = cue if not cue.isascii() else rf"\b{re.escape(cue)}\b"
             rest, count = re.subn(pattern, " ", rest)
             found = found or count > 0
+            only_some = only_some and (not count or cue in SOME_CUES)
         if found and kind == "more":
-            rest = _unnamed(rest, names)
+            rest = _unnamed(rest, (*names, *ABOUT_IT_ZH, *(() if only_some else words)))
         if found and all(_quiet(word) for word in _WORD.findall(rest)):
             return kind
     return None

@@ -161,6 +161,11 @@ class Brain:
         words = {fold(w) for w in (*entry.keywords, *entry.en.keywords)}
         return frozenset(titles | {w for w in words if any(w in t for t in titles)})
 
+    def keywords(self, entry_id: str) -> frozenset[str]:
+        """The words a measure is known by, folded, in both languages (外出学习 of 外学拓思路)."""
+        entry = self.knowledge.by_id.get(entry_id)
+        return frozenset(fold(w) for w in (*entry.keywords, *entry.en.keywords)) if entry else frozenset()
+
     def full_reply(self, entry_id: str, lang: Lang) -> Reply | None:
         """The whole entry, for the "full text" button."""
         entry = self.knowledge.by_id.get(entry_id)
