@@ -170,7 +170,9 @@ class TestFollowUpReading:
          ("省级示范园有几家", "act-returnees", "只有一家吗", "不是1家，是4家。"),
          ("新岗村几年没人信访", "lead-ten-minutes", "是十年吧", "是的。"),
          ("服务人员多长时间到", "lead-ten-minutes", "是不是半个小时", "不是半个小时，是10分钟。"),
-         ("示范支部多少个", "system-quality", "你说错了吧，应该是142个", "不是142个，是124个。")],
+         ("示范支部多少个", "system-quality", "你说错了吧，应该是142个", "不是142个，是124个。"),
+         ("太子米种了多少？", "act-everyone", "超过30万亩了？", "是的。"),
+         ("太子米种了多少？", "act-everyone", "不到30万亩吧", "不是30万亩，是36.5万亩。")],
     )  # fmt: skip
     def test_a_yes_no_check_of_the_previous_answer_gets_its_verdict(
         self, brain: Brain, before: str, entry: str, message: str, first_line: str

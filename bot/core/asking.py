@@ -424,8 +424,9 @@ _QUOTED_NAME = re.compile(r"“[^”]{2,30}”|「[^」]{2,30}」|\"[^\"]{2,40}\
 """A name a question quotes: a count inside it is part of the name."""
 _JUST = re.compile(r"(?:只有|只|就|仅有|仅|才|just|only)\s*$", re.IGNORECASE)
 """就一家, 只有一个, only one: the one stated is a figure, not an article."""
-_ECHOED = re.compile(r"^\W*(?:就|只有|只|才|仅|一共|总共|共)?[^?？]{0,10}[?？]+\W*$")
-"""就一家？, 10年？: a short message that states a figure and asks nothing else is asking whether it holds."""
+_ECHOED = re.compile(r"^\W*(?:就|只有|只|才|仅|一共|总共|共)?[^?？]{0,18}(?:[?？]+|吧[?？]*)\W*$")
+"""就一家？, 10年？, 太子米种了超过30万亩了？, 不到40万亩吧: a short message that states a figure and asks
+nothing else is asking whether it holds."""
 
 
 def _asserted(core: str, lang: Lang, asks: tuple[Ask, ...]) -> list[Value]:
