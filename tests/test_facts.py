@@ -755,6 +755,23 @@ class TestGathering:
         assert reply.lead[0].startswith("文章提到的地方：黄冈（外学拓思路）、宜昌（外学拓思路）、王店镇")
         assert "孝昌县" not in reply.lead[0]
 
+    @pytest.mark.parametrize(
+        ("question", "lead"),
+        [("除了周巷镇还有哪个镇", "文章提到的其他镇：王店镇（“十分钟服务承诺”联户联心）、花园镇（“三进四代”善为善治）、"
+                                  "丰山镇（群众全员发动）"),
+         ("除了沈腾，还有哪些人", "文章提到的其他人：程琪（能人回乡带动）、唐根根（能人回乡带动）")],
+    )  # fmt: skip
+    def test_names_set_aside_are_left_out(self, question: str, lead: str) -> None:
+        """除了周巷镇: the article's other towns; 除了沈腾: the others named with him, not the editors."""
+        assert BRAIN.respond(question)[1].lead == (lead,)
+
+    @pytest.mark.parametrize(
+        "question", ["除了冯山社区，另外两个是哪些村", "除了冯山社区，另外两个全国民主法治示范村叫什么？"]
+    )
+    def test_the_rest_of_a_counted_set_the_article_does_not_name_is_not_given(self, question: str) -> None:
+        """冯山社区等3个村: the other two are not named, and no other village of the article is one of them."""
+        assert BRAIN.decide(question).kind == "unexplained"
+
     @pytest.mark.parametrize("question", ["孝昌县哪些镇的GDP最高", "都有谁", "哪个镇的"])
     def test_a_question_with_more_to_it_or_not_pointing_at_the_article_is_not_gathered(self, question: str) -> None:
         """Something asked of the towns (GDP), or a question that may lean on the answer before it, is no gathering."""

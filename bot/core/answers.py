@@ -35,7 +35,7 @@ from bot.core.normalise import STOP_EN, fold, stop_spans, units
 from bot.core.reply import FACT_WINDOW
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
-from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, SCALE, Value, name_kind, names_a_kind, number_of, same_level
+from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, SCALE, Value, names_a_kind, number_of, same_level
 from bot.faq.knowledge import Entry, ItemList
 from bot.language import LANGS, Lang
 
@@ -318,6 +318,8 @@ class Answers:
 
     def _name(self, _ask: Ask, found: Found, case: Case) -> Found:
         """A name asked for (叫什么名字): one the clause about the question gives and the question does not."""
+        if self._no_others(_ask, found, case):
+            return missing(found, case)  # 除了冯山社区，另外两个叫什么: no other is named
         named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
         near = [
             (fact, v)
@@ -375,7 +377,7 @@ class Answers:
             return _lead(replace(found, focus=replace(found.focus, lists=())), chosen, case)
         if found.focus.lists:
             return found
-        return missing(found, case) if excluding(case.asking) or _kind_untold(ask, case) else found
+        return missing(found, case) if self._no_others(ask, found, case) or _kind_untold(ask, case) else found
 
     def _named(self, ask: Ask, found: Found, case: Case) -> Found:
         """What or which of things known by their names (哪些企业, what company): the names, if given; what a
@@ -398,6 +400,8 @@ class Answers:
         """Which ones: a list of names (哪些大学) or one found by its words, the names of things known
         by them (哪些企业), or the place of the kind asked (which town)."""
         naming = names_a_kind(case.asking.noun(ask), case.lang)
+        if self._no_others(ask, found, case):
+            return missing(found, case)  # 除了冯山社区，另外两个是哪些村: the sentence names no other village
         if found.focus.lists and not naming:
             return found
         listed = self._listed_names(("place", "org"), case) if naming or ask.unit else ()
@@ -408,20 +412,18 @@ class Answers:
         chosen = self._places(ask, case) if ask.unit or re.search(r"\bwhich \w+ in\b", case.asking.core) else []
         if chosen:
             return _lead(found, chosen, case)
-        if not found.focus.lists and _kind_untold(ask, case, case.asking.noun(ask)):
-            return missing(found, case)  # 11个软弱涣散村党组织是哪些村: the sentence names no village
         return self._rest(ask, found, case)
 
     def _rest(self, ask: Ask, found: Found, case: Case) -> Found:
-        """Which ones, when no list is named: the measure's one list when the question names the measure
-        (深化学习方面分了哪几种学法); asked about the rest of something (除了冯山社区，另外两个), missing
-        unless the sentence names others of that kind."""
+        """Which ones, when no list or name answers: missing when the sentence about the question names
+        no place of the kind asked (11个软弱涣散村党组织是哪些村); else the measure's one list when the
+        question names the measure (深化学习方面分了哪几种学法)."""
+        if not found.focus.lists and _kind_untold(ask, case, case.asking.noun(ask)):
+            return missing(found, case)
         entry = case.entry
         named = case.reading.total > 0 and case.held(entry.title_in(case.lang)) >= 0.5 * case.reading.total
         if len(entry.lists) == 1 and named:
             return replace(found, focus=replace(found.focus, lists=entry.lists), resolved=True)
-        if excluding(case.asking) and not self._others(ask, case):
-            return missing(found, case)
         return found
 
     def _part(self, ask: Ask, found: Found, case: Case) -> Found:
@@ -603,16 +605,34 @@ class Answers:
         )
         return suited[:1]
 
+    def _no_others(self, ask: Ask, found: Found, case: Case) -> bool:
+        """Whether a question about the rest of some places (除了冯山社区，另外两个……村) finds the sentence
+        about it naming no other place of that kind. Only places: other universities or people may be
+        in other measures of the article, which the sentence cannot rule out."""
+        if case.lang != "zh" or found.focus.lists or not excluding(case.asking):
+            return False
+        kind = _place_ending(ask.unit if ask.kind == "place" and ask.unit else case.asking.noun(ask))
+        if not kind or self._others(ask, case):
+            return False
+        # 花园镇冯山社区等3个村（社区）: the sentence counts more places of the kind than it names; a sentence
+        # that counts none (周巷镇……) leaves the others to the rest of the article
+        fact = case.nearest()
+        named = sum(1 for v in fact.of_kind("place") if same_level(v.unit, kind))
+        return any(
+            v.number is not None and v.number > named and same_level(_unbracketed(v.label)[-1:], kind)
+            for v in fact.of_kind("count")
+        )
+
     def _others(self, ask: Ask, case: Case) -> bool:
         """Whether the sentence about the question names others of the kind a question about the
         rest asks for (另外两个……示范村: villages or communities, not the town)."""
         named = {n.text for n in self.facts.named_in(case.asking.core, case.lang)}
-        kind = name_kind(case.asking.noun(ask)) if case.lang == "zh" else None
+        kind = _place_ending(case.asking.noun(ask)) if case.lang == "zh" else ""
         return any(
             case.held(fact.clause_of(v)) > 0
             for fact in case.facts
             for v in fact.of_kind("place", "org", "person")
-            if v.text not in named and (kind is None or same_level(v.unit, kind[1]))
+            if v.text not in named and (not kind or same_level(v.unit, kind))
         )
 
     def _listed_names(self, kinds: tuple[str, ...], case: Case) -> tuple[ItemList, ...]:
@@ -696,6 +716,16 @@ def _asked_place_kind(ask: Ask, lang: Lang, noun: str = "") -> str:
     if lang == "en":
         return PLACE_NOUNS_EN.get(word.rstrip("s"), "")
     return next((suffix for suffix in PLACE_SUFFIXES if word == suffix), "")
+
+
+def _unbracketed(label: str) -> str:
+    """A label without what it ends with in brackets: 村（社区） as 村."""
+    return re.sub(r"[（(][^）)]*[）)]$", "", label)
+
+
+def _place_ending(noun: str) -> str:
+    """The place ending a Chinese noun asking for places ends with (哪些村, 示范村: 村), or empty."""
+    return next((suffix for suffix in PLACE_SUFFIXES if noun.endswith(suffix)), "")
 
 
 def _kind_untold(ask: Ask, case: Case, noun: str = "") -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.answers import excluding
 from bot.core.asking import Asking
 from bot.core.facts import Facts
 from bot.core.values import Value
@@ -77,13 +78,24 @@ def gather(asking: Asking, facts: Facts, lang: Lang) -> tuple[ItemList, tuple[En
     each stands in, and the entries holding them, most names first; None for any other question."""
     if not asking.asks or asking.polar or asking.kind not in ("which", "person", "place", "name", "what"):
         return None
-    kind = _kind_asked(asking, lang)
+    if any(value.kind == "count" for value in asking.asserted):
+        return None  # 除了冯山社区，另外两个是哪些村: two of a set the article counts, not any others
+    # 除了周巷镇，还有哪些镇: the names a question sets aside are left out of what it gathers
+    named = [name.text for name in facts.named_in(asking.core, lang)] if excluding(asking) else []
+    kind = _kind_asked(asking, lang, named)
     if kind is None:
         return None
     found: dict[str, Entry] = {}
     for fact in facts.all(lang):
+        if named and kind.value == "person" and not any(name in fact.text for name in named):
+            continue  # 除了沈腾，还有哪些人: the others named with him, not the article's editors
         for value in fact.values:
-            if kind.holds(value, lang) and value.text not in found and not _the_articles_own(value, facts, lang):
+            if (
+                kind.holds(value, lang)
+                and value.text not in found
+                and value.text not in named
+                and not _the_articles_own(value, facts, lang)
+            ):
                 found[value.text] = fact.entry
     if len(found) < 2:
         return None
@@ -94,9 +106,10 @@ def gather(asking: Asking, facts: Facts, lang: Lang) -> tuple[ItemList, tuple[En
         items = tuple(f"{name}（{entry.title}）" for name, entry in found.items())
     else:
         items = tuple(f"{name} ({entry.en.title})" for name, entry in found.items())
+    other_zh, other_en = ("其他", "other ") if named else ("", "")
     listed = ItemList(
-        name=f"文章提到的{kind.zh}", items=items if lang == "zh" else (), en_name=f"the {kind.en} the article names",
-        en_items=items if lang == "en" else (),
+        name=f"文章提到的{other_zh}{kind.zh}", items=items if lang == "zh" else (),
+        en_name=f"the {other_en}{kind.en} the article names", en_items=items if lang == "en" else (),
     )  # fmt: skip
     ranked = tuple(entry for entry, _ in sorted(entries.values(), key=lambda pair: -pair[1]))
     return listed, ranked
@@ -106,16 +119,22 @@ ARTICLE_ZH = re.compile(r"文章|报道|本文|全文|原文|文中|新闻|提�
 ARTICLE_EN = re.compile(
     r"\b(?:article|report|story|text|piece|mention|mentions|mentioned|named|appear|appears|cited|cites)\b"
 )
-"""Words that point at the article as a whole: a question gathering names must have one, for 都有谁 or
-哪个镇的 right after an answer asks about what was just answered."""
+"""Words that point at the article as a whole: a question gathering names must have one (or set aside a
+name of the article's), for 都有谁 or 哪个镇的 right after an answer asks about what was just answered."""
+EXCLUDING_ZH = re.compile(r"除了|除去|以外|之外|另外|其他|其它|其余|别的|还有|还")
+EXCLUDING_EN = re.compile(r"\b(?:besides|apart from|other than|except|else|other|others|also)\b")
+"""The words that set names aside (除了……以外, besides), taken out with the names themselves."""
 
 
-def _kind_asked(asking: Asking, lang: Lang) -> Kind | None:
-    """The kind of names asked for, when the question points at the article and all it holds besides
-    is asking and pointing."""
+def _kind_asked(asking: Asking, lang: Lang, named: list[str]) -> Kind | None:
+    """The kind of names asked for, when the question points at the article, or sets aside names of
+    the article's (`named`), and all it holds besides is asking and pointing."""
     core = asking.core.lower()
-    if not (ARTICLE_ZH if lang == "zh" else ARTICLE_EN).search(core):
+    for name in sorted(named, key=len, reverse=True):
+        core = core.replace(name.lower(), " ")
+    if not named and not (ARTICLE_ZH if lang == "zh" else ARTICLE_EN).search(core):
         return None
+    core = (EXCLUDING_ZH if lang == "zh" else EXCLUDING_EN).sub(" ", core)
     for kind in KINDS:
         words = kind.asked_zh if lang == "zh" else kind.asked_en
         if lang == "zh":
