@@ -713,6 +713,14 @@ class TestWhatIsNotGiven:
         assert "小事不出村" in render_plain(why)[:60]
 
 
+class TestHowAndWhy:
+    def test_a_clause_saying_again_what_is_asked_gives_way_to_its_sentence(self) -> None:
+        """全县怎么推进党支部标准化规范化建设: not the clause 推进党支部标准化规范化建设 again, but its sentence,
+        with what was done (查、评、改 across 539 branches)."""
+        _, reply = BRAIN.respond("全县怎么推进党支部标准化规范化建设的？")
+        assert "539个农村基层党支部深入开展查、评、改" in reply.text
+
+
 class TestRoughAndHeadedCounts:
     @pytest.mark.parametrize(
         ("question", "first_line"),

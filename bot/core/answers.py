@@ -676,7 +676,18 @@ def _with_way(focus: Focus, case: Case) -> Focus:
             focus = replace(focus, lists=(), sentences=(giving[0].text,))
     if not focus.sentences:
         return focus
-    return replace(focus, sentences=tuple(_way_told(sentence, case, mark) for sentence in focus.sentences))
+    sentences = tuple(_unechoed(sentence, case) for sentence in focus.sentences)
+    return replace(focus, sentences=tuple(_way_told(sentence, case, mark) for sentence in sentences))
+
+
+def _unechoed(sentence: str, case: Case) -> str:
+    """A clause that only says again what a how or why question says (全县怎么推进党支部标准化规范化建设:
+    推进党支部标准化规范化建设) tells nothing: its whole sentence does, with what was done."""
+    bare = re.sub(r"[^\u4e00-\u9fff\d]", "", sentence)
+    if len(bare) < 4 or sum(ch in case.asking.core for ch in bare) < 0.8 * len(bare):
+        return sentence
+    whole = next((fact.text for fact in case.facts if sentence.rstrip("。") in fact.text), None)
+    return whole if whole is not None and len(whole) > len(sentence) + 4 else sentence
 
 
 def _way_told(sentence: str, case: Case, mark: re.Pattern[str]) -> str:
