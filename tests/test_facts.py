@@ -177,6 +177,12 @@ class TestFacts:
 
 
 class TestAsking:
+    def test_the_word_a_count_opens_with_is_what_it_counts(self) -> None:
+        """多少名导师帮带新任村书记: no particle follows near; 导师, the word after 多少名, is what is counted."""
+        asking = analyse("多少名导师帮带新任村书记？", "zh")
+        assert asking.noun_after(asking.asks[0]) == "导师"
+        assert BRAIN.respond("多少名导师帮带新任村书记？")[1].lead == ("导师 131名",)
+
     def test_a_rough_numeral_asks_nothing(self) -> None:
         """十几年 in a lead-in is a dozen-odd years: the question after it is what is asked."""
         asking = analyse("我在广东创业十几年了，最近想回老家发展，国家级星创天地有几家？", "zh")
