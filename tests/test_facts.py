@@ -738,6 +738,13 @@ class TestRoughAndHeadedCounts:
         _, reply = BRAIN.respond(question)
         assert render_plain(reply).splitlines()[0] == first_line
 
+    def test_how_many_kinds_of_a_listed_thing_is_the_list_counted(self) -> None:
+        """利益联接方式有几种: no count names them, but the article lists five (and 等): the list, counted."""
+        _, reply = BRAIN.respond("利益联接方式有几种")
+        assert reply.lead == (
+            "利益联接方式（列出5种）：订单合同型、土地流转聘用型、土地入股分红型、转移就业型、土地托管带动型等",
+        )
+
     def test_a_count_asked_by_a_verb_and_its_object_is_of_that_object(self) -> None:
         """种茶的面积: 茶, a word of the FAQ's own, is what the 茶叶 count counts; 种玉米 is not given."""
         assert BRAIN.respond("种茶的面积有多大？")[1].lead == ("茶叶 13.9万亩",)

@@ -196,9 +196,9 @@ class Answers:
         return step(ask, found, case) if step is not None else found
 
     def _count(self, ask: Ask, found: Found, case: Case) -> Found:
-        if ask.measure == "frequency":  # 多久一次: how often the article says, if it says
-            often = [(fact, v) for fact in case.facts for v in fact.of_kind("frequency")]
-            return _lead(found, often, case) if often else missing(found, case)
+        unlabelled = self._unlabelled_count(ask, found, case)
+        if unlabelled is not None:
+            return unlabelled
         # 多少人口, 一年产量多少: what is counted is not in the entry; 多少个乡镇党校, 多少个驻村第一书记:
         # spoken of, never counted
         if not self._counted_told(ask, case) or self._uncounted(ask, case):
@@ -215,6 +215,32 @@ class Answers:
             return replace(found, resolved=True)
         given = self._near_measure(ask, case)
         return _lead(found, given, case) if given else missing(found, case)
+
+    def _unlabelled_count(self, ask: Ask, found: Found, case: Case) -> Found | None:
+        """A count no label gives: how often (多久一次), or how many kinds of a thing the entry lists."""
+        if ask.measure == "frequency":  # 多久一次: how often the article says, if it says
+            often = [(fact, v) for fact in case.facts for v in fact.of_kind("frequency")]
+            return _lead(found, often, case) if often else missing(found, case)
+        listed = self._counted_list(ask, case)
+        if listed is not None:  # 利益联接方式有几种: the five the article lists, 等 and all
+            return replace(found, focus=replace(found.focus, lists=(listed,), figures=()), resolved=True)
+        return None
+
+    def _counted_list(self, ask: Ask, case: Case) -> ItemList | None:
+        """The entry's list a "how many kinds" counts (利益联接方式有几种), when no count of the entry does:
+        how many the article lists is the answer it gives."""
+        if case.lang != "zh" or ask.measure not in ("", "things") or ask.unit not in ("种", "类", "项", "条", "个"):
+            return None
+        noun = (case.asking.noun_after(ask) or case.asking.noun_before(ask)).strip(_STOP_CHARS)
+        if len(noun) < 2:
+            return None
+        if any(noun in v.label for fact in case.facts for v in fact.of_kind("count")):
+            return None
+        listed = next((listed for listed in case.entry.lists if noun in listed.name or listed.name in noun), None)
+        if listed is None:
+            return None
+        # the number asked leads: 利益联接方式（列出5种）：订单合同型、……等
+        return replace(listed, name=f"{listed.name}（列出{len(listed.items)}{ask.unit}）")
 
     def _near_measure(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
         """A measure of its own (a duration, a number of times) that the fact nearest the question gives in
