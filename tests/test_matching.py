@@ -315,6 +315,20 @@ class TestAskBack:
         assert decision.kind == "ask-back"
         assert {c.entry.id for c in decision.candidates} == {"lead-three-four", "act-everyone"}
 
+    @pytest.mark.parametrize(
+        ("question", "entry"),
+        [("全县有多少个村（社区）？", "act-returnees"), ("全县农村党支部总共几个", "system-quality")],
+    )
+    def test_of_measures_alike_the_one_whose_figure_the_question_names_whole_answers(
+        self, brain: Brain, question: str, entry: str
+    ) -> None:
+        """Two measures count villages (社区); 全县村（社区） is all the question says, where 获评……示范村的
+        村（社区） counts a part of them it does not single out: the 219 answer, with no question back."""
+        decision = brain.decide(question)
+        assert decision.kind == "answer"
+        assert decision.answered is not None
+        assert decision.answered.id == entry
+
 
 class TestTuning:
     def test_stricter_cut_offs_turn_answers_into_questions_back(self, brain: Brain) -> None:

@@ -412,6 +412,9 @@ class Matcher:
             found = self._found(entry, focus, asking, ranking, tuning)
             if found.resolved and not found.missing:
                 answering.append((candidate, found))
+        if len(answering) > 1:
+            # 全县有多少个村（社区）: both measures count villages, but the label 全县村（社区） holds the question
+            answering = _best_labelled(answering, ranking, index)
         if len(answering) != 1:
             return None
         (candidate, found), others = answering[0], [c for c in decision.candidates if c is not answering[0][0]]
@@ -422,6 +425,34 @@ class Matcher:
         index = self.indices[ranking.lang]
         case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
         return self.verdicts.judge(self.answers.find(case, focus), case)
+
+
+def _best_labelled(
+    answering: list[tuple[Candidate, Found]], ranking: Ranking, index: Index
+) -> list[tuple[Candidate, Found]]:
+    """Of several entries giving a figure, the one whose figure's label holds clearly the most of the
+    question (by a fifth of it); all of them when none does."""
+    lang = ranking.lang
+
+    def label_held(found: Found) -> float:
+        labels = tuple(figure.label(lang) for figure in found.focus.figures)
+        return held_most(labels, ranking.reading, index) if labels else 0.0
+
+    def said_of(found: Found) -> float:
+        """How much of the label the question says: 全县村（社区） all of it, where 获评……示范村的村（社区）
+        counts a part that the question does not single out."""
+        labels = [re.sub(r"\W", "", figure.label(lang)) for figure in found.focus.figures]
+        text = ranking.reading.text
+        return max((sum(ch in text for ch in label) / len(label) for label in labels if label), default=0.0)
+
+    scored = sorted(((label_held(found), (candidate, found)) for candidate, found in answering), key=lambda x: -x[0])
+    if scored[0][0] > 0 and scored[0][0] - scored[1][0] >= 0.2 * ranking.reading.total:
+        return [scored[0][1]]
+    tied = [pair for held, pair in scored if held > 0 and held >= scored[0][0] - 0.2 * ranking.reading.total]
+    said = sorted(((said_of(found), (candidate, found)) for candidate, found in tied), key=lambda x: -x[0])
+    if len(said) >= 2 and said[0][0] - said[1][0] >= 0.3:
+        return [said[0][1]]
+    return answering
 
 
 def _settled(decision: Decision, found: Found, gap: Gap | None) -> Decision:
