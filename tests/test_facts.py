@@ -752,8 +752,10 @@ class TestRoughAndHeadedCounts:
 
     def test_the_number_of_a_thing_is_its_count(self) -> None:
         """想核对一下……龙头企业的数字 asks for the count of the companies, though it has no question word."""
-        _, reply = BRAIN.respond("我在县农业农村局上班，想核对一下文中市级以上农业产业化龙头企业的数字。")
-        assert "81家" in render_plain(reply).splitlines()[1]
+        decision, reply = BRAIN.respond("我在写材料，想核对一下文中龙头企业的数字。")
+        assert decision.kind == "answer"
+        assert reply.lead == ("市级以上农业产业化龙头企业 81家",)
+        assert analyse("数字乡村建设怎么样", "zh").kind != "count"  # 数字化, 数字乡村: no number asked
 
 
 class TestGathering:
