@@ -387,6 +387,16 @@ class TestTheAskedValue:
 class TestVerdicts:
     @pytest.mark.parametrize(
         ("question", "first_line"),
+        [("县里干部是不是去了黄冈和襄阳", "不是襄阳：黄冈、宜昌。"), ("干部到黄刚和宜昌学了啥", "【外学拓思路】（深化学习，凝聚共识）")],
+    )  # fmt: skip
+    def test_a_wrong_item_listed_with_he_is_corrected_and_a_mistyped_one_is_not(
+        self, question: str, first_line: str
+    ) -> None:
+        """黄冈和襄阳: 襄阳 is not among the places visited; 黄刚 sounds as 黄冈 does: a typo, not a wrong place."""
+        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
         [("党小组有900个吗", "不是900个，是875个。"), ("国家级星创天地有2家吗", "不是2家，是1家。"),
          ("新岗村是属于王店镇的吗", "是的。"), ("帮带新书记的导师是131名吗", "是的。"),
          ("全县300个村里，有多少青年党员回乡了？", "不是300个，是219个。"),

@@ -331,13 +331,13 @@ class Verdicts:
         return None
 
     def _wrong_item(self, case: Case) -> tuple[str, str] | None:
-        """One of a question's 、-separated things that the article does not have, among others that are the
-        items of one of the entry's lists (太子米、中药材、苗木花卉: 太子米、果茶、苗木花卉、生态养殖; 去襄阳、宜昌:
-        黄冈、宜昌): what it said, and the list."""
+        """One of a question's things listed with 、 or 和 that the article does not have, among others that are
+        the items of one of the entry's lists (太子米、中药材、苗木花卉: 太子米、果茶、苗木花卉、生态养殖; 去襄阳、宜昌
+        and 去黄冈和襄阳: 黄冈、宜昌): what it said, and the list."""
         if case.lang != "zh":
             return None
         for clause in re.split(r"[，,；;。？?！!]", case.asking.core):
-            pieces = clause.split("、")
+            pieces = re.split(r"、|(?<=[\u4e00-\u9fff])[和与及](?=[\u4e00-\u9fff])", clause)  # 去黄冈和襄阳
             if len(pieces) < 2:
                 continue
             for listed in case.entry.lists:
@@ -357,6 +357,7 @@ class Verdicts:
                         and _HAN.fullmatch(said)
                         and said not in self._text
                         and case.index.term_of(said) is None
+                        and _sound(said) not in {_sound(item) for item in items}  # 黄刚: 黄冈 mistyped
                     ):
                         return said, "、".join(items)
         return None
