@@ -387,7 +387,8 @@ class TestTheAskedValue:
 class TestVerdicts:
     @pytest.mark.parametrize(
         ("question", "first_line"),
-        [("县里干部是不是去了黄冈和襄阳", "不是襄阳：黄冈、宜昌。"), ("干部到黄刚和宜昌学了啥", "【外学拓思路】（深化学习，凝聚共识）")],
+        [("县里干部是不是去了黄冈和襄阳", "不是襄阳：黄冈、宜昌。"),
+         ("干部到黄刚和宜昌学了啥", "【外学拓思路】（深化学习，凝聚共识）")],
     )  # fmt: skip
     def test_a_wrong_item_listed_with_he_is_corrected_and_a_mistyped_one_is_not(
         self, question: str, first_line: str
