@@ -116,7 +116,9 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     stating = analyse(message, lang)
     asks = bool((ASKING_ZH if lang == "zh" else ASKING_EN).search(folded)) or (stating.polar and bool(stating.asserted))
     subject = _subject(matcher, before, previous.entry_id, lang)
-    read = _read_against(mine, before, subject, folded, lang, asks=asks)
+    # in English as written: a name is told by its capitals (Is it Chen Lamei?)
+    written = folded if lang == "zh" else message
+    read = _read_against(mine, before, subject, folded, lang, asks=asks, written=written)
     if read is None:
         return None
     within = matcher.decide(read, lang)
@@ -264,10 +266,12 @@ def _names_subject(reading: Reading) -> bool:
     )
 
 
-def _read_against(mine: Reading, before: Reading, subject: str, folded: str, lang: Lang, *, asks: bool) -> str | None:
+def _read_against(
+    mine: Reading, before: Reading, subject: str, folded: str, lang: Lang, *, asks: bool, written: str = ""
+) -> str | None:
     """The message with what it leaves out taken from the previous question, or None if it leaves nothing out."""
     if asks:  # as written, particles and all: 对吧 asks yes or no
-        return _join(subject, folded.strip(), lang) if subject else None
+        return _join(subject, (written or folded).strip(), lang) if subject else None
     marked = (NEW_SUBJECT_ZH if lang == "zh" else NEW_SUBJECT_EN).search(folded)
     if not marked or not _names_subject(mine):
         return None
