@@ -172,7 +172,7 @@ class TestFollowUpReading:
          ("服务人员多长时间到", "lead-ten-minutes", "是不是半个小时", "不是半个小时，是10分钟。"),
          ("示范支部多少个", "system-quality", "你说错了吧，应该是142个", "不是142个，是124个。"),
          ("太子米种了多少？", "act-everyone", "超过30万亩了？", "是的。"),
-         ("Who edited the article?", "about", "Is it Chen Lamei?", "No, not Chen Lamei: Editor: Peng Yang."),
+         ("Who is the article's editor?", "about", "Is it Chen Lamei?", "No, not Chen Lamei: Editor: Peng Yang."),
          ("太子米种了多少？", "act-everyone", "不到30万亩吧", "不是30万亩，是36.5万亩。")],
     )  # fmt: skip
     def test_a_yes_no_check_of_the_previous_answer_gets_its_verdict(
