@@ -68,7 +68,7 @@ _COUNT_ZH = re.compile(
     rf"(?<![第每某哪几多任\d.])(?P<number>\d+(?:\.\d+)?|[{_NUMERAL}]{{1,7}}|半)(?P<plus>余|多)?(?P<unit>{_MEASURE})"
 )
 """A count: 875个, 3100余名, 36.5万亩, 两次, 一百三十一名 (not 第一, 每个, 哪几个)."""
-_ROUGH = {
+ROUGH_COUNTS: dict[str, tuple[int, int]] = {
     "十几": (11, 19),
     "几十": (20, 99),
     "数十": (20, 99),
@@ -80,8 +80,18 @@ _ROUGH = {
     "数千": (2000, 9999),
     "几万": (20000, 99999),
 }
-_COUNT_ROUGH = re.compile(rf"(?P<rough>{'|'.join(_ROUGH)})(?:余|多)?(?P<unit>{_MEASURE})")
-"""A count said roughly, as a range: 几十个 (20 to 99), 十几年, 上百家 (not 几个, which asks)."""
+"""Numerals that say a count roughly, with the range each means: 几十个 (20 to 99), 十几年, 上百家 (not 几个,
+which asks)."""
+
+
+@lru_cache(maxsize=1)
+def rough_counts() -> re.Pattern[str]:
+    """A count said roughly (`ROUGH_COUNTS`) with its measure word, compiled."""
+    if not ROUGH_COUNTS:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?P<rough>{'|'.join(ROUGH_COUNTS)})(?:余|多)?(?P<unit>{_MEASURE})")
+
+
 _COUNT_ZH_DIGIT = re.compile(rf"[\d{_NUMERAL}半]")
 """What every count begins with."""
 _ANY_DIGIT = re.compile(r"\d")
@@ -215,8 +225,8 @@ def _counts_zh(text: str) -> list[Value]:
     found: list[Value] = []
     if not _COUNT_ZH_DIGIT.search(text):
         return found  # no digit and no numeral: no count (most questions)
-    for match in _COUNT_ROUGH.finditer(text):
-        low, high = _ROUGH[match.group("rough")]
+    for match in rough_counts().finditer(text):
+        low, high = ROUGH_COUNTS[match.group("rough")]
         found.append(
             Value("count", match.group(), match.start(), match.end(), Decimal(low), match.group("unit"),
                   upto=Decimal(high))
