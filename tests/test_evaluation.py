@@ -16,7 +16,9 @@ from bot.ops.evaluation import (
     Question,
     Report,
     Tally,
+    english_forms,
     evaluate,
+    in_english,
     load_part,
     load_questions,
     part_files,
@@ -189,6 +191,15 @@ class TestFactsShown:
         assert shows_facts("这是一篇2022年11月16日10:04发布的新闻报道", ("2022-11-16", "10:04"))
         assert shows_facts("A news report published on 16 November 2022 at 10:04", ("2022-11-16",))
         assert not shows_facts("▶ 139,000 mu of tea", ("14万亩",))
+
+    def test_an_english_reply_shows_a_name_in_the_faqs_english(self, brain: Brain) -> None:
+        """新岗村 stands in an English reply as Xingang village, the FAQ's English for it; not in a Chinese one
+        that lacks it, and not as another place."""
+        question = in_english(Question("english", "lead-ten-minutes", "Which village?", ("新岗村",)),
+                              english_forms(brain.knowledge))  # fmt: skip
+        assert shows_facts("Xingang village in Wangdian town has had no petition in 10 years", question.facts)
+        assert not shows_facts("Longquan village in Zhouxiang town", question.facts)
+        assert not shows_facts("王店镇有个村", ("新岗村",))
         assert not shows_facts("▶ 13,100 households", ("3100余名",))
         assert not shows_facts("x" * 100 + "875", ("875",))
 

@@ -117,7 +117,7 @@ class Facts:
         self._facts: dict[tuple[str, Lang], tuple[Fact, ...]] = {}
         known_as = {lang: _named_by_variants(knowledge, lang) for lang in LANGS}
         for entry in knowledge.entries:
-            names = _aligned_names(entry)
+            names = aligned_names(entry)
             for lang in LANGS:
                 text = entry.text(lang).lower()
                 names[lang] += [name for name in known_as[lang] if name.text.lower() in text]
@@ -312,7 +312,7 @@ def _named_by_variants(knowledge: KnowledgeBase, lang: Lang) -> list[Name]:
     return list(found.values())
 
 
-def _aligned_names(entry: Entry) -> dict[Lang, list[Name]]:
+def aligned_names(entry: Entry) -> dict[Lang, list[Name]]:
     """The names an entry's English writes in pinyin, each with the Chinese it stands for."""
     english = f"{entry.en.title}. {entry.en.answer}"
     chinese = f"{entry.title}。{entry.answer}"

@@ -40,10 +40,11 @@ import yaml
 
 from bot.core.brain import Brain
 from bot.core.decision import Decision, Ranking
+from bot.core.facts import aligned_names
 from bot.core.matching import Matcher, choose
 from bot.core.reply import FACT_WINDOW, render_plain, within_budget
 from bot.core.tuning import Tuning
-from bot.faq.knowledge import plain
+from bot.faq.knowledge import KnowledgeBase, plain
 
 WRONG_COST = 5.0
 """In the sweep, a confident wrong answer costs five times what a right answer earns."""
@@ -281,10 +282,40 @@ def _judged(text: str) -> str:
     return re.sub(r"(?<=\d),(?=\d{3})", "", plain(text))
 
 
+ENGLISH = "\x1f"
+"""Between a fact as the set writes it and the ways the FAQ's English writes it (`in_english`)."""
+
+
+def english_forms(knowledge: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """The English the FAQ writes for the article's Chinese names, list items and terms (新岗村: Xingang
+    village; 黄冈: Huanggang): an English reply shows a fact the set writes as the article does so."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for entry in knowledge.entries:
+        names = aligned_names(entry)
+        for zh, en in zip(names["zh"], names["en"], strict=True):
+            forms[zh.text].add(en.text)
+        for listed in entry.lists:
+            if len(listed.items) == len(listed.en_items):
+                for item, english in zip(listed.items, listed.en_items, strict=True):
+                    forms[item].add(english)
+        for term in entry.unexplained:
+            forms[term.zh].add(term.en)
+    return {chinese: tuple(sorted(english)) for chinese, english in forms.items()}
+
+
+def in_english(question: Question, forms: dict[str, tuple[str, ...]]) -> Question:
+    """A question whose facts an English reply may also show in the FAQ's English (`english_forms`)."""
+    facts = tuple(ENGLISH.join((fact, *forms.get(fact, ()))) for fact in question.facts)
+    return replace(question, facts=facts)
+
+
 def _stands(fact: str, text: str) -> bool:
     """Whether a fact stands in a judged reply, as written or in the other language's way of writing
     it: 14万亩 as 140000 (140,000 mu), 3100余名 as 3100 (3,100+), 2022-11-16 as 2022年11月16日 or
-    16 November 2022. The set writes facts as the article does; an English reply writes them its way."""
+    16 November 2022, 新岗村 as Xingang village (`in_english`). The set writes facts as the article
+    does; an English reply writes them its way."""
+    if ENGLISH in fact:
+        return any(_stands(form, text) for form in fact.split(ENGLISH))
     forms = {_judged(fact)}
     if tens := _TEN_THOUSANDS.match(fact):
         forms.add(f"{Decimal(tens.group(1)) * 10000:f}".split(".")[0])
@@ -340,15 +371,17 @@ def evaluate(brain: Brain, questions: Iterable[Question]) -> Report:
     by_category: dict[str, Tally] = defaultdict(Tally)
     overall = Tally()
     misses = []
-    for question in questions:
-        decision, reply = brain.respond(question.text)
+    forms = english_forms(brain.knowledge)
+    for asked in questions:
+        decision, reply = brain.respond(asked.text)
+        question = in_english(asked, forms) if decision.lang == "en" else asked
         text = render_plain(reply)
         fits = within_budget(reply)
         one = Tally().add(question, decision, text, fits)
         by_category[question.category] += one
         overall += one
         if not one.right or one.facts_shown < one.with_facts or not fits:
-            misses.append((question, decision, text))
+            misses.append((asked, decision, text))
     return Report(dict(by_category), overall, misses)
 
 

@@ -37,7 +37,7 @@ from bot.conversation.replies import Said, plain_text
 from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
-from bot.ops.evaluation import shows_facts, verdict
+from bot.ops.evaluation import ENGLISH, english_forms, shows_facts, verdict
 from bot.storage.sqlite import SqliteStore
 from bot.texts import say
 
@@ -122,11 +122,14 @@ async def _evaluate(brain: Brain, followups: list[FollowUp]) -> FollowReport:
         await store.start()
         try:
             conversation = Conversation(lambda: brain, store)
+            forms = english_forms(brain.knowledge)
             for number, pair in enumerate(followups):
                 who = Who("evaluation", str(number), "evaluation")
                 first = await conversation.hear(who, pair.first)
                 second = await conversation.hear(who, pair.second)
-                one = _tally(pair, first, second)
+                # an English reply may show a fact in the FAQ's English (新岗村: Xingang village)
+                facts = tuple(ENGLISH.join((fact, *forms.get(fact, ()))) for fact in pair.facts)
+                one = _tally(replace(pair, facts=facts) if second.lang == "en" else pair, first, second)
                 by_category[pair.category] += one
                 overall += one
                 if not one.right:
