@@ -387,6 +387,19 @@ class TestTheAskedValue:
 class TestVerdicts:
     @pytest.mark.parametrize(
         ("question", "first_line"),
+        [("党组织体系是怎样的三级结构", "【纵向深化】（优化体系，一体推进）"),
+         ("539个支部里面示范的占多少", "【自我提质】（优化体系，一体推进）"),
+         ("示范支部有539个吗", "不是539个，是124个。")],
+    )  # fmt: skip
+    def test_a_count_the_article_gives_of_what_it_counts_is_no_wrong_premise(
+        self, question: str, first_line: str
+    ) -> None:
+        """三级 counts levels, no count of the 875 Party groups; 539个支部 is the count of the branches, so a
+        question about the model ones among them is not corrected; 示范支部 are 124, not 539."""
+        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
         [("县里干部是不是去了黄冈和襄阳", "不是襄阳：黄冈、宜昌。"),
          ("干部到黄刚和宜昌学了啥", "【外学拓思路】（深化学习，凝聚共识）")],
     )  # fmt: skip

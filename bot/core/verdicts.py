@@ -216,6 +216,9 @@ class Verdicts:
             noun = counted(asking.core, stated, asking.lang) or counted_before(asking.core, stated, asking.lang)
             if _list_of(case.entry, noun, stated, asking.lang):
                 continue  # 五种利益联接方式: the entry lists five, though no sentence counts them
+            named = {id(v): _counts(noun, v.label, asking.lang) for _, v in counts}
+            if any(agrees(stated, v) and 0 < named[id(v)] >= max(named.values()) for _, v in counts):
+                continue  # 539个支部里面示范的占多少: 539 is the count of the branches, as stated
             if not self._tells(words, noun, stated, counts, asking.lang):
                 # 茶叶那个数对吗，是不是13万亩: the clause says nothing of what; the rest of the question may
                 words = asking.core.replace(stated.text, " ")
@@ -598,9 +601,16 @@ def _list_of(entry: Entry, noun: str, stated: Value, lang: Lang) -> bool:
     )
 
 
+KIND_UNITS = frozenset(("级", "层", "类", "种", "项", "条", "步"))
+"""Measure words that count kinds, levels or steps (三级结构, 五种方式), not things: such a count is only
+comparable with one in the same measure word (三级 is no count of the 875 Party groups)."""
+
+
 def _comparable(stated: Value, value: Value) -> bool:
     """Whether a stated count may be of what an article's count counts: the same measure or measure word;
-    个 counts anything, people too (130个导师)."""
+    个 counts anything, people too (130个导师); a count of kinds or levels only its own kind."""
+    if stated.unit in KIND_UNITS or value.unit in KIND_UNITS:
+        return value.unit == stated.unit
     return (
         value.measure == stated.measure
         or value.unit == stated.unit
