@@ -183,6 +183,15 @@ class TestAsking:
         assert asking.noun_after(asking.asks[0]) == "导师"
         assert BRAIN.respond("多少名导师帮带新任村书记？")[1].lead == ("导师 131名",)
 
+    def test_a_particle_after_the_asking_verb_is_the_lead_ins(self) -> None:
+        """请问一下哈 ……: 哈 is not part of the question, nor quoted back."""
+        assert analyse("请问一下哈 浙江大学那个班子一共去了几个人啊", "zh").core == "浙江大学那个班子一共去了几个人啊"
+
+    def test_how_many_people_is_told_by_a_count_of_people(self) -> None:
+        """去了几个人: what is counted is people, which the 51 trained are; 新岗村有几个人 is not given."""
+        assert BRAIN.respond("浙江大学那个班子一共去了几个人")[1].lead == ("浙江大学培训班学员 51人",)
+        assert BRAIN.decide("新岗村有几个人").kind == "unexplained"
+
     def test_a_rough_numeral_asks_nothing(self) -> None:
         """十几年 in a lead-in is a dozen-odd years: the question after it is what is asked."""
         asking = analyse("我在广东创业十几年了，最近想回老家发展，国家级星创天地有几家？", "zh")

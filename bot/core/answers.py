@@ -472,6 +472,8 @@ class Answers:
         must be in it; else the word before (太子米一年产量多少) must be one the FAQ uses at all."""
         if ask.measure in ("duration", "money", "age", "frequency", "times"):
             return True
+        if case.lang == "zh" and case.asking.noun_after(ask) == "人":  # 去了几个人: people, as 51人 counts them
+            return any(v.measure == "people" for fact in case.facts for v in fact.of_kind("count"))
         after = _words(case.asking.noun_after(ask), case)[:2]
         if after:
             return self._told(" ".join(after), case) or _headed(after[-1], case)

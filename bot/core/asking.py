@@ -351,7 +351,9 @@ def question_part(text: str, lang: Lang) -> tuple[str, str]:
     verbs = list(lead_in_end().finditer(sentence)) if lang == "zh" else []
     if verbs and sentence[verbs[-1].end() :].strip(" ，,：:一下"):
         cut = verbs[-1].end()
-        return sentence[cut:].strip(" ，,：:"), before + sentence[: verbs[-1].start()]
+        # 请问一下哈 浙江大学……: a particle after the asking verb is still the lead-in's
+        asked = re.sub(r"^[\s，,：:]*[哈啊呀嗯哦噢喔嘛]*", "", sentence[cut:])
+        return asked.strip(" ，,：:"), before + sentence[: verbs[-1].start()]
     clauses = _CLAUSES.split(sentence)
     first = 0
     while first < len(clauses) - 1 and _SELF.match(clauses[first].strip()) and not _CUE[lang].search(clauses[first]):
