@@ -160,7 +160,9 @@ _POLAR = {
 ALTERNATIVE = {"zh": re.compile(r"还是"), "en": re.compile(r"\bor\b")}
 """How an either-or question offers its choice (两次还是三次, two or three)."""
 _COMPARE = {
-    "zh": re.compile(r"比(?P<other>.{1,12}?)(?:更|还)?(?P<way>多|少|大|小|高|低)"),
+    "zh": re.compile(
+        r"比(?P<other>.{1,12}?)(?:更|还)?(?P<way>多|少|大|小|高|低)|(?:超过|多于|大于|高于|少于|小于|低于)(?=[\u4e00-\u9fff])"
+    ),
     "en": re.compile(r"\b(?:more|less|fewer|bigger|larger|smaller) than\b"),
 }
 

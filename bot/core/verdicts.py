@@ -34,6 +34,11 @@ _COMPARED = re.compile(
     r"(?P<left>[\u4e00-\u9fff]{2,8}?)(?:的[\u4e00-\u9fff]{0,6})?比(?P<right>[\u4e00-\u9fff]{2,8}?)(?:更|还)?"
     r"(?P<way>多|少|大|小|高|低)"
 )
+_EXCEEDS = re.compile(
+    r"(?P<left>[\u4e00-\u9fff]{2,8}?)(?:的[\u4e00-\u9fff]{0,6})?(?P<way>超过|多于|大于|高于|少于|小于|低于)"
+    r"(?P<right>[\u4e00-\u9fff]{2,8}?)(?:的[\u4e00-\u9fff]{0,6})?(?:了|吗|么|呢|没有|\W|$)"
+)
+"""茶叶种植面积超过鲜果吗: one thing said to exceed another, not a bound on a count (超过3000名)."""
 
 
 class Verdicts:
@@ -297,8 +302,8 @@ class Verdicts:
         """Two words the question ties that the article puts in two items of one parallel list (四事工作法里是
         理事会负责监事吗: 理事会管事、村监会监事): what it said, and the two items. A list is parallel when
         every item shares a character with all the others (谋事、管事、办事、监事), unlike a list of names."""
-        if case.lang != "zh" or ALTERNATIVE["zh"].search(case.asking.core):
-            return None  # 是管事还是办事: either-or, answered by the list itself
+        if case.lang != "zh" or ALTERNATIVE["zh"].search(case.asking.core) or case.asking.compared:
+            return None  # 是管事还是办事: either-or, answered by the list itself; 茶叶比鲜果多吗: a comparison
         text = re.sub(r"[“”\"]", "", case.asking.core)
         for items, words in self._parallel(case.entry, case.index):
             if any(re.sub(r"[“”\"]", "", item) in text for item in items):
@@ -767,7 +772,7 @@ def _rival(value: Value, kind: Kind, suffix: str) -> bool:
 
 def _compare(case: Case) -> tuple[Verdict, str] | None:
     """茶叶比鲜果多吗: the two counts compared, and the verdict."""
-    match = _COMPARED.search(case.asking.core)
+    match = _COMPARED.search(case.asking.core) or _EXCEEDS.search(case.asking.core)
     if match is None:
         return None
     counts = [v for fact in case.facts for v in fact.of_kind("count")]
@@ -780,6 +785,7 @@ def _compare(case: Case) -> tuple[Verdict, str] | None:
     left, right = value_for(match.group("left")), value_for(match.group("right"))
     if left is None or right is None or left.number is None or right.number is None or left.unit != right.unit:
         return None
-    holds = left.number > right.number if match.group("way") in ("多", "大", "高") else left.number < right.number
+    more = match.group("way") in ("多", "大", "高", "超过", "多于", "大于", "高于")
+    holds = left.number > right.number if more else left.number < right.number
     verdict: Verdict = "yes" if holds else "no"
     return verdict, f"{left.label}{left.text}，{right.label}{right.text}"
