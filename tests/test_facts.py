@@ -396,12 +396,6 @@ class TestTheAskedValue:
 class TestVerdicts:
     @pytest.mark.parametrize(
         ("question", "first_line"),
-        [("党组织体系是怎样的三级结构", "【纵向深化】（优化体系，一体推进）"),
-         ("539个支部里面示范的占多少", "【自我提质】（优化体系，一体推进）"),
-         ("示范支部有539个吗", "不是539个，是124个。")],
-    )  # fmt: skip
-    @pytest.mark.parametrize(
-        ("question", "first_line"),
         [("茶叶种植面积超过鲜果吗", "不是：茶叶13.9万亩，鲜果14万亩。"),
          ("太子米超过鲜果吗", "是的：太子米优质稻36.5万亩，鲜果14万亩。"),
          ("茶叶比鲜果多吗", "不是：茶叶13.9万亩，鲜果14万亩。")],
@@ -411,6 +405,12 @@ class TestVerdicts:
         a pair tied wrongly (it read 不是茶叶比鲜果)."""
         assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
 
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("党组织体系是怎样的三级结构", "【纵向深化】（优化体系，一体推进）"),
+         ("539个支部里面示范的占多少", "【自我提质】（优化体系，一体推进）"),
+         ("示范支部有539个吗", "不是539个，是124个。")],
+    )  # fmt: skip
     def test_a_count_the_article_gives_of_what_it_counts_is_no_wrong_premise(
         self, question: str, first_line: str
     ) -> None:
