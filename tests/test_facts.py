@@ -839,6 +839,16 @@ class TestGathering:
         """冯山社区等3个村: the other two are not named, and no other village of the article is one of them."""
         assert BRAIN.decide(question).kind == "unexplained"
 
+    def test_how_many_of_a_kind_the_article_names_leads_with_the_number(self) -> None:
+        """文章里一共提到了几所大学: 3所, then which; in English with the full names (Huazhong University of
+        Science and Technology, not cut at "of")."""
+        assert BRAIN.respond("文章里一共提到了几所大学")[1].lead[0].startswith("文章提到的大学（3所）：浙江大学")
+        assert BRAIN.respond("How many universities does the article mention?")[1].lead == (
+            "The universities the article names (3): Zhejiang University (Learning from outside to widen horizons); "
+            "Huazhong University of Science and Technology (Learning within to raise quality); Huazhong Agricultural "
+            "University (Learning within to raise quality)",
+        )
+
     @pytest.mark.parametrize("question", ["孝昌县哪些镇的GDP最高", "都有谁", "哪个镇的"])
     def test_a_question_with_more_to_it_or_not_pointing_at_the_article_is_not_gathered(self, question: str) -> None:
         """Something asked of the towns (GDP), or a question that may lean on the answer before it, is no gathering."""

@@ -331,7 +331,10 @@ def aligned_names(entry: Entry) -> dict[Lang, list[Name]]:
         if not places:
             continue
         place = places[min(nth, len(places) - 1)]
-        after = re.match(r"[ -]([A-Za-z]+(?:[ -][A-Z][a-z]+)*)", english[run.end() :])
+        # Huazhong University of Science and Technology: an organisation's name may run on with "of"
+        after = re.match(
+            r"[ -]([A-Za-z]+(?:[ -][A-Z][a-z]+)*(?: of [A-Z][a-z]+(?: and [A-Z][a-z]+)?)?)", english[run.end() :]
+        )
         noun = after.group(1) if after and after.group(1).lower() not in STOP_EN else ""
         core_zh = chinese[place : place + len(wanted)]
         kind, suffix_zh, suffix_en = _kind_of(words, cuts, noun.split(" ")[0], chinese[place + len(wanted) :])

@@ -41,8 +41,12 @@ class Kind:
 
     def holds(self, value: Value, lang: Lang) -> bool:
         """Whether a value of the article is a name of this kind."""
-        endings = self.ending_zh if lang == "zh" else self.ending_en
-        return value.kind == self.value and (not endings or value.text.lower().endswith(endings))
+        if value.kind != self.value:
+            return False
+        if lang == "zh":
+            return not self.ending_zh or value.text.endswith(self.ending_zh)
+        # Huazhong University of Science and Technology: the kind's word stands inside the name
+        return not self.ending_en or any(word in self.ending_en for word in value.text.lower().split())
 
 
 KINDS = (
@@ -58,7 +62,7 @@ KINDS = (
 
 POINTING_ZH = re.compile(
     r"这篇|文章|报道|本文|全文|原文|文中|新闻|里面|里头|里边|当中|之中|提到|提及|提过|出现|说到|讲到|写到|涉及|点名|点到|"
-    r"哪些|哪几|哪个|一共|总共|所有|分别|名字|姓名|都|有|了|的|过|哪|几|什么|啥|谁|叫|是|个|所|位|家|些|请问|你好|"
+    r"哪些|哪几|哪个|一共|总共|所有|分别|名字|姓名|多少|都|有|了|的|过|哪|几|什么|啥|谁|叫|是|个|所|位|家|些|请问|你好|"
     r"呢|吗|啊|呀|吧|嘛|中|里|共|被|在|和|与|还|孝昌县|孝昌|县"
 )
 """What a Chinese question gathering names may hold besides the kind asked: question words and words
@@ -69,6 +73,7 @@ POINTING_EN = frozenset((
     "of", "all", "any", "there", "listed", "list", "appear", "appears", "by", "xiaochang", "county", "this",
     "please", "tell", "me", "can", "you", "give", "say", "says", "talk", "talks", "about", "refer", "refers",
     "referred", "to", "and", "or", "other", "does", "cited", "cite", "cites", "featured", "feature", "features",
+    "how", "many", "number",
 ))  # fmt: skip
 """English words a question gathering names may hold besides the kind asked."""
 
@@ -76,7 +81,7 @@ POINTING_EN = frozenset((
 def gather(asking: Asking, facts: Facts, lang: Lang) -> tuple[ItemList, tuple[Entry, ...]] | None:
     """The names of the kind a question about the whole article asks for, as a list with the measure
     each stands in, and the entries holding them, most names first; None for any other question."""
-    if not asking.asks or asking.polar or asking.kind not in ("which", "person", "place", "name", "what"):
+    if not asking.asks or asking.polar or asking.kind not in ("which", "person", "place", "name", "what", "count"):
         return None
     if any(value.kind == "count" for value in asking.asserted):
         return None  # 除了冯山社区，另外两个是哪些村: two of a set the article counts, not any others
@@ -107,9 +112,12 @@ def gather(asking: Asking, facts: Facts, lang: Lang) -> tuple[ItemList, tuple[En
     else:
         items = tuple(f"{name} ({entry.en.title})" for name, entry in found.items())
     other_zh, other_en = ("其他", "other ") if named else ("", "")
+    # 文章里一共提到了几所大学: how many leads, then which
+    many_zh = f"（{len(found)}{asking.asks[0].unit or '个'}）" if asking.kind == "count" else ""
+    many_en = f" ({len(found)})" if asking.kind == "count" else ""
     listed = ItemList(
-        name=f"文章提到的{other_zh}{kind.zh}", items=items if lang == "zh" else (),
-        en_name=f"the {other_en}{kind.en} the article names", en_items=items if lang == "en" else (),
+        name=f"文章提到的{other_zh}{kind.zh}{many_zh}", items=items if lang == "zh" else (),
+        en_name=f"the {other_en}{kind.en} the article names{many_en}", en_items=items if lang == "en" else (),
     )  # fmt: skip
     ranked = tuple(entry for entry, _ in sorted(entries.values(), key=lambda pair: -pair[1]))
     return listed, ranked
