@@ -14,7 +14,7 @@ held-out parts again, next to the figures with the lists kept:
   (采取……方式, 确保……: the clause that answers a how or a why) and `TITLE_WORDS` (标题, 文章,
   headline: what such a thing is called is the title in 《》);
 - `bot.core.verdicts`: `LEVEL_WORDS` (全国, 省级, national: a level a question may state wrongly),
-  `ABOVE` and `BELOW` (超过, 不到, more than: a stated count that is a bound), `DENIAL` and
+  `ABOVE`, `BELOW` and `ABOUT` (超过, 不到, 大约, more than: a stated count that is a bound, or rough), `DENIAL` and
   `DENYING` (零, 没有, zero, no: what the article or the question denies), `POINTING`
   (哪个, 这个: a word of a name's kind that asks or points, not a name) and `PUBLISHED_WORDS`,
   `MEDIA_ENDINGS` and `MEDIA_EN` (文章, 日报, People's Daily: a publisher a question says the
@@ -81,7 +81,7 @@ def empty_lists() -> None:
     answers.WAY_MARKS.update(dict.fromkeys(answers.WAY_MARKS, never))
     for levels in verdicts.LEVEL_WORDS.values():
         levels.clear()
-    for bounds in (verdicts.ABOVE, verdicts.BELOW):
+    for bounds in (verdicts.ABOVE, verdicts.BELOW, verdicts.ABOUT):
         bounds.update(dict.fromkeys(bounds, (never, never)))
     verdicts.DENIAL.update(dict.fromkeys(verdicts.DENIAL, never))
     verdicts.DENYING.update(dict.fromkeys(verdicts.DENYING, never))

@@ -396,6 +396,15 @@ class TestTheAskedValue:
 class TestVerdicts:
     @pytest.mark.parametrize(
         ("question", "first_line"),
+        [("党员中心户大约3000名吗", "是的。"), ("党小组大概1000个吗", "不是1000个，是875个。"),
+         ("Were there about 3,000 central Party-member households?", "Yes.")],
+    )  # fmt: skip
+    def test_a_rough_count_holds_within_a_tenth(self, question: str, first_line: str) -> None:
+        """大约3000名: 3100余名 is about that many; 875 is not about 1000."""
+        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
         [("茶叶种植面积超过鲜果吗", "不是：茶叶13.9万亩，鲜果14万亩。"),
          ("太子米超过鲜果吗", "是的：太子米优质稻36.5万亩，鲜果14万亩。"),
          ("茶叶比鲜果多吗", "不是：茶叶13.9万亩，鲜果14万亩。")],

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from decimal import Decimal
 
 from bot.core.answers import Case, Found, agrees, excluding, missing, referent
 from bot.core.asking import ALTERNATIVE, analyse
@@ -541,28 +542,38 @@ BELOW = {
     "en": (re.compile(r"\b(?:less than|fewer than|under|below|at most)\s*$"), re.compile(r"^\s*or (?:less|fewer)\b")),
 }
 """Words that make a stated count a bound (超过3000名, 不到900个, more than 800): what they go before or after."""
+ABOUT = {
+    "zh": (re.compile(r"(?:大约|大概|约|差不多|将近|接近|近)$"), re.compile(r"^(?:左右|上下)")),
+    "en": (re.compile(r"\b(?:about|around|roughly|approximately|nearly|almost|some)\s*$"), re.compile(r"^\s*or so\b")),
+}
+"""Words that make a stated count a rough one (大约3000名, about 3,000): within a tenth of it holds."""
+ROUGHLY = Decimal("0.1")
+"""How far from a rough count the article's may be and bear it out: 3100余 is about 3000, 875 not about 1000."""
 
 
 def _bound(text: str, value: Value, lang: Lang) -> str:
-    """Whether a stated count is a lower bound ("above"), an upper one ("below"), or a count ("")."""
+    """Whether a stated count is a lower bound ("above"), an upper one ("below"), a rough count ("about"),
+    or a count ("")."""
     before, after = text[: value.start], text[value.end :]
     if lang == "en":  # "more than 800" is read as the count's own text
         before = f"{before}{value.text[: -len(value.text.split()[-1])] if ' ' in value.text else ''}"
-    for name, (ahead, behind) in (("above", ABOVE[lang]), ("below", BELOW[lang])):
+    for name, (ahead, behind) in (("above", ABOVE[lang]), ("below", BELOW[lang]), ("about", ABOUT[lang])):
         if ahead.search(before.lower() if lang == "en" else before) or behind.search(after):
             return name
     return ""
 
 
 def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
-    """Whether the article's count bears out a stated one: agrees with it, or lies beyond a bound it sets
-    (超过3000名: 3100余名 does; 不到900个: 875个 does)."""
+    """Whether the article's count bears out a stated one: agrees with it, lies beyond a bound it sets
+    (超过3000名: 3100余名 does; 不到900个: 875个 does), or near a rough one (大约3000名: 3100余名 is)."""
     bound = _bound(text, stated, lang)
     if not bound or stated.number is None or value.number is None:
         return agrees(stated, value)
     said, told = stated.number, value.number
     if stated.unit != value.unit and stated.amount is not None and value.amount is not None:
         said, told = stated.amount, value.amount  # 不到半小时: 10分钟 is under 30 minutes
+    if bound == "about":  # 大约3000名: 3100余名 is about that many
+        return agrees(stated, value) or abs(told - said) <= ROUGHLY * said
     return told >= said if bound == "above" else told <= said
 
 
