@@ -405,6 +405,16 @@ class TestVerdicts:
 
     @pytest.mark.parametrize(
         ("question", "first_line"),
+        [("幸福食堂在花园镇吗",
+          "不是花园镇：王店镇新岗村10年来没有信访事项，应村民要求开办的老年人“幸福食堂”走进央视。"),
+         ("龙头企业是县级以上吗", "不是县级：培育市级以上农业产业化龙头企业81家。")],
+    )  # fmt: skip
+    def test_a_wrong_town_or_level_is_corrected(self, question: str, first_line: str) -> None:
+        """The town may stand before the clause about the canteen in its sentence; 县级 is a level, as 市级 is."""
+        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
         [("茶叶种植面积超过鲜果吗", "不是：茶叶13.9万亩，鲜果14万亩。"),
          ("太子米超过鲜果吗", "是的：太子米优质稻36.5万亩，鲜果14万亩。"),
          ("茶叶比鲜果多吗", "不是：茶叶13.9万亩，鲜果14万亩。")],

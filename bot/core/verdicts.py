@@ -431,9 +431,10 @@ class Verdicts:
             if kind == "org" and later:
                 told = re.sub(r"^(?:and|but|while)\s+", "", fact.text[at : later[0].end].strip()).rstrip("，,；;。.")
                 return name, told[:1].upper() + told[1:] if lang == "en" else told
-            # 每年去武汉大学办培训班: the clause fits (……农村专技人才培训班), the bodies stand before it in its sentence
+            # 每年去武汉大学办培训班: the clause fits (……农村专技人才培训班), the bodies stand before it in its
+            # sentence; 幸福食堂在花园镇吗: so may the town (王店镇新岗村……，应村民要求开办的老年人“幸福食堂”……)
             earlier = [v for v in fact.values if _rival(v, kind, suffix) and v.text not in words and v.end <= at]
-            if kind == "org" and lang == "zh" and earlier and at >= 0:
+            if lang == "zh" and earlier and at >= 0:
                 start = max(fact.text.rfind(mark, 0, earlier[0].start) for mark in "，,；;。") + 1
                 return name, fact.text[start : at + len(clause)].strip().rstrip("，,；;。.")
             # 该镇龙泉村: the clause points back to the town the sentence named before it
@@ -682,11 +683,13 @@ LEVEL_WORDS: dict[Lang, dict[str, str]] = {
         **dict.fromkeys(("国家级", "全国", "国家"), "national"),
         **dict.fromkeys(("省级", "全省", "省里"), "province"),
         **dict.fromkeys(("市级", "全市", "市里"), "city"),
+        **dict.fromkeys(("县级",), "county"),
     },
     "en": {
         **dict.fromkeys(("national", "nationwide", "country-level", "state-level"), "national"),
         **dict.fromkeys(("provincial", "province-level"), "province"),
         **dict.fromkeys(("city-level", "municipal"), "city"),
+        **dict.fromkeys(("county-level",), "county"),
     },
 }
 """Words of the level a title or an honour is of (全国, 省级, national): a question may state the wrong one."""
