@@ -221,6 +221,12 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous(before, entry))
         assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
 
+    def test_a_pronoun_stands_for_the_previous_subject(self, brain: Brain) -> None:
+        """它属于哪个镇 after 新岗村: 它 is the village, though 属于 is a word the FAQ does not use."""
+        decision = follow(brain.matcher, "它属于哪个镇", Previous("新岗村是什么情况", "lead-ten-minutes"))
+        assert decision.kind == "answer"
+        assert "王店镇新岗村" in render_plain(decision_reply(brain.knowledge, decision))
+
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))

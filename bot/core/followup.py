@@ -48,12 +48,13 @@ NEW_SUBJECT_EN = re.compile(r"^\s*(?:and|what about|how about|also|then)\b")
 """How a message marks that it asks the same about something else: 那茶叶呢, "and tea?"."""
 
 ELIDED_ZH = re.compile(
-    r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同|(?:有|就|只有|只|才|仅)(?=[\d一二两三四五六七八九十几多半]))"
+    r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同|(?:有|就|只有|只|才|仅)(?=[\d一二两三四五六七八九十几多半])|"
+    r"[它他她]们?|该)"
 )
 ELIDED_EN = re.compile(r"^(?:is it|was it|are they|were they|isn't it|wasn't it|aren't they|is that|was that)\b")
 """How a message opens when it leaves its subject out: with the verb or the preposition that would
-follow it (是花园镇吧, 跟几个村, 有15万亩吗, 就一家, "is it 131?"): whatever it names is said of the previous
-subject."""
+follow it (是花园镇吧, 跟几个村, 有15万亩吗, 就一家, "is it 131?"), or a pronoun standing for it (它属于哪个镇):
+whatever it names is said of the previous subject."""
 
 HOW_EN = frozenset(("often", "frequently", "long", "soon", "far", "old", "times", "year", "month", "week", "day"))
 """English words that ask how often, how long or how far: part of the asking, not a thing asked about."""
@@ -109,7 +110,12 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     naming = bool((ELIDED_ZH if lang == "zh" else ELIDED_EN).match(folded)) and bool(
         matcher.verdicts.unknown_names(mine.text, lang, matcher.indices[lang])
     )
-    if not naming and (_unknown_subject(mine, lang) or any(len(mine.units[p].text) > 1 for p in mine.unknown)):
+    pointing = lang == "zh" and bool(re.match(r"^(?:那|那么)?(?:[它他她]们?|该)", folded))
+    if (
+        not naming
+        and not pointing
+        and (_unknown_subject(mine, lang) or any(len(mine.units[p].text) > 1 for p in mine.unknown))
+    ):
         return None  # a word the FAQ does not know (工资, GDP): not something the previous answer covers
     before = _reading(matcher, previous.question, lang)
     # 就一家？: a figure stated with a question mark asks whether it holds, with no word that asks
