@@ -4,10 +4,11 @@
 answers these, and the matcher alone declines them or asks which measure was meant. The facts
 know every name the article gives, with its kind (a person, a place, an organisation) and its
 ending (大学, 镇, 村, 社区; university, town, village), so the question is answered with all the
-names of the kind asked, each with the measure it stands in. A question is taken to be about the
-whole article only when nothing is left of it once the kind asked, the question words and the
-words that point at the article (文章, 提到, mention) are taken away: 孝昌县哪些镇的GDP最高 is
-not. Imports nothing from `telegram`.
+names of the kind asked, each with the measure it stands in, counted when a how-many asks. A
+question is taken to be about the whole article only when it points at the article (文章, 提到,
+mention) or sets aside names of the article's (除了周巷镇, 还有哪个镇: those are left out), and nothing
+is left of it once the kind asked, the question words and those words are taken away:
+孝昌县哪些镇的GDP最高 is not, nor is 都有谁 right after an answer. Imports nothing from `telegram`.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ POINTING_EN = frozenset((
     "text", "piece", "mention", "mentions", "mentioned", "name", "names", "named", "does", "did", "do", "in", "it",
     "of", "all", "any", "there", "listed", "list", "appear", "appears", "by", "xiaochang", "county", "this",
     "please", "tell", "me", "can", "you", "give", "say", "says", "talk", "talks", "about", "refer", "refers",
-    "referred", "to", "and", "or", "other", "does", "cited", "cite", "cites", "featured", "feature", "features",
+    "referred", "to", "and", "or", "other", "cited", "cite", "cites", "featured", "feature", "features",
     "how", "many", "number",
 ))  # fmt: skip
 """English words a question gathering names may hold besides the kind asked."""
