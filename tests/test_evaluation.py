@@ -195,10 +195,9 @@ class TestFactsShown:
     def test_an_english_reply_shows_a_name_in_the_faqs_english(self, brain: Brain) -> None:
         """新岗村 stands in an English reply as Xingang village, the FAQ's English for it; not in a Chinese one
         that lacks it, and not as another place."""
-        question = in_english(Question("english", "lead-ten-minutes", "Which village?", ("新岗村",)),
-                              english_forms(brain.knowledge))  # fmt: skip
-        assert shows_facts("Xingang village in Wangdian town has had no petition in 10 years", question.facts)
-        assert not shows_facts("Longquan village in Zhouxiang town", question.facts)
+        facts = in_english(("新岗村",), english_forms(brain.knowledge))
+        assert shows_facts("Xingang village in Wangdian town has had no petition in 10 years", facts)
+        assert not shows_facts("Longquan village in Zhouxiang town", facts)
         assert not shows_facts("王店镇有个村", ("新岗村",))
         assert not shows_facts("▶ 13,100 households", ("3100余名",))
         assert not shows_facts("x" * 100 + "875", ("875",))

@@ -303,10 +303,9 @@ def english_forms(knowledge: KnowledgeBase) -> dict[str, tuple[str, ...]]:
     return {chinese: tuple(sorted(english)) for chinese, english in forms.items()}
 
 
-def in_english(question: Question, forms: dict[str, tuple[str, ...]]) -> Question:
-    """A question whose facts an English reply may also show in the FAQ's English (`english_forms`)."""
-    facts = tuple(ENGLISH.join((fact, *forms.get(fact, ()))) for fact in question.facts)
-    return replace(question, facts=facts)
+def in_english(facts: tuple[str, ...], forms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Facts that an English reply may also show in the FAQ's English (`english_forms`)."""
+    return tuple(ENGLISH.join((fact, *forms.get(fact, ()))) for fact in facts)
 
 
 def _stands(fact: str, text: str) -> bool:
@@ -374,7 +373,7 @@ def evaluate(brain: Brain, questions: Iterable[Question]) -> Report:
     forms = english_forms(brain.knowledge)
     for asked in questions:
         decision, reply = brain.respond(asked.text)
-        question = in_english(asked, forms) if decision.lang == "en" else asked
+        question = replace(asked, facts=in_english(asked.facts, forms)) if decision.lang == "en" else asked
         text = render_plain(reply)
         fits = within_budget(reply)
         one = Tally().add(question, decision, text, fits)

@@ -37,7 +37,7 @@ from bot.conversation.replies import Said, plain_text
 from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
-from bot.ops.evaluation import ENGLISH, english_forms, shows_facts, verdict
+from bot.ops.evaluation import english_forms, in_english, shows_facts, verdict
 from bot.storage.sqlite import SqliteStore
 from bot.texts import say
 
@@ -128,8 +128,8 @@ async def _evaluate(brain: Brain, followups: list[FollowUp]) -> FollowReport:
                 first = await conversation.hear(who, pair.first)
                 second = await conversation.hear(who, pair.second)
                 # an English reply may show a fact in the FAQ's English (新岗村: Xingang village)
-                facts = tuple(ENGLISH.join((fact, *forms.get(fact, ()))) for fact in pair.facts)
-                one = _tally(replace(pair, facts=facts) if second.lang == "en" else pair, first, second)
+                judged = replace(pair, facts=in_english(pair.facts, forms)) if second.lang == "en" else pair
+                one = _tally(judged, first, second)
                 by_category[pair.category] += one
                 overall += one
                 if not one.right:
