@@ -159,9 +159,13 @@ _POLAR = {
 """A yes/no question: 有2家吗, 是不是, 有没有; Is / Did / Has ... at the start."""
 ALTERNATIVE = {"zh": re.compile(r"还是"), "en": re.compile(r"\bor\b")}
 """How an either-or question offers its choice (两次还是三次, two or three)."""
+MORE_THAN_ZH = ("超过", "多于", "大于", "高于")
+LESS_THAN_ZH = ("少于", "小于", "低于")
+"""Verbs that say one thing is more or less than another (茶叶种植面积超过鲜果吗), as 比……多 does."""
 _COMPARE = {
     "zh": re.compile(
-        r"比(?P<other>.{1,12}?)(?:更|还)?(?P<way>多|少|大|小|高|低)|(?:超过|多于|大于|高于|少于|小于|低于)(?=[\u4e00-\u9fff])"
+        r"比(?P<other>.{1,12}?)(?:更|还)?(?P<way>多|少|大|小|高|低)|"
+        rf"(?:{'|'.join(MORE_THAN_ZH + LESS_THAN_ZH)})(?=[\u4e00-\u9fff])"
     ),
     "en": re.compile(r"\b(?:more|less|fewer|bigger|larger|smaller) than\b"),
 }

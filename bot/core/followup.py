@@ -47,9 +47,11 @@ NEW_SUBJECT_ZH = re.compile(r"呢\s*[?？。.!！]*$|^\s*(?:那么|那|还有|�
 NEW_SUBJECT_EN = re.compile(r"^\s*(?:and|what about|how about|also|then)\b")
 """How a message marks that it asks the same about something else: 那茶叶呢, "and tea?"."""
 
+STANDING_FOR_ZH = re.compile(r"^(?:那|那么)?(?:[它他她]们?|该)")
+"""A pronoun opening a message (它属于哪个镇, 他们是干啥的): it stands for the previous subject."""
 ELIDED_ZH = re.compile(
-    r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同|(?:有|就|只有|只|才|仅)(?=[\d一二两三四五六七八九十几多半])|"
-    r"[它他她]们?|该)"
+    r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同|(?:有|就|只有|只|才|仅)(?=[\d一二两三四五六七八九十几多半]))|"
+    + STANDING_FOR_ZH.pattern
 )
 ELIDED_EN = re.compile(r"^(?:is it|was it|are they|were they|isn't it|wasn't it|aren't they|is that|was that)\b")
 """How a message opens when it leaves its subject out: with the verb or the preposition that would
@@ -110,7 +112,7 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     naming = bool((ELIDED_ZH if lang == "zh" else ELIDED_EN).match(folded)) and bool(
         matcher.verdicts.unknown_names(mine.text, lang, matcher.indices[lang])
     )
-    pointing = lang == "zh" and bool(re.match(r"^(?:那|那么)?(?:[它他她]们?|该)", folded))
+    pointing = lang == "zh" and bool(STANDING_FOR_ZH.match(folded))
     if (
         not naming
         and not pointing

@@ -22,7 +22,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.core.answers import Case, Found, agrees, excluding, missing, referent
-from bot.core.asking import ALTERNATIVE, analyse
+from bot.core.asking import ALTERNATIVE, LESS_THAN_ZH, MORE_THAN_ZH, analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap, stems
 from bot.core.index import Index
@@ -36,7 +36,7 @@ _COMPARED = re.compile(
     r"(?P<way>多|少|大|小|高|低)"
 )
 _EXCEEDS = re.compile(
-    r"(?P<left>[\u4e00-\u9fff]{2,8}?)(?:的[\u4e00-\u9fff]{0,6})?(?P<way>超过|多于|大于|高于|少于|小于|低于)"
+    rf"(?P<left>[\u4e00-\u9fff]{{2,8}}?)(?:的[\u4e00-\u9fff]{{0,6}})?(?P<way>{'|'.join(MORE_THAN_ZH + LESS_THAN_ZH)})"
     r"(?P<right>[\u4e00-\u9fff]{2,8}?)(?:的[\u4e00-\u9fff]{0,6})?(?:了|吗|么|呢|没有|\W|$)"
 )
 """茶叶种植面积超过鲜果吗: one thing said to exceed another, not a bound on a count (超过3000名)."""
@@ -799,7 +799,7 @@ def _compare(case: Case) -> tuple[Verdict, str] | None:
     left, right = value_for(match.group("left")), value_for(match.group("right"))
     if left is None or right is None or left.number is None or right.number is None or left.unit != right.unit:
         return None
-    more = match.group("way") in ("多", "大", "高", "超过", "多于", "大于", "高于")
+    more = match.group("way") in ("多", "大", "高", *MORE_THAN_ZH)
     holds = left.number > right.number if more else left.number < right.number
     verdict: Verdict = "yes" if holds else "no"
     return verdict, f"{left.label}{left.text}，{right.label}{right.text}"
