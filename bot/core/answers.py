@@ -563,9 +563,9 @@ class Answers:
         singling, counted = _singled_out(asking.core[: ask.start])
         singled = [w for w in _words(singling, case) if w not in noun.split()]
         counted_nouns = [*nouns, counted] if counted else nouns
-        labels = [v.label for fact in case.facts for v in fact.of_kind("count") if _fits(ask, v, case.lang)]
-        # only words that tell the counts apart, held by some labels and not all (星创天地国家级的: 国家级)
-        singled = [w for w in singled if 0 < sum(w in label for label in labels) < len(labels)]
+        if singled:  # only words that tell the counts apart, held by some labels and not all (星创天地国家级的: 国家级)
+            labels = [v.label for fact in case.facts for v in fact.of_kind("count") if _fits(ask, v, case.lang)]
+            singled = [w for w in singled if 0 < sum(w in label for label in labels) < len(labels)]
         scored: list[tuple[float, Fact, Value]] = []
         for fact in case.facts:
             for value in fact.of_kind("count"):
