@@ -92,6 +92,7 @@ def gather(asking: Asking, facts: Facts, lang: Lang) -> tuple[ItemList, tuple[En
     if kind is None:
         return None
     found: dict[str, Entry] = {}
+    generic = {word.lower() for word in facts.knowledge.generic(lang)}
     for fact in facts.all(lang):
         if named and kind.value == "person" and not any(name in fact.text for name in named):
             continue  # 除了沈腾，还有哪些人: the others named with him, not the article's editors
@@ -100,7 +101,7 @@ def gather(asking: Asking, facts: Facts, lang: Lang) -> tuple[ItemList, tuple[En
                 kind.holds(value, lang)
                 and value.text not in found
                 and value.text not in named
-                and not _the_articles_own(value, facts, lang)
+                and not _the_articles_own(value, generic)
             ):
                 found[value.text] = fact.entry
     if len(found) < 2:
@@ -162,7 +163,6 @@ def _kind_asked(asking: Asking, lang: Lang, named: list[str]) -> Kind | None:
     return None
 
 
-def _the_articles_own(value: Value, facts: Facts, lang: Lang) -> bool:
+def _the_articles_own(value: Value, generic: set[str]) -> bool:
     """The county the article is about (a word the FAQ calls generic: 孝昌县) is no place it mentions."""
-    generic = {word.lower() for word in facts.knowledge.generic(lang)}
     return value.text.lower() in generic or value.text.lower().split()[0] in generic
