@@ -16,6 +16,7 @@ from bot.conversation.replies import plain_text
 from bot.conversation.state import Context, Last, Offer, Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
+from bot.core.decision import Decision
 from bot.core.followup import Previous, follow
 from bot.core.reply import decision_reply, render_plain
 from bot.ops.cli import chat_command
@@ -38,6 +39,11 @@ async def talk(tmp_path: Path, brain: Brain, clock: Clock) -> AsyncIterator[Conv
     await store.start()
     yield Conversation(lambda: brain, store)
     await store.close()
+
+
+def _reply(brain: Brain, decision: Decision) -> str:
+    """The reply to a decision as a person reads it."""
+    return render_plain(decision_reply(brain.knowledge, decision))
 
 
 @pytest.fixture
@@ -133,7 +139,7 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous(before, entry))
         assert decision.answered is not None
         assert decision.answered.id == entry
-        assert fact in render_plain(decision_reply(brain.knowledge, decision))
+        assert fact in _reply(brain, decision)
 
     def test_a_message_of_question_words_alone_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """多久一次 names nothing (多久 is how it asks): it asks how often of the previous subject, and a
@@ -142,7 +148,7 @@ class TestFollowUpReading:
         assert decision.answered is not None
         assert decision.answered.id == "learn-inside"
         assert decision.question.startswith("村干部全员培训")
-        assert "每年" in render_plain(decision_reply(brain.knowledge, decision))
+        assert "每年" in _reply(brain, decision)
 
     def test_what_the_article_leaves_out_is_said_of_the_previous_subject(self, brain: Brain) -> None:
         """多久选一次 after a question about 党员中心户: the article does not say it of them, not of another entry."""
@@ -181,7 +187,7 @@ class TestFollowUpReading:
         """是不是130个, 有15万亩吗, 就4家？ after a count: the figure is checked against the count of the previous
         subject, in the unit of that count (半个小时 is not 10分钟)."""
         decision = follow(brain.matcher, message, Previous(before, entry))
-        assert render_plain(decision_reply(brain.knowledge, decision)).splitlines()[0] == first_line
+        assert _reply(brain, decision).splitlines()[0] == first_line
 
     @pytest.mark.parametrize(
         ("before", "entry", "message", "line"),
@@ -193,7 +199,7 @@ class TestFollowUpReading:
     ) -> None:
         """最后一个呢, 最下面一层呢 after a list: that item of the previous answer's list."""
         decision = follow(brain.matcher, message, Previous(before, entry))
-        assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
+        assert line in _reply(brain, decision).splitlines()
 
     @pytest.mark.parametrize(
         ("message", "line"),
@@ -206,7 +212,7 @@ class TestFollowUpReading:
         decision = follow(brain.matcher, message, Previous("多少家企业跟村里搞共建", "act-enterprises"))
         assert decision.answered is not None
         assert decision.answered.id == "act-enterprises"
-        assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
+        assert line in _reply(brain, decision).splitlines()
 
     @pytest.mark.parametrize(
         ("before", "entry", "message", "line"),
@@ -219,20 +225,20 @@ class TestFollowUpReading:
         """其中示范的呢 is the model branches among those counted; 国家级星创天地呢 after a how-many is the
         count of a term the article does not explain, which it does give."""
         decision = follow(brain.matcher, message, Previous(before, entry))
-        assert line in render_plain(decision_reply(brain.knowledge, decision)).splitlines()
+        assert line in _reply(brain, decision).splitlines()
 
     def test_a_pronoun_stands_for_the_previous_subject(self, brain: Brain) -> None:
         """它属于哪个镇 after 新岗村: 它 is the village, though 属于 is a word the FAQ does not use."""
         decision = follow(brain.matcher, "它属于哪个镇", Previous("新岗村是什么情况", "lead-ten-minutes"))
         assert decision.kind == "answer"
-        assert "王店镇新岗村" in render_plain(decision_reply(brain.knowledge, decision))
+        assert "王店镇新岗村" in _reply(brain, decision)
 
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))
         assert decision.answered is not None
         assert decision.answered.id == "system-vertical"
-        assert "支部指派或党员推荐" in render_plain(decision_reply(brain.knowledge, decision))
+        assert "支部指派或党员推荐" in _reply(brain, decision)
 
     def test_a_count_of_something_the_message_names_borrows_no_subject(self, brain: Brain) -> None:
         """孝昌县有多少人口 after a question about the county's Party secretary counts its own 人口: it is

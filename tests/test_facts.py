@@ -26,6 +26,11 @@ from tests.faqs import tiny_knowledge
 BRAIN = shipped_brain()
 
 
+def _first_line(question: str) -> str:
+    """The first line of the shipped bot's reply to a question, as a person reads it."""
+    return render_plain(BRAIN.respond(question)[1]).splitlines()[0]
+
+
 def _typed_values() -> list[tuple[Lang, Entry, Value, str]]:
     """Every value of the article that a question can ask for, with a question asking for it; not the
     names of the whole article's place (孝昌县: the FAQ's generic words), which every fact is about."""
@@ -401,7 +406,7 @@ class TestVerdicts:
     )  # fmt: skip
     def test_a_rough_count_holds_within_a_tenth(self, question: str, first_line: str) -> None:
         """大约3000名: 3100余名 is about that many; 875 is not about 1000."""
-        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+        assert _first_line(question) == first_line
 
     @pytest.mark.parametrize(
         ("question", "first_line"),
@@ -411,7 +416,7 @@ class TestVerdicts:
     )  # fmt: skip
     def test_a_wrong_town_or_level_is_corrected(self, question: str, first_line: str) -> None:
         """The town may stand before the clause about the canteen in its sentence; 县级 is a level, as 市级 is."""
-        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+        assert _first_line(question) == first_line
 
     @pytest.mark.parametrize(
         ("question", "first_line"),
@@ -422,7 +427,7 @@ class TestVerdicts:
     def test_one_thing_said_to_exceed_another_is_compared(self, question: str, first_line: str) -> None:
         """超过 between two things compares them, as 比……多 does; two items of one list compared are not
         a pair tied wrongly (it read 不是茶叶比鲜果)."""
-        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+        assert _first_line(question) == first_line
 
     @pytest.mark.parametrize(
         ("question", "first_line"),
@@ -435,7 +440,7 @@ class TestVerdicts:
     ) -> None:
         """三级 counts levels, no count of the 875 Party groups; 539个支部 is the count of the branches, so a
         question about the model ones among them is not corrected; 示范支部 are 124, not 539."""
-        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+        assert _first_line(question) == first_line
 
     @pytest.mark.parametrize(
         ("question", "first_line"),
@@ -446,7 +451,7 @@ class TestVerdicts:
         self, question: str, first_line: str
     ) -> None:
         """黄冈和襄阳: 襄阳 is not among the places visited; 黄刚 sounds as 黄冈 does: a typo, not a wrong place."""
-        assert render_plain(BRAIN.respond(question)[1]).splitlines()[0] == first_line
+        assert _first_line(question) == first_line
 
     @pytest.mark.parametrize(
         ("question", "first_line"),
@@ -493,8 +498,7 @@ class TestVerdicts:
     )  # fmt: skip
     def test_the_reply_leads_with_the_verdict(self, question: str, first_line: str) -> None:
         """A yes/no question gets 是/不是 first; a wrong figure, stated or assumed, is corrected first."""
-        _, reply = BRAIN.respond(question)
-        assert render_plain(reply).splitlines()[0] == first_line
+        assert _first_line(question) == first_line
 
     def test_a_place_tied_to_the_wrong_town_is_corrected_with_the_articles_words(self) -> None:
         """王店镇冯山社区: the article's 冯山社区 is in 花园镇, and the reply says so first."""
@@ -798,8 +802,7 @@ class TestRoughAndHeadedCounts:
     )  # fmt: skip
     def test_a_rough_count_is_checked_as_a_range(self, question: str, first_line: str) -> None:
         """875 is some hundreds, not some tens nor a thousand or more; 10 years is not a dozen-odd."""
-        _, reply = BRAIN.respond(question)
-        assert render_plain(reply).splitlines()[0] == first_line
+        assert _first_line(question) == first_line
 
     def test_how_many_kinds_of_a_listed_thing_is_the_list_counted(self) -> None:
         """利益联接方式有几种: no count names them, but the article lists five (and 等): the list, counted."""
