@@ -58,6 +58,7 @@ TEXTS: Mapping[str, Mapping[Lang, str]] = {
     "verdict_no_because": {"zh": "不是：{truth}。", "en": "No: {truth}."},
     "verdict_no_value": {"zh": "不是{said}，是{truth}。", "en": "No: {truth}, not {said}."},
     "verdict_no_sentence": {"zh": "不是{said}：{truth}。", "en": "No, not {said}: {truth}."},
+    "verdict_no_instead": {"zh": "不是{said}，是{instead}：{truth}。", "en": "No, not {said} but {instead}: {truth}."},
     "the_number": {"zh": "这个数字", "en": "that number"},
     "the_word": {"zh": "“{word}”", "en": '"{word}"'},
     "partial": {"zh": "等", "en": "among others"},

@@ -411,7 +411,7 @@ class TestVerdicts:
     @pytest.mark.parametrize(
         ("question", "first_line"),
         [("幸福食堂在花园镇吗",
-          "不是花园镇：王店镇新岗村10年来没有信访事项，应村民要求开办的老年人“幸福食堂”走进央视。"),
+          "不是花园镇，是王店镇：王店镇新岗村10年来没有信访事项，应村民要求开办的老年人“幸福食堂”走进央视。"),
          ("龙头企业是县级以上吗", "不是县级：培育市级以上农业产业化龙头企业81家。")],
     )  # fmt: skip
     def test_a_wrong_town_or_level_is_corrected(self, question: str, first_line: str) -> None:
@@ -460,7 +460,7 @@ class TestVerdicts:
          ("全县300个村里，有多少青年党员回乡了？", "不是300个，是219个。"),
          ("131名导师帮带了131名新书记对吗", "不是131名，是128名。"), ("鲜果是不是13.9万亩", "不是13.9万亩，是14万亩。"),
          ("示范支部是不是369个", "不是369个，是124个。"), ("孝昌县2023年太子米种了多少", "不是2023年，是2022年。"),
-         ("王店镇龙泉村是什么试点", "不是王店镇：周巷镇龙泉村被列为全国村级议事协商创新实验试点。"),
+         ("王店镇龙泉村是什么试点", "不是王店镇，是周巷镇：周巷镇龙泉村被列为全国村级议事协商创新实验试点。"),
          ("龙头企业是不是省级以上的81家", "不是省级：培育市级以上农业产业化龙头企业81家。"),
          ("Given that Xiaochang has 5 provincial demonstration parks, how many national hubs are there?",
           "No: 4, not 5."),
@@ -489,7 +489,8 @@ class TestVerdicts:
           "No, not People's Daily: Source: Xiaogan Party Building and the Organisation Department of the CPC "
           "Xiaochang County Committee."), ("王店镇新岗村的幸福食堂上了央视吗", "是的。"),
          ("省级星创天地有20家对吗", "不是20家，是18家。"), ("苗木花卉13.9万亩是真的吗", "不是13.9万亩，是13万亩。"),
-         ("丰山镇入选全国一村一品示范村镇以后，周巷镇获批了什么", "不是周巷镇：丰山镇获批全省产业融合发展示范乡镇。"),
+         ("丰山镇入选全国一村一品示范村镇以后，周巷镇获批了什么",
+          "不是周巷镇，是丰山镇：丰山镇获批全省产业融合发展示范乡镇。"),
          ("Did Xingang's canteen get on CCTV?", "Yes."),
          ("新岗村是10个月没有信访吗", "不是10个月，是10年。"), ("服务人员半小时内到场吗", "不是半小时，是10分钟。"),
          ("服务人员是半小时到场吧", "不是半小时，是10分钟。"),
@@ -504,7 +505,7 @@ class TestVerdicts:
         """王店镇冯山社区: the article's 冯山社区 is in 花园镇, and the reply says so first."""
         decision, reply = BRAIN.respond("王店镇冯山社区获得了什么称号？")
         assert decision.verdict == "no"
-        assert render_plain(reply).startswith("不是王店镇：花园镇冯山社区")
+        assert render_plain(reply).startswith("不是王店镇，是花园镇：花园镇冯山社区")
 
     def test_a_yes_no_question_turning_on_an_unknown_word_gets_no_yes(self) -> None:
         """村委会 is no word of the FAQ, though 村 and 会 are: 村民理事会是在村委会设立的吗 is not 是的."""
@@ -586,16 +587,29 @@ class TestVerdicts:
 
     def test_a_station_the_article_does_not_name_is_corrected_with_the_one_it_does(self) -> None:
         """央视 is a television station (the FAQ gives 中央电视台 as a variant of it): 湖北卫视 is corrected with
-        it, and 哪个电视台 is a question, not a station."""
-        assert render_plain(BRAIN.respond("幸福食堂上过湖北卫视吗")[1]).startswith("不是湖北卫视：")
+        it, named before the clause that says so, and 哪个电视台 is a question, not a station."""
+        assert render_plain(BRAIN.respond("幸福食堂上过湖北卫视吗")[1]).startswith("不是湖北卫视，是央视：")
         assert BRAIN.decide("幸福食堂上了哪个电视台").verdict is None
+
+    def test_a_corrected_name_is_followed_by_the_articles_only_when_the_clause_has_one(self) -> None:
+        """清华大学 for 浙江大学: the clause names one university, said first; 武汉大学 for the yearly classes:
+        it names two, so the clause alone says which."""
+        assert _first_line("乡村振兴干部培训班是在清华大学办的吗").startswith("不是清华大学，是浙江大学：")
+        assert _first_line("每年在武汉大学办的培训班是给谁办的").startswith("不是武汉大学：")
+
+    def test_the_articles_own_county_singles_out_no_entry_of_a_yes_no_question(self) -> None:
+        """孝昌县在浙江大学办过……吗: the county is told of in every entry; the university says which one."""
+        decision = BRAIN.decide("孝昌县在浙江大学办过乡村振兴干部培训班吗？")
+        assert decision.answered is not None
+        assert decision.answered.id == "learn-outside"
+        assert decision.verdict == "yes"
 
     def test_a_name_the_article_never_gives_is_not_borne_out(self) -> None:
         """幸福食堂上过湖北电视台吗: the article names 央视 (CCTV), not that station; the reply says no."""
         for question in ("幸福食堂上过湖北电视台吗", "Was the happiness canteen featured on Hubei TV?"):
             assert BRAIN.decide(question).verdict == "no", question
         _, reply = BRAIN.respond("Was the happiness canteen featured on Hubei TV?")
-        assert render_plain(reply).startswith('No, not Hubei TV: The "Happiness Canteen" for the elderly')
+        assert render_plain(reply).startswith('No, not Hubei TV but CCTV: The "Happiness Canteen" for the elderly')
 
     def test_a_yes_no_question_after_a_lead_in_is_borne_out_by_its_own_words(self) -> None:
         """是退下来的老书记吗 after 那131名导师都是些什么人: the lead-in's words, all the article's, make no 是的."""

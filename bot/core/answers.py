@@ -102,6 +102,8 @@ class Found:
     """For a "no": what the question stated (300个, 清华大学)."""
     truth: str = ""
     """For a "no": what the article says instead (219个; the sentence with 浙江大学)."""
+    instead: str = ""
+    """For a "no" corrected with a sentence: the article's name in it of the stated one's kind (浙江大学)."""
     missing: str = ""
     """What the question asks that the entry does not give, in its own words; empty when it does."""
     nearest: str = ""

@@ -60,6 +60,9 @@ class Focus:
     """For a "no": what the question stated that the article does not bear out (300个, 清华大学)."""
     truth: str = ""
     """For a "no" or a comparison: what the article says instead."""
+    instead: str = ""
+    """For a "no" corrected with a clause: the article's name in it that stands where the question's
+    did (央视 for 湖北卫视), said before the clause."""
 
     @property
     def general(self) -> bool:

@@ -233,8 +233,15 @@ class Matcher:
         if not asking.polar:
             return
         text = asking.core.lower()
+        # the county the whole article is about (孝昌县在浙江大学办过培训班吗) is told of everywhere: it
+        # singles out no entry, and what the question ties to it is the other name's
+        generic = {word.lower() for word in self.knowledge.generic(asking.lang)}
         names = sorted(
-            (n for n in self.facts.named_in(asking.core, asking.lang) if n.text.lower() in text),
+            (
+                n
+                for n in self.facts.named_in(asking.core, asking.lang)
+                if n.text.lower() in text and n.text.lower() not in generic
+            ),
             key=lambda n: text.find(n.text.lower()),
         )
         if len(names) < 2:
@@ -464,10 +471,12 @@ def _settled(decision: Decision, found: Found, gap: Gap | None) -> Decision:
     if gap is not None:
         if gap.term is None and not gap.asked and asking is not None:
             gap = replace(gap, asked=asked_words(asking))  # what is missing, in the question's own words
-        corrected = replace(found.focus, said=found.said, truth=found.truth) if found.verdict else None
+        corrected = (
+            replace(found.focus, said=found.said, truth=found.truth, instead=found.instead) if found.verdict else None
+        )
         return replace(decision, kind="unexplained", focus=corrected, gap=gap, verdict=found.verdict)
     if decision.kind == "answer":
-        focus = replace(found.focus, said=found.said, truth=found.truth)
+        focus = replace(found.focus, said=found.said, truth=found.truth, instead=found.instead)
         return replace(decision, focus=focus, verdict=found.verdict)
     return decision
 

@@ -117,6 +117,8 @@ def verdict_line(verdict: Verdict | None, focus: Focus, lang: Lang) -> str:
     if focus.said and focus.truth:
         # 不是300个，是219个 for a figure or a date; 不是花园镇：王店镇新岗村…… for a clause of the article
         key = "verdict_no_value" if focus.truth[:1].isdigit() and len(focus.truth) <= 16 else "verdict_no_sentence"
+        if key == "verdict_no_sentence" and focus.instead:  # 不是湖北卫视，是央视：……: the name first, then why
+            return say("verdict_no_instead", lang, said=focus.said, instead=focus.instead, truth=focus.truth)
         return say(key, lang, said=focus.said, truth=focus.truth)
     return say("verdict_no_because", lang, truth=focus.truth) if focus.truth else say("verdict_no", lang)
 

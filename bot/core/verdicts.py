@@ -92,6 +92,7 @@ class Verdicts:
                 verdict="no",
                 said=wrong[0],
                 truth=wrong[1],
+                instead=self._instead(wrong[0], wrong[1], case),
                 resolved=not found.missing,
                 missing=asked or found.missing,
             )
@@ -442,6 +443,22 @@ class Verdicts:
             if pointed is not None and pointed.text != name and f"该{suffix}" in clause:
                 return name, clause.replace(f"该{suffix}", pointed.text, 1).rstrip("，,；;。.")
         return None
+
+    def _instead(self, said: str, truth: str, case: Case) -> str:
+        """The name of the article's clause `truth` that stands where the question's `said` did: of its
+        kind and not the same (央视 for 湖北卫视, 周巷镇 for 丰山镇), the first in the clause; empty when
+        `said` is no name or the clause holds none of its kind, or several different ones."""
+        named = self._names_in(said, case.lang, case.index)
+        if len(truth) <= len(said) or not named or named[0][0] != said:
+            return ""
+        _, kind, suffix = named[0]
+        rivals = {
+            v.text
+            for fact in case.facts
+            for v in fact.values
+            if _rival(v, kind, suffix) and v.text in truth and v.text.lower() != said.lower()
+        }
+        return next(iter(rivals)) if len(rivals) == 1 else ""
 
     def _names_in(self, text: str, lang: Lang, index: Index) -> list[tuple[str, Kind, str]]:
         """The places and organisations a question names: the article's own, and unknown ones by
