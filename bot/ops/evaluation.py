@@ -61,6 +61,7 @@ PARTS: dict[str, tuple[str, ...]] = {
         "batch9-tuning.yaml",
         "batch10-tuning.yaml",
         "batch11-tuning.yaml",
+        "batch12-tuning.yaml",
     ),
     "held-out": (
         "heldout.yaml",
@@ -73,13 +74,15 @@ PARTS: dict[str, tuple[str, ...]] = {
         "batch10-heldout.yaml",
         "batch10-sealed.yaml",
         "batch11-heldout.yaml",
+        "batch11-sealed.yaml",
+        "batch12-heldout.yaml",
     ),
-    "sealed": ("batch11-sealed.yaml",),
+    "sealed": ("batch12-sealed.yaml",),
 }
 """The files of each part, under `tests/eval/`: every batch was split at random between the parts
 before any of it was tried. A sealed part, once scored at the end of the work it measured, joins
-the held-out part (batch 7's `sealed.yaml`, batch 8's `batch8-sealed.yaml`, batch 9's
-`batch9-sealed.yaml`, batch 10's `batch10-sealed.yaml`), and the next batch's sealed part takes its place."""
+the held-out part (batch 7's `sealed.yaml`, then `batch8-sealed.yaml` to `batch11-sealed.yaml`),
+and the next batch's sealed part takes its place."""
 
 EVAL_DIR = Path("tests/eval")
 
