@@ -128,6 +128,7 @@ class TestFollowUpReading:
             ("党小组设在哪里", "system-vertical", "一共多少个", "▶ 党小组 875个"),
             ("回乡青年党员有多少", "act-returnees", "他们都有谁", "沈腾、程琪、唐根根"),
             ("How much land grows nursery stock and flowers?", "act-everyone", "and tea?", "139,000 mu"),
+            ("利益联接方式一共有几种", "act-everyone", "分别叫啥", "订单合同型"),
         ],
     )
     def test_a_message_leaving_something_out_is_read_against_the_previous_question(
