@@ -389,6 +389,15 @@ class Matcher:
                 gap = Gap(best, found.nearest, asked=found.missing)
             elif not found.resolved:
                 gap = self.gaps.find(decision, ranking, found.focus, index, tuning)
+        else:
+            # 全县茶叶种了14万亩，主要是什么品种: the variety is not given, and the wrong figure the question
+            # rests on is corrected first all the same
+            judged = self._found(best, focus, asking, ranking, tuning)
+            if judged.verdict == "no":
+                found = judged
+                clauses = re.split(r"\s*[，,；;]\s*", asked_words(asking))
+                asked = "，".join(c for c in clauses if judged.said not in c)
+                gap = replace(gap, asked=asked) if gap.term is None and not gap.asked and asked else gap
         return _settled(replace(decision, asking=asking), found, gap)
 
     def _gathered(self, decision: Decision, ranking: Ranking) -> Decision | None:
@@ -419,6 +428,15 @@ class Matcher:
             found = self._found(entry, focus, asking, ranking, tuning)
             if found.resolved and not found.missing:
                 answering.append((candidate, found))
+        if len(answering) > 1:
+            # 四大产业，第二个种了多少亩: the item picked from the list the question names (果茶), over an
+            # entry that gives areas of other things
+            listing = [
+                (candidate, found)
+                for candidate, found in answering
+                if found.focus.lists and any(listed.name in asking.core for listed in candidate.entry.lists)
+            ]
+            answering = listing if len(listing) == 1 else answering
         if len(answering) > 1:
             # 全县有多少个村（社区）: both measures count villages, but the label 全县村（社区） holds the question
             answering = _best_labelled(answering, ranking, index)

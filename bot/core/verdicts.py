@@ -317,6 +317,8 @@ class Verdicts:
                 for m, second, later in pieces:
                     if m == n or later <= at or first in items[m] or second in items[n]:
                         continue
+                    if len(first) == len(second) and first[-1] == second[-1]:
+                        continue  # 谋事管事办事监事分别是谁: words of one form are items listed, none tied to another
                     between = text[at + len(first) : later]
                     if len(between) <= 4 and not re.search(r"[和与跟及、,，或]", between):
                         return text[at : later + len(second)], f"{items[n]}、{items[m]}"
