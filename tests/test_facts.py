@@ -604,6 +604,17 @@ class TestVerdicts:
         assert decision.answered.id == "learn-outside"
         assert decision.verdict == "yes"
 
+    def test_a_wrong_premise_is_corrected_before_a_detail_the_article_does_not_give(self) -> None:
+        """全县茶叶种了14万亩，主要是什么品种: 不是14万亩 first, then only the variety is said to be missing."""
+        assert _first_line("全县茶叶种了14万亩，主要是什么品种？").startswith(
+            "不是14万亩，是13.9万亩。文章没有说主要是什么品种。"
+        )
+
+    def test_items_of_a_parallel_list_named_one_after_another_are_not_a_wrong_pair(self) -> None:
+        """谋事管事办事监事分别是谁 lists the four matters; it ties none of them to another's doer."""
+        assert BRAIN.decide("谋事管事办事监事分别是谁").verdict is None
+        assert BRAIN.decide("四事工作法里是理事会负责监事吗").verdict == "no"
+
     def test_a_name_the_article_never_gives_is_not_borne_out(self) -> None:
         """幸福食堂上过湖北电视台吗: the article names 央视 (CCTV), not that station; the reply says no."""
         for question in ("幸福食堂上过湖北电视台吗", "Was the happiness canteen featured on Hubei TV?"):
@@ -914,6 +925,24 @@ class TestNeverFalselyMissing:
         number = f"{value.number:f}".rstrip("0").rstrip(".") if value.number is not None else ""
         if decision.kind == "answer" and value.kind != "date":
             assert value.text in render_plain(reply) or (number and number in shown), (question, value.text)
+
+    @pytest.mark.parametrize(
+        ("question", "shown"),
+        [("茶叶各种了多少亩", "▶ 茶叶 13.9万亩"), ("浙大那个班有几个人", "▶ 浙江大学培训班学员 51人"),
+         ("这文章谁编的啊", "编辑：彭扬")],
+    )  # fmt: skip
+    def test_the_measure_word_or_the_deed_says_what_is_asked(self, question: str, shown: str) -> None:
+        """多少亩 asks an area whatever words stand before it (各种 is no word of the question here); 几个人
+        of a measure with one count of people asks that count; 谁编的 asks for the person whose role
+        begins with the deed. None of them is told the article does not say."""
+        decision, reply = BRAIN.respond(question)
+        assert decision.kind == "answer"
+        assert shown in render_plain(reply)
+
+    def test_a_count_of_a_measure_of_its_own_is_still_not_given(self) -> None:
+        """浙大培训几期: the one number of times the measure gives is the trips elsewhere; not given."""
+        assert BRAIN.decide("浙大培训几期").kind == "unexplained"
+        assert BRAIN.decide("浙大那个班有几个老师").kind == "unexplained"
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(TYPED), st.integers(0, 4), st.integers(0, 3))

@@ -215,7 +215,7 @@ class Answers:
             return replace(found, resolved=True)  # 几种方式, 各类支部分别有多少个: the list gives them
         if found.focus.figures and not ask.measure and not case.asking.polar:
             return replace(found, resolved=True)
-        given = self._near_measure(ask, case)
+        given = self._near_measure(ask, case) or self._only_count(ask, noun, case)
         return _lead(found, given, case) if given else missing(found, case)
 
     def _unlabelled_count(self, ask: Ask, found: Found, case: Case) -> Found | None:
@@ -260,6 +260,22 @@ class Answers:
             and case.held(near.clause_of(v, before=1)) > 0
         ]
         return [] if self._elsewhere_named(given, case) else given
+
+    def _only_count(self, ask: Ask, noun: str, case: Case) -> list[tuple[Fact, Value]]:
+        """The entry's one count of people, asked for as 几个人 with nothing else counted (浙大那个班有几个人:
+        51人, the only count of people): saying the article does not give it would be false."""
+        if case.lang != "zh" or noun != "人" or ask.measure not in ("things", "people"):
+            return []
+        stated = {(v.number, v.unit) for v in case.asking.asserted}
+        fitting = [
+            (fact, v)
+            for fact in case.facts
+            for v in fact.of_kind("count")
+            if v.measure == "people" and (v.number, v.unit) not in stated
+        ]
+        if len({(v.number, v.unit) for _, v in fitting}) != 1 or self._elsewhere_named(fitting[:1], case):
+            return []
+        return fitting[:1]
 
     def _elsewhere_named(self, chosen: list[tuple[Fact, Value]], case: Case) -> bool:
         """Whether the question names one of the article's places, bodies or people that the sentences of
@@ -314,6 +330,11 @@ class Answers:
         listed = self._listed_names(("person",), case)
         if listed:
             return replace(found, focus=replace(found.focus, lists=listed), resolved=True)
+        if deed and case.lang == "zh":  # 谁编的: the person whose role begins with the deed (编辑：彭扬)
+            verb = deed.group(1).strip(_STOP_CHARS)[:1]
+            roled = [(fact, v) for fact, v in persons if verb and v.label.startswith(verb)]
+            if roled:
+                return _lead(found, roled, case)
         return self._sentence_people(found, persons, case)
 
     def _sentence_people(self, found: Found, persons: list[tuple[Fact, Value]], case: Case) -> Found:
@@ -474,6 +495,9 @@ class Answers:
         must be in it; else the word before (太子米一年产量多少) must be one the FAQ uses at all."""
         if ask.measure in ("duration", "money", "age", "frequency", "times"):
             return True
+        if case.lang == "zh" and ask.measure in ("area", "weight", "length") and ask.unit:
+            # 多少亩, 各种了多少亩: the measure word says what is measured (land), whatever words stand before it
+            return any(v.measure == ask.measure for fact in case.facts for v in fact.of_kind("count"))
         if case.lang == "zh" and case.asking.noun_after(ask) == "人":  # 去了几个人: people, as 51人 counts them
             return any(v.measure == "people" for fact in case.facts for v in fact.of_kind("count"))
         after = _words(case.asking.noun_after(ask), case)[:2]
