@@ -939,6 +939,21 @@ class TestNeverFalselyMissing:
         assert decision.kind == "answer"
         assert shown in render_plain(reply)
 
+    @pytest.mark.parametrize(
+        ("question", "shown"),
+        [("育树苗、种花草的面积有多大？", "▶ 苗木花卉 13万亩"), ("种茶的面积有多大？", "▶ 茶叶 13.9万亩")],
+    )  # fmt: skip
+    def test_an_area_asked_in_other_words_is_the_one_whose_label_shares_them(self, question: str, shown: str) -> None:
+        """面积 asks an area; of the entry's areas, the one whose label shares most characters with what the
+        question says (树苗、花草: 苗木花卉) answers, where saying none is given would be false."""
+        assert shown in render_plain(BRAIN.respond(question)[1])
+
+    @pytest.mark.parametrize("question", ["孝昌县面积多大", "县里土地面积多大", "新岗村面积多大", "种玉米的面积多大"])
+    def test_an_area_of_the_county_or_of_land_is_not_a_crops(self, question: str) -> None:
+        """The county's own area, its land, a village's, a crop it never names: no crop's area answers them
+        (玉米 shares one character with 太子米, which is chance)."""
+        assert BRAIN.decide(question).kind in ("unexplained", "decline")
+
     def test_a_count_of_a_measure_of_its_own_is_still_not_given(self) -> None:
         """浙大培训几期: the one number of times the measure gives is the trips elsewhere; not given."""
         assert BRAIN.decide("浙大培训几期").kind == "unexplained"

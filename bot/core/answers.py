@@ -88,6 +88,9 @@ def excluding(asking: Asking) -> bool:
     return bool(excluding_words(asking.lang).search(asking.core))
 
 
+AMOUNTS = ("area", "weight", "length")
+"""Measures of an amount (land in 亩, a weight, a length), which the article gives side by side."""
+
 _STOP_CHARS = "的了是有在去来过着和与及跟都也就还又被把给对为从这那其该些么个吗呢啊呀吧"
 """Function characters around a noun read from a question (去了几次: no noun)."""
 
@@ -211,9 +214,11 @@ class Answers:
         chosen = self._counts(ask, noun, case)
         if chosen:  # 在浙江大学办了几次: the 两次 are the trips to 黄冈, not Zhejiang's
             return missing(found, case) if self._elsewhere_named(chosen, case) else _lead(found, chosen, case)
-        if found.focus.lists and ask.measure in ("", "things", "people"):
-            return replace(found, resolved=True)  # 几种方式, 各类支部分别有多少个: the list gives them
-        if found.focus.figures and not ask.measure and not case.asking.polar:
+        chosen = self._amounts(ask, case)  # 育树苗、种花草的面积: 苗木花卉, by the characters they share
+        if chosen or (found.focus.lists and ask.measure in ("", "things", "people", *AMOUNTS)):
+            # 几种方式, 各类支部分别有多少个, 种植面积有哪些: the list gives them
+            return _lead(found, chosen, case) if chosen else replace(found, resolved=True)
+        if found.focus.figures and ask.measure in ("", *AMOUNTS) and not case.asking.polar:
             return replace(found, resolved=True)
         given = self._near_measure(ask, case) or self._only_count(ask, noun, case)
         return _lead(found, given, case) if given else missing(found, case)
@@ -260,6 +265,30 @@ class Answers:
             and case.held(near.clause_of(v, before=1)) > 0
         ]
         return [] if self._elsewhere_named(given, case) else given
+
+    def _amounts(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
+        """An amount asked (面积多大, 多少亩) of something the entry's labels name in other words: the
+        amounts whose labels share the most characters, two at least, with what the question says (育树苗、
+        种花草的面积: 苗木花卉13万亩), leaving out the article's places and the county itself (花园镇, 孝昌县面积
+        is no crop's). None when no label shares any: then the entry gives no such amount."""
+        if case.lang != "zh" or ask.measure not in AMOUNTS:
+            return []
+        core = case.asking.core
+        text = core[: ask.start] + " " + core[ask.end :]
+        for name in self.facts.named_in(core, case.lang):
+            text = text.replace(name.text, " ")
+        for word in self._generic[case.lang]:
+            text = text.replace(word, " ")
+        chars = {c for c in text if "\u4e00" <= c <= "\u9fff" and c not in _STOP_CHARS and not _is_stop(c)}
+        scored = [
+            (sum(c in v.label for c in chars), fact, v)
+            for fact in case.facts
+            for v in fact.of_kind("count")
+            if v.measure == ask.measure
+        ]
+        best = max((score for score, _, _ in scored), default=0)
+        # one character shared is chance (玉米 and 太子米), two are not (树苗、花草 and 苗木花卉)
+        return [(fact, v) for score, fact, v in scored if score == best] if best >= 2 else []
 
     def _only_count(self, ask: Ask, noun: str, case: Case) -> list[tuple[Fact, Value]]:
         """The entry's one count of people, asked for as 几个人 with nothing else counted (浙大那个班有几个人:
@@ -495,8 +524,8 @@ class Answers:
         must be in it; else the word before (太子米一年产量多少) must be one the FAQ uses at all."""
         if ask.measure in ("duration", "money", "age", "frequency", "times"):
             return True
-        if case.lang == "zh" and ask.measure in ("area", "weight", "length") and ask.unit:
-            # 多少亩, 各种了多少亩: the measure word says what is measured (land), whatever words stand before it
+        if case.lang == "zh" and ask.measure in AMOUNTS:
+            # 多少亩, 各种了多少亩, 面积多大: the measure says what is measured (land), whatever words stand before it
             return any(v.measure == ask.measure for fact in case.facts for v in fact.of_kind("count"))
         if case.lang == "zh" and case.asking.noun_after(ask) == "人":  # 去了几个人: people, as 51人 counts them
             return any(v.measure == "people" for fact in case.facts for v in fact.of_kind("count"))

@@ -56,6 +56,7 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
         ("count", "duration", ("多久", "多长时间", "多少时间", "持续多长", "为期多长")),
         ("count", "age", ("几岁", "多大年纪", "多大岁数", "多少岁")),
         ("count", "people", ()),  # 人数, an asking noun (`ASKING_NOUNS`)
+        ("count", "area", ()),  # 面积, the same
         # 十几年, 几十个: 几 beside 十, 百, 千 or 万 is a number (a dozen or so), no question
         ("count", "", (rf"(?<![哪十])几(?![十百千万])(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?",
                        rf"好多(?P<unit3>{_MEASURE})", "多大", "多高", "多重", "多宽", "多深", "多长(?!时间)")),
@@ -106,7 +107,8 @@ ASKING_NOUNS: dict[Lang, dict[tuple[AskedKind, str], tuple[str, ...]]] = {
         ("count", "frequency"): ("频率",),
         ("count", "age"): ("年龄",),
         ("count", "people"): ("人数",),
-        ("count", ""): ("数量", "数目", "(?<![这那哪每一])个数", "总数", "规模", "面积",
+        ("count", "area"): ("面积",),
+        ("count", ""): ("数量", "数目", "(?<![这那哪每一])个数", "总数", "规模",
                         "(?<=的)数字|数字(?=是|为|[？?。，,]|$)"),
         ("name", ""): ("名字", "名称"),
         ("why", ""): ("原因", "目的", "目标", "意义"),
