@@ -97,6 +97,14 @@ class TestIntents:
         nothing new; beside 还有 alone a keyword is a subject (还有宜昌呢 asks about Yichang)."""
         assert intent(text, {"外学拓思路", "外学"}, {"外出学习", "宜昌", "浙大"}) == kind
 
+    @pytest.mark.parametrize(("text", "kind"), [("这个组织体系还有别的内容吗", "more"), ("还有党小组呢", None),
+                                                ("还有别的村吗", None)])  # fmt: skip
+    def test_words_of_the_answer_just_given_beside_a_cue_for_more(self, text: str, kind: str | None) -> None:
+        """Beside 别的 or 详细, words of the measure's own text (组织体系) name nothing new; beside 还有 alone they
+        are a subject, and a word the text does not hold (村) is one."""
+        told = "采取支部指派或党员推荐方式，健全完善“村党总支—村湾党支部（党小组）—党员中心户”党组织体系。"
+        assert intent(text, {"纵向深化"}, {"党员中心户"}, told) == kind
+
     @pytest.mark.parametrize("text", ["外学这块还有别的吗", "还有茶叶呢", "Tell me more about tea"])
     def test_a_request_for_more_naming_another_thing_is_a_question(self, text: str) -> None:
         """Names of a measure other than the one answered, or of one of its figures, still make a question."""

@@ -81,12 +81,13 @@ MAX_CHARS = 40
 _WORD = re.compile(r"[a-z']+|[\u3400-\u9fff]|\d+")
 
 
-def intent(text: str, names: Collection[str] = (), words: Collection[str] = ()) -> Intent | None:
+def intent(text: str, names: Collection[str] = (), words: Collection[str] = (), told: str = "") -> Intent | None:
     """What a whole message says about the last answer, or None when it is (or holds) a question.
 
     `names` are the names of the measure just answered (its title and the words it is called by,
     folded): beside a request for more they name nothing new (外学这块还有别的吗); `words` are its
-    other keywords, which name nothing new beside a cue that asks only for more (外出学习还有别的吗)."""
+    other keywords, and `told` its full text (folded), whose words name nothing new beside a cue that
+    asks only for more (外出学习还有别的吗, 这个组织体系还有别的内容吗)."""
     folded = fold(text).strip()
     if not folded or len(folded) > MAX_CHARS:
         return None
@@ -103,6 +104,7 @@ def intent(text: str, names: Collection[str] = (), words: Collection[str] = ()) 
             only_some = only_some and (not count or cue in SOME_CUES)
         if found and kind == "more":
             rest = _unnamed(rest, (*names, *ABOUT_IT_ZH, *(() if only_some else words)))
+            rest = rest if only_some else _untold(rest, told)
         if found and all(_quiet(word) for word in _WORD.findall(rest)):
             return kind
     return None
@@ -116,6 +118,19 @@ def _unnamed(rest: str, names: Collection[str]) -> str:
         pattern = re.escape(name) if not name.isascii() else rf"\b{re.escape(name)}\b"
         rest = re.sub(pattern, " ", rest)
     return rest
+
+
+def _untold(rest: str, told: str) -> str:
+    """The message without the runs of two Chinese characters or more that stand in `told`, longest first."""
+    if not told:
+        return rest
+    kept = []
+    at = 0
+    while at < len(rest):
+        end = next((end for end in range(len(rest), at + 1, -1) if _is_han(rest[at:end]) and rest[at:end] in told), 0)
+        kept.append(" " if end else rest[at])
+        at = end or at + 1
+    return "".join(kept)
 
 
 def _is_han(text: str) -> bool:

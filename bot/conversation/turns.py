@@ -171,7 +171,7 @@ class Conversation:
     async def _follow_up(self, who: Who, context: Context, last: Last, text: str, lang: Lang) -> Said | None:
         """A message about the last answer rather than a question: more of it, others than it, thanks."""
         brain = self._brain()
-        follow = intent(text, brain.names(last.entry), brain.keywords(last.entry))
+        follow = intent(text, brain.names(last.entry), brain.keywords(last.entry), brain.told(last.entry))
         if follow == "more":
             return await self._more(who, context, last)
         if follow == "wrong":

@@ -166,6 +166,12 @@ class Brain:
         entry = self.knowledge.by_id.get(entry_id)
         return frozenset(fold(w) for w in (*entry.keywords, *entry.en.keywords)) if entry else frozenset()
 
+    def told(self, entry_id: str) -> str:
+        """A measure's full text, folded, in both languages: a request for more that names something in
+        it (这个组织体系还有别的内容吗) names nothing new."""
+        entry = self.knowledge.by_id.get(entry_id)
+        return fold(f"{entry.text('zh')}\n{entry.text('en')}") if entry else ""
+
     def full_reply(self, entry_id: str, lang: Lang) -> Reply | None:
         """The whole entry, for the "full text" button."""
         entry = self.knowledge.by_id.get(entry_id)
