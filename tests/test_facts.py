@@ -397,6 +397,12 @@ class TestTheAskedValue:
         _, reply = BRAIN.respond("纵向深化")
         assert reply.lead == ("党小组 875个；党员中心户 3100余名",)
 
+    def test_a_place_asked_for_leads_with_only_the_figures_told_of_it(self) -> None:
+        """Which village went 10 years without petitions: Xingang's figure leads, not the ten minutes the
+        same measure also gives."""
+        _, reply = BRAIN.respond("Which village in Wangdian town went 10 years without petitions?")
+        assert reply.lead == ("10 years without a petition in Xingang village",)
+
 
 class TestVerdicts:
     @pytest.mark.parametrize(

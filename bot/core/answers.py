@@ -901,7 +901,12 @@ def _lead(found: Found, chosen: list[tuple[Fact, Value]], case: Case) -> Found:
         text = clauses_holding(fact.text, value.text, case.reading, case.index, case.tuning, within=within)
         if text not in texts:
             texts.append(text)
-    led = replace(focus, figures=tuple(figures) or focus.figures, sentences=tuple(texts[:3]) or focus.sentences)
+    kept = focus.figures
+    if not figures and chosen and all(value.kind in ("place", "org", "person") for _, value in chosen):
+        # Which village went 10 years without petitions: the name leads, with only the figures told of it
+        named = [value.text.lower() for _, value in chosen]
+        kept = tuple(f for f in focus.figures if any(name in f.label(case.lang).lower() for name in named))
+    led = replace(focus, figures=tuple(figures) or kept, sentences=tuple(texts[:3]) or focus.sentences)
     return replace(found, focus=led, resolved=True)
 
 
