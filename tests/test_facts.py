@@ -616,6 +616,21 @@ class TestVerdicts:
             "不是14万亩，是13.9万亩。文章没有说主要是什么品种。"
         )
 
+    def test_a_count_of_the_things_just_listed_states_no_premise(self) -> None:
+        """土地、村集体、企业三方面: three is how many were listed, not a count of the companies to correct."""
+        assert BRAIN.decide("公司和村子结对以后，希望土地、村集体、企业三方面各达到什么效果？").verdict is None
+        assert _first_line("党小组有900个吗") == "不是900个，是875个。"
+
+    @pytest.mark.parametrize(
+        ("question", "start"),
+        [("搞“三进四代”最终要达到什么效果？", "确保“小事不出村、大事不出乡、矛盾不上交”。"),
+         ("文章开头说孝昌是以什么为目标的?", "孝昌县以提升基层党组织政治功能和组织力为目标")],
+    )  # fmt: skip
+    def test_what_a_measure_is_for_leads_its_reply(self, question: str, start: str) -> None:
+        """效果, like 目的, asks what a measure is for: the clause saying it leads (确保……), where the summary
+        said what is done; a summary that says it (以……为目标) is kept."""
+        assert render_plain(BRAIN.respond(question)[1]).splitlines()[1].startswith(start)
+
     def test_items_of_a_parallel_list_named_one_after_another_are_not_a_wrong_pair(self) -> None:
         """谋事管事办事监事分别是谁 lists the four matters; it ties none of them to another's doer."""
         assert BRAIN.decide("谋事管事办事监事分别是谁").verdict is None

@@ -757,6 +757,14 @@ def _with_way(focus: Focus, case: Case) -> Focus:
             giving = [fact for fact in case.facts if any(mark.search(part) for part in fact.parts())][:1]
         if giving and any(mark.search(part) for part in giving[0].parts()):
             focus = replace(focus, lists=(), sentences=(giving[0].text,))
+    asked = "".join(case.asking.core[ask.start : ask.end] for ask in case.asking.asks if ask.kind == "why")
+    if case.asking.kind == "why" and focus.general and asked not in case.entry.short(case.lang):
+        # 三进四代最终要达到什么效果: not the summary, but the sentence saying what for, the one holding most of
+        # the question (or the entry's only one); a summary saying it (以……为目标) answers as it is
+        giving = [fact for fact in case.facts if any(mark.search(part) for part in _clauses_of(fact.text))]
+        best = max(giving, key=lambda fact: case.held(fact.text), default=None)
+        if best is not None and (case.held(best.text) > 0 or len({f.text for f in giving}) == 1):
+            focus = replace(focus, sentences=(best.text,))
     if not focus.sentences:
         return focus
     sentences = tuple(_unechoed(sentence, case) for sentence in focus.sentences)

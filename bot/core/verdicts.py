@@ -221,8 +221,10 @@ class Verdicts:
             words = around(asking.core, stated.text)
             # what the stated count counts (5 provincial demonstration parks) tells its figure first
             noun = counted(asking.core, stated, asking.lang) or counted_before(asking.core, stated, asking.lang)
-            if _list_of(case.entry, noun, stated, asking.lang):
-                continue  # 五种利益联接方式: the entry lists five, though no sentence counts them
+            if _list_of(case.entry, noun, stated, asking.lang) or _sums_up(asking.core, stated):
+                # 五种利益联接方式: the entry lists five, though no sentence counts them; 土地、村集体、企业三方面:
+                # the count of the things the question has just listed
+                continue
             named = {id(v): _counts(noun, v.label, asking.lang) for _, v in counts}
             if any(agrees(stated, v) and 0 < named[id(v)] >= max(named.values()) for _, v in counts):
                 continue  # 539个支部里面示范的占多少: 539 is the count of the branches, as stated
@@ -795,6 +797,17 @@ def _listed_together(text: str, name: str, other: str) -> bool:
         re.search(re.escape(name) + between + re.escape(other), text, re.IGNORECASE)
         or re.search(re.escape(other) + between + re.escape(name), text, re.IGNORECASE)
     )
+
+
+def _sums_up(text: str, stated: Value) -> bool:
+    """Whether a stated count counts the items listed right before it (土地、村集体、企业三方面; 黄冈和宜昌两地)."""
+    if stated.number is None or stated.number < 2:
+        return False
+    before = re.split(r"[，,；;。？?！!：:]", text[: stated.start])[-1]
+    if "、" not in before and not (stated.number == 2 and re.search(r"和|及|与|跟", before)):
+        return False  # no list: 71家企业和三个村 states a count of its own
+    items = [item for item in re.split(r"、|和|及|与|跟|,", before) if item.strip()]
+    return len(items) == stated.number
 
 
 def _rival(value: Value, kind: Kind, suffix: str) -> bool:
