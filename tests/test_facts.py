@@ -486,7 +486,7 @@ class TestVerdicts:
          ("Has Xingang village had any petitions?",
           "No: Xingang village in Wangdian town has had no petition in 10 years."),
          ("Is the final reviewer Peng Yang?", "No, not Peng Yang: final review: Li Jianchu."),
-         ("三进四代讲的是“小事不出乡”吗", "不是小事不出乡：小事不出村。"), ("是“小事不出村”吗", "是的。"),
+         ("三进四代讲的是“小事不出乡”吗", "不是小事不出乡，是小事不出村。"), ("是“小事不出村”吗", "是的。"),
          ("太子米、香菇、生态养殖这四大产业链上有几个党支部", "不是香菇：太子米、果茶、苗木花卉、生态养殖。"),
          ("干部去了武汉、宜昌学习什么经验", "不是武汉：黄冈、宜昌。"),
          ("光明日报登的这篇报道，终审是谁", "不是光明日报：来源：孝感党建、中共孝昌县委组织部。"),
@@ -615,6 +615,43 @@ class TestVerdicts:
         assert _first_line("全县茶叶种了14万亩，主要是什么品种？").startswith(
             "不是14万亩，是13.9万亩。文章没有说主要是什么品种。"
         )
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("“小事不出村、大事不出县、矛盾不上交”是靠哪种做法实现的？", "不是大事不出县，是大事不出乡。"),
+         ("周巷镇在“五里苗木长廊”建设中实现了“三零”，哪三零？", "不是五里苗木长廊，是十里苗木长廊。"),
+         ("文章讲孝昌县“三化”并举推进基层党建，具体是哪三化？", "不是三化，是四化。"),
+         ("文中的“三必到四必访”是哪种工作方式的一部分？", "不是三必到四必访，是三必到五必访。")],
+    )  # fmt: skip
+    def test_a_quoted_phrase_one_character_off_the_articles_is_corrected(self, question: str, first_line: str) -> None:
+        """Whatever the question asks, a phrase it quotes one character off a phrase the article quotes or
+        lists is corrected first, phrase by phrase in a quote of several; a phrase is said as the right one."""
+        assert _first_line(question) == first_line
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("在村湾和产业基地设立的875个党员中心户，是怎么挑出来的？", "不是875个，是3100余名。"),
+         ("全县291个村(社区)里有多少青年党员活跃在一线？", "不是291个，是219个。"),
+         ("孝昌有5个村(社区)获评全国民主法治示范村，除了冯山社区还有哪些？", "不是5个，是3个。")],
+    )  # fmt: skip
+    def test_a_stated_count_is_checked_against_what_it_counts(self, question: str, first_line: str) -> None:
+        """875个党员中心户: the label naming what the count counts settles its figure, whatever else the question
+        shares with other clauses; a count before 除了 is of the whole, only one after it of the rest."""
+        assert _first_line(question) == first_line
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("丰山镇是全省产业融合发展示范乡镇？", "是的。"), ("回乡创业的人有人培养吗", "是的。"),
+         ("文章是人民日报的稿子吗？", "不是人民日报：来源：孝感党建、中共孝昌县委组织部。")],
+    )  # fmt: skip
+    def test_statements_asked_with_a_question_mark_and_sources_named(self, question: str, first_line: str) -> None:
+        """A statement ending with ？ asks whether it holds; words of its own that all stand in the sentence
+        holding the rest bear it out; a newspaper named asks about the article's source."""
+        assert _first_line(question) == first_line
+
+    def test_the_kind_a_thing_is_among_is_not_an_attribute_the_article_lacks(self) -> None:
+        """……的学校之一: 学校 is what 华中农业大学 is, not something asked of it that the article does not give."""
+        assert BRAIN.decide("华中农业大学也是孝昌定向办班的学校之一？").kind == "answer"
 
     def test_a_count_of_the_things_just_listed_states_no_premise(self) -> None:
         """土地、村集体、企业三方面: three is how many were listed, not a count of the companies to correct."""

@@ -277,6 +277,10 @@ class Asking:
         return any(ask.kind in kinds for ask in self.asks)
 
 
+_STATED_ASKED = re.compile(r"^[^？?]{2,}[是有在][^？?]{2,}[？?]+\s*$")
+"""A statement around 是, 有 or 在 that ends with a question mark, and asks nothing else."""
+
+
 @lru_cache(maxsize=4096)
 def analyse(question: str, lang: Lang) -> Asking:
     """Read a message: the question part, its asks, yes/no, the values it states."""
@@ -290,6 +294,8 @@ def analyse(question: str, lang: Lang) -> Asking:
     asserted = tuple(_asserted(core, lang, asks))
     if not polar and not asks and asserted and _ECHOED.match(core):
         polar = True
+    if not polar and not asks and lang == "zh" and _STATED_ASKED.search(core):
+        polar = True  # 丰山镇是全省产业融合发展示范乡镇？: a statement with a question mark asks whether it holds
     return Asking(
         question=question,
         lang=lang,

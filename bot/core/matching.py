@@ -54,7 +54,7 @@ from bot.core.romanised import hanzi_question, split_question, written_terms
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
 from bot.core.values import Kind, values
-from bot.core.verdicts import Verdicts
+from bot.core.verdicts import SOURCE_LABELS, Verdicts
 from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.language import LANGS, Lang
 
@@ -266,14 +266,17 @@ class Matcher:
         wanted: list[Kind] = [kind for ask in asking.asks for kind in kinds.get(ask.kind, ())]
         if any(value.kind == "date" for value in asking.asserted):
             wanted.append("date")  # 是2023年发的吧
-        if not wanted or not scores:
+        # 文章是人民日报的稿子吗: a newspaper named asks about the source, which the entry giving it tells
+        media = self.verdicts.names_media(asking.question, asking.lang, self.indices[asking.lang])
+        if not (wanted or media) or not scores:
             return
         top = max(scores.values())
         for owner, score in scores.items():
             if score < top - tuning.spread:
                 continue
-            entry = self.knowledge.entries[owner]
-            if any(fact.of_kind(*wanted) for fact in self.facts.of(entry, asking.lang)):
+            facts = self.facts.of(self.knowledge.entries[owner], asking.lang)
+            sourced = media and any(v.label in SOURCE_LABELS for fact in facts for v in fact.of_kind("org"))
+            if sourced or (wanted and any(fact.of_kind(*wanted) for fact in facts)):
                 scores[owner] = min(100.0, score + tuning.figure_bonus)
 
     def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:

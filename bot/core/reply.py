@@ -8,6 +8,7 @@ renders the same `Reply` as HTML. This module imports nothing from `telegram`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.decision import Decision, Kind, Verdict
@@ -115,11 +116,15 @@ def verdict_line(verdict: Verdict | None, focus: Focus, lang: Lang) -> str:
     if verdict == "yes":
         return say("verdict_yes_because", lang, truth=focus.truth) if focus.truth else say("verdict_yes", lang)
     if focus.said and focus.truth:
-        # 不是300个，是219个 for a figure or a date; 不是花园镇：王店镇新岗村…… for a clause of the article
-        key = "verdict_no_value" if focus.truth[:1].isdigit() and len(focus.truth) <= 16 else "verdict_no_sentence"
-        if key == "verdict_no_sentence" and focus.instead:  # 不是湖北卫视，是央视：……: the name first, then why
+        if focus.instead:  # 不是湖北卫视，是央视：……: the name first, then the clause saying so
             return say("verdict_no_instead", lang, said=focus.said, instead=focus.instead, truth=focus.truth)
-        return say(key, lang, said=focus.said, truth=focus.truth)
+        # 不是300个，是219个 for a figure or a date, 不是大事不出县，是大事不出乡 for a phrase in the place of the
+        # one said; 不是花园镇：王店镇新岗村…… for a clause of the article, and for several phrases (黄冈、宜昌)
+        value = focus.truth[:1].isdigit() and len(focus.truth) <= 16
+        phrase = len(focus.truth) == len(focus.said) and not re.search(r"[、，,；;：:。“”]", focus.truth)
+        return say(
+            "verdict_no_value" if value or phrase else "verdict_no_sentence", lang, said=focus.said, truth=focus.truth
+        )
     return say("verdict_no_because", lang, truth=focus.truth) if focus.truth else say("verdict_no", lang)
 
 

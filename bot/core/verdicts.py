@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from bot.core.answers import Case, Found, agrees, excluding, missing, referent
+from bot.core.answers import Case, Found, agrees, excluding, excluding_words, missing, referent
 from bot.core.asking import ALTERNATIVE, LESS_THAN_ZH, MORE_THAN_ZH, analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap, stems
@@ -149,16 +149,41 @@ class Verdicts:
         if any(not borne_out(value) for value in case.asking.asserted if value.kind == "count"):
             return found
         stated = bool(case.asking.asserted)
-        if weight >= 0.5 * total and not stated and not found.resolved:
+        # one of the article's names that stands where the question puts it (华中农业大学也是……的学校之一？) is
+        # what the question turns on: the sentence holding it answers, and nothing is said to be missing
+        names = self._names_hold(case)
+        if weight >= 0.5 * total and not stated and not found.resolved and not names:
             return missing(found, case)
         covered = case.held(case.nearest().text)
         sure = not weight and covered >= 0.8 * (reading.total - unknown) and not (wider and unknown)
+        sure = sure or self._mostly_held(case, words, covered=covered)
         # two names the article ties together (新岗村 and 王店镇) bear out what a question ties; one name
         # alone does not bear out what it says of it (Shen Teng, the famous actor)
-        names = self._names_hold(case)
         if stated or names >= 2 or (names and not weight) or sure:
             return replace(found, verdict="yes", resolved=True)
         return found
+
+    def _mostly_held(self, case: Case, words: list[tuple[int, int]], *, covered: float) -> bool:
+        """A yes/no question whose words the FAQ does not know all stand in the sentence that holds the rest
+        (回乡创业的人有人培养吗: 吸引能人回乡创业，并将其作为重点培养对象): it holds. Not when it says only
+        (只设在村湾: 村湾和产业基地), nor when a clause holding its words says none (有没有引起纠纷: 零纠纷)."""
+        reading = case.reading
+        if case.lang != "zh" or case.asking.context or not words or _ONLY.search(case.asking.core):
+            return False
+        if covered < 0.8 * (reading.total - sum(reading.telling.get(p, 0.0) for p in reading.unknown)):
+            return False
+        near = case.nearest()
+        own = [reading.text[reading.units[start].start : reading.units[end - 1].end] for start, end in words]
+        if any(word not in near.text for word in own) or len({m.term for m in reading.matches}) < 2:
+            return False
+        return not any(_NONE.search(part) for part in near.parts() if case.held(part) > 0)
+
+    def names_media(self, text: str, lang: Lang, index: Index) -> bool:
+        """Whether a question names a newspaper, agency or station (人民日报, Xinhua): it asks about the
+        article's source, whichever words it shares with the measures."""
+        if lang == "en":
+            return bool(MEDIA_EN.search(text))
+        return any(kind == "org" and suffix in MEDIA_ENDINGS for _, kind, suffix in self._names_in(text, lang, index))
 
     def elsewhere(self, text: str, lang: Lang, index: Index) -> str:
         """A place the question asks about that is not the article's but of its kind (云梦县, 大悟县 for
@@ -205,11 +230,15 @@ class Verdicts:
         """A count or date the question states that the article gives otherwise: (what it said, what the
         article says). Counts of the rest (另外两个) and either-or questions state nothing to check."""
         asking = case.asking
-        if asking.alternative or excluding(asking):
+        if asking.alternative:
             return None
+        # 另外两个, 除了冯山社区还有两个: a count after the words setting some aside is of the rest; one before
+        # them (有5个村获评……，除了冯山社区还有哪些) is a count of the whole, checked as any other
+        rest = excluding_words(asking.lang).search(asking.core) if excluding(asking) else None
+        before_rest = [v for v in asking.asserted if rest is None or v.start < rest.start()]
         counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
         dated = [v for fact in case.facts for v in fact.of_kind("date")]
-        for stated in asking.asserted:
+        for stated in before_rest:
             if stated.kind == "date":
                 if dated and not any(v.number == stated.number for v in dated):
                     return stated.text, canonical(dated[0])
@@ -253,6 +282,10 @@ class Verdicts:
                 for fact, v in counts
                 if _comparable(stated, v)
             ]
+            # 875个党员中心户, 291个村（社区）: a label holding all of what the count is said to count names its
+            # figure, whatever else the question's words share with other clauses
+            labelled = [item for item in fitting if len(noun) >= 2 and _counts(noun, item[1].label, asking.lang) >= 1]
+            fitting = labelled or fitting
             # 个 counts anything: the unit tells only when it is a measure word of its own (家, 亩, 名)
             same = [item for item in fitting if item[1].unit == stated.unit]
             pool = same if same and stated.unit != "个" else fitting
@@ -332,7 +365,7 @@ class Verdicts:
         lang, core = case.lang, case.asking.core
         if not PUBLISHED_WORDS[lang].search(core):
             return None
-        sources = [fact for fact in case.facts for v in fact.of_kind("org") if v.label in ("来源", "Source")]
+        sources = [fact for fact in case.facts for v in fact.of_kind("org") if v.label in SOURCE_LABELS]
         if not sources:
             return None
         source = sources[0].text.strip().rstrip("，,；;。.")
@@ -604,27 +637,41 @@ PUBLISHED_WORDS = {
     "en": re.compile(r"\b(?:article|report|story|piece|published|publish|source)\b", re.IGNORECASE),
 }
 """Words that speak of the article as a piece published somewhere."""
+SOURCE_LABELS = frozenset(("来源", "Source"))
+"""The labels the facts give the article's source (来源：孝感党建……)."""
 MEDIA_ENDINGS = frozenset({"日报", "电视台", "卫视", "新闻社", "通讯社", "社"})
 """The endings of the Chinese names of newspapers, agencies and stations: what publishes an article."""
 MEDIA_EN = re.compile(r"(?:\b[A-Z][\w']+ )*(?:Daily|News|Times|Post|Agency|Press|Xinhua)\b")
 """An English name of a newspaper, an agency or a station (People's Daily, Xinhua)."""
-_QUOTED = re.compile(r"[“「\"']([^”」\"']{3,20})[”」\"']")
+_QUOTED = re.compile(r"[“「\"']([^”」\"']{2,30})[”」\"']")
+_ARTICLE_QUOTED = re.compile(r"[“「]([^”」]{2,30})[”」]")
 
 
 def _wrong_quote(case: Case) -> tuple[str, str] | None:
-    """A phrase a question quotes that the article does not have, one character off a phrase of the entry's
-    lists (“小事不出乡”: 小事不出村): what it quoted, and the phrase the article has."""
-    if case.lang != "zh" or not case.asking.polar:
+    """A phrase a question quotes that the article does not have, one character off a phrase the article
+    quotes or lists (“小事不出乡”: 小事不出村; “五里苗木长廊”: 十里苗木长廊; “三化”: 四化): what it quoted,
+    and the phrase the article has. A quote of several phrases (“小事不出村、大事不出县……”) is checked
+    phrase by phrase; a phrase of two characters only against the entry's lists and their names."""
+    if case.lang != "zh":
         return None
     texts = "".join(fact.text for fact in case.facts)
-    for quoted in _QUOTED.findall(case.asking.core):
-        if quoted in texts:
-            continue
-        for listed in case.entry.lists:
-            for item in listed.items_in("zh"):
-                if len(item) == len(quoted) and sum(a != b for a, b in zip(item, quoted, strict=True)) == 1:
-                    return quoted, item
+    listed = [name for lst in case.entry.lists for name in (lst.name_in("zh"), *lst.items_in("zh"))]
+    quoted_there = [q for fact in case.facts for found in _ARTICLE_QUOTED.findall(fact.text) for q in _phrases(found)]
+    for quote in _QUOTED.findall(case.asking.core):
+        for said in _phrases(quote):
+            if said in texts:
+                continue
+            phrases = listed if len(said) == 2 else [*listed, *quoted_there]
+            for phrase in phrases:
+                if len(phrase) == len(said) and sum(a != b for a, b in zip(phrase, said, strict=True)) == 1:
+                    return said, phrase
     return None
+
+
+def _phrases(quote: str) -> list[str]:
+    """A quote's phrases: the whole, or its parts between 、，; (小事不出村、大事不出乡)."""
+    parts = [part.strip() for part in re.split(r"[、，,；;]", quote) if part.strip()]
+    return parts if len(parts) > 1 else [quote.strip()]
 
 
 def _list_of(entry: Entry, noun: str, stated: Value, lang: Lang) -> bool:
@@ -797,6 +844,12 @@ def _listed_together(text: str, name: str, other: str) -> bool:
         re.search(re.escape(name) + between + re.escape(other), text, re.IGNORECASE)
         or re.search(re.escape(other) + between + re.escape(name), text, re.IGNORECASE)
     )
+
+
+_ONLY = re.compile(r"只|仅|光是|单单|全都|都是")
+"""Words that make a yes/no question claim more than that something holds: that nothing else does."""
+_NONE = re.compile(r"零|没有|无|未|不(?!断)")
+"""Words by which a clause of the article says something did not happen (零纠纷, 没有信访事项)."""
 
 
 def _sums_up(text: str, stated: Value) -> bool:
