@@ -1012,6 +1012,16 @@ class TestNeverFalselyMissing:
         (玉米 shares one character with 太子米, which is chance)."""
         assert BRAIN.decide(question).kind in ("unexplained", "decline")
 
+    @pytest.mark.parametrize(
+        ("question", "kind"),
+        [("沈腾是做什么生意的", "unexplained"), ("沈腾回乡后搞的是什么产业？", "unexplained"),
+         ("沈腾是干什么的", "answer")],
+    )  # fmt: skip
+    def test_what_a_person_does_that_the_article_never_tells(self, question: str, kind: str) -> None:
+        """The article names 沈腾 and tells nothing of his business: a question for it is told so, with the
+        sentence naming him; one asking what he does with no thing named gets that sentence."""
+        assert BRAIN.decide(question).kind == kind
+
     def test_a_count_of_a_measure_of_its_own_is_still_not_given(self) -> None:
         """浙大培训几期: the one number of times the measure gives is the trips elsewhere; not given."""
         assert BRAIN.decide("浙大培训几期").kind == "unexplained"

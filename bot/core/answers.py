@@ -465,6 +465,8 @@ class Answers:
         roles = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.text in named and v.label]
         if roles:
             return _lead(found, roles, case)
+        if self._untold_of_person(ask, named, case):
+            return missing(found, case)
         if found.focus.lists or not names_a_kind(case.asking.noun(ask), case.lang):
             # 丰山镇获得了什么称号: what the one sentence naming the place says of it, over the summary
             places = {n.text for n in names if n.kind in ("place", "org")} - self._generic[case.lang]
@@ -473,6 +475,13 @@ class Answers:
                 return _lead(found, about[:1], case)
             return found
         return self._name(ask, found, case)
+
+    def _untold_of_person(self, ask: Ask, named: set[str], case: Case) -> bool:
+        """Whether a question asks what kind of thing a person of the article does (沈腾是做什么生意的, 沈腾回乡
+        搞的是什么产业) that no sentence naming them tells: the article names them and nothing of it."""
+        noun = _words(case.asking.noun(ask), case)[:1] if case.lang == "zh" else []
+        telling = [fact.text for fact in case.facts if any(name in fact.text for name in named)]
+        return bool(named and noun and telling) and not any(noun[0] in text for text in telling)
 
     def _which(self, ask: Ask, found: Found, case: Case) -> Found:
         """Which ones: a list of names (哪些大学) or one found by its words, the names of things known
