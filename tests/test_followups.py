@@ -32,6 +32,7 @@ class TestLoading:
         (tmp_path / "batch10-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
         (tmp_path / "batch11-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
         (tmp_path / "batch12-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
+        (tmp_path / "batch13-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
         (tmp_path / "heldout.yaml").write_text("followups: [[a, b, c, d, e, f]]\n", encoding="utf-8")
         pairs = load_followups(part_files("tuning", tmp_path))
         assert pairs == [

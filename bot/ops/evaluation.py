@@ -62,6 +62,7 @@ PARTS: dict[str, tuple[str, ...]] = {
         "batch10-tuning.yaml",
         "batch11-tuning.yaml",
         "batch12-tuning.yaml",
+        "batch13-tuning.yaml",
     ),
     "held-out": (
         "heldout.yaml",
@@ -76,6 +77,7 @@ PARTS: dict[str, tuple[str, ...]] = {
         "batch11-heldout.yaml",
         "batch11-sealed.yaml",
         "batch12-heldout.yaml",
+        "batch13-heldout.yaml",
     ),
     "sealed": ("batch12-sealed.yaml",),
 }
