@@ -18,7 +18,9 @@ held-out parts again, next to the figures with the lists kept:
   `DENYING` (零, 没有, zero, no: what the article or the question denies), `POINTING`
   (哪个, 这个: a word of a name's kind that asks or points, not a name) and `PUBLISHED_WORDS`,
   `MEDIA_ENDINGS` and `MEDIA_EN` (文章, 日报, People's Daily: a publisher a question says the
-  article came from);
+  article came from), `ONLY_WORDS` (只, 仅: a yes/no question claiming nothing else holds) and
+  `NONE_WORDS` (零, 没有: a clause saying something did not happen);
+- `bot.core.gaps`: `KIND_OF` (之一: a word naming the kind a thing is among, not an attribute asked);
 - `bot.core.values`: `FREQUENCY_WORDS` (每年, yearly), `NAMED_KINDS` (企业, company) and `ROUGH_COUNTS`
   (几十, 上千: a count said roughly);
 - `bot.core.gathering`: `ARTICLE_ZH`, `ARTICLE_EN` (文章, 提到, mention: a question about the whole
@@ -34,7 +36,7 @@ import re
 import sys
 from dataclasses import replace
 
-from bot.core import answers, asking, gathering, values, verdicts
+from bot.core import answers, asking, gaps, gathering, values, verdicts
 from bot.core.brain import Brain
 from bot.core.matching import Matcher
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
@@ -89,6 +91,8 @@ def empty_lists() -> None:
     verdicts.PUBLISHED_WORDS.update(dict.fromkeys(verdicts.PUBLISHED_WORDS, never))
     verdicts.MEDIA_ENDINGS = frozenset()
     verdicts.MEDIA_EN = never
+    verdicts.ONLY_WORDS = verdicts.NONE_WORDS = never
+    gaps.KIND_OF.update(dict.fromkeys(gaps.KIND_OF, never))
     answers.LIGHT_VERBS.clear()
     answers.TITLE_WORDS.update(dict.fromkeys(answers.TITLE_WORDS, frozenset()))
     for words in answers.EXCLUDING_WORDS.values():

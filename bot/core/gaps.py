@@ -111,7 +111,7 @@ _BEFORE_ATTRIBUTE = {
     "en": re.compile(r"\b(?:how many|how much|the)$"),
 }
 _CLAUSE = re.compile(r"[^，,；;。？?！!]+")
-_KIND_OF = {"zh": re.compile(r"^(?:之一|中的一|里的一)"), "en": re.compile(r"(?!)")}
+KIND_OF = {"zh": re.compile(r"^(?:之一|中的一|里的一)"), "en": re.compile(r"(?!)")}
 """What follows a word that names the kind a thing is among (学校之一, one of the schools)."""
 _AFTER_ATTRIBUTE = {"zh": re.compile(r"^(?:是多少|有多少|多少|是几)"), "en": re.compile(r"^of\b")}
 
@@ -133,7 +133,7 @@ def asked_attribute(reading: Reading, asks: Sequence[tuple[int, int]] = ()) -> s
         word = reading.text[reading.units[start].start : reading.units[end - 1].end]
         before = reading.text[: reading.units[start].start].rstrip()
         after = reading.text[reading.units[end - 1].end :].lstrip()
-        if len(word) < 2 or (lang == "en" and len(word) < 4) or _KIND_OF[lang].match(after):
+        if len(word) < 2 or (lang == "en" and len(word) < 4) or KIND_OF[lang].match(after):
             continue  # ……的学校之一: the kind of thing named, not something asked of it
         if _BEFORE_ATTRIBUTE[lang].search(before) or _AFTER_ATTRIBUTE[lang].search(after):
             return word

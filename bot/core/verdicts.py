@@ -168,7 +168,7 @@ class Verdicts:
         (回乡创业的人有人培养吗: 吸引能人回乡创业，并将其作为重点培养对象): it holds. Not when it says only
         (只设在村湾: 村湾和产业基地), nor when a clause holding its words says none (有没有引起纠纷: 零纠纷)."""
         reading = case.reading
-        if case.lang != "zh" or case.asking.context or not words or _ONLY.search(case.asking.core):
+        if case.lang != "zh" or case.asking.context or not words or ONLY_WORDS.search(case.asking.core):
             return False
         if covered < 0.8 * (reading.total - sum(reading.telling.get(p, 0.0) for p in reading.unknown)):
             return False
@@ -176,7 +176,7 @@ class Verdicts:
         own = [reading.text[reading.units[start].start : reading.units[end - 1].end] for start, end in words]
         if any(word not in near.text for word in own) or len({m.term for m in reading.matches}) < 2:
             return False
-        return not any(_NONE.search(part) for part in near.parts() if case.held(part) > 0)
+        return not any(NONE_WORDS.search(part) for part in near.parts() if case.held(part) > 0)
 
     def names_media(self, text: str, lang: Lang, index: Index) -> bool:
         """Whether a question names a newspaper, agency or station (人民日报, Xinhua): it asks about the
@@ -846,9 +846,9 @@ def _listed_together(text: str, name: str, other: str) -> bool:
     )
 
 
-_ONLY = re.compile(r"只|仅|光是|单单|全都|都是")
+ONLY_WORDS = re.compile(r"只|仅|光是|单单|全都|都是")
 """Words that make a yes/no question claim more than that something holds: that nothing else does."""
-_NONE = re.compile(r"零|没有|无|未|不(?!断)")
+NONE_WORDS = re.compile(r"零|没有|无|未|不(?!断)")
 """Words by which a clause of the article says something did not happen (零纠纷, 没有信访事项)."""
 
 
