@@ -150,6 +150,14 @@ class TestOtherReplies:
         assert not any(word in shown for word in APOLOGY)
         assert within_budget(reply)
 
+    @pytest.mark.parametrize("text", ["你能回答哪些方面的问题？", "Can you speak English?", "你会说英语吗"])
+    def test_what_it_answers_and_in_which_language_is_asked_of_the_bot(self, brain: Brain, text: str) -> None:
+        """What the bot answers about, and whether it takes English, are questions about it: the help reply,
+        which says Chinese or English both do."""
+        decision, reply = brain.respond(text)
+        assert decision.kind == "small-talk"
+        assert "英文" in reply.text or "English" in reply.text
+
     def test_who_are_you_names_the_bot_and_its_article(self, brain: Brain) -> None:
         """The bot says who it is and what it knows, from the FAQ's article block."""
         _, reply = brain.respond("你是谁")

@@ -49,6 +49,9 @@ PHRASES: dict[Talk, tuple[str, ...]] = {
         "如何使用", "怎么使用", "怎么问", "怎么提问", "问什么", "能问什么", "可以问什么", "你有什么用", "帮助",
         "使用说明", "what can you do", "what do you do", "how do i use this", "how do i use this bot",
         "how do i use you", "how does this work", "help", "what can i ask", "what do you know",
+        # what it answers about, and in which languages (the reply says: Chinese or English)
+        "你能回答哪些方面的问题", "你知道什么", "你都知道些什么", "你会说英语吗", "能说英语吗", "可以用英语问吗",
+        "can you speak english", "do you speak english", "what can you answer", "what questions can you answer",
     ),
     "praise": (
         "你真棒", "真棒", "太棒了", "好棒", "厉害", "你好厉害", "真厉害", "牛", "不错", "很好", "好用", "真好", "666",
