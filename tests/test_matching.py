@@ -40,6 +40,17 @@ class TestAnswers:
 
     @pytest.mark.parametrize(
         ("question", "entry"),
+        [("这篇文章主要讲的啥", "overview"), ("这篇文章讲了哪几个方面", "overview"),
+         ("What is the article about?", "overview"), ("这篇文章是谁写的", "about"),
+         ("文章里党小组讲了什么", "system-vertical")],
+    )  # fmt: skip
+    def test_what_the_article_says_as_a_whole_is_the_overview(self, brain: Brain, question: str, entry: str) -> None:
+        """What the article is about, naming nothing but the article, is the overview of its measures; who wrote
+        it is the article's own entry, and a measure named is that measure."""
+        assert _answer(brain, question) == entry
+
+    @pytest.mark.parametrize(
+        ("question", "entry"),
         [("875", "system-vertical"), ("36.5万亩是什么", "act-everyone"), ("539", "system-quality")],
     )
     def test_a_bare_figure_finds_its_entry(self, brain: Brain, question: str, entry: str) -> None:

@@ -77,6 +77,7 @@ class Matcher:
         self.answers = Answers(self.facts, self.indices["en"].syllables)
         self.verdicts = Verdicts(knowledge, self.facts)
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
+        self._overview = _overview(knowledge)
         english = self.indices["en"]
         self._english = frozenset(term.text[0] for term in english.terms if len(term.text) == 1)
         self._written = written_terms("".join(term.text) for term in chinese.terms if term.owners)
@@ -166,6 +167,7 @@ class Matcher:
             self._facts(scores, reading, index, tuning)
             self._kinds(scores, asking, tuning)
             self._subject(scores, asking, tuning)
+            self._gist(scores, asking, reading, tuning)
         if "quoted" in signals and scores:
             self._quoted(scores, asking.core, index, tuning)
         order = _best(scores, tuning.ranked)
@@ -257,6 +259,21 @@ class Matcher:
         top = max(scores.values())
         for owner in first - second:
             scores[owner] = min(100.0, max(scores[owner], top + tuning.margin))
+
+    def _gist(self, scores: dict[int, float], asking: Asking, reading: Reading, tuning: Tuning) -> None:
+        """A question for what the article says as a whole (这篇文章主要讲的啥, 全文分几大块, What is the article
+        about?) that names nothing but the article is answered by the overview, the entry that lists the
+        measures, and not by the entry about the article itself (its date, source and editors)."""
+        overview, lang = self._overview, asking.lang
+        if overview is None or overview not in scores or not GIST[lang].search(asking.core):
+            return
+        if not ARTICLE_NOUNS[lang].search(asking.core):
+            return
+        index = self.indices[lang]
+        if any(overview not in index.terms[match.term].owners for match in reading.matches):
+            return  # 文章里党小组讲了什么: it names a measure's own words
+        top = max(scores.values())
+        scores[overview] = min(100.0, max(scores[overview], top + tuning.margin))
 
     def _kinds(self, scores: dict[int, float], asking: Asking, tuning: Tuning) -> None:
         """A question asking when or who is about an entry that gives a date or a person: of the entries
@@ -453,6 +470,29 @@ class Matcher:
         index = self.indices[ranking.lang]
         case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
         return self.verdicts.judge(self.answers.find(case, focus), case)
+
+
+GIST = {
+    "zh": re.compile(
+        r"(?:讲|写|说|谈|介绍)(?:了|的|些)*(?:什么|啥|哪些|哪几)|主要内容|大意|概括|(?:分|有|讲了)(?:哪|几)几?(?:个|大)?(?:方面|部分|块)"
+    ),
+    "en": re.compile(r"\bwhat(?: is|'s) (?:it|this|the article|the report|this article) about\b|\bsummar|\bmain point"),
+}
+"""How a question asks what the article says as a whole: 主要讲了什么, 分几大块, what is it about."""
+ARTICLE_NOUNS = {
+    "zh": re.compile(r"文章|报道|本文|全文|原文|这篇|稿子|新闻"),
+    "en": re.compile(r"\b(?:article|report|story|piece|it|this)\b"),
+}
+"""Words naming the article itself."""
+
+
+def _overview(knowledge: KnowledgeBase) -> int | None:
+    """The position of the entry whose lists name most of the other entries (the overview's twelve measures),
+    if one names at least half of them; None for an FAQ without one."""
+    titles = {entry.title for entry in knowledge.entries}
+    covering = [sum(item in titles for listed in entry.lists for item in listed.items) for entry in knowledge.entries]
+    best = max(range(len(covering)), key=covering.__getitem__, default=None)
+    return best if best is not None and 2 * covering[best] >= len(knowledge.entries) else None
 
 
 def _best_labelled(
