@@ -1022,6 +1022,14 @@ class TestNeverFalselyMissing:
         sentence naming him; one asking what he does with no thing named gets that sentence."""
         assert BRAIN.decide(question).kind == kind
 
+    def test_a_person_named_is_what_the_question_is_about(self) -> None:
+        """彭扬担任什么角色: 彭扬 stands in one entry alone, so the question is about it whatever else it says
+        in words the FAQ does not know; 李健初是哪里人: his role is given, no place of his."""
+        assert _first_line("彭扬担任什么角色") == "【关于这篇文章】"
+        assert "编辑：彭扬" in render_plain(BRAIN.respond("彭扬担任什么角色")[1])
+        decision = BRAIN.decide("李健初是哪里人")
+        assert decision.kind == "unexplained"
+
     def test_a_count_of_a_measure_of_its_own_is_still_not_given(self) -> None:
         """浙大培训几期: the one number of times the measure gives is the trips elsewhere; not given."""
         assert BRAIN.decide("浙大培训几期").kind == "unexplained"

@@ -445,6 +445,10 @@ class Answers:
         sentence about the question names and the question does not."""
         if _attribute(case):
             return missing(found, case)  # 乡镇党校的老师从哪里来: the article never speaks of the teachers
+        people = {n.text for n in self.facts.named_in(case.asking.core, case.lang) if n.kind == "person"}
+        telling = [fact for fact in case.facts if any(name in fact.text for name in people)]
+        if telling and not any(fact.of_kind("place", "org") for fact in telling):
+            return missing(found, case)  # 李健初是哪里人: the article gives his role, and no place of his
         listed = self._listed_names(("place", "org"), case)
         chosen = self._places(ask, case)
         # 去了哪些地方: the list of places, over a list found by its words, unless a place stands in a

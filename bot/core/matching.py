@@ -168,6 +168,7 @@ class Matcher:
             self._kinds(scores, asking, tuning)
             self._subject(scores, asking, tuning)
             self._gist(scores, asking, reading, tuning)
+            self._named(scores, asking, tuning)
         if "quoted" in signals and scores:
             self._quoted(scores, asking.core, index, tuning)
         order = _best(scores, tuning.ranked)
@@ -274,6 +275,18 @@ class Matcher:
             return  # 文章里党小组讲了什么: it names a measure's own words
         top = max(scores.values())
         scores[overview] = min(100.0, max(scores[overview], top + tuning.margin))
+
+    def _named(self, scores: dict[int, float], asking: Asking, tuning: Tuning) -> None:
+        """A person the article names in one entry alone is what a question naming them is about, whatever
+        else it says in words the FAQ does not know (彭扬担任什么角色: the entry about the article); what it
+        asks of them is then found there, or said not to be given."""
+        entries = self.knowledge.entries
+        text = asking.core.lower()
+        people = {n.text for n in self.facts.named_in(asking.core, asking.lang) if n.kind == "person"}
+        for name in (name for name in people if name.lower() in text):
+            telling = [o for o in scores if any(name in f.text for f in self.facts.of(entries[o], asking.lang))]
+            if len(telling) == 1:
+                scores[telling[0]] = max(scores[telling[0]], tuning.answer)
 
     def _kinds(self, scores: dict[int, float], asking: Asking, tuning: Tuning) -> None:
         """A question asking when or who is about an entry that gives a date or a person: of the entries
