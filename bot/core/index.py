@@ -528,7 +528,15 @@ class Index:
             self.exact[term.text].append(number)
             if len(term.sound) >= 2:
                 self.sound[term.sound].append(number)
-            if len(term.sound) >= slip_min and number not in self.romanised and not self._mostly_question_words(term):
+            # a variant (一起共建 for 共同缔造) is how people write the word already: a slip of it is no typo
+            # of the article's word, and would make one of another (村企共建)
+            variant = bool(term.stands_for)
+            if (
+                len(term.sound) >= slip_min
+                and number not in self.romanised
+                and not variant
+                and not self._mostly_question_words(term)
+            ):
                 # one unit off leaves one half whole: look a window up by its halves, then compare
                 half = len(term.sound) // 2
                 self.slip[len(term.sound), 0, term.sound[:half]].append(number)
