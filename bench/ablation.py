@@ -21,11 +21,13 @@ held-out parts again, next to the figures with the lists kept:
   article came from), `ONLY_WORDS` (只, 仅: a yes/no question claiming nothing else holds) and
   `NONE_WORDS` (零, 没有: a clause saying something did not happen);
 - `bot.core.gaps`: `KIND_OF` (之一: a word naming the kind a thing is among, not an attribute asked);
+- `bot.core.matching`: `GIST` and `ARTICLE_NOUNS` (主要讲了什么 of 这篇文章: what the article says as a whole);
 - `bot.core.values`: `FREQUENCY_WORDS` (每年, yearly), `NAMED_KINDS` (企业, company) and `ROUGH_COUNTS`
   (几十, 上千: a count said roughly);
 - `bot.core.gathering`: `ARTICLE_ZH`, `ARTICLE_EN` (文章, 提到, mention: a question about the whole
   article) and `EXCLUDING_ZH`, `EXCLUDING_EN` (除了, 还有, besides: names set aside);
-- the FAQ: the keywords added with them (`ADDED_KEYWORDS`) and the variants (`ADDED_VARIANTS`).
+- the FAQ: the keywords added with them (`ADDED_KEYWORDS`), the variants (`ADDED_VARIANTS`), and the
+  Chinese variants from the table of everyday words for the article's terms (`article_variants.txt`).
 
 Only figures are printed, never a held-out question.
 """
@@ -36,7 +38,7 @@ import re
 import sys
 from dataclasses import replace
 
-from bot.core import answers, asking, gaps, gathering, values, verdicts
+from bot.core import answers, asking, gaps, gathering, matching, values, verdicts
 from bot.core.brain import Brain
 from bot.core.matching import Matcher
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
@@ -48,10 +50,16 @@ ADDED_KEYWORDS = frozenset({"做主", "决定", "fast", "quickly", "cities", "at
 """Keywords the FAQ gained in the same change as the lists (terms kept from removed question phrases)."""
 ADDED_VARIANTS = frozenset({"benefit", "benefits"})
 """Synonym variants the FAQ gained since (benefit for gains)."""
+ARTICLE_VARIANTS = frozenset(
+    line.strip()
+    for line in (ROOT / "bench" / "article_variants.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+"""The Chinese variants from the table of everyday words written from the article (`article_variants.txt`)."""
 
 
 def without_added(knowledge: KnowledgeBase) -> KnowledgeBase:
-    """The FAQ without `ADDED_KEYWORDS`."""
+    """The FAQ without `ADDED_KEYWORDS`, `ADDED_VARIANTS` and `ARTICLE_VARIANTS`."""
 
     def kept(words: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(word for word in words if word not in ADDED_KEYWORDS)
@@ -69,7 +77,8 @@ def without_added(knowledge: KnowledgeBase) -> KnowledgeBase:
         for entry in knowledge.entries
     )
     variants = {variant: word for variant, word in knowledge.synonyms_en.items() if variant not in ADDED_VARIANTS}
-    return replace(knowledge, entries=entries, synonyms_en=variants)
+    chinese = {variant: word for variant, word in knowledge.synonyms_zh.items() if variant not in ARTICLE_VARIANTS}
+    return replace(knowledge, entries=entries, synonyms_en=variants, synonyms_zh=chinese)
 
 
 def empty_lists() -> None:
@@ -93,6 +102,8 @@ def empty_lists() -> None:
     verdicts.MEDIA_EN = never
     verdicts.ONLY_WORDS = verdicts.NONE_WORDS = never
     gaps.KIND_OF.update(dict.fromkeys(gaps.KIND_OF, never))
+    matching.GIST.update(dict.fromkeys(matching.GIST, never))
+    matching.ARTICLE_NOUNS.update(dict.fromkeys(matching.ARTICLE_NOUNS, never))
     answers.LIGHT_VERBS.clear()
     answers.TITLE_WORDS.update(dict.fromkeys(answers.TITLE_WORDS, frozenset()))
     for words in answers.EXCLUDING_WORDS.values():

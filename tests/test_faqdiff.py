@@ -50,6 +50,6 @@ def test_added_and_removed_entries_are_listed_by_title(brain: Brain) -> None:
 
 def test_changes_outside_the_entries_are_named(brain: Brain) -> None:
     """A new synonym changes no entry but is reported as a change of the synonyms."""
-    changes = diff(brain.knowledge, _faq(TEXT.replace("    信访: [上访]", "    信访: [上访, 告状]")))
+    changes = diff(brain.knowledge, _faq(TEXT.replace("    信访: [上访,", "    信访: [上访, 信访户,")))
     assert changes.lines("zh") == ["其他：同义词"]
     assert changes.settings == ("synonyms",)
