@@ -653,6 +653,30 @@ class TestVerdicts:
         """……的学校之一: 学校 is what 华中农业大学 is, not something asked of it that the article does not give."""
         assert BRAIN.decide("华中农业大学也是孝昌定向办班的学校之一？").kind == "answer"
 
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("全县有219个党支部吗", "不是219个党支部：全县村（社区）219个。"),
+         ("有1200个党小组吗", "不是1200个党小组：村民理事会、议事协商会和专项协会1200余个。"),
+         ("全县有3100个党员吗", "是的。"), ("党员中心户有3100个吗", "是的。")],
+    )  # fmt: skip
+    def test_a_count_the_article_gives_of_something_else_is_no_yes(self, question: str, first_line: str) -> None:
+        """219 is the count of villages, not of branches: a stated count is borne out only by a count of what
+        it is said to count, when the article counts that thing somewhere; 3100余名 counts 党员 too (its
+        sentence says so), the households they were chosen as."""
+        assert _first_line(question) == first_line
+
+    @pytest.mark.parametrize(
+        ("question", "first_line"),
+        [("孝昌的苗木花卉比茶叶多吗", "不是：苗木花卉13万亩，茶叶13.9万亩。"),
+         ("党小组比党员中心户多吗", "不是：党小组875个，党员中心户3100余名。"),
+         ("太子米是不是种得最多的", "是的：太子米优质稻36.5万亩，鲜果14万亩，茶叶13.9万亩，苗木花卉13万亩。"),
+         ("茶叶是不是种得最多的", "不是：太子米优质稻36.5万亩，鲜果14万亩，茶叶13.9万亩，苗木花卉13万亩。")],
+    )  # fmt: skip
+    def test_counts_compared_are_worked_out(self, question: str, first_line: str) -> None:
+        """比……多 compares the two counts whatever stands before the first (孝昌的), in one measure or two of
+        things (个, 名); 最多 compares one with the others of its sentence, though no ranking is given."""
+        assert _first_line(question) == first_line
+
     def test_a_count_of_the_things_just_listed_states_no_premise(self) -> None:
         """土地、村集体、企业三方面: three is how many were listed, not a count of the companies to correct."""
         assert BRAIN.decide("公司和村子结对以后，希望土地、村集体、企业三方面各达到什么效果？").verdict is None

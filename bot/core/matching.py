@@ -54,7 +54,7 @@ from bot.core.romanised import hanzi_question, split_question, written_terms
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
 from bot.core.values import Kind, values
-from bot.core.verdicts import SOURCE_LABELS, Verdicts
+from bot.core.verdicts import SOURCE_LABELS, Verdicts, compares
 from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.language import LANGS, Lang
 
@@ -426,6 +426,9 @@ class Matcher:
             # 全县茶叶种了14万亩，主要是什么品种: the variety is not given, and the wrong figure the question
             # rests on is corrected first all the same
             judged = self._found(best, focus, asking, ranking, tuning)
+            if compares(asking) and judged.verdict is not None and not judged.missing:
+                # 太子米是不是种得最多的: no ranking is given, but the counts the question compares answer it
+                return _settled(replace(decision, asking=asking), judged, None)
             if judged.verdict == "no":
                 found = judged
                 clauses = re.split(r"\s*[，,；;]\s*", asked_words(asking))

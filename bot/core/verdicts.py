@@ -22,7 +22,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.core.answers import Case, Found, agrees, excluding, excluding_words, missing, referent
-from bot.core.asking import ALTERNATIVE, LESS_THAN_ZH, MORE_THAN_ZH, analyse
+from bot.core.asking import ALTERNATIVE, LESS_THAN_ZH, MORE_THAN_ZH, Asking, analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap, stems
 from bot.core.index import Index
@@ -32,7 +32,7 @@ from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.language import LANGS, Lang
 
 _COMPARED = re.compile(
-    r"(?P<left>[\u4e00-\u9fff]{2,8}?)(?:的[\u4e00-\u9fff]{0,6})?比(?P<right>[\u4e00-\u9fff]{2,8}?)(?:更|还)?"
+    r"(?P<left>[\u4e00-\u9fff]{2,12})比(?P<right>[\u4e00-\u9fff]{2,8}?)(?:更|还)?"
     r"(?P<way>多|少|大|小|高|低)"
 )
 _EXCEEDS = re.compile(
@@ -54,6 +54,8 @@ class Verdicts:
         self._lists: dict[str, list[tuple[tuple[str, ...], list[list[str]]]]] = {}
         """Per entry, its parallel lists and their items' words (`_parallel`)."""
         self._text = "".join(fact.text for fact in facts.all("zh"))
+        self._labels = [v.label for fact in facts.all("zh") for v in fact.of_kind("count") if v.label]
+        """What the article's counts count: a noun heading one of them is a thing the article counts."""
         """The article's Chinese facts as one text: a word standing anywhere in it is the article's."""
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
@@ -96,11 +98,13 @@ class Verdicts:
                 resolved=not found.missing,
                 missing=asked or found.missing,
             )
-        if found.missing:
-            return found
-        compared = _compare(case) if case.asking.compared else None
+        # 茶叶比鲜果多吗; 太子米是不是种得最多的: its count beside the others of its sentence. Answered so,
+        # nothing is missing, whatever the question's other words asked
+        compared = _compare(case) if case.asking.compared else _superlative(case) if case.asking.polar else None
         if compared is not None:
-            return replace(found, verdict=compared[0], truth=compared[1], resolved=True)
+            return replace(found, verdict=compared[0], truth=compared[1], resolved=True, missing="")
+        if found.missing or case.asking.compared:
+            return found  # two things compared that the article gives no comparable counts of: no yes/no
         if not case.asking.polar:
             return found
         denied = _denied(case)
@@ -240,12 +244,9 @@ class Verdicts:
         dated = [v for fact in case.facts for v in fact.of_kind("date")]
         for stated in before_rest:
             if stated.kind == "date":
-                if dated and not any(v.number == stated.number for v in dated):
-                    return stated.text, canonical(dated[0])
-                if not dated and stated.number is not None and stated.number != self._published.year:
-                    # 2023年太子米种了多少: the article's figures are those of its own year
-                    year = str(self._published.year)
-                    return stated.text, f"{year}年" if case.lang == "zh" else year
+                wrong_date = self._wrong_date(stated, dated, case.lang)
+                if wrong_date is not None:
+                    return wrong_date
                 continue
             words = around(asking.core, stated.text)
             # what the stated count counts (5 provincial demonstration parks) tells its figure first
@@ -254,6 +255,9 @@ class Verdicts:
                 # 五种利益联接方式: the entry lists five, though no sentence counts them; 土地、村集体、企业三方面:
                 # the count of the things the question has just listed
                 continue
+            elsewhere = self._count_of_other(stated, noun, counts, case.index, asking.core[stated.end :])
+            if elsewhere is not None:
+                return elsewhere
             named = {id(v): _counts(noun, v.label, asking.lang) for _, v in counts}
             if any(agrees(stated, v) and 0 < named[id(v)] >= max(named.values()) for _, v in counts):
                 continue  # 539个支部里面示范的占多少: 539 is the count of the branches, as stated
@@ -282,9 +286,10 @@ class Verdicts:
                 for fact, v in counts
                 if _comparable(stated, v)
             ]
-            # 875个党员中心户, 291个村（社区）: a label holding all of what the count is said to count names its
+            # 875个党员中心户, 291个村（社区）: a label headed by what the count is said to count names its
             # figure, whatever else the question's words share with other clauses
-            labelled = [item for item in fitting if len(noun) >= 2 and _counts(noun, item[1].label, asking.lang) >= 1]
+            after = asking.core[stated.end :]
+            labelled = [item for item in fitting if _counts_what(item[1].label, noun, after, asking.lang)]
             fitting = labelled or fitting
             # 个 counts anything: the unit tells only when it is a measure word of its own (家, 亩, 名)
             same = [item for item in fitting if item[1].unit == stated.unit]
@@ -302,6 +307,39 @@ class Verdicts:
             if not _holds(stated, best[1], asking.core, asking.lang):
                 return stated.text, best[1].text
         return None
+
+    def _wrong_date(self, stated: Value, dated: list[Value], lang: Lang) -> tuple[str, str] | None:
+        """A date stated that the entry gives otherwise; a year, when it gives none, other than the article's."""
+        if dated and not any(v.number == stated.number for v in dated):
+            return stated.text, canonical(dated[0])
+        if not dated and stated.number is not None and stated.number != self._published.year:
+            # 2023年太子米种了多少: the article's figures are those of its own year
+            year = str(self._published.year)
+            return stated.text, f"{year}年" if lang == "zh" else year
+        return None
+
+    def _count_of_other(
+        self, stated: Value, noun: str, counts: list[tuple[Fact, Value]], index: Index, after: str
+    ) -> tuple[str, str] | None:
+        """A stated count that is the article's count of something else than the question says it counts
+        (219个党支部: 219 are the county's villages; 3100个党员: 3100余名 are the central households): what
+        it said, and what the article counts so. Only for a noun that heads some count of the article's,
+        so that it is a thing the article counts (党支部, 村, 党员), and when no count of the passage is of
+        it (then that count is what to check against)."""
+        lang = index.lang
+        if lang != "zh" or not noun or not any(_headed_by(label, noun, lang) for label in self._labels):
+            return None
+        comparable = [(fact, v) for fact, v in counts if _comparable(stated, v)]
+        if any(_counts_what(v.label, noun, after, lang) for _, v in comparable):
+            return None
+        agreeing = [(fact, v) for fact, v in comparable if agrees(stated, v) and v.label]
+        if not agreeing:
+            return None
+        fact, value = agreeing[0]
+        clause = fact.clause_of(value)
+        if any(clause[start:end] == noun for start, end in index.word_spans(clause)):
+            return None  # 3100多名党员: the article's sentence counts 党员 too, the households they were chosen as
+        return f"{stated.text}{noun}", f"{value.label}{value.text}"
 
     def _wrong_person(self, case: Case) -> tuple[str, str] | None:
         """A person of the article the question gives a role the article gives someone else (终审是彭扬吗:
@@ -539,7 +577,7 @@ class Verdicts:
 
 
 _COUNTED = {
-    "zh": re.compile(r"[\u4e00-\u9fff（）()]{1,8}?(?=[的了是有吗呢啊呀吧里中，,？?。！!\s]|$)"),
+    "zh": re.compile(r"[\u4e00-\u9fff（）()]{1,8}?(?=[的了是有吗呢啊呀吧里中，,？?。！!\s]|对[吗吧不]|$)"),
     "en": re.compile(
         r"\s*(?:[a-z'-]+\s+){0,3}?[a-z'-]+"
         r"(?=\s+(?:are|is|were|was|do|does|did|have|has|had|in|at|on|of|for|to)\b|\s*[?,.!;\"”()]|$)"
@@ -852,6 +890,25 @@ NONE_WORDS = re.compile(r"零|没有|无|未|不(?!断)")
 """Words by which a clause of the article says something did not happen (零纠纷, 没有信访事项)."""
 
 
+def _headed_by(label: str, noun: str, lang: Lang) -> bool:
+    """Whether a count's label names what a noun does, as its head: 全县村（社区） is of 村, 党员中心户 of 党员中心户,
+    not of 党员 (a household is counted), 整顿的软弱涣散村党组织 of 党组织, not of 村."""
+    if lang != "zh" or not noun:
+        return False
+    bare = re.sub(r"[（(][^）)]*[）)]|[“”\"]", "", label).strip()
+    noun = re.sub(r"[（(][^）)]*[）)]|[“”\"]", "", noun).strip()
+    return bool(noun) and bare.endswith(noun)
+
+
+def _counts_what(label: str, noun: str, after: str, lang: Lang) -> bool:
+    """Whether a count's label names what a stated count counts: headed by the noun read after it, or
+    by the words right after it, whichever way they were cut (875个党员中心户: 党员中心户, read as 党员)."""
+    bare = re.sub(r"[（(][^）)]*[）)]|[“”\"]", "", label).strip()
+    return _headed_by(label, noun, lang) or (
+        lang == "zh" and any(after.startswith(bare[-size:]) for size in range(len(bare), 1, -1))
+    )
+
+
 def _sums_up(text: str, stated: Value) -> bool:
     """Whether a stated count counts the items listed right before it (土地、村集体、企业三方面; 黄冈和宜昌两地)."""
     if stated.number is None or stated.number < 2:
@@ -869,6 +926,41 @@ def _rival(value: Value, kind: Kind, suffix: str) -> bool:
     return value.kind == kind and (value.unit.lower().endswith(suffix.lower()) or not suffix or not value.unit)
 
 
+_MOST = re.compile(r"最(?P<way>多|少|大|小|高|低)")
+"""A yes/no question whether one thing is the most or the least of its kind (太子米是不是种得最多的)."""
+
+
+def compares(asking: Asking) -> bool:
+    """Whether a question compares counts: two things (茶叶比鲜果多吗) or one with its peers (最多的吗)."""
+    return asking.compared or (asking.polar and asking.lang == "zh" and bool(_MOST.search(asking.core)))
+
+
+def _superlative(case: Case) -> tuple[Verdict, str] | None:
+    """太子米是不是种得最多的: the count the question names against the others of its sentence in the same
+    measure word, and whether it is the largest (or the smallest)."""
+    match = _MOST.search(case.asking.core) if case.lang == "zh" else None
+    if match is None:
+        return None
+    subject = case.asking.core[: match.start()]
+    best: tuple[float, Fact, Value] | None = None
+    for fact in case.facts:
+        for v in fact.of_kind("count"):
+            score = overlap(subject, v.label, "zh") + (1.0 if v.label and v.label[:2] in subject else 0.0)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, fact, v)
+    if best is None or best[2].number is None:
+        return None
+    _, fact, value = best
+    peers = [v for v in fact.of_kind("count") if v.unit == value.unit and v.number is not None]
+    if len(peers) < 2:
+        return None
+    numbers = [v.number for v in peers if v.number is not None]
+    most = match.group("way") in ("多", "大", "高")
+    holds = value.number == (max(numbers) if most else min(numbers))
+    verdict: Verdict = "yes" if holds else "no"
+    return verdict, "，".join(f"{v.label}{v.text}" for v in peers)
+
+
 def _compare(case: Case) -> tuple[Verdict, str] | None:
     """茶叶比鲜果多吗: the two counts compared, and the verdict."""
     match = _COMPARED.search(case.asking.core) or _EXCEEDS.search(case.asking.core)
@@ -882,7 +974,10 @@ def _compare(case: Case) -> tuple[Verdict, str] | None:
         return max(scored, key=lambda item: item[0])[1] if scored else None
 
     left, right = value_for(match.group("left")), value_for(match.group("right"))
-    if left is None or right is None or left.number is None or right.number is None or left.unit != right.unit:
+    if left is None or right is None or left.number is None or right.number is None:
+        return None
+    # 党小组比党员中心户多吗: 875个 and 3100余名 are both numbers of things; 亩 and 个 are not comparable
+    if left.unit != right.unit and not {left.measure, right.measure} <= {"people", "things"}:
         return None
     more = match.group("way") in ("多", "大", "高", *MORE_THAN_ZH)
     holds = left.number > right.number if more else left.number < right.number
