@@ -677,6 +677,12 @@ class TestVerdicts:
         things (个, 名); 最多 compares one with the others of its sentence, though no ranking is given."""
         assert _first_line(question) == first_line
 
+    def test_an_english_name_one_letter_off_the_articles_is_a_typo(self) -> None:
+        """Xinggang village is Xingang village mistyped, not another village to correct; Huayuan town for
+        Xingang's is still corrected."""
+        assert BRAIN.decide("What happened in Xinggang village in Wangdian town?").verdict is None
+        assert _first_line("Is Xingang village in Huayuan town?").startswith("No, not Huayuan town but Wangdian town")
+
     def test_a_count_of_the_things_just_listed_states_no_premise(self) -> None:
         """土地、村集体、企业三方面: three is how many were listed, not a count of the companies to correct."""
         assert BRAIN.decide("公司和村子结对以后，希望土地、村集体、企业三方面各达到什么效果？").verdict is None

@@ -475,6 +475,8 @@ class Verdicts:
             return None
         text = case.asking.naming
         for name, kind, suffix in self._names_in(text, lang, case.index):
+            if lang == "en" and any(_one_edit(name.lower(), known.lower()) for known in self.facts.names[lang]):
+                continue  # Xinggang village: Xingang village with a letter slipped, not another village
             words = around(text, name)
             core = name[: -len(suffix)] if suffix and lang == "zh" else name
 
@@ -565,7 +567,10 @@ class Verdicts:
         Chinese also by its sound, as typed with a slip (孝唱县)."""
         if word in self._generic[lang] or word in self.facts.names[lang] or index.term_of(word) is not None:
             return True
-        return lang == "zh" and _sound(word) in self._sounds
+        if lang == "en":  # Xinggang village: Xingang village with one letter slipped, no other village
+            lowered = word.lower()
+            return any(_one_edit(lowered, name.lower()) for name in self.facts.names[lang] if len(name) >= 6)
+        return _sound(word) in self._sounds
 
     def _names_hold(self, case: Case) -> int:
         """How many places or people of the article the question names, when they all stand in one fact;
@@ -888,6 +893,16 @@ ONLY_WORDS = re.compile(r"只|仅|光是|单单|全都|都是")
 """Words that make a yes/no question claim more than that something holds: that nothing else does."""
 NONE_WORDS = re.compile(r"零|没有|无|未|不(?!断)")
 """Words by which a clause of the article says something did not happen (零纠纷, 没有信访事项)."""
+
+
+def _one_edit(first: str, second: str) -> bool:
+    """Whether two words differ by one letter added, dropped or changed (Xinggang, Xingang)."""
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    if len(first) == len(second):
+        return sum(a != b for a, b in zip(first, second, strict=True)) == 1
+    short, long = sorted((first, second), key=len)
+    return any(long[:at] + long[at + 1 :] == short for at in range(len(long)))
 
 
 def _headed_by(label: str, noun: str, lang: Lang) -> bool:
