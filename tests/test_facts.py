@@ -1060,6 +1060,13 @@ class TestNeverFalselyMissing:
         decision = BRAIN.decide("李健初是哪里人")
         assert decision.kind == "unexplained"
 
+    def test_which_named_things_the_article_only_counts_are_not_given(self) -> None:
+        """哪些企业参与了共建: the article counts the 71 companies and names none (参与's 与 joins nothing, so
+        the noun asked by is 企业); 昌孝县, the county's name with two characters swapped, is the county."""
+        assert BRAIN.decide("哪些企业参与了共建").kind == "unexplained"
+        assert BRAIN.decide("哪71家企业参与了共建").kind == "unexplained"
+        assert BRAIN.decide("昌孝县的太子米").kind == "answer"
+
     def test_a_count_of_a_measure_of_its_own_is_still_not_given(self) -> None:
         """浙大培训几期: the one number of times the measure gives is the trips elsewhere; not given."""
         assert BRAIN.decide("浙大培训几期").kind == "unexplained"

@@ -260,9 +260,13 @@ class Asking:
         if not after or not after.group():
             # 多少名导师帮带新任村书记: no particle near, a verb goes on; the word opening it is what is counted
             return next((rest[:size] for size in (4, 3, 2) if common_word(rest[:size])), "")
+        noun = after.group()
+        following = rest[len(noun) : len(noun) + 1]
+        if len(noun) > 1 and following and common_word(noun[-1] + following):
+            noun = noun[:-1]  # 哪些企业参与了: 与 ends 参与, it joins nothing, and 参 is no part of the noun
         # 多少人口: 人 begins a word here, it does not count people; 多少名村干部: 名 counts them
-        joined = ask.unit in ("人", "户", "名", "位") and _word(ask.unit + after.group()[:1])
-        return (ask.unit + after.group()) if joined else after.group()
+        joined = ask.unit in ("人", "户", "名", "位") and _word(ask.unit + noun[:1])
+        return (ask.unit + noun) if joined else noun
 
     def noun_before(self, ask: Ask) -> str:
         """The words right before the question words (党小组有多少: 党小组); empty in English."""

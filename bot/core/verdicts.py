@@ -58,6 +58,7 @@ class Verdicts:
         """What the article's counts count: a noun heading one of them is a thing the article counts."""
         """The article's Chinese facts as one text: a word standing anywhere in it is the article's."""
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
+        self._letters = [sorted(word) for word in (*self._generic["zh"], *facts.names["zh"]) if len(word) >= 3]
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
         generic_levels = {
             lang: [
@@ -570,7 +571,8 @@ class Verdicts:
         if lang == "en":  # Xinggang village: Xingang village with one letter slipped, no other village
             lowered = word.lower()
             return any(_one_edit(lowered, name.lower()) for name in self.facts.names[lang] if len(name) >= 6)
-        return _sound(word) in self._sounds
+        # 孝唱县 as typed with a slip, 昌孝县 with two characters swapped: the county, not another one
+        return _sound(word) in self._sounds or sorted(word) in self._letters
 
     def _names_hold(self, case: Case) -> int:
         """How many places or people of the article the question names, when they all stand in one fact;
