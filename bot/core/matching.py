@@ -262,7 +262,7 @@ class Matcher:
             scores[owner] = min(100.0, max(scores[owner], top + tuning.margin))
 
     def _gist(self, scores: dict[int, float], asking: Asking, reading: Reading, tuning: Tuning) -> None:
-        """A question for what the article says as a whole (这篇文章主要讲的啥, 全文分几大块, What is the article
+        """A question for what the article says as a whole (这篇文章主要讲的啥, 讲了哪几个方面, What is the article
         about?) that names nothing but the article is answered by the overview, the entry that lists the
         measures, and not by the entry about the article itself (its date, source and editors)."""
         overview, lang = self._overview, asking.lang

@@ -54,12 +54,13 @@ class Verdicts:
         self._lists: dict[str, list[tuple[tuple[str, ...], list[list[str]]]]] = {}
         """Per entry, its parallel lists and their items' words (`_parallel`)."""
         self._text = "".join(fact.text for fact in facts.all("zh"))
+        """The article's Chinese facts as one text: a word standing anywhere in it is the article's."""
         self._labels = [v.label for fact in facts.all("zh") for v in fact.of_kind("count") if v.label]
         """What the article's counts count: a noun heading one of them is a thing the article counts."""
-        """The article's Chinese facts as one text: a word standing anywhere in it is the article's."""
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
-        self._letters = [sorted(word) for word in (*self._generic["zh"], *facts.names["zh"]) if len(word) >= 3]
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
+        self._letters = [sorted(word) for word in (*self._generic["zh"], *facts.names["zh"]) if len(word) >= 3]
+        """Their characters in order: 昌孝县 is 孝昌县 with two swapped."""
         generic_levels = {
             lang: [
                 level
@@ -323,10 +324,11 @@ class Verdicts:
         self, stated: Value, noun: str, counts: list[tuple[Fact, Value]], index: Index, after: str
     ) -> tuple[str, str] | None:
         """A stated count that is the article's count of something else than the question says it counts
-        (219个党支部: 219 are the county's villages; 3100个党员: 3100余名 are the central households): what
-        it said, and what the article counts so. Only for a noun that heads some count of the article's,
-        so that it is a thing the article counts (党支部, 村, 党员), and when no count of the passage is of
-        it (then that count is what to check against)."""
+        (219个党支部: 219 are the county's villages; 1200个党小组: the councils and associations): what it
+        said, and what the article counts so. Only for a noun that heads some count of the article's, so
+        that it is a thing the article counts (党支部, 村, 党员), when no count of the passage is of it (then
+        that count is what to check against), and when the sentence of the count does not name it too
+        (3100个党员: 3100余名……的党员推选为党员中心户)."""
         lang = index.lang
         if lang != "zh" or not noun or not any(_headed_by(label, noun, lang) for label in self._labels):
             return None
