@@ -887,6 +887,12 @@ def missing(found: Found, case: Case) -> Found:
     return replace(found, missing=asked_words(case.asking), nearest=nearest)
 
 
+def past_premise(asked: str, said: str) -> str:
+    """The clauses of what a question asks that do not hold what it said wrongly (服务人员30分钟内到场，这个
+    承诺是哪个村先搞的: 这个承诺是哪个村先搞的): what is still missing once the premise is corrected."""
+    return "，".join(clause for clause in re.split(r"\s*[，,；;]\s*", asked) if said not in clause)
+
+
 def asked_words(asking: Asking) -> str:
     """What a question asks, in its own words, for "the article does not say ...": 浙大培训几期."""
     text = (asking.shown or asking.core).strip()

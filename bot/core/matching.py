@@ -41,7 +41,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from bot.core.answers import Answers, Case, Found, asked_words
+from bot.core.answers import Answers, Case, Found, asked_words, past_premise
 from bot.core.asking import Asking, analyse, ask_spans
 from bot.core.decision import Candidate, Decision, Gap, Ranking
 from bot.core.facts import Facts
@@ -431,8 +431,7 @@ class Matcher:
                 return _settled(replace(decision, asking=asking), judged, None)
             if judged.verdict == "no":
                 found = judged
-                clauses = re.split(r"\s*[，,；;]\s*", asked_words(asking))
-                asked = "，".join(c for c in clauses if judged.said not in c)
+                asked = past_premise(asked_words(asking), judged.said)
                 gap = replace(gap, asked=asked) if gap.term is None and not gap.asked and asked else gap
         return _settled(replace(decision, asking=asking), found, gap)
 

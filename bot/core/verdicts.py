@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from bot.core.answers import Case, Found, agrees, excluding, excluding_words, missing, referent
+from bot.core.answers import Case, Found, agrees, excluding, excluding_words, missing, past_premise, referent
 from bot.core.asking import ALTERNATIVE, LESS_THAN_ZH, MORE_THAN_ZH, Asking, analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap, stems
@@ -59,7 +59,9 @@ class Verdicts:
         """What the article's counts count: a noun heading one of them is a thing the article counts."""
         self._sounds = frozenset(_sound(word) for word in (*self._generic["zh"], *facts.names["zh"]))
         """How the article's own names and generic words sound: 孝唱县 is 孝昌县 mistyped, not another county."""
-        self._letters = [sorted(word) for word in (*self._generic["zh"], *facts.names["zh"]) if len(word) >= 3]
+        self._letters = frozenset(
+            "".join(sorted(word)) for word in (*self._generic["zh"], *facts.names["zh"]) if len(word) >= 3
+        )
         """Their characters in order: 昌孝县 is 孝昌县 with two swapped."""
         generic_levels = {
             lang: [
@@ -90,7 +92,7 @@ class Verdicts:
         if wrong is not None:
             # 服务人员30分钟内到场，这个承诺是哪个村先搞的: the wrong premise is corrected first, and what is
             # asked on top of it, which the article does not say, stays missing
-            asked = "，".join(c for c in re.split(r"\s*[，,；;]\s*", found.missing) if wrong[0] not in c)
+            asked = past_premise(found.missing, wrong[0])
             return replace(
                 found,
                 verdict="no",
@@ -189,6 +191,8 @@ class Verdicts:
         article's source, whichever words it shares with the measures."""
         if lang == "en":
             return bool(MEDIA_EN.search(text))
+        if not any(ending in text for ending in MEDIA_ENDINGS):
+            return False  # most questions: no name of a publisher's ending, and no names to read
         return any(kind == "org" and suffix in MEDIA_ENDINGS for _, kind, suffix in self._names_in(text, lang, index))
 
     def elsewhere(self, text: str, lang: Lang, index: Index) -> str:
@@ -574,7 +578,7 @@ class Verdicts:
             lowered = word.lower()
             return any(_one_edit(lowered, name.lower()) for name in self.facts.names[lang] if len(name) >= 6)
         # 孝唱县 as typed with a slip, 昌孝县 with two characters swapped: the county, not another one
-        return _sound(word) in self._sounds or sorted(word) in self._letters
+        return _sound(word) in self._sounds or "".join(sorted(word)) in self._letters
 
     def _names_hold(self, case: Case) -> int:
         """How many places or people of the article the question names, when they all stand in one fact;
@@ -909,20 +913,24 @@ def _one_edit(first: str, second: str) -> bool:
     return any(long[:at] + long[at + 1 :] == short for at in range(len(long)))
 
 
+def _bare(text: str) -> str:
+    """A label or noun without what it says in brackets or quotes: 全县村（社区） as 全县村."""
+    return re.sub(r"[（(][^）)]*[）)]|[“”\"]", "", text).strip()
+
+
 def _headed_by(label: str, noun: str, lang: Lang) -> bool:
     """Whether a count's label names what a noun does, as its head: 全县村（社区） is of 村, 党员中心户 of 党员中心户,
     not of 党员 (a household is counted), 整顿的软弱涣散村党组织 of 党组织, not of 村."""
     if lang != "zh" or not noun:
         return False
-    bare = re.sub(r"[（(][^）)]*[）)]|[“”\"]", "", label).strip()
-    noun = re.sub(r"[（(][^）)]*[）)]|[“”\"]", "", noun).strip()
-    return bool(noun) and bare.endswith(noun)
+    noun = _bare(noun)
+    return bool(noun) and _bare(label).endswith(noun)
 
 
 def _counts_what(label: str, noun: str, after: str, lang: Lang) -> bool:
     """Whether a count's label names what a stated count counts: headed by the noun read after it, or
     by the words right after it, whichever way they were cut (875个党员中心户: 党员中心户, read as 党员)."""
-    bare = re.sub(r"[（(][^）)]*[）)]|[“”\"]", "", label).strip()
+    bare = _bare(label)
     return _headed_by(label, noun, lang) or (
         lang == "zh" and any(after.startswith(bare[-size:]) for size in range(len(bare), 1, -1))
     )
