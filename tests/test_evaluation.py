@@ -117,6 +117,20 @@ class TestQuestionSets:
         assert (first.facts, first.says) == (("1家",), "no")
         assert (second.facts, second.says) == ((), None)
 
+    def test_an_unquoted_yes_or_no_is_a_verdict_not_a_boolean(self, tmp_path: Path) -> None:
+        """YAML reads `says` written as a bare no as false: it is still "no", never dropped as no verdict;
+        a `says` that is neither is refused."""
+        path = tmp_path / "set.yaml"
+        path.write_text(
+            "questions:\n  - [yesno, act-returnees, 国家级星创天地有2家吗, 1家, no]\n"
+            "  - [yesno, act-returnees, 国家级星创天地有1家吗, 1家, yes]\n",
+            encoding="utf-8",
+        )
+        assert [q.says for q in load_questions(path)] == ["no", "yes"]
+        path.write_text("questions:\n  - [yesno, act-returnees, 有2家吗, 1家, maybe]\n", encoding="utf-8")
+        with pytest.raises(ValueError, match="says must be yes or no"):
+            load_questions(path)
+
 
 class TestTally:
     @pytest.mark.parametrize(

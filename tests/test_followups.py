@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.brain import Brain
-from bot.ops.evaluation import part_files
+from bot.ops.evaluation import PARTS, part_files
 from bot.ops.followups import FollowUp, evaluate_followups, load_followups
 from tests.conftest import ROOT
 
@@ -28,11 +28,8 @@ class TestLoading:
             ' "yes"]\n',
             encoding="utf-8",
         )
-        (tmp_path / "batch9-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
-        (tmp_path / "batch10-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
-        (tmp_path / "batch11-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
-        (tmp_path / "batch12-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
-        (tmp_path / "batch13-tuning.yaml").write_text("questions: []\n", encoding="utf-8")
+        for name in PARTS["tuning"][3:]:
+            (tmp_path / name).write_text("questions: []\n", encoding="utf-8")
         (tmp_path / "heldout.yaml").write_text("followups: [[a, b, c, d, e, f]]\n", encoding="utf-8")
         pairs = load_followups(part_files("tuning", tmp_path))
         assert pairs == [

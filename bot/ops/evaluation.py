@@ -63,6 +63,7 @@ PARTS: dict[str, tuple[str, ...]] = {
         "batch11-tuning.yaml",
         "batch12-tuning.yaml",
         "batch13-tuning.yaml",
+        "batch14-tuning.yaml",
     ),
     "held-out": (
         "heldout.yaml",
@@ -77,13 +78,15 @@ PARTS: dict[str, tuple[str, ...]] = {
         "batch11-heldout.yaml",
         "batch11-sealed.yaml",
         "batch12-heldout.yaml",
+        "batch12-sealed.yaml",
         "batch13-heldout.yaml",
+        "batch14-heldout.yaml",
     ),
-    "sealed": ("batch12-sealed.yaml",),
+    "sealed": ("batch14-sealed.yaml",),
 }
 """The files of each part, under `tests/eval/`: every batch was split at random between the parts
 before any of it was tried. A sealed part, once scored at the end of the work it measured, joins
-the held-out part (batch 7's `sealed.yaml`, then `batch8-sealed.yaml` to `batch11-sealed.yaml`),
+the held-out part (batch 7's `sealed.yaml`, then `batch8-sealed.yaml` to `batch12-sealed.yaml`),
 and the next batch's sealed part takes its place."""
 
 EVAL_DIR = Path("tests/eval")
@@ -355,9 +358,21 @@ def load_questions(path: str | Path) -> list[Question]:
     for item in data["questions"]:
         category, expected, text, *rest = item
         facts = tuple(fact for fact in str(rest[0]).split("|") if fact) if rest and rest[0] else ()
-        says = str(rest[1]) if len(rest) > 1 and rest[1] else None
+        says = read_says(rest[1]) if len(rest) > 1 else None
         questions.append(Question(str(category), None if expected is None else str(expected), str(text), facts, says))
     return questions
+
+
+def read_says(value: object) -> str | None:
+    """A set's `says` as `yes` or `no` (None when not given). YAML reads an unquoted yes or no as a
+    boolean, so one is taken as its word; anything else is refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value in ("yes", "no"):
+        return str(value)
+    raise ValueError(f"says must be yes or no, not {value!r}")
 
 
 def part_files(part: str, root: str | Path = EVAL_DIR) -> list[Path]:

@@ -37,7 +37,7 @@ from bot.conversation.replies import Said, plain_text
 from bot.conversation.state import Who
 from bot.conversation.turns import Conversation
 from bot.core.brain import Brain
-from bot.ops.evaluation import english_forms, in_english, shows_facts, verdict
+from bot.ops.evaluation import english_forms, in_english, read_says, shows_facts, verdict
 from bot.storage.sqlite import SqliteStore
 from bot.texts import say
 
@@ -97,7 +97,7 @@ def load_followups(paths: Iterable[Path]) -> list[FollowUp]:
         for item in data.get("followups") or ():
             category, first, first_expected, second, expected, *rest = item
             facts = tuple(f for f in str(rest[0] or "").split("|") if f) if rest else ()
-            says = _text(rest[1]) if len(rest) > 1 else None
+            says = read_says(rest[1]) if len(rest) > 1 else None
             found.append(
                 FollowUp(str(category), str(first), _text(first_expected), str(second), _text(expected), facts, says)
             )
