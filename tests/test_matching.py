@@ -124,6 +124,17 @@ class TestWhatWasAsked:
         assert decision.focus is not None
         assert any(holds in sentence for sentence in decision.focus.sentences)
 
+    def test_what_is_asked_beside_the_measure_s_name_picks_its_sentence(self, brain: Brain) -> None:
+        """The measure's name (村企互助联动) chose the entry and stands in none of its sentences more than
+        another: the sentence holding the rest (机制) answers, though the summary leaves it out. A
+        question that ends on the name asks what the measure is, and gets its summary."""
+        decision = brain.decide("村企互助联动要构建什么机制")
+        assert decision.focus is not None
+        assert any("以企带村" in sentence for sentence in decision.focus.sentences)
+        named = brain.decide("群众全员发动是什么")
+        assert named.focus is not None
+        assert named.focus.general
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

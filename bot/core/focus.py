@@ -214,6 +214,28 @@ def _answering_sentences(entry: Entry, reading: Reading, index: Index, tuning: T
     credit = held_each(texts, reading, index)
     best = max(range(len(texts)), key=lambda n: credit[n])
     if credit[best] < tuning.sentence_share * reading.total or credit[best] < _held(entry.short(lang), reading, index):
+        return _beyond_title(entry, texts, reading, index, tuning)
+    return (_clauses(texts[best], reading, index, tuning),)
+
+
+def _beyond_title(
+    entry: Entry, texts: tuple[str, ...], reading: Reading, index: Index, tuning: Tuning
+) -> tuple[str, ...]:
+    """The sentence holding what a question asks beside the measure's own name, when the summary
+    leaves it out (村企互助联动想形成一个怎样的长效机制: the sentence of 长效机制): the name chose the
+    entry and stands for all of it, so it weighs for no one sentence."""
+    lang = reading.lang
+    named = index.terms_in(entry.title_in(lang))
+    found, weighed = reading.weighed(index)
+    rest = tuple((term, weight, positions) for term, weight, positions in weighed if term not in named)
+    last = max((p for _, _, positions in weighed for p in positions), default=-1)
+    if found <= named or not rest or any(last in positions for term, _, positions in weighed if term in named):
+        return ()  # 总的思路是什么: the question ends on the measure's name and asks what it is
+    whole = _held_of(frozenset(term for term, _, _ in rest), rest)
+    summary = _held_of(index.terms_in(entry.short(lang)) - named, rest)
+    credit = [_held_of(index.terms_in(text) - named, rest) for text in texts]
+    best = max(range(len(texts)), key=lambda n: credit[n])
+    if credit[best] < tuning.sentence_share * whole or credit[best] <= summary:
         return ()
     return (_clauses(texts[best], reading, index, tuning),)
 
