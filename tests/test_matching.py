@@ -135,6 +135,18 @@ class TestWhatWasAsked:
         assert named.focus is not None
         assert named.focus.general
 
+    @pytest.mark.parametrize(
+        ("question", "shown"),
+        [("出来打工好多年了，老家茶叶种了多少亩", "13.9万亩"), ("党小组总计多少个", "875个"),
+         ("谋事、管事、办事和监事分别是谁负责的", "理事会管事")],
+    )  # fmt: skip
+    def test_what_is_said_on_the_way_is_not_asked(self, brain: Brain, question: str, shown: str) -> None:
+        """好多年了 tells how long, it asks nothing; 总计 (like 一共) is no detail asked of the count; who does
+        each of a list's deeds is the list of who does what. None is "the article does not say"."""
+        decision, reply = brain.respond(question)
+        assert decision.kind == "answer"
+        assert shown in render_plain(reply)
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

@@ -1051,8 +1051,9 @@ def _ordinal(case: Case, focus: Focus) -> ItemList | None:
 
 
 def _doing(case: Case) -> tuple[ItemList, ...]:
-    """The entry's list of who does what, when the question names one item's deed (谋事 of 村“两委”谋事):
-    each item a doer and a deed, every item sharing a character with the others (谋事、管事、办事、监事)."""
+    """The entry's list of who does what, when the question names one item's deed (谋事 of 村“两委”谋事) or
+    every item's (谋事、管事、办事、监事分别由谁负责): each item a doer and a deed of its own, every item
+    sharing a character with the others (谋事、管事、办事、监事)."""
     if case.lang != "zh":
         return ()
     for listed in case.entry.lists:
@@ -1060,7 +1061,8 @@ def _doing(case: Case) -> tuple[ItemList, ...]:
         shared = set.intersection(*(set(item) for item in items)) if len(items) >= 2 else set()
         deeds = [item[-2:] for item in items]
         parallel = shared and all(len(item) > 2 and deed[-1] in shared for item, deed in zip(items, deeds, strict=True))
-        if parallel and sum(deed in case.asking.core for deed in deeds) == 1:
+        named = sum(deed in case.asking.core for deed in deeds)
+        if parallel and len(set(deeds)) == len(deeds) and named in (1, len(deeds)):
             return (listed,)
     return ()
 
@@ -1072,7 +1074,7 @@ def _singled_out(before: str) -> tuple[str, str]:
     """The words that single out some of what a Chinese "how many" counts, those before its last 的 or
     after 其中, and what it counts, after the 的 if written there (示范的党支部有多少个: 示范, 党支部;
     其中示范的有多少个 and 其中示范有多少个: 示范, nothing); empty when there are none."""
-    before = re.sub(r"(?:有|是|一共|总共|共)+$", "", before)
+    before = re.sub(r"(?:有|是|一共|总共|合计|总计|共计|共)+$", "", before)
     found = _SINGLED.search(before)
     if not found:
         among = re.search(r"(?:其中|当中|之中)([\u4e00-\u9fff]{1,6})$", before)  # ……，其中示范有多少个

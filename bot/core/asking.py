@@ -59,7 +59,7 @@ QUESTION_WORDS: dict[Lang, tuple[tuple[AskedKind, str, tuple[str, ...]], ...]] =
         ("count", "area", ()),  # 面积, the same
         # 十几年, 几十个: 几 beside 十, 百, 千 or 万 is a number (a dozen or so), no question
         ("count", "", (rf"(?<![哪十])几(?![十百千万])(?P<unit>{_MEASURE})?", rf"多少(?P<unit2>{_MEASURE})?",
-                       rf"好多(?P<unit3>{_MEASURE})", "多大", "多高", "多重", "多宽", "多深", "多长(?!时间)")),
+                       rf"好多(?P<unit3>{_MEASURE})(?!了)", "多大", "多高", "多重", "多宽", "多深", "多长(?!时间)")),
         ("name", "", ("叫什么名", "叫什么", "叫啥")),
         ("person", "", ("谁", "哪位", "哪些人", "什么人", "何人", "哪个人")),
         ("place", "", ("哪里", "哪儿", "[在去到从来回]了?哪(?![些个几一二两三四五六七八九十])", "什么地方", "哪些地方",
@@ -272,7 +272,7 @@ class Asking:
         """The words right before the question words (党小组有多少: 党小组); empty in English."""
         if self.lang == "en":
             return ""
-        before = re.sub(r"(?:有|是|的|一共|总共|到底|共|又)+$", "", self.core[: ask.start])
+        before = re.sub(r"(?:有|是|的|一共|总共|合计|总计|共计|到底|共|又)+$", "", self.core[: ask.start])
         tail = re.search(r"[\u4e00-\u9fff\d]{1,10}$", before)
         return tail.group() if tail else ""
 
