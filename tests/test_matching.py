@@ -147,6 +147,17 @@ class TestWhatWasAsked:
         assert decision.kind == "answer"
         assert shown in render_plain(reply)
 
+    def test_a_way_of_working_described_is_named_by_its_measure(self, brain: Brain) -> None:
+        """那套做法叫什么 after a description asks the measure's name: the reply, headed by it, answers."""
+        decision, reply = brain.respond("帮群众调解小纠纷、替个人跑诉求的那套做法叫什么")
+        assert decision.kind == "answer"
+        assert "三进四代" in render_plain(reply)[:20]
+
+    @pytest.mark.parametrize("question", ["幸福食堂的老板叫什么", "王店镇的镇长叫什么名字"])
+    def test_a_name_asked_of_someone_the_article_never_speaks_of_is_missing(self, brain: Brain, question: str) -> None:
+        """The name of the one after 的 is not a place or name that its sentence gives of something else."""
+        assert brain.decide(question).kind == "unexplained"
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

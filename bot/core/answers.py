@@ -405,11 +405,20 @@ class Answers:
             for v in fact.of_kind("person", "org", "place")
             if v.text not in named and any(case.held(c) > 0 and v.text in c for c in fact.parts())
         ]
+        # 幸福食堂的老板叫什么: the name of the one after 的, which no clause naming anything speaks of
+        owner = _OWNED.search(case.asking.core[: _ask.start]) if case.lang == "zh" else None
+        if owner and not any(owner.group(1) in fact.text or owner.group(1)[-1] in v.text for fact, v in near):
+            near = []
         if near and case.held(case.nearest().text) > 0:
             return _lead(found, near[:3], case)
         titled = self._titled(_ask, case)
         if titled:
             return _lead(found, titled, case)
+        if case.lang == "zh" and _A_WAY.search(case.asking.core[: _ask.start]):
+            # 帮老百姓调解……替大家伙说话的那套做法叫什么: a way of working described, not named, is the
+            # measure itself, whose name heads the reply; its sentence closest to the description follows
+            told = cut_to_question(case.nearest().text, case.reading, case.index, case.tuning)
+            return replace(found, focus=replace(found.focus, sentences=found.focus.sentences or (told,)), resolved=True)
         return found if found.focus.lists else missing(found, case)
 
     def _titled(self, ask: Ask, case: Case) -> list[tuple[Fact, Value]]:
@@ -908,6 +917,12 @@ TITLE_WORDS: dict[Lang, frozenset[str]] = {
 }
 """Words for a piece of writing or its title: what one is called is the title given in 《》 or quotes."""
 _TITLE = re.compile(r"《[^》]{2,80}》|\"[^\"]{10,120}\"")
+_OWNED = re.compile(r"的(?!那|这)([\u4e00-\u9fff]{2,4}?)(?:是|叫)?$")
+"""What a name is asked of, after 的 (幸福食堂的老板叫什么: 老板)."""
+_A_WAY = re.compile(
+    r"(?:做法|办法|方法|法子|机制|模式|制度|举措|措施|工作法)(?:的)?(?:正式|具体|官方)?(?:名字|名称|叫法)?(?:是)?$"
+)
+"""A way of working, right before a name is asked (那套做法叫什么): the measure that is that way."""
 _QUOTED_TERM = re.compile(r"“([^”]{2,20})”|\"([^\"]{2,40})\"")
 
 
