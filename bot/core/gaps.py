@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.core.asking import ask_spans
+from bot.core.asking import Asking, ask_spans
 from bot.core.decision import Decision, Gap, Ranking
 from bot.core.focus import Focus, sentences
 from bot.core.index import Index, Reading
@@ -72,7 +72,7 @@ class Gaps:
         best = choice.candidates[0].entry
         offered = choice.candidates[:1] if choice.kind == "answer" else choice.candidates
         question = ranking.asking.core if ranking.asking is not None else choice.question
-        for detail in self.asked(question, lang):
+        for detail in self.asked(_asking_clauses(question, ranking.asking), lang):
             if not any(self.gives(c.entry, detail, lang) for c in offered):
                 return Gap(best, _mentioning(best, focus, lang), detail=detail)
         return None
@@ -138,6 +138,16 @@ def asked_attribute(reading: Reading, asks: Sequence[tuple[int, int]] = ()) -> s
         if _BEFORE_ATTRIBUTE[lang].search(before) or _AFTER_ATTRIBUTE[lang].search(after):
             return word
     return ""
+
+
+def _asking_clauses(question: str, asking: Asking | None) -> str:
+    """The clauses of a question that hold a question word, when it has any: a detail named in another
+    is said, not asked (村民打个电话喊一声，多久有人上门: the phone is how they call, not what is asked)."""
+    asks = ask_spans(asking, question) if asking is not None else []
+    if not asks:
+        return question
+    clauses = [m for m in _CLAUSE.finditer(question) if any(m.start() <= start < m.end() for start, _ in asks)]
+    return "，".join(m.group() for m in clauses) or question
 
 
 def _pattern(words: Sequence[str], lang: Lang) -> re.Pattern[str]:
