@@ -356,6 +356,15 @@ class Verdicts:
         if len(people) != 1:
             return None
         (said,) = people
+        # 彭扬是这篇稿子的终审，那编辑是谁呢: the role said of the person is the one in their own clause
+        own = next((c for c in re.split(r"[，,；;。？?！!]", text) if said in c), text)
+        if own != text and any(
+            _role_fullness(v.label, own.replace(said, " "), lang) > 0
+            for fact in case.facts
+            for v in fact.of_kind("person")
+            if v.label
+        ):
+            text = own
         if lang == "zh":  # 责任编辑 is the article's 责编, not its 编辑
             for variant, word in sorted(self._synonyms.items(), key=lambda item: -len(item[0])):
                 text = text.replace(variant, word)
