@@ -360,6 +360,15 @@ class TestDeclines:
         """武汉大学 is not one of the universities the article names, although it ends in 大学."""
         assert brain.decide("武汉大学怎么样").answered is None
 
+    def test_a_weak_match_resting_on_a_wrong_premise_is_corrected(self, brain: Brain) -> None:
+        """Too weakly matched to answer, a question whose best entry finds its premise wrong is corrected,
+        not declined: the training is at 华中科技大学, not 武汉理工大学; the fee it asks is not given. One
+        asking of another year (2024年) is still declined."""
+        decision, reply = brain.respond("每年到武汉理工大学办的那个乡村干部培训班，学费多少钱？")
+        assert decision.verdict == "no"
+        assert render_plain(reply).startswith("不是武汉理工大学：")
+        assert brain.decide("孝昌县2024年党建考核排第几").kind == "decline"
+
 
 class TestAskBack:
     def test_one_name_for_two_places_asks_back(self, brain: Brain) -> None:

@@ -397,9 +397,9 @@ class Matcher:
     def conclude(self, question: str, ranking: Ranking, tuning: Tuning) -> Decision:
         """The decision for a ranked question under `tuning` (a sweep calls this on cached rankings)."""
         decision = replace(choose(question, ranking, tuning), asking=ranking.asking)
-        gathered = self._gathered(decision, ranking)
-        if gathered is not None:
-            return gathered
+        settled = self._gathered(decision, ranking) or self._corrected(decision, ranking, tuning)
+        if settled is not None:
+            return settled
         if decision.kind == "decline" or not decision.candidates:
             return decision
         lang = ranking.lang
@@ -434,6 +434,25 @@ class Matcher:
                 asked = past_premise(asked_words(asking), judged.said)
                 gap = replace(gap, asked=asked) if gap.term is None and not gap.asked and asked else gap
         return _settled(replace(decision, asking=asking), found, gap)
+
+    def _corrected(self, decision: Decision, ranking: Ranking, tuning: Tuning) -> Decision | None:
+        """A question too weakly matched to answer whose best entry finds it resting on a wrong premise
+        (到武汉理工大学办的乡村干部培训班，学费多少: 华中科技大学, not 武汉理工大学): corrected, what it asks
+        on top said to be missing. None when the entry finds nothing wrong, or the match is weaker still."""
+        if decision.kind != "decline" or not decision.candidates:
+            return None
+        best = decision.candidates[0]
+        if best.score < tuning.weak_answer:
+            return None
+        lang = ranking.lang
+        asking = ranking.asking or analyse(decision.question, lang)
+        focus = find_focus(best.entry, self._position[best.entry.id], ranking.reading, self.indices[lang], tuning)
+        judged = self._found(best.entry, focus, asking, ranking, tuning)
+        if judged.verdict != "no" or _YEAR.search(judged.said):
+            return None  # 孝昌县2024年党建考核排第几: a weak match asking of another year asks of another time
+        answered = replace(decision, kind="answer", asking=asking)
+        gap = Gap(best.entry, judged.nearest, asked=judged.missing) if judged.missing else None
+        return _settled(answered, judged, gap)
 
     def _gathered(self, decision: Decision, ranking: Ranking) -> Decision | None:
         """A question about the whole article (文章里提到了哪些大学), answered with the names of the kind it
@@ -486,6 +505,9 @@ class Matcher:
         case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
         return self.verdicts.judge(self.answers.find(case, focus), case)
 
+
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+"""A year, as a premise states it (2024年, in 2024)."""
 
 GIST = {
     "zh": re.compile(
