@@ -369,6 +369,14 @@ class TestDeclines:
         assert render_plain(reply).startswith("不是武汉理工大学：")
         assert brain.decide("孝昌县2024年党建考核排第几").kind == "decline"
 
+    def test_a_count_stated_of_a_line_of_work_is_judged_by_its_measure(self, brain: Brain) -> None:
+        """干部培训 names the line of study best, whose own entry gives no figures; the one measure of it that
+        counts the trainees judges the 80 stated: 51人."""
+        decision, reply = brain.respond("干部培训去了80人吗")
+        assert decision.answered is not None
+        assert decision.answered.id == "learn-outside"
+        assert render_plain(reply).startswith("不是80人，是51人")
+
 
 class TestAskBack:
     def test_one_name_for_two_places_asks_back(self, brain: Brain) -> None:

@@ -413,11 +413,9 @@ class Matcher:
         found = Found(focus)
         if gap is None:
             found = self._found(best, focus, asking, ranking, tuning)
-            if decision.kind == "ask-back" and not decision.broad and asking.asks:
-                # 孝昌搞了多少个议事的组织: of entries scored alike, the one whose facts give what is asked
-                giving = self._giving(decision, asking, ranking, tuning, found)
-                if giving is not None:
-                    return giving
+            giving = self._rival(decision, asking, ranking, tuning, found)
+            if giving is not None:
+                return giving
             if found.missing:
                 gap = Gap(best, found.nearest, asked=found.missing)
             elif not found.resolved:
@@ -438,20 +436,29 @@ class Matcher:
     def _corrected(self, decision: Decision, ranking: Ranking, tuning: Tuning) -> Decision | None:
         """A question too weakly matched to answer whose best entry finds it resting on a wrong premise
         (到武汉理工大学办的乡村干部培训班，学费多少: 华中科技大学, not 武汉理工大学): corrected, what it asks
-        on top said to be missing. None when the entry finds nothing wrong, or the match is weaker still."""
-        if decision.kind != "decline" or not decision.candidates:
-            return None
-        best = decision.candidates[0]
-        if best.score < tuning.weak_answer:
+        on top said to be missing; of a yes/no question back's entries, the one alone that finds a premise wrong.
+        None when no entry finds anything wrong, or the match is weaker still."""
+        if decision.kind not in ("decline", "ask-back") or decision.broad or not decision.candidates:
             return None
         lang = ranking.lang
         asking = ranking.asking or analyse(decision.question, lang)
-        focus = find_focus(best.entry, self._position[best.entry.id], ranking.reading, self.indices[lang], tuning)
-        judged = self._found(best.entry, focus, asking, ranking, tuning)
-        if judged.verdict != "no" or _YEAR.search(judged.said):
+        if decision.kind == "ask-back" and not asking.polar:
+            return None  # of entries scored alike, the one giving what is asked answers (`_giving`)
+        weighed = decision.candidates[:1] if decision.kind == "decline" else decision.candidates
+        wrong = []
+        for candidate in weighed:
+            if candidate.score < tuning.weak_answer:
+                continue
+            entry = candidate.entry
+            focus = find_focus(entry, self._position[entry.id], ranking.reading, self.indices[lang], tuning)
+            judged = self._found(entry, focus, asking, ranking, tuning)
+            if judged.verdict == "no" and not _YEAR.search(judged.said):
+                wrong.append((candidate, judged))
+        if len(wrong) != 1:
             return None  # 孝昌县2024年党建考核排第几: a weak match asking of another year asks of another time
-        answered = replace(decision, kind="answer", asking=asking)
-        gap = Gap(best.entry, judged.nearest, asked=judged.missing) if judged.missing else None
+        (candidate, judged), others = wrong[0], [c for c in decision.candidates if c is not wrong[0][0]]
+        answered = replace(decision, kind="answer", candidates=(candidate, *others), asking=asking)
+        gap = Gap(candidate.entry, judged.nearest, asked=judged.missing) if judged.missing else None
         return _settled(answered, judged, gap)
 
     def _gathered(self, decision: Decision, ranking: Ranking) -> Decision | None:
@@ -468,6 +475,34 @@ class Matcher:
         scores = {c.entry.id: c.score for c in ranking.candidates}
         candidates = tuple(Candidate(entry, scores.get(entry.id, 0.0)) for entry in entries)
         return replace(decision, kind="answer", candidates=candidates, focus=Focus(lists=(listed,)), broad=False)
+
+    def _rival(
+        self, decision: Decision, asking: Asking, ranking: Ranking, tuning: Tuning, best: Found
+    ) -> Decision | None:
+        """Another entry offered that answers where the best does not: of a question back's entries scored
+        alike, the one whose facts give what is asked (孝昌搞了多少个议事的组织); over a line of work's own
+        entry, which gives no figures, the one measure of it whose facts give the count the question asks
+        or judge the one it states (干部培训去了80人吗: 外学拓思路, 51人). None when no other does."""
+        if decision.kind == "ask-back" and not decision.broad and asking.asks:
+            return self._giving(decision, asking, ranking, tuning, best)
+        entry = decision.candidates[0].entry
+        counting = any(value.kind == "count" for value in asking.asserted) or any(
+            a.kind == "count" for a in asking.asks
+        )
+        if decision.kind != "answer" or entry.id != entry.line or not counting or best.verdict or best.focus.figures:
+            return None
+        measures = tuple(c for c in decision.candidates[1:] if c.entry.line == entry.id)
+        found = [(c, self._found_for(c.entry, asking, ranking, tuning)) for c in measures]
+        giving = [(c, f) for c, f in found if f.verdict == "no" or (f.resolved and not f.missing and f.focus.figures)]
+        if len(giving) != 1:
+            return None
+        (candidate, chosen), others = giving[0], [c for c in decision.candidates if c is not giving[0][0]]
+        return _settled(replace(decision, candidates=(candidate, *others), asking=asking), chosen, None)
+
+    def _found_for(self, entry: Entry, asking: Asking, ranking: Ranking, tuning: Tuning) -> Found:
+        """`_found` of an entry with its own focus."""
+        focus = find_focus(entry, self._position[entry.id], ranking.reading, self.indices[ranking.lang], tuning)
+        return self._found(entry, focus, asking, ranking, tuning)
 
     def _giving(
         self, decision: Decision, asking: Asking, ranking: Ranking, tuning: Tuning, best: Found
