@@ -158,6 +158,13 @@ class TestWhatWasAsked:
         """The name of the one after 的 is not a place or name that its sentence gives of something else."""
         assert brain.decide(question).kind == "unexplained"
 
+    def test_a_lead_in_s_own_words_do_not_thin_out_the_question(self, brain: Brain) -> None:
+        """做组织工作, 对比各地的做法 say who asks and why; words no term explains there weigh nothing, so the
+        three-level system asked about in the last clause answers rather than being declined."""
+        decision = brain.decide("我在区里做组织工作，正在对比各地的党建做法，孝昌的三级党组织体系是怎么构成的？")
+        assert decision.answered is not None
+        assert decision.answered.id == "system-vertical"
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

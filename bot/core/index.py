@@ -112,6 +112,23 @@ class Reading:
         """The weight of the whole question (summed once: it is read for every entry and text weighed)."""
         return sum(self.telling.values())
 
+    def without_unknown_before(self, end: int) -> Reading:
+        """This reading with the words no term explains before `end` (a character offset in `text`) left
+        out: in a lead-in (我在外市组织部工作，最近在研究党小组……) they tell who asks, not what about."""
+        quiet = frozenset(p for p in self.unknown if self.units[p].start < end)
+        if not quiet:
+            return self
+        return Reading(
+            self.lang,
+            self.text,
+            self.units,
+            self.matches,
+            self.content - quiet,
+            {p: w for p, w in self.telling.items() if p not in quiet},
+            self.unknown - quiet,
+            tuple(span for span in self.unknown_words if span[0] not in quiet),
+        )
+
     def weighed(self, index: Index) -> tuple[frozenset[int], tuple[tuple[int, float, tuple[int, ...]], ...]]:
         """The terms found, and per match its term, its weight in `index` (rarity times quality) and the
         content positions it stands on: worked out once, for the many texts a question is held against."""

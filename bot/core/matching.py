@@ -49,7 +49,7 @@ from bot.core.focus import Focus, asks_number, figure_shares, find_focus, held_m
 from bot.core.gaps import Gaps
 from bot.core.gathering import gather
 from bot.core.index import Index, Reading
-from bot.core.normalise import detect_language, query_units
+from bot.core.normalise import detect_language, prepare, query_units
 from bot.core.romanised import hanzi_question, split_question, written_terms
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
@@ -108,7 +108,9 @@ class Matcher:
 
         What is matched is the question part of the message (`bot.core.asking`); when that alone
         is too weak to answer, the lead-in before it is matched with it, and the stronger of the
-        two rankings is kept.
+        two rankings is kept. Read so, the words no term explains in the lead-in and in the clauses
+        before the last weigh nothing: they say who asks and why (我在外市组织部工作，最近在研究……),
+        and would only thin out the words that say what about.
         """
         tuning = tuning or self.tuning
         lang = lang or self.language(question)
@@ -117,7 +119,10 @@ class Matcher:
         torn = _torn(ranking, tuning)
         if asking.context and (torn or not ranking.candidates or ranking.candidates[0].score < tuning.answer):
             joined = self._matchable(f"{asking.context}，{asking.core}", lang)
-            wider = self._rank(joined, asking, lang, tuning, signals)
+            said = _CLAUSE_END.findall(asking.core)
+            before = "".join(said[:-1]) if len(said) > 1 else ""
+            lead = len(prepare(self._matchable(f"{asking.context}，{before}", lang), lang))
+            wider = self._rank(joined, asking, lang, tuning, signals, lead=lead)
             if wider.candidates and (not ranking.candidates or wider.candidates[0].score > ranking.candidates[0].score):
                 return wider
             # 我是丰山镇人……到底是个什么示范: the question part alone fits several entries alike; the lead-in
@@ -145,11 +150,16 @@ class Matcher:
         spans += ask_spans(asking, text, ("when",))
         return spans + self.verdicts.unknown_names(text, lang, self.indices[lang])
 
-    def _rank(self, question: str, asking: Asking, lang: Lang, tuning: Tuning, signals: Collection[str]) -> Ranking:
+    def _rank(
+        self, question: str, asking: Asking, lang: Lang, tuning: Tuning, signals: Collection[str], *, lead: int = 0
+    ) -> Ranking:
+        """The ranking of one text; `lead` characters of it are a lead-in, whose unknown words weigh nothing."""
         index = self.indices[lang]
         reading = index.read(
             question[:MAX_QUESTION_CHARS], tuning, asking=lambda text, lang: self._asked(text, lang, asking)
         )
+        if lead:
+            reading = reading.without_unknown_before(lead)
         explained = _explain(index, reading)
         scores: dict[int, float] = {}
         if "terms" in signals and explained:
@@ -540,6 +550,9 @@ class Matcher:
         case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
         return self.verdicts.judge(self.answers.find(case, focus), case)
 
+
+_CLAUSE_END = re.compile(r"[^，,；;。？?！!]+[，,；;。？?！!]*")
+"""A clause with the mark that ends it."""
 
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 """A year, as a premise states it (2024年, in 2024)."""
