@@ -165,6 +165,12 @@ class TestWhatWasAsked:
         assert decision.answered is not None
         assert decision.answered.id == "system-vertical"
 
+    def test_a_count_of_a_one_character_noun_run_on_into_a_verb(self, brain: Brain) -> None:
+        """几个村评上了: 村评 is no word anywhere; 村 is what is counted, and the article counts it (3个)."""
+        decision, reply = brain.respond("几个村评上了全国民主法治示范村")
+        assert decision.kind == "answer"
+        assert "3个" in render_plain(reply)
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

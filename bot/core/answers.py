@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from bot.core.asking import ORDINAL_ZH, Ask, Asking, ask_spans, asks_table, common_word
 from bot.core.decision import Verdict
+from bot.core.dictionary import dictionary
 from bot.core.facts import Fact, Facts, Told, around, overlap, stems
 from bot.core.focus import Focus, clauses_holding, cut_to_question, held
 from bot.core.gaps import asked_attribute
@@ -208,7 +209,7 @@ class Answers:
         # spoken of, never counted
         if not self._counted_told(ask, case) or self._uncounted(ask, case):
             return missing(found, case)
-        after = case.asking.noun_after(ask)
+        after = _after_measure(case.asking.noun_after(ask), case)
         # 多少个村: a noun of one character is what is counted too
         noun = " ".join(_words(after, case)[:2]) or (after if len(after) == 1 and case.lang == "zh" else "")
         chosen = self._counts(ask, noun, case)
@@ -551,9 +552,15 @@ class Answers:
             return any(v.measure == ask.measure for fact in case.facts for v in fact.of_kind("count"))
         if case.lang == "zh" and case.asking.noun_after(ask) == "人":  # 去了几个人: people, as 51人 counts them
             return any(v.measure == "people" for fact in case.facts for v in fact.of_kind("count"))
-        after = _words(case.asking.noun_after(ask), case)[:2]
-        if after:
-            return self._told(" ".join(after), case) or _headed(after[-1], case)
+        written = case.asking.noun_after(ask)
+        noun = _after_measure(written, case)
+        after = _words(noun, case)[:2]
+        if noun != written or after:  # 几个村评上了: 村, one character, is what is counted
+            return (
+                noun in case.entry.text("zh")
+                if noun != written
+                else self._told(" ".join(after), case) or _headed(after[-1], case)
+            )
         # 培训班人数是多少: 人数 asks how many, like 多少; what is counted is the word before it
         before = [w for w in _words(case.asking.noun_before(ask), case) if not _asks_itself(w, case.lang)][-2:]
         # 导师帮带制带了多少人: a last word that is no word (制带, the verb cut with a piece of the noun) leaves
@@ -980,6 +987,26 @@ def _attribute(case: Case) -> str:
 def _asks_itself(word: str, lang: Lang) -> bool:
     """Whether a word is itself a question word or an asking noun (总数, 人数)."""
     return any(pattern.fullmatch(word) for _, _, pattern in asks_table(lang))
+
+
+def _after_measure(noun: str, case: Case) -> str:
+    """What stands after a Chinese count's measure word, cut to its first character when that and the
+    next make no word, in the FAQ or the general dictionary (几个村评上了: 村评 is none, 村 is counted);
+    else as it is."""
+    if case.lang != "zh" or len(noun) < 2:
+        return noun
+    spans = case.index.word_spans(noun)
+    if not spans or spans[0][0] != 0:
+        return noun
+    first = noun[: spans[0][1]]
+    if (
+        len(first) == 2
+        and not dictionary().listed(first, 0)
+        and case.index.term_of(first) is None
+        and not _is_stop(noun[0])
+    ):
+        return noun[0]
+    return noun
 
 
 def _words(noun: str, case: Case) -> list[str]:
