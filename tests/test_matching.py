@@ -38,6 +38,12 @@ class TestAnswers:
         """Homophone typos, traditional characters and polite padding still find the entry."""
         assert _answer(brain, question) == entry
 
+    def test_a_name_of_the_article_s_own_is_no_typo_for_another(self, brain: Brain) -> None:
+        """丰山镇获得了什么荣誉 sounds like an example of the measure about 冯山社区, but 丰山镇 is a town the
+        article names elsewhere: its measure answers. 风山社区, no name of the article's, is still 冯山社区."""
+        assert _answer(brain, "丰山镇获得了什么荣誉") == "act-everyone"
+        assert _answer(brain, "风山社区获得了什么荣誉") == "lead-three-four"
+
     @pytest.mark.parametrize(
         ("question", "entry"),
         [("这篇文章主要讲的啥", "overview"), ("这篇文章讲了哪几个方面", "overview"),

@@ -77,6 +77,8 @@ class Matcher:
         self.answers = Answers(self.facts, self.indices["en"].syllables)
         self.verdicts = Verdicts(knowledge, self.facts)
         self._position = {entry.id: n for n, entry in enumerate(knowledge.entries)}
+        self._told: dict[tuple[int, Lang], str] = {}
+        """Per entry and language, its facts as one text (`_told_text`)."""
         self._overview = _overview(knowledge)
         english = self.indices["en"]
         self._english = frozenset(term.text[0] for term in english.terms if len(term.text) == 1)
@@ -167,8 +169,12 @@ class Matcher:
             scores = {owner: 100 * held / total for owner, held in explained.items()}
         if "examples" in signals and scores:
             pool = _largest(scores, tuning.similar_pool)
+            named = self._names_told(asking)
             for owner, score in self._similarity(index, index.sounds_of(reading), pool, tuning).items():
-                scores[owner] = max(scores[owner], score)
+                # 丰山镇获得了什么荣誉 sounds like the example 冯山社区获得了什么荣誉; but 丰山镇 is a name of the
+                # article's own, and an entry that never names it is not what the question is about
+                if not named or any(name in self._told_text(owner, asking.lang) for name in named):
+                    scores[owner] = max(scores[owner], score)
         # 有300个村社区吗 is about the figure of 村社区 as much as 有几个村社区 is
         stated = any(value.kind == "count" for value in asking.asserted)
         if "figures" in signals and scores and (asks_number(reading) or stated):
@@ -318,6 +324,18 @@ class Matcher:
             sourced = media and any(v.label in SOURCE_LABELS for fact in facts for v in fact.of_kind("org"))
             if sourced or (wanted and any(fact.of_kind(*wanted) for fact in facts)):
                 scores[owner] = min(100.0, score + tuning.figure_bonus)
+
+    def _names_told(self, asking: Asking) -> list[str]:
+        """The article's own names of places, organisations and people that the question writes out."""
+        text = asking.core.lower()
+        return [n.text for n in self.facts.named_in(asking.core, asking.lang) if n.text.lower() in text]
+
+    def _told_text(self, owner: int, lang: Lang) -> str:
+        """An entry's facts as one text, to look names up in."""
+        told = self._told.get((owner, lang))
+        if told is None:
+            told = self._told[owner, lang] = "".join(f.text for f in self.facts.of(self.knowledge.entries[owner], lang))
+        return told
 
     def _similarity(self, index: Index, sounds: str, pool: list[int], tuning: Tuning) -> dict[int, float]:
         """Per entry of `pool`, the best rapidfuzz ratio between the question and an example, on sounds."""
