@@ -242,6 +242,15 @@ class TestFollowUpReading:
         assert decision.kind == "answer"
         assert "王店镇新岗村" in _reply(brain, decision)
 
+    def test_there_is_the_previous_place(self, brain: Brain) -> None:
+        """那里 after a question about 新岗村 is the village, written in its place: 那里有什么特别的 gets what the
+        article says of it, and 那里有多少人 is its population, which the article does not give."""
+        special = follow(brain.matcher, "那里有什么特别的", Previous("新岗村在哪个镇", "lead-ten-minutes"))
+        assert special.kind == "answer"
+        assert "幸福食堂" in _reply(brain, special)
+        people = follow(brain.matcher, "那里有多少人", Previous("冯山社区在哪个镇", "lead-three-four"))
+        assert people.kind == "unexplained"
+
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))

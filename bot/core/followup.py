@@ -49,6 +49,8 @@ NEW_SUBJECT_EN = re.compile(r"^\s*(?:and|what about|how about|also|then)\b")
 
 STANDING_FOR_ZH = re.compile(r"^(?:那|那么)?(?:[它他她]们?|该)")
 """A pronoun opening a message (它属于哪个镇, 他们是干啥的): it stands for the previous subject."""
+PLACE_POINTER_ZH = re.compile(r"^\s*(?:那里|那儿|那边|这里|这儿|当地)(?:的)?")
+"""A word for "there" opening a message (那里有什么特别的): the previous subject, written in its place."""
 ELIDED_ZH = re.compile(
     r"^(?:那|那么)?(?:是不是|不是|就是|是|跟|和|与|同|(?:有|就|只有|只|才|仅)(?=[\d一二两三四五六七八九十几多半]))|"
     + STANDING_FOR_ZH.pattern
@@ -105,6 +107,8 @@ def _disputed(message: str) -> str:
 def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision) -> Decision | None:
     """The decision for the message read against the previous question, when that reading does better."""
     lang = alone.lang
+    there = PLACE_POINTER_ZH.match(message) if lang == "zh" else None
+    message = message[there.end() :] if there and message[there.end() :].strip() else message
     mine = _reading(matcher, message, lang)
     folded = fold(message)
     # 是湖北卫视吗: a message leaving its subject out may name what the article does not; it is checked
@@ -112,7 +116,7 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
     naming = bool((ELIDED_ZH if lang == "zh" else ELIDED_EN).match(folded)) and bool(
         matcher.verdicts.unknown_names(mine.text, lang, matcher.indices[lang])
     )
-    pointing = lang == "zh" and bool(STANDING_FOR_ZH.match(folded))
+    pointing = lang == "zh" and (bool(STANDING_FOR_ZH.match(folded)) or there is not None)
     if (
         not naming
         and not pointing
