@@ -114,7 +114,8 @@ class Verdicts:
         denied = _denied(case)
         if denied:  # 修长廊时出过赔偿纠纷吗: 实现“零赔偿、零上访、零纠纷”
             return replace(found, verdict="no", truth=denied, resolved=True)
-        return self._polar(found, case)
+        agreed = _agreed_denial(case) and not case.asking.asserted  # 新岗村是不是没有信访: 没有信访事项
+        return replace(found, verdict="yes", resolved=True) if agreed else self._polar(found, case)
 
     def _polar(self, found: Found, case: Case) -> Found:
         """A yes/no question stating no count, date or place to check: "yes" when one fact holds all it
@@ -611,7 +612,10 @@ DENIAL = {
     "zh": re.compile(r"(?:零|没有|无|未|不)(?P<what>[\u4e00-\u9fff]{2})"),
     "en": re.compile(r"\b(?:zero|no|without|never|not)\s+(?:any\s+)?(?P<what>[a-z]{4,})", re.IGNORECASE),
 }
-DENYING = {"zh": re.compile(r"[零没无未不非]"), "en": re.compile(r"\b(?:zero|no|not|never|without|n't)\b|n't\b")}
+DENYING = {
+    "zh": re.compile(r"[零没无未不非]"),
+    "en": re.compile(r"\b(?:zero|no|not|never|without|n't|free (?:of|from))\b|n't\b"),
+}
 
 
 def _denied(case: Case) -> str:
@@ -619,10 +623,30 @@ def _denied(case: Case) -> str:
     “零赔偿、零上访、零纠纷”; has Xingang had petitions: no petition in 10 years); empty when none does,
     or when the question itself is worded in the negative (没出过纠纷吧), which the other checks read."""
     lang, core = case.lang, case.asking.core
-    if DENYING[lang].search(core):
+    if _negated(core, lang):
         return ""
     if lang == "zh" and any(core[: v.start].endswith("是") for v in case.asking.asserted if v.kind == "count"):
         return ""  # 新岗村信访是10年吧: whether the count is right, not whether petitions happened
+    return _denying_clause(case)
+
+
+def _agreed_denial(case: Case) -> bool:
+    """Whether a yes/no question worded in the negative denies what the article denies (Has Xingang been
+    free of petitions: no petition in 10 years; 修长廊没出过纠纷吧: 零纠纷): it holds."""
+    return _negated(case.asking.core, case.lang) and bool(_denying_clause(case))
+
+
+def _negated(question: str, lang: Lang) -> bool:
+    """Whether a question is worded in the negative: 有没有, 是不是 and the like only ask (有没有赔偿 asks
+    whether there was any; 是不是没有赔偿 says there was none)."""
+    if lang == "zh":
+        question = re.sub(r"([\u4e00-\u9fff])[没不]\1", "", question)
+    return bool(DENYING[lang].search(question))
+
+
+def _denying_clause(case: Case) -> str:
+    """The clause of the article that denies a word of the question, in a sentence holding more of it."""
+    lang, core = case.lang, case.asking.core
     words = core if lang == "zh" else " ".join(w[:5] for w in re.findall(r"[a-z]{4,}", core.lower()))
     for fact in case.facts:
         # the sentence must hold more of the question than the denied word: it is about what is asked
