@@ -344,10 +344,12 @@ class TestRomanised:
         [("xiaochang有多少个村", "act-returnees", "219"),
          ("taizimi种了多少亩", "act-everyone", "36.5万亩"),
          ("How many dang xiao zu are there?", "system-vertical", "875"),
-         ("Which shequ in Huayuan zhen is a quanguo minzhu fazhi shifan cun?", "lead-three-four", "Fengshan")],
+         ("Which shequ in Huayuan zhen is a quanguo minzhu fazhi shifan cun?", "lead-three-four", "Fengshan"),
+         ("what are the sida chanye", "act-enterprises", "Taizi rice; fruit and tea")],
     )  # fmt: skip
     def test_pinyin_terms_are_answered(self, question: str, entry: str, fact: str) -> None:
-        """The article's terms written in pinyin, inside English or Chinese, find their entry and fact."""
+        """The article's terms written in pinyin, inside English or Chinese, find their entry and fact; a list's
+        Chinese name in pinyin (si da chanye, 四大产业) names the list, which answers whole."""
         decision, reply = BRAIN.respond(question)
         assert decision.answered is not None
         assert decision.answered.id == entry

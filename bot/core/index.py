@@ -526,7 +526,12 @@ class Index:
     def _add_romanised(self, chinese: Index) -> None:
         """The Chinese index's terms of two characters or more, in pinyin, standing for the same entries."""
         self.syllables = syllables_of("".join(term.text) for term in chinese.terms)
-        for original in chinese.terms:
+        # what the Chinese terms name (四大产业, a list's name), which their pinyin names too (si da chanye)
+        naming: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+        for named, members in chinese.term_sets.items():
+            for member in members:
+                naming[member].append(named)
+        for number, original in enumerate(chinese.terms):
             written = romanise("".join(original.text)) if len(original.text) >= 2 and original.owners else None
             # the syllables are units already: only the stemmer English units go through is left to apply
             key = tuple(_stemmed(syllable) for syllable in written.split()) if written else ()
@@ -538,6 +543,8 @@ class Index:
                 term.stands_for.append(original.text)  # so that a Chinese label counts as naming it
             self.romanised.add(self.by_text[term.text])
             self.chinese[original.text].append(self.by_text[term.text])
+            for named in naming.get(number, ()):
+                self.term_sets[named].add(self.by_text[term.text])
 
     def _lay_out(self) -> None:
         slip_min = self.tuning.slip_min_units
