@@ -177,6 +177,13 @@ class TestWhatWasAsked:
         assert decision.kind == "answer"
         assert "3个" in render_plain(reply)
 
+    def test_two_questions_one_entry_answers_are_both_answered(self, brain: Brain) -> None:
+        """文章的来源是哪里？终审是谁？: the entry about the article answers both, the first question's fact first."""
+        text = render_plain(brain.respond("文章的来源是哪里？终审是谁？")[1])
+        assert "孝感党建" in text
+        assert "李健初" in text
+        assert text.index("孝感党建") < text.index("李健初")
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

@@ -371,7 +371,29 @@ class Matcher:
         filed = self._filed(ranking, tuning)
         if filed is not None:
             return self._as_filed(question, ranking, filed, tuning)
-        return self.conclude(question, ranking, tuning)
+        return self._with_first(self.conclude(question, ranking, tuning), ranking, tuning, signals)
+
+    def _with_first(self, decision: Decision, ranking: Ranking, tuning: Tuning, signals: Collection[str]) -> Decision:
+        """An answer to the last of two questions in one message (文章的来源是哪里？编辑是谁？) that the same
+        entry answers the first of as well: what answers the first leads, then what answers the second."""
+        asking = ranking.asking
+        context = asking.context.strip() if asking is not None else ""
+        if not context or not _ASKED_END.search(context) or decision.kind != "answer" or decision.focus is None:
+            return decision
+        if decision.verdict is not None or decision.gap is not None or not analyse(context, ranking.lang).asks:
+            return decision
+        first = self.conclude(context, self.rank(context, ranking.lang, tuning=tuning, signals=signals), tuning)
+        if first.kind != "answer" or first.answered != decision.answered or first.focus is None or first.verdict:
+            return decision
+        if first.gap is not None:
+            return decision
+        one, two = first.focus, decision.focus
+        merged = Focus(
+            lists=(*one.lists, *(x for x in two.lists if x not in one.lists)),
+            figures=(*one.figures, *(x for x in two.figures if x not in one.figures)),
+            sentences=(*one.sentences, *(x for x in two.sentences if x not in one.sentences)),
+        )
+        return replace(decision, focus=merged)
 
     def decide_about(self, question: str, lang: Lang, entry_id: str) -> Decision:
         """Decide a question known to be about one entry's subject (是花园镇吧, after a question about
@@ -568,6 +590,9 @@ class Matcher:
         case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
         return self.verdicts.judge(self.answers.find(case, focus), case)
 
+
+_ASKED_END = re.compile(r"[?？]\W*$")
+"""The end of a sentence that asks."""
 
 _CLAUSE_END = re.compile(r"[^，,；;。？?！!]+[，,；;。？?！!]*")
 """A clause with the mark that ends it."""
