@@ -184,6 +184,10 @@ class TestWhatWasAsked:
         assert "李健初" in text
         assert text.index("孝感党建") < text.index("李健初")
 
+    def test_where_the_article_comes_from_is_its_source(self, brain: Brain) -> None:
+        """这篇稿子是从哪来的 asks the article's source, not a place of its text."""
+        assert "孝感党建" in render_plain(brain.respond("这篇稿子是从哪来的")[1])
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

@@ -459,8 +459,11 @@ class Answers:
         telling = [fact for fact in case.facts if any(name in fact.text for name in people)]
         if telling and not any(fact.of_kind("place", "org") for fact in telling):
             return missing(found, case)  # 李健初是哪里人: the article gives his role, and no place of his
-        listed = self._listed_names(("place", "org"), case)
-        chosen = self._places(ask, case)
+        # 这篇报道出自哪里: where the article comes from is its source
+        sources = [(fact, v) for fact in case.facts for v in fact.of_kind("org") if v.label in SOURCE_LABELS]
+        published = bool(sources) and bool(PUBLISHED_WORDS[case.lang].search(case.asking.core))
+        listed = () if published else self._listed_names(("place", "org"), case)
+        chosen = sources if published else self._places(ask, case)
         # 去了哪些地方: the list of places, over a list found by its words, unless a place stands in a
         # sentence nearer the question (在……开办培训班是在哪里: 浙江大学)
         if listed and not (chosen and case.held(chosen[0][0].text) > self._giving(listed[0], case)):
@@ -818,7 +821,7 @@ def _way_told(sentence: str, case: Case, mark: re.Pattern[str]) -> str:
         ends = [part for part in _clauses_of(whole or sentence) if mark.search(part)]
         end = ends[-1].rstrip("，,；;。") if ends else ""
         if end and end in sentence and not sentence.startswith(end):
-            rest = re.sub(r"[，,]\s*(?=[；;。])", "", sentence.replace(end, "")).rstrip("，,；; 。")
+            rest = re.sub(r"[，,]\s*(?=[，,；;。])", "", sentence.replace(end, "")).strip("，,；; 。")
             return f"{end}。{rest}。"
     ways = [part for part in _clauses_of(whole) if mark.search(part) and part not in sentence] if whole else []
     way = ways[0].rstrip("，,；;。") if ways else ""
@@ -926,6 +929,13 @@ TITLE_WORDS: dict[Lang, frozenset[str]] = {
 _TITLE = re.compile(r"《[^》]{2,80}》|\"[^\"]{10,120}\"")
 _OWNED = re.compile(r"的(?!那|这)([\u4e00-\u9fff]{2,4}?)(?:是|叫)?$")
 """What a name is asked of, after 的 (幸福食堂的老板叫什么: 老板)."""
+PUBLISHED_WORDS = {
+    "zh": re.compile(r"文章|报道|稿子|这篇|发的|发布|刊发|刊登|登的|来源|出自"),
+    "en": re.compile(r"\b(?:article|report|story|piece|published|publish|source)\b", re.IGNORECASE),
+}
+"""Words that speak of the article as a piece published somewhere."""
+SOURCE_LABELS = frozenset(("来源", "Source"))
+"""The labels the facts give the article's source (来源：孝感党建……)."""
 _A_WAY = re.compile(
     r"(?:做法|办法|方法|法子|机制|模式|制度|举措|措施|工作法)(?:的)?(?:正式|具体|官方)?(?:名字|名称|叫法)?(?:是)?$"
 )

@@ -41,7 +41,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from bot.core.answers import Answers, Case, Found, asked_words, past_premise
+from bot.core.answers import SOURCE_LABELS, Answers, Case, Found, asked_words, past_premise
 from bot.core.asking import Asking, analyse, ask_spans
 from bot.core.decision import Candidate, Decision, Gap, Ranking
 from bot.core.facts import Facts
@@ -54,7 +54,7 @@ from bot.core.romanised import hanzi_question, split_question, written_terms
 from bot.core.smalltalk import small_talk
 from bot.core.tuning import DEFAULT, Tuning
 from bot.core.values import Kind, values
-from bot.core.verdicts import SOURCE_LABELS, Verdicts, compares
+from bot.core.verdicts import Verdicts, compares
 from bot.faq.knowledge import Entry, KnowledgeBase
 from bot.language import LANGS, Lang
 
@@ -391,7 +391,7 @@ class Matcher:
         merged = Focus(
             lists=(*one.lists, *(x for x in two.lists if x not in one.lists)),
             figures=(*one.figures, *(x for x in two.figures if x not in one.figures)),
-            sentences=(*one.sentences, *(x for x in two.sentences if x not in one.sentences)),
+            sentences=(*one.sentences, *(x for x in two.sentences if not _said_already(x, one.sentences))),
         )
         return replace(decision, focus=merged)
 
@@ -589,6 +589,13 @@ class Matcher:
         index = self.indices[ranking.lang]
         case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
         return self.verdicts.judge(self.answers.find(case, focus), case)
+
+
+def _said_already(sentence: str, said: tuple[str, ...]) -> bool:
+    """Whether every clause of a sentence stands in sentences already in the reply."""
+    clauses = [c for c in re.split(r"[，,；;。.]", sentence) if c.strip()]
+    told = "".join(said)
+    return bool(clauses) and all(clause in told for clause in clauses)
 
 
 _ASKED_END = re.compile(r"[?？]\W*$")

@@ -21,7 +21,18 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from bot.core.answers import Case, Found, agrees, excluding, excluding_words, missing, past_premise, referent
+from bot.core.answers import (
+    PUBLISHED_WORDS,
+    SOURCE_LABELS,
+    Case,
+    Found,
+    agrees,
+    excluding,
+    excluding_words,
+    missing,
+    past_premise,
+    referent,
+)
 from bot.core.asking import ALTERNATIVE, LESS_THAN_ZH, MORE_THAN_ZH, Asking, analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap, stems
@@ -716,13 +727,6 @@ def _holds(stated: Value, value: Value, text: str, lang: Lang) -> bool:
     return told >= said if bound == "above" else told <= said
 
 
-PUBLISHED_WORDS = {
-    "zh": re.compile(r"文章|报道|稿子|这篇|发的|发布|刊发|刊登|登的|来源|出自"),
-    "en": re.compile(r"\b(?:article|report|story|piece|published|publish|source)\b", re.IGNORECASE),
-}
-"""Words that speak of the article as a piece published somewhere."""
-SOURCE_LABELS = frozenset(("来源", "Source"))
-"""The labels the facts give the article's source (来源：孝感党建……)."""
 MEDIA_ENDINGS = frozenset({"日报", "电视台", "卫视", "新闻社", "通讯社", "社"})
 """The endings of the Chinese names of newspapers, agencies and stations: what publishes an article."""
 MEDIA_EN = re.compile(r"(?:\b[A-Z][\w']+ )*(?:Daily|News|Times|Post|Agency|Press|Xinhua)\b")
