@@ -11,15 +11,18 @@ held-out parts again, next to the figures with the lists kept:
   `ASKING_NOUNS` (价格, 日期, acreage...: nouns that ask without a question word) and
   `MONEY_NOUNS` (收入, income: a how-much of them asks money);
 - `bot.core.answers`: `LIGHT_VERBS` (谁负责……), `EXCLUDING_WORDS` (除了, besides), `WAY_MARKS`
-  (采取……方式, 确保……: the clause that answers a how or a why) and `TITLE_WORDS` (标题, 文章,
-  headline: what such a thing is called is the title in 《》);
+  (采取……方式, 确保……: the clause that answers a how or a why), `TITLE_WORDS` (标题, 文章,
+  headline: what such a thing is called is the title in 《》), `PUBLISHED_WORDS` (文章, 稿子, 出自: the
+  article as a piece published somewhere) and `WAY_NAMES` (做法, 办法: a way of working whose name is
+  asked, the measure's);
 - `bot.core.verdicts`: `LEVEL_WORDS` (全国, 省级, national: a level a question may state wrongly),
   `ABOVE`, `BELOW` and `ABOUT` (超过, 不到, 大约, more than: a stated count that is a bound, or rough), `DENIAL` and
   `DENYING` (零, 没有, zero, no: what the article or the question denies), `POINTING`
-  (哪个, 这个: a word of a name's kind that asks or points, not a name) and `PUBLISHED_WORDS`,
-  `MEDIA_ENDINGS` and `MEDIA_EN` (文章, 日报, People's Daily: a publisher a question says the
-  article came from), `ONLY_WORDS` (只, 仅: a yes/no question claiming nothing else holds) and
-  `NONE_WORDS` (零, 没有: a clause saying something did not happen);
+  (哪个, 这个: a word of a name's kind that asks or points, not a name), `MEDIA_ENDINGS` and
+  `MEDIA_EN` (日报, People's Daily: a publisher a question says the article came from),
+  `ONLY_WORDS` (只, 仅: a yes/no question claiming nothing else holds) and `NONE_WORDS` (零, 没有: a
+  clause saying something did not happen);
+- `bot.core.followup`: `PLACE_POINTER_ZH` (那里, 当地: the previous subject, as a place);
 - `bot.core.gaps`: `KIND_OF` (之一: a word naming the kind a thing is among, not an attribute asked);
 - `bot.core.matching`: `GIST` and `ARTICLE_NOUNS` (主要讲了什么 of 这篇文章: what the article says as a whole);
 - `bot.core.values`: `FREQUENCY_WORDS` (每年, yearly), `NAMED_KINDS` (企业, company) and `ROUGH_COUNTS`
@@ -38,7 +41,7 @@ import re
 import sys
 from dataclasses import replace
 
-from bot.core import answers, asking, gaps, gathering, matching, values, verdicts
+from bot.core import answers, asking, followup, gaps, gathering, matching, values, verdicts
 from bot.core.brain import Brain
 from bot.core.matching import Matcher
 from bot.faq.knowledge import KnowledgeBase, load_knowledge
@@ -97,7 +100,9 @@ def empty_lists() -> None:
     verdicts.DENIAL.update(dict.fromkeys(verdicts.DENIAL, never))
     verdicts.DENYING.update(dict.fromkeys(verdicts.DENYING, never))
     verdicts.POINTING = never
-    verdicts.PUBLISHED_WORDS.update(dict.fromkeys(verdicts.PUBLISHED_WORDS, never))
+    answers.PUBLISHED_WORDS.update(dict.fromkeys(answers.PUBLISHED_WORDS, never))
+    answers.WAY_NAMES = never
+    followup.PLACE_POINTER_ZH = never
     verdicts.MEDIA_ENDINGS = frozenset()
     verdicts.MEDIA_EN = never
     verdicts.ONLY_WORDS = verdicts.NONE_WORDS = never

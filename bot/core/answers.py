@@ -415,7 +415,7 @@ class Answers:
         titled = self._titled(_ask, case)
         if titled:
             return _lead(found, titled, case)
-        if case.lang == "zh" and _A_WAY.search(case.asking.core[: _ask.start]):
+        if case.lang == "zh" and WAY_NAMES.search(case.asking.core[: _ask.start]):
             # 帮老百姓调解……替大家伙说话的那套做法叫什么: a way of working described, not named, is the
             # measure itself, whose name heads the reply; its sentence closest to the description follows
             told = cut_to_question(case.nearest().text, case.reading, case.index, case.tuning)
@@ -936,7 +936,7 @@ PUBLISHED_WORDS = {
 """Words that speak of the article as a piece published somewhere."""
 SOURCE_LABELS = frozenset(("来源", "Source"))
 """The labels the facts give the article's source (来源：孝感党建……)."""
-_A_WAY = re.compile(
+WAY_NAMES = re.compile(
     r"(?:做法|办法|方法|法子|机制|模式|制度|举措|措施|工作法)(?:的)?(?:正式|具体|官方)?(?:名字|名称|叫法)?(?:是)?$"
 )
 """A way of working, right before a name is asked (那套做法叫什么): the measure that is that way."""
