@@ -251,6 +251,13 @@ class TestFollowUpReading:
         people = follow(brain.matcher, "那里有多少人", Previous("冯山社区在哪个镇", "lead-three-four"))
         assert people.kind == "unexplained"
 
+    def test_how_many_after_a_person_counts_the_group_they_are_named_in(self, brain: Brain) -> None:
+        """一共多少人 after 沈腾是谁 asks how many such people there are: the 150 young members the article
+        names him among, not "the article does not say"."""
+        decision = follow(brain.matcher, "一共多少人", Previous("沈腾是谁", "act-returnees"))
+        assert decision.kind == "answer"
+        assert "150余名" in _reply(brain, decision).splitlines()[1]
+
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))

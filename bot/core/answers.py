@@ -594,7 +594,9 @@ class Answers:
         # in English the words after "how many" may run on into the verb (villagers use the service):
         # what is counted is in its first two words
         asked = [w[:5] for w in re.findall(r"[a-z]{3,}", noun.lower()) if w not in STOP_EN][:2]
-        if len(noun) < 2 or (lang == "en" and not asked):
+        # 沈腾一共多少人: no count of one person is asked, but of the group the article counts them in
+        person = any(n.kind == "person" and n.text == noun for n in self.facts.named_in(noun, lang))
+        if len(noun) < 2 or (lang == "en" and not asked) or person:
             return False
         counts = [(fact, v) for fact in case.facts for v in fact.of_kind("count")]
 
