@@ -188,6 +188,15 @@ class TestWhatWasAsked:
         """这篇稿子是从哪来的 asks the article's source, not a place of its text."""
         assert "孝感党建" in render_plain(brain.respond("这篇稿子是从哪来的")[1])
 
+    @pytest.mark.parametrize(
+        ("question", "shown"),
+        [("鲜果一共折合多少公顷", "鲜果 14万亩（约9,333公顷）"),
+         ("How many acres of nursery stock and flowers are there?", "(about 21,416 acres)")],
+    )  # fmt: skip
+    def test_an_area_asked_in_another_unit_is_converted(self, brain: Brain, question: str, shown: str) -> None:
+        """The article gives land in mu; asked in hectares or acres, the figure is given with its size in them."""
+        assert shown in render_plain(brain.respond(question)[1])
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

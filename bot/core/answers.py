@@ -36,7 +36,7 @@ from bot.core.normalise import STOP_EN, fold, stop_spans, units
 from bot.core.reply import FACT_WINDOW
 from bot.core.romanised import split_word
 from bot.core.tuning import Tuning
-from bot.core.values import PLACE_NOUNS_EN, PLACE_SUFFIXES, SCALE, Value, names_a_kind, number_of, same_level
+from bot.core.values import MEASURES, PLACE_NOUNS_EN, PLACE_SUFFIXES, SCALE, Value, names_a_kind, number_of, same_level
 from bot.faq.knowledge import Entry, ItemList
 from bot.language import LANGS, Lang
 
@@ -182,7 +182,8 @@ class Answers:
                 break
         if case.asking.kind in ("how", "why") and not found.missing:
             found = replace(found, focus=_with_way(found.focus, case))
-        return found
+        converted = _converted(found.focus, case)
+        return replace(found, focus=replace(found.focus, converted=converted)) if converted else found
 
     # ------------------------------------------------------------------ one step per kind asked
 
@@ -774,6 +775,36 @@ WAY_MARKS: dict[str, re.Pattern[str]] = {
 }
 """How a clause of the article says the way something is done (采取……方式) or what it is for (确保……):
 the answer to a how or a why, which a sentence cut to the question's words may have left out."""
+
+
+AREA_UNITS: dict[Lang, tuple[tuple[re.Pattern[str], Decimal, str], ...]] = {
+    "zh": (
+        (re.compile(r"公顷"), Decimal(15), "公顷"),
+        (re.compile(r"平方公里|平方千米"), Decimal(1500), "平方公里"),
+        (re.compile(r"英亩"), Decimal("6.0703"), "英亩"),
+    ),
+    "en": (
+        (re.compile(r"\bhectares?\b|\bha\b"), Decimal(15), "hectares"),
+        (re.compile(r"\bacres?\b"), Decimal("6.0703"), "acres"),
+        (re.compile(r"\bsquare kilomet(?:er|re)s?\b|\bkm2\b|\bkm²"), Decimal(1500), "square kilometres"),
+    ),
+}
+"""Units of land a question may ask in where the article gives mu: each pattern, its size in mu, its name."""
+
+
+def _converted(focus: Focus, case: Case) -> str:
+    """The first figure, an area in mu, in the unit the question asks for instead (茶叶折合多少公顷: 约9,267公顷;
+    how many acres of tea: about 22,898 acres); empty when it asks in mu or asks no area."""
+    if not focus.figures:
+        return ""
+    figure = focus.figures[0]
+    scale = SCALE.get(figure.unit) if MEASURES.get(figure.unit) == "area" else None
+    asked = next((unit for unit in AREA_UNITS[case.lang] if unit[0].search(case.asking.core)), None)
+    if scale is None or asked is None or figure.unit == asked[2]:
+        return ""
+    size = Decimal(figure.value) * scale / asked[1]
+    shown = f"{size:,.0f}" if size >= 10 else f"{size:,.1f}"
+    return f"约{shown}{asked[2]}" if case.lang == "zh" else f"about {shown} {asked[2]}"
 
 
 def _with_way(focus: Focus, case: Case) -> Focus:

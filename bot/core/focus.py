@@ -63,6 +63,9 @@ class Focus:
     instead: str = ""
     """For a "no" corrected with a clause: the article's name in it that stands where the question's
     did (央视 for 湖北卫视), said before the clause."""
+    converted: str = ""
+    """The first figure in the unit the question asks it in, where the article gives another
+    (约9,267公顷 for 13.9万亩 asked in hectares)."""
 
     @property
     def general(self) -> bool:

@@ -86,6 +86,10 @@ def answer_reply(
     focus = focus or Focus()
     separator = "；" if lang == "zh" else "; "
     figures = (separator.join(figure.phrase(lang) for figure in focus.figures),) if focus.figures else ()
+    if figures and focus.converted:  # 茶叶 13.9万亩（约9,267公顷）: the first figure in the unit asked
+        first = focus.figures[0].phrase(lang)
+        shown = f"{first}（{focus.converted}）" if lang == "zh" else f"{first} ({focus.converted})"
+        figures = (figures[0].replace(first, shown, 1),)
     if focus.lists:  # the list is the answer; a sentence stays when another ask of the question found it
         lead = figures + tuple(list_line(listed, lang) for listed in focus.lists)
         body = (" " if lang == "en" else "").join(focus.sentences)
