@@ -97,6 +97,7 @@ class Verdicts:
             or self._wrong_item(case)
             or self._wrong_name(case)
             or self._wrong_person(case)
+            or self._unnamed_person(case)
             or self._wrong_pair(case)
             or _wrong_level(case)
         )
@@ -549,6 +550,25 @@ class Verdicts:
                 return name, clause.replace(f"该{suffix}", pointed.text, 1).rstrip("，,；;。.")
         return None
 
+    def _unnamed_person(self, case: Case) -> tuple[str, str] | None:
+        """A person the question calls by a name the article never gives (有没有一个叫王强的), where the entry
+        names people: the name said, and the clause naming the entry's people."""
+        if case.lang != "zh":
+            return None
+        called = _CALLED.search(case.asking.core)
+        name = called.group(1) if called else ""
+        if not name or re.search(r"什么|啥|谁|哪|怎", name) or name in self._text:
+            return None
+        people = [(fact, v) for fact in case.facts for v in fact.of_kind("person")]
+        if not people:
+            return None
+        # 终审是不是一个叫张伟的人: the one in the role the question names, else the clause naming them all
+        text = case.asking.core.replace(name, " ")
+        roled = [(fact, v) for fact, v in people if v.label and _role_fullness(v.label, text, case.lang) > 0]
+        fact, value = (roled or people)[0]
+        clause = f"{value.label}：{value.text}" if roled else fact.clause_of(value)
+        return name, clause.rstrip("，,；;。")
+
     def _instead(self, said: str, truth: str, case: Case) -> str:
         """The name of the article's clause `truth` that stands where the question's `said` did: of its
         kind and not the same (央视 for 湖北卫视, 周巷镇 for 丰山镇), the first in the clause; empty when
@@ -609,6 +629,9 @@ class Verdicts:
         names = [n for n in names if n not in self._generic[case.lang]]
         return len(names) if any(all(n in fact.text for n in names) for fact in case.facts) else 0
 
+
+_CALLED = re.compile(r"(?:名叫|叫做|叫)([\u4e00-\u9fff]{2,3}?)(?=的|吗|呢|么|[？?，,。！!]|$)")
+"""A person called by name in a question (有没有一个叫王强的): the name."""
 
 _COUNTED = {
     "zh": re.compile(r"[\u4e00-\u9fff（）()]{1,8}?(?=[的了是有吗呢啊呀吧里中，,？?。！!\s]|对[吗吧不]|$)"),
