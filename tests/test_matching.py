@@ -197,6 +197,12 @@ class TestWhatWasAsked:
         """The article gives land in mu; asked in hectares or acres, the figure is given with its size in them."""
         assert shown in render_plain(brain.respond(question)[1])
 
+    def test_how_is_answered_by_the_text_not_its_shortened_summary(self, brain: Brain) -> None:
+        """The summary shortens away how the returnees are drawn back (筑巢引凤, 重点培养对象); a how question
+        gets the sentence of the article's text that holds it as well as the summary does."""
+        text = render_plain(brain.respond("外出的能人是怎么被请回村里的")[1])
+        assert "筑巢引凤" in text
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

@@ -830,6 +830,13 @@ def _with_way(focus: Focus, case: Case) -> Focus:
         best = max(giving, key=lambda fact: case.held(fact.text), default=None)
         if best is not None and (case.held(best.text) > 0 or len({f.text for f in giving}) == 1):
             focus = replace(focus, sentences=(best.text,))
+    if case.asking.kind == "how" and focus.general and not focus.figures:
+        # 乡村党组织是怎么把能人吸引回来的: the summary shortens away how (筑巢引凤); the sentence of the text
+        # holding the question as well as the summary does says it
+        summary = case.held(case.entry.short(case.lang))
+        best = max(case.facts, key=lambda fact: case.held(fact.text))
+        if summary > 0 and case.held(best.text) >= summary:
+            focus = replace(focus, sentences=(cut_to_question(best.text, case.reading, case.index, case.tuning),))
     if not focus.sentences:
         return focus
     sentences = tuple(_unechoed(sentence, case) for sentence in focus.sentences)

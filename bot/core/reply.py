@@ -140,7 +140,9 @@ def _with_measures(knowledge: KnowledgeBase, entry: Entry, lang: Lang, body: str
     if not titles or body == entry.short(lang) or all(title.lower() in body.lower() for title in titles):
         return body
     joined = "、".join(titles) if lang == "zh" else "; ".join(titles)
-    return f"{body}{'' if lang == 'zh' else ' '}{say('line_measures', lang, count=len(titles), titles=joined)}"
+    # 这一方面有三项举措, as the article writes a small count in Chinese
+    count = "零一二三四五六七八九十"[len(titles)] if lang == "zh" and len(titles) <= 10 else str(len(titles))
+    return f"{body}{'' if lang == 'zh' else ' '}{say('line_measures', lang, count=count, titles=joined)}"
 
 
 def full_reply(knowledge: KnowledgeBase, entry: Entry, lang: Lang) -> Reply:
