@@ -121,6 +121,11 @@ class TestValues:
             (Decimal(365000), "mu", False),
         ]
 
+    def test_digits_run_on_into_letters_name_a_thing(self) -> None:
+        """COVID-19, G20 and 5G name things; they count nothing, and no question is corrected by them."""
+        assert counts("What about COVID-19, the G20 and 5G networks?", "en") == []
+        assert BRAIN.decide("What does the article say about COVID-19?").verdict is None
+
     def test_a_scale_word_after_a_number_is_part_of_the_count(self) -> None:
         """36.5 thousand mu is 36,500 mu, not 36.5 and a thousand; a thousand alone is 1,000."""
         found = counts("36.5 thousand mu, two hundred villages and a thousand people", "en")

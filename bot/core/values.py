@@ -105,7 +105,9 @@ _EN_WORDS = {
 }  # fmt: skip
 _EN_NUMBER = re.compile(
     r"(?P<plus>more than |over )?(?:about |some |nearly |almost )?"
-    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + "|".join(_EN_WORDS) + r")\b)(?P<times> times)?",
+    # COVID-19, G20, 5G: digits run on into letters name a thing, they count nothing
+    r"(?P<number>(?<![A-Za-z])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z])|"
+    r"\b(?:" + "|".join(_EN_WORDS) + r")\b)(?P<times> times)?",
     re.IGNORECASE,
 )
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
