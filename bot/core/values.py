@@ -106,7 +106,7 @@ _EN_WORDS = {
 _EN_NUMBER = re.compile(
     r"(?P<plus>more than |over )?(?:about |some |nearly |almost )?"
     # COVID-19, G20, 5G: digits run on into letters name a thing, they count nothing
-    r"(?P<number>(?<![A-Za-z])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z])|"
+    r"(?P<number>(?<![A-Za-z\d.,])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z\d])|"
     r"\b(?:" + "|".join(_EN_WORDS) + r")\b)(?P<times> times)?",
     re.IGNORECASE,
 )
