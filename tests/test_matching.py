@@ -203,6 +203,12 @@ class TestWhatWasAsked:
         text = render_plain(brain.respond("外出的能人是怎么被请回村里的")[1])
         assert "筑巢引凤" in text
 
+    def test_a_sentence_is_never_cut_inside_a_bracket(self, brain: Brain) -> None:
+        """A long sentence cut to its clauses keeps a bracketed list whole, its last item and its bracket."""
+        question = "How many Party branches sit on the industry chains, and which industries?"
+        text = render_plain(brain.respond(question)[1])
+        assert "and ecological livestock and fish farming)" in text
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")

@@ -318,8 +318,16 @@ def clauses_holding(
 
 @lru_cache(maxsize=8192)
 def _clause_parts(sentence: str, lang: Lang) -> tuple[str, ...]:
-    """A sentence cut into its clauses, once: the article's sentences are cut for question after question."""
-    return tuple(part for part in _CLAUSE_END[lang].split(sentence) if part)
+    """A sentence cut into its clauses, once: the article's sentences are cut for question after question.
+    A bracket is never cut: (Taizi rice, fruit and tea, …, and ecological farming) stays one with its clause."""
+    parts: list[str] = []
+    for part in (part for part in _CLAUSE_END[lang].split(sentence) if part):
+        joined = parts[-1] if parts else ""
+        if joined.count("(") + joined.count("（") > joined.count(")") + joined.count("）"):
+            parts[-1] = joined + (" " if lang == "en" else "") + part
+        else:
+            parts.append(part)
+    return tuple(parts)
 
 
 def cut_to_question(sentence: str, reading: Reading, index: Index, tuning: Tuning) -> str:
