@@ -209,6 +209,12 @@ class TestWhatWasAsked:
         text = render_plain(brain.respond(question)[1])
         assert "and ecological livestock and fish farming)" in text
 
+    def test_a_deed_beginning_with_a_light_verb_s_character_is_the_entry_s(self, brain: Brain) -> None:
+        """谁要求办的: 要 begins 要求 (应村民要求开办), no light verb before the deed; the sentence answers, where
+        the deed 求办 was unknown and the article was said not to say. 谁出钱 is still not given."""
+        assert brain.decide("幸福食堂当初是谁要求办的").kind == "answer"
+        assert brain.decide("幸福食堂当初是谁出钱办的").kind == "unexplained"
+
     def test_the_lead_in_decides_when_the_question_part_alone_cannot(self, brain: Brain) -> None:
         """文章里是怎么说的 fits several entries alike; the lead-in before it (服务网络, 核心, 骨干) names one."""
         decision = brain.decide("我是一名志愿者。想知道村里的服务网络里，谁是核心、谁是骨干？文章里是怎么说的。")
