@@ -17,7 +17,7 @@ Imports nothing from `telegram`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -36,7 +36,7 @@ from bot.core.answers import (
 from bot.core.asking import ALTERNATIVE, LESS_THAN_ZH, MORE_THAN_ZH, Asking, analyse
 from bot.core.decision import Verdict
 from bot.core.facts import Fact, Facts, around, overlap, stems
-from bot.core.index import Index
+from bot.core.index import Index, Reading
 from bot.core.normalise import STOP_EN, loose_syllable
 from bot.core.values import LEVELS, ORG_NOUNS_EN, ORG_SUFFIXES, PLACE_NOUNS_EN, PLACE_SUFFIXES, Kind, Value, name_kind
 from bot.faq.knowledge import Entry, KnowledgeBase
@@ -177,7 +177,7 @@ class Verdicts:
             return missing(found, case)
         covered = case.held(case.nearest().text)
         sure = not weight and covered >= 0.8 * (reading.total - unknown) and not (wider and unknown)
-        sure = sure or self._mostly_held(case, words, covered=covered)
+        sure = sure or self._mostly_held(case, words, covered=covered) or _written_in_a_clause(case, inside)
         # two names the article ties together (新岗村 and 王店镇) bear out what a question ties; one name
         # alone does not bear out what it says of it (Shen Teng, the famous actor)
         if stated or names >= 2 or (names and not weight) or sure:
@@ -650,6 +650,46 @@ DENYING = {
     "zh": re.compile(r"[零没无未不非]"),
     "en": re.compile(r"\b(?:zero|no|not|never|without|n't|free (?:of|from))\b|n't\b"),
 }
+
+
+def _written_in_a_clause(case: Case, inside: set[int]) -> bool:
+    """Whether one clause of the entry writes nearly all of a Chinese yes/no question word for word, in
+    runs of two meaningful characters or more (议事平台是在村党组织领导下搭建的吗: 搭建村党组织领导下的协商
+    共治议事平台): it says what the question asks whether it says. 在村 does not write the 村 of 村委会."""
+    reading = case.reading
+    if case.lang != "zh" or case.asking.context:
+        return False
+    weighed = {p: reading.telling.get(p, 0.0) for p in inside if p in reading.content}
+    total = sum(weighed.values())
+    if total <= 0:
+        return False
+    for fact in case.facts:
+        for clause in _clauses_of_fact(fact.text):
+            covered = _runs_in(reading, clause, weighed.keys())
+            if sum(w for p, w in weighed.items() if p in covered) >= WRITTEN_SHARE * total:
+                return True
+    return False
+
+
+WRITTEN_SHARE = 0.85
+"""How much of a yes/no question one clause must write out word for word to bear it out."""
+
+
+def _clauses_of_fact(text: str) -> list[str]:
+    return [c for c in re.split(r"[，,；;。]", text) if c.strip()]
+
+
+def _runs_in(reading: Reading, clause: str, meaningful: Collection[int]) -> set[int]:
+    """The positions of a read question that stand in a run the clause holds, of two meaningful ones or more."""
+    units = reading.units
+    found: set[int] = set()
+    for start in range(len(units)):
+        end = start
+        while end < len(units) and "".join(u.text for u in units[start : end + 1]) in clause:
+            end += 1
+        if sum(p in meaningful for p in range(start, end)) >= 2:
+            found.update(range(start, end))
+    return found
 
 
 def _denied(case: Case) -> str:
