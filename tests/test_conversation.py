@@ -258,6 +258,14 @@ class TestFollowUpReading:
         assert decision.kind == "answer"
         assert "150余名" in _reply(brain, decision).splitlines()[1]
 
+    def test_an_english_how_many_of_what_the_previous_entry_counts(self, brain: Brain) -> None:
+        """And how many villages? after the companies of the branch partnerships is their 103 villages, not a
+        question back between the county's 219 villages and the partnerships."""
+        before = Previous("How many firms are in the partnerships?", "act-enterprises")
+        decision = follow(brain.matcher, "And how many villages?", before)
+        assert decision.kind == "answer"
+        assert "103" in _reply(brain, decision).splitlines()[0]
+
     def test_how_a_deed_came_about_is_asked_of_the_previous_subject(self, brain: Brain) -> None:
         """那是怎么选出来的 after 党员中心户有多少人: 选出来 is the deed asked about, which the entry tells."""
         decision = follow(brain.matcher, "那是怎么选出来的", Previous("党员中心户有多少人", "system-vertical"))

@@ -157,16 +157,22 @@ def _within(matcher: Matcher, message: str, previous: Previous, alone: Decision)
 
 def _counts_of_previous(matcher: Matcher, stating: Asking, entry_id: str) -> bool:
     """Whether a message is only a "how many" of something the previous entry counts (多少个村 after 71家企业与
-    103个行政村开展支部共建): a count of the previous subject, not the county's 219 villages."""
-    if stating.lang != "zh" or len(stating.core) > 8 or not stating.asks:
+    103个行政村开展支部共建; and how many villages?): a count of the previous subject, not the county's 219
+    villages."""
+    if not stating.asks:
         return False
     ask = stating.asks[0]
-    noun = stating.noun_after(ask)
-    if ask.kind != "count" or ask.start > 3 or not noun or len(noun) > 3:
-        return False
+    noun = stating.noun_after(ask).strip(" ?？.!")
     entry = matcher.knowledge.by_id.get(entry_id)
-    facts = matcher.facts.of(entry, "zh") if entry is not None else ()
-    return any(noun in value.label for fact in facts for value in fact.of_kind("count"))
+    facts = matcher.facts.of(entry, stating.lang) if entry is not None else ()
+    labels = [value.label.lower() for fact in facts for value in fact.of_kind("count")]
+    if stating.lang == "en":  # And how many villages?: a word of one of its labels, by its first five letters
+        words = noun.lower().split()
+        short = len(stating.core) <= 30 and ask.start <= 4 and len(words) == 1
+        return ask.kind == "count" and short and any(words[0][:5] in label for label in labels)
+    if len(stating.core) > 8 or ask.kind != "count" or ask.start > 3 or not noun or len(noun) > 3:
+        return False
+    return any(noun in label for label in labels)
 
 
 def _counts_its_own(message: str, lang: Lang) -> bool:
