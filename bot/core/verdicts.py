@@ -324,7 +324,7 @@ class Verdicts:
             ):
                 continue
             if not _holds(stated, best[1], asking.core, asking.lang):
-                return stated.text, best[1].text
+                return stated.text, _told_counts(best, pool, asking.lang)
         return None
 
     def _wrong_date(self, stated: Value, dated: list[Value], lang: Lang) -> tuple[str, str] | None:
@@ -650,6 +650,16 @@ DENYING = {
     "zh": re.compile(r"[零没无未不非]"),
     "en": re.compile(r"\b(?:zero|no|not|never|without|n't|free (?:of|from))\b|n't\b"),
 }
+
+
+def _told_counts(best: tuple[float, Value], pool: list[tuple[float, Value]], lang: Lang) -> str:
+    """What the article says instead of a wrong count: the best fitting count; or, when counts of several
+    labels fit as well (星创天地有20家吗), each with its label (国家级“星创天地”1家、省级“星创天地”18家)."""
+    tied = [v for score, v in pool if score >= best[0] and v.unit == best[1].unit and v.label]
+    if len({v.label for v in tied}) < 2:
+        return best[1].text
+    joiner, gap = ("、", "") if lang == "zh" else ("; ", " ")
+    return joiner.join(f"{v.label}{gap}{v.text}" for v in tied)
 
 
 def _written_in_a_clause(case: Case, inside: set[int]) -> bool:
