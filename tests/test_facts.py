@@ -505,7 +505,9 @@ class TestVerdicts:
          ("Was this published by People's Daily?",
           "No, not People's Daily: Source: Xiaogan Party Building and the Organisation Department of the CPC "
           "Xiaochang County Committee."), ("王店镇新岗村的幸福食堂上了央视吗", "是的。"),
-         ("省级星创天地有20家对吗", "不是20家，是18家。"), ("星创天地一共是20家吗", "不是20家：国家级“星创天地”1家、省级“星创天地”18家。"), ("苗木花卉13.9万亩是真的吗", "不是13.9万亩，是13万亩。"),
+         ("省级星创天地有20家对吗", "不是20家，是18家。"),
+         ("星创天地一共是20家吗", "不是20家：国家级“星创天地”1家、省级“星创天地”18家。"),
+         ("苗木花卉13.9万亩是真的吗", "不是13.9万亩，是13万亩。"),
          ("丰山镇入选全国一村一品示范村镇以后，周巷镇获批了什么",
           "不是周巷镇，是丰山镇：丰山镇获批全省产业融合发展示范乡镇。"),
          ("Did Xingang's canteen get on CCTV?", "Yes."),
