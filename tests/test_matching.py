@@ -100,6 +100,14 @@ class TestWhatWasAsked:
         assert decision.focus is not None
         assert [f.zh for f in decision.focus.figures] == ["875个"]
 
+    def test_of_figures_of_one_number_the_measure_written_picks(self, brain: Brain) -> None:
+        """10 years and 10 minutes are both figures of the same entry: "for 10 years" picks the years, and the
+        sentence giving them."""
+        decision = brain.decide("Has Xingang village gone without petitions for 10 years?")
+        assert decision.focus is not None
+        assert [f.unit for f in decision.focus.figures] == ["年"]
+        assert "10 years" in decision.focus.sentences[0]
+
     def test_figure_picked_by_its_label_not_by_order(self, brain: Brain) -> None:
         """'How many mentors' picks the mentors figure, not the other one of the same entry."""
         decision = brain.decide("how many mentors")

@@ -95,6 +95,8 @@ def find_focus(entry: Entry, position: int, reading: Reading, index: Index, tuni
     if figures:
         lang = reading.lang
         held = [s for s in sentences(entry.text(lang), lang) if _holds_figure(s, figures[0], lang)]
+        # 10 years: the sentence with the number in the figure's own measure, before one with 10 minutes
+        held.sort(key=lambda s: not _measure_written(figures[0], fold(s), lang))
         around = tuple(_clauses(s, reading, index, tuning) for s in held[:1])
         return Focus(figures=figures, sentences=around or chosen[:1])
     return Focus(sentences=chosen)
@@ -174,6 +176,9 @@ def asked_figures(entry: Entry, position: int, reading: Reading, index: Index, t
         return ()
     asked = [entry.figures[n] for n, hit in sorted(hits.items()) if hit >= top - tuning.figure_tie]
     folded = fold(reading.text)
+    # 10 years: of figures of the same number (10 minutes, 10 years), the one in the measure written after it
+    measured = [f for f in asked if _measure_written(f, folded, reading.lang)]
+    asked = measured if measured and len(measured) < len(asked) else asked
     if top >= 1.0 and any(_number_in(f, folded, reading.lang) for f in asked):
         return tuple(asked)
     return tuple(asked) if asks_number(reading) else ()
@@ -188,6 +193,15 @@ def _number_in(figure: Figure, folded: str, lang: Lang, written: list[str] | Non
     if figure.value in (_NUMBER.findall(folded) if written is None else written):
         return True
     return lang == "en" and figure.en_number.rstrip("+").replace(",", "") in folded.replace(",", "")
+
+
+def _measure_written(figure: Figure, folded: str, lang: Lang) -> bool:
+    """Whether the question writes the figure's number with the figure's own measure right after it
+    (10年 for 10年; 10 years for "years without a petition")."""
+    if lang == "zh":
+        return f"{figure.value}{figure.unit}" in folded
+    found = re.search(rf"(?<![\d.]){re.escape(figure.value)}\s+([a-z]+)", folded)
+    return found is not None and found.group(1)[:4] in figure.en.lower()
 
 
 def asks_number(reading: Reading) -> bool:
