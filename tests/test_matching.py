@@ -252,6 +252,12 @@ class TestWhatWasAsked:
 
 
 class TestWhatTheArticleLeavesOut:
+    @pytest.mark.parametrize("question", ["18家省级星创天地分别是哪些", "那71家企业都是哪些企业"])
+    def test_which_of_things_the_article_only_counts_is_not_given(self, brain: Brain, question: str) -> None:
+        """The article counts them (18家, 71家) and names none: which they are is not given, not answered with
+        the sentence counting them."""
+        assert brain.decide(question).kind == "unexplained"
+
     def test_a_detail_named_outside_the_asking_clause_is_not_asked(self, brain: Brain) -> None:
         """打个电话 says how villagers call; 多久 in the next clause is what is asked, and the article gives it.
         Asked in the clause of the question word, the phone number is still missing."""

@@ -507,8 +507,10 @@ class Answers:
         """Which ones: a list of names (哪些大学) or one found by its words, the names of things known
         by them (哪些企业), or the place of the kind asked (which town)."""
         naming = names_a_kind(case.asking.noun(ask), case.lang)
-        if self._no_others(ask, found, case):
-            return missing(found, case)  # 除了冯山社区，另外两个是哪些村: the sentence names no other village
+        if self._no_others(ask, found, case) or _only_counted(case):
+            # 除了冯山社区，另外两个是哪些村: the sentence names no other village; 4家省级示范园分别是哪几家:
+            # the article counts them and names none
+            return missing(found, case)
         if found.focus.lists and not naming:
             return found
         listed = self._listed_names(("place", "org"), case) if naming or ask.unit else ()
@@ -807,6 +809,28 @@ def _converted(focus: Focus, case: Case) -> str:
     size = Decimal(figure.value) * scale / asked[1]
     shown = f"{size:,.0f}" if size >= 10 else f"{size:,.1f}"
     return f"约{shown}{asked[2]}" if case.lang == "zh" else f"about {shown} {asked[2]}"
+
+
+def _only_counted(case: Case) -> bool:
+    """Whether a which-ones question states a count the article gives (4家省级示范园分别是哪几家) of things
+    it names nowhere: no name stands in the count's clause and no list of the entry is of them."""
+    if case.lang != "zh":
+        return False
+    core = case.asking.core
+    for stated in case.asking.asserted:
+        if stated.kind != "count":
+            continue
+        after = core[stated.end : stated.end + 8]
+        for fact in case.facts:
+            for value in fact.of_kind("count"):
+                # the same count of the same thing: 4家省级示范园 is the 4家 labelled 省级示范园
+                if not agrees(stated, value) or stated.unit != value.unit or value.label[:2] not in after:
+                    continue
+                clause = fact.clause_of(value)
+                named = any(v.kind in ("place", "org", "person") and v.text in clause for v in fact.values)
+                listed = any(overlap(value.label, listed.name_in(case.lang), case.lang) for listed in case.entry.lists)
+                return not named and not listed
+    return False
 
 
 def _with_way(focus: Focus, case: Case) -> Focus:
