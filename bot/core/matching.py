@@ -499,13 +499,12 @@ class Matcher:
         for candidate in weighed:
             if candidate.score < tuning.weak_answer:
                 continue
-            entry = candidate.entry
-            focus = find_focus(entry, self._position[entry.id], ranking.reading, self.indices[lang], tuning)
-            judged = self._found(entry, focus, asking, ranking, tuning)
+            judged = self._found_for(candidate.entry, asking, ranking, tuning)
+            # 孝昌县2024年党建考核排第几: a weak match asking of another year asks of another time
             if judged.verdict == "no" and not _YEAR.search(judged.said):
                 wrong.append((candidate, judged))
         if len(wrong) != 1:
-            return None  # 孝昌县2024年党建考核排第几: a weak match asking of another year asks of another time
+            return None
         (candidate, judged), others = wrong[0], [c for c in decision.candidates if c is not wrong[0][0]]
         answered = replace(decision, kind="answer", candidates=(candidate, *others), asking=asking)
         gap = Gap(candidate.entry, judged.nearest, asked=judged.missing) if judged.missing else None
