@@ -505,10 +505,9 @@ class Matcher:
                 wrong.append((candidate, judged))
         if len(wrong) != 1:
             return None
-        (candidate, judged), others = wrong[0], [c for c in decision.candidates if c is not wrong[0][0]]
-        answered = replace(decision, kind="answer", candidates=(candidate, *others), asking=asking)
+        candidate, judged = wrong[0]
         gap = Gap(candidate.entry, judged.nearest, asked=judged.missing) if judged.missing else None
-        return _settled(answered, judged, gap)
+        return _answered_by(decision, asking, candidate, judged, gap)
 
     def _gathered(self, decision: Decision, ranking: Ranking) -> Decision | None:
         """A question about the whole article (文章里提到了哪些大学), answered with the names of the kind it
@@ -545,8 +544,7 @@ class Matcher:
         giving = [(c, f) for c, f in found if f.verdict == "no" or (f.resolved and not f.missing and f.focus.figures)]
         if len(giving) != 1:
             return None
-        (candidate, chosen), others = giving[0], [c for c in decision.candidates if c is not giving[0][0]]
-        return _settled(replace(decision, candidates=(candidate, *others), asking=asking), chosen, None)
+        return _answered_by(decision, asking, *giving[0])
 
     def _found_for(self, entry: Entry, asking: Asking, ranking: Ranking, tuning: Tuning) -> Found:
         """`_found` of an entry with its own focus."""
@@ -580,14 +578,21 @@ class Matcher:
             answering = _best_labelled(answering, ranking, index)
         if len(answering) != 1:
             return None
-        (candidate, found), others = answering[0], [c for c in decision.candidates if c is not answering[0][0]]
-        return _settled(replace(decision, kind="answer", candidates=(candidate, *others), asking=asking), found, None)
+        return _answered_by(decision, asking, *answering[0])
 
     def _found(self, entry: Entry, focus: Focus, asking: Asking, ranking: Ranking, tuning: Tuning) -> Found:
         """What an entry's facts give the question: the asked values, judged against what it states."""
         index = self.indices[ranking.lang]
         case = Case(entry, self.facts.of(entry, ranking.lang), asking, ranking.reading, index, tuning)
         return self.verdicts.judge(self.answers.find(case, focus), case)
+
+
+def _answered_by(
+    decision: Decision, asking: Asking, candidate: Candidate, found: Found, gap: Gap | None = None
+) -> Decision:
+    """The decision answered by one of its candidates, moved first, with what that entry's facts found."""
+    others = tuple(c for c in decision.candidates if c is not candidate)
+    return _settled(replace(decision, kind="answer", candidates=(candidate, *others), asking=asking), found, gap)
 
 
 def _said_already(sentence: str, said: tuple[str, ...]) -> bool:

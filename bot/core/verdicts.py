@@ -369,19 +369,14 @@ class Verdicts:
         if len(people) != 1:
             return None
         (said,) = people
+        roles = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.label]
         # 彭扬是这篇稿子的终审，那编辑是谁呢: the role said of the person is the one in their own clause
-        own = next((c for c in re.split(r"[，,；;。？?！!]", text) if said in c), text)
-        if own != text and any(
-            _role_fullness(v.label, own.replace(said, " "), lang) > 0
-            for fact in case.facts
-            for v in fact.of_kind("person")
-            if v.label
-        ):
+        own = around(text, said)
+        if any(_role_fullness(v.label, own, lang) > 0 for _, v in roles):
             text = own
         if lang == "zh":  # 责任编辑 is the article's 责编, not its 编辑
             for variant, word in sorted(self._synonyms.items(), key=lambda item: -len(item[0])):
                 text = text.replace(variant, word)
-        roles = [(fact, v) for fact in case.facts for v in fact.of_kind("person") if v.label]
         named = [(_role_fullness(v.label, text.replace(said, " "), lang), fact, v) for fact, v in roles]
         best = max((score for score, _, _ in named), default=0.0)
         if best <= 0:
